@@ -1,0 +1,171 @@
+// The C++ side of bpf_shim.h: wraps ebpf::BPF, turns StatusTuple and exceptions into
+// C error codes and messages.
+#include "bpf_shim.h"
+
+#include <bcc/BPF.h>
+#include <bcc/libbpf.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <new>
+#include <unistd.h>
+
+struct shim_bpf {
+    ebpf::BPF bpf;
+    int packet_sock = -1;
+    // Per-buffer callback context, kept alive for perf_reader.
+    struct callbacks {
+        shim_sample_fn on_sample;
+        shim_lost_fn on_lost;
+        void *ctx;
+    };
+    std::vector<std::unique_ptr<callbacks>> cbs;
+};
+
+namespace {
+
+int fail(shim_err *err, const char *what, const std::string &why)
+{
+    if (err) {
+        std::string msg = why;
+        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+            msg.pop_back();
+        // libbcc messages can span lines; keep the first line for the error line.
+        size_t nl = msg.find('\n');
+        if (nl != std::string::npos)
+            msg = msg.substr(0, nl);
+        std::snprintf(err->msg, sizeof(err->msg), "%s: %s", what, msg.c_str());
+    }
+    return -1;
+}
+
+int check(const ebpf::StatusTuple &st, shim_err *err, const char *what)
+{
+    return st.ok() ? 0 : fail(err, what, st.msg());
+}
+
+// Runs f, mapping any exception to an error code.
+template <typename F> int guarded(shim_err *err, const char *what, F f)
+{
+    try {
+        return f();
+    } catch (const std::exception &e) {
+        return fail(err, what, e.what());
+    } catch (...) {
+        return fail(err, what, "unknown C++ exception");
+    }
+}
+
+void on_raw(void *cb_cookie, void *data, int size)
+{
+    auto *cb = static_cast<shim_bpf::callbacks *>(cb_cookie);
+    cb->on_sample(cb->ctx, -1, data, size);
+}
+
+void on_lost(void *cb_cookie, uint64_t lost)
+{
+    auto *cb = static_cast<shim_bpf::callbacks *>(cb_cookie);
+    if (cb->on_lost)
+        cb->on_lost(cb->ctx, lost);
+}
+
+} // namespace
+
+extern "C" int shim_init(shim_bpf **out, const char *text, shim_err *err)
+{
+    *out = nullptr;
+    return guarded(err, "compiling kernel program", [&] {
+        auto b = std::make_unique<shim_bpf>();
+        if (check(b->bpf.init(text), err, "compiling kernel program"))
+            return -1;
+        *out = b.release();
+        return 0;
+    });
+}
+
+extern "C" int shim_attach_kprobe(shim_bpf *b, const char *kernel_func, const char *prog,
+                                  shim_err *err)
+{
+    return guarded(err, kernel_func, [&] {
+        return check(b->bpf.attach_kprobe(kernel_func, prog), err, "attaching kprobe");
+    });
+}
+
+extern "C" int shim_attach_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,
+                                      shim_err *err)
+{
+    return guarded(err, tracepoint, [&] {
+        return check(b->bpf.attach_tracepoint(tracepoint, prog), err, "attaching tracepoint");
+    });
+}
+
+extern "C" int shim_attach_raw_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,
+                                          shim_err *err)
+{
+    return guarded(err, tracepoint, [&] {
+        return check(b->bpf.attach_raw_tracepoint(tracepoint, prog), err,
+                     "attaching raw tracepoint");
+    });
+}
+
+extern "C" int shim_attach_packet_socket(shim_bpf *b, const char *prog, shim_err *err)
+{
+    return guarded(err, "socket filter", [&] {
+        int prog_fd = -1;
+        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_SOCKET_FILTER, prog_fd), err,
+                  "loading socket filter"))
+            return -1;
+        int sock = bpf_open_raw_sock("");
+        if (sock < 0)
+            return fail(err, "opening raw packet socket", std::strerror(errno));
+        if (bpf_attach_socket(sock, prog_fd) < 0) {
+            int saved = errno;
+            close(sock);
+            return fail(err, "attaching socket filter", std::strerror(saved));
+        }
+        b->packet_sock = sock;
+        return 0;
+    });
+}
+
+extern "C" int shim_open_perf_buffer(shim_bpf *b, const char *table, shim_sample_fn on_sample,
+                                     shim_lost_fn on_lost_fn, void *ctx, int pages_per_cpu,
+                                     shim_err *err)
+{
+    return guarded(err, table, [&] {
+        auto cb = std::make_unique<shim_bpf::callbacks>(
+            shim_bpf::callbacks{on_sample, on_lost_fn, ctx});
+        if (check(b->bpf.open_perf_buffer(table, on_raw, on_lost, cb.get(), pages_per_cpu),
+                  err, "opening perf buffer"))
+            return -1;
+        b->cbs.push_back(std::move(cb));
+        return 0;
+    });
+}
+
+extern "C" int shim_poll(shim_bpf *b, const char *table, int timeout_ms)
+{
+    try {
+        return b->bpf.poll_perf_buffer(table, timeout_ms);
+    } catch (...) {
+        errno = EIO;
+        return -1;
+    }
+}
+
+extern "C" void shim_destroy(shim_bpf *b)
+{
+    if (!b)
+        return;
+    try {
+        if (b->packet_sock >= 0)
+            close(b->packet_sock);
+        b->bpf.detach_all();
+    } catch (...) {
+        // Teardown must not throw into C; the destructor below still releases the rest.
+    }
+    delete b;
+}

@@ -1,0 +1,45 @@
+/* A C interface over libbcc's ebpf::BPF (C++): the only C++ in the project. Every call
+ * returns 0 on success, or -1 with a one-line message in err. */
+#ifndef EBPFSHIELD_BPF_SHIM_H
+#define EBPFSHIELD_BPF_SHIM_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct shim_bpf;
+
+struct shim_err {
+    char msg[512];
+};
+
+typedef void (*shim_sample_fn)(void *ctx, int cpu, void *data, int size);
+typedef void (*shim_lost_fn)(void *ctx, unsigned long long lost);
+
+/* Compiles text with libbcc and loads its tables. */
+int shim_init(struct shim_bpf **out, const char *text, struct shim_err *err);
+int shim_attach_kprobe(struct shim_bpf *b, const char *kernel_func, const char *prog,
+                       struct shim_err *err);
+/* tracepoint is "category:name". */
+int shim_attach_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
+                           struct shim_err *err);
+int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
+                               struct shim_err *err);
+/* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
+int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct shim_err *err);
+int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
+                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu,
+                          struct shim_err *err);
+/* Waits up to timeout_ms and delivers what is there; returns the number of buffers
+ * that had data, or -1 (errno set, EINTR included). */
+int shim_poll(struct shim_bpf *b, const char *table, int timeout_ms);
+/* Detaches every probe, closes the packet socket and frees everything; NULL is fine. */
+void shim_destroy(struct shim_bpf *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
