@@ -46,6 +46,43 @@ struct netevent {
     char comm[EBPFSHIELD_TASK_COMM_LEN];
 };
 
+#if defined(__KERNEL__) && defined(_SOCK_H) /* programs that include <net/sock.h> */
+/* The flow of a socket, from struct sock_common's leading fields (daddr, rcv_saddr,
+ * dport, num, family: at the same offsets in every kernel since 4.x). Returns 0 for an
+ * IPv4 socket with port 53 at either end. */
+static inline int sock_dns_flow(struct sock *sk, __u8 proto, struct port_key *key)
+{
+    struct sock_common c;
+    __builtin_memset(key, 0, sizeof(*key));
+    if (bpf_probe_read_kernel(&c, offsetof(struct sock_common, skc_family) + sizeof(c.skc_family),
+                              sk) != 0)
+        return -1;
+    if (c.skc_family != AF_INET)
+        return -1;
+    key->proto = proto;
+    key->saddr = ntohl(c.skc_rcv_saddr);
+    key->daddr = ntohl(c.skc_daddr);
+    key->sport = c.skc_num;
+    key->dport = ntohs(c.skc_dport);
+    if (key->sport != EBPFSHIELD_DNS_PORT && key->dport != EBPFSHIELD_DNS_PORT)
+        return -1;
+    return 0;
+}
+
+/* Fills the process half of proc_ports from the current task. */
+static inline void current_proc(struct port_val *val)
+{
+    __builtin_memset(val, 0, sizeof(*val));
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    __u64 uid_gid = bpf_get_current_uid_gid();
+    val->pid = pid_tgid >> 32;
+    val->tgid = (__u32)pid_tgid;
+    val->uid = (__u32)uid_gid;
+    val->gid = uid_gid >> 32;
+    bpf_get_current_comm(val->comm, sizeof(val->comm));
+}
+#endif
+
 _Static_assert(sizeof(struct port_key) == 16, "port_key layout");
 _Static_assert(__builtin_offsetof(struct port_key, saddr) == 4, "port_key.saddr");
 _Static_assert(__builtin_offsetof(struct port_key, sport) == 12, "port_key.sport");
@@ -54,6 +91,6 @@ _Static_assert(sizeof(struct port_val) == 84, "port_val layout");
 _Static_assert(__builtin_offsetof(struct port_val, comm) == 20, "port_val.comm");
 _Static_assert(sizeof(struct netevent) == 48, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr) == 20, "netevent.daddr");
-_Static_assert(__builtin_offsetof(struct netevent, comm) == 32, "netevent.comm");
+_Static_assert(__builtin_offsetof(struct netevent, comm) == 28, "netevent.comm");
 
 #endif

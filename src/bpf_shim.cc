@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <fcntl.h>
 #include <memory>
 #include <new>
 #include <unistd.h>
@@ -16,6 +17,8 @@
 struct shim_bpf {
     ebpf::BPF bpf;
     int packet_sock = -1;
+    int cgroup_fd = -1;
+    int cgroup_prog_fd = -1;
     // Per-buffer callback context, kept alive for perf_reader.
     struct callbacks {
         shim_sample_fn on_sample;
@@ -131,6 +134,29 @@ extern "C" int shim_attach_packet_socket(shim_bpf *b, const char *prog, shim_err
     });
 }
 
+extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog,
+                                           const char *cgroup_dir, shim_err *err)
+{
+    return guarded(err, "cgroup connect4", [&] {
+        int prog_fd = -1;
+        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, prog_fd, 0,
+                                   BPF_CGROUP_INET4_CONNECT),
+                  err, "loading cgroup connect4 program"))
+            return -1;
+        int cg = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (cg < 0)
+            return fail(err, cgroup_dir, std::strerror(errno));
+        if (check(b->bpf.attach_func(prog_fd, cg, BPF_CGROUP_INET4_CONNECT, BPF_F_ALLOW_MULTI),
+                  err, "attaching cgroup connect4 program")) {
+            close(cg);
+            return -1;
+        }
+        b->cgroup_fd = cg;
+        b->cgroup_prog_fd = prog_fd;
+        return 0;
+    });
+}
+
 extern "C" int shim_open_perf_buffer(shim_bpf *b, const char *table, shim_sample_fn on_sample,
                                      shim_lost_fn on_lost_fn, void *ctx, int pages_per_cpu,
                                      shim_err *err)
@@ -160,12 +186,17 @@ extern "C" void shim_destroy(shim_bpf *b)
 {
     if (!b)
         return;
+    if (b->packet_sock >= 0)
+        close(b->packet_sock);
     try {
-        if (b->packet_sock >= 0)
-            close(b->packet_sock);
-        b->bpf.detach_all();
+        if (b->cgroup_fd >= 0)
+            b->bpf.detach_func(b->cgroup_prog_fd, b->cgroup_fd, BPF_CGROUP_INET4_CONNECT);
     } catch (...) {
-        // Teardown must not throw into C; the destructor below still releases the rest.
+        // Closing the cgroup fd below still lets the kernel drop the program with the link.
     }
+    if (b->cgroup_fd >= 0)
+        close(b->cgroup_fd);
+    // ~BPF() detaches every probe and frees the perf buffers. Calling detach_all() here as
+    // well would free them twice (libbcc 0.26 does not forget them after detach_all()).
     delete b;
 }

@@ -1,0 +1,28 @@
+/* ebpf_ipintelligence, tracepoint mode (kernels without kprobes): a cgroup-v2 connect4
+ * program on the root cgroup sees every IPv4 connect() before the SYN leaves, with the
+ * socket type, so that only TCP is reported, as with the tcp_v4_connect kprobe. It never
+ * refuses a connection (returns 1): acting is user space's job, as in kprobe mode. */
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include "ebpfshield_events.h"
+
+BPF_PERF_OUTPUT(events);
+
+int connect4(struct bpf_sock_addr *ctx)
+{
+    if (ctx->protocol != IPPROTO_TCP)
+        return 1;
+    struct netevent ev;
+    __builtin_memset(&ev, 0, sizeof(ev));
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    ev.ts_boot_ns = bpf_ktime_get_boot_ns();
+    ev.pid = pid_tgid >> 32;
+    ev.tid = (__u32)pid_tgid;
+    ev.uid = (__u32)bpf_get_current_uid_gid();
+    ev.daddr = ctx->user_ip4;
+    ev.dport = (__u16)ctx->user_port;
+    ev.family = AF_INET;
+    bpf_get_current_comm(ev.comm, sizeof(ev.comm));
+    events.perf_submit(ctx, &ev, sizeof(ev));
+    return 1;
+}

@@ -1,0 +1,179 @@
+#include "actions.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "proc_info.h"
+
+extern char **environ;
+
+#define GCORE_TIMEOUT_MS 120000
+
+/* A pidfd for pid, provided that the process started no later than the event (after the
+ * open, the pidfd pins that very process). Returns the fd or -1 with a message. */
+static int open_event_process(pid_t pid, uint64_t event_boot_ns, FILE *err)
+{
+    int fd = pidfd_open(pid, 0);
+    if (fd < 0) {
+        fprintf(err, "ebpfshield-bcc: pid %d: %s (exited before it could be stopped)\n",
+                (int)pid, strerror(errno));
+        return -1;
+    }
+    uint64_t start;
+    if (proc_start_boottime_ns(pid, &start) != 0) {
+        fprintf(err, "ebpfshield-bcc: pid %d: cannot read its start time: %s\n", (int)pid,
+                strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (start > event_boot_ns) {
+        fprintf(err, "ebpfshield-bcc: pid %d was reused by a newer process; not signalled\n",
+                (int)pid);
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+static int send_signal(int pidfd, pid_t pid, int sig, FILE *err)
+{
+    if (pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
+        return 0;
+    fprintf(err, "ebpfshield-bcc: pid %d: %s: %s\n", (int)pid, strsignal(sig), strerror(errno));
+    return -1;
+}
+
+/* Waits for child up to GCORE_TIMEOUT_MS, killing it past that; returns its wait status
+ * or -1. */
+static int wait_bounded(pid_t child)
+{
+    struct timespec tick = {0, 50 * 1000 * 1000};
+    int status;
+    for (int waited = 0;; waited += 50) {
+        pid_t r = waitpid(child, &status, WNOHANG);
+        if (r == child)
+            return status;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (waited >= GCORE_TIMEOUT_MS)
+            kill(child, SIGKILL);
+        nanosleep(&tick, NULL);
+    }
+}
+
+/* Runs gcore (no shell) with its output silenced; writes <dir>/ebpfshield-<ts>.<pid>. */
+static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir, FILE *err)
+{
+    char prefix[PATH_MAX], pidstr[16];
+    snprintf(prefix, sizeof(prefix), "%s/ebpfshield-%" PRIu64, dump_dir, event_boot_ns);
+    snprintf(pidstr, sizeof(pidstr), "%d", (int)pid);
+    char *const argv[] = {"gcore", "-o", prefix, pidstr, NULL};
+
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    pid_t child;
+    int rc = posix_spawnp(&child, "gcore", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        fprintf(err, "ebpfshield-bcc: cannot run gcore (%s; it comes with gdb): pid %d is "
+                     "killed without a core\n",
+                strerror(rc), (int)pid);
+        return;
+    }
+    int status = wait_bounded(child);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(err, "ebpfshield-bcc: gcore failed for pid %d: pid %d is killed without a "
+                     "core\n",
+                (int)pid, (int)pid);
+}
+
+int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns,
+                const char *dump_dir, FILE *err)
+{
+    if (block == BLOCK_PRINT)
+        return 0;
+    int fd = open_event_process(pid, event_boot_ns, err);
+    if (fd < 0)
+        return -1;
+    int rc = 0;
+    switch (block) {
+    case BLOCK_SUSPEND:
+        rc = send_signal(fd, pid, SIGSTOP, err);
+        break;
+    case BLOCK_KILL:
+        rc = send_signal(fd, pid, SIGKILL, err);
+        break;
+    case BLOCK_DUMP:
+        rc = send_signal(fd, pid, SIGSTOP, err);
+        if (rc == 0) {
+            take_core(pid, event_boot_ns, dump_dir, err);
+            rc = send_signal(fd, pid, SIGKILL, err);
+        }
+        break;
+    case BLOCK_PRINT:
+        break;
+    }
+    close(fd);
+    return rc;
+}
+
+/* mkdir -p with mode 0700 for every directory it creates. */
+static int make_dirs(const char *dir)
+{
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
+            return -1;
+        *p = saved;
+        if (saved == '\0')
+            return 0;
+    }
+}
+
+int dump_dir_prepare(const char *dir, FILE *err)
+{
+    struct stat st;
+    if (make_dirs(dir) != 0) {
+        fprintf(err, "ebpfshield-bcc: cannot create dump directory %s: %s\n", dir,
+                strerror(errno));
+        return -1;
+    }
+    if (lstat(dir, &st) != 0) {
+        fprintf(err, "ebpfshield-bcc: dump directory %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(err, "ebpfshield-bcc: dump directory %s is not a directory (or is a symlink)\n",
+                dir);
+        return -1;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+        fprintf(err,
+                "ebpfshield-bcc: refusing dump directory %s: it must belong to uid %d and be "
+                "writable by nobody else (cores hold process memory)\n",
+                dir, (int)geteuid());
+        return -1;
+    }
+    return 0;
+}

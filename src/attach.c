@@ -1,0 +1,122 @@
+#include "attach.h"
+
+#include <errno.h>
+#include <mntent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* libbcc prefers the debugfs path when it exists; so do we. */
+static const char *const tracing_dirs[] = {"/sys/kernel/debug/tracing", "/sys/kernel/tracing"};
+
+static const char *tracing_dir(void)
+{
+    char path[128];
+    for (size_t i = 0; i < sizeof(tracing_dirs) / sizeof(tracing_dirs[0]); i++) {
+        snprintf(path, sizeof(path), "%s/events", tracing_dirs[i]);
+        if (access(path, F_OK) == 0)
+            return tracing_dirs[i];
+    }
+    return NULL;
+}
+
+void attach_ensure_tracefs(void)
+{
+    if (!tracing_dir())
+        mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+}
+
+bool attach_kprobes_available(char *why, size_t len)
+{
+    const char *dir = tracing_dir();
+    if (!dir) {
+        snprintf(why, len, "no tracefs mounted");
+        return false;
+    }
+    char path[128];
+    snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+    if (access(path, W_OK) == 0)
+        return true;
+    snprintf(why, len, "%s: %s (kernel built without CONFIG_KPROBES?)", path, strerror(errno));
+    return false;
+}
+
+int attach_choose(enum attach_mode requested, FILE *err)
+{
+    char why[256];
+    bool kprobes = attach_kprobes_available(why, sizeof(why));
+    switch (requested) {
+    case ATTACH_KPROBE:
+        if (!kprobes) {
+            fprintf(err, "ebpfshield-bcc: --attach kprobe: kprobes unavailable: %s\n", why);
+            return -1;
+        }
+        fprintf(err, "attach mode: kprobe (requested)\n");
+        return ATTACH_KPROBE;
+    case ATTACH_TRACEPOINT:
+        fprintf(err, "attach mode: tracepoint (requested)\n");
+        return ATTACH_TRACEPOINT;
+    case ATTACH_AUTO:
+        break;
+    }
+    if (kprobes) {
+        fprintf(err, "attach mode: kprobe (kprobes available)\n");
+        return ATTACH_KPROBE;
+    }
+    fprintf(err, "attach mode: tracepoint (kprobes unavailable: %s)\n", why);
+    return ATTACH_TRACEPOINT;
+}
+
+static bool headers_at(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/include/linux/kconfig.h", dir);
+    return access(path, R_OK) == 0;
+}
+
+int attach_check_kernel_headers(FILE *err)
+{
+    struct utsname u;
+    char dir[300];
+    const char *env = getenv("BCC_KERNEL_SOURCE");
+    if (env && headers_at(env))
+        return 0;
+    uname(&u);
+    snprintf(dir, sizeof(dir), "/lib/modules/%s/build", u.release);
+    if (headers_at(dir) || access("/sys/kernel/kheaders.tar.xz", R_OK) == 0)
+        return 0;
+    snprintf(dir, sizeof(dir), "/lib/modules/%s/source", u.release);
+    if (headers_at(dir))
+        return 0;
+    fprintf(err,
+            "ebpfshield-bcc: kernel headers for %s not found in /lib/modules/%s/build: install "
+            "linux-headers-%s (for a kernel Debian does not ship, scripts/kernel-headers.sh "
+            "points libbcc at Debian's linux-headers-amd64)\n",
+            u.release, u.release, u.release);
+    return -1;
+}
+
+int attach_cgroup2_root(char *buf, size_t len, FILE *err)
+{
+    FILE *mounts = setmntent("/proc/self/mounts", "r");
+    struct mntent *m;
+    int rc = -1;
+    if (!mounts) {
+        fprintf(err, "ebpfshield-bcc: /proc/self/mounts: %s\n", strerror(errno));
+        return -1;
+    }
+    while ((m = getmntent(mounts)) != NULL) {
+        if (strcmp(m->mnt_type, "cgroup2") == 0) {
+            snprintf(buf, len, "%s", m->mnt_dir);
+            rc = 0;
+            break;
+        }
+    }
+    endmntent(mounts);
+    if (rc != 0)
+        fprintf(err, "ebpfshield-bcc: no cgroup2 hierarchy is mounted (tracepoint mode of "
+                     "ebpf_ipintelligence needs one: mount -t cgroup2 none /sys/fs/cgroup)\n");
+    return rc;
+}

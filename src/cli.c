@@ -1,0 +1,150 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <string.h>
+
+static const char *const feature_names[] = {"ebpf_ipintelligence", "ebpf_monitor"};
+static const char *const block_names[] = {"print", "dump", "suspend", "kill"};
+static const char *const attach_names[] = {"auto", "kprobe", "tracepoint"};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *cli_block_name(enum block_action block)
+{
+    return block_names[block];
+}
+
+const char *cli_attach_name(enum attach_mode mode)
+{
+    return attach_names[mode];
+}
+
+void cli_usage(FILE *out, const char *prog, bool full)
+{
+    fprintf(out,
+            "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
+            "[--block print|dump|suspend|kill]\n"
+            "       [--verbose] [--feeds DIR] [--dump-dir DIR] "
+            "[--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
+            prog);
+    if (!full)
+        return;
+    fprintf(out,
+            "\nWatch DNS lookups (ebpf_monitor) or outbound IPv4 connections checked against\n"
+            "threat feeds (ebpf_ipintelligence) with eBPF. Must run as root.\n\n"
+            "  --feature F    ebpf_ipintelligence (default) or ebpf_monitor\n"
+            "  --block A      on a feed hit: print (default), dump (core with gcore, then\n"
+            "                 kill), suspend (SIGSTOP) or kill (SIGKILL)\n"
+            "  --verbose      ebpf_ipintelligence: print every connection\n"
+            "  --feeds DIR    directory of *.txt feeds (default ./feeds if it holds *.txt,\n"
+            "                 else %s)\n"
+            "  --dump-dir DIR where --block dump writes cores (default %s, created 0700)\n"
+            "  --attach M     auto (default: kprobes if the kernel has them, else\n"
+            "                 tracepoints), kprobe or tracepoint\n"
+            "  -h, --help     this help\n"
+            "  --version      print the version\n"
+            "\nEXAMPLES:\n"
+            "    %s --feature ebpf_monitor      # every DNS query and A/AAAA answer\n"
+            "    %s                             # print connections to feed addresses\n"
+            "    %s --block kill --verbose      # kill them, print every connection\n"
+            "    %s --block dump --dump-dir /root/cores\n",
+            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, prog, prog, prog, prog);
+}
+
+/* Index of value in names, or -1. */
+static int choice(const char *value, const char *const *names, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(value, names[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag,
+                                  const char *value, const char *const *names, size_t n)
+{
+    fprintf(err, "%s: invalid value '%s' for %s (choose from", prog, value, flag);
+    for (size_t i = 0; i < n; i++)
+        fprintf(err, "%s '%s'", i ? "," : "", names[i]);
+    fprintf(err, ")\n");
+    cli_usage(err, prog, false);
+    return CLI_USAGE;
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err)
+{
+    enum { OPT_FEATURE = 256, OPT_BLOCK, OPT_VERBOSE, OPT_FEEDS, OPT_DUMP_DIR, OPT_ATTACH,
+           OPT_VERSION };
+    static const struct option longopts[] = {
+        {"feature", required_argument, NULL, OPT_FEATURE},
+        {"block", required_argument, NULL, OPT_BLOCK},
+        {"verbose", no_argument, NULL, OPT_VERBOSE},
+        {"feeds", required_argument, NULL, OPT_FEEDS},
+        {"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
+        {"attach", required_argument, NULL, OPT_ATTACH},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, OPT_VERSION},
+        {NULL, 0, NULL, 0},
+    };
+    const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
+    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR};
+
+    optind = 0; /* full reset, so that tests may parse several times */
+    opterr = 0;
+    int c, idx;
+    while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
+        switch (c) {
+        case OPT_FEATURE:
+            if ((idx = choice(optarg, feature_names, COUNT(feature_names))) < 0)
+                return bad_choice(err, prog, "--feature", optarg, feature_names,
+                                  COUNT(feature_names));
+            opts->feature = (enum feature)idx;
+            break;
+        case OPT_BLOCK:
+            if ((idx = choice(optarg, block_names, COUNT(block_names))) < 0)
+                return bad_choice(err, prog, "--block", optarg, block_names,
+                                  COUNT(block_names));
+            opts->block = (enum block_action)idx;
+            break;
+        case OPT_ATTACH:
+            if ((idx = choice(optarg, attach_names, COUNT(attach_names))) < 0)
+                return bad_choice(err, prog, "--attach", optarg, attach_names,
+                                  COUNT(attach_names));
+            opts->attach = (enum attach_mode)idx;
+            break;
+        case OPT_VERBOSE:
+            opts->verbose = true;
+            break;
+        case OPT_FEEDS:
+            opts->feeds_dir = optarg;
+            break;
+        case OPT_DUMP_DIR:
+            opts->dump_dir = optarg;
+            break;
+        case 'h':
+            opts->help = true;
+            break;
+        case OPT_VERSION:
+            opts->version = true;
+            break;
+        case ':':
+            fprintf(err, "%s: option '%s' needs a value\n", prog, argv[optind - 1]);
+            cli_usage(err, prog, false);
+            return CLI_USAGE;
+        default:
+            fprintf(err, "%s: unknown option '%s'\n", prog, argv[optind - 1]);
+            cli_usage(err, prog, false);
+            return CLI_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(err, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+        cli_usage(err, prog, false);
+        return CLI_USAGE;
+    }
+    if (opts->dump_dir[0] == '\0' || (opts->feeds_dir && opts->feeds_dir[0] == '\0')) {
+        fprintf(err, "%s: an empty directory name is not allowed\n", prog);
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}

@@ -1,0 +1,81 @@
+#include "proc_info.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "output.h"
+
+/* Reads a small /proc file into buf (NUL-terminated); returns its length or -1. */
+static ssize_t read_small(const char *path, char *buf, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, len - 1);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    if (n < 0)
+        return -1;
+    buf[n] = '\0';
+    return n;
+}
+
+void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, size_t len)
+{
+    char path[64], raw[64];
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    ssize_t n = read_small(path, raw, sizeof(raw));
+    if (n > 0 && raw[n - 1] == '\n')
+        raw[--n] = '\0';
+    if (n > 0)
+        output_printable(buf, len, raw, (size_t)n);
+    else
+        output_printable(buf, len, fallback, fallback_len);
+}
+
+int proc_start_boottime_ns(pid_t pid, uint64_t *ns)
+{
+    char path[64], stat[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if (read_small(path, stat, sizeof(stat)) < 0)
+        return -1;
+    /* comm may hold spaces and parentheses: fields are counted after the last ')'. */
+    const char *p = strrchr(stat, ')');
+    if (!p) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* After ')' come fields 3 (state) onwards; starttime is field 22. */
+    for (int field = 2; field < 22 && p; field++)
+        p = strchr(p + 1, ' ');
+    if (!p) {
+        errno = EINVAL;
+        return -1;
+    }
+    errno = 0;
+    char *end;
+    unsigned long long ticks = strtoull(p + 1, &end, 10);
+    long hz = sysconf(_SC_CLK_TCK);
+    if (errno || end == p + 1 || hz <= 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    *ns = (uint64_t)ticks * (1000000000ULL / (uint64_t)hz);
+    return 0;
+}
+
+void proc_ifname(uint32_t ifindex, char *buf, size_t len)
+{
+    char name[IF_NAMESIZE];
+    if (if_indextoname(ifindex, name))
+        snprintf(buf, len, "%s", name);
+    else
+        snprintf(buf, len, "%" PRIu32, ifindex);
+}

@@ -1,0 +1,20 @@
+/* What /proc and the network stack tell about an event's process and device. */
+#ifndef EBPFSHIELD_PROC_INFO_H
+#define EBPFSHIELD_PROC_INFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The process name from /proc/<pid>/comm (the kernel's comm is the thread's name), else
+ * fallback; made printable. */
+void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, size_t len);
+
+/* When the process started, in ns since boot (CLOCK_BOOTTIME, the clock of
+ * bpf_ktime_get_boot_ns()), at clock-tick resolution. Returns 0, or -1 with errno. */
+int proc_start_boottime_ns(pid_t pid, uint64_t *ns);
+
+/* The interface name, or the index in decimal when it is gone. */
+void proc_ifname(uint32_t ifindex, char *buf, size_t len);
+
+#endif
