@@ -1,6 +1,8 @@
 #include "attach.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <mntent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,25 +100,54 @@ int attach_check_kernel_headers(FILE *err)
     return -1;
 }
 
-int attach_cgroup2_root(char *buf, size_t len, FILE *err)
+/* The first cgroup2 mount point in /proc/self/mounts, or NULL. */
+static char *find_cgroup2_mount(char *buf, size_t len)
 {
     FILE *mounts = setmntent("/proc/self/mounts", "r");
     struct mntent *m;
-    int rc = -1;
-    if (!mounts) {
-        fprintf(err, "ebpfshield-bcc: /proc/self/mounts: %s\n", strerror(errno));
-        return -1;
-    }
-    while ((m = getmntent(mounts)) != NULL) {
+    char *found = NULL;
+    if (!mounts)
+        return NULL;
+    while (!found && (m = getmntent(mounts)) != NULL) {
         if (strcmp(m->mnt_type, "cgroup2") == 0) {
             snprintf(buf, len, "%s", m->mnt_dir);
-            rc = 0;
-            break;
+            found = buf;
         }
     }
     endmntent(mounts);
-    if (rc != 0)
-        fprintf(err, "ebpfshield-bcc: no cgroup2 hierarchy is mounted (tracepoint mode of "
-                     "ebpf_ipintelligence needs one: mount -t cgroup2 none /sys/fs/cgroup)\n");
-    return rc;
+    return found;
+}
+
+/* Mounts the cgroup2 hierarchy on a fresh root-only directory just long enough to open
+ * its root (e.g. under `ip netns exec`, which remounts /sys without it). */
+static int open_cgroup2_privately(FILE *err)
+{
+    char dir[] = "/run/ebpfshield-cgroup2.XXXXXX";
+    int fd = -1;
+    if (!mkdtemp(dir)) {
+        fprintf(err, "ebpfshield-bcc: cannot create a mount point in /run: %s\n",
+                strerror(errno));
+        return -1;
+    }
+    if (mount("cgroup2", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        umount2(dir, MNT_DETACH);
+    }
+    if (fd < 0)
+        fprintf(err, "ebpfshield-bcc: no cgroup2 hierarchy (tracepoint mode of "
+                     "ebpf_ipintelligence attaches to its root): %s\n",
+                strerror(errno));
+    rmdir(dir);
+    return fd;
+}
+
+int attach_open_cgroup2_root(FILE *err)
+{
+    char path[PATH_MAX];
+    if (find_cgroup2_mount(path, sizeof(path))) {
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0)
+            return fd;
+    }
+    return open_cgroup2_privately(err);
 }

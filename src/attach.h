@@ -21,7 +21,7 @@ int attach_choose(enum attach_mode requested, FILE *err);
 /* Checks that libbcc will find kernel headers; one clear line on err if not. */
 int attach_check_kernel_headers(FILE *err);
 
-/* The mount point of the cgroup-v2 hierarchy, or -1 with a message on err. */
-int attach_cgroup2_root(char *buf, size_t len, FILE *err);
+/* An fd of the cgroup-v2 root directory, or -1 with a message on err. */
+int attach_open_cgroup2_root(FILE *err);
 
 #endif

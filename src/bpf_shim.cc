@@ -134,8 +134,8 @@ extern "C" int shim_attach_packet_socket(shim_bpf *b, const char *prog, shim_err
     });
 }
 
-extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog,
-                                           const char *cgroup_dir, shim_err *err)
+extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog, int cgroup_fd,
+                                           shim_err *err)
 {
     return guarded(err, "cgroup connect4", [&] {
         int prog_fd = -1;
@@ -143,9 +143,9 @@ extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog,
                                    BPF_CGROUP_INET4_CONNECT),
                   err, "loading cgroup connect4 program"))
             return -1;
-        int cg = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int cg = fcntl(cgroup_fd, F_DUPFD_CLOEXEC, 0);
         if (cg < 0)
-            return fail(err, cgroup_dir, std::strerror(errno));
+            return fail(err, "cgroup2 root", std::strerror(errno));
         if (check(b->bpf.attach_func(prog_fd, cg, BPF_CGROUP_INET4_CONNECT, BPF_F_ALLOW_MULTI),
                   err, "attaching cgroup connect4 program")) {
             close(cg);

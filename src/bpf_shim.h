@@ -30,8 +30,9 @@ int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const
 /* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
 int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct shim_err *err);
 /* Loads prog as a cgroup-v2 connect4 program and attaches it to the cgroup directory
- * cgroup_dir (allowing other programs there too); detached by shim_destroy. */
-int shim_attach_cgroup_connect4(struct shim_bpf *b, const char *prog, const char *cgroup_dir,
+ * open as cgroup_fd (allowing other programs there too; the fd is duplicated); detached
+ * by shim_destroy. */
+int shim_attach_cgroup_connect4(struct shim_bpf *b, const char *prog, int cgroup_fd,
                                 struct shim_err *err);
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
                           shim_lost_fn on_lost, void *ctx, int pages_per_cpu,

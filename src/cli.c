@@ -74,7 +74,7 @@ static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag,
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err)
 {
     enum { OPT_FEATURE = 256, OPT_BLOCK, OPT_VERBOSE, OPT_FEEDS, OPT_DUMP_DIR, OPT_ATTACH,
-           OPT_VERSION };
+           OPT_VERSION, OPT_HELP };
     static const struct option longopts[] = {
         {"feature", required_argument, NULL, OPT_FEATURE},
         {"block", required_argument, NULL, OPT_BLOCK},
@@ -82,7 +82,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {"feeds", required_argument, NULL, OPT_FEEDS},
         {"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
         {"attach", required_argument, NULL, OPT_ATTACH},
-        {"help", no_argument, NULL, 'h'},
+        {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
@@ -122,6 +122,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             opts->dump_dir = optarg;
             break;
         case 'h':
+        case OPT_HELP:
             opts->help = true;
             break;
         case OPT_VERSION:
@@ -131,8 +132,11 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             fprintf(err, "%s: option '%s' needs a value\n", prog, argv[optind - 1]);
             cli_usage(err, prog, false);
             return CLI_USAGE;
-        default:
-            fprintf(err, "%s: unknown option '%s'\n", prog, argv[optind - 1]);
+        default: /* optopt is the character of a bad short option, in any cluster */
+            if (optopt > 0 && optopt < OPT_FEATURE)
+                fprintf(err, "%s: unknown option '-%c'\n", prog, optopt);
+            else
+                fprintf(err, "%s: unknown option '%s'\n", prog, argv[optind - 1]);
             cli_usage(err, prog, false);
             return CLI_USAGE;
         }
@@ -144,6 +148,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
     }
     if (opts->dump_dir[0] == '\0' || (opts->feeds_dir && opts->feeds_dir[0] == '\0')) {
         fprintf(err, "%s: an empty directory name is not allowed\n", prog);
+        cli_usage(err, prog, false);
         return CLI_USAGE;
     }
     return CLI_OK;

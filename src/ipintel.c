@@ -1,7 +1,7 @@
 /* ebpf_ipintelligence: every outbound IPv4 TCP connect is checked against the feeds; a hit
  * is printed, suspended, killed, or dumped then killed (--block). */
 #include <arpa/inet.h>
-#include <limits.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,16 +49,17 @@ static struct shim_bpf *start_kprobe(void)
 
 static struct shim_bpf *start_cgroup(void)
 {
-    char root[PATH_MAX];
-    if (attach_cgroup2_root(root, sizeof(root), stderr) != 0)
+    int root = attach_open_cgroup2_root(stderr);
+    if (root < 0)
         return NULL;
     struct shim_bpf *b = app_compile(bpf_text_tp_connect, "connect program");
     struct shim_err err;
     if (b && shim_attach_cgroup_connect4(b, "connect4", root, &err) != 0) {
         fprintf(stderr, "ebpfshield-bcc: %s\n", err.msg);
         shim_destroy(b);
-        return NULL;
+        b = NULL;
     }
+    close(root);
     return b;
 }
 

@@ -1,0 +1,124 @@
+# Shared helpers of the end-to-end scenarios (sourced). They drive the real tool, real
+# DNS servers and clients, and assert on the lines it prints.
+# Environment: EBPFSHIELD_BIN (the binary), EXPECT_MODE (kprobe|tracepoint),
+# TOOL_START_TIMEOUT (s, default 300: one libbcc compile takes ~50 s under qemu TCG).
+
+set -u
+PASSES=0
+FAILS=0
+TOOL_PID=
+WORK=$(mktemp -d)
+trap 'cleanup_all' EXIT
+
+cleanup_all() {
+    [ -n "$TOOL_PID" ] && kill -KILL "$TOOL_PID" 2>/dev/null
+    [ -n "${EXTRA_PIDS:-}" ] && kill -KILL $EXTRA_PIDS 2>/dev/null
+    rm -rf "$WORK"
+}
+
+pass() { PASSES=$((PASSES + 1)); echo "PASS: $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+check() { # check DESCRIPTION COMMAND...
+    local what=$1
+    shift
+    if "$@"; then pass "$what"; else fail "$what"; return 1; fi
+}
+
+# start_tool NAME ARGS...: starts the tool with output in $WORK/NAME.{out,err} and waits
+# for its running line. Returns 1 (after a FAIL) if it exits or never gets there.
+start_tool() {
+    local name=$1
+    shift
+    OUT=$WORK/$name.out
+    ERR=$WORK/$name.err
+    "$EBPFSHIELD_BIN" "$@" >"$OUT" 2>"$ERR" &
+    TOOL_PID=$!
+    local t0=$SECONDS
+    while [ $((SECONDS - t0)) -lt "${TOOL_START_TIMEOUT:-300}" ]; do
+        if grep -qx 'The program is running. Press Ctrl-C to abort.' "$OUT"; then
+            pass "$name: running after $((SECONDS - t0)) s"
+            check "$name: attach mode $EXPECT_MODE" grep -q "^attach mode: $EXPECT_MODE" "$ERR"
+            return 0
+        fi
+        if ! kill -0 "$TOOL_PID" 2>/dev/null; then
+            fail "$name: tool exited before running"
+            sed 's/^/  stderr: /' "$ERR" | grep -v 'sha1 socket\|prog tag' | head -40
+            TOOL_PID=
+            return 1
+        fi
+        sleep 1
+    done
+    fail "$name: no running line within ${TOOL_START_TIMEOUT:-300} s"
+    sed 's/^/  stderr: /' "$ERR" | tail -20
+    return 1
+}
+
+# stop_tool: Ctrl-C, then the tool must exit 0 within 30 s and leave no kprobe behind.
+stop_tool() {
+    local name=$1 rc
+    kill -INT "$TOOL_PID"
+    for _ in $(seq 300); do kill -0 "$TOOL_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$TOOL_PID" 2>/dev/null; then
+        fail "$name: still running 30 s after SIGINT"
+        kill -KILL "$TOOL_PID"
+    fi
+    wait "$TOOL_PID"
+    rc=$?
+    TOOL_PID=
+    check "$name: exit status 0 after SIGINT (got $rc)" [ "$rc" -eq 0 ]
+    local ev
+    for ev in /sys/kernel/debug/tracing/kprobe_events /sys/kernel/tracing/kprobe_events; do
+        if [ -r "$ev" ]; then
+            check "$name: no kprobe left in $ev" [ -z "$(grep -i bcc "$ev")" ]
+            break
+        fi
+    done
+    if grep -q 'lost\|skipped' "$ERR"; then
+        fail "$name: lost or skipped events"
+        grep 'lost\|skipped' "$ERR" | head -5
+    fi
+}
+
+# wait_line FILE REGEX [TIMEOUT]: true once a line of FILE matches the ERE.
+wait_line() {
+    local t0=$SECONDS
+    while [ $((SECONDS - t0)) -lt "${3:-30}" ]; do
+        grep -qE -- "$2" "$1" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# expect_count FILE REGEX N DESCRIPTION: exactly N lines match (waits for them first).
+expect_count() {
+    [ "$3" -gt 0 ] && wait_line "$1" "$2" "${LINE_TIMEOUT:-30}"
+    sleep 0.5 # a duplicate would arrive with the original
+    local n
+    n=$(grep -cE -- "$2" "$1")
+    if [ "$n" -eq "$3" ]; then
+        pass "$4"
+    else
+        fail "$4: $n line(s) match, want $3: $2"
+        sed 's/^/  output: /' "$1" | tail -20
+    fi
+}
+
+# expect_only FILE REGEX...: every line of FILE matches one of the EREs.
+expect_only() {
+    local file=$1
+    shift
+    local extra
+    extra=$(grep -vxF 'The program is running. Press Ctrl-C to abort.' "$file" |
+        grep -vE "$(IFS='|'; echo "$*")")
+    if [ -z "$extra" ]; then
+        pass "no unexpected line in $(basename "$file")"
+    else
+        fail "unexpected lines in $(basename "$file")"
+        printf '  %s\n' "$extra" | head -20
+    fi
+}
+
+finish() {
+    echo "$PASSES passed, $FAILS failed"
+    [ "$FAILS" -eq 0 ]
+}

@@ -1,0 +1,338 @@
+/* Unit tests of the command line: defaults, every accepted flag and value in both the
+ * "--flag value" and "--flag=value" forms, the exact error messages (each followed by the
+ * short usage) and the --help text, whose EXAMPLES must all parse. cli_parse runs many
+ * times in this one process, which also checks that it resets getopt. */
+#include "check.h"
+#include "cli.h"
+
+#include <stdlib.h>
+
+#define PROG "ebpfshield-bcc"
+#define MAX_ARGS 16
+
+/* argv of the last parse (its strings stay valid until the next one) and its err text. */
+static char arg_store[MAX_ARGS][256];
+static char *argv_buf[MAX_ARGS + 1];
+static char *err_text;
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+#define NO_ARGS ((const char *const[]){NULL})
+
+/* Runs cli_parse on PROG followed by args (NULL-terminated), capturing err_text. */
+static enum cli_result parse(const char *const *args, struct options *opts)
+{
+    int argc = 0;
+    size_t size;
+
+    snprintf(arg_store[0], sizeof(arg_store[0]), "%s", PROG);
+    argv_buf[argc++] = arg_store[0];
+    for (; args[argc - 1] && argc < MAX_ARGS; argc++) {
+        snprintf(arg_store[argc], sizeof(arg_store[0]), "%s", args[argc - 1]);
+        argv_buf[argc] = arg_store[argc];
+    }
+    argv_buf[argc] = NULL;
+    free(err_text);
+    FILE *err = open_memstream(&err_text, &size);
+    if (!err) {
+        perror("open_memstream");
+        exit(2);
+    }
+    enum cli_result rc = cli_parse(argc, argv_buf, opts, err);
+    fclose(err);
+    return rc;
+}
+
+/* The usage text of cli_usage(prog, full); the caller frees it. */
+static char *usage_text(const char *prog, bool full)
+{
+    char *text;
+    size_t size;
+    FILE *out = open_memstream(&text, &size);
+
+    if (!out) {
+        perror("open_memstream");
+        exit(2);
+    }
+    cli_usage(out, prog, full);
+    fclose(out);
+    return text;
+}
+
+/* Expects args to be refused with exactly the line msg followed by the short usage. */
+static void check_refused_at(int line, const char *const *args, const char *msg)
+{
+    struct options opts;
+    char *usage = usage_text(PROG, false), *want;
+
+    if (asprintf(&want, "%s\n%s", msg, usage) < 0)
+        exit(2);
+    if (parse(args, &opts) != CLI_USAGE || strcmp(err_text, want) != 0) {
+        fprintf(stderr, "%s:%d: args starting with \"%s\": got stderr\n%s\nwant\n%s\n", __FILE__,
+                line, args[0] ? args[0] : "", err_text, want);
+        check_failures++;
+    }
+    free(want);
+    free(usage);
+}
+
+#define check_refused(args, msg) check_refused_at(__LINE__, args, msg)
+
+static void test_defaults(void)
+{
+    struct options opts;
+
+    CHECK_INT(parse(NO_ARGS, &opts), CLI_OK);
+    CHECK_STR(err_text, "");
+    CHECK_INT(opts.feature, FEATURE_IPINTELLIGENCE);
+    CHECK_INT(opts.block, BLOCK_PRINT);
+    CHECK_INT(opts.attach, ATTACH_AUTO);
+    CHECK_STR(opts.dump_dir, "/var/lib/ebpfshield/dumps");
+    CHECK(opts.feeds_dir == NULL);
+    CHECK(!opts.verbose);
+    CHECK(!opts.help);
+    CHECK(!opts.version);
+}
+
+struct choice {
+    const char *flag;
+    const char *value;
+    int want;
+};
+
+static const struct choice choices[] = {
+    {"--feature", "ebpf_ipintelligence", FEATURE_IPINTELLIGENCE},
+    {"--feature", "ebpf_monitor", FEATURE_MONITOR},
+    {"--block", "print", BLOCK_PRINT},
+    {"--block", "dump", BLOCK_DUMP},
+    {"--block", "suspend", BLOCK_SUSPEND},
+    {"--block", "kill", BLOCK_KILL},
+    {"--attach", "auto", ATTACH_AUTO},
+    {"--attach", "kprobe", ATTACH_KPROBE},
+    {"--attach", "tracepoint", ATTACH_TRACEPOINT},
+};
+
+/* The field a choice sets. */
+static int chosen(const struct options *opts, const char *flag)
+{
+    if (strcmp(flag, "--feature") == 0)
+        return (int)opts->feature;
+    if (strcmp(flag, "--block") == 0)
+        return (int)opts->block;
+    return (int)opts->attach;
+}
+
+static void check_choice(const struct choice *c, const char *const *args)
+{
+    struct options opts;
+
+    if (parse(args, &opts) != CLI_OK || chosen(&opts, c->flag) != c->want || err_text[0] != '\0') {
+        fprintf(stderr, "%s:%d: %s %s: not parsed to %d (stderr \"%s\")\n", __FILE__, __LINE__,
+                c->flag, c->value, c->want, err_text);
+        check_failures++;
+    }
+}
+
+static void test_choices(void)
+{
+    char joined[300];
+
+    for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+        const struct choice *c = &choices[i];
+        check_choice(c, ARGS(c->flag, c->value));
+        snprintf(joined, sizeof(joined), "%s=%s", c->flag, c->value);
+        check_choice(c, ARGS(joined));
+    }
+    CHECK_STR(cli_block_name(BLOCK_PRINT), "print");
+    CHECK_STR(cli_block_name(BLOCK_DUMP), "dump");
+    CHECK_STR(cli_block_name(BLOCK_SUSPEND), "suspend");
+    CHECK_STR(cli_block_name(BLOCK_KILL), "kill");
+    CHECK_STR(cli_attach_name(ATTACH_AUTO), "auto");
+    CHECK_STR(cli_attach_name(ATTACH_KPROBE), "kprobe");
+    CHECK_STR(cli_attach_name(ATTACH_TRACEPOINT), "tracepoint");
+}
+
+static void test_flags(void)
+{
+    struct options opts;
+
+    CHECK_INT(parse(ARGS("--verbose"), &opts), CLI_OK);
+    CHECK(opts.verbose);
+    CHECK_INT(parse(ARGS("--feeds", "/srv/feeds"), &opts), CLI_OK);
+    CHECK_STR(opts.feeds_dir, "/srv/feeds");
+    CHECK_INT(parse(ARGS("--feeds=rel/feeds"), &opts), CLI_OK);
+    CHECK_STR(opts.feeds_dir, "rel/feeds");
+    CHECK_INT(parse(ARGS("--dump-dir", "/root/cores"), &opts), CLI_OK);
+    CHECK_STR(opts.dump_dir, "/root/cores");
+    CHECK_INT(parse(ARGS("--dump-dir=/tmp/c d"), &opts), CLI_OK);
+    CHECK_STR(opts.dump_dir, "/tmp/c d");
+    CHECK_INT(parse(ARGS("-h"), &opts), CLI_OK);
+    CHECK(opts.help && !opts.version);
+    CHECK_INT(parse(ARGS("--help"), &opts), CLI_OK);
+    CHECK(opts.help && !opts.version);
+    CHECK_INT(parse(ARGS("--version"), &opts), CLI_OK);
+    CHECK(opts.version && !opts.help);
+    CHECK_STR(err_text, "");
+}
+
+/* Everything at once, in any order; the last of a repeated flag wins. */
+static void test_combined(void)
+{
+    struct options opts;
+
+    CHECK_INT(parse(ARGS("--block", "kill", "--verbose", "--feature=ebpf_monitor", "--feeds", "f",
+                         "--attach", "tracepoint", "--dump-dir=d", "--block=suspend"),
+                    &opts),
+              CLI_OK);
+    CHECK_INT(opts.feature, FEATURE_MONITOR);
+    CHECK_INT(opts.block, BLOCK_SUSPEND);
+    CHECK_INT(opts.attach, ATTACH_TRACEPOINT);
+    CHECK_STR(opts.feeds_dir, "f");
+    CHECK_STR(opts.dump_dir, "d");
+    CHECK(opts.verbose && !opts.help && !opts.version);
+    /* The next parse starts from the defaults again, not from the previous options. */
+    CHECK_INT(parse(ARGS("--attach", "kprobe"), &opts), CLI_OK);
+    CHECK_INT(opts.attach, ATTACH_KPROBE);
+    CHECK_INT(opts.feature, FEATURE_IPINTELLIGENCE);
+    CHECK_INT(opts.block, BLOCK_PRINT);
+    CHECK(opts.feeds_dir == NULL && !opts.verbose);
+    CHECK_STR(opts.dump_dir, DEFAULT_DUMP_DIR);
+}
+
+static void test_unknown_flag(void)
+{
+    check_refused(ARGS("--bogus"), PROG ": unknown option '--bogus'");
+    check_refused(ARGS("--verbose", "--bogus=1"), PROG ": unknown option '--bogus=1'");
+    check_refused(ARGS("-x"), PROG ": unknown option '-x'");
+    check_refused(ARGS("-v"), PROG ": unknown option '-v'");
+    check_refused(ARGS("--verbose", "-hx"), PROG ": unknown option '-x'");
+    check_refused(ARGS("-xh"), PROG ": unknown option '-x'");
+    /* A value given to a flag that takes none: the whole argument is named. */
+    check_refused(ARGS("--help=yes"), PROG ": unknown option '--help=yes'");
+    check_refused(ARGS("--verbose=1"), PROG ": unknown option '--verbose=1'");
+}
+
+static void test_unknown_value(void)
+{
+    check_refused(ARGS("--feature", "monitor"),
+                  PROG ": invalid value 'monitor' for --feature (choose from "
+                       "'ebpf_ipintelligence', 'ebpf_monitor')");
+    check_refused(ARGS("--block=nuke"), PROG ": invalid value 'nuke' for --block (choose from "
+                                             "'print', 'dump', 'suspend', 'kill')");
+    check_refused(ARGS("--block", "KILL"), PROG ": invalid value 'KILL' for --block (choose "
+                                                "from 'print', 'dump', 'suspend', 'kill')");
+    check_refused(ARGS("--attach", "uprobe"), PROG ": invalid value 'uprobe' for --attach "
+                                                   "(choose from 'auto', 'kprobe', "
+                                                   "'tracepoint')");
+    check_refused(ARGS("--attach="), PROG ": invalid value '' for --attach (choose from "
+                                          "'auto', 'kprobe', 'tracepoint')");
+}
+
+static void test_missing_value(void)
+{
+    check_refused(ARGS("--feature"), PROG ": option '--feature' needs a value");
+    check_refused(ARGS("--verbose", "--block"), PROG ": option '--block' needs a value");
+    check_refused(ARGS("--attach"), PROG ": option '--attach' needs a value");
+    check_refused(ARGS("--feeds"), PROG ": option '--feeds' needs a value");
+    check_refused(ARGS("--dump-dir"), PROG ": option '--dump-dir' needs a value");
+}
+
+static void test_stray_argument(void)
+{
+    check_refused(ARGS("extra"), PROG ": unexpected argument 'extra'");
+    check_refused(ARGS("--block", "kill", "kill"), PROG ": unexpected argument 'kill'");
+    check_refused(ARGS("x", "--verbose"), PROG ": unexpected argument 'x'");
+    check_refused(ARGS("--", "--verbose"), PROG ": unexpected argument '--verbose'");
+}
+
+static void test_empty_dir(void)
+{
+    check_refused(ARGS("--dump-dir="), PROG ": an empty directory name is not allowed");
+    check_refused(ARGS("--dump-dir", ""), PROG ": an empty directory name is not allowed");
+    check_refused(ARGS("--feeds="), PROG ": an empty directory name is not allowed");
+    check_refused(ARGS("--feeds", ""), PROG ": an empty directory name is not allowed");
+}
+
+/* Parses an example line (after the program name, up to a '#' comment) as argv. */
+static void check_example(char *line)
+{
+    const char *words[MAX_ARGS] = {NULL};
+    struct options opts;
+    int n = 0;
+    char *comment = strchr(line, '#'), *save = NULL;
+
+    if (comment)
+        *comment = '\0';
+    strtok_r(line, " ", &save); /* the program name */
+    for (char *w; n < MAX_ARGS - 1 && (w = strtok_r(NULL, " ", &save)); n++)
+        words[n] = w;
+    if (parse(words, &opts) != CLI_OK) {
+        fprintf(stderr, "%s:%d: example does not parse: %s\n", __FILE__, __LINE__, err_text);
+        check_failures++;
+    }
+}
+
+/* Checks that every line after EXAMPLES: (the last section) is an indented invocation of
+ * prog that parses; returns how many there are. */
+static int check_examples_of(const char *prog)
+{
+    char *help = usage_text(prog, true), *save = NULL;
+    const char *ex = strstr(help, "\nEXAMPLES:\n");
+    int count = 0;
+
+    CHECK(ex != NULL);
+    CHECK(help[0] && help[strlen(help) - 1] == '\n');
+    char *rest = ex ? strdup(ex + strlen("\nEXAMPLES:\n")) : strdup("");
+    for (char *line = strtok_r(rest, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        line += strspn(line, " ");
+        size_t len = strlen(prog);
+        if (strncmp(line, prog, len) != 0 || (line[len] != ' ' && line[len] != '\0')) {
+            fprintf(stderr, "%s:%d: not an invocation of %s: \"%s\"\n", __FILE__, __LINE__, prog,
+                    line);
+            check_failures++;
+            continue;
+        }
+        check_example(line);
+        count++;
+    }
+    free(rest);
+    free(help);
+    return count;
+}
+
+static void test_help(void)
+{
+    char *brief = usage_text(PROG, false), *full = usage_text(PROG, true);
+
+    /* The short usage opens the help and names every flag. */
+    CHECK(strncmp(full, brief, strlen(brief)) == 0);
+    CHECK(strncmp(brief, "usage: " PROG " ", strlen("usage: " PROG " ")) == 0);
+    const char *flags[] = {"--feature",  "--block",  "--verbose", "--feeds",
+                           "--dump-dir", "--attach", "--help",    "--version"};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (!strstr(brief, flags[i]) || !strstr(full + strlen(brief), flags[i])) {
+            fprintf(stderr, "%s:%d: %s missing from the usage or help\n", __FILE__, __LINE__,
+                    flags[i]);
+            check_failures++;
+        }
+    CHECK(strstr(full, DEFAULT_DUMP_DIR) != NULL);
+    CHECK(check_examples_of(PROG) >= 3);
+    CHECK(check_examples_of("./build/ebpfshield-bcc") >= 3);
+    free(brief);
+    free(full);
+}
+
+int main(void)
+{
+    test_defaults();
+    test_choices();
+    test_flags();
+    test_combined();
+    test_unknown_flag();
+    test_unknown_value();
+    test_missing_value();
+    test_stray_argument();
+    test_empty_dir();
+    test_help();
+    free(err_text);
+    CHECK_DONE();
+}

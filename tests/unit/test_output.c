@@ -1,0 +1,430 @@
+/* Unit tests of the printed lines, byte for byte: the original eBPFShield's own session
+ * (the reference ebpf_monitor.txt and ebpf_ipintelligence.txt) rebuilt from hand-made
+ * structs, the same lines from the real frames in tests/fixtures decoded end to end, and
+ * output_printable's edges. */
+#include "check.h"
+#include "output.h"
+
+#include <stdlib.h>
+
+#define LOCALHOST 0x7f000001u
+
+/* A memstream the tests print into; text() closes it and returns what was printed. */
+struct capture {
+    FILE *f;
+    char *buf;
+    size_t size;
+};
+
+static void capture_open(struct capture *c)
+{
+    c->buf = NULL;
+    c->f = open_memstream(&c->buf, &c->size);
+    if (!c->f) {
+        perror("open_memstream");
+        exit(2);
+    }
+}
+
+static char *capture_text(struct capture *c)
+{
+    fclose(c->f);
+    return c->buf;
+}
+
+/* One line of the original's ebpf_monitor session and the values that made it. */
+struct monitor_ref {
+    const char *comm;
+    uint32_t pid, tgid;
+    uint8_t proto;
+    uint16_t sport, dport;
+    int qr;
+    const char *name, *type, *data;
+    const char *line;
+};
+
+/* /work/shared/reference/ebpf_monitor.txt, verbatim. */
+static const struct monitor_ref monitor_refs[] = {
+    {"dig", 272, 273, 17, 33703, 53, 0, "a.example.test.", "A", "",
+     "COMM=dig PID=272 TGID=273 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=33703 DPT=53 "
+     "UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n"},
+    {"dig", 272, 273, 17, 53, 33703, 1, "a.example.test.", "A", "10.1.2.3",
+     "COMM=dig PID=272 TGID=273 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 DPT=33703 "
+     "UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
+    {"dig", 275, 276, 17, 38330, 53, 0, "b.example.test.", "AAAA", "",
+     "COMM=dig PID=275 TGID=276 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=38330 DPT=53 "
+     "UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n"},
+    {"dig", 275, 276, 17, 53, 38330, 1, "b.example.test.", "AAAA", "fd00::7",
+     "COMM=dig PID=275 TGID=276 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 DPT=38330 "
+     "UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
+    {"dig", 278, 279, 6, 42793, 53, 0, "a.example.test.", "A", "",
+     "COMM=dig PID=278 TGID=279 DEV=lo PROTO=TCP SRC=127.0.0.1 DST=127.0.0.1 SPT=42793 DPT=53 "
+     "UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n"},
+    {"dig", 278, 279, 6, 53, 42793, 1, "a.example.test.", "A", "10.1.2.3",
+     "COMM=dig PID=278 TGID=279 DEV=lo PROTO=TCP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 DPT=42793 "
+     "UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
+    {"getent", 282, 282, 17, 51703, 53, 0, "b.example.test.", "A", "",
+     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=51703 "
+     "DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=A\n"},
+    {"getent", 282, 282, 17, 51703, 53, 0, "b.example.test.", "AAAA", "",
+     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=51703 "
+     "DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n"},
+    {"getent", 282, 282, 17, 53, 51703, 1, "b.example.test.", "A", "10.9.8.7",
+     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 "
+     "DPT=51703 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=A DNS_DATA=10.9.8.7\n"},
+    {"getent", 282, 282, 17, 53, 51703, 1, "b.example.test.", "AAAA", "fd00::7",
+     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 "
+     "DPT=51703 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
+};
+
+static void print_ref(FILE *out, const struct monitor_ref *r)
+{
+    struct port_val proc = {.ifindex = 1, .pid = r->pid, .tgid = r->tgid};
+    struct dns_origin origin = {.proc = &proc, .comm = r->comm, .ifname = "lo"};
+    struct frame_info frame = {.proto = r->proto,
+                               .saddr = LOCALHOST,
+                               .daddr = LOCALHOST,
+                               .sport = r->sport,
+                               .dport = r->dport};
+    struct dns_item item = {.qr = r->qr, .type = r->type};
+
+    snprintf(proc.comm, sizeof(proc.comm), "%s", r->comm);
+    snprintf(item.name, sizeof(item.name), "%s", r->name);
+    snprintf(item.data, sizeof(item.data), "%s", r->data);
+    output_dns_line(out, &origin, &frame, &item);
+}
+
+static void test_monitor_reference(void)
+{
+    for (size_t i = 0; i < sizeof(monitor_refs) / sizeof(monitor_refs[0]); i++) {
+        struct capture c;
+        capture_open(&c);
+        print_ref(c.f, &monitor_refs[i]);
+        char *got = capture_text(&c);
+        CHECK_STR(got, monitor_refs[i].line);
+        free(got);
+    }
+}
+
+/* Other processes, devices and addresses: every field comes from its own input. */
+static void test_monitor_fields(void)
+{
+    struct port_val proc = {.ifindex = 7,
+                            .pid = 4294967295u,
+                            .tgid = 1,
+                            .uid = 1000,
+                            .gid = 4294967294u,
+                            .comm = "kernel-name"};
+    struct dns_origin origin = {.proc = &proc, .comm = "resolver x", .ifname = "7"};
+    struct frame_info frame = {
+        .proto = 6, .saddr = 0xc0a80102u, .daddr = 0x08080404u, .sport = 65535, .dport = 53};
+    struct dns_item item = {
+        .qr = 0, .name = "\\.weird\\032name.", .type = "AAAA", .data = "ignored for a query"};
+    struct capture c;
+
+    capture_open(&c);
+    output_dns_line(c.f, &origin, &frame, &item);
+    frame = (struct frame_info){
+        .proto = 17, .saddr = 0x0a000001u, .daddr = 0xffffffffu, .sport = 53, .dport = 0};
+    item.qr = 1;
+    item.type = "A";
+    snprintf(item.data, sizeof(item.data), "%s", "255.0.0.1");
+    output_dns_line(c.f, &origin, &frame, &item);
+    char *got = capture_text(&c);
+    CHECK_STR(got, "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=192.168.1.2 "
+                   "DST=8.8.4.4 SPT=65535 DPT=53 UID=1000 GID=4294967294 DNS_QR=0 "
+                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA\n"
+                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=10.0.0.1 "
+                   "DST=255.255.255.255 SPT=53 DPT=0 UID=1000 GID=4294967294 DNS_QR=1 "
+                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=A DNS_DATA=255.0.0.1\n");
+    free(got);
+}
+
+struct blob {
+    uint8_t *data;
+    size_t len;
+};
+
+/* Reads a fixture into an exact-size heap buffer, so ASan sees any read past it. */
+static struct blob load(const char *name)
+{
+    const char *dir = getenv("FIXTURES");
+    char path[512];
+    uint8_t buf[65536];
+    struct blob b;
+
+    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fixtures", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "cannot open fixture %s\n", path);
+        exit(2);
+    }
+    b.len = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    b.data = malloc(b.len);
+    memcpy(b.data, buf, b.len);
+    return b;
+}
+
+/* The header fields of a frame read straight from its bytes (Ethernet, then IPv4 with its
+ * IHL, then the ports of UDP or TCP), independently of frame_decode. */
+struct raw_header {
+    uint8_t proto;
+    char src[16], dst[16];
+    unsigned sport, dport;
+};
+
+static struct raw_header raw_header(const struct blob *b)
+{
+    const uint8_t *ip = b->data + 14;
+    const uint8_t *l4 = ip + (ip[0] & 0x0f) * 4;
+    struct raw_header h = {.proto = ip[9]};
+
+    if (b->len < 14 + 20 || l4 + 4 > b->data + b->len) {
+        fprintf(stderr, "fixture too short for its headers\n");
+        exit(2);
+    }
+    snprintf(h.src, sizeof(h.src), "%u.%u.%u.%u", ip[12], ip[13], ip[14], ip[15]);
+    snprintf(h.dst, sizeof(h.dst), "%u.%u.%u.%u", ip[16], ip[17], ip[18], ip[19]);
+    h.sport = (unsigned)l4[0] << 8 | l4[1];
+    h.dport = (unsigned)l4[2] << 8 | l4[3];
+    return h;
+}
+
+/* A captured frame, the process it is credited to, its ports (README.md) and every line
+ * it must print. */
+struct fixture_case {
+    const char *frame;
+    const char *comm;
+    uint32_t pid, tgid;
+    unsigned sport, dport;
+    const char *lines;
+};
+
+#define DIG "COMM=dig PID=272 TGID=273 DEV=lo "
+#define GETENT "COMM=getent PID=282 TGID=282 DEV=lo "
+#define LO "SRC=127.0.0.1 DST=127.0.0.1 "
+
+static const struct fixture_case fixture_cases[] = {
+    {"udp_query_a.frame", "dig", 272, 273, 51676, 53,
+     DIG "PROTO=UDP " LO "SPT=51676 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
+         "DNS_TYPE=A\n"},
+    {"udp_response_a.frame", "dig", 272, 273, 53, 51676,
+     DIG "PROTO=UDP " LO "SPT=53 DPT=51676 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
+         "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
+    {"udp_query_aaaa.frame", "dig", 272, 273, 44001, 53,
+     DIG "PROTO=UDP " LO "SPT=44001 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
+         "DNS_TYPE=AAAA\n"},
+    {"udp_response_aaaa.frame", "dig", 272, 273, 53, 44001,
+     DIG "PROTO=UDP " LO "SPT=53 DPT=44001 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
+         "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
+    {"tcp_query_a.frame", "dig", 272, 273, 42101, 53,
+     DIG "PROTO=TCP " LO "SPT=42101 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
+         "DNS_TYPE=A\n"},
+    {"tcp_response_a.frame", "dig", 272, 273, 53, 42101,
+     DIG "PROTO=TCP " LO "SPT=53 DPT=42101 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
+         "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
+    {"tcp_query_aaaa.frame", "dig", 272, 273, 35787, 53,
+     DIG "PROTO=TCP " LO "SPT=35787 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
+         "DNS_TYPE=AAAA\n"},
+    {"tcp_response_aaaa.frame", "dig", 272, 273, 53, 35787,
+     DIG "PROTO=TCP " LO "SPT=53 DPT=35787 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
+         "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
+    {"udp_query_cname.frame", "dig", 272, 273, 36805, 53,
+     DIG "PROTO=UDP " LO "SPT=36805 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=c.example.test. "
+         "DNS_TYPE=A\n"},
+    /* The CNAME record prints nothing; the A record prints under its own owner. */
+    {"udp_response_cname.frame", "dig", 272, 273, 53, 36805,
+     DIG "PROTO=UDP " LO "SPT=53 DPT=36805 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
+         "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
+    {"udp_query_txt.frame", "dig", 272, 273, 51396, 53, ""},
+    {"udp_response_txt.frame", "dig", 272, 273, 53, 51396, ""},
+    {"udp_query_nodata.frame", "dig", 272, 273, 39591, 53,
+     DIG "PROTO=UDP " LO "SPT=39591 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
+         "DNS_TYPE=AAAA\n"},
+    {"udp_response_nodata.frame", "dig", 272, 273, 53, 39591, ""},
+    {"getent_query_a.frame", "getent", 282, 282, 37605, 53,
+     GETENT "PROTO=UDP " LO "SPT=37605 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
+            "DNS_TYPE=A\n"},
+    {"getent_query_aaaa.frame", "getent", 282, 282, 37605, 53,
+     GETENT "PROTO=UDP " LO "SPT=37605 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
+            "DNS_TYPE=AAAA\n"},
+    {"getent_response_a.frame", "getent", 282, 282, 53, 37605,
+     GETENT "PROTO=UDP " LO "SPT=53 DPT=37605 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
+            "DNS_TYPE=A DNS_DATA=10.9.8.7\n"},
+    {"getent_response_aaaa.frame", "getent", 282, 282, 53, 37605,
+     GETENT "PROTO=UDP " LO "SPT=53 DPT=37605 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
+            "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
+};
+
+/* What monitor.c hands every decoded item to: the line printer. */
+struct print_ctx {
+    FILE *out;
+    const struct dns_origin *origin;
+    const struct frame_info *frame;
+};
+
+static void print_item(const struct dns_item *item, void *ctx)
+{
+    const struct print_ctx *p = ctx;
+    output_dns_line(p->out, p->origin, p->frame, item);
+}
+
+/* The fixture's own bytes agree with the ports and addresses written in its lines. */
+static void check_raw_header(const struct fixture_case *fc, const struct blob *b)
+{
+    struct raw_header h = raw_header(b);
+    const char *proto = h.proto == 6 ? "PROTO=TCP " : "PROTO=UDP ";
+    char ports[64];
+
+    CHECK(h.proto == 6 || h.proto == 17);
+    CHECK_STR(h.src, "127.0.0.1");
+    CHECK_STR(h.dst, "127.0.0.1");
+    CHECK_INT(h.sport, fc->sport);
+    CHECK_INT(h.dport, fc->dport);
+    snprintf(ports, sizeof(ports), "SPT=%u DPT=%u ", h.sport, h.dport);
+    if (fc->lines[0] && (!strstr(fc->lines, ports) || !strstr(fc->lines, proto))) {
+        fprintf(stderr, "%s:%d: %s: lines do not carry %s%s\n", __FILE__, __LINE__, fc->frame,
+                proto, ports);
+        check_failures++;
+    }
+}
+
+static void check_fixture(const struct fixture_case *fc)
+{
+    struct blob b = load(fc->frame);
+    struct port_val proc = {.ifindex = 1, .pid = fc->pid, .tgid = fc->tgid};
+    struct dns_origin origin = {.proc = &proc, .comm = fc->comm, .ifname = "lo"};
+    struct frame_info frame;
+    struct capture c;
+    const char *why = NULL;
+
+    check_raw_header(fc, &b);
+    snprintf(proc.comm, sizeof(proc.comm), "%s", fc->comm);
+    CHECK_INT(frame_decode(b.data, b.len, &frame), FRAME_OK);
+    capture_open(&c);
+    struct print_ctx ctx = {.out = c.f, .origin = &origin, .frame = &frame};
+    int n =
+        dns_decode_payload(frame.proto, frame.payload, frame.payload_len, print_item, &ctx, &why);
+    char *got = capture_text(&c);
+    if (n != 1 || strcmp(got, fc->lines) != 0) {
+        fprintf(stderr, "%s:%d: %s: %d message(s) (%s), printed\n%swant\n%s", __FILE__, __LINE__,
+                fc->frame, n, why ? why : "no error", got, fc->lines);
+        check_failures++;
+    }
+    free(got);
+    free(b.data);
+}
+
+static void test_fixture_lines(void)
+{
+    for (size_t i = 0; i < sizeof(fixture_cases) / sizeof(fixture_cases[0]); i++)
+        check_fixture(&fixture_cases[i]);
+}
+
+static void test_verbose_line(void)
+{
+    struct capture c;
+
+    capture_open(&c);
+    output_verbose_line(c.f, "curl", 285, "127.0.0.2", 8080);
+    output_verbose_line(c.f, "a b", 4294967295u, "255.255.255.255", 65535);
+    output_verbose_line(c.f, "x", 1, "0.0.0.0", 0);
+    char *got = capture_text(&c);
+    CHECK_STR(got, "\tcurl (285) 127.0.0.2:8080\n"
+                   "\ta b (4294967295) 255.255.255.255:65535\n"
+                   "\tx (1) 0.0.0.0:0\n");
+    free(got);
+}
+
+/* ref with the Python artifact "b'curl'" printed as plain "curl"; the caller frees it. */
+static char *plain_comm(const char *ref)
+{
+    const char *at = strstr(ref, "b'curl'");
+    char *out;
+
+    if (!at || asprintf(&out, "%.*scurl%s", (int)(at - ref), ref, at + strlen("b'curl'")) < 0)
+        exit(2);
+    return out;
+}
+
+static void check_block(enum block_action block, uint32_t pid, const char *dump_dir,
+                        const char *want)
+{
+    struct capture c;
+
+    capture_open(&c);
+    output_block_line(c.f, block, "curl", pid, "127.0.0.2", dump_dir);
+    char *got = capture_text(&c);
+    CHECK_STR(got, want);
+    free(got);
+}
+
+static void test_block_lines(void)
+{
+    /* /work/shared/reference/ebpf_ipintelligence.txt, verbatim. */
+    char *print =
+        plain_comm("Client:b'curl' (pid:208) touched a bad IP (ip-blacklist:127.0.0.2)\n");
+    char *kill =
+        plain_comm("Client:b'curl' (pid:285) was killed by eBPFShield (ip-blacklist:127.0.0.2) \n");
+
+    check_block(BLOCK_PRINT, 208, DEFAULT_DUMP_DIR, print);
+    check_block(BLOCK_KILL, 285, DEFAULT_DUMP_DIR, kill);
+    CHECK_STR(print, "Client:curl (pid:208) touched a bad IP (ip-blacklist:127.0.0.2)\n");
+    CHECK_STR(kill, "Client:curl (pid:285) was killed by eBPFShield (ip-blacklist:127.0.0.2) \n");
+    /* The original's main.py formats for the other two actions (dump names our dir). */
+    check_block(BLOCK_SUSPEND, 285, DEFAULT_DUMP_DIR,
+                "Client:curl (pid:285) was suspended (ip-blacklist:127.0.0.2) \n");
+    check_block(BLOCK_DUMP, 285, DEFAULT_DUMP_DIR,
+                "Client:curl (pid:285) eBPFShield took a dump in /var/lib/ebpfshield/dumps/ "
+                "(ip-blacklist:127.0.0.2)\n");
+    check_block(BLOCK_DUMP, 9, "/root/cores",
+                "Client:curl (pid:9) eBPFShield took a dump in /root/cores/ "
+                "(ip-blacklist:127.0.0.2)\n");
+    free(print);
+    free(kill);
+}
+
+/* output_printable into a buffer of 'X's (dstlen at most 9), whose tenth byte must stay
+ * untouched; returns the buffer, NUL-terminated after those ten bytes. */
+static const char *printable(const char *src, size_t srclen, size_t dstlen)
+{
+    static char dst[11];
+
+    memset(dst, 'X', 10);
+    dst[10] = '\0';
+    output_printable(dst, dstlen, src, srclen);
+    CHECK(dst[9] == 'X');
+    return dst;
+}
+
+static void test_printable(void)
+{
+    static const char bytes[] = {'a', 0x01, 0x1b, 0x7f, (char)0x80, (char)0xff, '\t', 'z'};
+    char *exact = malloc(3); /* no NUL: output_printable must stop at srclen */
+
+    CHECK_STR(printable("plain ~", 8, 8), "plain ~");
+    CHECK_STR(printable(bytes, sizeof(bytes), 9), "a??????z");
+    CHECK_STR(printable("\x1b[31mred", 8, 9), "?[31mred");
+    CHECK_STR(printable("ab\0cd", 5, 8), "ab");
+    CHECK_STR(printable("abcdef", 3, 8), "abc");
+    CHECK_STR(printable("abcdefghijk", 11, 4), "abc");
+    CHECK_STR(printable("abcdefghijk", 11, 9), "abcdefgh");
+    CHECK_STR(printable("abc", 0, 8), "");
+    CHECK_STR(printable("abc", 3, 1), "");
+    CHECK_STR(printable("abc", 3, 0), "XXXXXXXXXX"); /* dstlen 0: nothing written */
+    memcpy(exact, "xyz", 3);
+    CHECK_STR(printable(exact, 3, 8), "xyz");
+    free(exact);
+}
+
+int main(void)
+{
+    test_monitor_reference();
+    test_monitor_fields();
+    test_fixture_lines();
+    test_verbose_line();
+    test_block_lines();
+    test_printable();
+    CHECK_DONE();
+}
