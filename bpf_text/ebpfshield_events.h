@@ -14,7 +14,7 @@
 
 /* Key of proc_ports: one DNS flow as seen from the sending socket, all in host order. */
 struct port_key {
-    __u8 proto; /* IPPROTO_UDP or IPPROTO_TCP */
+    __u8 proto;  /* IPPROTO_UDP or IPPROTO_TCP */
     __u8 pad[3]; /* explicit so that every key byte is initialised */
     __u32 saddr;
     __u32 daddr;

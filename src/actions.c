@@ -25,8 +25,8 @@ static int open_event_process(pid_t pid, uint64_t event_boot_ns, FILE *err)
 {
     int fd = pidfd_open(pid, 0);
     if (fd < 0) {
-        fprintf(err, "ebpfshield-bcc: pid %d: %s (exited before it could be stopped)\n",
-                (int)pid, strerror(errno));
+        fprintf(err, "ebpfshield-bcc: pid %d: %s (exited before it could be stopped)\n", (int)pid,
+                strerror(errno));
         return -1;
     }
     uint64_t start;
@@ -88,20 +88,22 @@ static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir, F
     int rc = posix_spawnp(&child, "gcore", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
-        fprintf(err, "ebpfshield-bcc: cannot run gcore (%s; it comes with gdb): pid %d is "
-                     "killed without a core\n",
+        fprintf(err,
+                "ebpfshield-bcc: cannot run gcore (%s; it comes with gdb): pid %d is "
+                "killed without a core\n",
                 strerror(rc), (int)pid);
         return;
     }
     int status = wait_bounded(child);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fprintf(err, "ebpfshield-bcc: gcore failed for pid %d: pid %d is killed without a "
-                     "core\n",
+        fprintf(err,
+                "ebpfshield-bcc: gcore failed for pid %d: pid %d is killed without a "
+                "core\n",
                 (int)pid, (int)pid);
 }
 
-int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns,
-                const char *dump_dir, FILE *err)
+int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
+                FILE *err)
 {
     if (block == BLOCK_PRINT)
         return 0;
@@ -155,8 +157,7 @@ int dump_dir_prepare(const char *dir, FILE *err)
 {
     struct stat st;
     if (make_dirs(dir) != 0) {
-        fprintf(err, "ebpfshield-bcc: cannot create dump directory %s: %s\n", dir,
-                strerror(errno));
+        fprintf(err, "ebpfshield-bcc: cannot create dump directory %s: %s\n", dir, strerror(errno));
         return -1;
     }
     if (lstat(dir, &st) != 0) {

@@ -13,8 +13,8 @@
  * event_boot_ns (CLOCK_BOOTTIME). Returns 0 when done, or -1 with a message on err (the
  * process was gone or is not the one of the event, a signal failed). A missing or failing
  * gcore is reported on err and the process is still killed (returns 0). */
-int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns,
-                const char *dump_dir, FILE *err);
+int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
+                FILE *err);
 
 /* Creates dir (and missing parents) 0700 and checks that it is a real directory owned by
  * us that nobody else can write. Returns 0, or -1 with a message on err. */

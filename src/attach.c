@@ -125,8 +125,7 @@ static int open_cgroup2_privately(FILE *err)
     char dir[] = "/run/ebpfshield-cgroup2.XXXXXX";
     int fd = -1;
     if (!mkdtemp(dir)) {
-        fprintf(err, "ebpfshield-bcc: cannot create a mount point in /run: %s\n",
-                strerror(errno));
+        fprintf(err, "ebpfshield-bcc: cannot create a mount point in /run: %s\n", strerror(errno));
         return -1;
     }
     if (mount("cgroup2", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
@@ -134,8 +133,9 @@ static int open_cgroup2_privately(FILE *err)
         umount2(dir, MNT_DETACH);
     }
     if (fd < 0)
-        fprintf(err, "ebpfshield-bcc: no cgroup2 hierarchy (tracepoint mode of "
-                     "ebpf_ipintelligence attaches to its root): %s\n",
+        fprintf(err,
+                "ebpfshield-bcc: no cgroup2 hierarchy (tracepoint mode of "
+                "ebpf_ipintelligence attaches to its root): %s\n",
                 strerror(errno));
     rmdir(dir);
     return fd;

@@ -28,7 +28,8 @@ struct shim_bpf {
     std::vector<std::unique_ptr<callbacks>> cbs;
 };
 
-namespace {
+namespace
+{
 
 int fail(shim_err *err, const char *what, const std::string &why)
 {
@@ -146,8 +147,8 @@ extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog, int cg
         int cg = fcntl(cgroup_fd, F_DUPFD_CLOEXEC, 0);
         if (cg < 0)
             return fail(err, "cgroup2 root", std::strerror(errno));
-        if (check(b->bpf.attach_func(prog_fd, cg, BPF_CGROUP_INET4_CONNECT, BPF_F_ALLOW_MULTI),
-                  err, "attaching cgroup connect4 program")) {
+        if (check(b->bpf.attach_func(prog_fd, cg, BPF_CGROUP_INET4_CONNECT, BPF_F_ALLOW_MULTI), err,
+                  "attaching cgroup connect4 program")) {
             close(cg);
             return -1;
         }
@@ -162,10 +163,10 @@ extern "C" int shim_open_perf_buffer(shim_bpf *b, const char *table, shim_sample
                                      shim_err *err)
 {
     return guarded(err, table, [&] {
-        auto cb = std::make_unique<shim_bpf::callbacks>(
-            shim_bpf::callbacks{on_sample, on_lost_fn, ctx});
-        if (check(b->bpf.open_perf_buffer(table, on_raw, on_lost, cb.get(), pages_per_cpu),
-                  err, "opening perf buffer"))
+        auto cb =
+            std::make_unique<shim_bpf::callbacks>(shim_bpf::callbacks{on_sample, on_lost_fn, ctx});
+        if (check(b->bpf.open_perf_buffer(table, on_raw, on_lost, cb.get(), pages_per_cpu), err,
+                  "opening perf buffer"))
             return -1;
         b->cbs.push_back(std::move(cb));
         return 0;

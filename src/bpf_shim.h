@@ -35,8 +35,7 @@ int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct shim_
 int shim_attach_cgroup_connect4(struct shim_bpf *b, const char *prog, int cgroup_fd,
                                 struct shim_err *err);
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
-                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu,
-                          struct shim_err *err);
+                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu, struct shim_err *err);
 /* Waits up to timeout_ms and delivers what is there; returns the number of buffers
  * that had data, or -1 (errno set, EINTR included). */
 int shim_poll(struct shim_bpf *b, const char *table, int timeout_ms);

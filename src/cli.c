@@ -60,8 +60,8 @@ static int choice(const char *value, const char *const *names, size_t n)
     return -1;
 }
 
-static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag,
-                                  const char *value, const char *const *names, size_t n)
+static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag, const char *value,
+                                  const char *const *names, size_t n)
 {
     fprintf(err, "%s: invalid value '%s' for %s (choose from", prog, value, flag);
     for (size_t i = 0; i < n; i++)
@@ -73,8 +73,16 @@ static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag,
 
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err)
 {
-    enum { OPT_FEATURE = 256, OPT_BLOCK, OPT_VERBOSE, OPT_FEEDS, OPT_DUMP_DIR, OPT_ATTACH,
-           OPT_VERSION, OPT_HELP };
+    enum {
+        OPT_FEATURE = 256,
+        OPT_BLOCK,
+        OPT_VERBOSE,
+        OPT_FEEDS,
+        OPT_DUMP_DIR,
+        OPT_ATTACH,
+        OPT_VERSION,
+        OPT_HELP
+    };
     static const struct option longopts[] = {
         {"feature", required_argument, NULL, OPT_FEATURE},
         {"block", required_argument, NULL, OPT_BLOCK},
@@ -102,14 +110,12 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             break;
         case OPT_BLOCK:
             if ((idx = choice(optarg, block_names, COUNT(block_names))) < 0)
-                return bad_choice(err, prog, "--block", optarg, block_names,
-                                  COUNT(block_names));
+                return bad_choice(err, prog, "--block", optarg, block_names, COUNT(block_names));
             opts->block = (enum block_action)idx;
             break;
         case OPT_ATTACH:
             if ((idx = choice(optarg, attach_names, COUNT(attach_names))) < 0)
-                return bad_choice(err, prog, "--attach", optarg, attach_names,
-                                  COUNT(attach_names));
+                return bad_choice(err, prog, "--attach", optarg, attach_names, COUNT(attach_names));
             opts->attach = (enum attach_mode)idx;
             break;
         case OPT_VERBOSE:

@@ -7,22 +7,22 @@
 #include <stdint.h>
 
 struct frame_info {
-    uint8_t proto;   /* 6 (TCP) or 17 (UDP) */
-    uint32_t saddr;  /* host order */
-    uint32_t daddr;  /* host order */
-    uint16_t sport;  /* host order */
-    uint16_t dport;  /* host order */
+    uint8_t proto;          /* 6 (TCP) or 17 (UDP) */
+    uint32_t saddr;         /* host order */
+    uint32_t daddr;         /* host order */
+    uint16_t sport;         /* host order */
+    uint16_t dport;         /* host order */
     const uint8_t *payload; /* points into the frame */
     size_t payload_len;     /* bounded by the IP total length and the captured bytes */
 };
 
 enum frame_status {
     FRAME_OK = 0,
-    FRAME_TRUNCATED = -1,   /* a header or length runs past the captured bytes */
+    FRAME_TRUNCATED = -1, /* a header or length runs past the captured bytes */
     FRAME_NOT_IPV4 = -2,
-    FRAME_BAD_HEADER = -3,  /* IHL < 5, data offset < 5, total length < header, ... */
+    FRAME_BAD_HEADER = -3, /* IHL < 5, data offset < 5, total length < header, ... */
     FRAME_NOT_UDP_TCP = -4,
-    FRAME_FRAGMENT = -5,    /* not the first fragment: no transport header */
+    FRAME_FRAGMENT = -5, /* not the first fragment: no transport header */
 };
 
 /* frame starts at the Ethernet header. Returns a frame_status. */

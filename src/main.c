@@ -36,8 +36,8 @@ static void on_lost(void *ctx, unsigned long long lost)
 {
     struct app *app = ctx;
     app->lost += lost;
-    fprintf(stderr, "ebpfshield-bcc: lost %llu event(s) (perf buffer full), %llu so far\n",
-            lost, app->lost);
+    fprintf(stderr, "ebpfshield-bcc: lost %llu event(s) (perf buffer full), %llu so far\n", lost,
+            app->lost);
 }
 
 struct shim_bpf *app_compile(const char *text, const char *what)
@@ -93,8 +93,9 @@ static struct feed_set *load_feeds(const struct options *opts)
         dir = has_txt("feeds") ? "feeds" : EBPFSHIELD_FEEDS_DIR;
     struct feed_set *set = feeds_load_dir(dir, stderr);
     if (!set)
-        fprintf(stderr, "No feeds available. Run feeds/update-feeds.sh\n"
-                        "ebpfshield-bcc: no usable feed in %s\n",
+        fprintf(stderr,
+                "No feeds available. Run feeds/update-feeds.sh\n"
+                "ebpfshield-bcc: no usable feed in %s\n",
                 dir);
     return set;
 }

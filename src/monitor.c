@@ -18,18 +18,27 @@ struct hook {
     const char *prog;
 };
 
-static const struct hook kprobe_hooks[] = {
-    {shim_attach_kprobe, "udp_sendmsg", "trace_udp_sendmsg"},
-    {shim_attach_kprobe, "tcp_sendmsg", "trace_tcp_sendmsg"},
+#define FLOW_HOOKS 2 /* one per protocol in kprobe mode; lookup + send in tracepoint mode */
+
+/* The program that fills proc_ports in one attach mode, and where it hooks in. */
+struct flow_program {
+    const char *text;
+    struct hook hooks[FLOW_HOOKS];
 };
 
-static const struct hook tracepoint_hooks[] = {
-    {shim_attach_tracepoint, "fib:fib_table_lookup", "tracepoint__fib__fib_table_lookup"},
-    {shim_attach_raw_tracepoint, "sock_send_length", "raw_tracepoint__sock_send_length"},
+static const struct flow_program kprobe_flows = {
+    bpf_text_kprobe_sendmsg,
+    {{shim_attach_kprobe, "udp_sendmsg", "trace_udp_sendmsg"},
+     {shim_attach_kprobe, "tcp_sendmsg", "trace_tcp_sendmsg"}},
+};
+
+static const struct flow_program tracepoint_flows = {
+    bpf_text_tp_sendmsg,
+    {{shim_attach_tracepoint, "fib:fib_table_lookup", "tracepoint__fib__fib_table_lookup"},
+     {shim_attach_raw_tracepoint, "sock_send_length", "raw_tracepoint__sock_send_length"}},
 };
 
 struct dns_event_ctx {
-    struct app *app;
     const struct dns_origin *origin;
     const struct frame_info *frame;
 };
@@ -58,8 +67,8 @@ static void on_dns_event(void *ctx, int cpu, void *data, int size)
     memcpy(&proc, data, sizeof(proc)); /* the sample is not aligned for port_val */
 
     struct frame_info frame;
-    int st = frame_decode((const uint8_t *)data + sizeof(proc), (size_t)size - sizeof(proc),
-                          &frame);
+    int st =
+        frame_decode((const uint8_t *)data + sizeof(proc), (size_t)size - sizeof(proc), &frame);
     if (st != FRAME_OK) {
         report_bad(app, "frame", frame_strerror(st));
         return;
@@ -68,23 +77,23 @@ static void on_dns_event(void *ctx, int cpu, void *data, int size)
     proc_comm((pid_t)proc.pid, proc.comm, sizeof(proc.comm), comm, sizeof(comm));
     proc_ifname(proc.ifindex, ifname, sizeof(ifname));
     struct dns_origin origin = {.proc = &proc, .comm = comm, .ifname = ifname};
-    struct dns_event_ctx ev = {.app = app, .origin = &origin, .frame = &frame};
+    struct dns_event_ctx ev = {.origin = &origin, .frame = &frame};
     const char *why = NULL;
-    if (dns_decode_payload(frame.proto, frame.payload, frame.payload_len, print_item, &ev,
-                           &why) < 0)
+    if (dns_decode_payload(frame.proto, frame.payload, frame.payload_len, print_item, &ev, &why) <
+        0)
         report_bad(app, "DNS message", why);
 }
 
 /* Compiles the flow-recording program and attaches its hooks. */
 static struct shim_bpf *start_flow_program(enum attach_mode mode)
 {
-    const struct hook *hooks = mode == ATTACH_KPROBE ? kprobe_hooks : tracepoint_hooks;
-    const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_sendmsg : bpf_text_tp_sendmsg;
-    struct shim_bpf *b = app_compile(text, "flow program");
+    const struct flow_program *p = mode == ATTACH_KPROBE ? &kprobe_flows : &tracepoint_flows;
+    const struct hook *hooks = p->hooks;
+    struct shim_bpf *b = app_compile(p->text, "flow program");
     struct shim_err err;
     if (!b)
         return NULL;
-    for (size_t i = 0; i < 2; i++) {
+    for (size_t i = 0; i < FLOW_HOOKS; i++) {
         if (hooks[i].attach(b, hooks[i].where, hooks[i].prog, &err) != 0) {
             fprintf(stderr, "ebpfshield-bcc: %s: %s\n", hooks[i].where, err.msg);
             shim_destroy(b);

@@ -32,8 +32,7 @@ void output_dns_line(FILE *out, const struct dns_origin *origin, const struct fr
     fputc('\n', out);
 }
 
-void output_verbose_line(FILE *out, const char *comm, uint32_t pid, const char *ip,
-                         uint16_t port)
+void output_verbose_line(FILE *out, const char *comm, uint32_t pid, const char *ip, uint16_t port)
 {
     fprintf(out, "\t%s (%u) %s:%u\n", comm, pid, ip, port);
 }
@@ -46,15 +45,15 @@ void output_block_line(FILE *out, enum block_action block, const char *comm, uin
         fprintf(out, "Client:%s (pid:%u) touched a bad IP (ip-blacklist:%s)\n", comm, pid, ip);
         break;
     case BLOCK_DUMP:
-        fprintf(out, "Client:%s (pid:%u) eBPFShield took a dump in %s/ (ip-blacklist:%s)\n",
-                comm, pid, dump_dir, ip);
+        fprintf(out, "Client:%s (pid:%u) eBPFShield took a dump in %s/ (ip-blacklist:%s)\n", comm,
+                pid, dump_dir, ip);
         break;
     case BLOCK_SUSPEND: /* the original's lines end with a space here and below */
         fprintf(out, "Client:%s (pid:%u) was suspended (ip-blacklist:%s) \n", comm, pid, ip);
         break;
     case BLOCK_KILL:
-        fprintf(out, "Client:%s (pid:%u) was killed by eBPFShield (ip-blacklist:%s) \n", comm,
-                pid, ip);
+        fprintf(out, "Client:%s (pid:%u) was killed by eBPFShield (ip-blacklist:%s) \n", comm, pid,
+                ip);
         break;
     }
 }

@@ -24,8 +24,7 @@ void output_dns_line(FILE *out, const struct dns_origin *origin, const struct fr
                      const struct dns_item *item);
 
 /* \t<comm> (<pid>) <ip>:<port> */
-void output_verbose_line(FILE *out, const char *comm, uint32_t pid, const char *ip,
-                         uint16_t port);
+void output_verbose_line(FILE *out, const char *comm, uint32_t pid, const char *ip, uint16_t port);
 
 /* The line for a feed hit once action has been taken. */
 void output_block_line(FILE *out, enum block_action block, const char *comm, uint32_t pid,

@@ -13,7 +13,14 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 scenario=$(realpath "$1")
 bin=$(realpath "$2")
-mode=${3:-tracepoint}
+# Without an explicit mode, expect what --attach auto must pick on this kernel.
+if [ -n "${3:-}" ]; then
+    mode=$3
+elif [ -e /sys/kernel/tracing/kprobe_events ] || [ -e /sys/kernel/debug/tracing/kprobe_events ]; then
+    mode=kprobe
+else
+    mode=tracepoint
+fi
 ns=ebpfshield-test-$$
 # `ip netns exec` bind-mounts /etc/netns/NAME/resolv.conf over /etc/resolv.conf.
 cleanup() {

@@ -32,6 +32,8 @@
 #   EBPFSHIELD_VM_APPEND   extra kernel command line
 #   EBPFSHIELD_VM_VERBOSE  1: show the whole serial console (kernel messages
 #                          at the default level, boot, poweroff)
+#   EBPFSHIELD_VM_ROOT_CACHE  9p cache mode of the guest's view of / (default
+#                          loose: about twice as fast on file reads as none)
 #
 # See tests/vm/README.md.
 
@@ -259,10 +261,10 @@ if [[ -z $INITRD ]]; then
 				log "warning: cannot write the initramfs cache in $CACHE; continuing without it"
 			fi
 		fi
-		# Older images for this kernel are stale now.
-		for old in "$CACHE/initramfs-$KVER-"*.cpio.gz; do
-			[[ $old == "$INITRD" ]] || rm -f "$old"
-		done
+		# Older images for this kernel are stale now; spare recent ones, which
+		# a concurrent run from another checkout may be about to boot.
+		find "$CACHE" -maxdepth 1 -name "initramfs-$KVER-*.cpio.gz" ! -name "${INITRD##*/}" \
+			-mmin +60 -delete 2>/dev/null
 	fi
 fi
 
@@ -324,7 +326,7 @@ qarg() { printf '%s' "${1//,/,,}"; }
 if [[ $VERBOSE == 1 ]]; then
 	CMDLINE="console=ttyS0 panic=-1"
 else
-	CMDLINE="console=ttyS0 quiet loglevel=0 panic=-1"
+	CMDLINE="console=ttyS0 quiet loglevel=3 panic=-1"
 fi
 CMDLINE+=" ${EBPFSHIELD_VM_APPEND:-}"
 
@@ -431,7 +433,7 @@ summary="kernel $KVER"
 summary+=", total $(elapsed "$T_START" "$T_END") s"
 
 show_diagnostics() {
-	log "last console lines:"
+	log "last console lines (EBPFSHIELD_VM_VERBOSE=1 shows the whole console):"
 	((${#TAIL[@]})) && printf '  | %s\n' "${TAIL[@]}" >&2
 	if [[ -s $WORK/qemu.err ]]; then
 		log "qemu stderr:"

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Style and static checks: clang-format (the repo's .clang-format) and cppcheck.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+files=(src/*.c src/*.h src/*.cc bpf_text/*.c bpf_text/*.h tests/unit/*.c tests/unit/*.h
+       tests/bench/*.c)
+clang-format --dry-run --Werror "${files[@]}"
+cppcheck --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 --quiet \
+    -I src -I bpf_text src/*.c tests/unit/*.c tests/bench/*.c
+echo "lint: clang-format and cppcheck clean (${#files[@]} files)"

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Every bad input gets one clear line and the documented exit status; SIGTERM is a clean
+# stop. Needs root and EBPFSHIELD_BIN / EXPECT_MODE.
+. "$(dirname "$0")/lib.sh"
+
+# run_tool NAME ARGS...: runs the tool to completion (30 s at most); status in RC,
+# output in $WORK/NAME.{out,err}.
+run_tool() {
+    local name=$1
+    shift
+    timeout 30 "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+    RC=$?
+}
+
+# expect_exit NAME STATUS REGEX ARGS...: the tool exits STATUS and stderr matches REGEX.
+expect_exit() {
+    local name=$1 status=$2 re=$3
+    shift 3
+    run_tool "$name" "$@"
+    check "$name: exit status $status (got $RC)" [ "$RC" -eq "$status" ] &&
+        check "$name: says /$re/" grep -qE -- "$re" "$WORK/$name.err" ||
+        sed 's/^/  stderr: /' "$WORK/$name.err" | head -5
+}
+
+B=$EBPFSHIELD_BIN
+expect_exit bad_flag 2 "unknown option '--bogus'" "$B" --bogus
+check "bad_flag: usage on stderr" grep -q '^usage: ' "$WORK/bad_flag.err"
+expect_exit bad_block 2 "invalid value 'nuke' for --block \(choose from 'print', 'dump', 'suspend', 'kill'\)" "$B" --block nuke
+expect_exit bad_feature 2 "invalid value 'x' for --feature" "$B" --feature x
+expect_exit missing_value 2 "option '--feeds' needs a value" "$B" --feeds
+expect_exit stray_arg 2 "unexpected argument 'extra'" "$B" extra
+
+run_tool help "$B" --help
+check "help: exit 0" [ "$RC" -eq 0 ]
+check "help: ends with EXAMPLES" sh -c "sed -n '/^EXAMPLES:/,\$p' '$WORK/help.out' | grep -q -- '--feature ebpf_monitor'"
+run_tool version "$B" --version
+check "version: exit 0 and a version" grep -qE '^ebpfshield-bcc [0-9]+\.[0-9]+' "$WORK/version.out"
+
+expect_exit not_root 1 'must run as root' setpriv --reuid=65534 --regid=65534 --clear-groups "$B"
+
+mkdir "$WORK/empty" "$WORK/badfeeds"
+expect_exit no_feeds 1 '^No feeds available\. Run feeds/update-feeds\.sh$' "$B" --feeds "$WORK/empty"
+printf '# only junk\nnot-an-ip\n10.0.0.0/40\n' >"$WORK/badfeeds/junk.txt"
+expect_exit bad_feed_lines 1 '^No feeds available' "$B" --feeds "$WORK/badfeeds"
+check "bad_feed_lines: warns with file:line" grep -q "junk.txt:2: " "$WORK/bad_feed_lines.err"
+check "bad_feed_lines: warns for line 3" grep -q "junk.txt:3: " "$WORK/bad_feed_lines.err"
+expect_exit missing_feeds_dir 1 'cannot open .*/nope' "$B" --feeds "$WORK/nope"
+
+printf '198.51.100.7\n' >"$WORK/badfeeds/ok.txt"
+chmod 1777 "$WORK/empty"
+expect_exit world_writable_dump 1 'refusing dump directory' "$B" --feeds "$WORK/badfeeds" \
+    --block dump --dump-dir "$WORK/empty"
+ln -s "$WORK/empty" "$WORK/link"
+expect_exit symlink_dump 1 'is not a directory \(or is a symlink\)' "$B" --feeds "$WORK/badfeeds" \
+    --block dump --dump-dir "$WORK/link"
+
+rel=$(uname -r)
+expect_exit no_headers 1 "kernel headers for $rel not found.*install linux-headers-$rel" \
+    unshare -m sh -c 'mount -t tmpfs none /lib/modules && exec "$@"' sh "$B" --feature ebpf_monitor
+
+if grep -q kprobe <<<"$EXPECT_MODE"; then
+    start_tool forced_kprobe --feature ebpf_monitor --attach kprobe && stop_tool forced_kprobe
+else
+    expect_exit forced_kprobe 1 '--attach kprobe: kprobes unavailable' "$B" --feature ebpf_monitor --attach kprobe
+fi
+
+# SIGTERM stops as cleanly as Ctrl-C.
+start_tool sigterm --feature ebpf_monitor && {
+    kill -TERM "$TOOL_PID"
+    wait "$TOOL_PID"
+    rc=$?
+    TOOL_PID=
+    check "sigterm: exit status 0 (got $rc)" [ "$rc" -eq 0 ]
+}
+finish
