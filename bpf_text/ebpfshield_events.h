@@ -83,6 +83,23 @@ static inline void current_proc(struct port_val *val)
 }
 #endif
 
+#ifdef __KERNEL__
+/* A connect event of the current task towards daddr:dport (both network order). */
+static inline void netevent_fill(struct netevent *ev, __u32 daddr, __u16 dport)
+{
+    __builtin_memset(ev, 0, sizeof(*ev));
+    __u64 pid_tgid = bpf_get_current_pid_tgid();
+    ev->ts_boot_ns = bpf_ktime_get_boot_ns();
+    ev->pid = pid_tgid >> 32;
+    ev->tid = (__u32)pid_tgid;
+    ev->uid = (__u32)bpf_get_current_uid_gid();
+    ev->daddr = daddr;
+    ev->dport = dport;
+    ev->family = AF_INET;
+    bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+#endif
+
 _Static_assert(sizeof(struct port_key) == 16, "port_key layout");
 _Static_assert(__builtin_offsetof(struct port_key, saddr) == 4, "port_key.saddr");
 _Static_assert(__builtin_offsetof(struct port_key, sport) == 12, "port_key.sport");

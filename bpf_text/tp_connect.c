@@ -13,16 +13,7 @@ int connect4(struct bpf_sock_addr *ctx)
     if (ctx->protocol != IPPROTO_TCP)
         return 1;
     struct netevent ev;
-    __builtin_memset(&ev, 0, sizeof(ev));
-    __u64 pid_tgid = bpf_get_current_pid_tgid();
-    ev.ts_boot_ns = bpf_ktime_get_boot_ns();
-    ev.pid = pid_tgid >> 32;
-    ev.tid = (__u32)pid_tgid;
-    ev.uid = (__u32)bpf_get_current_uid_gid();
-    ev.daddr = ctx->user_ip4;
-    ev.dport = (__u16)ctx->user_port;
-    ev.family = AF_INET;
-    bpf_get_current_comm(ev.comm, sizeof(ev.comm));
+    netevent_fill(&ev, ctx->user_ip4, (__u16)ctx->user_port);
     events.perf_submit(ctx, &ev, sizeof(ev));
     return 1;
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian 12 machine (as root): installs what is needed,
-# lints, builds normally and with ASan+UBSan, runs the unit and native tests in both
-# builds, then the end-to-end tests: natively (label native, in network namespaces) and on Debian's
-# stock kernel in qemu (label vm, kprobe mode).
+# builds normally and with ASan+UBSan, and runs the tests: unit (lint included) and
+# native end-to-end (in network namespaces) in both builds, then the VM tests (Debian's
+# stock kernel in qemu, kprobe mode) with the normal build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
