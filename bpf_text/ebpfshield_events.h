@@ -49,7 +49,9 @@ struct netevent {
 #if defined(__KERNEL__) && defined(_SOCK_H) /* programs that include <net/sock.h> */
 /* The flow of a socket, from struct sock_common's leading fields (daddr, rcv_saddr,
  * dport, num, family: at the same offsets in every kernel since 4.x). Returns 0 for an
- * IPv4 socket with port 53 at either end. */
+ * IPv4 socket of a DNS client (destination port 53). Server sockets (source port 53) are
+ * left out, as the original's check did in effect: recording them would print every
+ * answer of a local server twice, once for the server and once for the client. */
 static inline int sock_dns_flow(struct sock *sk, __u8 proto, struct port_key *key)
 {
     struct sock_common c;
@@ -64,7 +66,7 @@ static inline int sock_dns_flow(struct sock *sk, __u8 proto, struct port_key *ke
     key->daddr = ntohl(c.skc_daddr);
     key->sport = c.skc_num;
     key->dport = ntohs(c.skc_dport);
-    if (key->sport != EBPFSHIELD_DNS_PORT && key->dport != EBPFSHIELD_DNS_PORT)
+    if (key->dport != EBPFSHIELD_DNS_PORT)
         return -1;
     return 0;
 }

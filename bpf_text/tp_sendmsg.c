@@ -2,8 +2,8 @@
  * on each DNS flow, in the same public table proc_ports as kprobe_sendmsg.c.
  * - fib:fib_table_lookup fires when a client's route is looked up (connect(), or each
  *   sendto() of an unconnected socket), in the client's context and before its first
- *   packet exists; only flows towards port 53 are taken, so that a server's reply route
- *   looked up in softirq is never pinned on whoever happened to run.
+ *   packet exists; only flows towards port 53 are taken (clients, as in kprobe mode), so
+ *   that a server's reply route looked up in softirq is never pinned on a bystander.
  * - raw tracepoint sock_send_length fires after each send; it catches sockets whose route
  *   was looked up before we started. It reads only sock_common's leading fields. */
 #include <net/sock.h>
