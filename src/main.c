@@ -64,6 +64,10 @@ int app_run_perf_loop(struct app *app, struct shim_bpf *b, const char *table,
             fprintf(stderr, "ebpfshield-bcc: reading %s: %s\n", table, strerror(errno));
             return 1;
         }
+        if (ferror(stdout)) { /* e.g. a closed pipe: nobody reads what we report */
+            fprintf(stderr, "ebpfshield-bcc: cannot write to standard output\n");
+            return 1;
+        }
     }
     if (app->lost)
         fprintf(stderr, "ebpfshield-bcc: %llu event(s) lost in all\n", app->lost);
