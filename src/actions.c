@@ -136,6 +136,10 @@ int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, cons
 static int make_dirs(const char *dir)
 {
     char path[PATH_MAX];
+    if (dir[0] == '\0') { /* the scan below starts at path + 1 */
+        errno = ENOENT;
+        return -1;
+    }
     if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
         errno = ENAMETOOLONG;
         return -1;

@@ -1,10 +1,11 @@
 /* Benchmark of the threat-feed loader and lookup (not a test). Build and run from the
  * source tree:
- *   gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Isrc src/feeds.c \
+ *   gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Isrc -Itests/unit src/feeds.c \
  *       tests/bench/bench_feeds.c -o /tmp/bench_feeds && /tmp/bench_feeds
  * Writes random feeds (fixed seed) to a mkdtemp() directory, then prints for each scenario
  * the load time, the merged interval count and random lookups per second. */
 #include "feeds.h"
+#include "scratch.h"
 
 #include <ftw.h>
 #include <stdlib.h>
@@ -93,14 +94,6 @@ static void run_scenario(const char *label, const char *dir, const uint32_t *add
     feeds_free(set);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 static void make_dir(const char *path)
 {
     if (mkdir(path, 0700) != 0) {
@@ -111,17 +104,16 @@ static void make_dir(const char *path)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
     uint32_t *addrs = malloc(LOOKUPS * sizeof(*addrs));
     char root[4096], dir[4200];
     size_t peak = 0;
     struct rusage ru;
 
-    snprintf(root, sizeof(root), "%s/bench_feeds.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!addrs || !mkdtemp(root)) {
+    if (!addrs) {
         perror("bench_feeds");
         return 1;
     }
+    scratch_dir_create(root, sizeof(root), "bench_feeds");
     for (unsigned i = 0; i < LOOKUPS; i++)
         addrs[i] = rnd();
 
@@ -148,7 +140,6 @@ int main(void)
     printf("peak interval count %zu, peak RSS %ld MiB (incl. %u lookup keys)\n", peak,
            ru.ru_maxrss / 1024, LOOKUPS);
     free(addrs);
-    if (nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        perror(root);
+    scratch_dir_remove(root);
     return 0;
 }

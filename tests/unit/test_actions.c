@@ -4,14 +4,18 @@
  * child is reaped, and alarm() bounds the whole run. */
 #include "actions.h"
 #include "check.h"
+#include "scratch.h"
 
 #include <dirent.h>
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,18 +33,36 @@ static uint64_t boottime_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* A child that waits to be signalled. */
+/* A child running /bin/sleep, returned once the exec is done (the close-on-exec pipe
+ * reads EOF), so signals and gcore meet a small plain process rather than this test's
+ * image, which holds the sanitizers' terabytes of shadow mappings. */
 static pid_t spawn_child(void)
 {
-    pid_t pid = fork();
+    int sync[2];
+    char byte;
 
+    if (pipe2(sync, O_CLOEXEC) != 0) {
+        perror("pipe2");
+        exit(2);
+    }
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) {
         perror("fork");
         exit(2);
     }
-    if (pid == 0)
-        for (;;)
-            pause();
+    if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* no orphan if alarm() ends the test */
+        if (getppid() != parent)
+            _exit(1);
+        execl("/bin/sleep", "sleep", "600", (char *)NULL);
+        _exit(127);
+    }
+    close(sync[1]);
+    if (read(sync[0], &byte, 1) != 0) {
+        fprintf(stderr, "child %d did not exec\n", (int)pid);
+        exit(2);
+    }
+    close(sync[0]);
     return pid;
 }
 
@@ -214,6 +236,21 @@ static int entries(const char *dir)
     return n;
 }
 
+/* True when path starts with an ELF header of type ET_CORE. */
+static bool is_elf_core(const char *path)
+{
+    unsigned char hdr[EI_NIDENT + 2] = {0};
+    FILE *f = fopen(path, "rb");
+
+    if (!f)
+        return false;
+    size_t n = fread(hdr, 1, sizeof(hdr), f);
+    fclose(f);
+    unsigned type = hdr[EI_DATA] == ELFDATA2MSB ? (unsigned)hdr[16] << 8 | hdr[17]
+                                                : (unsigned)hdr[17] << 8 | hdr[16];
+    return n == sizeof(hdr) && memcmp(hdr, ELFMAG, SELFMAG) == 0 && type == ET_CORE;
+}
+
 static void test_dump_with_gcore(void)
 {
     const char *dir = path_in(0, "dumps");
@@ -229,17 +266,21 @@ static void test_dump_with_gcore(void)
     CHECK(reaped_by_sigkill(pid));
     free(msg);
     snprintf(core, sizeof(core), "%s/ebpfshield-%" PRIu64 ".%d", dir, event, (int)pid);
-    CHECK(stat(core, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0);
+    CHECK(stat(core, &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(is_elf_core(core));
     CHECK_INT(entries(dir), 1);
 }
 
-/* Runs a --block dump with PATH set to bin only; returns the message (caller frees). */
-static char *dump_with_path(const char *bin, const char *dir)
+/* Runs --block dump with PATH set to bin only: the child must still be killed, with the
+ * message want (%1$d is its pid), and no core may appear in dir. */
+static void check_dump_with_path(const char *bin, const char *dir, const char *want)
 {
     const char *saved = getenv("PATH");
-    char *old = saved ? strdup(saved) : NULL, *msg;
+    char *old = saved ? strdup(saved) : NULL, *msg, *expected;
     pid_t pid = spawn_child();
 
+    CHECK_INT(prepare(dir, &msg), 0);
+    free(msg);
     setenv("PATH", bin, 1);
     CHECK_INT(take(BLOCK_DUMP, pid, boottime_ns(), dir, &msg), 0);
     if (old)
@@ -248,45 +289,29 @@ static char *dump_with_path(const char *bin, const char *dir)
         unsetenv("PATH");
     free(old);
     CHECK(reaped_by_sigkill(pid));
-    char *with_pid;
-    if (asprintf(&with_pid, "%d|%s", (int)pid, msg) < 0)
+    if (asprintf(&expected, want, (int)pid) < 0)
         exit(2);
-    free(msg);
-    return with_pid;
-}
-
-/* Expects the message "<pid>|want" with %1$d standing for the pid. */
-static void check_pid_message(const char *got, const char *want)
-{
-    int pid = atoi(got);
-    char *expected;
-
-    if (asprintf(&expected, want, pid) < 0)
-        exit(2);
-    CHECK_STR(strchr(got, '|') + 1, expected);
+    CHECK_STR(msg, expected);
+    CHECK_INT(entries(dir), 0);
     free(expected);
+    free(msg);
 }
 
 static void test_dump_without_gcore(void)
 {
-    const char *dir = path_in(0, "dumps-none"), *bin = path_in(1, "empty-bin");
-    char *msg;
+    const char *bin = path_in(1, "empty-bin");
 
     CHECK(mkdir(bin, 0700) == 0);
-    CHECK_INT(prepare(dir, &msg), 0);
-    free(msg);
-    msg = dump_with_path(bin, dir);
-    check_pid_message(msg, "ebpfshield-bcc: cannot run gcore (No such file or directory; it "
-                           "comes with gdb): pid %1$d is killed without a core\n");
-    free(msg);
-    CHECK_INT(entries(dir), 0);
+    check_dump_with_path(bin, path_in(0, "dumps-none"),
+                         "ebpfshield-bcc: cannot run gcore (No such file or directory; it comes "
+                         "with gdb): pid %1$d is killed without a core\n");
 }
 
 /* A gcore that fails is reported, and the process is still killed. */
 static void test_dump_gcore_fails(void)
 {
-    const char *dir = path_in(0, "dumps-fail"), *bin = path_in(1, "failing-bin");
-    char gcore[4300], *msg;
+    const char *bin = path_in(1, "failing-bin");
+    char gcore[4300];
     FILE *f;
 
     CHECK(mkdir(bin, 0700) == 0);
@@ -298,14 +323,9 @@ static void test_dump_gcore_fails(void)
         fclose(f);
     }
     CHECK(chmod(gcore, 0700) == 0);
-    CHECK_INT(prepare(dir, &msg), 0);
-    free(msg);
-    msg = dump_with_path(bin, dir);
-    check_pid_message(msg,
-                      "ebpfshield-bcc: gcore failed for pid %1$d: pid %1$d is killed without a "
-                      "core\n");
-    free(msg);
-    CHECK_INT(entries(dir), 0);
+    check_dump_with_path(bin, path_in(0, "dumps-fail"),
+                         "ebpfshield-bcc: gcore failed for pid %1$d: pid %1$d is killed without "
+                         "a core\n");
 }
 
 static int mode_of(const char *path)
@@ -386,26 +406,19 @@ static void test_prepare_refuses(void)
         check_refused_dir(path_in(1, "other-owner"), OPEN_TO_OTHERS);
     }
     CHECK_INT(mode_of(path_in(1, "open")), 0777); /* refused, not altered */
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
+    check_refused_dir("", "ebpfshield-bcc: cannot create dump directory %1$s: No such file or "
+                          "directory\n");
+    char long_dir[5000];
+    memset(long_dir, 'd', sizeof(long_dir) - 1);
+    long_dir[sizeof(long_dir) - 1] = '\0';
+    check_refused_dir(long_dir, "ebpfshield-bcc: cannot create dump directory %1$s: File name "
+                                "too long\n");
 }
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-
     alarm(60); /* a child that is never signalled must not hang the test */
-    snprintf(root, sizeof(root), "%s/test_actions.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return 2;
-    }
+    scratch_dir_create(root, sizeof(root), "test_actions");
     test_print();
     test_suspend();
     test_kill();
@@ -416,7 +429,7 @@ int main(void)
     test_dump_gcore_fails();
     test_prepare_creates();
     test_prepare_refuses();
-    if (nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        fprintf(stderr, "cannot remove %s: %s\n", root, strerror(errno));
+    if (scratch_dir_remove(root) != 0)
+        check_failures++; /* it may hold cores */
     CHECK_DONE();
 }

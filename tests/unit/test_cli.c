@@ -252,6 +252,32 @@ static void test_empty_dir(void)
     check_refused(ARGS("--feeds", ""), PROG ": an empty directory name is not allowed");
 }
 
+/* Messages and usage name the program as argv[0] has it; without argv[0] the defaults
+ * still parse. */
+static void test_program_name(void)
+{
+    char prog[] = "/usr/sbin/ebpfshield-bcc", flag[] = "--bogus";
+    char *argv[] = {prog, flag, NULL};
+    char *usage = usage_text(prog, false), *want, *got;
+    size_t size;
+    struct options opts;
+    FILE *err = open_memstream(&got, &size);
+
+    if (!err || asprintf(&want, "%s: unknown option '--bogus'\n%s", prog, usage) < 0)
+        exit(2);
+    CHECK_INT(cli_parse(2, argv, &opts, err), CLI_USAGE);
+    fclose(err);
+    CHECK_STR(got, want);
+    CHECK(strncmp(usage, "usage: /usr/sbin/ebpfshield-bcc [", 33) == 0);
+    free(got);
+    free(want);
+    free(usage);
+    argv[0] = NULL;
+    CHECK_INT(cli_parse(0, argv, &opts, stderr), CLI_OK);
+    CHECK_INT(opts.feature, FEATURE_IPINTELLIGENCE);
+    CHECK_STR(opts.dump_dir, DEFAULT_DUMP_DIR);
+}
+
 /* Parses an example line (after the program name, up to a '#' comment) as argv. */
 static void check_example(char *line)
 {
@@ -332,6 +358,7 @@ int main(void)
     test_missing_value();
     test_stray_argument();
     test_empty_dir();
+    test_program_name();
     test_help();
     free(err_text);
     CHECK_DONE();

@@ -1,6 +1,7 @@
 /* dns_decode on real DNS messages between dig/getent and dnsmasq (tests/fixtures/README.md)
  * and on copies of them that are concatenated, cut or edited. */
 #include "check.h"
+#include "fixture.h"
 #include "dns_decode.h"
 
 #include <stdint.h>
@@ -8,42 +9,10 @@
 
 #define MAX_ITEMS 8
 
-struct blob {
-    uint8_t *data;
-    size_t len;
-};
-
 struct items {
     int n;
     struct dns_item item[MAX_ITEMS];
 };
-
-/* Reads a fixture into a 64 KiB buffer: tests append bytes after it. */
-static struct blob load(const char *name)
-{
-    const char *dir = getenv("FIXTURES");
-    char path[512];
-    struct blob b = {0};
-
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fixtures", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open fixture %s\n", path);
-        exit(2);
-    }
-    b.data = malloc(65536);
-    b.len = fread(b.data, 1, 65536, f);
-    fclose(f);
-    return b;
-}
-
-/* An exact-size heap copy of the first len bytes, so ASan sees any read past them. */
-static uint8_t *copy_of(const uint8_t *src, size_t len)
-{
-    uint8_t *dst = malloc(len ? len : 1);
-    memcpy(dst, src, len);
-    return dst;
-}
 
 static void collect(const struct dns_item *item, void *ctx)
 {
@@ -71,7 +40,7 @@ static void check_item(const struct items *it, int i, int qr, const char *name, 
 /* Decodes the bare message of fixture name with dns_decode_message; returns its status. */
 static int decode_fixture(const char *name, struct items *it)
 {
-    struct blob b = load(name);
+    struct blob b = load_fixture(name);
     uint8_t *msg = copy_of(b.data, b.len);
     const char *why = NULL;
 
@@ -126,7 +95,7 @@ static void test_getent(void)
     struct items it = {0};
 
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        struct blob b = load(names[i]);
+        struct blob b = load_fixture(names[i]);
         const char *why = NULL;
         CHECK_INT(dns_decode_payload(17, b.data, b.len, collect, &it, &why), 1);
         free(b.data);
@@ -141,7 +110,7 @@ static void test_getent(void)
 /* Decodes the TCP payload made of fixture a then the first b_len bytes of fixture b. */
 static int decode_tcp(const char *a, const char *b, size_t b_len, struct items *it)
 {
-    struct blob first = load(a), second = load(b);
+    struct blob first = load_fixture(a), second = load_fixture(b);
     const char *why = NULL;
 
     memcpy(first.data + first.len, second.data, b_len);
@@ -174,7 +143,7 @@ static void test_tcp(void)
         CHECK_INT(it.n, 1);
     }
     /* a lone incomplete message */
-    struct blob b = load("tcp_query_aaaa.tcp");
+    struct blob b = load_fixture("tcp_query_aaaa.tcp");
     for (size_t cut = 0; cut < b.len; cut++) {
         uint8_t *seg = copy_of(b.data, cut);
         CHECK_INT(dns_decode_payload(6, seg, cut, collect, &it, NULL), 0);
@@ -187,7 +156,7 @@ static void test_tcp(void)
  * (ldns checks each section against the header's counts). */
 static void check_cuts(const char *name)
 {
-    struct blob b = load(name);
+    struct blob b = load_fixture(name);
 
     for (size_t cut = 0; cut < b.len; cut++) {
         struct items it = {0};
@@ -221,7 +190,7 @@ static void test_malformed(void)
 /* An answer count beyond the records present is malformed, not a shorter message. */
 static void test_bad_count(void)
 {
-    struct blob b = load("getent_response_a.dns");
+    struct blob b = load_fixture("getent_response_a.dns");
     const char *why = NULL;
     struct items it = {0};
 
@@ -235,7 +204,7 @@ static void test_bad_count(void)
 /* An A answer with an empty rdata (RDLENGTH 0) has no address to report. */
 static void test_empty_rdata(void)
 {
-    struct blob b = load("getent_response_a.dns");
+    struct blob b = load_fixture("getent_response_a.dns");
     struct items it = {0};
 
     CHECK_INT(b.len, 48);
@@ -248,7 +217,7 @@ static void test_empty_rdata(void)
 /* Bytes that are not printable reach the caller as \DDD escapes, dots as "\.". */
 static void test_escaped_names(void)
 {
-    struct blob q = load("udp_query_a.dns"), r = load("getent_response_a.dns");
+    struct blob q = load_fixture("udp_query_a.dns"), r = load_fixture("getent_response_a.dns");
     struct items it = {0};
 
     q.data[13] = 0x1b; /* the 'a' of the first label becomes ESC */

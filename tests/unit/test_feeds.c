@@ -2,6 +2,7 @@
  * files, lookup edges and the label of overlapping feeds. Every feed file is written to a
  * private mkdtemp() directory that is removed at the end. */
 #include "check.h"
+#include "scratch.h"
 #include "feeds.h"
 
 #include <arpa/inet.h>
@@ -445,23 +446,9 @@ static void test_null_set(void)
     feeds_free(NULL);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-
-    snprintf(root, sizeof(root), "%s/test_feeds.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(root)) {
-        perror("mkdtemp");
-        return 2;
-    }
+    scratch_dir_create(root, sizeof(root), "test_feeds");
     test_accepted_forms();
     test_warnings();
     test_trailing_slash();
@@ -474,7 +461,6 @@ int main(void)
     test_overlap_partial_and_identical();
     test_example_feed();
     test_null_set();
-    if (nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-        fprintf(stderr, "cannot remove %s: %s\n", root, strerror(errno));
+    scratch_dir_remove(root);
     CHECK_DONE();
 }

@@ -1,6 +1,7 @@
 /* frame_decode on real frames captured on lo (tests/fixtures/README.md) and on copies
  * edited to carry IP options, padding, bad headers or cuts. */
 #include "check.h"
+#include "fixture.h"
 #include "frame.h"
 
 #include <stdint.h>
@@ -11,38 +12,6 @@
 #define IP_LEN 20
 #define UDP_LEN 8
 #define TCP_LEN_TS 32 /* the captured TCP segments carry the timestamp option */
-
-struct blob {
-    uint8_t *data;
-    size_t len;
-};
-
-/* Reads a fixture into a 64 KiB buffer: tests append bytes after it. */
-static struct blob load(const char *name)
-{
-    const char *dir = getenv("FIXTURES");
-    char path[512];
-    struct blob b = {0};
-
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fixtures", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open fixture %s\n", path);
-        exit(2);
-    }
-    b.data = malloc(65536);
-    b.len = fread(b.data, 1, 65536, f);
-    fclose(f);
-    return b;
-}
-
-/* An exact-size heap copy of the first len bytes, so ASan sees any read past them. */
-static uint8_t *copy_of(const uint8_t *src, size_t len)
-{
-    uint8_t *dst = malloc(len ? len : 1);
-    memcpy(dst, src, len);
-    return dst;
-}
 
 static void put16(uint8_t *p, size_t v)
 {
@@ -87,7 +56,7 @@ static size_t header_len(uint8_t proto)
 
 static void test_captured(const struct expect *e)
 {
-    struct blob frame = load(e->name), want = load(e->payload);
+    struct blob frame = load_fixture(e->name), want = load_fixture(e->payload);
     struct frame_info fi;
 
     CHECK_INT(frame_decode(frame.data, frame.len, &fi), FRAME_OK);
@@ -106,7 +75,7 @@ static void test_captured(const struct expect *e)
 /* The perf sample may carry bytes after the frame: the IP total length excludes them. */
 static void test_padding(const char *name, size_t want_len)
 {
-    struct blob b = load(name);
+    struct blob b = load_fixture(name);
     struct frame_info fi;
 
     memset(b.data + b.len, 0xaa, 7);
@@ -120,7 +89,7 @@ static void test_padding(const char *name, size_t want_len)
 /* Inserts n option bytes (NOPs, then EOL) after the IPv4 header, fixing IHL and length. */
 static void test_ip_options(const char *name, size_t n)
 {
-    struct blob b = load(name);
+    struct blob b = load_fixture(name);
     uint8_t *f = malloc(b.len + n);
     struct frame_info plain, fi;
 
@@ -146,7 +115,7 @@ static void test_ip_options(const char *name, size_t n)
  * past the cut (the copy is exact-size for ASan). */
 static void test_truncations(const struct expect *e)
 {
-    struct blob b = load(e->name);
+    struct blob b = load_fixture(e->name);
     size_t headers = header_len(e->proto);
 
     for (size_t cut = 0; cut < b.len; cut++) {
@@ -166,7 +135,7 @@ static void test_truncations(const struct expect *e)
 /* Decodes a copy of name with byte off set to value; returns the status. */
 static int decode_edited(const char *name, size_t off, uint8_t value, struct frame_info *fi)
 {
-    struct blob b = load(name);
+    struct blob b = load_fixture(name);
 
     b.data[off] = value;
     int status = frame_decode(b.data, b.len, fi);
@@ -177,7 +146,7 @@ static int decode_edited(const char *name, size_t off, uint8_t value, struct fra
 static void test_bad_ip_header(void)
 {
     struct frame_info fi;
-    struct blob b = load("udp_query_a.frame");
+    struct blob b = load_fixture("udp_query_a.frame");
 
     /* byte 0: version and IHL; byte 9: protocol (1 is ICMP) */
     CHECK_INT(decode_edited("udp_query_a.frame", ETH_LEN, 0x44, &fi), FRAME_BAD_HEADER);
@@ -197,7 +166,7 @@ static void test_bad_ip_header(void)
 /* Addresses come out in host order, source and destination apart (lo has one address). */
 static void test_addresses(void)
 {
-    struct blob b = load("udp_query_a.frame");
+    struct blob b = load_fixture("udp_query_a.frame");
     const uint8_t addrs[] = {192, 0, 2, 1, 198, 51, 100, 2};
     struct frame_info fi;
 
@@ -218,7 +187,7 @@ static void test_ethertype(void)
 
 static void test_fragments(void)
 {
-    struct blob b = load("udp_response_a.frame");
+    struct blob b = load_fixture("udp_response_a.frame");
     struct frame_info fi;
     uint8_t *flags = b.data + ETH_LEN + 6;
 
@@ -235,7 +204,7 @@ static void test_fragments(void)
 
 static void test_udp_length(void)
 {
-    struct blob b = load("udp_response_a.frame");
+    struct blob b = load_fixture("udp_response_a.frame");
     uint8_t *udp_len = b.data + ETH_LEN + IP_LEN + 4;
     struct frame_info fi;
 
@@ -252,7 +221,7 @@ static void test_udp_length(void)
 
 static void test_tcp_data_offset(void)
 {
-    struct blob b = load("tcp_query_a.frame");
+    struct blob b = load_fixture("tcp_query_a.frame");
     uint8_t *doff = b.data + ETH_LEN + IP_LEN + 12;
     struct frame_info fi;
 

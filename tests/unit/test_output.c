@@ -3,13 +3,14 @@
  * structs, the same lines from the real frames in tests/fixtures decoded end to end, and
  * output_printable's edges. */
 #include "check.h"
+#include "fixture.h"
 #include "output.h"
 
 #include <stdlib.h>
 
 #define LOCALHOST 0x7f000001u
 
-/* A memstream the tests print into; text() closes it and returns what was printed. */
+/* A memstream the tests print into; capture_text() closes it and returns what was printed. */
 struct capture {
     FILE *f;
     char *buf;
@@ -140,32 +141,6 @@ static void test_monitor_fields(void)
     free(got);
 }
 
-struct blob {
-    uint8_t *data;
-    size_t len;
-};
-
-/* Reads a fixture into an exact-size heap buffer, so ASan sees any read past it. */
-static struct blob load(const char *name)
-{
-    const char *dir = getenv("FIXTURES");
-    char path[512];
-    uint8_t buf[65536];
-    struct blob b;
-
-    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "tests/fixtures", name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "cannot open fixture %s\n", path);
-        exit(2);
-    }
-    b.len = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
-    b.data = malloc(b.len);
-    memcpy(b.data, buf, b.len);
-    return b;
-}
-
 /* The header fields of a frame read straight from its bytes (Ethernet, then IPv4 with its
  * IHL, then the ports of UDP or TCP), independently of frame_decode. */
 struct raw_header {
@@ -292,7 +267,7 @@ static void check_raw_header(const struct fixture_case *fc, const struct blob *b
 
 static void check_fixture(const struct fixture_case *fc)
 {
-    struct blob b = load(fc->frame);
+    struct blob b = load_fixture(fc->frame);
     struct port_val proc = {.ifindex = 1, .pid = fc->pid, .tgid = fc->tgid};
     struct dns_origin origin = {.proc = &proc, .comm = fc->comm, .ifname = "lo"};
     struct frame_info frame;

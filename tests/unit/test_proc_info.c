@@ -35,12 +35,15 @@ static pid_t spawn_named(const char *name)
         perror("pipe");
         exit(2);
     }
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) {
         perror("fork");
         exit(2);
     }
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* no orphan if alarm() ends the test */
+        if (getppid() != parent)
+            _exit(1);
         if (name)
             prctl(PR_SET_NAME, name, 0, 0, 0);
         if (write(sync[1], "r", 1) != 1)
