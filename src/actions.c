@@ -42,6 +42,11 @@ static int open_event_process(pid_t pid, uint64_t event_boot_ns, FILE *err)
         close(fd);
         return -1;
     }
+    if (proc_state(pid) == 'Z') { /* signals to a zombie "succeed" but do nothing */
+        fprintf(err, "ebpfshield-bcc: pid %d: exited before it could be stopped\n", (int)pid);
+        close(fd);
+        return -1;
+    }
     return fd;
 }
 

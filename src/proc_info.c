@@ -40,7 +40,8 @@ void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, 
         output_printable(buf, len, fallback, fallback_len);
 }
 
-int proc_start_boottime_ns(pid_t pid, uint64_t *ns)
+/* Reads the state (field 3) and start time (field 22, in ns) of /proc/<pid>/stat. */
+static int read_stat(pid_t pid, char *state, uint64_t *start_ns)
 {
     char path[64], stat[1024];
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -48,11 +49,11 @@ int proc_start_boottime_ns(pid_t pid, uint64_t *ns)
         return -1;
     /* comm may hold spaces and parentheses: fields are counted after the last ')'. */
     const char *p = strrchr(stat, ')');
-    if (!p) {
+    if (!p || p[1] != ' ' || p[2] == '\0') {
         errno = EINVAL;
         return -1;
     }
-    /* After ')' come fields 3 (state) onwards; starttime is field 22. */
+    *state = p[2];
     for (int field = 2; field < 22 && p; field++)
         p = strchr(p + 1, ' ');
     if (!p) {
@@ -67,8 +68,21 @@ int proc_start_boottime_ns(pid_t pid, uint64_t *ns)
         errno = EINVAL;
         return -1;
     }
-    *ns = (uint64_t)ticks * (1000000000ULL / (uint64_t)hz);
+    *start_ns = (uint64_t)ticks * (1000000000ULL / (uint64_t)hz);
     return 0;
+}
+
+int proc_start_boottime_ns(pid_t pid, uint64_t *ns)
+{
+    char state;
+    return read_stat(pid, &state, ns);
+}
+
+int proc_state(pid_t pid)
+{
+    char state;
+    uint64_t ns;
+    return read_stat(pid, &state, &ns) == 0 ? state : -1;
 }
 
 void proc_ifname(uint32_t ifindex, char *buf, size_t len)

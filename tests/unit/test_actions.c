@@ -67,7 +67,7 @@ static pid_t spawn_child(void)
 }
 
 /* The state letter of /proc/<pid>/stat, '?' when unreadable. */
-static char proc_state(pid_t pid)
+static char stat_state(pid_t pid)
 {
     char path[64], stat[1024] = "";
     FILE *f;
@@ -86,7 +86,7 @@ static char proc_state(pid_t pid)
 static bool still_running(pid_t pid)
 {
     int status;
-    char state = proc_state(pid);
+    char state = stat_state(pid);
 
     return waitpid(pid, &status, WNOHANG | WUNTRACED) == 0 && (state == 'S' || state == 'R');
 }
@@ -166,7 +166,7 @@ static void test_suspend(void)
     CHECK_STR(msg, "");
     CHECK(waitpid(pid, &status, WUNTRACED) == pid && WIFSTOPPED(status) &&
           WSTOPSIG(status) == SIGSTOP);
-    CHECK_INT(proc_state(pid), 'T');
+    CHECK_INT(stat_state(pid), 'T');
     free(msg);
     reap(pid);
 }
@@ -220,6 +220,24 @@ static void test_gone_pid(void)
     CHECK_INT(take(BLOCK_PRINT, NO_PID, boottime_ns(), root, &msg), 0);
     CHECK_STR(msg, "");
     free(msg);
+}
+
+/* An exited but not yet reaped process (a zombie): no action, no "killed" line. */
+static void test_zombie(void)
+{
+    pid_t pid = spawn_child();
+    siginfo_t info;
+    char *msg, want[160];
+
+    kill(pid, SIGKILL);
+    waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT); /* exited, left unreaped */
+    CHECK_INT(stat_state(pid), 'Z');
+    CHECK_INT(take(BLOCK_KILL, pid, boottime_ns(), root, &msg), -1);
+    snprintf(want, sizeof(want), "ebpfshield-bcc: pid %d: exited before it could be stopped\n",
+             (int)pid);
+    CHECK_STR(msg, want);
+    free(msg);
+    reap(pid);
 }
 
 /* Number of entries in dir besides . and .. */
@@ -424,6 +442,7 @@ int main(void)
     test_kill();
     test_reused_pid();
     test_gone_pid();
+    test_zombie();
     test_dump_with_gcore();
     test_dump_without_gcore();
     test_dump_gcore_fails();
