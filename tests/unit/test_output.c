@@ -44,7 +44,7 @@ struct monitor_ref {
     const char *line;
 };
 
-/* /work/shared/reference/ebpf_monitor.txt, verbatim. */
+/* ../shared/reference/ebpf_monitor.txt (the original tool in a real session), verbatim. */
 static const struct monitor_ref monitor_refs[] = {
     {"dig", 272, 273, 17, 33703, 53, 0, "a.example.test.", "A", "",
      "COMM=dig PID=272 TGID=273 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=33703 DPT=53 "
@@ -337,7 +337,7 @@ static void check_block(enum block_action block, uint32_t pid, const char *dump_
 
 static void test_block_lines(void)
 {
-    /* /work/shared/reference/ebpf_ipintelligence.txt, verbatim. */
+    /* ../shared/reference/ebpf_ipintelligence.txt, verbatim (comm printed plainly). */
     char *print =
         plain_comm("Client:b'curl' (pid:208) touched a bad IP (ip-blacklist:127.0.0.2)\n");
     char *kill =
