@@ -66,7 +66,7 @@ template <typename F> int guarded(shim_err *err, const char *what, F f)
 void on_raw(void *cb_cookie, void *data, int size)
 {
     auto *cb = static_cast<shim_bpf::callbacks *>(cb_cookie);
-    cb->on_sample(cb->ctx, -1, data, size);
+    cb->on_sample(cb->ctx, data, size);
 }
 
 void on_lost(void *cb_cookie, uint64_t lost)

@@ -15,7 +15,7 @@ struct shim_err {
     char msg[512];
 };
 
-typedef void (*shim_sample_fn)(void *ctx, int cpu, void *data, int size);
+typedef void (*shim_sample_fn)(void *ctx, void *data, int size);
 typedef void (*shim_lost_fn)(void *ctx, unsigned long long lost);
 
 /* Compiles text with libbcc and loads its tables. */

@@ -11,12 +11,11 @@
 #include "bpf_texts.h"
 #include "output.h"
 
-static void on_netevent(void *ctx, int cpu, void *data, int size)
+static void on_netevent(void *ctx, void *data, int size)
 {
     struct app *app = ctx;
     const struct options *opts = app->opts;
     struct netevent ev;
-    (void)cpu;
     if (size < (int)sizeof(ev)) {
         fprintf(stderr, "ebpfshield-bcc: skipped a connect event of %d bytes\n", size);
         return;

@@ -71,6 +71,9 @@ int app_run_perf_loop(struct app *app, struct shim_bpf *b, const char *table,
     }
     if (app->lost)
         fprintf(stderr, "ebpfshield-bcc: %llu event(s) lost in all\n", app->lost);
+    if (app->bad_packets)
+        fprintf(stderr, "ebpfshield-bcc: %llu DNS packet(s) could not be decoded\n",
+                app->bad_packets);
     return 0;
 }
 

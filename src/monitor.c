@@ -55,11 +55,10 @@ static void report_bad(struct app *app, const char *what, const char *why)
     fprintf(stderr, "ebpfshield-bcc: skipped a DNS packet: %s: %s\n", what, why);
 }
 
-static void on_dns_event(void *ctx, int cpu, void *data, int size)
+static void on_dns_event(void *ctx, void *data, int size)
 {
     struct app *app = ctx;
     struct port_val proc;
-    (void)cpu;
     if (size < (int)sizeof(proc)) {
         report_bad(app, "sample", "shorter than its process record");
         return;

@@ -73,9 +73,10 @@ stop_tool() {
             break
         fi
     done
-    if grep -q 'lost\|skipped' "$ERR"; then
+    # Scenarios that send malformed packets on purpose count their warnings themselves.
+    if grep -qE 'lost|skipped a connect' "$ERR"; then
         fail "$name: lost or skipped events"
-        grep 'lost\|skipped' "$ERR" | head -5
+        grep -E 'lost|skipped' "$ERR" | head -5
     fi
 }
 

@@ -73,6 +73,17 @@ run_client python with_resolver python3 -c \
 check "python resolved a.example.test" grep -q 10.1.2.3 "$WORK/python.client"
 expect_exchange python python3 "$CLIENT_PID" "$CLIENT_PID" UDP a.example.test A 10.1.2.3
 
+# A malformed message (3 bytes) on a DNS flow: one clear warning, no line, and the tool
+# goes on decoding.
+run_client garbage python3 -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(("127.0.0.1", 53))
+s.send(b"\x12\x34\x01")'
+expect_count "$ERR" '^ebpfshield-bcc: skipped a DNS packet: DNS message: .+' 1 \
+    "garbage: one warning on stderr"
+run_client dig_after dig @127.0.0.1 a.example.test A
+expect_exchange dig_after dig "$CLIENT_PID" '[0-9]+' UDP a.example.test A 10.1.2.3
+
 expect_only "$OUT" '^COMM=(dig|getent|python3) PID=[0-9]+ TGID=[0-9]+ DEV=lo '
 stop_tool monitor
 finish
