@@ -1,6 +1,7 @@
 /* ebpfshield-bcc: DNS monitor and threat-feed connection guard on eBPF. */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,7 @@ int app_run_perf_loop(struct app *app, struct shim_bpf *b, const char *table,
         fprintf(stderr, "ebpfshield-bcc: %s\n", err.msg);
         return 1;
     }
+    malloc_trim(0); /* hand back what libbcc's compiler freed: most of the startup peak */
     printf("%s\n", RUNNING_LINE);
     while (!exiting) {
         if (shim_poll(b, table, 250) < 0 && errno != EINTR) {
