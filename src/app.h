@@ -29,6 +29,10 @@ int app_run_perf_loop(struct app *app, struct shim_bpf *b, const char *table,
 /* Compiles text, or prints why not. */
 struct shim_bpf *app_compile(const char *text, const char *what);
 
+/* Starts a feature's first program in app->mode; under --attach auto, a kprobe mode that
+ * fails to attach falls back to tracepoint mode (app->mode follows). NULL on failure. */
+struct shim_bpf *app_start(struct app *app, struct shim_bpf *(*start)(enum attach_mode mode));
+
 int monitor_run(struct app *app);
 int ipintel_run(struct app *app);
 

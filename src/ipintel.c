@@ -62,14 +62,14 @@ static struct shim_bpf *start_cgroup(void)
     return b;
 }
 
+static struct shim_bpf *start_connect_program(enum attach_mode mode)
+{
+    return mode == ATTACH_KPROBE ? start_kprobe() : start_cgroup();
+}
+
 int ipintel_run(struct app *app)
 {
-    struct shim_bpf *b = app->mode == ATTACH_KPROBE ? start_kprobe() : start_cgroup();
-    if (!b && app->mode == ATTACH_KPROBE && app->opts->attach == ATTACH_AUTO) {
-        fprintf(stderr, "attach mode: tracepoint (kprobe attach failed)\n");
-        app->mode = ATTACH_TRACEPOINT;
-        b = start_cgroup();
-    }
+    struct shim_bpf *b = app_start(app, start_connect_program);
     if (!b)
         return 1;
     int rc = app_run_perf_loop(app, b, "events", on_netevent);

@@ -51,6 +51,17 @@ struct shim_bpf *app_compile(const char *text, const char *what)
     return NULL;
 }
 
+struct shim_bpf *app_start(struct app *app, struct shim_bpf *(*start)(enum attach_mode mode))
+{
+    struct shim_bpf *b = start(app->mode);
+    if (!b && app->mode == ATTACH_KPROBE && app->opts->attach == ATTACH_AUTO) {
+        fprintf(stderr, "attach mode: tracepoint (kprobe attach failed)\n");
+        app->mode = ATTACH_TRACEPOINT;
+        b = start(app->mode);
+    }
+    return b;
+}
+
 int app_run_perf_loop(struct app *app, struct shim_bpf *b, const char *table,
                       shim_sample_fn on_sample)
 {

@@ -104,12 +104,7 @@ static struct shim_bpf *start_flow_program(enum attach_mode mode)
 
 int monitor_run(struct app *app)
 {
-    struct shim_bpf *flows = start_flow_program(app->mode);
-    if (!flows && app->mode == ATTACH_KPROBE && app->opts->attach == ATTACH_AUTO) {
-        fprintf(stderr, "attach mode: tracepoint (kprobe attach failed)\n");
-        app->mode = ATTACH_TRACEPOINT;
-        flows = start_flow_program(app->mode);
-    }
+    struct shim_bpf *flows = app_start(app, start_flow_program);
     if (!flows)
         return 1;
     /* Compiled after the flow program: its extern proc_ports is that program's table. */
