@@ -30,7 +30,8 @@ static int open_event_process(pid_t pid, uint64_t event_boot_ns, FILE *err)
         return -1;
     }
     uint64_t start;
-    if (proc_start_boottime_ns(pid, &start) != 0) {
+    char state;
+    if (proc_read_stat(pid, &state, &start) != 0) {
         fprintf(err, "ebpfshield-bcc: pid %d: cannot read its start time: %s\n", (int)pid,
                 strerror(errno));
         close(fd);
@@ -42,7 +43,7 @@ static int open_event_process(pid_t pid, uint64_t event_boot_ns, FILE *err)
         close(fd);
         return -1;
     }
-    if (proc_state(pid) == 'Z') { /* signals to a zombie "succeed" but do nothing */
+    if (state == 'Z') { /* signals to a zombie "succeed" but do nothing */
         fprintf(err, "ebpfshield-bcc: pid %d: exited before it could be stopped\n", (int)pid);
         close(fd);
         return -1;

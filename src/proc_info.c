@@ -40,8 +40,7 @@ void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, 
         output_printable(buf, len, fallback, fallback_len);
 }
 
-/* Reads the state (field 3) and start time (field 22, in ns) of /proc/<pid>/stat. */
-static int read_stat(pid_t pid, char *state, uint64_t *start_ns)
+int proc_read_stat(pid_t pid, char *state, uint64_t *start_ns)
 {
     char path[64], stat[1024];
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
@@ -70,19 +69,6 @@ static int read_stat(pid_t pid, char *state, uint64_t *start_ns)
     }
     *start_ns = (uint64_t)ticks * (1000000000ULL / (uint64_t)hz);
     return 0;
-}
-
-int proc_start_boottime_ns(pid_t pid, uint64_t *ns)
-{
-    char state;
-    return read_stat(pid, &state, ns);
-}
-
-int proc_state(pid_t pid)
-{
-    char state;
-    uint64_t ns;
-    return read_stat(pid, &state, &ns) == 0 ? state : -1;
 }
 
 void proc_ifname(uint32_t ifindex, char *buf, size_t len)

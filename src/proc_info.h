@@ -10,12 +10,10 @@
  * fallback; made printable. */
 void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, size_t len);
 
-/* When the process started, in ns since boot (CLOCK_BOOTTIME, the clock of
- * bpf_ktime_get_boot_ns()), at clock-tick resolution. Returns 0, or -1 with errno. */
-int proc_start_boottime_ns(pid_t pid, uint64_t *ns);
-
-/* The state letter of /proc/<pid>/stat ('R', 'S', 'T', 'Z', ...), or -1 with errno. */
-int proc_state(pid_t pid);
+/* The state letter ('R', 'S', 'T', 'Z', ...) of /proc/<pid>/stat, and when the process
+ * started, in ns since boot (CLOCK_BOOTTIME, the clock of bpf_ktime_get_boot_ns()), at
+ * clock-tick resolution. Returns 0, or -1 with errno. */
+int proc_read_stat(pid_t pid, char *state, uint64_t *start_ns);
 
 /* The interface name, or the index in decimal when it is gone. */
 void proc_ifname(uint32_t ifindex, char *buf, size_t len);
