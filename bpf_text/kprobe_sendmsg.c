@@ -2,7 +2,7 @@
  * Attached to udp_sendmsg and tcp_sendmsg; fills the public table proc_ports that the
  * socket filter (dns_matching.c) reads. */
 #include <net/sock.h>
-#include "ebpfshield_events.h"
+#include "ebpfshield_kernel.h"
 
 BPF_TABLE_PUBLIC("hash", struct port_key, struct port_val, proc_ports, EBPFSHIELD_PROC_PORTS_MAX);
 

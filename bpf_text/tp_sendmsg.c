@@ -7,7 +7,7 @@
  * - raw tracepoint sock_send_length fires after each send; it catches sockets whose route
  *   was looked up before we started. It reads only sock_common's leading fields. */
 #include <net/sock.h>
-#include "ebpfshield_events.h"
+#include "ebpfshield_kernel.h"
 
 BPF_TABLE_PUBLIC("hash", struct port_key, struct port_val, proc_ports, EBPFSHIELD_PROC_PORTS_MAX);
 

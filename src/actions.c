@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "proc_info.h"
 
 extern char **environ;
@@ -21,42 +22,31 @@ extern char **environ;
 
 /* A pidfd for pid, provided that the process started no later than the event (after the
  * open, the pidfd pins that very process). Returns the fd or -1 with a message. */
-static int open_event_process(pid_t pid, uint64_t event_boot_ns, FILE *err)
+static int open_event_process(pid_t pid, uint64_t event_boot_ns, struct error *e)
 {
     int fd = pidfd_open(pid, 0);
-    if (fd < 0) {
-        fprintf(err, "ebpfshield-bcc: pid %d: %s (exited before it could be stopped)\n", (int)pid,
-                strerror(errno));
-        return -1;
-    }
+    if (fd < 0)
+        return error_set(e, "pid %d: %s (exited before it could be stopped)", (int)pid,
+                         strerror(errno));
     uint64_t start;
     char state;
-    if (proc_read_stat(pid, &state, &start) != 0) {
-        fprintf(err, "ebpfshield-bcc: pid %d: cannot read its start time: %s\n", (int)pid,
-                strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (start > event_boot_ns) {
-        fprintf(err, "ebpfshield-bcc: pid %d was reused by a newer process; not signalled\n",
-                (int)pid);
-        close(fd);
-        return -1;
-    }
-    if (state == 'Z') { /* signals to a zombie "succeed" but do nothing */
-        fprintf(err, "ebpfshield-bcc: pid %d: exited before it could be stopped\n", (int)pid);
-        close(fd);
-        return -1;
-    }
-    return fd;
+    if (proc_read_stat(pid, &state, &start) != 0)
+        error_set(e, "pid %d: cannot read its start time: %s", (int)pid, strerror(errno));
+    else if (start > event_boot_ns)
+        error_set(e, "pid %d was reused by a newer process; not signalled", (int)pid);
+    else if (state == 'Z') /* signals to a zombie "succeed" but do nothing */
+        error_set(e, "pid %d: exited before it could be stopped", (int)pid);
+    else
+        return fd;
+    close(fd);
+    return -1;
 }
 
-static int send_signal(int pidfd, pid_t pid, int sig, FILE *err)
+static int send_signal(int pidfd, pid_t pid, int sig, struct error *e)
 {
     if (pidfd_send_signal(pidfd, sig, NULL, 0) == 0)
         return 0;
-    fprintf(err, "ebpfshield-bcc: pid %d: %s: %s\n", (int)pid, strsignal(sig), strerror(errno));
-    return -1;
+    return error_set(e, "pid %d: %s: %s", (int)pid, strsignal(sig), strerror(errno));
 }
 
 /* Waits for child up to GCORE_TIMEOUT_MS, killing it past that; returns its wait status
@@ -78,7 +68,7 @@ static int wait_bounded(pid_t child)
 }
 
 /* Runs gcore (no shell) with its output silenced; writes <dir>/ebpfshield-<ts>.<pid>. */
-static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir, FILE *err)
+static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir)
 {
     char prefix[PATH_MAX], pidstr[16];
     snprintf(prefix, sizeof(prefix), "%s/ebpfshield-%" PRIu64, dump_dir, event_boot_ns);
@@ -94,41 +84,36 @@ static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir, F
     int rc = posix_spawnp(&child, "gcore", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0) {
-        fprintf(err,
-                "ebpfshield-bcc: cannot run gcore (%s; it comes with gdb): pid %d is "
-                "killed without a core\n",
-                strerror(rc), (int)pid);
+        warn("cannot run gcore (%s; it comes with gdb): pid %d is killed without a core",
+             strerror(rc), (int)pid);
         return;
     }
     int status = wait_bounded(child);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fprintf(err,
-                "ebpfshield-bcc: gcore failed for pid %d: pid %d is killed without a "
-                "core\n",
-                (int)pid, (int)pid);
+        warn("gcore failed for pid %d: pid %d is killed without a core", (int)pid, (int)pid);
 }
 
 int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
-                FILE *err)
+                struct error *e)
 {
     if (block == BLOCK_PRINT)
         return 0;
-    int fd = open_event_process(pid, event_boot_ns, err);
+    int fd = open_event_process(pid, event_boot_ns, e);
     if (fd < 0)
         return -1;
     int rc = 0;
     switch (block) {
     case BLOCK_SUSPEND:
-        rc = send_signal(fd, pid, SIGSTOP, err);
+        rc = send_signal(fd, pid, SIGSTOP, e);
         break;
     case BLOCK_KILL:
-        rc = send_signal(fd, pid, SIGKILL, err);
+        rc = send_signal(fd, pid, SIGKILL, e);
         break;
     case BLOCK_DUMP:
-        rc = send_signal(fd, pid, SIGSTOP, err);
+        rc = send_signal(fd, pid, SIGSTOP, e);
         if (rc == 0) {
-            take_core(pid, event_boot_ns, dump_dir, err);
-            rc = send_signal(fd, pid, SIGKILL, err);
+            take_core(pid, event_boot_ns, dump_dir);
+            rc = send_signal(fd, pid, SIGKILL, e);
         }
         break;
     case BLOCK_PRINT:
@@ -163,28 +148,19 @@ static int make_dirs(const char *dir)
     }
 }
 
-int dump_dir_prepare(const char *dir, FILE *err)
+int dump_dir_prepare(const char *dir, struct error *e)
 {
     struct stat st;
-    if (make_dirs(dir) != 0) {
-        fprintf(err, "ebpfshield-bcc: cannot create dump directory %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    if (lstat(dir, &st) != 0) {
-        fprintf(err, "ebpfshield-bcc: dump directory %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        fprintf(err, "ebpfshield-bcc: dump directory %s is not a directory (or is a symlink)\n",
-                dir);
-        return -1;
-    }
-    if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-        fprintf(err,
-                "ebpfshield-bcc: refusing dump directory %s: it must belong to uid %d and be "
-                "writable by nobody else (cores hold process memory)\n",
-                dir, (int)geteuid());
-        return -1;
-    }
+    if (make_dirs(dir) != 0)
+        return error_set(e, "cannot create dump directory %s: %s", dir, strerror(errno));
+    if (lstat(dir, &st) != 0)
+        return error_set(e, "dump directory %s: %s", dir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return error_set(e, "dump directory %s is not a directory (or is a symlink)", dir);
+    if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)))
+        return error_set(e,
+                         "refusing dump directory %s: it must belong to uid %d and be writable "
+                         "by nobody else (cores hold process memory)",
+                         dir, (int)geteuid());
     return 0;
 }

@@ -4,20 +4,24 @@
 #define EBPFSHIELD_ACTIONS_H
 
 #include <stdint.h>
-#include <stdio.h>
 #include <sys/types.h>
 
-#include "cli.h"
+#include "log.h"
+
+/* What --block does on a feed hit. */
+enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL };
+
+#define DEFAULT_DUMP_DIR "/var/lib/ebpfshield/dumps"
 
 /* Carries out block (nothing for BLOCK_PRINT) on process pid, seen connecting at
- * event_boot_ns (CLOCK_BOOTTIME). Returns 0 when done, or -1 with a message on err (the
+ * event_boot_ns (CLOCK_BOOTTIME). Returns 0 when done, or -1 with a message in e (the
  * process was gone or is not the one of the event, a signal failed). A missing or failing
- * gcore is reported on err and the process is still killed (returns 0). */
+ * gcore is warned about and the process is still killed (returns 0). */
 int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
-                FILE *err);
+                struct error *e);
 
 /* Creates dir (and missing parents) 0700 and checks that it is a real directory owned by
- * us that nobody else can write. Returns 0, or -1 with a message on err. */
-int dump_dir_prepare(const char *dir, FILE *err);
+ * us that nobody else can write. Returns 0, or -1 with a message in e. */
+int dump_dir_prepare(const char *dir, struct error *e);
 
 #endif

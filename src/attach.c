@@ -45,29 +45,27 @@ bool attach_kprobes_available(char *why, size_t len)
     return false;
 }
 
-int attach_choose(enum attach_mode requested, FILE *err)
+int attach_choose(enum attach_mode requested, struct error *e)
 {
     char why[256];
     bool kprobes = attach_kprobes_available(why, sizeof(why));
     switch (requested) {
     case ATTACH_KPROBE:
-        if (!kprobes) {
-            fprintf(err, "ebpfshield-bcc: --attach kprobe: kprobes unavailable: %s\n", why);
-            return -1;
-        }
-        fprintf(err, "attach mode: kprobe (requested)\n");
+        if (!kprobes)
+            return error_set(e, "--attach kprobe: kprobes unavailable: %s", why);
+        note("attach mode: kprobe (requested)");
         return ATTACH_KPROBE;
     case ATTACH_TRACEPOINT:
-        fprintf(err, "attach mode: tracepoint (requested)\n");
+        note("attach mode: tracepoint (requested)");
         return ATTACH_TRACEPOINT;
     case ATTACH_AUTO:
         break;
     }
     if (kprobes) {
-        fprintf(err, "attach mode: kprobe (kprobes available)\n");
+        note("attach mode: kprobe (kprobes available)");
         return ATTACH_KPROBE;
     }
-    fprintf(err, "attach mode: tracepoint (kprobes unavailable: %s)\n", why);
+    note("attach mode: tracepoint (kprobes unavailable: %s)", why);
     return ATTACH_TRACEPOINT;
 }
 
@@ -78,7 +76,7 @@ static bool headers_at(const char *dir)
     return access(path, R_OK) == 0;
 }
 
-int attach_check_kernel_headers(FILE *err)
+int attach_check_kernel_headers(struct error *e)
 {
     struct utsname u;
     char dir[300];
@@ -92,12 +90,11 @@ int attach_check_kernel_headers(FILE *err)
     snprintf(dir, sizeof(dir), "/lib/modules/%s/source", u.release);
     if (headers_at(dir))
         return 0;
-    fprintf(err,
-            "ebpfshield-bcc: kernel headers for %s not found in /lib/modules/%s/build: install "
-            "linux-headers-%s (for a kernel Debian does not ship, scripts/kernel-headers.sh "
-            "points libbcc at Debian's linux-headers-amd64)\n",
-            u.release, u.release, u.release);
-    return -1;
+    return error_set(e,
+                     "kernel headers for %s not found in /lib/modules/%s/build: install "
+                     "linux-headers-%s (for a kernel Debian does not ship, "
+                     "scripts/kernel-headers.sh points libbcc at Debian's linux-headers-amd64)",
+                     u.release, u.release, u.release);
 }
 
 /* The first cgroup2 mount point in /proc/self/mounts, or NULL. */
@@ -120,28 +117,26 @@ static char *find_cgroup2_mount(char *buf, size_t len)
 
 /* Mounts the cgroup2 hierarchy on a fresh root-only directory just long enough to open
  * its root (e.g. under `ip netns exec`, which remounts /sys without it). */
-static int open_cgroup2_privately(FILE *err)
+static int open_cgroup2_privately(struct error *e)
 {
     char dir[] = "/run/ebpfshield-cgroup2.XXXXXX";
     int fd = -1;
-    if (!mkdtemp(dir)) {
-        fprintf(err, "ebpfshield-bcc: cannot create a mount point in /run: %s\n", strerror(errno));
-        return -1;
-    }
+    if (!mkdtemp(dir))
+        return error_set(e, "cannot create a mount point in /run: %s", strerror(errno));
     if (mount("cgroup2", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
         fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         umount2(dir, MNT_DETACH);
     }
     if (fd < 0)
-        fprintf(err,
-                "ebpfshield-bcc: no cgroup2 hierarchy (tracepoint mode of "
-                "ebpf_ipintelligence attaches to its root): %s\n",
-                strerror(errno));
+        error_set(e,
+                  "no cgroup2 hierarchy (tracepoint mode of ebpf_ipintelligence attaches to "
+                  "its root): %s",
+                  strerror(errno));
     rmdir(dir);
     return fd;
 }
 
-int attach_open_cgroup2_root(FILE *err)
+int attach_open_cgroup2_root(struct error *e)
 {
     char path[PATH_MAX];
     if (find_cgroup2_mount(path, sizeof(path))) {
@@ -149,5 +144,5 @@ int attach_open_cgroup2_root(FILE *err)
         if (fd >= 0)
             return fd;
     }
-    return open_cgroup2_privately(err);
+    return open_cgroup2_privately(e);
 }

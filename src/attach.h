@@ -4,9 +4,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
-#include "cli.h"
+#include "log.h"
+
+/* How the kernel programs hook in: kprobes as the original does, or tracepoints and
+ * cgroup programs where the kernel has no kprobes. */
+enum attach_mode { ATTACH_AUTO, ATTACH_KPROBE, ATTACH_TRACEPOINT };
 
 /* Mounts tracefs at /sys/kernel/tracing when no tracing directory is there yet. */
 void attach_ensure_tracefs(void);
@@ -14,14 +17,14 @@ void attach_ensure_tracefs(void);
 /* True when kprobes can be created; otherwise why (a short phrase) is filled. */
 bool attach_kprobes_available(char *why, size_t len);
 
-/* Resolves --attach auto and says on err which mode was chosen and why. Returns the mode,
- * or -1 (message on err) when kprobe mode was required and is not available. */
-int attach_choose(enum attach_mode requested, FILE *err);
+/* Resolves --attach auto and notes which mode was chosen and why. Returns the mode, or
+ * -1 with a message in e when kprobe mode was required and is not available. */
+int attach_choose(enum attach_mode requested, struct error *e);
 
-/* Checks that libbcc will find kernel headers; one clear line on err if not. */
-int attach_check_kernel_headers(FILE *err);
+/* Checks that libbcc will find kernel headers; 0, or -1 with a message in e. */
+int attach_check_kernel_headers(struct error *e);
 
-/* An fd of the cgroup-v2 root directory, or -1 with a message on err. */
-int attach_open_cgroup2_root(FILE *err);
+/* An fd of the cgroup-v2 root directory, or -1 with a message in e. */
+int attach_open_cgroup2_root(struct error *e);
 
 #endif

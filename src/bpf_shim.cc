@@ -14,7 +14,14 @@
 #include <new>
 #include <unistd.h>
 
+struct shim_tables {
+    std::unique_ptr<ebpf::TableStorage> storage;
+};
+
 struct shim_bpf {
+    explicit shim_bpf(ebpf::TableStorage *ts) : bpf(0, ts)
+    {
+    }
     ebpf::BPF bpf;
     int packet_sock = -1;
     int cgroup_fd = -1;
@@ -31,35 +38,32 @@ struct shim_bpf {
 namespace
 {
 
-int fail(shim_err *err, const char *what, const std::string &why)
+int fail(error *e, const char *what, const std::string &why)
 {
-    if (err) {
-        std::string msg = why;
-        while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
-            msg.pop_back();
-        // libbcc messages can span lines; keep the first line for the error line.
-        size_t nl = msg.find('\n');
-        if (nl != std::string::npos)
-            msg = msg.substr(0, nl);
-        std::snprintf(err->msg, sizeof(err->msg), "%s: %s", what, msg.c_str());
-    }
-    return -1;
+    std::string msg = why;
+    while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' '))
+        msg.pop_back();
+    // libbcc messages can span lines; keep the first line for the error line.
+    size_t nl = msg.find('\n');
+    if (nl != std::string::npos)
+        msg = msg.substr(0, nl);
+    return error_set(e, "%s: %s", what, msg.c_str());
 }
 
-int check(const ebpf::StatusTuple &st, shim_err *err, const char *what)
+int check(const ebpf::StatusTuple &st, error *e, const char *what)
 {
-    return st.ok() ? 0 : fail(err, what, st.msg());
+    return st.ok() ? 0 : fail(e, what, st.msg());
 }
 
 // Runs f, mapping any exception to an error code.
-template <typename F> int guarded(shim_err *err, const char *what, F f)
+template <typename F> int guarded(error *e, const char *what, F f)
 {
     try {
         return f();
-    } catch (const std::exception &e) {
-        return fail(err, what, e.what());
+    } catch (const std::exception &ex) {
+        return fail(e, what, ex.what());
     } catch (...) {
-        return fail(err, what, "unknown C++ exception");
+        return fail(e, what, "unknown C++ exception");
     }
 }
 
@@ -78,76 +82,92 @@ void on_lost(void *cb_cookie, uint64_t lost)
 
 } // namespace
 
-extern "C" int shim_init(shim_bpf **out, const char *text, shim_err *err)
+extern "C" int shim_tables_new(shim_tables **out, error *e)
 {
     *out = nullptr;
-    return guarded(err, "compiling kernel program", [&] {
-        auto b = std::make_unique<shim_bpf>();
-        if (check(b->bpf.init(text), err, "compiling kernel program"))
+    return guarded(e, "table storage", [&] {
+        auto t = std::make_unique<shim_tables>();
+        // libbcc 0.26 has no public way to build a private storage; this one is backed by
+        // its process-wide map, but is the one object both programs are given.
+        t->storage = ebpf::createSharedTableStorage();
+        *out = t.release();
+        return 0;
+    });
+}
+
+extern "C" void shim_tables_free(shim_tables *tables)
+{
+    delete tables;
+}
+
+extern "C" int shim_init(shim_bpf **out, const char *text, const char *what, shim_tables *tables,
+                         error *e)
+{
+    *out = nullptr;
+    return guarded(e, what, [&] {
+        auto b = std::make_unique<shim_bpf>(tables ? tables->storage.get() : nullptr);
+        if (check(b->bpf.init(text), e, what))
             return -1;
         *out = b.release();
         return 0;
     });
 }
 
-extern "C" int shim_attach_kprobe(shim_bpf *b, const char *kernel_func, const char *prog,
-                                  shim_err *err)
+extern "C" int shim_attach_kprobe(shim_bpf *b, const char *kernel_func, const char *prog, error *e)
 {
-    return guarded(err, kernel_func, [&] {
-        return check(b->bpf.attach_kprobe(kernel_func, prog), err, "attaching kprobe");
+    return guarded(e, kernel_func, [&] {
+        return check(b->bpf.attach_kprobe(kernel_func, prog), e, "attaching kprobe");
     });
 }
 
 extern "C" int shim_attach_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,
-                                      shim_err *err)
+                                      error *e)
 {
-    return guarded(err, tracepoint, [&] {
-        return check(b->bpf.attach_tracepoint(tracepoint, prog), err, "attaching tracepoint");
+    return guarded(e, tracepoint, [&] {
+        return check(b->bpf.attach_tracepoint(tracepoint, prog), e, "attaching tracepoint");
     });
 }
 
 extern "C" int shim_attach_raw_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,
-                                          shim_err *err)
+                                          error *e)
 {
-    return guarded(err, tracepoint, [&] {
-        return check(b->bpf.attach_raw_tracepoint(tracepoint, prog), err,
-                     "attaching raw tracepoint");
+    return guarded(e, tracepoint, [&] {
+        return check(b->bpf.attach_raw_tracepoint(tracepoint, prog), e, "attaching raw tracepoint");
     });
 }
 
-extern "C" int shim_attach_packet_socket(shim_bpf *b, const char *prog, shim_err *err)
+extern "C" int shim_attach_packet_socket(shim_bpf *b, const char *prog, error *e)
 {
-    return guarded(err, "socket filter", [&] {
+    return guarded(e, "socket filter", [&] {
         int prog_fd = -1;
-        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_SOCKET_FILTER, prog_fd), err,
+        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_SOCKET_FILTER, prog_fd), e,
                   "loading socket filter"))
             return -1;
         int sock = bpf_open_raw_sock("");
         if (sock < 0)
-            return fail(err, "opening raw packet socket", std::strerror(errno));
+            return fail(e, "opening raw packet socket", std::strerror(errno));
         if (bpf_attach_socket(sock, prog_fd) < 0) {
             int saved = errno;
             close(sock);
-            return fail(err, "attaching socket filter", std::strerror(saved));
+            return fail(e, "attaching socket filter", std::strerror(saved));
         }
         b->packet_sock = sock;
         return 0;
     });
 }
 
-extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog, int cgroup_fd,
-                                           shim_err *err)
+extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog, int cgroup_fd, error *e)
 {
-    return guarded(err, "cgroup connect4", [&] {
+    return guarded(e, "cgroup connect4", [&] {
         int prog_fd = -1;
         if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, prog_fd, 0,
                                    BPF_CGROUP_INET4_CONNECT),
-                  err, "loading cgroup connect4 program"))
+                  e, "loading cgroup connect4 program"))
             return -1;
         int cg = fcntl(cgroup_fd, F_DUPFD_CLOEXEC, 0);
         if (cg < 0)
-            return fail(err, "cgroup2 root", std::strerror(errno));
-        if (check(b->bpf.attach_func(prog_fd, cg, BPF_CGROUP_INET4_CONNECT, BPF_F_ALLOW_MULTI), err,
+            return fail(e, "cgroup2 root", std::strerror(errno));
+        if (check(b->bpf.attach_func(prog_fd, cg, BPF_CGROUP_INET4_CONNECT, BPF_F_ALLOW_MULTI), e,
                   "attaching cgroup connect4 program")) {
             close(cg);
             return -1;
@@ -160,12 +180,12 @@ extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog, int cg
 
 extern "C" int shim_open_perf_buffer(shim_bpf *b, const char *table, shim_sample_fn on_sample,
                                      shim_lost_fn on_lost_fn, void *ctx, int pages_per_cpu,
-                                     shim_err *err)
+                                     error *e)
 {
-    return guarded(err, table, [&] {
+    return guarded(e, table, [&] {
         auto cb =
             std::make_unique<shim_bpf::callbacks>(shim_bpf::callbacks{on_sample, on_lost_fn, ctx});
-        if (check(b->bpf.open_perf_buffer(table, on_raw, on_lost, cb.get(), pages_per_cpu), err,
+        if (check(b->bpf.open_perf_buffer(table, on_raw, on_lost, cb.get(), pages_per_cpu), e,
                   "opening perf buffer"))
             return -1;
         b->cbs.push_back(std::move(cb));

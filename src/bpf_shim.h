@@ -1,41 +1,48 @@
 /* A C interface over libbcc's ebpf::BPF (C++): the only C++ in the project. Every call
- * returns 0 on success, or -1 with a one-line message in err. */
+ * returns 0 on success, or -1 with a one-line message in e. */
 #ifndef EBPFSHIELD_BPF_SHIM_H
 #define EBPFSHIELD_BPF_SHIM_H
 
 #include <stddef.h>
+
+#include "log.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 struct shim_bpf;
-
-struct shim_err {
-    char msg[512];
-};
+/* The table storage that programs compiled with it share: a BPF_TABLE_PUBLIC table of one
+ * is what BPF_TABLE("extern", ...) names in another (BCC's UseExternalMap.cc). */
+struct shim_tables;
 
 typedef void (*shim_sample_fn)(void *ctx, void *data, int size);
 typedef void (*shim_lost_fn)(void *ctx, unsigned long long lost);
 
-/* Compiles text with libbcc and loads its tables. */
-int shim_init(struct shim_bpf **out, const char *text, struct shim_err *err);
+int shim_tables_new(struct shim_tables **out, struct error *e);
+/* Frees the storage; every program compiled with it must be destroyed first. NULL is fine. */
+void shim_tables_free(struct shim_tables *tables);
+
+/* Compiles text with libbcc and loads its tables, public ones into tables (NULL: a
+ * storage of its own). what names the program in messages. */
+int shim_init(struct shim_bpf **out, const char *text, const char *what, struct shim_tables *tables,
+              struct error *e);
 int shim_attach_kprobe(struct shim_bpf *b, const char *kernel_func, const char *prog,
-                       struct shim_err *err);
+                       struct error *e);
 /* tracepoint is "category:name". */
 int shim_attach_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
-                           struct shim_err *err);
+                           struct error *e);
 int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
-                               struct shim_err *err);
+                               struct error *e);
 /* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
-int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct shim_err *err);
+int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct error *e);
 /* Loads prog as a cgroup-v2 connect4 program and attaches it to the cgroup directory
  * open as cgroup_fd (allowing other programs there too; the fd is duplicated); detached
  * by shim_destroy. */
 int shim_attach_cgroup_connect4(struct shim_bpf *b, const char *prog, int cgroup_fd,
-                                struct shim_err *err);
+                                struct error *e);
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
-                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu, struct shim_err *err);
+                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu, struct error *e);
 /* Waits up to timeout_ms and delivers what is there; returns the number of buffers
  * that had data, or -1 (errno set, EINTR included). */
 int shim_poll(struct shim_bpf *b, const char *table, int timeout_ms);

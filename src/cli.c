@@ -9,16 +9,6 @@ static const char *const attach_names[] = {"auto", "kprobe", "tracepoint"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const char *cli_block_name(enum block_action block)
-{
-    return block_names[block];
-}
-
-const char *cli_attach_name(enum attach_mode mode)
-{
-    return attach_names[mode];
-}
-
 void cli_usage(FILE *out, const char *prog, bool full)
 {
     fprintf(out,
@@ -106,7 +96,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             if ((idx = choice(optarg, feature_names, COUNT(feature_names))) < 0)
                 return bad_choice(err, prog, "--feature", optarg, feature_names,
                                   COUNT(feature_names));
-            opts->feature = (enum feature)idx;
+            opts->feature = (enum feature_id)idx;
             break;
         case OPT_BLOCK:
             if ((idx = choice(optarg, block_names, COUNT(block_names))) < 0)

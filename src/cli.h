@@ -5,14 +5,12 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum feature { FEATURE_IPINTELLIGENCE, FEATURE_MONITOR };
-enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL };
-enum attach_mode { ATTACH_AUTO, ATTACH_KPROBE, ATTACH_TRACEPOINT };
-
-#define DEFAULT_DUMP_DIR "/var/lib/ebpfshield/dumps"
+#include "actions.h"
+#include "attach.h"
+#include "feature.h"
 
 struct options {
-    enum feature feature;
+    enum feature_id feature;
     enum block_action block;
     enum attach_mode attach;
     bool verbose;
@@ -28,7 +26,5 @@ enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };
  * the usage to err and returns CLI_USAGE. */
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err);
 void cli_usage(FILE *out, const char *prog, bool full);
-const char *cli_block_name(enum block_action block);
-const char *cli_attach_name(enum attach_mode mode);
 
 #endif

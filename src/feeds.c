@@ -1,11 +1,13 @@
 /* Threat feeds: parsing of the *.txt files and their merge into disjoint labelled intervals. */
 #include "feeds.h"
 
+#include "log.h"
+#include "text.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,19 +45,6 @@ struct event {
     bool open;
 };
 
-static void warnf(FILE *warn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void warnf(FILE *warn, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (!warn)
-        return;
-    va_start(ap, fmt);
-    vfprintf(warn, fmt, ap);
-    va_end(ap);
-}
-
 static int push_range(struct range_vec *vec, struct range r)
 {
     if (vec->n == vec->cap) {
@@ -74,13 +63,9 @@ static int push_range(struct range_vec *vec, struct range r)
 /* Feed data comes from the network: never echo control bytes or a huge line to a terminal. */
 static void show_token(const char *tok, char out[static SHOWN_MAX + 4])
 {
-    size_t i;
+    size_t n = text_printable(out, SHOWN_MAX + 1, tok, SHOWN_MAX);
 
-    for (i = 0; i < SHOWN_MAX && tok[i]; i++) {
-        unsigned char c = (unsigned char)tok[i];
-        out[i] = (c < 0x20 || c >= 0x7f) ? '?' : (char)c;
-    }
-    strcpy(out + i, tok[i] ? "..." : "");
+    strcpy(out + n, tok[n] ? "..." : "");
 }
 
 /* Drops the comment, the line ending and surrounding blanks; returns "" for nothing left. */
@@ -143,7 +128,7 @@ static const char *parse_entry(const char *tok, struct range *r, bool *host_bits
 
 /* Parses one line read by getline; returns -1 only when out of memory. */
 static int add_line(const char *path, unsigned long lineno, char *line, size_t len, uint32_t feed,
-                    struct range_vec *vec, FILE *warn)
+                    struct range_vec *vec)
 {
     char shown[SHOWN_MAX + 4];
     struct range r = {.feed = feed};
@@ -151,7 +136,7 @@ static int add_line(const char *path, unsigned long lineno, char *line, size_t l
     bool host_bits = false;
 
     if (strlen(line) != len) {
-        warnf(warn, "%s:%lu: NUL byte in line\n", path, lineno);
+        warn("%s:%lu: NUL byte in line", path, lineno);
         return 0;
     }
     tok = trim_line(line);
@@ -160,7 +145,7 @@ static int add_line(const char *path, unsigned long lineno, char *line, size_t l
     show_token(tok, shown);
     reason = parse_entry(tok, &r, &host_bits);
     if (reason) {
-        warnf(warn, "%s:%lu: %s: \"%s\"\n", path, lineno, reason, shown);
+        warn("%s:%lu: %s: \"%s\"", path, lineno, reason, shown);
         return 0;
     }
     if (host_bits) {
@@ -168,13 +153,13 @@ static int add_line(const char *path, unsigned long lineno, char *line, size_t l
         char net[INET_ADDRSTRLEN];
 
         inet_ntop(AF_INET, &in, net, sizeof(net));
-        warnf(warn, "%s:%lu: host bits set, using network %s: \"%s\"\n", path, lineno, net, shown);
+        warn("%s:%lu: host bits set, using network %s: \"%s\"", path, lineno, net, shown);
     }
     return push_range(vec, r);
 }
 
 /* Opens regular files only: a FIFO would block the load and a device might never end. */
-static FILE *open_feed(const char *path, FILE *warn)
+static FILE *open_feed(const char *path)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     const char *reason = NULL;
@@ -190,7 +175,7 @@ static FILE *open_feed(const char *path, FILE *warn)
     else if (!(f = fdopen(fd, "r")))
         reason = strerror(errno);
     if (reason) {
-        warnf(warn, "feeds: cannot read %s: %s\n", path, reason);
+        warn("feeds: cannot read %s: %s", path, reason);
         if (fd >= 0)
             close(fd);
     }
@@ -198,26 +183,26 @@ static FILE *open_feed(const char *path, FILE *warn)
 }
 
 /* Appends the entries of one file to vec; on a read error they are all dropped. */
-static int load_file(const char *path, uint32_t feed, struct range_vec *vec, FILE *warn)
+static int load_file(const char *path, uint32_t feed, struct range_vec *vec)
 {
     size_t mark = vec->n, cap = 0;
     unsigned long lineno = 0;
     char *line = NULL;
     ssize_t len;
     int err;
-    FILE *f = open_feed(path, warn);
+    FILE *f = open_feed(path);
 
     if (!f)
         return -1;
     while ((len = getline(&line, &cap, f)) >= 0 &&
-           add_line(path, ++lineno, line, (size_t)len, feed, vec, warn) == 0)
+           add_line(path, ++lineno, line, (size_t)len, feed, vec) == 0)
         ;
     /* Stopping before EOF means getline failed (e.g. EISDIR) or memory ran out. */
     err = feof(f) ? 0 : (errno ? errno : EIO);
     free(line);
     fclose(f);
     if (err) {
-        warnf(warn, "feeds: cannot read %s: %s\n", path, strerror(err));
+        warn("feeds: cannot read %s: %s", path, strerror(err));
         vec->n = mark;
         return -1;
     }
@@ -245,17 +230,15 @@ static void free_names(char **names, size_t n)
 }
 
 /* Collects the sorted feed file names of dir into *names; returns their count or -1. */
-static ssize_t list_feeds(const char *dir, char ***names, FILE *warn)
+static ssize_t list_feeds(const char *dir, char ***names, struct error *e)
 {
     DIR *d = opendir(dir);
     size_t n = 0, cap = 0;
     struct dirent *de;
     char **v = NULL;
 
-    if (!d) {
-        warnf(warn, "feeds: cannot open %s: %s\n", dir, strerror(errno));
-        return -1;
-    }
+    if (!d)
+        return error_set(e, "feeds: cannot open %s: %s", dir, strerror(errno));
     for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
         if (!is_feed_name(de->d_name))
             continue;
@@ -273,7 +256,7 @@ static ssize_t list_feeds(const char *dir, char ***names, FILE *warn)
         n++;
     }
     if (errno) {
-        warnf(warn, "feeds: cannot read %s: %s\n", dir, strerror(errno));
+        error_set(e, "feeds: cannot read %s: %s", dir, strerror(errno));
         closedir(d);
         free_names(v, n);
         return -1;
@@ -376,8 +359,7 @@ static char *join_path(const char *dir, const char *name)
 }
 
 /* Loads the listed files in order; names is compacted to the readable ones. */
-static int load_files(struct feed_set *set, const char *dir, size_t n, struct range_vec *vec,
-                      FILE *warn)
+static int load_files(struct feed_set *set, const char *dir, size_t n, struct range_vec *vec)
 {
     for (size_t i = 0; i < n; i++) {
         char *name = set->names[i];
@@ -386,7 +368,7 @@ static int load_files(struct feed_set *set, const char *dir, size_t n, struct ra
         if (!path)
             return -1;
         set->names[i] = NULL;
-        if (load_file(path, (uint32_t)set->nfiles, vec, warn) == 0)
+        if (load_file(path, (uint32_t)set->nfiles, vec) == 0)
             set->names[set->nfiles++] = name;
         else
             free(name);
@@ -395,28 +377,34 @@ static int load_files(struct feed_set *set, const char *dir, size_t n, struct ra
     return 0;
 }
 
-struct feed_set *feeds_load_dir(const char *dir, FILE *warn)
+struct feed_set *feeds_load_dir(const char *dir, struct error *e)
 {
     struct range_vec vec = {0};
     struct feed_set *set;
     char **names = NULL;
-    ssize_t n = list_feeds(dir, &names, warn);
+    ssize_t n = list_feeds(dir, &names, e);
 
     if (n < 0)
         return NULL;
     set = calloc(1, sizeof(*set));
     if (!set) {
         free_names(names, (size_t)n);
-        warnf(warn, "feeds: %s\n", strerror(ENOMEM));
+        error_set(e, "feeds: %s", strerror(ENOMEM));
         return NULL;
     }
     set->names = names;
-    if (load_files(set, dir, (size_t)n, &vec, warn) < 0 || (vec.n && merge(set, vec.v, vec.n) < 0))
-        warnf(warn, "feeds: %s\n", strerror(ENOMEM));
+    int rc = load_files(set, dir, (size_t)n, &vec);
+    if (rc == 0 && vec.n)
+        rc = merge(set, vec.v, vec.n);
     free(vec.v);
-    if (set->niv == 0) {
+    if (rc < 0 || set->niv == 0) {
+        if (rc < 0)
+            error_set(e, "feeds: %s", strerror(ENOMEM));
+        else
+            error_set(e, "no usable feed in %s", dir);
         /* Names below nfiles were loaded; the others are NULL or still owned here. */
         free_names(set->names, (size_t)n);
+        free(set->iv);
         free(set);
         return NULL;
     }

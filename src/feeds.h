@@ -4,14 +4,17 @@
 #define EBPFSHIELD_FEEDS_H
 
 #include <stdint.h>
-#include <stdio.h>
+#include <stddef.h>
+
+#include "log.h"
 
 struct feed_set;
 
 /* Loads every *.txt in dir (sorted by name). Lines that are not an address, a CIDR, a
- * comment or blank are reported on warn as "file:line: reason" and skipped. Returns NULL
- * with a message on warn when the directory cannot be read or holds no usable entry. */
-struct feed_set *feeds_load_dir(const char *dir, FILE *warn);
+ * comment or blank are warned about as "file:line: reason" and skipped, and so are files
+ * that cannot be read. Returns NULL with a message in e when the directory cannot be read
+ * or holds no usable entry. */
+struct feed_set *feeds_load_dir(const char *dir, struct error *e);
 
 /* Returns the file name (basename) of the first feed, in load order, that holds addr
  * (host byte order), or NULL. */

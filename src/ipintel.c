@@ -1,78 +1,130 @@
-/* ebpf_ipintelligence: every outbound IPv4 TCP connect is checked against the feeds; a hit
- * is printed, suspended, killed, or dumped then killed (--block). */
-#include <arpa/inet.h>
-#include <unistd.h>
-#include <stdio.h>
+/* ebpf_ipintelligence's kernel side: every outbound IPv4 TCP connect, from the original's
+ * tcp_v4_connect kprobe or, on kernels without kprobes, a cgroup-v2 connect4 program. The
+ * events are checked and acted on in ipintel_handler.c. */
+#include "ipintel.h"
+
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "actions.h"
-#include "app.h"
-#include "attach.h"
+#include "bpf_shim.h"
 #include "bpf_texts.h"
-#include "output.h"
+#include "ipintel_handler.h"
 
-static void on_netevent(void *ctx, void *data, int size)
+struct ipintel {
+    struct shim_bpf *prog;
+    struct feed_set *feeds;
+    struct ipintel_handler handler;
+    FILE *out;
+};
+
+/* True when dir holds at least one *.txt entry. */
+static int has_txt(const char *dir)
 {
-    struct app *app = ctx;
-    const struct options *opts = app->opts;
-    struct netevent ev;
-    if (size < (int)sizeof(ev)) {
-        fprintf(stderr, "ebpfshield-bcc: skipped a connect event of %d bytes\n", size);
-        return;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    int found = 0;
+    if (!d)
+        return 0;
+    while (!found && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        found = n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0;
     }
-    memcpy(&ev, data, sizeof(ev));
-
-    char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ip[INET_ADDRSTRLEN];
-    output_printable(comm, sizeof(comm), ev.comm, sizeof(ev.comm));
-    struct in_addr addr = {.s_addr = ev.daddr};
-    inet_ntop(AF_INET, &addr, ip, sizeof(ip));
-    if (opts->verbose)
-        output_verbose_line(stdout, comm, ev.pid, ip, ntohs(ev.dport));
-    if (!feeds_lookup(app->feeds, ntohl(ev.daddr)))
-        return;
-    if (action_take(opts->block, (pid_t)ev.pid, ev.ts_boot_ns, opts->dump_dir, stderr) == 0)
-        output_block_line(stdout, opts->block, comm, ev.pid, ip, opts->dump_dir);
+    closedir(d);
+    return found;
 }
 
-static struct shim_bpf *start_kprobe(void)
+static struct feed_set *load_feeds(const struct options *opts, struct error *e)
 {
-    struct shim_bpf *b = app_compile(bpf_text_ebpfshield, "connect program");
-    struct shim_err err;
-    if (b && shim_attach_kprobe(b, "tcp_v4_connect", "tcp_v4", &err) != 0) {
-        fprintf(stderr, "ebpfshield-bcc: tcp_v4_connect: %s\n", err.msg);
-        shim_destroy(b);
-        return NULL;
-    }
-    return b;
+    const char *dir = opts->feeds_dir;
+    if (!dir)
+        dir = has_txt("feeds") ? "feeds" : EBPFSHIELD_FEEDS_DIR;
+    struct feed_set *set = feeds_load_dir(dir, e);
+    if (!set)
+        note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
+    return set;
 }
 
-static struct shim_bpf *start_cgroup(void)
+static int start_kprobe(struct ipintel *p, struct error *e)
 {
-    int root = attach_open_cgroup2_root(stderr);
+    if (shim_init(&p->prog, bpf_text_kprobe_connect, "connect program", NULL, e) != 0)
+        return -1;
+    return shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
+}
+
+static int start_cgroup(struct ipintel *p, struct error *e)
+{
+    int root = attach_open_cgroup2_root(e);
     if (root < 0)
-        return NULL;
-    struct shim_bpf *b = app_compile(bpf_text_tp_connect, "connect program");
-    struct shim_err err;
-    if (b && shim_attach_cgroup_connect4(b, "connect4", root, &err) != 0) {
-        fprintf(stderr, "ebpfshield-bcc: %s\n", err.msg);
-        shim_destroy(b);
-        b = NULL;
-    }
+        return -1;
+    int rc = shim_init(&p->prog, bpf_text_cgroup_connect, "connect program", NULL, e);
+    if (rc == 0)
+        rc = shim_attach_cgroup_connect4(p->prog, "connect4", root, e);
     close(root);
-    return b;
-}
-
-static struct shim_bpf *start_connect_program(enum attach_mode mode)
-{
-    return mode == ATTACH_KPROBE ? start_kprobe() : start_cgroup();
-}
-
-int ipintel_run(struct app *app)
-{
-    struct shim_bpf *b = app_start(app, start_connect_program);
-    if (!b)
-        return 1;
-    int rc = app_run_perf_loop(app, b, "events", on_netevent);
-    shim_destroy(b);
     return rc;
+}
+
+static void stop(void *self)
+{
+    struct ipintel *p = self;
+    shim_destroy(p->prog);
+    p->prog = NULL;
+}
+
+static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
+{
+    struct ipintel *p = self;
+    int rc = mode == ATTACH_KPROBE ? start_kprobe(p, e) : start_cgroup(p, e);
+    if (rc != 0) {
+        stop(p);
+        return -1;
+    }
+    *events = p->prog;
+    return 0;
+}
+
+static void on_sample(void *self, const void *data, size_t size)
+{
+    struct ipintel *p = self;
+    ipintel_handle_sample(&p->handler, data, size, p->out);
+}
+
+static void report(void *self)
+{
+    const struct ipintel *p = self;
+    ipintel_report(&p->handler);
+}
+
+static void destroy(void *self)
+{
+    struct ipintel *p = self;
+    stop(p);
+    feeds_free(p->feeds);
+    free(p);
+}
+
+int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, struct error *e)
+{
+    struct ipintel *p = calloc(1, sizeof(*p));
+    if (!p)
+        return error_set(e, "out of memory");
+    if (!(p->feeds = load_feeds(opts, e)) ||
+        (opts->block == BLOCK_DUMP && dump_dir_prepare(opts->dump_dir, e) != 0)) {
+        destroy(p);
+        return -1;
+    }
+    p->out = out;
+    p->handler = (struct ipintel_handler){.block = opts->block,
+                                          .verbose = opts->verbose,
+                                          .dump_dir = opts->dump_dir,
+                                          .feeds = p->feeds};
+    *f = (struct feature){.self = p,
+                          .events_table = "events",
+                          .start = start,
+                          .on_sample = on_sample,
+                          .report = report,
+                          .stop = stop,
+                          .destroy = destroy};
+    return 0;
 }

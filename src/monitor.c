@@ -1,19 +1,17 @@
-/* ebpf_monitor: DNS queries and A/AAAA answers with the process behind them.
- * Two programs, as in the original: one fills the public table proc_ports from the
- * sending side (kprobes, or tracepoints where the kernel has no kprobes), the socket
- * filter matches packets against it and ships them here. */
-#include <stdio.h>
-#include <string.h>
+/* ebpf_monitor's kernel side. Two programs, as in the original: one fills the public table
+ * proc_ports from the sending side (kprobes, or tracepoints where the kernel has no
+ * kprobes), the socket filter reads it as extern, matches packets against it and ships
+ * them to user space (monitor_handler.c). */
+#include "monitor.h"
 
-#include "app.h"
+#include <stdlib.h>
+
+#include "bpf_shim.h"
 #include "bpf_texts.h"
-#include "dns_decode.h"
-#include "frame.h"
-#include "output.h"
-#include "proc_info.h"
+#include "monitor_handler.h"
 
 struct hook {
-    int (*attach)(struct shim_bpf *b, const char *where, const char *prog, struct shim_err *e);
+    int (*attach)(struct shim_bpf *b, const char *where, const char *prog, struct error *e);
     const char *where;
     const char *prog;
 };
@@ -38,84 +36,78 @@ static const struct flow_program tracepoint_flows = {
      {shim_attach_raw_tracepoint, "sock_send_length", "raw_tracepoint__sock_send_length"}},
 };
 
-struct dns_event_ctx {
-    const struct dns_origin *origin;
-    const struct frame_info *frame;
+struct monitor {
+    FILE *out;
+    struct shim_tables *tables; /* holds proc_ports for both programs */
+    struct shim_bpf *flows;
+    struct shim_bpf *filter;
+    struct monitor_stats stats;
 };
 
-static void print_item(const struct dns_item *item, void *ctx)
-{
-    const struct dns_event_ctx *ev = ctx;
-    output_dns_line(stdout, ev->origin, ev->frame, item);
-}
-
-static void report_bad(struct app *app, const char *what, const char *why)
-{
-    app->bad_packets++;
-    fprintf(stderr, "ebpfshield-bcc: skipped a DNS packet: %s: %s\n", what, why);
-}
-
-static void on_dns_event(void *ctx, void *data, int size)
-{
-    struct app *app = ctx;
-    struct port_val proc;
-    if (size < (int)sizeof(proc)) {
-        report_bad(app, "sample", "shorter than its process record");
-        return;
-    }
-    memcpy(&proc, data, sizeof(proc)); /* the sample is not aligned for port_val */
-
-    struct frame_info frame;
-    int st =
-        frame_decode((const uint8_t *)data + sizeof(proc), (size_t)size - sizeof(proc), &frame);
-    if (st != FRAME_OK) {
-        report_bad(app, "frame", frame_strerror(st));
-        return;
-    }
-    char comm[EBPFSHIELD_COMM_LEN], ifname[32];
-    proc_comm((pid_t)proc.pid, proc.comm, sizeof(proc.comm), comm, sizeof(comm));
-    proc_ifname(proc.ifindex, ifname, sizeof(ifname));
-    struct dns_origin origin = {.proc = &proc, .comm = comm, .ifname = ifname};
-    struct dns_event_ctx ev = {.origin = &origin, .frame = &frame};
-    const char *why = NULL;
-    if (dns_decode_payload(frame.proto, frame.payload, frame.payload_len, print_item, &ev, &why) <
-        0)
-        report_bad(app, "DNS message", why);
-}
-
-/* Compiles the flow-recording program and attaches its hooks. */
-static struct shim_bpf *start_flow_program(enum attach_mode mode)
+static int start_flows(struct monitor *m, enum attach_mode mode, struct error *e)
 {
     const struct flow_program *p = mode == ATTACH_KPROBE ? &kprobe_flows : &tracepoint_flows;
-    const struct hook *hooks = p->hooks;
-    struct shim_bpf *b = app_compile(p->text, "flow program");
-    struct shim_err err;
-    if (!b)
-        return NULL;
-    for (size_t i = 0; i < FLOW_HOOKS; i++) {
-        if (hooks[i].attach(b, hooks[i].where, hooks[i].prog, &err) != 0) {
-            fprintf(stderr, "ebpfshield-bcc: %s: %s\n", hooks[i].where, err.msg);
-            shim_destroy(b);
-            return NULL;
-        }
-    }
-    return b;
+    if (shim_init(&m->flows, p->text, "flow program", m->tables, e) != 0)
+        return -1;
+    for (size_t i = 0; i < FLOW_HOOKS; i++)
+        if (p->hooks[i].attach(m->flows, p->hooks[i].where, p->hooks[i].prog, e) != 0)
+            return -1;
+    return 0;
 }
 
-int monitor_run(struct app *app)
+static void stop(void *self)
 {
-    struct shim_bpf *flows = app_start(app, start_flow_program);
-    if (!flows)
-        return 1;
-    /* Compiled after the flow program: its extern proc_ports is that program's table. */
-    struct shim_bpf *filter = app_compile(bpf_text_dns_matching, "socket filter");
-    struct shim_err err;
-    int rc = 1;
-    if (filter && shim_attach_packet_socket(filter, "dns_matching", &err) != 0)
-        fprintf(stderr, "ebpfshield-bcc: %s\n", err.msg);
-    else if (filter)
-        rc = app_run_perf_loop(app, filter, "dns_events", on_dns_event);
-    shim_destroy(filter);
-    shim_destroy(flows);
-    return rc;
+    struct monitor *m = self;
+    shim_destroy(m->filter); /* before the table storage it reads proc_ports from */
+    shim_destroy(m->flows);
+    shim_tables_free(m->tables);
+    m->filter = m->flows = NULL;
+    m->tables = NULL;
+}
+
+static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
+{
+    struct monitor *m = self;
+    if (shim_tables_new(&m->tables, e) != 0 || start_flows(m, mode, e) != 0 ||
+        shim_init(&m->filter, bpf_text_dns_matching, "socket filter", m->tables, e) != 0 ||
+        shim_attach_packet_socket(m->filter, "dns_matching", e) != 0) {
+        stop(m);
+        return -1;
+    }
+    *events = m->filter;
+    return 0;
+}
+
+static void on_sample(void *self, const void *data, size_t size)
+{
+    struct monitor *m = self;
+    monitor_handle_sample(&m->stats, data, size, m->out);
+}
+
+static void report(void *self)
+{
+    const struct monitor *m = self;
+    monitor_report(&m->stats);
+}
+
+static void destroy(void *self)
+{
+    stop(self);
+    free(self);
+}
+
+int monitor_feature(struct feature *f, FILE *out, struct error *e)
+{
+    struct monitor *m = calloc(1, sizeof(*m));
+    if (!m)
+        return error_set(e, "out of memory");
+    m->out = out;
+    *f = (struct feature){.self = m,
+                          .events_table = "dns_events",
+                          .start = start,
+                          .on_sample = on_sample,
+                          .report = report,
+                          .stop = stop,
+                          .destroy = destroy};
+    return 0;
 }

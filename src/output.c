@@ -22,10 +22,11 @@ void output_dns_line(FILE *out, const struct dns_origin *origin, const struct fr
 
     ipv4_str(frame->saddr, src, sizeof(src));
     ipv4_str(frame->daddr, dst, sizeof(dst));
+    /* TGID= is the original's key; like the original, it carries the thread id. */
     fprintf(out,
             "COMM=%s PID=%u TGID=%u DEV=%s PROTO=%s SRC=%s DST=%s SPT=%u DPT=%u UID=%u GID=%u "
             "DNS_QR=%d DNS_NAME=%s DNS_TYPE=%s",
-            origin->comm, p->pid, p->tgid, origin->ifname, proto_name(frame->proto), src, dst,
+            origin->comm, p->pid, p->tid, origin->ifname, proto_name(frame->proto), src, dst,
             frame->sport, frame->dport, p->uid, p->gid, item->qr, item->name, item->type);
     if (item->qr)
         fprintf(out, " DNS_DATA=%s", item->data);
@@ -56,16 +57,4 @@ void output_block_line(FILE *out, enum block_action block, const char *comm, uin
                 ip);
         break;
     }
-}
-
-void output_printable(char *dst, size_t dstlen, const char *src, size_t srclen)
-{
-    size_t i = 0;
-    if (dstlen == 0)
-        return;
-    for (; i + 1 < dstlen && i < srclen && src[i] != '\0'; i++) {
-        unsigned char c = (unsigned char)src[i];
-        dst[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
-    }
-    dst[i] = '\0';
 }

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cli.h"
+#include "actions.h"
 #include "dns_decode.h"
 #include "ebpfshield_events.h"
 #include "frame.h"
@@ -29,10 +29,5 @@ void output_verbose_line(FILE *out, const char *comm, uint32_t pid, const char *
 /* The line for a feed hit once action has been taken. */
 void output_block_line(FILE *out, enum block_action block, const char *comm, uint32_t pid,
                        const char *ip, const char *dump_dir);
-
-/* Copies src (up to srclen bytes, stopping at NUL) into dst, replacing bytes that are not
- * printable ASCII with '?', so that names taken from processes cannot steer the
- * terminal. */
-void output_printable(char *dst, size_t dstlen, const char *src, size_t srclen);
 
 #endif

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "output.h"
+#include "text.h"
 
 /* Reads a small /proc file into buf (NUL-terminated); returns its length or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t len)
@@ -35,9 +35,9 @@ void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, 
     if (n > 0 && raw[n - 1] == '\n')
         raw[--n] = '\0';
     if (n > 0)
-        output_printable(buf, len, raw, (size_t)n);
+        text_printable(buf, len, raw, (size_t)n);
     else
-        output_printable(buf, len, fallback, fallback_len);
+        text_printable(buf, len, fallback, fallback_len);
 }
 
 int proc_read_stat(pid_t pid, char *state, uint64_t *start_ns)

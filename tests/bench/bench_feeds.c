@@ -70,16 +70,17 @@ static void write_feed(const char *dir, const char *name, unsigned count, unsign
 static void run_scenario(const char *label, const char *dir, const uint32_t *addrs, size_t *peak)
 {
     struct feed_set *set = NULL;
+    struct error e;
     double t0 = now(), load, look;
     size_t hits = 0;
 
     for (int i = 0; i < LOADS; i++) {
         feeds_free(set);
-        set = feeds_load_dir(dir, stderr);
+        set = feeds_load_dir(dir, &e);
     }
     load = (now() - t0) / LOADS;
     if (!set) {
-        fprintf(stderr, "%s: nothing loaded\n", label);
+        fprintf(stderr, "%s: nothing loaded: %s\n", label, e.msg);
         exit(1);
     }
     t0 = now();

@@ -53,7 +53,8 @@ kill -INT "$tool"
 wait "$tool"
 q=$(grep -c 'DNS_QR=0' "$work/out")
 a=$(grep -c 'DNS_QR=1' "$work/out")
-lost=$(grep -o 'lost [0-9]* event(s) in all' "$work/err" | grep -o '[0-9]*' || echo 0)
+# The tool's exit line is "ebpfshield-bcc: N event(s) lost in all", printed only when N > 0.
+lost=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) event\(s\) lost in all$/\1/p' "$work/err")
 echo "monitor: $q query lines, $a answer lines of $queries each; lost samples: ${lost:-0}; RSS $((rss / 1024)) MiB"
 kill "$(cat "$work/dnsmasq.pid")"
 INNER

@@ -5,6 +5,7 @@
 #include "actions.h"
 #include "check.h"
 #include "scratch.h"
+#include "testlib.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -14,6 +15,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -21,49 +23,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NO_PID INT_MAX /* above any pid_max, so never a process */
-
 static char root[4096];
 
-static uint64_t boottime_ns(void)
+/* Execs /bin/sleep, so that signals and gcore meet a small plain process rather than this
+ * test's image, which holds the sanitizers' terabytes of shadow mappings. */
+static void exec_sleep(const void *arg)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    (void)arg;
+    execl("/bin/sleep", "sleep", "600", (char *)NULL);
+    _exit(127);
 }
 
-/* A child running /bin/sleep, returned once the exec is done (the close-on-exec pipe
- * reads EOF), so signals and gcore meet a small plain process rather than this test's
- * image, which holds the sanitizers' terabytes of shadow mappings. */
-static pid_t spawn_child(void)
+static pid_t spawn_sleep(void)
 {
-    int sync[2];
-    char byte;
-
-    if (pipe2(sync, O_CLOEXEC) != 0) {
-        perror("pipe2");
-        exit(2);
-    }
-    pid_t parent = getpid(), pid = fork();
-    if (pid < 0) {
-        perror("fork");
-        exit(2);
-    }
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* no orphan if alarm() ends the test */
-        if (getppid() != parent)
-            _exit(1);
-        execl("/bin/sleep", "sleep", "600", (char *)NULL);
-        _exit(127);
-    }
-    close(sync[1]);
-    if (read(sync[0], &byte, 1) != 0) {
-        fprintf(stderr, "child %d did not exec\n", (int)pid);
-        exit(2);
-    }
-    close(sync[0]);
-    return pid;
+    return spawn_child(exec_sleep, NULL);
 }
 
 /* The state letter of /proc/<pid>/stat, '?' when unreadable. */
@@ -99,39 +72,32 @@ static bool reaped_by_sigkill(pid_t pid)
     return waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
-static void reap(pid_t pid)
-{
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-}
-
-/* action_take with its messages captured into *msg (caller frees). */
+/* action_take with what it logs captured into *msg (caller frees); a failure is warned
+ * about as its callers do. */
 static int take(enum block_action block, pid_t pid, uint64_t event_ns, const char *dir, char **msg)
 {
-    size_t size;
-    FILE *err = open_memstream(msg, &size);
+    struct capture c;
+    struct error e;
 
-    if (!err) {
-        perror("open_memstream");
-        exit(2);
-    }
-    int rc = action_take(block, pid, event_ns, dir, err);
-    fclose(err);
+    capture_log(&c);
+    int rc = action_take(block, pid, event_ns, dir, &e);
+    if (rc != 0)
+        warn("%s", e.msg);
+    *msg = capture_log_text(&c);
     return rc;
 }
 
-/* dump_dir_prepare with its messages captured into *msg (caller frees). */
+/* dump_dir_prepare, the same way. */
 static int prepare(const char *dir, char **msg)
 {
-    size_t size;
-    FILE *err = open_memstream(msg, &size);
+    struct capture c;
+    struct error e;
 
-    if (!err) {
-        perror("open_memstream");
-        exit(2);
-    }
-    int rc = dump_dir_prepare(dir, err);
-    fclose(err);
+    capture_log(&c);
+    int rc = dump_dir_prepare(dir, &e);
+    if (rc != 0)
+        warn("%s", e.msg);
+    *msg = capture_log_text(&c);
     return rc;
 }
 
@@ -146,7 +112,7 @@ static const char *path_in(int slot, const char *name)
 
 static void test_print(void)
 {
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
     char *msg;
 
     CHECK_INT(take(BLOCK_PRINT, pid, boottime_ns(), root, &msg), 0);
@@ -158,7 +124,7 @@ static void test_print(void)
 
 static void test_suspend(void)
 {
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
     int status = 0;
     char *msg;
 
@@ -173,7 +139,7 @@ static void test_suspend(void)
 
 static void test_kill(void)
 {
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
     char *msg;
 
     CHECK_INT(take(BLOCK_KILL, pid, boottime_ns(), root, &msg), 0);
@@ -188,7 +154,7 @@ static void test_reused_pid(void)
     static const enum block_action blocks[] = {BLOCK_SUSPEND, BLOCK_KILL, BLOCK_DUMP};
     /* Well before the fork, beyond the clock-tick rounding of the start time. */
     uint64_t event = boottime_ns() - 1000000000u;
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
     char *msg, want[160];
 
     snprintf(want, sizeof(want),
@@ -205,7 +171,7 @@ static void test_reused_pid(void)
 
 static void test_gone_pid(void)
 {
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
     char *msg, want[160];
 
     reap(pid); /* its pid is now free (a reuse would be refused as well) */
@@ -225,7 +191,7 @@ static void test_gone_pid(void)
 /* An exited but not yet reaped process (a zombie): no action, no "killed" line. */
 static void test_zombie(void)
 {
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
     siginfo_t info;
     char *msg, want[160];
 
@@ -272,7 +238,7 @@ static bool is_elf_core(const char *path)
 static void test_dump_with_gcore(void)
 {
     const char *dir = path_in(0, "dumps");
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
     uint64_t event = boottime_ns();
     char *msg, core[4300];
     struct stat st;
@@ -295,7 +261,7 @@ static void check_dump_with_path(const char *bin, const char *dir, const char *w
 {
     const char *saved = getenv("PATH");
     char *old = saved ? strdup(saved) : NULL, *msg, *expected;
-    pid_t pid = spawn_child();
+    pid_t pid = spawn_sleep();
 
     CHECK_INT(prepare(dir, &msg), 0);
     free(msg);

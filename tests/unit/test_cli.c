@@ -4,6 +4,7 @@
  * times in this one process, which also checks that it resets getopt. */
 #include "check.h"
 #include "cli.h"
+#include "testlib.h"
 
 #include <stdlib.h>
 
@@ -22,7 +23,7 @@ static char *err_text;
 static enum cli_result parse(const char *const *args, struct options *opts)
 {
     int argc = 0;
-    size_t size;
+    struct capture c;
 
     snprintf(arg_store[0], sizeof(arg_store[0]), "%s", PROG);
     argv_buf[argc++] = arg_store[0];
@@ -32,30 +33,20 @@ static enum cli_result parse(const char *const *args, struct options *opts)
     }
     argv_buf[argc] = NULL;
     free(err_text);
-    FILE *err = open_memstream(&err_text, &size);
-    if (!err) {
-        perror("open_memstream");
-        exit(2);
-    }
-    enum cli_result rc = cli_parse(argc, argv_buf, opts, err);
-    fclose(err);
+    capture_open(&c);
+    enum cli_result rc = cli_parse(argc, argv_buf, opts, c.f);
+    err_text = capture_text(&c);
     return rc;
 }
 
 /* The usage text of cli_usage(prog, full); the caller frees it. */
 static char *usage_text(const char *prog, bool full)
 {
-    char *text;
-    size_t size;
-    FILE *out = open_memstream(&text, &size);
+    struct capture c;
 
-    if (!out) {
-        perror("open_memstream");
-        exit(2);
-    }
-    cli_usage(out, prog, full);
-    fclose(out);
-    return text;
+    capture_open(&c);
+    cli_usage(c.f, prog, full);
+    return capture_text(&c);
 }
 
 /* Expects args to be refused with exactly the line msg followed by the short usage. */
@@ -142,13 +133,6 @@ static void test_choices(void)
         snprintf(joined, sizeof(joined), "%s=%s", c->flag, c->value);
         check_choice(c, ARGS(joined));
     }
-    CHECK_STR(cli_block_name(BLOCK_PRINT), "print");
-    CHECK_STR(cli_block_name(BLOCK_DUMP), "dump");
-    CHECK_STR(cli_block_name(BLOCK_SUSPEND), "suspend");
-    CHECK_STR(cli_block_name(BLOCK_KILL), "kill");
-    CHECK_STR(cli_attach_name(ATTACH_AUTO), "auto");
-    CHECK_STR(cli_attach_name(ATTACH_KPROBE), "kprobe");
-    CHECK_STR(cli_attach_name(ATTACH_TRACEPOINT), "tracepoint");
 }
 
 static void test_flags(void)
@@ -259,14 +243,14 @@ static void test_program_name(void)
     char prog[] = "/usr/sbin/ebpfshield-bcc", flag[] = "--bogus";
     char *argv[] = {prog, flag, NULL};
     char *usage = usage_text(prog, false), *want, *got;
-    size_t size;
     struct options opts;
-    FILE *err = open_memstream(&got, &size);
+    struct capture c;
 
-    if (!err || asprintf(&want, "%s: unknown option '--bogus'\n%s", prog, usage) < 0)
+    if (asprintf(&want, "%s: unknown option '--bogus'\n%s", prog, usage) < 0)
         exit(2);
-    CHECK_INT(cli_parse(2, argv, &opts, err), CLI_USAGE);
-    fclose(err);
+    capture_open(&c);
+    CHECK_INT(cli_parse(2, argv, &opts, c.f), CLI_USAGE);
+    got = capture_text(&c);
     CHECK_STR(got, want);
     CHECK(strncmp(usage, "usage: /usr/sbin/ebpfshield-bcc [", 33) == 0);
     free(got);

@@ -4,6 +4,7 @@
 #include "check.h"
 #include "scratch.h"
 #include "feeds.h"
+#include "testlib.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define P "ebpfshield-bcc: " /* the prefix of every logged line */
 
 static char root[4096];
 
@@ -57,19 +60,18 @@ static void write_file(const char *dir, const char *name, const char *text)
     write_bytes(dir, name, text, strlen(text));
 }
 
-/* Loads dir with warnings captured into *warnings (caller frees). */
+/* Loads dir with what it logs captured into *warnings (caller frees); a failure is
+ * warned about as its caller does. */
 static struct feed_set *load(const char *dir, char **warnings)
 {
-    size_t size;
-    FILE *w = open_memstream(warnings, &size);
-    struct feed_set *set;
+    struct capture c;
+    struct error e;
 
-    if (!w) {
-        perror("open_memstream");
-        exit(2);
-    }
-    set = feeds_load_dir(dir, w);
-    fclose(w);
+    capture_log(&c);
+    struct feed_set *set = feeds_load_dir(dir, &e);
+    if (!set)
+        warn("%s", e.msg); /* as its caller does */
+    *warnings = capture_log_text(&c);
     return set;
 }
 
@@ -168,24 +170,25 @@ static void test_warnings(void)
     memcpy(big + 200000, "\n", 2);
     write_file(dir, "long.txt", big);
     free(big);
-    set = load_expect(dir, "%1$s/bad.txt:1: not an IPv4 address: \"1.2.3\"\n"
-                           "%1$s/bad.txt:2: invalid prefix length (want 0-32): \"1.2.3.4/33\"\n"
-                           "%1$s/bad.txt:3: invalid prefix length (want 0-32): \"1.2.3.4/\"\n"
-                           "%1$s/bad.txt:4: not an IPv4 address: \"/8\"\n"
-                           "%1$s/bad.txt:5: not an IPv4 address: \"1.2.3.4x\"\n"
-                           "%1$s/bad.txt:6: not an IPv4 address: \"::1\"\n"
-                           "%1$s/bad.txt:7: host bits set, using network 10.0.0.0: \"10.0.0.1/8\"\n"
-                           "%1$s/bad.txt:8: not an IPv4 address: \"01.2.3.4\"\n"
-                           "%1$s/bad.txt:9: invalid prefix length (want 0-32): \"1.2.3.4/08\"\n"
-                           "%1$s/bad.txt:10: not an IPv4 address: \"1.2.3.4 5.6.7.8\"\n"
-                           "%1$s/bad.txt:11: not an IPv4 address: \"256.1.1.1\"\n"
-                           "%1$s/bad.txt:12: invalid prefix length (want 0-32): \"1.2.3.4/8/8\"\n"
-                           "%1$s/bad.txt:13: invalid prefix length (want 0-32): \"1.2.3.4/-1\"\n"
-                           "%1$s/bad.txt:14: invalid prefix length (want 0-32): \"1.2.3.4/+8\"\n"
-                           "%1$s/bad.txt:15: NUL byte in line\n"
-                           "%1$s/bad.txt:16: not an IPv4 address: \"?[31mred\"\n"
-                           "%1$s/long.txt:1: not an IPv4 address: "
-                           "\"777777777777777777777777777777777777777777777777...\"\n");
+    set = load_expect(dir,
+                      P "%1$s/bad.txt:1: not an IPv4 address: \"1.2.3\"\n" P
+                        "%1$s/bad.txt:2: invalid prefix length (want 0-32): \"1.2.3.4/33\"\n" P
+                        "%1$s/bad.txt:3: invalid prefix length (want 0-32): \"1.2.3.4/\"\n" P
+                        "%1$s/bad.txt:4: not an IPv4 address: \"/8\"\n" P
+                        "%1$s/bad.txt:5: not an IPv4 address: \"1.2.3.4x\"\n" P
+                        "%1$s/bad.txt:6: not an IPv4 address: \"::1\"\n" P
+                        "%1$s/bad.txt:7: host bits set, using network 10.0.0.0: \"10.0.0.1/8\"\n" P
+                        "%1$s/bad.txt:8: not an IPv4 address: \"01.2.3.4\"\n" P
+                        "%1$s/bad.txt:9: invalid prefix length (want 0-32): \"1.2.3.4/08\"\n" P
+                        "%1$s/bad.txt:10: not an IPv4 address: \"1.2.3.4 5.6.7.8\"\n" P
+                        "%1$s/bad.txt:11: not an IPv4 address: \"256.1.1.1\"\n" P
+                        "%1$s/bad.txt:12: invalid prefix length (want 0-32): \"1.2.3.4/8/8\"\n" P
+                        "%1$s/bad.txt:13: invalid prefix length (want 0-32): \"1.2.3.4/-1\"\n" P
+                        "%1$s/bad.txt:14: invalid prefix length (want 0-32): \"1.2.3.4/+8\"\n" P
+                        "%1$s/bad.txt:15: NUL byte in line\n" P
+                        "%1$s/bad.txt:16: not an IPv4 address: \"?[31mred\"\n" P
+                        "%1$s/long.txt:1: not an IPv4 address: "
+                        "\"777777777777777777777777777777777777777777777777...\"\n");
     CHECK(set != NULL);
     CHECK_INT(feeds_file_count(set), 2);
     CHECK_INT(feeds_interval_count(set), 2);
@@ -204,11 +207,7 @@ static void test_trailing_slash(void)
 
     snprintf(dir, sizeof(dir), "%s/", new_dir("slash"));
     write_file(dir, "x.txt", "nope\n3.3.3.3\n");
-    set = load_expect(dir, "%1$sx.txt:1: not an IPv4 address: \"nope\"\n");
-    check_lookup(set, "3.3.3.3", "x.txt");
-    feeds_free(set);
-    /* Without a warning stream the same directory loads silently. */
-    set = feeds_load_dir(dir, NULL);
+    set = load_expect(dir, P "%1$sx.txt:1: not an IPv4 address: \"nope\"\n");
     check_lookup(set, "3.3.3.3", "x.txt");
     feeds_free(set);
 }
@@ -230,10 +229,10 @@ static void test_unreadable(void)
     snprintf(path, sizeof(path), "%s/d.txt", dir);
     CHECK(symlink("/dev/zero", path) == 0);
     write_file(dir, "e.txt", "4.4.4.4\n");
-    set = load_expect(dir, "feeds: cannot read %1$s/a.txt: Is a directory\n"
-                           "feeds: cannot read %1$s/b.txt: No such file or directory\n"
-                           "feeds: cannot read %1$s/c.txt: not a regular file\n"
-                           "feeds: cannot read %1$s/d.txt: not a regular file\n");
+    set = load_expect(dir, P "feeds: cannot read %1$s/a.txt: Is a directory\n" P
+                             "feeds: cannot read %1$s/b.txt: No such file or directory\n" P
+                             "feeds: cannot read %1$s/c.txt: not a regular file\n" P
+                             "feeds: cannot read %1$s/d.txt: not a regular file\n");
     CHECK(set != NULL);
     CHECK_INT(feeds_file_count(set), 1);
     check_lookup(set, "4.4.4.4", "e.txt");
@@ -247,11 +246,11 @@ static void test_missing_dir(void)
     struct feed_set *set;
 
     snprintf(missing, sizeof(missing), "%s/does-not-exist", root);
-    set = load_expect(missing, "feeds: cannot open %1$s: No such file or directory\n");
+    set = load_expect(missing, P "feeds: cannot open %1$s: No such file or directory\n");
     CHECK(set == NULL);
     write_file(dir, "plain.txt", "1.1.1.1\n");
     snprintf(missing, sizeof(missing), "%s/plain.txt", dir);
-    set = load_expect(missing, "feeds: cannot open %1$s: Not a directory\n");
+    set = load_expect(missing, P "feeds: cannot open %1$s: Not a directory\n");
     CHECK(set == NULL);
 }
 
@@ -260,14 +259,15 @@ static void test_no_usable_entry(void)
     const char *dir = new_dir("empty");
     struct feed_set *set;
 
-    set = load_expect(dir, "");
+    set = load_expect(dir, P "no usable feed in %1$s\n");
     CHECK(set == NULL);
     dir = new_dir("unusable");
     write_file(dir, "comments.txt", "# only a comment\n\n   \n");
     write_file(dir, "empty.txt", "");
     write_file(dir, "garbage.txt", "<html>\n");
     write_file(dir, "notes.md", "1.1.1.1\n");
-    set = load_expect(dir, "%1$s/garbage.txt:1: not an IPv4 address: \"<html>\"\n");
+    set = load_expect(dir, P "%1$s/garbage.txt:1: not an IPv4 address: \"<html>\"\n" P
+                             "no usable feed in %1$s\n");
     CHECK(set == NULL);
 }
 

@@ -1,37 +1,19 @@
 /* Unit tests of the printed lines, byte for byte: the original eBPFShield's own session
  * (the reference ebpf_monitor.txt and ebpf_ipintelligence.txt) rebuilt from hand-made
- * structs, the same lines from the real frames in tests/fixtures decoded end to end, and
- * output_printable's edges. */
+ * structs; the monitor's sample handler on the real frames of tests/fixtures, credited to
+ * real processes named as in the capture; its warnings for bad samples; and
+ * text_printable's edges. */
 #include "check.h"
 #include "fixture.h"
+#include "monitor_handler.h"
 #include "output.h"
+#include "testlib.h"
+#include "text.h"
 
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #define LOCALHOST 0x7f000001u
-
-/* A memstream the tests print into; capture_text() closes it and returns what was printed. */
-struct capture {
-    FILE *f;
-    char *buf;
-    size_t size;
-};
-
-static void capture_open(struct capture *c)
-{
-    c->buf = NULL;
-    c->f = open_memstream(&c->buf, &c->size);
-    if (!c->f) {
-        perror("open_memstream");
-        exit(2);
-    }
-}
-
-static char *capture_text(struct capture *c)
-{
-    fclose(c->f);
-    return c->buf;
-}
 
 /* One line of the original's ebpf_monitor session and the values that made it. */
 struct monitor_ref {
@@ -80,7 +62,7 @@ static const struct monitor_ref monitor_refs[] = {
 
 static void print_ref(FILE *out, const struct monitor_ref *r)
 {
-    struct port_val proc = {.ifindex = 1, .pid = r->pid, .tgid = r->tgid};
+    struct port_val proc = {.ifindex = 1, .pid = r->pid, .tid = r->tgid};
     struct dns_origin origin = {.proc = &proc, .comm = r->comm, .ifname = "lo"};
     struct frame_info frame = {.proto = r->proto,
                                .saddr = LOCALHOST,
@@ -112,7 +94,7 @@ static void test_monitor_fields(void)
 {
     struct port_val proc = {.ifindex = 7,
                             .pid = 4294967295u,
-                            .tgid = 1,
+                            .tid = 1,
                             .uid = 1000,
                             .gid = 4294967294u,
                             .comm = "kernel-name"};
@@ -166,84 +148,71 @@ static struct raw_header raw_header(const struct blob *b)
     return h;
 }
 
-/* A captured frame, the process it is credited to, its ports (README.md) and every line
- * it must print. */
+/* A captured frame, the name of the process it is credited to, the thread id, its ports
+ * (README.md) and every line it must print (%1$d: the pid of that process). */
 struct fixture_case {
     const char *frame;
     const char *comm;
-    uint32_t pid, tgid;
+    uint32_t tid;
     unsigned sport, dport;
     const char *lines;
 };
 
-#define DIG "COMM=dig PID=272 TGID=273 DEV=lo "
-#define GETENT "COMM=getent PID=282 TGID=282 DEV=lo "
+#define DIG "COMM=dig PID=%1$d TGID=273 DEV=lo "
+#define GETENT "COMM=getent PID=%1$d TGID=282 DEV=lo "
 #define LO "SRC=127.0.0.1 DST=127.0.0.1 "
 
 static const struct fixture_case fixture_cases[] = {
-    {"udp_query_a.frame", "dig", 272, 273, 51676, 53,
+    {"udp_query_a.frame", "dig", 273, 51676, 53,
      DIG "PROTO=UDP " LO "SPT=51676 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
          "DNS_TYPE=A\n"},
-    {"udp_response_a.frame", "dig", 272, 273, 53, 51676,
+    {"udp_response_a.frame", "dig", 273, 53, 51676,
      DIG "PROTO=UDP " LO "SPT=53 DPT=51676 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
          "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"udp_query_aaaa.frame", "dig", 272, 273, 44001, 53,
+    {"udp_query_aaaa.frame", "dig", 273, 44001, 53,
      DIG "PROTO=UDP " LO "SPT=44001 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
          "DNS_TYPE=AAAA\n"},
-    {"udp_response_aaaa.frame", "dig", 272, 273, 53, 44001,
+    {"udp_response_aaaa.frame", "dig", 273, 53, 44001,
      DIG "PROTO=UDP " LO "SPT=53 DPT=44001 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
          "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
-    {"tcp_query_a.frame", "dig", 272, 273, 42101, 53,
+    {"tcp_query_a.frame", "dig", 273, 42101, 53,
      DIG "PROTO=TCP " LO "SPT=42101 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
          "DNS_TYPE=A\n"},
-    {"tcp_response_a.frame", "dig", 272, 273, 53, 42101,
+    {"tcp_response_a.frame", "dig", 273, 53, 42101,
      DIG "PROTO=TCP " LO "SPT=53 DPT=42101 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
          "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"tcp_query_aaaa.frame", "dig", 272, 273, 35787, 53,
+    {"tcp_query_aaaa.frame", "dig", 273, 35787, 53,
      DIG "PROTO=TCP " LO "SPT=35787 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
          "DNS_TYPE=AAAA\n"},
-    {"tcp_response_aaaa.frame", "dig", 272, 273, 53, 35787,
+    {"tcp_response_aaaa.frame", "dig", 273, 53, 35787,
      DIG "PROTO=TCP " LO "SPT=53 DPT=35787 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
          "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
-    {"udp_query_cname.frame", "dig", 272, 273, 36805, 53,
+    {"udp_query_cname.frame", "dig", 273, 36805, 53,
      DIG "PROTO=UDP " LO "SPT=36805 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=c.example.test. "
          "DNS_TYPE=A\n"},
     /* The CNAME record prints nothing; the A record prints under its own owner. */
-    {"udp_response_cname.frame", "dig", 272, 273, 53, 36805,
+    {"udp_response_cname.frame", "dig", 273, 53, 36805,
      DIG "PROTO=UDP " LO "SPT=53 DPT=36805 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
          "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"udp_query_txt.frame", "dig", 272, 273, 51396, 53, ""},
-    {"udp_response_txt.frame", "dig", 272, 273, 53, 51396, ""},
-    {"udp_query_nodata.frame", "dig", 272, 273, 39591, 53,
+    {"udp_query_txt.frame", "dig", 273, 51396, 53, ""},
+    {"udp_response_txt.frame", "dig", 273, 53, 51396, ""},
+    {"udp_query_nodata.frame", "dig", 273, 39591, 53,
      DIG "PROTO=UDP " LO "SPT=39591 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
          "DNS_TYPE=AAAA\n"},
-    {"udp_response_nodata.frame", "dig", 272, 273, 53, 39591, ""},
-    {"getent_query_a.frame", "getent", 282, 282, 37605, 53,
+    {"udp_response_nodata.frame", "dig", 273, 53, 39591, ""},
+    {"getent_query_a.frame", "getent", 282, 37605, 53,
      GETENT "PROTO=UDP " LO "SPT=37605 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
             "DNS_TYPE=A\n"},
-    {"getent_query_aaaa.frame", "getent", 282, 282, 37605, 53,
+    {"getent_query_aaaa.frame", "getent", 282, 37605, 53,
      GETENT "PROTO=UDP " LO "SPT=37605 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
             "DNS_TYPE=AAAA\n"},
-    {"getent_response_a.frame", "getent", 282, 282, 53, 37605,
+    {"getent_response_a.frame", "getent", 282, 53, 37605,
      GETENT "PROTO=UDP " LO "SPT=53 DPT=37605 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
             "DNS_TYPE=A DNS_DATA=10.9.8.7\n"},
-    {"getent_response_aaaa.frame", "getent", 282, 282, 53, 37605,
+    {"getent_response_aaaa.frame", "getent", 282, 53, 37605,
      GETENT "PROTO=UDP " LO "SPT=53 DPT=37605 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
             "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
 };
-
-/* What monitor.c hands every decoded item to: the line printer. */
-struct print_ctx {
-    FILE *out;
-    const struct dns_origin *origin;
-    const struct frame_info *frame;
-};
-
-static void print_item(const struct dns_item *item, void *ctx)
-{
-    const struct print_ctx *p = ctx;
-    output_dns_line(p->out, p->origin, p->frame, item);
-}
 
 /* The fixture's own bytes agree with the ports and addresses written in its lines. */
 static void check_raw_header(const struct fixture_case *fc, const struct blob *b)
@@ -265,36 +234,130 @@ static void check_raw_header(const struct fixture_case *fc, const struct blob *b
     }
 }
 
-static void check_fixture(const struct fixture_case *fc)
+/* A dns_events sample as the socket filter ships it: the process record, then the frame. */
+static uint8_t *make_sample(const struct port_val *proc, const struct blob *frame, size_t *len)
+{
+    *len = sizeof(*proc) + frame->len;
+    uint8_t *sample = malloc(*len);
+    memcpy(sample, proc, sizeof(*proc));
+    memcpy(sample + sizeof(*proc), frame->data, frame->len);
+    return sample;
+}
+
+/* Runs the monitor's handler on one sample; returns what it printed and, in *logged, what
+ * it warned (the caller frees both). */
+static char *handle(struct monitor_stats *stats, const uint8_t *sample, size_t len, char **logged)
+{
+    struct capture out, log;
+
+    capture_open(&out);
+    capture_log(&log);
+    monitor_handle_sample(stats, sample, len, out.f);
+    *logged = capture_log_text(&log);
+    return capture_text(&out);
+}
+
+static void check_fixture(const struct fixture_case *fc, pid_t pid)
 {
     struct blob b = load_fixture(fc->frame);
-    struct port_val proc = {.ifindex = 1, .pid = fc->pid, .tgid = fc->tgid};
-    struct dns_origin origin = {.proc = &proc, .comm = fc->comm, .ifname = "lo"};
-    struct frame_info frame;
-    struct capture c;
-    const char *why = NULL;
+    struct port_val proc = {.ifindex = 1, .pid = (uint32_t)pid, .tid = fc->tid};
+    struct monitor_stats stats = {0};
+    size_t len;
+    char *logged, *want;
 
     check_raw_header(fc, &b);
     snprintf(proc.comm, sizeof(proc.comm), "%s", fc->comm);
-    CHECK_INT(frame_decode(b.data, b.len, &frame), FRAME_OK);
-    capture_open(&c);
-    struct print_ctx ctx = {.out = c.f, .origin = &origin, .frame = &frame};
-    int n =
-        dns_decode_payload(frame.proto, frame.payload, frame.payload_len, print_item, &ctx, &why);
-    char *got = capture_text(&c);
-    if (n != 1 || strcmp(got, fc->lines) != 0) {
-        fprintf(stderr, "%s:%d: %s: %d message(s) (%s), printed\n%swant\n%s", __FILE__, __LINE__,
-                fc->frame, n, why ? why : "no error", got, fc->lines);
+    uint8_t *sample = make_sample(&proc, &b, &len);
+    char *got = handle(&stats, sample, len, &logged);
+    if (asprintf(&want, fc->lines, (int)pid) < 0)
+        exit(2);
+    if (strcmp(got, want) != 0) {
+        fprintf(stderr, "%s:%d: %s: printed\n%swant\n%s", __FILE__, __LINE__, fc->frame, got, want);
         check_failures++;
     }
+    CHECK_STR(logged, "");
+    CHECK_INT(stats.bad_packets, 0);
+    free(want);
     free(got);
+    free(logged);
+    free(sample);
     free(b.data);
 }
 
+static void name_child(const void *name)
+{
+    prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+/* Every fixture through the handler, credited to live processes named dig and getent. */
 static void test_fixture_lines(void)
 {
-    for (size_t i = 0; i < sizeof(fixture_cases) / sizeof(fixture_cases[0]); i++)
-        check_fixture(&fixture_cases[i]);
+    pid_t dig = spawn_child(name_child, "dig"), getent = spawn_child(name_child, "getent");
+
+    for (size_t i = 0; i < sizeof(fixture_cases) / sizeof(fixture_cases[0]); i++) {
+        const struct fixture_case *fc = &fixture_cases[i];
+        check_fixture(fc, strcmp(fc->comm, "dig") == 0 ? dig : getent);
+    }
+    reap(dig);
+    reap(getent);
+}
+
+/* A process gone by the time its sample is handled is printed under the kernel's name. */
+static void test_gone_process(void)
+{
+    struct blob b = load_fixture("udp_query_a.frame");
+    struct port_val proc = {.ifindex = 1, .pid = NO_PID, .tid = 7, .comm = "dig\x1b[0m"};
+    struct monitor_stats stats = {0};
+    size_t len;
+    char *logged;
+    uint8_t *sample = make_sample(&proc, &b, &len);
+    char *got = handle(&stats, sample, len, &logged);
+
+    CHECK_STR(got, "COMM=dig?[0m PID=2147483647 TGID=7 DEV=lo PROTO=UDP " LO "SPT=51676 "
+                   "DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n");
+    CHECK_STR(logged, "");
+    free(got);
+    free(logged);
+    free(sample);
+    free(b.data);
+}
+
+/* Bad samples print nothing, one warning each, and are counted for the exit report. */
+static void test_bad_samples(void)
+{
+    struct blob b = load_fixture("udp_query_a.frame");
+    struct port_val proc = {.ifindex = 1, .pid = NO_PID};
+    struct monitor_stats stats = {0};
+    size_t len;
+    char *logged, *got;
+    uint8_t *sample = make_sample(&proc, &b, &len);
+
+    got = handle(&stats, sample, sizeof(proc) - 1, &logged);
+    CHECK_STR(got, "");
+    CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: sample: shorter than its process "
+                      "record\n");
+    free(got);
+    free(logged);
+    got = handle(&stats, sample, sizeof(proc) + 20, &logged); /* Ethernet and part of IPv4 */
+    CHECK_STR(got, "");
+    CHECK(strncmp(logged, "ebpfshield-bcc: skipped a DNS packet: frame: ", 45) == 0);
+    free(got);
+    free(logged);
+    got = handle(&stats, sample, len - 3, &logged); /* the question cut short */
+    CHECK_STR(got, "");
+    CHECK(strncmp(logged, "ebpfshield-bcc: skipped a DNS packet: DNS message: ", 51) == 0);
+    free(got);
+    free(logged);
+    CHECK_INT(stats.bad_packets, 3);
+
+    struct capture log;
+    capture_log(&log);
+    monitor_report(&stats);
+    logged = capture_log_text(&log);
+    CHECK_STR(logged, "ebpfshield-bcc: 3 DNS packet(s) could not be decoded\n");
+    free(logged);
+    free(sample);
+    free(b.data);
 }
 
 static void test_verbose_line(void)
@@ -360,7 +423,7 @@ static void test_block_lines(void)
     free(kill);
 }
 
-/* output_printable into a buffer of 'X's (dstlen at most 9), whose tenth byte must stay
+/* text_printable into a buffer of 'X's (dstlen at most 9), whose tenth byte must stay
  * untouched; returns the buffer, NUL-terminated after those ten bytes. */
 static const char *printable(const char *src, size_t srclen, size_t dstlen)
 {
@@ -368,7 +431,7 @@ static const char *printable(const char *src, size_t srclen, size_t dstlen)
 
     memset(dst, 'X', 10);
     dst[10] = '\0';
-    output_printable(dst, dstlen, src, srclen);
+    text_printable(dst, dstlen, src, srclen);
     CHECK(dst[9] == 'X');
     return dst;
 }
@@ -376,7 +439,7 @@ static const char *printable(const char *src, size_t srclen, size_t dstlen)
 static void test_printable(void)
 {
     static const char bytes[] = {'a', 0x01, 0x1b, 0x7f, (char)0x80, (char)0xff, '\t', 'z'};
-    char *exact = malloc(3); /* no NUL: output_printable must stop at srclen */
+    char *exact = malloc(3); /* no NUL: text_printable must stop at srclen */
 
     CHECK_STR(printable("plain ~", 8, 8), "plain ~");
     CHECK_STR(printable(bytes, sizeof(bytes), 9), "a??????z");
@@ -398,6 +461,8 @@ int main(void)
     test_monitor_reference();
     test_monitor_fields();
     test_fixture_lines();
+    test_gone_process();
+    test_bad_samples();
     test_verbose_line();
     test_block_lines();
     test_printable();

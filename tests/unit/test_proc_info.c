@@ -4,6 +4,7 @@
  * killed and reaped before the test ends. */
 #include "check.h"
 #include "proc_info.h"
+#include "testlib.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -14,56 +15,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NO_PID INT_MAX /* above any pid_max, so never a process */
-
-static uint64_t boottime_ns(void)
+/* Names the child name (when not NULL). */
+static void set_name(const void *name)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_BOOTTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+    if (name)
+        prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
-/* Forks a child that names itself name (when not NULL) and then waits to be killed;
- * returns once the name is set. */
 static pid_t spawn_named(const char *name)
 {
-    int sync[2];
-    char ready;
-
-    if (pipe(sync) != 0) {
-        perror("pipe");
-        exit(2);
-    }
-    pid_t parent = getpid(), pid = fork();
-    if (pid < 0) {
-        perror("fork");
-        exit(2);
-    }
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL); /* no orphan if alarm() ends the test */
-        if (getppid() != parent)
-            _exit(1);
-        if (name)
-            prctl(PR_SET_NAME, name, 0, 0, 0);
-        if (write(sync[1], "r", 1) != 1)
-            _exit(1);
-        for (;;)
-            pause();
-    }
-    close(sync[1]);
-    if (read(sync[0], &ready, 1) != 1) {
-        fprintf(stderr, "child %d did not start\n", (int)pid);
-        exit(2);
-    }
-    close(sync[0]);
-    return pid;
-}
-
-static void reap(pid_t pid)
-{
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    return spawn_child(set_name, name);
 }
 
 static void test_comm_self(void)

@@ -1,7 +1,8 @@
-/* ebpf_ipintelligence, kprobe mode: every IPv4 tcp_v4_connect(), before the SYN leaves. */
+/* ebpf_ipintelligence, kprobe mode (the original's ebpfshield.c): every IPv4
+ * tcp_v4_connect(), before the SYN leaves. */
 #include <net/sock.h>
 #include <linux/in.h>
-#include "ebpfshield_events.h"
+#include "ebpfshield_kernel.h"
 
 BPF_PERF_OUTPUT(events);
 

@@ -4,7 +4,7 @@
  * refuses a connection (returns 1): acting is user space's job, as in kprobe mode. */
 #include <linux/bpf.h>
 #include <linux/in.h>
-#include "ebpfshield_events.h"
+#include "ebpfshield_kernel.h"
 
 BPF_PERF_OUTPUT(events);
 

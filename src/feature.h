@@ -1,0 +1,32 @@
+/* What the runtime needs of a feature (ebpf_monitor, ebpf_ipintelligence): start its
+ * kernel programs in an attach mode, turn each sample of its perf buffer into lines, report
+ * its statistics at exit. */
+#ifndef EBPFSHIELD_FEATURE_H
+#define EBPFSHIELD_FEATURE_H
+
+#include <stddef.h>
+
+#include "attach.h"
+#include "log.h"
+
+enum feature_id { FEATURE_IPINTELLIGENCE, FEATURE_MONITOR };
+
+struct shim_bpf;
+
+struct feature {
+    void *self;               /* the feature's state, passed to every call */
+    const char *events_table; /* the perf buffer its samples arrive on */
+    /* Compiles and attaches its programs in mode (never ATTACH_AUTO); *events is the
+     * program that owns events_table. 0, or -1 with a message in e (nothing left). */
+    int (*start)(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e);
+    /* One sample of events_table, size bytes as the kernel sent them. */
+    void (*on_sample)(void *self, const void *data, size_t size);
+    /* Statistics at exit, on the log stream. */
+    void (*report)(void *self);
+    /* Detaches and frees the programs of start; safe to call when none runs. */
+    void (*stop)(void *self);
+    /* Frees self (after stop). */
+    void (*destroy)(void *self);
+};
+
+#endif

@@ -1,0 +1,134 @@
+#include "runtime.h"
+
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf_shim.h"
+#include "ipintel.h"
+#include "log.h"
+#include "monitor.h"
+#include "output.h"
+
+/* 256 pages (1 MiB) per CPU: a burst of several thousand DNS frames fits. */
+#define PERF_PAGES_PER_CPU 256
+#define POLL_MS 250
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    exiting = 1;
+}
+
+/* No SA_RESTART: a blocking poll returns at once with EINTR. */
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+struct loop {
+    struct feature *feature;
+    unsigned long long lost; /* perf samples the kernel had to drop */
+};
+
+static void on_sample(void *ctx, void *data, int size)
+{
+    struct loop *l = ctx;
+    if (size >= 0)
+        l->feature->on_sample(l->feature->self, data, (size_t)size);
+}
+
+static void on_lost(void *ctx, unsigned long long lost)
+{
+    struct loop *l = ctx;
+    l->lost += lost;
+    warn("lost %llu event(s) (perf buffer full), %llu so far", lost, l->lost);
+}
+
+/* Opens the feature's perf buffer, prints the running line, polls until a signal. */
+static int run_perf_loop(struct feature *f, struct shim_bpf *events)
+{
+    struct loop loop = {.feature = f};
+    struct error e;
+    if (shim_open_perf_buffer(events, f->events_table, on_sample, on_lost, &loop,
+                              PERF_PAGES_PER_CPU, &e) != 0)
+        return fatal("%s", e.msg);
+    malloc_trim(0); /* hand back what libbcc's compiler freed: most of the startup peak */
+    printf("%s\n", RUNNING_LINE);
+    while (!exiting) {
+        if (shim_poll(events, f->events_table, POLL_MS) < 0 && errno != EINTR)
+            return fatal("reading %s: %s", f->events_table, strerror(errno));
+        if (ferror(stdout)) /* e.g. a closed pipe: nobody reads what we report */
+            return fatal("cannot write to standard output");
+    }
+    if (loop.lost)
+        warn("%llu event(s) lost in all", loop.lost);
+    return 0;
+}
+
+/* Starts the feature in *mode; under --attach auto, a kprobe mode that fails to attach
+ * falls back to tracepoint mode (*mode follows). */
+static int start(struct feature *f, enum attach_mode requested, enum attach_mode *mode,
+                 struct shim_bpf **events)
+{
+    struct error e;
+    if (f->start(f->self, *mode, events, &e) == 0)
+        return 0;
+    if (*mode != ATTACH_KPROBE || requested != ATTACH_AUTO)
+        return fatal("%s", e.msg);
+    warn("%s", e.msg);
+    note("attach mode: tracepoint (kprobe attach failed)");
+    *mode = ATTACH_TRACEPOINT;
+    if (f->start(f->self, *mode, events, &e) == 0)
+        return 0;
+    return fatal("%s", e.msg);
+}
+
+static int run(struct feature *f, const struct options *opts)
+{
+    struct error e;
+    if (attach_check_kernel_headers(&e) != 0)
+        return fatal("%s", e.msg);
+    attach_ensure_tracefs();
+    int mode = attach_choose(opts->attach, &e);
+    if (mode < 0)
+        return fatal("%s", e.msg);
+    install_signals();
+    enum attach_mode m = (enum attach_mode)mode;
+    struct shim_bpf *events;
+    if (start(f, opts->attach, &m, &events) != 0)
+        return 1;
+    int rc = run_perf_loop(f, events);
+    f->report(f->self);
+    f->stop(f->self);
+    return rc;
+}
+
+int runtime_run(const struct options *opts)
+{
+    if (geteuid() != 0)
+        return fatal("must run as root (loading eBPF programs needs CAP_BPF and CAP_PERFMON or "
+                     "CAP_SYS_ADMIN); try sudo");
+    /* Lines go out as they happen, also into a pipe or a file. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    struct feature f;
+    struct error e;
+    int rc = opts->feature == FEATURE_MONITOR ? monitor_feature(&f, stdout, &e)
+                                              : ipintel_feature(&f, opts, stdout, &e);
+    if (rc != 0)
+        return fatal("%s", e.msg);
+    rc = run(&f, opts);
+    f.destroy(f.self);
+    return rc;
+}
