@@ -36,16 +36,36 @@ struct port_val {
     char comm[EBPFSHIELD_COMM_LEN];
 };
 
-/* One outbound IPv4 connect, sent to the events perf buffer. */
+/* One outbound connection (or datagram) of ebpf_ipintelligence, sent to the events perf
+ * buffer: every TCP connect, and whatever hit a feed. */
 struct netevent {
     __u64 ts_boot_ns; /* bpf_ktime_get_boot_ns(), comparable with /proc/<pid>/stat starttime */
     __u32 pid;        /* process id (tgid in kernel terms) */
     __u32 tid;
     __u32 uid;
-    __u32 daddr; /* network order, as in sockaddr_in */
+    __u32 daddr; /* AF_INET (also an IPv4-mapped IPv6 address): network order */
     __u16 dport; /* network order */
     __u16 family;
     char comm[EBPFSHIELD_TASK_COMM_LEN];
+    __u8 daddr6[16]; /* AF_INET6 */
+    __u8 proto;      /* IPPROTO_TCP or IPPROTO_UDP */
+    __u8 hit;        /* the destination is in a feed */
+    __u8 refused;    /* the kernel refused it with EPERM (--block other than print) */
+    __u8 pad;
+    __u32 feed; /* with hit: the feed's index in load order */
+    __u32 pad2; /* explicit, so that every byte sent is initialised */
+};
+
+/* Keys of the feed tries (BPF_MAP_TYPE_LPM_TRIE): prefix length, then the address in
+ * network order; the value is the feed's index in load order. */
+struct lpm_v4 {
+    __u32 prefixlen;
+    __u32 addr;
+};
+
+struct lpm_v6 {
+    __u32 prefixlen;
+    __u8 addr[16];
 };
 
 _Static_assert(sizeof(struct port_key) == 16, "port_key layout");
@@ -54,7 +74,11 @@ _Static_assert(__builtin_offsetof(struct port_key, sport) == 12, "port_key.sport
 _Static_assert(__builtin_offsetof(struct port_key, dport) == 14, "port_key.dport");
 _Static_assert(sizeof(struct port_val) == 84, "port_val layout");
 _Static_assert(__builtin_offsetof(struct port_val, comm) == 20, "port_val.comm");
-_Static_assert(sizeof(struct netevent) == 48, "netevent layout");
+_Static_assert(sizeof(struct netevent) == 72, "netevent layout");
+_Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
+_Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");
+_Static_assert(sizeof(struct lpm_v4) == 8, "lpm_v4 layout");
+_Static_assert(sizeof(struct lpm_v6) == 20, "lpm_v6 layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr) == 20, "netevent.daddr");
 _Static_assert(__builtin_offsetof(struct netevent, comm) == 28, "netevent.comm");
 

@@ -45,8 +45,8 @@ static inline void current_proc(struct port_val *val)
 }
 #endif
 
-/* A connect event of the current task towards daddr:dport (both network order). */
-static inline void netevent_fill(struct netevent *ev, __u32 daddr, __u16 dport)
+/* A connection event of the current task; the caller fills in the destination. */
+static inline void netevent_fill(struct netevent *ev, __u8 proto)
 {
     __builtin_memset(ev, 0, sizeof(*ev));
     __u64 pid_tgid = bpf_get_current_pid_tgid();
@@ -54,9 +54,7 @@ static inline void netevent_fill(struct netevent *ev, __u32 daddr, __u16 dport)
     ev->pid = pid_tgid >> 32;
     ev->tid = (__u32)pid_tgid;
     ev->uid = (__u32)bpf_get_current_uid_gid();
-    ev->daddr = daddr;
-    ev->dport = dport;
-    ev->family = AF_INET;
+    ev->proto = proto;
     bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 }
 

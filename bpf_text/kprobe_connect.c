@@ -1,10 +1,8 @@
 /* ebpf_ipintelligence, kprobe mode (the original's ebpfshield.c): every IPv4
- * tcp_v4_connect(), before the SYN leaves. */
+ * tcp_v4_connect(), before the SYN leaves. The guard's cgroup-v2 programs
+ * (connect_guard.h) refuse feed hits and report IPv6, UDP and refused connections. */
 #include <net/sock.h>
-#include <linux/in.h>
-#include "ebpfshield_kernel.h"
-
-BPF_PERF_OUTPUT(events);
+#include "connect_guard.h"
 
 int tcp_v4(struct pt_regs *ctx, struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
@@ -15,7 +13,11 @@ int tcp_v4(struct pt_regs *ctx, struct sock *sk, struct sockaddr *uaddr, int add
         return 0;
 
     struct netevent ev;
-    netevent_fill(&ev, sin.sin_addr.s_addr, sin.sin_port);
+    netevent_fill(&ev, IPPROTO_TCP);
+    ev.family = AF_INET;
+    ev.daddr = sin.sin_addr.s_addr;
+    ev.dport = sin.sin_port;
+    ev.hit = feed_of_v4(ev.daddr, &ev.feed);
     events.perf_submit(ctx, &ev, sizeof(ev));
     return 0;
 }

@@ -9,7 +9,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev gdb
       clang-format cppcheck libclang-rt-14-dev
-      dnsmasq-base bind9-dnsutils curl python3 iproute2 procps
+      dnsmasq-base bind9-dnsutils curl python3 iproute2 procps bpftool
       linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static kmod xz-utils)
 missing=()
 for p in "${pkgs[@]}"; do

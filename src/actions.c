@@ -96,7 +96,7 @@ static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir)
 int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
                 struct error *e)
 {
-    if (block == BLOCK_PRINT)
+    if (block == BLOCK_PRINT || block == BLOCK_DENY)
         return 0;
     int fd = open_event_process(pid, event_boot_ns, e);
     if (fd < 0)
@@ -117,6 +117,7 @@ int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, cons
         }
         break;
     case BLOCK_PRINT:
+    case BLOCK_DENY:
         break;
     }
     close(fd);

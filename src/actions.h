@@ -8,12 +8,13 @@
 
 #include "log.h"
 
-/* What --block does on a feed hit. */
-enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL };
+/* What --block does on a feed hit. Every action but print has the kernel refuse the
+ * connection first; deny does nothing more. */
+enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL, BLOCK_DENY };
 
 #define DEFAULT_DUMP_DIR "/var/lib/ebpfshield/dumps"
 
-/* Carries out block (nothing for BLOCK_PRINT) on process pid, seen connecting at
+/* Carries out block (nothing for BLOCK_PRINT and BLOCK_DENY) on process pid, seen connecting at
  * event_boot_ns (CLOCK_BOOTTIME). Returns 0 when done, or -1 with a message in e (the
  * process was gone or is not the one of the event, a signal failed). A missing or failing
  * gcore is warned about and the process is still killed (returns 0). */

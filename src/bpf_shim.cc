@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <memory>
 #include <new>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 struct shim_tables {
@@ -24,8 +25,7 @@ struct shim_bpf {
     }
     ebpf::BPF bpf;
     int packet_sock = -1;
-    int cgroup_fd = -1;
-    int cgroup_prog_fd = -1;
+    std::vector<int> links; // bpf_link fds of the cgroup programs
     // Per-buffer callback context, kept alive for perf_reader.
     struct callbacks {
         shim_sample_fn on_sample;
@@ -100,13 +100,16 @@ extern "C" void shim_tables_free(shim_tables *tables)
     delete tables;
 }
 
-extern "C" int shim_init(shim_bpf **out, const char *text, const char *what, shim_tables *tables,
-                         error *e)
+extern "C" int shim_init(shim_bpf **out, const char *text, const char *const *cflags,
+                         const char *what, shim_tables *tables, error *e)
 {
     *out = nullptr;
     return guarded(e, what, [&] {
         auto b = std::make_unique<shim_bpf>(tables ? tables->storage.get() : nullptr);
-        if (check(b->bpf.init(text), e, what))
+        std::vector<std::string> flags;
+        for (; cflags && *cflags; cflags++)
+            flags.emplace_back(*cflags);
+        if (check(b->bpf.init(text, flags), e, what))
             return -1;
         *out = b.release();
         return 0;
@@ -156,24 +159,41 @@ extern "C" int shim_attach_packet_socket(shim_bpf *b, const char *prog, error *e
     });
 }
 
-extern "C" int shim_attach_cgroup_connect4(shim_bpf *b, const char *prog, int cgroup_fd, error *e)
+extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hook hook,
+                                  int cgroup_fd, error *e)
 {
-    return guarded(e, "cgroup connect4", [&] {
+    static const bpf_attach_type types[] = {BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT,
+                                            BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG};
+    return guarded(e, prog, [&] {
         int prog_fd = -1;
-        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, prog_fd, 0,
-                                   BPF_CGROUP_INET4_CONNECT),
-                  e, "loading cgroup connect4 program"))
+        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, prog_fd, 0, types[hook]),
+                  e, "loading cgroup program"))
             return -1;
-        int cg = fcntl(cgroup_fd, F_DUPFD_CLOEXEC, 0);
-        if (cg < 0)
-            return fail(e, "cgroup2 root", std::strerror(errno));
-        if (check(b->bpf.attach_func(prog_fd, cg, BPF_CGROUP_INET4_CONNECT, BPF_F_ALLOW_MULTI), e,
-                  "attaching cgroup connect4 program")) {
-            close(cg);
-            return -1;
-        }
-        b->cgroup_fd = cg;
-        b->cgroup_prog_fd = prog_fd;
+        // BPF_LINK_CREATE rather than libbcc's BPF_PROG_ATTACH: an attachment stays after
+        // its process dies, a link goes with its last fd.
+        union bpf_attr attr;
+        std::memset(&attr, 0, sizeof(attr));
+        attr.link_create.prog_fd = prog_fd;
+        attr.link_create.target_fd = cgroup_fd;
+        attr.link_create.attach_type = types[hook];
+        int link = static_cast<int>(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr)));
+        if (link < 0)
+            return fail(e, "linking cgroup program", std::strerror(errno));
+        b->links.push_back(link);
+        return 0;
+    });
+}
+
+extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key, const void *value,
+                                 error *e)
+{
+    return guarded(e, table, [&] {
+        int fd = b->bpf.get_table(table).get_fd();
+        if (fd < 0)
+            return fail(e, "no such table", table);
+        if (bpf_update_elem(fd, const_cast<void *>(key), const_cast<void *>(value), BPF_NOEXIST) !=
+            0)
+            return fail(e, "inserting", std::strerror(errno));
         return 0;
     });
 }
@@ -209,14 +229,8 @@ extern "C" void shim_destroy(shim_bpf *b)
         return;
     if (b->packet_sock >= 0)
         close(b->packet_sock);
-    try {
-        if (b->cgroup_fd >= 0)
-            b->bpf.detach_func(b->cgroup_prog_fd, b->cgroup_fd, BPF_CGROUP_INET4_CONNECT);
-    } catch (...) {
-        // Closing the cgroup fd below still lets the kernel drop the program with the link.
-    }
-    if (b->cgroup_fd >= 0)
-        close(b->cgroup_fd);
+    for (int link : b->links)
+        close(link); // the kernel detaches the program
     // ~BPF() detaches every probe and frees the perf buffers. Calling detach_all() here as
     // well would free them twice (libbcc 0.26 does not forget them after detach_all()).
     delete b;

@@ -23,10 +23,11 @@ int shim_tables_new(struct shim_tables **out, struct error *e);
 /* Frees the storage; every program compiled with it must be destroyed first. NULL is fine. */
 void shim_tables_free(struct shim_tables *tables);
 
-/* Compiles text with libbcc and loads its tables, public ones into tables (NULL: a
- * storage of its own). what names the program in messages. */
-int shim_init(struct shim_bpf **out, const char *text, const char *what, struct shim_tables *tables,
-              struct error *e);
+/* Compiles text with libbcc (cflags: a NULL-terminated list of compiler flags, or NULL)
+ * and loads its tables, public ones into tables (NULL: a storage of its own). what names
+ * the program in messages. */
+int shim_init(struct shim_bpf **out, const char *text, const char *const *cflags, const char *what,
+              struct shim_tables *tables, struct error *e);
 int shim_attach_kprobe(struct shim_bpf *b, const char *kernel_func, const char *prog,
                        struct error *e);
 /* tracepoint is "category:name". */
@@ -36,11 +37,17 @@ int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const
                                struct error *e);
 /* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
 int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct error *e);
-/* Loads prog as a cgroup-v2 connect4 program and attaches it to the cgroup directory
- * open as cgroup_fd (allowing other programs there too; the fd is duplicated); detached
- * by shim_destroy. */
-int shim_attach_cgroup_connect4(struct shim_bpf *b, const char *prog, int cgroup_fd,
-                                struct error *e);
+/* Where a cgroup-v2 sock_addr program hooks in. */
+enum shim_cgroup_hook { SHIM_CONNECT4, SHIM_CONNECT6, SHIM_SENDMSG4, SHIM_SENDMSG6 };
+
+/* Loads prog as a cgroup-v2 sock_addr program for hook and links it to the cgroup
+ * directory open as cgroup_fd, next to any other program there. The link belongs to b:
+ * the kernel detaches it when b is destroyed or this process dies, even by SIGKILL. */
+int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_hook hook,
+                       int cgroup_fd, struct error *e);
+/* Inserts key -> value into table, failing if the key is there (BPF_NOEXIST). */
+int shim_table_insert(struct shim_bpf *b, const char *table, const void *key, const void *value,
+                      struct error *e);
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
                           shim_lost_fn on_lost, void *ctx, int pages_per_cpu, struct error *e);
 /* Waits up to timeout_ms and delivers what is there; returns the number of buffers

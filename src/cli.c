@@ -4,7 +4,7 @@
 #include <string.h>
 
 static const char *const feature_names[] = {"ebpf_ipintelligence", "ebpf_monitor"};
-static const char *const block_names[] = {"print", "dump", "suspend", "kill"};
+static const char *const block_names[] = {"print", "dump", "suspend", "kill", "deny"};
 static const char *const attach_names[] = {"auto", "kprobe", "tracepoint"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -13,19 +13,21 @@ void cli_usage(FILE *out, const char *prog, bool full)
 {
     fprintf(out,
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
-            "[--block print|dump|suspend|kill]\n"
+            "[--block print|deny|suspend|kill|dump]\n"
             "       [--verbose] [--feeds DIR] [--dump-dir DIR] "
             "[--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
             prog);
     if (!full)
         return;
     fprintf(out,
-            "\nWatch DNS lookups (ebpf_monitor) or outbound IPv4 connections checked against\n"
+            "\nWatch DNS lookups (ebpf_monitor) or outbound connections checked against\n"
             "threat feeds (ebpf_ipintelligence) with eBPF. Must run as root.\n\n"
             "  --feature F    ebpf_ipintelligence (default) or ebpf_monitor\n"
-            "  --block A      on a feed hit: print (default), dump (core with gcore, then\n"
-            "                 kill), suspend (SIGSTOP) or kill (SIGKILL)\n"
-            "  --verbose      ebpf_ipintelligence: print every connection\n"
+            "  --block A      on a feed hit (TCP or UDP, IPv4 or IPv6): print (default,\n"
+            "                 the connection goes on), or have the kernel refuse it, then:\n"
+            "                 deny (nothing more), suspend (SIGSTOP), kill (SIGKILL) or\n"
+            "                 dump (SIGSTOP, core with gcore, then kill)\n"
+            "  --verbose      ebpf_ipintelligence: print every TCP connection\n"
             "  --feeds DIR    directory of *.txt feeds (default ./feeds if it holds *.txt,\n"
             "                 else %s)\n"
             "  --dump-dir DIR where --block dump writes cores (default %s, created 0700)\n"

@@ -31,11 +31,25 @@ struct range_vec {
     size_t cap;
 };
 
+struct net6_vec {
+    struct feed_net6 *v;
+    size_t n;
+    size_t cap;
+};
+
+/* What the files hold, before the IPv4 ranges are merged. */
+struct entries {
+    struct range_vec v4;
+    struct net6_vec v6;
+};
+
 struct feed_set {
     char **names; /* basenames, in load order; a range's feed indexes this */
     size_t nfiles;
     struct range *iv; /* sorted, disjoint */
     size_t niv;
+    struct feed_net6 *v6; /* in load order, possibly overlapping */
+    size_t nv6;
 };
 
 /* A boundary of the sweep: a range of feed opens at pos, or closed just before it. */
@@ -45,18 +59,34 @@ struct event {
     bool open;
 };
 
+/* Makes room for one more element of size in *v (n used of *cap); -1 when out of memory. */
+static int grow(void **v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return 0;
+    size_t ncap = *cap ? 2 * *cap : 256;
+    void *nv = reallocarray(*v, ncap, size);
+
+    if (!nv)
+        return -1;
+    *v = nv;
+    *cap = ncap;
+    return 0;
+}
+
 static int push_range(struct range_vec *vec, struct range r)
 {
-    if (vec->n == vec->cap) {
-        size_t cap = vec->cap ? 2 * vec->cap : 256;
-        struct range *v = reallocarray(vec->v, cap, sizeof(*v));
-
-        if (!v)
-            return -1;
-        vec->v = v;
-        vec->cap = cap;
-    }
+    if (grow((void **)&vec->v, vec->n, &vec->cap, sizeof(*vec->v)) < 0)
+        return -1;
     vec->v[vec->n++] = r;
+    return 0;
+}
+
+static int push_net6(struct net6_vec *vec, const struct feed_net6 *n)
+{
+    if (grow((void **)&vec->v, vec->n, &vec->cap, sizeof(*vec->v)) < 0)
+        return -1;
+    vec->v[vec->n++] = *n;
     return 0;
 }
 
@@ -82,8 +112,8 @@ static char *trim_line(char *line)
     return line;
 }
 
-/* Decimal 0..32 without sign or leading zero. */
-static bool parse_prefix(const char *s, unsigned *len)
+/* Decimal 0..max without sign or leading zero. */
+static bool parse_prefix(const char *s, unsigned max, unsigned *len)
 {
     unsigned v = 0;
 
@@ -93,7 +123,7 @@ static bool parse_prefix(const char *s, unsigned *len)
         if (*s < '0' || *s > '9')
             return false;
         v = v * 10 + (unsigned)(*s - '0');
-        if (v > 32)
+        if (v > max)
             return false;
     }
     *len = v;
@@ -116,7 +146,7 @@ static const char *parse_entry(const char *tok, struct range *r, bool *host_bits
     addr[alen] = '\0';
     if (inet_pton(AF_INET, addr, &in) != 1)
         return "not an IPv4 address";
-    if (slash && !parse_prefix(slash + 1, &plen))
+    if (slash && !parse_prefix(slash + 1, 32, &plen))
         return "invalid prefix length (want 0-32)";
     mask = plen ? UINT32_MAX << (32 - plen) : 0; /* a shift by 32 is undefined */
     a = ntohl(in.s_addr);
@@ -126,9 +156,56 @@ static const char *parse_entry(const char *tok, struct range *r, bool *host_bits
     return NULL;
 }
 
+/* Parses "x:y::z" or "x:y::z/n" into n; returns NULL or the reason it is rejected. */
+static const char *parse_entry6(const char *tok, struct feed_net6 *n, bool *host_bits)
+{
+    char addr[INET6_ADDRSTRLEN];
+    const char *slash = strchr(tok, '/');
+    size_t alen = slash ? (size_t)(slash - tok) : strlen(tok);
+    unsigned plen = 128;
+
+    if (alen >= sizeof(addr))
+        return "not an IPv6 address";
+    memcpy(addr, tok, alen);
+    addr[alen] = '\0';
+    if (inet_pton(AF_INET6, addr, n->addr) != 1)
+        return "not an IPv6 address";
+    if (slash && !parse_prefix(slash + 1, 128, &plen))
+        return "invalid prefix length (want 0-128)";
+    n->prefix_len = (uint8_t)plen;
+    *host_bits = false;
+    for (unsigned bit = plen; bit < 128; bit++) {
+        uint8_t m = (uint8_t)(0x80u >> (bit % 8));
+        *host_bits |= (n->addr[bit / 8] & m) != 0;
+        n->addr[bit / 8] &= (uint8_t)~m;
+    }
+    return NULL;
+}
+
+/* An IPv6 line: one warning when it is rejected or had host bits; -1 when out of memory. */
+static int add_net6(const char *path, unsigned long lineno, const char *tok, const char *shown,
+                    uint32_t feed, struct net6_vec *vec)
+{
+    struct feed_net6 n = {.feed = feed};
+    bool host_bits;
+    const char *reason = parse_entry6(tok, &n, &host_bits);
+
+    if (reason) {
+        warn("%s:%lu: %s: \"%s\"", path, lineno, reason, shown);
+        return 0;
+    }
+    if (host_bits) {
+        char net[INET6_ADDRSTRLEN];
+
+        inet_ntop(AF_INET6, n.addr, net, sizeof(net));
+        warn("%s:%lu: host bits set, using network %s: \"%s\"", path, lineno, net, shown);
+    }
+    return push_net6(vec, &n);
+}
+
 /* Parses one line read by getline; returns -1 only when out of memory. */
 static int add_line(const char *path, unsigned long lineno, char *line, size_t len, uint32_t feed,
-                    struct range_vec *vec)
+                    struct entries *ent)
 {
     char shown[SHOWN_MAX + 4];
     struct range r = {.feed = feed};
@@ -143,6 +220,8 @@ static int add_line(const char *path, unsigned long lineno, char *line, size_t l
     if (*tok == '\0')
         return 0;
     show_token(tok, shown);
+    if (strchr(tok, ':'))
+        return add_net6(path, lineno, tok, shown, feed, &ent->v6);
     reason = parse_entry(tok, &r, &host_bits);
     if (reason) {
         warn("%s:%lu: %s: \"%s\"", path, lineno, reason, shown);
@@ -155,7 +234,7 @@ static int add_line(const char *path, unsigned long lineno, char *line, size_t l
         inet_ntop(AF_INET, &in, net, sizeof(net));
         warn("%s:%lu: host bits set, using network %s: \"%s\"", path, lineno, net, shown);
     }
-    return push_range(vec, r);
+    return push_range(&ent->v4, r);
 }
 
 /* Opens regular files only: a FIFO would block the load and a device might never end. */
@@ -182,10 +261,10 @@ static FILE *open_feed(const char *path)
     return f;
 }
 
-/* Appends the entries of one file to vec; on a read error they are all dropped. */
-static int load_file(const char *path, uint32_t feed, struct range_vec *vec)
+/* Appends the entries of one file to ent; on a read error they are all dropped. */
+static int load_file(const char *path, uint32_t feed, struct entries *ent)
 {
-    size_t mark = vec->n, cap = 0;
+    size_t mark4 = ent->v4.n, mark6 = ent->v6.n, cap = 0;
     unsigned long lineno = 0;
     char *line = NULL;
     ssize_t len;
@@ -195,7 +274,7 @@ static int load_file(const char *path, uint32_t feed, struct range_vec *vec)
     if (!f)
         return -1;
     while ((len = getline(&line, &cap, f)) >= 0 &&
-           add_line(path, ++lineno, line, (size_t)len, feed, vec) == 0)
+           add_line(path, ++lineno, line, (size_t)len, feed, ent) == 0)
         ;
     /* Stopping before EOF means getline failed (e.g. EISDIR) or memory ran out. */
     err = feof(f) ? 0 : (errno ? errno : EIO);
@@ -203,7 +282,8 @@ static int load_file(const char *path, uint32_t feed, struct range_vec *vec)
     fclose(f);
     if (err) {
         warn("feeds: cannot read %s: %s", path, strerror(err));
-        vec->n = mark;
+        ent->v4.n = mark4;
+        ent->v6.n = mark6;
         return -1;
     }
     return 0;
@@ -359,7 +439,7 @@ static char *join_path(const char *dir, const char *name)
 }
 
 /* Loads the listed files in order; names is compacted to the readable ones. */
-static int load_files(struct feed_set *set, const char *dir, size_t n, struct range_vec *vec)
+static int load_files(struct feed_set *set, const char *dir, size_t n, struct entries *ent)
 {
     for (size_t i = 0; i < n; i++) {
         char *name = set->names[i];
@@ -368,7 +448,7 @@ static int load_files(struct feed_set *set, const char *dir, size_t n, struct ra
         if (!path)
             return -1;
         set->names[i] = NULL;
-        if (load_file(path, (uint32_t)set->nfiles, vec) == 0)
+        if (load_file(path, (uint32_t)set->nfiles, ent) == 0)
             set->names[set->nfiles++] = name;
         else
             free(name);
@@ -379,7 +459,7 @@ static int load_files(struct feed_set *set, const char *dir, size_t n, struct ra
 
 struct feed_set *feeds_load_dir(const char *dir, struct error *e)
 {
-    struct range_vec vec = {0};
+    struct entries ent = {0};
     struct feed_set *set;
     char **names = NULL;
     ssize_t n = list_feeds(dir, &names, e);
@@ -393,11 +473,13 @@ struct feed_set *feeds_load_dir(const char *dir, struct error *e)
         return NULL;
     }
     set->names = names;
-    int rc = load_files(set, dir, (size_t)n, &vec);
-    if (rc == 0 && vec.n)
-        rc = merge(set, vec.v, vec.n);
-    free(vec.v);
-    if (rc < 0 || set->niv == 0) {
+    int rc = load_files(set, dir, (size_t)n, &ent);
+    if (rc == 0 && ent.v4.n)
+        rc = merge(set, ent.v4.v, ent.v4.n);
+    free(ent.v4.v);
+    set->v6 = ent.v6.v;
+    set->nv6 = ent.v6.n;
+    if (rc < 0 || set->niv + set->nv6 == 0) {
         if (rc < 0)
             error_set(e, "feeds: %s", strerror(ENOMEM));
         else
@@ -405,6 +487,7 @@ struct feed_set *feeds_load_dir(const char *dir, struct error *e)
         /* Names below nfiles were loaded; the others are NULL or still owned here. */
         free_names(set->names, (size_t)n);
         free(set->iv);
+        free(set->v6);
         free(set);
         return NULL;
     }
@@ -447,5 +530,45 @@ void feeds_free(struct feed_set *set)
         return;
     free_names(set->names, set->nfiles);
     free(set->iv);
+    free(set->v6);
     free(set);
+}
+
+/* Calls fn for the largest aligned blocks that tile [start, end]; returns their number. */
+static size_t tile(uint64_t start, uint64_t end, uint32_t feed, feeds_cidr4_fn fn, void *ctx)
+{
+    size_t n = 0;
+
+    while (start <= end) {
+        unsigned plen = 32;
+        /* Grow the block while start stays aligned and it stays inside the range. */
+        while (plen > 0 && (start & ((1ull << (33 - plen)) - 1)) == 0 &&
+               start + (1ull << (33 - plen)) - 1 <= end)
+            plen--;
+        if (fn)
+            fn((uint32_t)start, plen, feed, ctx);
+        start += 1ull << (32 - plen);
+        n++;
+    }
+    return n;
+}
+
+size_t feeds_foreach_cidr4(const struct feed_set *set, feeds_cidr4_fn fn, void *ctx)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; set && i < set->niv; i++)
+        n += tile(set->iv[i].start, set->iv[i].end, set->iv[i].feed, fn, ctx);
+    return n;
+}
+
+const struct feed_net6 *feeds_v6(const struct feed_set *set, size_t *count)
+{
+    *count = set ? set->nv6 : 0;
+    return set ? set->v6 : NULL;
+}
+
+const char *feeds_name(const struct feed_set *set, uint32_t feed)
+{
+    return set && feed < set->nfiles ? set->names[feed] : NULL;
 }

@@ -1,18 +1,25 @@
-/* ebpf_ipintelligence's kernel side: every outbound IPv4 TCP connect, from the original's
- * tcp_v4_connect kprobe or, on kernels without kprobes, a cgroup-v2 connect4 program. The
- * events are checked and acted on in ipintel_handler.c. */
+/* ebpf_ipintelligence's kernel side: one connect program per attach mode, each with the
+ * guard (bpf_text/connect_guard.h): the feeds in LPM tries, cgroup-v2 programs that check
+ * every connect and addressed send, IPv4 and IPv6, and refuse a hit in the kernel, and
+ * the syscall-exit tracepoints that signal the process. Kprobe mode adds the original's
+ * tcp_v4_connect kprobe. The events are printed and acted on in ipintel_handler.c. */
 #include "ipintel.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bpf_shim.h"
 #include "bpf_texts.h"
+#include "ebpfshield_events.h"
+#include "feeds.h"
 #include "ipintel_handler.h"
 
 struct ipintel {
+    enum block_action block;
     struct shim_bpf *prog;
     struct feed_set *feeds;
     struct ipintel_handler handler;
@@ -46,21 +53,97 @@ static struct feed_set *load_feeds(const struct options *opts, struct error *e)
     return set;
 }
 
-static int start_kprobe(struct ipintel *p, struct error *e)
+/* The signal the kernel sends after refusing a hit (0: none). */
+static int block_signal(enum block_action block)
 {
-    if (shim_init(&p->prog, bpf_text_kprobe_connect, "connect program", NULL, e) != 0)
-        return -1;
-    return shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
+    switch (block) {
+    case BLOCK_KILL:
+        return SIGKILL;
+    case BLOCK_SUSPEND:
+    case BLOCK_DUMP: /* stopped in the kernel, dumped and killed from here */
+        return SIGSTOP;
+    case BLOCK_PRINT:
+    case BLOCK_DENY:
+        break;
+    }
+    return 0;
 }
 
-static int start_cgroup(struct ipintel *p, struct error *e)
+#define CFLAG_LEN 48
+
+static int compile(struct ipintel *p, enum attach_mode mode, struct error *e)
 {
+    size_t n6;
+    char flags[5][CFLAG_LEN];
+    (void)feeds_v6(p->feeds, &n6);
+    snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", p->block != BLOCK_PRINT);
+    snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", block_signal(p->block));
+    snprintf(flags[2], CFLAG_LEN, "-DGUARD_REPORT_TCP4=%d", mode != ATTACH_KPROBE);
+    /* A trie needs at least one entry. */
+    snprintf(flags[3], CFLAG_LEN, "-DGUARD_V4_ENTRIES=%zu",
+             feeds_foreach_cidr4(p->feeds, NULL, NULL) + 1);
+    snprintf(flags[4], CFLAG_LEN, "-DGUARD_V6_ENTRIES=%zu", n6 + 1);
+    const char *cflags[] = {flags[0], flags[1], flags[2], flags[3], flags[4], NULL};
+    const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
+    return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
+}
+
+struct fill {
+    struct shim_bpf *prog;
+    struct error *e;
+    int rc;
+};
+
+static void insert_cidr4(uint32_t addr, unsigned prefix_len, uint32_t feed, void *ctx)
+{
+    struct fill *f = ctx;
+    struct lpm_v4 key = {.prefixlen = prefix_len, .addr = htonl(addr)};
+    if (f->rc == 0)
+        f->rc = shim_table_insert(f->prog, "feeds_v4", &key, &feed, f->e);
+}
+
+/* The feeds into the kernel's tries; an IPv6 network listed twice keeps its first feed. */
+static int fill_tries(struct ipintel *p, struct error *e)
+{
+    struct fill f = {.prog = p->prog, .e = e};
+    size_t n6;
+    const struct feed_net6 *v6 = feeds_v6(p->feeds, &n6);
+    feeds_foreach_cidr4(p->feeds, insert_cidr4, &f);
+    for (size_t i = 0; f.rc == 0 && i < n6; i++) {
+        struct lpm_v6 key = {.prefixlen = v6[i].prefix_len};
+        struct error dup;
+        memcpy(key.addr, v6[i].addr, sizeof(key.addr));
+        (void)shim_table_insert(p->prog, "feeds_v6", &key, &v6[i].feed, &dup);
+    }
+    return f.rc;
+}
+
+static const char *const signal_tracepoints[] = {
+    "syscalls:sys_exit_connect", "syscalls:sys_exit_sendto", "syscalls:sys_exit_sendmsg",
+    "syscalls:sys_exit_sendmmsg"};
+
+static const struct {
+    const char *prog;
+    enum shim_cgroup_hook hook;
+} guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
+                   {"guard_connect6", SHIM_CONNECT6},
+                   {"guard_sendmsg4", SHIM_SENDMSG4},
+                   {"guard_sendmsg6", SHIM_SENDMSG6}};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The signal tracepoints first, so that no refusal goes without its signal. */
+static int attach_guard(struct ipintel *p, struct error *e)
+{
+    for (size_t i = 0; block_signal(p->block) && i < COUNT(signal_tracepoints); i++)
+        if (shim_attach_tracepoint(p->prog, signal_tracepoints[i], "guard_signal", e) != 0)
+            return -1;
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
-    int rc = shim_init(&p->prog, bpf_text_cgroup_connect, "connect program", NULL, e);
-    if (rc == 0)
-        rc = shim_attach_cgroup_connect4(p->prog, "connect4", root, e);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < COUNT(guard_hooks); i++)
+        rc = shim_attach_cgroup(p->prog, guard_hooks[i].prog, guard_hooks[i].hook, root, e);
     close(root);
     return rc;
 }
@@ -75,7 +158,13 @@ static void stop(void *self)
 static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
 {
     struct ipintel *p = self;
-    int rc = mode == ATTACH_KPROBE ? start_kprobe(p, e) : start_cgroup(p, e);
+    int rc = compile(p, mode, e);
+    if (rc == 0)
+        rc = fill_tries(p, e);
+    if (rc == 0 && mode == ATTACH_KPROBE)
+        rc = shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
+    if (rc == 0)
+        rc = attach_guard(p, e);
     if (rc != 0) {
         stop(p);
         return -1;
@@ -115,10 +204,9 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
         return -1;
     }
     p->out = out;
-    p->handler = (struct ipintel_handler){.block = opts->block,
-                                          .verbose = opts->verbose,
-                                          .dump_dir = opts->dump_dir,
-                                          .feeds = p->feeds};
+    p->block = opts->block;
+    p->handler = (struct ipintel_handler){
+        .block = opts->block, .verbose = opts->verbose, .dump_dir = opts->dump_dir};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .start = start,

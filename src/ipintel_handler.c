@@ -8,6 +8,17 @@
 #include "output.h"
 #include "text.h"
 
+/* The destination in its usual text form (an IPv4-mapped one as IPv4). */
+static void destination(const struct netevent *ev, char *ip, size_t len)
+{
+    if (ev->family == AF_INET6) {
+        inet_ntop(AF_INET6, ev->daddr6, ip, (socklen_t)len);
+    } else {
+        struct in_addr addr = {.s_addr = ev->daddr};
+        inet_ntop(AF_INET, &addr, ip, (socklen_t)len);
+    }
+}
+
 void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t size, FILE *out)
 {
     struct netevent ev;
@@ -17,17 +28,18 @@ void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t s
     }
     memcpy(&ev, data, sizeof(ev)); /* the sample is not aligned for netevent */
 
-    char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ip[INET_ADDRSTRLEN];
+    char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ip[INET6_ADDRSTRLEN];
     text_printable(comm, sizeof(comm), ev.comm, sizeof(ev.comm));
-    struct in_addr addr = {.s_addr = ev.daddr};
-    inet_ntop(AF_INET, &addr, ip, sizeof(ip));
+    destination(&ev, ip, sizeof(ip));
     if (h->verbose)
         output_verbose_line(out, comm, ev.pid, ip, ntohs(ev.dport));
-    if (!feeds_lookup(h->feeds, ntohl(ev.daddr)))
+    if (!ev.hit)
         return;
     h->hits++;
+    /* The kernel refused the connection and signalled the process; a dump is ours. */
     struct error e;
-    if (action_take(h->block, (pid_t)ev.pid, ev.ts_boot_ns, h->dump_dir, &e) != 0) {
+    if (action_take(h->block == BLOCK_DUMP ? BLOCK_DUMP : BLOCK_PRINT, (pid_t)ev.pid, ev.ts_boot_ns,
+                    h->dump_dir, &e) != 0) {
         h->failed_actions++;
         warn("%s", e.msg);
         return;

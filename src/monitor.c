@@ -47,7 +47,7 @@ struct monitor {
 static int start_flows(struct monitor *m, enum attach_mode mode, struct error *e)
 {
     const struct flow_program *p = mode == ATTACH_KPROBE ? &kprobe_flows : &tracepoint_flows;
-    if (shim_init(&m->flows, p->text, "flow program", m->tables, e) != 0)
+    if (shim_init(&m->flows, p->text, NULL, "flow program", m->tables, e) != 0)
         return -1;
     for (size_t i = 0; i < FLOW_HOOKS; i++)
         if (p->hooks[i].attach(m->flows, p->hooks[i].where, p->hooks[i].prog, e) != 0)
@@ -69,7 +69,7 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
 {
     struct monitor *m = self;
     if (shim_tables_new(&m->tables, e) != 0 || start_flows(m, mode, e) != 0 ||
-        shim_init(&m->filter, bpf_text_dns_matching, "socket filter", m->tables, e) != 0 ||
+        shim_init(&m->filter, bpf_text_dns_matching, NULL, "socket filter", m->tables, e) != 0 ||
         shim_attach_packet_socket(m->filter, "dns_matching", e) != 0) {
         stop(m);
         return -1;

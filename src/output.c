@@ -56,5 +56,9 @@ void output_block_line(FILE *out, enum block_action block, const char *comm, uin
         fprintf(out, "Client:%s (pid:%u) was killed by eBPFShield (ip-blacklist:%s) \n", comm, pid,
                 ip);
         break;
+    case BLOCK_DENY: /* not in the original: worded like its other lines */
+        fprintf(out, "Client:%s (pid:%u) was denied by eBPFShield (ip-blacklist:%s) \n", comm, pid,
+                ip);
+        break;
     }
 }

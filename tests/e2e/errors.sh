@@ -25,7 +25,7 @@ expect_exit() {
 B=$EBPFSHIELD_BIN
 expect_exit bad_flag 2 "unknown option '--bogus'" "$B" --bogus
 check "bad_flag: usage on stderr" grep -q '^usage: ' "$WORK/bad_flag.err"
-expect_exit bad_block 2 "invalid value 'nuke' for --block \(choose from 'print', 'dump', 'suspend', 'kill'\)" "$B" --block nuke
+expect_exit bad_block 2 "invalid value 'nuke' for --block \(choose from 'print', 'dump', 'suspend', 'kill', 'deny'\)" "$B" --block nuke
 expect_exit bad_feature 2 "invalid value 'x' for --feature" "$B" --feature x
 expect_exit missing_value 2 "option '--feeds' needs a value" "$B" --feeds
 expect_exit stray_arg 2 "unexpected argument 'extra'" "$B" extra

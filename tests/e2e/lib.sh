@@ -73,6 +73,8 @@ stop_tool() {
             break
         fi
     done
+    check "$name: no guard program left in the kernel" \
+        sh -c '! bpftool prog show 2>/dev/null | grep -q " name guard_"'
     # Scenarios that send malformed packets on purpose count their warnings themselves.
     if grep -qE 'lost|skipped a connect' "$ERR"; then
         fail "$name: lost or skipped events"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Inside the test VM (Debian's stock kernel, kprobes): the monitor and ipintelligence
-# scenarios in kprobe mode, one VM boot for all of them.
+# Inside the test VM (Debian's stock kernel, kprobes): the monitor, ipintelligence and
+# guard scenarios in kprobe mode, one VM boot for all of them.
 # usage (from the host): tests/vm/run.sh tests/e2e/vm_all.sh EBPFSHIELD_BIN
 here=$(dirname "$0")
-export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe
+export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20
 status=0
-for scenario in monitor ipintel; do
+for scenario in monitor ipintel guard; do
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
     bash "$here/$scenario.sh" || status=1
 done

@@ -97,6 +97,7 @@ static const struct choice choices[] = {
     {"--block", "dump", BLOCK_DUMP},
     {"--block", "suspend", BLOCK_SUSPEND},
     {"--block", "kill", BLOCK_KILL},
+    {"--block", "deny", BLOCK_DENY},
     {"--attach", "auto", ATTACH_AUTO},
     {"--attach", "kprobe", ATTACH_KPROBE},
     {"--attach", "tracepoint", ATTACH_TRACEPOINT},
@@ -201,9 +202,9 @@ static void test_unknown_value(void)
                   PROG ": invalid value 'monitor' for --feature (choose from "
                        "'ebpf_ipintelligence', 'ebpf_monitor')");
     check_refused(ARGS("--block=nuke"), PROG ": invalid value 'nuke' for --block (choose from "
-                                             "'print', 'dump', 'suspend', 'kill')");
+                                             "'print', 'dump', 'suspend', 'kill', 'deny')");
     check_refused(ARGS("--block", "KILL"), PROG ": invalid value 'KILL' for --block (choose "
-                                                "from 'print', 'dump', 'suspend', 'kill')");
+                                                "from 'print', 'dump', 'suspend', 'kill', 'deny')");
     check_refused(ARGS("--attach", "uprobe"), PROG ": invalid value 'uprobe' for --attach "
                                                    "(choose from 'auto', 'kprobe', "
                                                    "'tracepoint')");

@@ -176,7 +176,6 @@ static void test_warnings(void)
                         "%1$s/bad.txt:3: invalid prefix length (want 0-32): \"1.2.3.4/\"\n" P
                         "%1$s/bad.txt:4: not an IPv4 address: \"/8\"\n" P
                         "%1$s/bad.txt:5: not an IPv4 address: \"1.2.3.4x\"\n" P
-                        "%1$s/bad.txt:6: not an IPv4 address: \"::1\"\n" P
                         "%1$s/bad.txt:7: host bits set, using network 10.0.0.0: \"10.0.0.1/8\"\n" P
                         "%1$s/bad.txt:8: not an IPv4 address: \"01.2.3.4\"\n" P
                         "%1$s/bad.txt:9: invalid prefix length (want 0-32): \"1.2.3.4/08\"\n" P
@@ -321,7 +320,7 @@ static void test_edges(void)
     check_lookup(set, "0.0.0.1", NULL);
     feeds_free(set);
 
-    dir = new_dir("everything");
+    dir = new_dir("whole-space");
     write_file(dir, "all.txt", "0.0.0.0/0\n255.255.255.255/32\n");
     set = load_expect(dir, "");
     CHECK_INT(feeds_interval_count(set), 1);
@@ -438,6 +437,81 @@ static void test_example_feed(void)
     feeds_free(set);
 }
 
+/* CIDRs collected from feeds_foreach_cidr4, as "a.b.c.d/n feed" lines. */
+static void collect_cidr(uint32_t addr, unsigned prefix_len, uint32_t feed, void *ctx)
+{
+    struct in_addr in = {.s_addr = htonl(addr)};
+    char text[INET_ADDRSTRLEN];
+
+    inet_ntop(AF_INET, &in, text, sizeof(text));
+    fprintf(ctx, "%s/%u %u\n", text, prefix_len, feed);
+}
+
+/* The merged intervals become the fewest CIDRs that tile them, each with its first feed. */
+static void test_cidr_tiling(void)
+{
+    const char *dir = new_dir("tiling");
+    struct capture c;
+
+    write_file(dir, "a.txt", "10.0.0.1\n10.0.0.2\n10.0.0.3\n10.0.0.4/30\n0.0.0.0/31\n");
+    write_file(dir, "b.txt", "10.0.0.0/24\n255.255.255.255\n");
+    struct feed_set *set = load_expect(dir, "");
+    capture_open(&c);
+    size_t n = feeds_foreach_cidr4(set, collect_cidr, c.f);
+    char *got = capture_text(&c);
+    /* a: 10.0.0.1-10.0.0.7; b: the rest of 10.0.0.0/24. */
+    CHECK_STR(got, "0.0.0.0/31 0\n"
+                   "10.0.0.0/32 1\n"
+                   "10.0.0.1/32 0\n10.0.0.2/31 0\n10.0.0.4/30 0\n"
+                   "10.0.0.8/29 1\n10.0.0.16/28 1\n10.0.0.32/27 1\n10.0.0.64/26 1\n"
+                   "10.0.0.128/25 1\n"
+                   "255.255.255.255/32 1\n");
+    CHECK_INT(n, 11);
+    CHECK_INT(feeds_foreach_cidr4(set, NULL, NULL), 11);
+    CHECK_STR(feeds_name(set, 1), "b.txt");
+    CHECK(feeds_name(set, 2) == NULL);
+    free(got);
+    feeds_free(set);
+    dir = new_dir("all-of-ipv4");
+    write_file(dir, "all.txt", "0.0.0.0/0\n");
+    set = load_expect(dir, "");
+    CHECK_INT(feeds_foreach_cidr4(set, NULL, NULL), 1);
+    feeds_free(set);
+}
+
+/* IPv6 networks: accepted forms, host bits, bad prefixes; a feed of IPv6 only loads. */
+static void test_ipv6(void)
+{
+    const char *dir = new_dir("ipv6");
+    size_t n;
+
+    write_file(dir, "v6.txt",
+               "fd00:bad::/32\n::1\n2001:db8::1/64 # comment\n::ffff:1.2.3.4\n"
+               "fd00::/129\nfd00::/\n:::1\nfd00::/08\n");
+    struct feed_set *set =
+        load_expect(dir, P "%1$s/v6.txt:3: host bits set, using network 2001:db8::: "
+                           "\"2001:db8::1/64\"\n" P
+                           "%1$s/v6.txt:5: invalid prefix length (want 0-128): \"fd00::/129\"\n" P
+                           "%1$s/v6.txt:6: invalid prefix length (want 0-128): \"fd00::/\"\n" P
+                           "%1$s/v6.txt:7: not an IPv6 address: \":::1\"\n" P
+                           "%1$s/v6.txt:8: invalid prefix length (want 0-128): \"fd00::/08\"\n");
+    const struct feed_net6 *v6 = feeds_v6(set, &n);
+    CHECK(set != NULL);
+    CHECK_INT(n, 4);
+    CHECK_INT(feeds_interval_count(set), 0);
+    if (n == 4) {
+        char text[INET6_ADDRSTRLEN];
+        CHECK_STR(inet_ntop(AF_INET6, v6[0].addr, text, sizeof(text)), "fd00:bad::");
+        CHECK_INT(v6[0].prefix_len, 32);
+        CHECK_STR(inet_ntop(AF_INET6, v6[1].addr, text, sizeof(text)), "::1");
+        CHECK_INT(v6[1].prefix_len, 128);
+        CHECK_STR(inet_ntop(AF_INET6, v6[2].addr, text, sizeof(text)), "2001:db8::");
+        CHECK_INT(v6[2].prefix_len, 64);
+        CHECK_INT(v6[3].feed, 0);
+    }
+    feeds_free(set);
+}
+
 static void test_null_set(void)
 {
     CHECK(feeds_lookup(NULL, 0) == NULL);
@@ -460,6 +534,8 @@ int main(void)
     test_overlap_nested();
     test_overlap_partial_and_identical();
     test_example_feed();
+    test_cidr_tiling();
+    test_ipv6();
     test_null_set();
     scratch_dir_remove(root);
     CHECK_DONE();

@@ -63,7 +63,7 @@ static inline uint64_t boottime_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Forks a child that dies with this test, runs setup(arg) in it (which may exec) and then
+/* Forks a child that dies with this test, runs setup(arg) in it (if any; it may exec) and then
  * waits to be killed; returns once setup is done (or the exec happened: the pipe is
  * close-on-exec). */
 static inline pid_t spawn_child(void (*setup)(const void *arg), const void *arg)
@@ -84,7 +84,8 @@ static inline pid_t spawn_child(void (*setup)(const void *arg), const void *arg)
         prctl(PR_SET_PDEATHSIG, SIGKILL); /* no orphan if alarm() ends the test */
         if (getppid() != parent)
             _exit(1);
-        setup(arg);
+        if (setup)
+            setup(arg);
         close(sync[1]);
         for (;;)
             pause();

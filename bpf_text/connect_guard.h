@@ -1,0 +1,136 @@
+/* ebpf_ipintelligence's guard, pasted into both connect programs (kprobe_connect.c,
+ * cgroup_connect.c): the feeds as LPM tries, looked up by cgroup-v2 sock_addr programs on
+ * every connect() and every addressed send (sendto/sendmsg) of IPv4 and IPv6 sockets,
+ * IPv4-mapped IPv6 addresses against the IPv4 trie. With --block other than print a hit
+ * is refused (EPERM) before any packet exists, and the signal of the action goes to the
+ * process that made the call when that syscall returns (bpf_send_signal from the
+ * syscall-exit tracepoints: only tracing programs may send signals).
+ *
+ * User space compiles it with:
+ *   GUARD_REFUSE       1: refuse hits; 0: let them through (--block print)
+ *   GUARD_SIGNAL       signal for the process after a refusal (0: none, --block deny)
+ *   GUARD_REPORT_TCP4  1: these hooks report TCP connects to IPv4 addresses; 0: the
+ *                      tcp_v4_connect kprobe does (kprobe mode), so none is reported twice
+ *   GUARD_V4_ENTRIES, GUARD_V6_ENTRIES  sizes of the tries */
+#ifndef EBPFSHIELD_CONNECT_GUARD_H
+#define EBPFSHIELD_CONNECT_GUARD_H
+
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include "ebpfshield_kernel.h"
+
+#if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
+    !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES)
+#error "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4 and the trie sizes"
+#endif
+
+#define GUARD_PENDING_MAX 16384
+
+BPF_PERF_OUTPUT(events);
+BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
+BPF_LPM_TRIE(feeds_v6, struct lpm_v6, __u32, GUARD_V6_ENTRIES);
+/* Thread (pid_tgid) -> signal to send when its syscall returns. */
+BPF_TABLE("lru_hash", __u64, __u32, pending_signal, GUARD_PENDING_MAX);
+
+/* 1 when daddr (network order) is in a feed; *feed is its index. */
+static inline int feed_of_v4(__u32 daddr, __u32 *feed)
+{
+    struct lpm_v4 key = {.prefixlen = 32, .addr = daddr};
+    __u32 *found = feeds_v4.lookup(&key);
+    if (!found)
+        return 0;
+    *feed = *found;
+    return 1;
+}
+
+static inline int feed_of_v6(const __u8 *addr, __u32 *feed)
+{
+    struct lpm_v6 key = {.prefixlen = 128};
+    __builtin_memcpy(key.addr, addr, sizeof(key.addr));
+    __u32 *found = feeds_v6.lookup(&key);
+    if (!found)
+        return 0;
+    *feed = *found;
+    return 1;
+}
+
+/* The destination of ctx into ev; 1 when it is an IPv4 address (an IPv4-mapped IPv6 one
+ * included, which the kernel sends as IPv4). */
+static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, struct netevent *ev)
+{
+    ev->dport = (__u16)ctx->user_port;
+    if (!v6) {
+        ev->family = AF_INET;
+        ev->daddr = ctx->user_ip4;
+        return 1;
+    }
+    __u32 w[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3]};
+    if (w[0] == 0 && w[1] == 0 && w[2] == htonl(0x0000ffff)) {
+        ev->family = AF_INET;
+        ev->daddr = w[3];
+        return 1;
+    }
+    ev->family = AF_INET6;
+    __builtin_memcpy(ev->daddr6, w, sizeof(ev->daddr6));
+    return 0;
+}
+
+/* The verdict on one connect (connect 1) or addressed send (connect 0): 1 lets it
+ * through, 0 refuses it with EPERM. */
+static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
+{
+    struct netevent ev;
+    netevent_fill(&ev, (__u8)ctx->protocol);
+    int v4 = guard_destination(ctx, v6, &ev);
+    ev.hit = v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6(ev.daddr6, &ev.feed);
+    ev.refused = ev.hit && GUARD_REFUSE;
+    int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;
+    /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on. */
+    int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused;
+    if (!kprobe_reports && (ev.hit || tcp_connect))
+        events.perf_submit(ctx, &ev, sizeof(ev));
+    if (!ev.refused)
+        return 1;
+    __u32 sig = GUARD_SIGNAL;
+    if (sig) {
+        __u64 id = bpf_get_current_pid_tgid();
+        pending_signal.update(&id, &sig);
+    }
+    return 0;
+}
+
+int guard_connect4(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 0, 1);
+}
+
+int guard_connect6(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 1, 1);
+}
+
+int guard_sendmsg4(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 0, 0);
+}
+
+int guard_sendmsg6(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 1, 0);
+}
+
+/* Attached to the exit of connect, sendto, sendmsg and sendmmsg: the refused thread's
+ * process gets the action's signal before it runs another instruction. */
+int guard_signal(void *ctx)
+{
+    __u64 id = bpf_get_current_pid_tgid();
+    __u32 *sig = pending_signal.lookup(&id);
+    if (!sig)
+        return 0;
+    __u32 s = *sig;
+    pending_signal.delete(&id);
+    bpf_send_signal(s);
+    return 0;
+}
+
+#endif

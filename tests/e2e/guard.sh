@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# The guard end to end, tried as an attacker would: a listener counts every byte that
+# reaches the feed addresses (IPv4 127.0.0.2, IPv6 fd00:bad::1) while victims send there
+# by every path: TCP connect, IPv4-mapped IPv6, native IPv6, unconnected UDP sendto and
+# connected UDP, also as an unprivileged user, in a burst, and while the tool itself is
+# stopped. print lets the bytes through (the control), deny refuses and the victim goes
+# on, kill refuses and kills; after SIGKILL of the tool nothing of it stays in the kernel.
+# Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+BURST=${GUARD_BURST:-50}
+PY=/usr/bin/python3 # Debian's, reachable by any user (a root-only pyenv shim is not)
+
+sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null
+ip -6 addr add fd00:bad::1/128 dev lo nodad 2>/dev/null
+mkdir "$WORK/feeds"
+printf '# guard test feed\n127.0.0.2\nfd00:bad::/64\n' >"$WORK/feeds/guard.txt"
+COUNT=$WORK/bytes
+"$PY" "$here/byte_counter.py" "$COUNT" tcp:127.0.0.2:9100 tcp:fd00:bad::1:9100 \
+    udp:127.0.0.2:9101 udp:fd00:bad::1:9101 &
+EXTRA_PIDS=$!
+for _ in $(seq 100); do [ -s "$COUNT" ] && break; sleep 0.1; done
+check "byte counter listening" [ -s "$COUNT" ]
+
+# Every path to a feed address: MODE ADDR PORT, and the address as the tool prints it.
+PATHS=("tcp 127.0.0.2 9100 127.0.0.2" "tcp ::ffff:127.0.0.2 9100 127.0.0.2"
+       "tcp fd00:bad::1 9100 fd00:bad::1" "udp 127.0.0.2 9101 127.0.0.2"
+       "udp ::ffff:127.0.0.2 9101 127.0.0.2" "udp fd00:bad::1 9101 fd00:bad::1"
+       "udpconn 127.0.0.2 9101 127.0.0.2" "udpconn fd00:bad::1 9101 fd00:bad::1")
+PAYLOAD=7 # bytes each victim sends
+
+bytes() { cat "$COUNT"; }
+
+# victim NAME MODE ADDR PORT [RUNNER...]: runs one victim; its pid in VPID, its exit
+# status in VRC and what it printed in $WORK/NAME.victim.
+victim() {
+    local name=$1 mode=$2 addr=$3 port=$4
+    shift 4
+    # In a subshell whose stderr is dropped: bash would report each killed victim there.
+    (
+        "$@" "$PY" "$here/victim.py" "$mode" "$addr" "$port" >"$WORK/$name.victim" 2>&1 &
+        echo $! >"$WORK/$name.pid"
+        wait $!
+        echo $? >"$WORK/$name.rc"
+    ) 2>/dev/null
+    VPID=$(cat "$WORK/$name.pid")
+    VRC=$(cat "$WORK/$name.rc")
+}
+
+# guard_programs: how many of the guard's programs the kernel holds (by name, whatever
+# the cgroup mounts of this namespace).
+guard_programs() { bpftool prog show 2>/dev/null | grep -c ' name guard_'; }
+
+# each_path PHASE EXPECT_RC EXPECT_OUTPUT LINE_REGEX: every path once; the victim must exit
+# EXPECT_RC having printed EXPECT_OUTPUT, and the tool print LINE_REGEX (%PID% and %IP%
+# filled in) exactly once.
+each_path() {
+    local phase=$1 want_rc=$2 want_out=$3 line=$4 p re
+    for p in "${PATHS[@]}"; do
+        set -- $p
+        victim "$phase-$1-$2" "$1" "$2" "$3"
+        check "$phase: $1 to $2: victim exit $want_rc (got $VRC)" [ "$VRC" -eq "$want_rc" ]
+        check "$phase: $1 to $2: victim says '$want_out'" \
+            [ "$(cat "$WORK/$phase-$1-$2.victim")" = "$want_out" ]
+        re=${line//%PID%/$VPID}
+        re=${re//%IP%/${4//./\\.}}
+        expect_count "$OUT" "$re" 1 "$phase: $1 to $2: line"
+    done
+}
+
+# print (the control): the bytes get through and every hit is reported.
+before=$(bytes)
+start_tool print --feeds "$WORK/feeds" --block print && {
+    each_path print 0 sent '^Client:python3 \(pid:%PID%\) touched a bad IP \(ip-blacklist:%IP%\)$'
+    want=$((before + ${#PATHS[@]} * PAYLOAD))
+    for _ in $(seq 50); do [ "$(bytes)" -ge "$want" ] && break; sleep 0.1; done
+    check "print: all $((${#PATHS[@]} * PAYLOAD)) bytes arrived (counter $(bytes), want $want)" \
+        [ "$(bytes)" -eq "$want" ]
+    stop_tool print
+}
+
+# deny: refused with EPERM (errno 1), nothing arrives, the victim goes on.
+before=$(bytes)
+start_tool deny --feeds "$WORK/feeds" --block deny && {
+    each_path deny 0 'error 1' '^Client:python3 \(pid:%PID%\) was denied by eBPFShield \(ip-blacklist:%IP%\) $'
+    sleep 0.5
+    check "deny: no byte arrived (counter $(bytes), was $before)" [ "$(bytes)" -eq "$before" ]
+    stop_tool deny
+}
+
+# kill: refused and killed before the victim runs another instruction.
+before=$(bytes)
+start_tool kill --feeds "$WORK/feeds" --block kill && {
+    each_path kill 137 '' '^Client:python3 \(pid:%PID%\) was killed by eBPFShield \(ip-blacklist:%IP%\) $'
+    # A copy that uid 65534 can reach ($WORK is private: traversable, not listable).
+    chmod 711 "$WORK"
+    install -d -m 755 "$WORK/pub"
+    install -m 644 "$here/victim.py" "$WORK/pub/victim.py"
+    here=$WORK/pub victim unpriv tcp 127.0.0.2 9100 setpriv --reuid=65534 --regid=65534 --clear-groups
+    check "kill: unprivileged victim killed (exit $VRC)" [ "$VRC" -eq 137 ]
+
+    # A burst, all at once.
+    pids=()
+    for i in $(seq "$BURST"); do
+        victim "burst-$i" tcp 127.0.0.2 9100 &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+    killed=$(cat "$WORK"/burst-*.rc | grep -cx 137)
+    check "kill: burst: $killed of $BURST victims killed" [ "$killed" -eq "$BURST" ]
+
+    # The tool stopped (nobody reads its events): the kernel still refuses and kills.
+    kill -STOP "$TOOL_PID"
+    victim stalled udp fd00:bad::1 9101
+    check "kill: victim killed while the tool is stopped (exit $VRC)" [ "$VRC" -eq 137 ]
+    kill -CONT "$TOOL_PID"
+    expect_count "$OUT" "^Client:python3 \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:fd00:bad::1\) \$" \
+        1 "kill: the stalled victim's line arrives once the tool runs again"
+    sleep 0.5
+    check "kill: no byte arrived (counter $(bytes), was $before)" [ "$(bytes)" -eq "$before" ]
+
+    # SIGKILL of the tool: the kernel drops its links and the guard is gone.
+    running=$(guard_programs)
+    check "kill: the kernel holds the guard's 5 programs while the tool runs ($running)" \
+        [ "$running" -eq 5 ]
+    kill -KILL "$TOOL_PID"
+    wait "$TOOL_PID" 2>/dev/null
+    TOOL_PID=
+    for _ in $(seq 50); do [ "$(guard_programs)" -eq 0 ] && break; sleep 0.1; done
+    check "kill: no guard program left after SIGKILL of the tool ($(guard_programs))" \
+        [ "$(guard_programs)" -eq 0 ]
+    victim after tcp 127.0.0.2 9100
+    check "kill: after the tool is gone a victim is not killed (exit $VRC)" [ "$VRC" -eq 0 ]
+    check "kill: after the tool is gone a victim is not refused" \
+        [ "$(cat "$WORK/after.victim")" = sent ]
+}
+finish
