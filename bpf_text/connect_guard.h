@@ -16,6 +16,7 @@
 #define EBPFSHIELD_CONNECT_GUARD_H
 
 #include <linux/bpf.h>
+#include <linux/if_ether.h>
 #include <linux/in.h>
 #include "ebpfshield_kernel.h"
 
@@ -29,8 +30,9 @@
 BPF_PERF_OUTPUT(events);
 BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
 BPF_LPM_TRIE(feeds_v6, struct lpm_v6, __u32, GUARD_V6_ENTRIES);
-/* Thread (pid_tgid) -> signal to send when its syscall returns. */
-BPF_TABLE("lru_hash", __u64, __u32, pending_signal, GUARD_PENDING_MAX);
+/* Process (tgid) -> the event of its refused call, until one of its syscalls returns;
+ * forgotten when the process exits, so that a recycled pid is never signalled. */
+BPF_TABLE("lru_hash", __u32, struct netevent, pending_signal, GUARD_PENDING_MAX);
 
 /* 1 when daddr (network order) is in a feed; *feed is its index. */
 static inline int feed_of_v4(__u32 daddr, __u32 *feed)
@@ -87,14 +89,15 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;
     /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on. */
     int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused;
-    if (!kprobe_reports && (ev.hit || tcp_connect))
+    /* A refusal with a signal is reported once the signal went out (guard_signal). */
+    int signal_reports = ev.refused && GUARD_SIGNAL;
+    if (!kprobe_reports && !signal_reports && (ev.hit || tcp_connect))
         events.perf_submit(ctx, &ev, sizeof(ev));
     if (!ev.refused)
         return 1;
-    __u32 sig = GUARD_SIGNAL;
-    if (sig) {
-        __u64 id = bpf_get_current_pid_tgid();
-        pending_signal.update(&id, &sig);
+    if (signal_reports) {
+        __u32 tgid = ev.pid;
+        pending_signal.update(&tgid, &ev);
     }
     return 0;
 }
@@ -119,18 +122,51 @@ int guard_sendmsg6(struct bpf_sock_addr *ctx)
     return guard_check(ctx, 1, 0);
 }
 
-/* Attached to the exit of connect, sendto, sendmsg and sendmmsg: the refused thread's
- * process gets the action's signal before it runs another instruction. */
+/* Attached to raw_syscalls:sys_exit: when a syscall of a process with a refused call
+ * returns, the process gets the action's signal before it runs another instruction, and
+ * the event says whether the kernel could send it. Only the thread that removes the
+ * entry sends it, so two threads never report one refusal twice. */
 int guard_signal(void *ctx)
 {
-    __u64 id = bpf_get_current_pid_tgid();
-    __u32 *sig = pending_signal.lookup(&id);
-    if (!sig)
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    struct netevent *pending = pending_signal.lookup(&tgid);
+    if (!pending)
         return 0;
-    __u32 s = *sig;
-    pending_signal.delete(&id);
-    bpf_send_signal(s);
+    struct netevent ev = *pending;
+    if (pending_signal.delete(&tgid) != 0)
+        return 0;
+    ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+    events.perf_submit(ctx, &ev, sizeof(ev));
     return 0;
+}
+
+/* Attached to sched:sched_process_exit: a process whose leader exits forgets its refusal. */
+int guard_forget(void *ctx)
+{
+    __u64 id = bpf_get_current_pid_tgid();
+    __u32 tgid = id >> 32;
+    if ((__u32)id == tgid)
+        pending_signal.delete(&tgid);
+    return 0;
+}
+
+/* cgroup_skb egress: drops any packet to a feed address that got past the hooks above. */
+int guard_egress(struct __sk_buff *skb)
+{
+    __u32 feed;
+    if (skb->protocol == htons(ETH_P_IP)) {
+        __u32 daddr;
+        if (bpf_skb_load_bytes(skb, 16, &daddr, sizeof(daddr)) != 0)
+            return 1;
+        return !feed_of_v4(daddr, &feed);
+    }
+    if (skb->protocol == htons(ETH_P_IPV6)) {
+        __u8 daddr6[16];
+        if (bpf_skb_load_bytes(skb, 24, daddr6, sizeof(daddr6)) != 0)
+            return 1;
+        return !feed_of_v6(daddr6, &feed);
+    }
+    return 1;
 }
 
 #endif

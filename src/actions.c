@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/pidfd.h>
@@ -67,8 +68,16 @@ static int wait_bounded(pid_t child)
     }
 }
 
-/* Runs gcore (no shell) with its output silenced; writes <dir>/ebpfshield-<ts>.<pid>. */
-static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir)
+/* True when path is a non-empty regular file (gcore exits 0 on a full disk, too). */
+static bool core_written(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+}
+
+/* Runs gcore (no shell) with its output silenced; writes <dir>/ebpfshield-<ts>.<pid>.
+ * Returns 0 when the core is there, or -1 after a warning. */
+static int take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir)
 {
     char prefix[PATH_MAX], pidstr[16];
     snprintf(prefix, sizeof(prefix), "%s/ebpfshield-%" PRIu64, dump_dir, event_boot_ns);
@@ -86,11 +95,20 @@ static void take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir)
     if (rc != 0) {
         warn("cannot run gcore (%s; it comes with gdb): pid %d is killed without a core",
              strerror(rc), (int)pid);
-        return;
+        return -1;
     }
     int status = wait_bounded(child);
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    char core[PATH_MAX + 16];
+    snprintf(core, sizeof(core), "%s.%d", prefix, (int)pid);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         warn("gcore failed for pid %d: pid %d is killed without a core", (int)pid, (int)pid);
+        return -1;
+    }
+    if (!core_written(core)) {
+        warn("gcore wrote no core for pid %d (disk full?): it is killed without one", (int)pid);
+        return -1;
+    }
+    return 0;
 }
 
 int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
@@ -112,8 +130,10 @@ int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, cons
     case BLOCK_DUMP:
         rc = send_signal(fd, pid, SIGSTOP, e);
         if (rc == 0) {
-            take_core(pid, event_boot_ns, dump_dir);
+            int cored = take_core(pid, event_boot_ns, dump_dir);
             rc = send_signal(fd, pid, SIGKILL, e);
+            if (rc == 0 && cored != 0)
+                rc = error_set(e, "pid %d was killed without a core", (int)pid);
         }
         break;
     case BLOCK_PRINT:

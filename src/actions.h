@@ -16,8 +16,8 @@ enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL, BLOCK_DE
 
 /* Carries out block (nothing for BLOCK_PRINT and BLOCK_DENY) on process pid, seen connecting at
  * event_boot_ns (CLOCK_BOOTTIME). Returns 0 when done, or -1 with a message in e (the
- * process was gone or is not the one of the event, a signal failed). A missing or failing
- * gcore is warned about and the process is still killed (returns 0). */
+ * process was gone or is not the one of the event, a signal failed). With a missing or
+ * failing gcore, or no core written, the process is still killed, and -1 says so. */
 int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
                 struct error *e);
 

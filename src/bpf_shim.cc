@@ -163,11 +163,14 @@ extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hoo
                                   int cgroup_fd, error *e)
 {
     static const bpf_attach_type types[] = {BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT,
-                                            BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG};
+                                            BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG,
+                                            BPF_CGROUP_INET_EGRESS};
+    const bpf_prog_type prog_type =
+        hook == SHIM_EGRESS ? BPF_PROG_TYPE_CGROUP_SKB : BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
     return guarded(e, prog, [&] {
         int prog_fd = -1;
-        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, prog_fd, 0, types[hook]),
-                  e, "loading cgroup program"))
+        if (check(b->bpf.load_func(prog, prog_type, prog_fd, 0, types[hook]), e,
+                  "loading cgroup program"))
             return -1;
         // BPF_LINK_CREATE rather than libbcc's BPF_PROG_ATTACH: an attachment stays after
         // its process dies, a link goes with its last fd.
@@ -191,10 +194,10 @@ extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key
         int fd = b->bpf.get_table(table).get_fd();
         if (fd < 0)
             return fail(e, "no such table", table);
-        if (bpf_update_elem(fd, const_cast<void *>(key), const_cast<void *>(value), BPF_NOEXIST) !=
+        if (bpf_update_elem(fd, const_cast<void *>(key), const_cast<void *>(value), BPF_NOEXIST) ==
             0)
-            return fail(e, "inserting", std::strerror(errno));
-        return 0;
+            return 0;
+        return errno == EEXIST ? 1 : fail(e, "inserting", std::strerror(errno));
     });
 }
 

@@ -37,15 +37,16 @@ int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const
                                struct error *e);
 /* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
 int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct error *e);
-/* Where a cgroup-v2 sock_addr program hooks in. */
-enum shim_cgroup_hook { SHIM_CONNECT4, SHIM_CONNECT6, SHIM_SENDMSG4, SHIM_SENDMSG6 };
+/* Where a cgroup-v2 program hooks in: sock_addr hooks, and the egress of every packet. */
+enum shim_cgroup_hook { SHIM_CONNECT4, SHIM_CONNECT6, SHIM_SENDMSG4, SHIM_SENDMSG6, SHIM_EGRESS };
 
-/* Loads prog as a cgroup-v2 sock_addr program for hook and links it to the cgroup
+/* Loads prog as a cgroup-v2 program for hook and links it to the cgroup
  * directory open as cgroup_fd, next to any other program there. The link belongs to b:
  * the kernel detaches it when b is destroyed or this process dies, even by SIGKILL. */
 int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_hook hook,
                        int cgroup_fd, struct error *e);
-/* Inserts key -> value into table, failing if the key is there (BPF_NOEXIST). */
+/* Inserts key -> value into table unless the key is there (BPF_NOEXIST): 0 inserted, 1
+ * already there, -1 on an error. */
 int shim_table_insert(struct shim_bpf *b, const char *table, const void *key, const void *value,
                       struct error *e);
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,

@@ -182,9 +182,21 @@ static const char *parse_entry6(const char *tok, struct feed_net6 *n, bool *host
     return NULL;
 }
 
+/* An IPv4-mapped network (::ffff:a.b.c.d/96+) as the IPv4 range it stands for: the
+ * kernel checks mapped destinations against the IPv4 entries. */
+static struct range mapped_range(const struct feed_net6 *n)
+{
+    uint32_t a = (uint32_t)n->addr[12] << 24 | (uint32_t)n->addr[13] << 16 |
+                 (uint32_t)n->addr[14] << 8 | n->addr[15];
+    unsigned plen = n->prefix_len - 96u;
+    uint32_t mask = plen ? UINT32_MAX << (32 - plen) : 0;
+
+    return (struct range){a & mask, (a & mask) | ~mask, n->feed};
+}
+
 /* An IPv6 line: one warning when it is rejected or had host bits; -1 when out of memory. */
 static int add_net6(const char *path, unsigned long lineno, const char *tok, const char *shown,
-                    uint32_t feed, struct net6_vec *vec)
+                    uint32_t feed, struct entries *ent)
 {
     struct feed_net6 n = {.feed = feed};
     bool host_bits;
@@ -200,7 +212,9 @@ static int add_net6(const char *path, unsigned long lineno, const char *tok, con
         inet_ntop(AF_INET6, n.addr, net, sizeof(net));
         warn("%s:%lu: host bits set, using network %s: \"%s\"", path, lineno, net, shown);
     }
-    return push_net6(vec, &n);
+    if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)n.addr) && n.prefix_len >= 96)
+        return push_range(&ent->v4, mapped_range(&n));
+    return push_net6(&ent->v6, &n);
 }
 
 /* Parses one line read by getline; returns -1 only when out of memory. */
@@ -221,7 +235,7 @@ static int add_line(const char *path, unsigned long lineno, char *line, size_t l
         return 0;
     show_token(tok, shown);
     if (strchr(tok, ':'))
-        return add_net6(path, lineno, tok, shown, feed, &ent->v6);
+        return add_net6(path, lineno, tok, shown, feed, ent);
     reason = parse_entry(tok, &r, &host_bits);
     if (reason) {
         warn("%s:%lu: %s: \"%s\"", path, lineno, reason, shown);

@@ -98,8 +98,8 @@ static void insert_cidr4(uint32_t addr, unsigned prefix_len, uint32_t feed, void
 {
     struct fill *f = ctx;
     struct lpm_v4 key = {.prefixlen = prefix_len, .addr = htonl(addr)};
-    if (f->rc == 0)
-        f->rc = shim_table_insert(f->prog, "feeds_v4", &key, &feed, f->e);
+    if (f->rc == 0 && shim_table_insert(f->prog, "feeds_v4", &key, &feed, f->e) < 0)
+        f->rc = -1;
 }
 
 /* The feeds into the kernel's tries; an IPv6 network listed twice keeps its first feed. */
@@ -111,16 +111,12 @@ static int fill_tries(struct ipintel *p, struct error *e)
     feeds_foreach_cidr4(p->feeds, insert_cidr4, &f);
     for (size_t i = 0; f.rc == 0 && i < n6; i++) {
         struct lpm_v6 key = {.prefixlen = v6[i].prefix_len};
-        struct error dup;
         memcpy(key.addr, v6[i].addr, sizeof(key.addr));
-        (void)shim_table_insert(p->prog, "feeds_v6", &key, &v6[i].feed, &dup);
+        if (shim_table_insert(p->prog, "feeds_v6", &key, &v6[i].feed, e) < 0)
+            f.rc = -1;
     }
     return f.rc;
 }
-
-static const char *const signal_tracepoints[] = {
-    "syscalls:sys_exit_connect", "syscalls:sys_exit_sendto", "syscalls:sys_exit_sendmsg",
-    "syscalls:sys_exit_sendmmsg"};
 
 static const struct {
     const char *prog;
@@ -128,21 +124,25 @@ static const struct {
 } guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
                    {"guard_connect6", SHIM_CONNECT6},
                    {"guard_sendmsg4", SHIM_SENDMSG4},
-                   {"guard_sendmsg6", SHIM_SENDMSG6}};
+                   {"guard_sendmsg6", SHIM_SENDMSG6},
+                   {"guard_egress", SHIM_EGRESS}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The signal tracepoints first, so that no refusal goes without its signal. */
+/* The signal tracepoints first, so that no refusal goes without its signal. The egress
+ * program drops, so it runs only when hits are refused. */
 static int attach_guard(struct ipintel *p, struct error *e)
 {
-    for (size_t i = 0; block_signal(p->block) && i < COUNT(signal_tracepoints); i++)
-        if (shim_attach_tracepoint(p->prog, signal_tracepoints[i], "guard_signal", e) != 0)
-            return -1;
+    if (block_signal(p->block) &&
+        (shim_attach_tracepoint(p->prog, "raw_syscalls:sys_exit", "guard_signal", e) != 0 ||
+         shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0))
+        return -1;
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
+    size_t hooks = p->block == BLOCK_PRINT ? COUNT(guard_hooks) - 1 : COUNT(guard_hooks);
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < COUNT(guard_hooks); i++)
+    for (size_t i = 0; rc == 0 && i < hooks; i++)
         rc = shim_attach_cgroup(p->prog, guard_hooks[i].prog, guard_hooks[i].hook, root, e);
     close(root);
     return rc;

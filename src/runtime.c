@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bpf_shim.h"
@@ -122,6 +123,7 @@ int runtime_run(const struct options *opts)
                      "CAP_SYS_ADMIN); try sudo");
     /* Lines go out as they happen, also into a pipe or a file. */
     setvbuf(stdout, NULL, _IOLBF, 0);
+    umask(077); /* what we write (cores hold process memory) is ours alone */
     struct feature f;
     struct error e;
     int rc = opts->feature == FEATURE_MONITOR ? monitor_feature(&f, stdout, &e)

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The guard end to end, tried as an attacker would: a listener counts every byte that
 # reaches the feed addresses (IPv4 127.0.0.2, IPv6 fd00:bad::1) while victims send there
-# by every path: TCP connect, IPv4-mapped IPv6, native IPv6, unconnected UDP sendto and
-# connected UDP, also as an unprivileged user, in a burst, and while the tool itself is
-# stopped. print lets the bytes through (the control), deny refuses and the victim goes
-# on, kill refuses and kills; after SIGKILL of the tool nothing of it stays in the kernel.
+# by every path: TCP connect, TCP Fast Open, IPv4-mapped IPv6, native IPv6, unconnected
+# UDP sendto and connected UDP, also as an unprivileged user, in a burst, while the tool
+# itself is stopped, and from sockets connected before the tool started. print lets the
+# bytes through (the control), deny refuses and the victim goes on, kill refuses and
+# kills; after SIGKILL of the tool nothing of it stays in the kernel.
 # Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +25,8 @@ check "byte counter listening" [ -s "$COUNT" ]
 
 # Every path to a feed address: MODE ADDR PORT, and the address as the tool prints it.
 PATHS=("tcp 127.0.0.2 9100 127.0.0.2" "tcp ::ffff:127.0.0.2 9100 127.0.0.2"
-       "tcp fd00:bad::1 9100 fd00:bad::1" "udp 127.0.0.2 9101 127.0.0.2"
+       "tcp fd00:bad::1 9100 fd00:bad::1" "tfo 127.0.0.2 9100 127.0.0.2"
+       "tfo fd00:bad::1 9100 fd00:bad::1" "udp 127.0.0.2 9101 127.0.0.2"
        "udp ::ffff:127.0.0.2 9101 127.0.0.2" "udp fd00:bad::1 9101 fd00:bad::1"
        "udpconn 127.0.0.2 9101 127.0.0.2" "udpconn fd00:bad::1 9101 fd00:bad::1")
 PAYLOAD=7 # bytes each victim sends
@@ -90,7 +92,24 @@ start_tool deny --feeds "$WORK/feeds" --block deny && {
 
 # kill: refused and killed before the victim runs another instruction.
 before=$(bytes)
+# Sockets connected before the tool starts send only once it runs: dropped at egress.
+for p in "tcp 127.0.0.2 9100" "udpconn 127.0.0.2 9101" "udpconn fd00:bad::1 9101"; do
+    set -- $p
+    "$PY" "$here/victim.py" "$1" "$2" "$3" "$WORK/go" >"$WORK/early-$1-$2.victim" 2>&1 &
+    EARLY+=($!)
+done
 start_tool kill --feeds "$WORK/feeds" --block kill && {
+    touch "$WORK/go"
+    wait "${EARLY[@]}"
+    # TCP queues the bytes (send succeeds) but none leaves; a datagram is refused at once.
+    for p in "udpconn 127.0.0.2" "udpconn fd00:bad::1"; do
+        set -- $p
+        check "kill: $1 to $2 connected before the start: refused ($(cat "$WORK/early-$1-$2.victim"))" \
+            [ "$(cat "$WORK/early-$1-$2.victim")" = "error 1" ]
+    done
+    sleep 0.5
+    check "kill: early sockets: no byte arrived (counter $(bytes), was $before)" \
+        [ "$(bytes)" -eq "$before" ]
     each_path kill 137 '' '^Client:python3 \(pid:%PID%\) was killed by eBPFShield \(ip-blacklist:%IP%\) $'
     # A copy that uid 65534 can reach ($WORK is private: traversable, not listable).
     chmod 711 "$WORK"
@@ -121,8 +140,8 @@ start_tool kill --feeds "$WORK/feeds" --block kill && {
 
     # SIGKILL of the tool: the kernel drops its links and the guard is gone.
     running=$(guard_programs)
-    check "kill: the kernel holds the guard's 5 programs while the tool runs ($running)" \
-        [ "$running" -eq 5 ]
+    check "kill: the kernel holds the guard's 7 programs while the tool runs ($running)" \
+        [ "$running" -eq 7 ]
     kill -KILL "$TOOL_PID"
     wait "$TOOL_PID" 2>/dev/null
     TOOL_PID=

@@ -35,7 +35,7 @@ start_tool() {
     TOOL_PID=$!
     local t0=$SECONDS
     while [ $((SECONDS - t0)) -lt "${TOOL_START_TIMEOUT:-300}" ]; do
-        if grep -qx 'The program is running. Press Ctrl-C to abort.' "$OUT"; then
+        if grep -qx 'The program is running. Press Ctrl-C to abort.' "$OUT" 2>/dev/null; then
             pass "$name: running after $((SECONDS - t0)) s"
             check "$name: attach mode $EXPECT_MODE" grep -q "^attach mode: $EXPECT_MODE" "$ERR"
             return 0

@@ -1,25 +1,36 @@
 #!/usr/bin/env python3
 """Sends PAYLOAD to one endpoint the way a program would, and says what happened.
 
-usage: victim.py tcp|udp|udpconn ADDR PORT
-tcp: connect() then send; udp: sendto() on an unconnected socket; udpconn: connect()
-then send. ADDR may be IPv4, IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d, sent on an IPv6
+usage: victim.py tcp|tfo|udp|udpconn ADDR PORT [GO_FILE]
+tcp: connect() then send; tfo: TCP Fast Open (sendto with MSG_FASTOPEN, no connect());
+udp: sendto() on an unconnected socket; udpconn: connect() then send. With GO_FILE the
+victim connects at once but sends only once GO_FILE exists (a socket set up before the
+tool started). ADDR may be IPv4, IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d, sent on an IPv6
 socket). Prints "sent" or "error ERRNO" and exits 0: a victim that the guard kills exits
 by signal instead."""
+import os
 import socket
 import sys
+import time
 
 
 def main():
     mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-    kind = socket.SOCK_STREAM if mode == "tcp" else socket.SOCK_DGRAM
+    kind = socket.SOCK_STREAM if mode in ("tcp", "tfo") else socket.SOCK_DGRAM
     s = socket.socket(family, kind)
     try:
         if mode == "udp":
             s.sendto(b"PAYLOAD", (addr, port))
+        elif mode == "tfo":
+            s.sendto(b"PAYLOAD", socket.MSG_FASTOPEN, (addr, port))
         else:
             s.connect((addr, port))
+            if len(sys.argv) > 4:
+                for _ in range(600):
+                    if os.path.exists(sys.argv[4]):
+                        break
+                    time.sleep(0.1)
             s.sendall(b"PAYLOAD")
         print("sent", flush=True)
     except OSError as e:

@@ -256,7 +256,8 @@ static void test_dump_with_gcore(void)
 }
 
 /* Runs --block dump with PATH set to bin only: the child must still be killed, with the
- * message want (%1$d is its pid), and no core may appear in dir. */
+ * warning want (%1$d is its pid) and the error that no core was taken, and no core may
+ * appear in dir. */
 static void check_dump_with_path(const char *bin, const char *dir, const char *want)
 {
     const char *saved = getenv("PATH");
@@ -266,15 +267,19 @@ static void check_dump_with_path(const char *bin, const char *dir, const char *w
     CHECK_INT(prepare(dir, &msg), 0);
     free(msg);
     setenv("PATH", bin, 1);
-    CHECK_INT(take(BLOCK_DUMP, pid, boottime_ns(), dir, &msg), 0);
+    CHECK_INT(take(BLOCK_DUMP, pid, boottime_ns(), dir, &msg), -1);
     if (old)
         setenv("PATH", old, 1);
     else
         unsetenv("PATH");
     free(old);
     CHECK(reaped_by_sigkill(pid));
-    if (asprintf(&expected, want, (int)pid) < 0)
+    char *format;
+    if (asprintf(&format, "%s%s", want, "ebpfshield-bcc: pid %1$d was killed without a core\n") <
+            0 ||
+        asprintf(&expected, format, (int)pid) < 0)
         exit(2);
+    free(format);
     CHECK_STR(msg, expected);
     CHECK_INT(entries(dir), 0);
     free(expected);
@@ -292,9 +297,9 @@ static void test_dump_without_gcore(void)
 }
 
 /* A gcore that fails is reported, and the process is still killed. */
-static void test_dump_gcore_fails(void)
+/* Writes an executable bin/gcore script with body. */
+static void fake_gcore(const char *bin, const char *body)
 {
-    const char *bin = path_in(1, "failing-bin");
     char gcore[4300];
     FILE *f;
 
@@ -303,13 +308,31 @@ static void test_dump_gcore_fails(void)
     f = fopen(gcore, "w");
     CHECK(f != NULL);
     if (f) {
-        fputs("#!/bin/sh\nexit 1\n", f);
+        fputs(body, f);
         fclose(f);
     }
     CHECK(chmod(gcore, 0700) == 0);
+}
+
+static void test_dump_gcore_fails(void)
+{
+    const char *bin = path_in(1, "failing-bin");
+
+    fake_gcore(bin, "#!/bin/sh\nexit 1\n");
     check_dump_with_path(bin, path_in(0, "dumps-fail"),
                          "ebpfshield-bcc: gcore failed for pid %1$d: pid %1$d is killed without "
                          "a core\n");
+}
+
+/* gcore says it succeeded but wrote nothing (as on a full disk): no "took a dump". */
+static void test_dump_gcore_writes_nothing(void)
+{
+    const char *bin = path_in(1, "silent-bin");
+
+    fake_gcore(bin, "#!/bin/sh\nexit 0\n");
+    check_dump_with_path(bin, path_in(0, "dumps-silent"),
+                         "ebpfshield-bcc: gcore wrote no core for pid %1$d (disk full?): it is "
+                         "killed without one\n");
 }
 
 static int mode_of(const char *path)
@@ -412,6 +435,7 @@ int main(void)
     test_dump_with_gcore();
     test_dump_without_gcore();
     test_dump_gcore_fails();
+    test_dump_gcore_writes_nothing();
     test_prepare_creates();
     test_prepare_refuses();
     if (scratch_dir_remove(root) != 0)

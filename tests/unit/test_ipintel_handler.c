@@ -13,14 +13,17 @@
 
 static char root[4096];
 
-/* A netevent for pid connecting to ip:port at boot time ts; hit as the kernel found it. */
+/* A netevent for pid connecting to ip:port now; on a hit, refused and signalled as the
+ * kernel reports them under --block kill. */
 static struct netevent event(pid_t pid, const char *comm, const char *ip, uint16_t port, bool hit)
 {
     struct netevent ev = {.ts_boot_ns = boottime_ns(),
                           .pid = (uint32_t)pid,
                           .tid = (uint32_t)pid,
                           .proto = IPPROTO_TCP,
-                          .hit = hit};
+                          .hit = hit,
+                          .refused = hit,
+                          .signalled = hit};
 
     if (strchr(ip, ':')) {
         ev.family = AF_INET6;
@@ -106,6 +109,23 @@ static void test_kernel_actions(void)
     reap(pid);
 }
 
+/* The kernel refused but could not signal (e.g. an exiting task): no line claims it. */
+static void test_unsignalled(void)
+{
+    struct ipintel_handler h = {.block = BLOCK_KILL};
+    struct netevent ev = event(4321, "curl", "fd00:bad::7", 443, true);
+    char *logged, *got;
+
+    ev.signalled = 0;
+    got = handle(&h, &ev, sizeof(ev), &logged);
+    CHECK_STR(got, "");
+    CHECK_STR(logged, "ebpfshield-bcc: curl (pid 4321): connection to fd00:bad::7 refused, but "
+                      "the kernel could not signal it\n");
+    CHECK_INT(h.failed_actions, 1);
+    free(got);
+    free(logged);
+}
+
 static void exec_sleep(const void *arg)
 {
     (void)arg;
@@ -188,6 +208,7 @@ int main(void)
     test_print();
     test_ipv6_and_names();
     test_kernel_actions();
+    test_unsignalled();
     test_dump();
     test_dump_reused_pid();
     test_short_sample();
