@@ -2,14 +2,15 @@
 # The guard end to end, tried as an attacker would: a listener counts every byte that
 # reaches the feed addresses (IPv4 127.0.0.2, IPv6 fd00:bad::1) while victims send there
 # by every path: TCP connect, TCP Fast Open, IPv4-mapped IPv6, native IPv6, unconnected
-# UDP sendto and connected UDP, also as an unprivileged user, in a burst, while the tool
-# itself is stopped, and from sockets connected before the tool started. print lets the
-# bytes through (the control), deny refuses and the victim goes on, kill refuses and
-# kills; after SIGKILL of the tool nothing of it stays in the kernel.
+# UDP sendto and connected UDP, also as an unprivileged user, in a burst, from a process
+# whose leader thread has exited, while the tool itself is stopped, and from sockets
+# connected before the tool started. print lets the bytes through (the control), deny
+# refuses and the victim goes on, kill refuses and kills; after SIGKILL of the tool
+# nothing of it stays in the kernel.
 # Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
-BURST=${GUARD_BURST:-50}
+BURST=${GUARD_BURST:-200}
 PY=/usr/bin/python3 # Debian's, reachable by any user (a root-only pyenv shim is not)
 
 sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null
@@ -127,6 +128,11 @@ start_tool kill --feeds "$WORK/feeds" --block kill && {
     wait "${pids[@]}"
     killed=$(cat "$WORK"/burst-*.rc | grep -cx 137)
     check "kill: burst: $killed of $BURST victims killed" [ "$killed" -eq "$BURST" ]
+
+    # A process whose leader has exited (state Z) connects from another thread.
+    victim leaderless leaderless 127.0.0.2 9100
+    check "kill: process with an exited leader killed (exit $VRC, $(cat "$WORK/leaderless.victim"))" \
+        [ "$VRC" -eq 137 ]
 
     # The tool stopped (nobody reads its events): the kernel still refuses and kills.
     kill -STOP "$TOOL_PID"

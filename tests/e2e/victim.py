@@ -1,21 +1,41 @@
 #!/usr/bin/env python3
 """Sends PAYLOAD to one endpoint the way a program would, and says what happened.
 
-usage: victim.py tcp|tfo|udp|udpconn ADDR PORT [GO_FILE]
+usage: victim.py tcp|tfo|udp|udpconn|leaderless ADDR PORT [GO_FILE]
 tcp: connect() then send; tfo: TCP Fast Open (sendto with MSG_FASTOPEN, no connect());
-udp: sendto() on an unconnected socket; udpconn: connect() then send. With GO_FILE the
+udp: sendto() on an unconnected socket; udpconn: connect() then send; leaderless: the
+main thread exits (pthread_exit) and another thread connects and sends. With GO_FILE the
 victim connects at once but sends only once GO_FILE exists (a socket set up before the
 tool started). ADDR may be IPv4, IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d, sent on an IPv6
 socket). Prints "sent" or "error ERRNO" and exits 0: a victim that the guard kills exits
 by signal instead."""
+import ctypes
 import os
 import socket
 import sys
+import threading
 import time
+
+
+def leaderless(addr, port):
+    """The connect comes from a thread of a process whose leader has exited."""
+    def worker():
+        time.sleep(0.5)  # the leader is gone (state Z) by then
+        send("tcp", addr, port)
+        os._exit(0)
+
+    threading.Thread(target=worker).start()
+    ctypes.CDLL(None).pthread_exit(None)
 
 
 def main():
     mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    if mode == "leaderless":
+        leaderless(addr, port)
+    send(mode, addr, port)
+
+
+def send(mode, addr, port):
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     kind = socket.SOCK_STREAM if mode in ("tcp", "tfo") else socket.SOCK_DGRAM
     s = socket.socket(family, kind)
