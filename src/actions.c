@@ -111,6 +111,21 @@ static int take_core(pid_t pid, uint64_t event_boot_ns, const char *dump_dir)
     return 0;
 }
 
+int action_signal(enum block_action block)
+{
+    switch (block) {
+    case BLOCK_KILL:
+        return SIGKILL;
+    case BLOCK_SUSPEND:
+    case BLOCK_DUMP:
+        return SIGSTOP;
+    case BLOCK_PRINT:
+    case BLOCK_DENY:
+        break;
+    }
+    return 0;
+}
+
 int action_take(enum block_action block, pid_t pid, uint64_t event_boot_ns, const char *dump_dir,
                 struct error *e)
 {

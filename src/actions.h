@@ -14,6 +14,10 @@ enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL, BLOCK_DE
 
 #define DEFAULT_DUMP_DIR "/var/lib/ebpfshield/dumps"
 
+/* The signal the kernel sends a process after refusing its connection for block (0:
+ * none): SIGKILL for kill; SIGSTOP for suspend, and for dump before the core is taken. */
+int action_signal(enum block_action block);
+
 /* Carries out block (nothing for BLOCK_PRINT and BLOCK_DENY) on process pid, seen connecting at
  * event_boot_ns (CLOCK_BOOTTIME). Returns 0 when done, or -1 with a message in e (the
  * process was gone or is not the one of the event, a signal failed). With a missing or

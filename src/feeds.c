@@ -581,8 +581,3 @@ const struct feed_net6 *feeds_v6(const struct feed_set *set, size_t *count)
     *count = set ? set->nv6 : 0;
     return set ? set->v6 : NULL;
 }
-
-const char *feeds_name(const struct feed_set *set, uint32_t feed)
-{
-    return set && feed < set->nfiles ? set->names[feed] : NULL;
-}

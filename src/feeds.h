@@ -42,9 +42,6 @@ size_t feeds_foreach_cidr4(const struct feed_set *set, feeds_cidr4_fn fn, void *
 /* The IPv6 networks, in load order; *count is their number. */
 const struct feed_net6 *feeds_v6(const struct feed_set *set, size_t *count);
 
-/* The file name of feed index feed, or NULL. */
-const char *feeds_name(const struct feed_set *set, uint32_t feed);
-
 void feeds_free(struct feed_set *set);
 
 #endif

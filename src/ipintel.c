@@ -7,7 +7,6 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,22 +52,6 @@ static struct feed_set *load_feeds(const struct options *opts, struct error *e)
     return set;
 }
 
-/* The signal the kernel sends after refusing a hit (0: none). */
-static int block_signal(enum block_action block)
-{
-    switch (block) {
-    case BLOCK_KILL:
-        return SIGKILL;
-    case BLOCK_SUSPEND:
-    case BLOCK_DUMP: /* stopped in the kernel, dumped and killed from here */
-        return SIGSTOP;
-    case BLOCK_PRINT:
-    case BLOCK_DENY:
-        break;
-    }
-    return 0;
-}
-
 #define CFLAG_LEN 48
 
 static int compile(struct ipintel *p, enum attach_mode mode, struct error *e)
@@ -77,7 +60,7 @@ static int compile(struct ipintel *p, enum attach_mode mode, struct error *e)
     char flags[5][CFLAG_LEN];
     (void)feeds_v6(p->feeds, &n6);
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", p->block != BLOCK_PRINT);
-    snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", block_signal(p->block));
+    snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action_signal(p->block));
     snprintf(flags[2], CFLAG_LEN, "-DGUARD_REPORT_TCP4=%d", mode != ATTACH_KPROBE);
     /* A trie needs at least one entry. */
     snprintf(flags[3], CFLAG_LEN, "-DGUARD_V4_ENTRIES=%zu",
@@ -133,7 +116,7 @@ static const struct {
  * program drops, so it runs only when hits are refused. */
 static int attach_guard(struct ipintel *p, struct error *e)
 {
-    if (block_signal(p->block) &&
+    if (action_signal(p->block) &&
         (shim_attach_tracepoint(p->prog, "raw_syscalls:sys_exit", "guard_signal", e) != 0 ||
          shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0))
         return -1;

@@ -1,7 +1,6 @@
 #include "ipintel_handler.h"
 
 #include <arpa/inet.h>
-#include <stdbool.h>
 #include <string.h>
 
 #include "ebpfshield_events.h"
@@ -38,17 +37,15 @@ void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t s
         return;
     h->hits++;
     /* The kernel refused the connection and signalled the process; a dump is ours. */
-    bool needs_signal =
-        h->block == BLOCK_KILL || h->block == BLOCK_SUSPEND || h->block == BLOCK_DUMP;
-    if (needs_signal && !ev.signalled) {
+    if (action_signal(h->block) && !ev.signalled) {
         h->failed_actions++;
         warn("%s (pid %u): connection to %s refused, but the kernel could not signal it", comm,
              ev.pid, ip);
         return;
     }
     struct error e;
-    if (action_take(h->block == BLOCK_DUMP ? BLOCK_DUMP : BLOCK_PRINT, (pid_t)ev.pid, ev.ts_boot_ns,
-                    h->dump_dir, &e) != 0) {
+    if (h->block == BLOCK_DUMP &&
+        action_take(BLOCK_DUMP, (pid_t)ev.pid, ev.ts_boot_ns, h->dump_dir, &e) != 0) {
         h->failed_actions++;
         warn("%s", e.msg);
         return;

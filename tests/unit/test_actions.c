@@ -25,20 +25,6 @@
 
 static char root[4096];
 
-/* Execs /bin/sleep, so that signals and gcore meet a small plain process rather than this
- * test's image, which holds the sanitizers' terabytes of shadow mappings. */
-static void exec_sleep(const void *arg)
-{
-    (void)arg;
-    execl("/bin/sleep", "sleep", "600", (char *)NULL);
-    _exit(127);
-}
-
-static pid_t spawn_sleep(void)
-{
-    return spawn_child(exec_sleep, NULL);
-}
-
 /* The state letter of /proc/<pid>/stat, '?' when unreadable. */
 static char stat_state(pid_t pid)
 {

@@ -126,18 +126,11 @@ static void test_unsignalled(void)
     free(logged);
 }
 
-static void exec_sleep(const void *arg)
-{
-    (void)arg;
-    execl("/bin/sleep", "sleep", "600", (char *)NULL);
-    _exit(127);
-}
-
 /* dump: the core of the event's process, then SIGKILL, then the line. */
 static void test_dump(void)
 {
     struct ipintel_handler h = {.block = BLOCK_DUMP, .dump_dir = root};
-    pid_t pid = spawn_child(exec_sleep, NULL);
+    pid_t pid = spawn_sleep();
     struct netevent ev = event(pid, "sleep", "198.51.100.1", 443, true);
     char want[4400];
     int status;
@@ -162,7 +155,7 @@ static void test_dump_reused_pid(void)
 {
     struct ipintel_handler h = {.block = BLOCK_DUMP, .dump_dir = root};
     struct netevent ev = event(0, "curl", "198.51.100.1", 443, true);
-    pid_t pid = spawn_child(exec_sleep, NULL);
+    pid_t pid = spawn_sleep();
 
     ev.ts_boot_ns -= 1000000000u; /* beyond the clock-tick rounding of the start time */
     char *logged, *got, want[160];

@@ -99,6 +99,20 @@ static inline pid_t spawn_child(void (*setup)(const void *arg), const void *arg)
     return pid;
 }
 
+static inline void exec_sleep(const void *arg)
+{
+    (void)arg;
+    execl("/bin/sleep", "sleep", "600", (char *)NULL);
+    _exit(127);
+}
+
+/* A child running /bin/sleep, so that signals and gcore meet a small plain process rather
+ * than the test's image, which holds the sanitizers' terabytes of shadow mappings. */
+static inline pid_t spawn_sleep(void)
+{
+    return spawn_child(exec_sleep, NULL);
+}
+
 static inline void reap(pid_t pid)
 {
     kill(pid, SIGKILL);
