@@ -11,7 +11,9 @@
  *   GUARD_SIGNAL       signal for the process after a refusal (0: none, --block deny)
  *   GUARD_REPORT_TCP4  1: these hooks report TCP connects to IPv4 addresses; 0: the
  *                      tcp_v4_connect kprobe does (kprobe mode), so none is reported twice
- *   GUARD_V4_ENTRIES, GUARD_V6_ENTRIES  sizes of the tries */
+ *   GUARD_V4_ENTRIES, GUARD_V6_ENTRIES  sizes of the tries
+ *   GUARD_GROUP_DEAD   offset of group_dead in sched_process_exit's record (kernels from
+ *                      6.16 on), else -1 */
 #ifndef EBPFSHIELD_CONNECT_GUARD_H
 #define EBPFSHIELD_CONNECT_GUARD_H
 
@@ -21,8 +23,8 @@
 #include "ebpfshield_kernel.h"
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
-    !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES)
-#error "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4 and the trie sizes"
+    !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || !defined(GUARD_GROUP_DEAD)
+#error "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_GROUP_DEAD and the trie sizes"
 #endif
 
 #define GUARD_PENDING_MAX 16384
@@ -140,13 +142,32 @@ int guard_signal(void *ctx)
     return 0;
 }
 
-/* Attached to sched:sched_process_exit: a process whose leader exits forgets its refusal. */
+/* 1 when the thread now exiting is the last of its process. Without group_dead in the
+ * record (kernels before 6.16), the exit of the leader or of the thread that made the
+ * refused call stands for it. */
+static inline int group_ends(void *ctx, __u32 tid, __u32 tgid, const struct netevent *pending)
+{
+#if GUARD_GROUP_DEAD >= 0
+    return *((__u8 *)ctx + GUARD_GROUP_DEAD) != 0;
+#else
+    return tid == tgid || tid == pending->tid;
+#endif
+}
+
+/* Attached to sched:sched_process_exit (every exiting thread): a process that ends with a
+ * refusal still pending (its threads never returned from a syscall, e.g. an io_uring
+ * worker made the call) reports it unsignalled, so that the hit still gets its line, and
+ * forgets it, so that a recycled pid is never signalled. */
 int guard_forget(void *ctx)
 {
     __u64 id = bpf_get_current_pid_tgid();
     __u32 tgid = id >> 32;
-    if ((__u32)id == tgid)
-        pending_signal.delete(&tgid);
+    struct netevent *pending = pending_signal.lookup(&tgid);
+    if (!pending || !group_ends(ctx, (__u32)id, tgid, pending))
+        return 0;
+    struct netevent ev = *pending;
+    if (pending_signal.delete(&tgid) == 0)
+        events.perf_submit(ctx, &ev, sizeof(ev));
     return 0;
 }
 

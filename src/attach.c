@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <mntent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -22,6 +23,27 @@ static const char *tracing_dir(void)
             return tracing_dirs[i];
     }
     return NULL;
+}
+
+int attach_tracepoint_field(const char *event, const char *field)
+{
+    const char *dir = tracing_dir();
+    char path[256], line[512], want[128];
+    if (!dir)
+        return -1;
+    snprintf(path, sizeof(path), "%s/events/%s/format", dir, event);
+    snprintf(want, sizeof(want), " %s;", field);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    int offset = -1;
+    while (offset < 0 && fgets(line, sizeof(line), f)) {
+        const char *at = strstr(line, "offset:");
+        if (strstr(line, want) && at)
+            offset = atoi(at + strlen("offset:"));
+    }
+    fclose(f);
+    return offset;
 }
 
 void attach_ensure_tracefs(void)

@@ -14,6 +14,10 @@ enum attach_mode { ATTACH_AUTO, ATTACH_KPROBE, ATTACH_TRACEPOINT };
 /* Mounts tracefs at /sys/kernel/tracing when no tracing directory is there yet. */
 void attach_ensure_tracefs(void);
 
+/* The offset of field in the records of tracepoint event ("sched/sched_process_exit"),
+ * from its format file; -1 when this kernel's event has no such field. */
+int attach_tracepoint_field(const char *event, const char *field);
+
 /* True when kprobes can be created; otherwise why (a short phrase) is filled. */
 bool attach_kprobes_available(char *why, size_t len);
 

@@ -1,6 +1,8 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const feature_names[] = {"ebpf_ipintelligence", "ebpf_monitor"};
@@ -14,8 +16,8 @@ void cli_usage(FILE *out, const char *prog, bool full)
     fprintf(out,
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
-            "       [--verbose] [--feeds DIR] [--dump-dir DIR] "
-            "[--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
+            "       [--verbose] [--feeds DIR] [--dump-dir DIR] [--dump-max MIB]\n"
+            "       [--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
             prog);
     if (!full)
         return;
@@ -30,7 +32,10 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "  --verbose      ebpf_ipintelligence: print every TCP connection\n"
             "  --feeds DIR    directory of *.txt feeds (default ./feeds if it holds *.txt,\n"
             "                 else %s)\n"
-            "  --dump-dir DIR where --block dump writes cores (default %s, created 0700)\n"
+            "  --dump-dir DIR where --block dump writes cores (default %s, created 0700;\n"
+            "                 every directory above it must be root's, writable by no one else)\n"
+            "  --dump-max MIB the most one core may take (default %d; less when the disk\n"
+            "                 has less room: 64 MiB are always left free)\n"
             "  --attach M     auto (default: kprobes if the kernel has them, else\n"
             "                 tracepoints), kprobe or tracepoint\n"
             "  -h, --help     this help\n"
@@ -40,7 +45,21 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s                             # print connections to feed addresses\n"
             "    %s --block kill --verbose      # kill them, print every connection\n"
             "    %s --block dump --dump-dir /root/cores\n",
-            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, prog, prog, prog, prog);
+            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, prog, prog, prog, prog);
+}
+
+#define MAX_DUMP_MIB (1ul << 20)
+
+/* A whole number of MiB from 1 to MAX_DUMP_MIB. */
+static int parse_mib(const char *text, unsigned long *mib)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || end == text || *end != '\0' || text[0] == '-' || v == 0 || v > MAX_DUMP_MIB)
+        return -1;
+    *mib = v;
+    return 0;
 }
 
 /* Index of value in names, or -1. */
@@ -71,6 +90,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         OPT_VERBOSE,
         OPT_FEEDS,
         OPT_DUMP_DIR,
+        OPT_DUMP_MAX,
         OPT_ATTACH,
         OPT_VERSION,
         OPT_HELP
@@ -81,18 +101,21 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {"verbose", no_argument, NULL, OPT_VERBOSE},
         {"feeds", required_argument, NULL, OPT_FEEDS},
         {"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
+        {"dump-max", required_argument, NULL, OPT_DUMP_MAX},
         {"attach", required_argument, NULL, OPT_ATTACH},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
-    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR};
+    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR, .dump_max_mib = DEFAULT_DUMP_MAX_MIB};
 
     optind = 0; /* full reset, so that tests may parse several times */
     opterr = 0;
     int c, idx;
     while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
+        if (optarg && strncmp(optarg, "--", 2) == 0) /* "--feeds --verbose": a value is missing */
+            c = ':';
         switch (c) {
         case OPT_FEATURE:
             if ((idx = choice(optarg, feature_names, COUNT(feature_names))) < 0)
@@ -119,6 +142,14 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         case OPT_DUMP_DIR:
             opts->dump_dir = optarg;
             break;
+        case OPT_DUMP_MAX:
+            if (parse_mib(optarg, &opts->dump_max_mib) != 0) {
+                fprintf(err, "%s: invalid value '%s' for --dump-max (MiB, 1 to %lu)\n", prog,
+                        optarg, MAX_DUMP_MIB);
+                cli_usage(err, prog, false);
+                return CLI_USAGE;
+            }
+            break;
         case 'h':
         case OPT_HELP:
             opts->help = true;
@@ -126,8 +157,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         case OPT_VERSION:
             opts->version = true;
             break;
-        case ':':
-            fprintf(err, "%s: option '%s' needs a value\n", prog, argv[optind - 1]);
+        case ':': /* the option is the last word, or the one before a "--" value */
+            fprintf(err, "%s: option '%s' needs a value\n", prog,
+                    argv[optarg ? optind - 2 : optind - 1]);
             cli_usage(err, prog, false);
             return CLI_USAGE;
         default: /* optopt is the character of a bad short option, in any cluster */

@@ -18,6 +18,7 @@ struct options {
     bool version;
     const char *feeds_dir; /* NULL: ./feeds if it holds *.txt, else the installed feeds */
     const char *dump_dir;
+    unsigned long dump_max_mib; /* the most one core may take */
 };
 
 enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };

@@ -21,9 +21,10 @@ struct feature {
     int (*start)(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e);
     /* One sample of events_table, size bytes as the kernel sent them. */
     void (*on_sample)(void *self, const void *data, size_t size);
-    /* Statistics at exit, on the log stream. */
+    /* Statistics at exit (after stop), on the log stream. */
     void (*report)(void *self);
-    /* Detaches and frees the programs of start; safe to call when none runs. */
+    /* Detaches and frees the programs of start, and ends what they set going; safe to
+     * call when none runs. */
     void (*stop)(void *self);
     /* Frees self (after stop). */
     void (*destroy)(void *self);

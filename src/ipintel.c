@@ -13,8 +13,10 @@
 
 #include "bpf_shim.h"
 #include "bpf_texts.h"
+#include "private_dir.h"
 #include "ebpfshield_events.h"
 #include "feeds.h"
+#include "instance_lock.h"
 #include "ipintel_handler.h"
 
 struct ipintel {
@@ -23,6 +25,9 @@ struct ipintel {
     struct feed_set *feeds;
     struct ipintel_handler handler;
     FILE *out;
+    const char *dump_dir;
+    struct dump_place dump_place; /* dirfd -1 unless --block dump */
+    int lock;                     /* instance_lock(), -1 with --block print */
 };
 
 /* True when dir holds at least one *.txt entry. */
@@ -57,7 +62,7 @@ static struct feed_set *load_feeds(const struct options *opts, struct error *e)
 static int compile(struct ipintel *p, enum attach_mode mode, struct error *e)
 {
     size_t n6;
-    char flags[5][CFLAG_LEN];
+    char flags[6][CFLAG_LEN];
     (void)feeds_v6(p->feeds, &n6);
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", p->block != BLOCK_PRINT);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action_signal(p->block));
@@ -66,7 +71,9 @@ static int compile(struct ipintel *p, enum attach_mode mode, struct error *e)
     snprintf(flags[3], CFLAG_LEN, "-DGUARD_V4_ENTRIES=%zu",
              feeds_foreach_cidr4(p->feeds, NULL, NULL) + 1);
     snprintf(flags[4], CFLAG_LEN, "-DGUARD_V6_ENTRIES=%zu", n6 + 1);
-    const char *cflags[] = {flags[0], flags[1], flags[2], flags[3], flags[4], NULL};
+    snprintf(flags[5], CFLAG_LEN, "-DGUARD_GROUP_DEAD=%d",
+             attach_tracepoint_field("sched/sched_process_exit", "group_dead"));
+    const char *cflags[] = {flags[0], flags[1], flags[2], flags[3], flags[4], flags[5], NULL};
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }
@@ -131,11 +138,16 @@ static int attach_guard(struct ipintel *p, struct error *e)
     return rc;
 }
 
+/* The programs first, so that no new hit arrives; then the dumps (cancelled: processes
+ * still waiting are killed without a core). */
 static void stop(void *self)
 {
     struct ipintel *p = self;
     shim_destroy(p->prog);
     p->prog = NULL;
+    if (p->handler.dumps)
+        p->handler.failed_actions += dump_worker_stop(p->handler.dumps);
+    p->handler.dumps = NULL;
 }
 
 static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
@@ -148,6 +160,9 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
         rc = shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
     if (rc == 0)
         rc = attach_guard(p, e);
+    if (rc == 0 && p->block == BLOCK_DUMP &&
+        !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, e)))
+        rc = -1;
     if (rc != 0) {
         stop(p);
         return -1;
@@ -173,6 +188,10 @@ static void destroy(void *self)
     struct ipintel *p = self;
     stop(p);
     feeds_free(p->feeds);
+    if (p->dump_place.dirfd >= 0)
+        close(p->dump_place.dirfd);
+    if (p->lock >= 0)
+        close(p->lock);
     free(p);
 }
 
@@ -181,15 +200,18 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     struct ipintel *p = calloc(1, sizeof(*p));
     if (!p)
         return error_set(e, "out of memory");
-    if (!(p->feeds = load_feeds(opts, e)) ||
-        (opts->block == BLOCK_DUMP && dump_dir_prepare(opts->dump_dir, e) != 0)) {
+    p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)opts->dump_max_mib << 20};
+    p->lock = -1;
+    if ((opts->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0) ||
+        !(p->feeds = load_feeds(opts, e)) ||
+        (opts->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(opts->dump_dir, "dump directory", e)) < 0)) {
         destroy(p);
         return -1;
     }
     p->out = out;
     p->block = opts->block;
-    p->handler = (struct ipintel_handler){
-        .block = opts->block, .verbose = opts->verbose, .dump_dir = opts->dump_dir};
+    p->dump_dir = opts->dump_dir;
+    p->handler = (struct ipintel_handler){.block = opts->block, .verbose = opts->verbose};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .start = start,

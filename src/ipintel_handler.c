@@ -1,6 +1,7 @@
 #include "ipintel_handler.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ebpfshield_events.h"
@@ -36,21 +37,21 @@ void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t s
     if (!ev.hit)
         return;
     h->hits++;
-    /* The kernel refused the connection and signalled the process; a dump is ours. */
+    /* The kernel refused the connection and signalled the process, unless it was exiting. */
     if (action_signal(h->block) && !ev.signalled) {
         h->failed_actions++;
-        warn("%s (pid %u): connection to %s refused, but the kernel could not signal it", comm,
-             ev.pid, ip);
+        output_exited_line(out, comm, ev.pid, ip);
         return;
     }
-    struct error e;
-    if (h->block == BLOCK_DUMP &&
-        action_take(BLOCK_DUMP, (pid_t)ev.pid, ev.ts_boot_ns, h->dump_dir, &e) != 0) {
-        h->failed_actions++;
-        warn("%s", e.msg);
+    if (h->block != BLOCK_DUMP) {
+        output_block_line(out, h->block, comm, ev.pid, ip, NULL);
         return;
     }
-    output_block_line(out, h->block, comm, ev.pid, ip, h->dump_dir);
+    struct dump_job job = {
+        .target = {.pid = (pid_t)ev.pid, .tid = (pid_t)ev.tid, .event_boot_ns = ev.ts_boot_ns}};
+    snprintf(job.comm, sizeof(job.comm), "%s", comm);
+    snprintf(job.ip, sizeof(job.ip), "%s", ip);
+    dump_worker_submit(h->dumps, &job);
 }
 
 void ipintel_report(const struct ipintel_handler *h)

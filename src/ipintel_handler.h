@@ -1,6 +1,6 @@
 /* ebpf_ipintelligence in user space: a connect event, already checked against the feeds
  * (and refused, with the action's signal sent) in the kernel, printed; on a hit with
- * --block dump, the core taken. Free of libbcc. */
+ * --block dump, handed to the dump worker. Free of libbcc. */
 #ifndef EBPFSHIELD_IPINTEL_HANDLER_H
 #define EBPFSHIELD_IPINTEL_HANDLER_H
 
@@ -9,16 +9,19 @@
 #include <stdio.h>
 
 #include "actions.h"
+#include "dump_worker.h"
 
 struct ipintel_handler {
     enum block_action block;
     bool verbose; /* print every connection */
-    const char *dump_dir;
+    struct dump_worker *dumps; /* with --block dump */
     unsigned long long hits;           /* connections to a feed address */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
 };
 
-/* One netevent sample: the verbose line, and on a feed hit the dump and the line. */
+/* One netevent sample: the verbose line, and on a feed hit its line (with --block dump,
+ * the worker prints it once the core is taken). Every hit gets one line: the action's, or
+ * that the process exited before the action could reach it. */
 void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t size, FILE *out);
 
 /* The statistics at exit, on the log stream (nothing when there was no hit). */

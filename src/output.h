@@ -30,4 +30,8 @@ void output_verbose_line(FILE *out, const char *comm, uint32_t pid, const char *
 void output_block_line(FILE *out, enum block_action block, const char *comm, uint32_t pid,
                        const char *ip, const char *dump_dir);
 
+/* Not in the original: a hit whose process exited before its action could be carried out
+ * (the connection was still refused), worded like the original's lines. */
+void output_exited_line(FILE *out, const char *comm, uint32_t pid, const char *ip);
+
 #endif

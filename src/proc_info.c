@@ -40,10 +40,10 @@ void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, 
         text_printable(buf, len, fallback, fallback_len);
 }
 
-int proc_read_stat(pid_t pid, char *state, uint64_t *start_ns)
+int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns)
 {
     char path[64], stat[1024];
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
     if (read_small(path, stat, sizeof(stat)) < 0)
         return -1;
     /* comm may hold spaces and parentheses: fields are counted after the last ')'. */

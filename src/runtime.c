@@ -10,6 +10,7 @@
 
 #include "bpf_shim.h"
 #include "ipintel.h"
+#include "line_writer.h"
 #include "log.h"
 #include "monitor.h"
 #include "output.h"
@@ -17,6 +18,9 @@
 /* 256 pages (1 MiB) per CPU: a burst of several thousand DNS frames fits. */
 #define PERF_PAGES_PER_CPU 256
 #define POLL_MS 250
+/* Lines kept while standard output is not read, and how long the exit waits for them. */
+#define OUTPUT_QUEUE_BYTES (16u << 20)
+#define OUTPUT_DRAIN_MS 250
 
 static volatile sig_atomic_t exiting;
 
@@ -26,7 +30,8 @@ static void on_signal(int sig)
     exiting = 1;
 }
 
-/* No SA_RESTART: a blocking poll returns at once with EINTR. */
+/* Installed once the programs run (before, SIGINT ends the tool at once: nothing of it
+ * outlives its fds). No SA_RESTART: a blocking poll returns at once with EINTR. */
 static void install_signals(void)
 {
     struct sigaction sa;
@@ -58,7 +63,8 @@ static void on_lost(void *ctx, unsigned long long lost)
 }
 
 /* Opens the feature's perf buffer, prints the running line, polls until a signal. */
-static int run_perf_loop(struct feature *f, struct shim_bpf *events)
+static int run_perf_loop(struct feature *f, struct shim_bpf *events, struct line_writer *w,
+                         FILE *out)
 {
     struct loop loop = {.feature = f};
     struct error e;
@@ -66,12 +72,14 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events)
                               PERF_PAGES_PER_CPU, &e) != 0)
         return fatal("%s", e.msg);
     malloc_trim(0); /* hand back what libbcc's compiler freed: most of the startup peak */
-    printf("%s\n", RUNNING_LINE);
+    install_signals();
+    fprintf(out, "%s\n", RUNNING_LINE);
     while (!exiting) {
         if (shim_poll(events, f->events_table, POLL_MS) < 0 && errno != EINTR)
             return fatal("reading %s: %s", f->events_table, strerror(errno));
-        if (ferror(stdout)) /* e.g. a closed pipe: nobody reads what we report */
-            return fatal("cannot write to standard output");
+        int err = line_writer_error(w);
+        if (err) /* e.g. a closed pipe: nobody reads what we report */
+            return fatal("cannot write to standard output: %s", strerror(err));
     }
     if (loop.lost)
         warn("%llu event(s) lost in all", loop.lost);
@@ -96,7 +104,7 @@ static int start(struct feature *f, enum attach_mode requested, enum attach_mode
     return fatal("%s", e.msg);
 }
 
-static int run(struct feature *f, const struct options *opts)
+static int run(struct feature *f, const struct options *opts, struct line_writer *w, FILE *out)
 {
     struct error e;
     if (attach_check_kernel_headers(&e) != 0)
@@ -105,14 +113,13 @@ static int run(struct feature *f, const struct options *opts)
     int mode = attach_choose(opts->attach, &e);
     if (mode < 0)
         return fatal("%s", e.msg);
-    install_signals();
     enum attach_mode m = (enum attach_mode)mode;
     struct shim_bpf *events;
     if (start(f, opts->attach, &m, &events) != 0)
         return 1;
-    int rc = run_perf_loop(f, events);
-    f->report(f->self);
+    int rc = run_perf_loop(f, events, w, out);
     f->stop(f->self);
+    f->report(f->self);
     return rc;
 }
 
@@ -121,16 +128,26 @@ int runtime_run(const struct options *opts)
     if (geteuid() != 0)
         return fatal("must run as root (loading eBPF programs needs CAP_BPF and CAP_PERFMON or "
                      "CAP_SYS_ADMIN); try sudo");
-    /* Lines go out as they happen, also into a pipe or a file. */
-    setvbuf(stdout, NULL, _IOLBF, 0);
     umask(077); /* what we write (cores hold process memory) is ours alone */
-    struct feature f;
+    /* Until the programs run, SIGINT and SIGTERM end the tool at once, even when its
+     * parent ignored them (a background job of a script): nothing outlives its fds. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     struct error e;
-    int rc = opts->feature == FEATURE_MONITOR ? monitor_feature(&f, stdout, &e)
-                                              : ipintel_feature(&f, opts, stdout, &e);
-    if (rc != 0)
+    FILE *out;
+    /* Lines go out as they happen, and never wait for whoever reads them. */
+    struct line_writer *w = line_writer_open(STDOUT_FILENO, OUTPUT_QUEUE_BYTES, &out, &e);
+    if (!w)
         return fatal("%s", e.msg);
-    rc = run(&f, opts);
-    f.destroy(f.self);
+    struct feature f;
+    int rc = opts->feature == FEATURE_MONITOR ? monitor_feature(&f, out, &e)
+                                              : ipintel_feature(&f, opts, out, &e);
+    if (rc != 0) {
+        rc = fatal("%s", e.msg);
+    } else {
+        rc = run(&f, opts, w, out);
+        f.destroy(f.self);
+    }
+    line_writer_close(w, OUTPUT_DRAIN_MS);
     return rc;
 }

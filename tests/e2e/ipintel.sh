@@ -58,7 +58,7 @@ start_tool suspend --feeds "$WORK/feeds" --block suspend && {
     stop_tool suspend
 }
 
-DUMPS=$WORK/dumps
+DUMPS=$PRIVATE/dumps
 start_tool dump --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
     curl_bg
     expect_count "$OUT" "^Client:curl \(pid:$CURL_PID\) eBPFShield took a dump in ${DUMPS//./\\.}/ \(ip-blacklist:127\.0\.0\.2\)\$" \
@@ -69,6 +69,7 @@ start_tool dump --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
     core=$(ls "$DUMPS"/ebpfshield-*."$CURL_PID" 2>/dev/null)
     check "dump: core file ${core:-missing} in $DUMPS" [ -s "$core" ]
     check "dump: core is an ELF core" sh -c "head -c 4 '$core' | grep -q ELF"
+    check "dump: core is 0600" [ "$(stat -c %a "$core")" = 600 ]
     check "dump: dump dir is 0700" [ "$(stat -c %a "$DUMPS")" = 700 ]
     stop_tool dump
 }

@@ -8,16 +8,20 @@ PASSES=0
 FAILS=0
 TOOL_PID=
 WORK=$(mktemp -d)
+# For dump directories: every directory above them must be root's and closed to others
+# (not /tmp).
+PRIVATE=$(mktemp -d /var/lib/ebpfshield-e2e.XXXXXX)
 trap 'cleanup_all' EXIT
 
 cleanup_all() {
     [ -n "$TOOL_PID" ] && kill -KILL "$TOOL_PID" 2>/dev/null
     [ -n "${EXTRA_PIDS:-}" ] && kill -KILL $EXTRA_PIDS 2>/dev/null
-    rm -rf "$WORK"
+    rm -rf "$WORK" "$PRIVATE"
 }
 
 pass() { PASSES=$((PASSES + 1)); echo "PASS: $*"; }
 fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+not() { ! "$@"; }
 check() { # check DESCRIPTION COMMAND...
     local what=$1
     shift

@@ -71,7 +71,7 @@ static void check_named_child(const char *name)
 
     proc_comm(pid, "fallback", sizeof("fallback"), got, sizeof(got));
     CHECK_STR(got, name);
-    CHECK_INT(proc_read_stat(pid, &state, &start), 0);
+    CHECK_INT(proc_read_stat(pid, pid, &state, &start), 0);
     CHECK(state == 'S' || state == 'R'); /* parsed past the odd name: pausing or about to */
     /* starttime is in clock ticks, rounded down. */
     CHECK(start + (uint64_t)tick_ns >= before);
@@ -92,9 +92,9 @@ static void test_start_time(void)
     pid_t pid = spawn_named(NULL);
     char state = '?';
 
-    CHECK_INT(proc_read_stat(getpid(), &state, &self), 0);
+    CHECK_INT(proc_read_stat(getpid(), getpid(), &state, &self), 0);
     CHECK_INT(state, 'R'); /* reading its own stat, it runs */
-    CHECK_INT(proc_read_stat(pid, &state, &child), 0);
+    CHECK_INT(proc_read_stat(pid, pid, &state, &child), 0);
     now = boottime_ns();
     CHECK(self > 0);
     CHECK(child >= self);
@@ -102,7 +102,7 @@ static void test_start_time(void)
     CHECK(self <= now);
     reap(pid);
     errno = 0;
-    CHECK_INT(proc_read_stat(NO_PID, &state, &child), -1);
+    CHECK_INT(proc_read_stat(NO_PID, NO_PID, &state, &child), -1);
     CHECK_INT(errno, ENOENT);
 }
 

@@ -1,0 +1,203 @@
+#include "line_writer.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A pipe that polls writable has a free page: a write this size never blocks there. */
+#define CHUNK 4096
+#define POLL_MS 100
+
+struct line_writer {
+    int fd;
+    size_t cap;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;    /* to the thread: bytes queued, or closing */
+    pthread_cond_t drained; /* from the thread: the queue is empty, or writing failed */
+    char *buf;              /* queued bytes: buf[head, tail) */
+    size_t head, tail, size;
+    unsigned long long dropped; /* lines */
+    bool dropping;              /* since the last warning; cleared once the queue drains */
+    int error;
+    bool closing, stop;
+    pthread_t thread;
+    FILE *stream;
+};
+
+static unsigned long long lines_in(const char *data, size_t n)
+{
+    unsigned long long lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += data[i] == '\n';
+    return lines ? lines : 1;
+}
+
+/* Room for n more bytes at the tail, moving or growing the buffer (bounded by cap). */
+static bool make_room(struct line_writer *w, size_t n)
+{
+    if (w->tail - w->head + n > w->cap)
+        return false;
+    if (w->head > 0) {
+        memmove(w->buf, w->buf + w->head, w->tail - w->head);
+        w->tail -= w->head;
+        w->head = 0;
+    }
+    if (w->tail + n <= w->size)
+        return true;
+    size_t size = w->size ? w->size : CHUNK;
+    while (size < w->tail + n)
+        size *= 2;
+    char *buf = realloc(w->buf, size);
+    if (!buf)
+        return false;
+    w->buf = buf;
+    w->size = size;
+    return true;
+}
+
+/* The stream's write: queues or drops, never waits for the reader. */
+static ssize_t queue_write(void *cookie, const char *data, size_t n)
+{
+    struct line_writer *w = cookie;
+    pthread_mutex_lock(&w->lock);
+    bool first_drop = false;
+    if (w->error) {
+        /* reported by line_writer_error() */
+    } else if (make_room(w, n)) {
+        memcpy(w->buf + w->tail, data, n);
+        w->tail += n;
+        pthread_cond_signal(&w->wake);
+    } else {
+        w->dropped += lines_in(data, n);
+        first_drop = !w->dropping;
+        w->dropping = true;
+    }
+    unsigned long long dropped = w->dropped;
+    pthread_mutex_unlock(&w->lock);
+    if (first_drop)
+        warn("standard output is not being read: dropping lines until it is (%llu so far)",
+             dropped);
+    return (ssize_t)n;
+}
+
+/* Waits until fd takes a write or POLL_MS pass; true when it does. */
+static bool writable(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    return poll(&p, 1, POLL_MS) > 0;
+}
+
+static void *write_loop(void *arg)
+{
+    struct line_writer *w = arg;
+    char chunk[CHUNK];
+    pthread_mutex_lock(&w->lock);
+    for (;;) {
+        while (w->head == w->tail && !w->closing && !w->stop)
+            pthread_cond_wait(&w->wake, &w->lock);
+        if (w->stop || w->head == w->tail)
+            break;
+        size_t n = w->tail - w->head < CHUNK ? w->tail - w->head : CHUNK;
+        memcpy(chunk, w->buf + w->head, n);
+        pthread_mutex_unlock(&w->lock);
+        ssize_t done = writable(w->fd) ? write(w->fd, chunk, n) : 0;
+        int err = done < 0 ? errno : 0;
+        pthread_mutex_lock(&w->lock);
+        if (done > 0)
+            w->head += (size_t)done;
+        if (err && err != EINTR && err != EAGAIN)
+            w->error = err;
+        if (w->head == w->tail || w->error) {
+            w->dropping = false;
+            pthread_cond_broadcast(&w->drained);
+        }
+        if (w->error)
+            break;
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+struct line_writer *line_writer_open(int fd, size_t cap, FILE **stream, struct error *e)
+{
+    struct line_writer *w = calloc(1, sizeof(*w));
+    if (!w) {
+        error_set(e, "out of memory");
+        return NULL;
+    }
+    w->fd = fd;
+    w->cap = cap;
+    pthread_mutex_init(&w->lock, NULL);
+    pthread_cond_init(&w->wake, NULL);
+    pthread_cond_init(&w->drained, NULL);
+    w->stream = fopencookie(w, "w", (cookie_io_functions_t){.write = queue_write});
+    if (!w->stream || setvbuf(w->stream, NULL, _IOLBF, CHUNK) != 0) {
+        error_set(e, "cannot set up standard output: %s", strerror(errno));
+        goto fail;
+    }
+    /* The thread takes no signal: SIGINT and SIGTERM wake the event loop. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&w->thread, NULL, write_loop, w);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        error_set(e, "cannot start the output thread: %s", strerror(rc));
+        goto fail;
+    }
+    *stream = w->stream;
+    return w;
+fail:
+    if (w->stream)
+        fclose(w->stream);
+    free(w);
+    return NULL;
+}
+
+int line_writer_error(struct line_writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int err = w->error;
+    pthread_mutex_unlock(&w->lock);
+    return err;
+}
+
+unsigned long long line_writer_close(struct line_writer *w, int wait_ms)
+{
+    fclose(w->stream); /* hands the last line to the queue */
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&w->lock);
+    w->closing = true;
+    pthread_cond_signal(&w->wake);
+    while (w->head != w->tail && !w->error &&
+           pthread_cond_timedwait(&w->drained, &w->lock, &until) == 0)
+        ;
+    w->stop = true;
+    pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
+    pthread_join(w->thread, NULL);
+
+    unsigned long long left = w->head == w->tail ? 0 : lines_in(w->buf + w->head, w->tail - w->head);
+    if (left)
+        warn("standard output is not being read: %llu line(s) not written", left);
+    unsigned long long lost = left + w->dropped;
+    pthread_cond_destroy(&w->drained);
+    pthread_cond_destroy(&w->wake);
+    pthread_mutex_destroy(&w->lock);
+    free(w->buf);
+    free(w);
+    return lost;
+}

@@ -1,0 +1,27 @@
+/* Standard output that never blocks the tool: lines go into a bounded queue in memory and
+ * a thread writes them out, so a reader that stalls (a full pipe, a stopped terminal)
+ * holds up neither the event loop nor an action. When the queue is full, lines are
+ * dropped whole and counted, and a warning says so. */
+#ifndef EBPFSHIELD_LINE_WRITER_H
+#define EBPFSHIELD_LINE_WRITER_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "log.h"
+
+struct line_writer;
+
+/* Starts writing to fd; *stream is a line-buffered FILE whose writes only queue. cap is
+ * the most bytes queued at once. Returns the writer, or NULL with a message in e. */
+struct line_writer *line_writer_open(int fd, size_t cap, FILE **stream, struct error *e);
+
+/* 0 while writing works; else the errno of the write that failed (EPIPE: nobody reads). */
+int line_writer_error(struct line_writer *w);
+
+/* Closes the stream, lets the thread write what is queued for up to wait_ms, stops it,
+ * and frees w. Returns how many lines were never written (dropped or left queued); when
+ * any, a warning has said why. */
+unsigned long long line_writer_close(struct line_writer *w, int wait_ms);
+
+#endif

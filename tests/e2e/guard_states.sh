@@ -1,0 +1,143 @@
+# The guard under pressure, tried as an attacker would: --block dump on a burst of victims
+# and on a process whose leader has exited (each core read back whole by readelf, 0600);
+# a second enforcing instance refused; a reader of stdout that never reads; SIGINT in every
+# state (compiling, idle, stdout stalled, a gcore that hangs) ends the tool within
+# SIGINT_LIMIT seconds and leaves nothing in the kernel.
+# Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+DUMP_BURST=${DUMP_BURST:-8}
+LIMIT=${SIGINT_LIMIT:-1}
+
+mkdir "$WORK/feeds"
+printf '# guard test feed\n127.0.0.2\n' >"$WORK/feeds/guard.txt"
+COUNT=$WORK/bytes
+"$PY" "$here/byte_counter.py" "$COUNT" tcp:127.0.0.2:9100 &
+EXTRA_PIDS=$!
+for _ in $(seq 100); do [ -s "$COUNT" ] && break; sleep 0.1; done
+check "byte counter listening" [ -s "$COUNT" ]
+
+guard_programs() { bpftool prog show 2>/dev/null | grep -c ' name guard_'; }
+
+# victim NAME MODE: one victim to the feed address in the background; pid in VPID.
+victim_bg() {
+    (
+        "$PY" "$here/victim.py" "$2" 127.0.0.2 9100 >"$WORK/$1.victim" 2>&1 &
+        echo $! >"$WORK/$1.pid"
+        wait $!
+        echo $? >"$WORK/$1.rc"
+    ) 2>/dev/null &
+    for _ in $(seq 50); do [ -s "$WORK/$1.pid" ] && break; sleep 0.05; done
+    VPID=$(cat "$WORK/$1.pid")
+}
+
+wait_rc() { # wait_rc NAME: the victim's exit status once it has one (30 s at most)
+    for _ in $(seq 300); do [ -s "$WORK/$1.rc" ] && break; sleep 0.1; done
+    cat "$WORK/$1.rc" 2>/dev/null
+}
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# interrupt NAME: SIGINT; the tool must be gone within LIMIT s (30 s at most are waited).
+interrupt() {
+    local t0 ms
+    t0=$(now_ms)
+    kill -INT "$TOOL_PID"
+    while kill -0 "$TOOL_PID" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 30000 ]; do
+        sleep 0.02
+    done
+    ms=$(($(now_ms) - t0))
+    check "$1: gone $ms ms after SIGINT (limit $LIMIT s)" [ "$ms" -le $((LIMIT * 1000)) ]
+    kill -KILL "$TOOL_PID" 2>/dev/null
+    wait "$TOOL_PID" 2>/dev/null
+    TOOL_PID=
+    check "$1: no guard program left after SIGINT ($(guard_programs))" [ "$(guard_programs)" -eq 0 ]
+}
+
+# core_whole FILE: readelf reads every program header and finds no segment past the end.
+core_whole() {
+    local out
+    out=$(readelf -lW "$1" 2>&1) || return 1
+    echo "$out" | grep -q 'Elf file type is CORE' && ! echo "$out" | grep -qi 'error\|warning'
+}
+
+# 1. SIGINT while the programs compile: the tool dies at once, nothing stays attached.
+"$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block kill >"$WORK/early.out" 2>"$WORK/early.err" &
+TOOL_PID=$!
+sleep 0.3
+interrupt "compiling"
+check "compiling: interrupted before running" not grep -q 'The program is running' "$WORK/early.out"
+
+# 2. dump: a burst, and a process whose leader has exited; a second instance is refused.
+DUMPS=$PRIVATE/dumps
+before=$(cat "$COUNT")
+start_tool dump --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
+    "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block deny >"$WORK/second.out" 2>"$WORK/second.err"
+    rc=$?
+    check "second enforcing instance refused (exit $rc)" [ "$rc" -eq 1 ]
+    check "second instance says why: $(head -c 160 "$WORK/second.err")" \
+        grep -q "another ebpfshield-bcc (pid $TOOL_PID) already refuses feed addresses" "$WORK/second.err"
+    for i in $(seq "$DUMP_BURST"); do victim_bg "dump-$i" tcp; done
+    victim_bg dump-leaderless leaderless
+    for name in $(seq -f 'dump-%g' "$DUMP_BURST") dump-leaderless; do
+        rc=$(wait_rc "$name")
+        pid=$(cat "$WORK/$name.pid")
+        [ "$name" = dump-leaderless ] && LEADERLESS_PID=$pid
+        check "$name: killed after its dump (exit $rc)" [ "$rc" = 137 ]
+        expect_count "$OUT" "^Client:python3 \(pid:$pid\) eBPFShield took a dump in ${DUMPS//./\\.}/ \(ip-blacklist:127\.0\.0\.2\)\$" \
+            1 "$name: dump line"
+    done
+    cores=$(ls "$DUMPS" | grep -c '^ebpfshield-')
+    check "dump: $cores cores for $((DUMP_BURST + 1)) victims" [ "$cores" -eq $((DUMP_BURST + 1)) ]
+    for core in "$DUMPS"/ebpfshield-*; do
+        check "dump: $(basename "$core") read whole by readelf" core_whole "$core"
+        check "dump: $(basename "$core") is 0600 ($(stat -c %a "$core"))" [ "$(stat -c %a "$core")" = 600 ]
+    done
+    sleep 0.5
+    check "dump: no byte arrived (counter $(cat "$COUNT"), was $before)" [ "$(cat "$COUNT")" -eq "$before" ]
+    stop_tool dump
+}
+rm -rf "$DUMPS"
+
+# 3. A gcore that hangs: SIGINT cancels it, the stopped victim is killed without a core.
+mkdir "$WORK/hang-bin"
+printf '#!/bin/sh\nexec sleep 600\n' >"$WORK/hang-bin/gcore"
+chmod 755 "$WORK/hang-bin/gcore"
+PATH="$WORK/hang-bin:$PATH" start_tool hang --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
+    victim_bg hang tcp
+    for _ in $(seq 100); do [ "$(ps -o stat= -p "$VPID" 2>/dev/null | cut -c1)" = T ] && break; sleep 0.05; done
+    check "hang: the victim is stopped while gcore runs" [ "$(ps -o stat= -p "$VPID" | cut -c1)" = T ]
+    interrupt "hang"
+    check "hang: the victim killed without a core (exit $(wait_rc hang))" [ "$(wait_rc hang)" = 137 ]
+    check "hang: its line says it was killed" \
+        grep -qE "^Client:python3 \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" "$OUT"
+    check "hang: stderr says why" grep -q "pid $VPID was killed without a core: dumping was cancelled" "$ERR"
+    check "hang: no gcore left" not pgrep -f "$WORK/hang-bin" >/dev/null
+}
+
+# 4. Nobody reads stdout: kills go on, the tool says it drops lines, SIGINT still works.
+mkfifo "$WORK/stall"
+exec 7<>"$WORK/stall" # a reader that never reads
+OUT=$WORK/stall.first ERR=$WORK/stall.err
+"$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block kill --verbose >"$WORK/stall" 2>"$ERR" &
+TOOL_PID=$!
+read -r -t "${TOOL_START_TIMEOUT:-300}" -u 7 first
+check "stall: running ($first)" [ "$first" = 'The program is running. Press Ctrl-C to abort.' ]
+# Some 4,000 verbose lines (connections refused by a closed port): far beyond the pipe.
+"$PY" -c '
+import socket
+for _ in range(4000):
+    s = socket.socket()
+    try:
+        s.connect(("127.0.0.1", 9))
+    except OSError:
+        pass
+    s.close()'
+victim_bg stalled tcp
+check "stall: victim killed while stdout is stalled (exit $(wait_rc stalled))" [ "$(wait_rc stalled)" = 137 ]
+interrupt "stall"
+check "stall: at exit the tool says what it could not write: $(grep 'not being read' "$ERR")" \
+    grep -qE '^ebpfshield-bcc: standard output is not being read: [0-9]+ line\(s\) not written$' "$ERR"
+exec 7>&-
+finish
