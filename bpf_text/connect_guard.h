@@ -24,7 +24,8 @@
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
     !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || !defined(GUARD_GROUP_DEAD)
-#error "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_GROUP_DEAD and the trie sizes"
+#error                                                                                             \
+    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_GROUP_DEAD and the trie sizes"
 #endif
 
 #define GUARD_PENDING_MAX 16384

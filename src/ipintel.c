@@ -204,7 +204,8 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     p->lock = -1;
     if ((opts->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0) ||
         !(p->feeds = load_feeds(opts, e)) ||
-        (opts->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(opts->dump_dir, "dump directory", e)) < 0)) {
+        (opts->block == BLOCK_DUMP &&
+         (p->dump_place.dirfd = private_dir_open(opts->dump_dir, "dump directory", e)) < 0)) {
         destroy(p);
         return -1;
     }

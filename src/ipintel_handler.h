@@ -13,8 +13,8 @@
 
 struct ipintel_handler {
     enum block_action block;
-    bool verbose; /* print every connection */
-    struct dump_worker *dumps; /* with --block dump */
+    bool verbose;                      /* print every connection */
+    struct dump_worker *dumps;         /* with --block dump */
     unsigned long long hits;           /* connections to a feed address */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
 };

@@ -190,7 +190,8 @@ unsigned long long line_writer_close(struct line_writer *w, int wait_ms)
     pthread_mutex_unlock(&w->lock);
     pthread_join(w->thread, NULL);
 
-    unsigned long long left = w->head == w->tail ? 0 : lines_in(w->buf + w->head, w->tail - w->head);
+    unsigned long long left =
+        w->head == w->tail ? 0 : lines_in(w->buf + w->head, w->tail - w->head);
     if (left)
         warn("standard output is not being read: %llu line(s) not written", left);
     unsigned long long lost = left + w->dropped;

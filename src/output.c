@@ -65,6 +65,6 @@ void output_block_line(FILE *out, enum block_action block, const char *comm, uin
 
 void output_exited_line(FILE *out, const char *comm, uint32_t pid, const char *ip)
 {
-    fprintf(out, "Client:%s (pid:%u) exited before eBPFShield could act (ip-blacklist:%s) \n",
-            comm, pid, ip);
+    fprintf(out, "Client:%s (pid:%u) exited before eBPFShield could act (ip-blacklist:%s) \n", comm,
+            pid, ip);
 }

@@ -29,8 +29,7 @@ static int check_owner(int fd, const char *what, const char *shown, bool last, s
         return error_set(e, "%s: %s: %s", what, shown, strerror(errno));
     uid_t want = last ? geteuid() : 0;
     if (st.st_uid != want || (st.st_mode & (S_IWGRP | S_IWOTH)))
-        return error_set(e,
-                         "refusing %s: %s must belong to uid %d and be writable by nobody else",
+        return error_set(e, "refusing %s: %s must belong to uid %d and be writable by nobody else",
                          what, shown, (int)want);
     return 0;
 }

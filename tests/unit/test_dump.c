@@ -284,7 +284,8 @@ static void test_gcore_missing_or_failing(void)
     check_no_core(fake_gcore("silent-bin", "#!/bin/sh\nexit 0\n"), path_in(0, "silent"),
                   "its core was cut short (budget 1024 MiB, or the disk is full)");
     check_no_core(fake_gcore("short-bin", "#!/bin/sh\n/usr/bin/head -c 100 /bin/sh > \"$2.$3\"\n"),
-                  path_in(0, "short"), "its core was cut short (budget 1024 MiB, or the disk is full)");
+                  path_in(0, "short"),
+                  "its core was cut short (budget 1024 MiB, or the disk is full)");
 }
 
 static char proc_state(pid_t pid)
@@ -311,7 +312,8 @@ static void *cancel_soon(void *arg)
 /* A gcore that hangs is stopped on cancel with its whole process group. */
 static void test_cancel(void)
 {
-    const char *bin = fake_gcore("hang-bin", "#!/bin/sh\n/bin/sleep 600 & echo $! > grandchild\nwait\n");
+    const char *bin =
+        fake_gcore("hang-bin", "#!/bin/sh\n/bin/sleep 600 & echo $! > grandchild\nwait\n");
     const char *dir = path_in(0, "hang");
     char *old = strdup(getenv("PATH")), *msg, pidfile[4300];
     atomic_bool cancel = false;
@@ -339,7 +341,9 @@ static void test_cancel(void)
     if (f)
         fclose(f);
     usleep(100 * 1000);
-    CHECK(grandchild > 0 && (kill(grandchild, 0) != 0 || proc_state(grandchild) == 'Z')); /* gone with gcore's group (a zombie until init reaps it) */
+    CHECK(grandchild > 0 && (kill(grandchild, 0) != 0 ||
+                             proc_state(grandchild) ==
+                                 'Z')); /* gone with gcore's group (a zombie until init reaps it) */
     unlink(pidfile);
     close(fd);
 }
@@ -365,22 +369,17 @@ static void test_gone_or_reused(void)
     CHECK_INT(entries(path_in(0, "gone")), 0);
 }
 
-static void *park(void *arg)
+/* A python whose main thread exits (pthread_exit) while another sleeps: a small process,
+ * not a fork of this test (under ASan its image maps terabytes). */
+static void exec_leaderless(const void *arg)
 {
     (void)arg;
-    for (;;)
-        pause();
-    return NULL;
-}
-
-static void leave_leader(const void *arg)
-{
-    (void)arg;
-    pthread_t thread;
-
-    pthread_create(&thread, NULL, park, NULL);
-    close(4); /* spawn_child's sync pipe would stay open with the leader gone */
-    pthread_exit(NULL);
+    execl("/usr/bin/python3", "python3", "-c",
+          "import ctypes, threading, time\n"
+          "threading.Thread(target=time.sleep, args=(600,)).start()\n"
+          "ctypes.CDLL(None).pthread_exit(None)\n",
+          (char *)NULL);
+    _exit(127);
 }
 
 /* The thread other than the leader. */
@@ -402,8 +401,10 @@ static pid_t other_thread(pid_t pid)
 /* A process whose leader has exited (state Z) is dumped through its live thread. */
 static void test_leader_exited(void)
 {
-    pid_t pid = spawn_child(leave_leader, NULL);
-    usleep(100 * 1000);
+    pid_t pid = spawn_child(exec_leaderless, NULL);
+    for (int i = 0; i < 200 && proc_state(pid) != 'Z'; i++)
+        usleep(10 * 1000);
+    CHECK_INT(proc_state(pid), 'Z');
     pid_t tid = other_thread(pid);
     kill(pid, SIGSTOP);
     struct dump_target t = {.pid = pid, .tid = tid, .event_boot_ns = boottime_ns()};
@@ -429,8 +430,8 @@ static void test_worker(void)
     free(msg);
     capture_open(&out);
     capture_log(&log);
-    struct dump_worker *w =
-        dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, out.f, &e);
+    struct dump_worker *w = dump_worker_start(
+        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, out.f, &e);
     CHECK(w != NULL);
     struct dump_job job = {.comm = "sleep", .ip = "192.0.2.7"};
     pid_t pid = stopped_child(&job.target);
@@ -451,7 +452,8 @@ static void test_worker(void)
     setenv("PATH", fake_gcore("worker-hang-bin", "#!/bin/sh\nexec /bin/sleep 600\n"), 1);
     capture_open(&out);
     capture_log(&log);
-    w = dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, out.f, &e);
+    w = dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, out.f,
+                          &e);
     pid_t pids[2];
     for (int i = 0; i < 2; i++) {
         pids[i] = stopped_child(&job.target);

@@ -137,22 +137,23 @@ static void test_dump(void)
     char want[4400];
     int status;
 
-    kill(pid, SIGSTOP); /* as the kernel does */
+    kill(pid, SIGSTOP);            /* as the kernel does */
     old.ts_boot_ns -= 1000000000u; /* beyond the clock-tick rounding of the start time */
     capture_open(&out);
     capture_log(&log);
-    h.dumps = dump_worker_start(root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30},
-                                out.f, &e);
+    h.dumps =
+        dump_worker_start(root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30}, out.f, &e);
     CHECK(h.dumps != NULL);
     ipintel_handle_sample(&h, &ev, sizeof(ev), out.f);
     ipintel_handle_sample(&h, &old, sizeof(old), out.f);
     CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     h.failed_actions += dump_worker_stop(h.dumps);
     char *text = capture_text(&out), *logged = capture_log_text(&log);
-    snprintf(want, sizeof(want),
-             "Client:sleep (pid:%d) eBPFShield took a dump in %s/ (ip-blacklist:198.51.100.1)\n"
-             "Client:curl (pid:%d) exited before eBPFShield could act (ip-blacklist:198.51.100.1) \n",
-             (int)pid, root, (int)newer);
+    snprintf(
+        want, sizeof(want),
+        "Client:sleep (pid:%d) eBPFShield took a dump in %s/ (ip-blacklist:198.51.100.1)\n"
+        "Client:curl (pid:%d) exited before eBPFShield could act (ip-blacklist:198.51.100.1) \n",
+        (int)pid, root, (int)newer);
     CHECK_STR(text, want);
     snprintf(want, sizeof(want), "ebpfshield-bcc: pid %d exited before it could be dumped\n",
              (int)newer);
