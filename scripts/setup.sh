@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev gdb
-      clang-format cppcheck libclang-rt-14-dev
+      clang-14 clang-format cppcheck libclang-rt-14-dev
       dnsmasq-base bind9-dnsutils curl python3 iproute2 procps bpftool
       linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static kmod xz-utils)
 missing=()

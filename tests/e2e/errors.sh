@@ -47,12 +47,20 @@ check "bad_feed_lines: warns for line 3" grep -q "junk.txt:3: " "$WORK/bad_feed_
 expect_exit missing_feeds_dir 1 'cannot open .*/nope' "$B" --feeds "$WORK/nope"
 
 printf '198.51.100.7\n' >"$WORK/badfeeds/ok.txt"
-chmod 1777 "$WORK/empty"
-expect_exit world_writable_dump 1 'refusing dump directory' "$B" --feeds "$WORK/badfeeds" \
-    --block dump --dump-dir "$WORK/empty"
-ln -s "$WORK/empty" "$WORK/link"
-expect_exit symlink_dump 1 'is not a directory \(or is a symlink\)' "$B" --feeds "$WORK/badfeeds" \
-    --block dump --dump-dir "$WORK/link"
+mkdir -m 700 "$PRIVATE/open" "$PRIVATE/real"
+chmod 1777 "$PRIVATE/open"
+expect_exit world_writable_dump 1 "refusing dump directory: $PRIVATE/open must belong to uid 0" \
+    "$B" --feeds "$WORK/badfeeds" --block dump --dump-dir "$PRIVATE/open"
+expect_exit dump_below_open_dir 1 "refusing dump directory: $PRIVATE/open must belong to uid 0" \
+    "$B" --feeds "$WORK/badfeeds" --block dump --dump-dir "$PRIVATE/open/cores"
+check "dump_below_open_dir: nothing created in the open directory" [ -z "$(ls -A "$PRIVATE/open")" ]
+expect_exit dump_in_tmp 1 'refusing dump directory: /tmp must belong to uid 0 and be writable by nobody else' \
+    "$B" --feeds "$WORK/badfeeds" --block dump --dump-dir /tmp/ebpfshield-cores
+ln -s "$PRIVATE/real" "$PRIVATE/link"
+expect_exit symlink_dump 1 "dump directory $PRIVATE/link/cores: $PRIVATE/link: not a directory \\(or a symlink\\)" \
+    "$B" --feeds "$WORK/badfeeds" --block dump --dump-dir "$PRIVATE/link/cores"
+expect_exit bad_dump_max 2 "invalid value '0' for --dump-max \\(MiB, 1 to 1048576\\)" "$B" --dump-max 0
+expect_exit value_missing 2 "option '--feeds' needs a value" "$B" --feeds --verbose
 
 rel=$(uname -r)
 expect_exit no_headers 1 "kernel headers for $rel not found.*install linux-headers-$rel" \

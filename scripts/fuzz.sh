@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz/ (clang, ASan+UBSan) into build-fuzz/ and runs
+# each for SECONDS (default 20), starting from the captured DNS frames and a feed. Exits
+# non-zero on the first crash, leak or sanitizer report (the input is kept in build-fuzz/).
+# usage: scripts/fuzz.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-20}
+cc=$(command -v clang-14 || command -v clang)
+out=build-fuzz
+mkdir -p "$out"
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
+       -Isrc -Ibpf_text $(pkg-config --cflags ldns))
+core=(src/frame.c src/dns_decode.c src/feeds.c src/core_file.c src/log.c src/text.c)
+for target in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$target" .c)
+    "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns) -o "$out/$name"
+done
+rm -rf "$out/corpus"
+mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz_core_file"
+cp tests/fixtures/*.frame "$out/corpus/fuzz_dns_frame/"
+cp feeds/*.txt "$out/corpus/fuzz_feeds/" 2>/dev/null || true
+printf '# feed\n127.0.0.2\n10.0.0.0/8\nfd00:bad::/64\n::ffff:1.2.3.4\n' >"$out/corpus/fuzz_feeds/seed.txt"
+head -c 4096 /bin/true >"$out/corpus/fuzz_core_file/elf"
+for target in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$target" .c)
+    echo "== $name, $secs s"
+    (cd "$out" && "./$name" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
+        "corpus/$name" 2>&1 | grep -E '^stat::number_of_executed_units|ERROR|SUMMARY|Done' || true)
+    # libFuzzer leaves crash-*/leak-*/timeout-* files on failure.
+    if ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* >/dev/null 2>&1; then
+        echo "fuzz: $name failed; inputs kept in $out/" >&2
+        exit 1
+    fi
+done
+echo "fuzz: no crash in ${secs} s per target"
