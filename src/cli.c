@@ -157,9 +157,11 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         case OPT_VERSION:
             opts->version = true;
             break;
-        case ':': /* the option is the last word, or the one before a "--" value */
-            fprintf(err, "%s: option '%s' needs a value\n", prog,
-                    argv[optarg ? optind - 2 : optind - 1]);
+        case ':': /* the last word, or followed by a "--" word taken as its value */
+            if (optarg)
+                fprintf(err, "%s: option '--%s' needs a value\n", prog, longopts[idx].name);
+            else
+                fprintf(err, "%s: option '%s' needs a value\n", prog, argv[optind - 1]);
             cli_usage(err, prog, false);
             return CLI_USAGE;
         default: /* optopt is the character of a bad short option, in any cluster */

@@ -24,19 +24,21 @@ extern char **environ;
 
 #define WAIT_TICK_MS 20
 
-/* The thread to dump: the one that connected, else the leader, provided it started no
- * later than the event (an id reused since started after it) and has not exited (a
- * process whose leader exited lives on in its other threads). 0 when neither is. */
+/* The id to give gcore: the process (pinned by the caller's pidfd), or, when its leader
+ * has exited (a process lives on in its other threads), the thread that connected. Either
+ * must have started no later than the event (an id reused since started after it). 0
+ * when neither qualifies. */
 static pid_t event_thread(const struct dump_target *t)
 {
-    const pid_t ids[] = {t->tid, t->pid};
-    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
-        char state;
-        uint64_t start;
-        if (proc_read_stat(t->pid, ids[i], &state, &start) == 0 && start <= t->event_boot_ns &&
-            state != 'Z' && state != 'X')
-            return ids[i];
-    }
+    char state;
+    uint64_t start;
+    if (proc_read_stat(t->pid, t->pid, &state, &start) != 0 || start > t->event_boot_ns)
+        return 0;
+    if (state != 'Z' && state != 'X')
+        return t->pid;
+    if (t->tid != t->pid && proc_read_stat(t->pid, t->tid, &state, &start) == 0 &&
+        start <= t->event_boot_ns && state != 'Z' && state != 'X')
+        return t->tid;
     return 0;
 }
 
@@ -91,7 +93,8 @@ static pid_t spawn_gcore(const char *gcore, int dirfd, uint64_t room, const char
     int null = open("/dev/null", O_RDWR);
     /* SIGXFSZ ignored: past the limit, writes fail and the core is found short. */
     if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
-        setpgid(0, 0) != 0 || setrlimit(RLIMIT_FSIZE, &limit) != 0 || fchdir(dirfd) != 0 ||
+        (null > 2 && close(null) != 0) || setpgid(0, 0) != 0 ||
+        setrlimit(RLIMIT_FSIZE, &limit) != 0 || fchdir(dirfd) != 0 ||
         sigaction(SIGXFSZ, &ign, NULL) != 0 || sigaction(SIGPIPE, &dfl, NULL) != 0 ||
         sigprocmask(SIG_SETMASK, &none, NULL) != 0)
         _exit(126);
@@ -116,6 +119,19 @@ static int wait_gcore(pid_t child, const atomic_bool *cancel)
     }
 }
 
+/* The name gcore gives the core of thread for t. */
+static void core_name(char *buf, size_t len, const struct dump_target *t, pid_t thread)
+{
+    snprintf(buf, len, "ebpfshield-%" PRIu64 ".%d", t->event_boot_ns, (int)thread);
+}
+
+static void remove_core(const struct dump_target *t, pid_t thread, const struct dump_place *place)
+{
+    char name[96];
+    core_name(name, sizeof(name), t, thread);
+    unlinkat(place->dirfd, name, 0);
+}
+
 /* The core of thread's process into place. 0 when it is there whole; else -1 with the
  * reason in e and nothing left behind. */
 static int take_core(const struct dump_target *t, pid_t thread, const struct dump_place *place,
@@ -128,7 +144,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
     if (room_for_core(place->dirfd, place->budget, &room, e) != 0)
         return -1;
     snprintf(prefix, sizeof(prefix), "ebpfshield-%" PRIu64, t->event_boot_ns);
-    snprintf(name, sizeof(name), "%s.%d", prefix, (int)thread);
+    core_name(name, sizeof(name), t, thread);
     pid_t child = spawn_gcore(gcore, place->dirfd, room, prefix, thread);
     if (child < 0)
         return error_set(e, "cannot run gcore: %s", strerror(errno));
@@ -136,7 +152,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
     bool ran = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ran && core_file_whole_at(place->dirfd, name))
         return 0;
-    unlinkat(place->dirfd, name, 0);
+    remove_core(t, thread, place);
     if (atomic_load(cancel))
         return error_set(e, "dumping was cancelled");
     if (!ran)
@@ -162,7 +178,8 @@ enum dump_result dump_process(const struct dump_target *t, const struct dump_pla
     int killed = pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
     int err = errno;
     close(pidfd);
-    if (killed != 0) {
+    if (killed != 0) { /* gone meanwhile: whatever was dumped may not be its core */
+        remove_core(t, thread, place);
         error_set(e, "pid %d: SIGKILL: %s", (int)t->pid, strerror(err));
         return DUMP_GONE;
     }

@@ -38,11 +38,14 @@ static unsigned long long lines_in(const char *data, size_t n)
     return lines ? lines : 1;
 }
 
-/* Room for n more bytes at the tail, moving or growing the buffer (bounded by cap). */
+/* Room for n more bytes at the tail, moving (only when the end is reached: a backlog is
+ * not copied per line) or growing the buffer (bounded by cap). */
 static bool make_room(struct line_writer *w, size_t n)
 {
     if (w->tail - w->head + n > w->cap)
         return false;
+    if (w->tail + n <= w->size)
+        return true;
     if (w->head > 0) {
         memmove(w->buf, w->buf + w->head, w->tail - w->head);
         w->tail -= w->head;
@@ -188,7 +191,13 @@ unsigned long long line_writer_close(struct line_writer *w, int wait_ms)
     w->stop = true;
     pthread_cond_signal(&w->wake);
     pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
+    /* A write that blocks despite poll (a tty after XOFF, a hung file system) must not
+     * hold the exit: past the deadline the thread is left to die with the process. */
+    until.tv_sec += 1;
+    if (pthread_timedjoin_np(w->thread, NULL, &until) != 0) {
+        warn("standard output is blocked: lines still queued are not written");
+        return 0;
+    }
 
     unsigned long long left =
         w->head == w->tail ? 0 : lines_in(w->buf + w->head, w->tail - w->head);

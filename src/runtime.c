@@ -81,6 +81,8 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, struct line
         if (err) /* e.g. a closed pipe: nobody reads what we report */
             return fatal("cannot write to standard output: %s", strerror(err));
     }
+    /* What the kernel sent before the programs go: each hit gets its line and action. */
+    shim_poll(events, f->events_table, 0);
     if (loop.lost)
         warn("%llu event(s) lost in all", loop.lost);
     return 0;
