@@ -119,10 +119,17 @@ static int wait_gcore(pid_t child, const atomic_bool *cancel)
     }
 }
 
-/* The name gcore gives the core of thread for t. */
+/* What gcore -o is given for t; it appends .<thread> (core_name). */
+static void core_prefix(char *buf, size_t len, const struct dump_target *t)
+{
+    snprintf(buf, len, "ebpfshield-%" PRIu64, t->event_boot_ns);
+}
+
 static void core_name(char *buf, size_t len, const struct dump_target *t, pid_t thread)
 {
-    snprintf(buf, len, "ebpfshield-%" PRIu64 ".%d", t->event_boot_ns, (int)thread);
+    char prefix[64];
+    core_prefix(prefix, sizeof(prefix), t);
+    snprintf(buf, len, "%s.%d", prefix, (int)thread);
 }
 
 static void remove_core(const struct dump_target *t, pid_t thread, const struct dump_place *place)
@@ -143,7 +150,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
         return error_set(e, "gcore is not in PATH (it comes with gdb)");
     if (room_for_core(place->dirfd, place->budget, &room, e) != 0)
         return -1;
-    snprintf(prefix, sizeof(prefix), "ebpfshield-%" PRIu64, t->event_boot_ns);
+    core_prefix(prefix, sizeof(prefix), t);
     core_name(name, sizeof(name), t, thread);
     pid_t child = spawn_gcore(gcore, place->dirfd, room, prefix, thread);
     if (child < 0)

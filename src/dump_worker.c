@@ -1,12 +1,12 @@
 #include "dump_worker.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "output.h"
+#include "quiet_thread.h"
 
 struct dump_worker {
     const char *dir;
@@ -76,12 +76,7 @@ struct dump_worker *dump_worker_start(const char *dir, struct dump_place place, 
     atomic_init(&w->cancel, false);
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
-    /* The thread takes no signal: SIGINT and SIGTERM wake the event loop. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&w->thread, NULL, work, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = quiet_thread_start(&w->thread, work, w);
     if (rc != 0) {
         error_set(e, "cannot start the dump thread: %s", strerror(rc));
         free(w);

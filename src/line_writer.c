@@ -3,12 +3,13 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "quiet_thread.h"
 
 /* A pipe that polls writable has a free page: a write this size never blocks there. */
 #define CHUNK 4096
@@ -144,12 +145,7 @@ struct line_writer *line_writer_open(int fd, size_t cap, FILE **stream, struct e
         error_set(e, "cannot set up standard output: %s", strerror(errno));
         goto fail;
     }
-    /* The thread takes no signal: SIGINT and SIGTERM wake the event loop. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&w->thread, NULL, write_loop, w);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = quiet_thread_start(&w->thread, write_loop, w);
     if (rc != 0) {
         error_set(e, "cannot start the output thread: %s", strerror(rc));
         goto fail;

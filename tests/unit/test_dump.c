@@ -37,13 +37,6 @@ static const char *path_in(int slot, const char *name)
     return paths[slot];
 }
 
-static bool reaped_by_sigkill(pid_t pid)
-{
-    int status;
-
-    return waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
-}
-
 static bool still_alive(pid_t pid)
 {
     int status;

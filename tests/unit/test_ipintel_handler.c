@@ -135,7 +135,6 @@ static void test_dump(void)
     struct netevent ev = event(pid, "sleep", "198.51.100.1", 443, true),
                     old = event(newer, "curl", "198.51.100.1", 443, true);
     char want[4400];
-    int status;
 
     kill(pid, SIGSTOP);            /* as the kernel does */
     old.ts_boot_ns -= 1000000000u; /* beyond the clock-tick rounding of the start time */
@@ -146,7 +145,7 @@ static void test_dump(void)
     CHECK(h.dumps != NULL);
     ipintel_handle_sample(&h, &ev, sizeof(ev), out.f);
     ipintel_handle_sample(&h, &old, sizeof(old), out.f);
-    CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    CHECK(reaped_by_sigkill(pid));
     h.failed_actions += dump_worker_stop(h.dumps);
     char *text = capture_text(&out), *logged = capture_log_text(&log);
     snprintf(

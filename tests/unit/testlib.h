@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,14 @@ static inline void exec_sleep(const void *arg)
 static inline pid_t spawn_sleep(void)
 {
     return spawn_child(exec_sleep, NULL);
+}
+
+/* Waits for the child to end; true when SIGKILL ended it. */
+static inline bool reaped_by_sigkill(pid_t pid)
+{
+    int status;
+
+    return waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
 }
 
 static inline void reap(pid_t pid)
