@@ -9,31 +9,44 @@
 #include <linux/types.h>
 #endif
 
-#define EBPFSHIELD_COMM_LEN 64
 #define EBPFSHIELD_TASK_COMM_LEN 16
-#define EBPFSHIELD_PROC_PORTS_MAX 20480
-#define EBPFSHIELD_DNS_PORT 53
+/* LRU tables: the least recently used entry makes room, so no user can fill them. */
+#define EBPFSHIELD_PROC_PORTS_MAX 65536
+#define EBPFSHIELD_PROC_NAMES_MAX 65536
+#define EBPFSHIELD_DNS_PORTS_MAX 16 /* --dns-port LIST */
+#define EBPFSHIELD_DEFAULT_DNS_PORT 53
 
-/* Key of proc_ports: one DNS flow as seen from the sending socket, all in host order. */
+/* Key of proc_ports: one DNS flow as seen from the client's socket. Ports in host order,
+ * addresses in network order (IPv4 in the first 4 bytes, the rest zero). laddr is zero
+ * when the socket's source address was not chosen yet (an unconnected, unbound UDP
+ * socket): the socket filter tries the exact key, then the one with laddr zero. */
 struct port_key {
     __u8 proto;  /* IPPROTO_UDP or IPPROTO_TCP */
-    __u8 pad[3]; /* explicit so that every key byte is initialised */
-    __u32 saddr;
-    __u32 daddr;
-    __u16 sport;
-    __u16 dport;
+    __u8 family; /* AF_INET or AF_INET6: the packets' (IPv4-mapped IPv6 is AF_INET) */
+    __u16 lport; /* the client's port */
+    __u16 rport; /* the server's port: one of the DNS ports */
+    __u16 pad;   /* explicit so that every key byte is initialised */
+    __u8 laddr[16];
+    __u8 raddr[16];
 };
 
 /* Value of proc_ports, and the head of every dns_events sample (the frame follows it).
  * pid is the process id (upper half of bpf_get_current_pid_tgid()), tid the thread id
- * (lower half; the original prints it as TGID=). */
+ * (lower half; the original prints it as TGID=). comm is the process's name when
+ * comm_is_process, else the sending thread's (the process was never seen by name). */
 struct port_val {
     __u32 ifindex;
     __u32 pid;
     __u32 tid;
     __u32 uid;
     __u32 gid;
-    char comm[EBPFSHIELD_COMM_LEN];
+    __u32 comm_is_process;
+    char comm[EBPFSHIELD_TASK_COMM_LEN];
+};
+
+/* Value of proc_names (key: the process id): the process's name, /proc/<pid>/comm. */
+struct proc_name {
+    char comm[EBPFSHIELD_TASK_COMM_LEN];
 };
 
 /* One outbound connection (or datagram) of ebpf_ipintelligence, sent to the events perf
@@ -68,12 +81,11 @@ struct lpm_v6 {
     __u8 addr[16];
 };
 
-_Static_assert(sizeof(struct port_key) == 16, "port_key layout");
-_Static_assert(__builtin_offsetof(struct port_key, saddr) == 4, "port_key.saddr");
-_Static_assert(__builtin_offsetof(struct port_key, sport) == 12, "port_key.sport");
-_Static_assert(__builtin_offsetof(struct port_key, dport) == 14, "port_key.dport");
-_Static_assert(sizeof(struct port_val) == 84, "port_val layout");
-_Static_assert(__builtin_offsetof(struct port_val, comm) == 20, "port_val.comm");
+_Static_assert(sizeof(struct port_key) == 40, "port_key layout");
+_Static_assert(__builtin_offsetof(struct port_key, laddr) == 8, "port_key.laddr");
+_Static_assert(__builtin_offsetof(struct port_key, raddr) == 24, "port_key.raddr");
+_Static_assert(sizeof(struct port_val) == 40, "port_val layout");
+_Static_assert(__builtin_offsetof(struct port_val, comm) == 24, "port_val.comm");
 _Static_assert(sizeof(struct netevent) == 72, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");

@@ -1,50 +1,69 @@
 /* ebpf_monitor, tracepoint mode (kernels without kprobes): remember which process sends
  * on each DNS flow, in the same public table proc_ports as kprobe_sendmsg.c.
- * - fib:fib_table_lookup fires when a client's route is looked up (connect(), or each
- *   sendto() of an unconnected socket), in the client's context and before its first
- *   packet exists; only flows towards port 53 are taken (clients, as in kprobe mode), so
- *   that a server's reply route looked up in softirq is never pinned on a bystander.
- * - raw tracepoint sock_send_length fires after each send; it catches sockets whose route
- *   was looked up before we started. It reads only sock_common's leading fields. */
+ * - fib:fib_table_lookup and fib6:fib6_table_lookup fire when a client's route is looked
+ *   up (connect(), or each send of an unconnected socket, whose source address is still
+ *   zero then), in the client's context and before its first packet exists. Only output
+ *   lookups (iif is the loopback device) towards a DNS port are taken, so that a route
+ *   looked up in softirq for a packet passing by is never pinned on a bystander.
+ * - sock:sock_send_length fires after each send; it catches connected sockets whose route
+ *   was looked up before we started; tcp_sendmsg_locked fires before TCP data is queued.
+ *   Both read only sock_common. */
 #include <net/sock.h>
-#include "ebpfshield_kernel.h"
+#include "dns_flow.h"
 
-BPF_TABLE_PUBLIC("hash", struct port_key, struct port_val, proc_ports, EBPFSHIELD_PROC_PORTS_MAX);
-
-static inline __u32 be32_bytes(const __u8 *b)
-{
-    return ((__u32)b[0] << 24) | ((__u32)b[1] << 16) | ((__u32)b[2] << 8) | b[3];
-}
+#define LOOPBACK_IFINDEX_ 1 /* what output route lookups carry as their input device */
 
 TRACEPOINT_PROBE(fib, fib_table_lookup)
 {
-    if (args->proto != IPPROTO_UDP && args->proto != IPPROTO_TCP)
-        return 0;
-    if (args->dport != EBPFSHIELD_DNS_PORT || args->sport == 0)
+    if (args->iif != LOOPBACK_IFINDEX_ || args->sport == 0 || !is_dns_port(args->dport) ||
+        (args->proto != IPPROTO_UDP && args->proto != IPPROTO_TCP))
         return 0;
     struct port_key key;
-    struct port_val val;
     __builtin_memset(&key, 0, sizeof(key));
     key.proto = args->proto;
-    key.saddr = be32_bytes(args->src);
-    key.daddr = be32_bytes(args->dst);
-    key.sport = args->sport;
-    key.dport = args->dport;
-    current_proc(&val);
-    proc_ports.update(&key, &val);
+    key.family = AF_INET;
+    key.lport = args->sport;
+    key.rport = args->dport;
+    __builtin_memcpy(key.laddr, args->src, 4);
+    __builtin_memcpy(key.raddr, args->dst, 4);
+    remember_flow(&key);
     return 0;
 }
 
-RAW_TRACEPOINT_PROBE(sock_send_length)
+TRACEPOINT_PROBE(fib6, fib6_table_lookup)
 {
-    __u16 protocol = (__u16)ctx->args[2];
+    if (args->iif != LOOPBACK_IFINDEX_ || args->sport == 0 || !is_dns_port(args->dport) ||
+        (args->proto != IPPROTO_UDP && args->proto != IPPROTO_TCP))
+        return 0;
     struct port_key key;
-    struct port_val val;
-    if (protocol != IPPROTO_UDP && protocol != IPPROTO_TCP)
+    __builtin_memset(&key, 0, sizeof(key));
+    key.proto = args->proto;
+    key.family = AF_INET6;
+    key.lport = args->sport;
+    key.rport = args->dport;
+    __builtin_memcpy(key.laddr, args->src, 16);
+    __builtin_memcpy(key.raddr, args->dst, 16);
+    remember_flow(&key);
+    return 0;
+}
+
+/* After each send: connected sockets whose route was looked up before we started. */
+TRACEPOINT_PROBE(sock, sock_send_length)
+{
+    struct port_key key;
+    if (args->protocol != IPPROTO_UDP && args->protocol != IPPROTO_TCP)
         return 0;
-    if (sock_dns_flow((struct sock *)ctx->args[0], protocol, &key) != 0)
-        return 0;
-    current_proc(&val);
-    proc_ports.update(&key, &val);
+    if (sock_dns_flow((struct sock *)args->sk, args->protocol, &key) == 0)
+        remember_flow(&key);
+    return 0;
+}
+
+/* Before TCP data is queued (kernels from 6.6 on): the first segment of a connection whose
+ * route was looked up before its port was chosen (IPv6 connect() of an unbound socket). */
+RAW_TRACEPOINT_PROBE(tcp_sendmsg_locked)
+{
+    struct port_key key;
+    if (sock_dns_flow((struct sock *)ctx->args[0], IPPROTO_TCP, &key) == 0)
+        remember_flow(&key);
     return 0;
 }

@@ -11,7 +11,8 @@ out=build-fuzz
 mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
        -Isrc -Ibpf_text $(pkg-config --cflags ldns))
-core=(src/frame.c src/dns_decode.c src/feeds.c src/core_file.c src/log.c src/text.c)
+core=(src/frame.c src/dns_decode.c src/tcp_reassembly.c src/feeds.c src/core_file.c src/log.c
+      src/text.c)
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns) -o "$out/$name"

@@ -201,6 +201,19 @@ extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key
     });
 }
 
+extern "C" int shim_table_lookup(shim_bpf *b, const char *table, const void *key, void *value,
+                                 error *e)
+{
+    return guarded(e, table, [&] {
+        int fd = b->bpf.get_table(table).get_fd();
+        if (fd < 0)
+            return fail(e, "no such table", table);
+        if (bpf_lookup_elem(fd, const_cast<void *>(key), value) == 0)
+            return 0;
+        return errno == ENOENT ? 1 : fail(e, "looking up", std::strerror(errno));
+    });
+}
+
 extern "C" int shim_open_perf_buffer(shim_bpf *b, const char *table, shim_sample_fn on_sample,
                                      shim_lost_fn on_lost_fn, void *ctx, int pages_per_cpu,
                                      error *e)

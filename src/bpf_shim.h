@@ -49,6 +49,9 @@ int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_ho
  * already there, -1 on an error. */
 int shim_table_insert(struct shim_bpf *b, const char *table, const void *key, const void *value,
                       struct error *e);
+/* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
+int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
+                      struct error *e);
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
                           shim_lost_fn on_lost, void *ctx, int pages_per_cpu, struct error *e);
 /* Waits up to timeout_ms and delivers what is there; returns the number of buffers

@@ -17,7 +17,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
             "       [--verbose] [--feeds DIR] [--dump-dir DIR] [--dump-max MIB]\n"
-            "       [--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
+            "       [--dns-port LIST] [--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
             prog);
     if (!full)
         return;
@@ -36,6 +36,8 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "                 every directory above it must be root's, writable by no one else)\n"
             "  --dump-max MIB the most one core may take (default %d; less when the disk\n"
             "                 has less room: 64 MiB are always left free)\n"
+            "  --dns-port LIST ebpf_monitor: the DNS server ports to watch, comma-separated\n"
+            "                 (default 53; at most %d, e.g. 53,5353,5335)\n"
             "  --attach M     auto (default: kprobes if the kernel has them, else\n"
             "                 tracepoints), kprobe or tracepoint\n"
             "  -h, --help     this help\n"
@@ -44,8 +46,10 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s --feature ebpf_monitor      # every DNS query and A/AAAA answer\n"
             "    %s                             # print connections to feed addresses\n"
             "    %s --block kill --verbose      # kill them, print every connection\n"
-            "    %s --block dump --dump-dir /root/cores\n",
-            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, prog, prog, prog, prog);
+            "    %s --block dump --dump-dir /root/cores\n"
+            "    %s --feature ebpf_monitor --dns-port 53,5353\n",
+            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, EBPFSHIELD_DNS_PORTS_MAX,
+            prog, prog, prog, prog, prog);
 }
 
 #define MAX_DUMP_MIB (1ul << 20)
@@ -59,6 +63,33 @@ static int parse_mib(const char *text, unsigned long *mib)
     if (errno || end == text || *end != '\0' || text[0] == '-' || v == 0 || v > MAX_DUMP_MIB)
         return -1;
     *mib = v;
+    return 0;
+}
+
+/* A comma-separated list of distinct ports from 1 to 65535, at most
+ * EBPFSHIELD_DNS_PORTS_MAX of them. */
+static int parse_ports(const char *text, struct options *opts)
+{
+    size_t n = 0;
+    const char *p = text;
+    for (;;) {
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(p, &end, 10);
+        if (errno || end == p || *p < '0' || *p > '9' || v == 0 || v > 65535 ||
+            n == EBPFSHIELD_DNS_PORTS_MAX)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            if (opts->dns_ports[i] == v)
+                return -1;
+        opts->dns_ports[n++] = (uint16_t)v;
+        if (*end == '\0')
+            break;
+        if (*end != ',')
+            return -1;
+        p = end + 1;
+    }
+    opts->dns_port_count = n;
     return 0;
 }
 
@@ -91,6 +122,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         OPT_FEEDS,
         OPT_DUMP_DIR,
         OPT_DUMP_MAX,
+        OPT_DNS_PORT,
         OPT_ATTACH,
         OPT_VERSION,
         OPT_HELP
@@ -102,14 +134,19 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {"feeds", required_argument, NULL, OPT_FEEDS},
         {"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
         {"dump-max", required_argument, NULL, OPT_DUMP_MAX},
+        {"dns-port", required_argument, NULL, OPT_DNS_PORT},
         {"attach", required_argument, NULL, OPT_ATTACH},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
     };
     const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
-    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR, .dump_max_mib = DEFAULT_DUMP_MAX_MIB};
+    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR,
+                             .dump_max_mib = DEFAULT_DUMP_MAX_MIB,
+                             .dns_ports = {EBPFSHIELD_DEFAULT_DNS_PORT},
+                             .dns_port_count = 1};
 
+    bool ports_given = false;
     optind = 0; /* full reset, so that tests may parse several times */
     opterr = 0;
     int c, idx;
@@ -150,6 +187,17 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
                 return CLI_USAGE;
             }
             break;
+        case OPT_DNS_PORT:
+            if (parse_ports(optarg, opts) != 0) {
+                fprintf(err,
+                        "%s: invalid value '%s' for --dns-port (distinct ports from 1 to 65535, "
+                        "comma-separated, at most %d)\n",
+                        prog, optarg, EBPFSHIELD_DNS_PORTS_MAX);
+                cli_usage(err, prog, false);
+                return CLI_USAGE;
+            }
+            ports_given = true;
+            break;
         case 'h':
         case OPT_HELP:
             opts->help = true;
@@ -175,6 +223,11 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
     }
     if (optind < argc) {
         fprintf(err, "%s: unexpected argument '%s'\n", prog, argv[optind]);
+        cli_usage(err, prog, false);
+        return CLI_USAGE;
+    }
+    if (ports_given && opts->feature != FEATURE_MONITOR) {
+        fprintf(err, "%s: --dns-port applies to --feature ebpf_monitor only\n", prog);
         cli_usage(err, prog, false);
         return CLI_USAGE;
     }

@@ -3,10 +3,13 @@
 #define EBPFSHIELD_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "actions.h"
 #include "attach.h"
+#include "ebpfshield_events.h"
 #include "feature.h"
 
 struct options {
@@ -18,7 +21,9 @@ struct options {
     bool version;
     const char *feeds_dir; /* NULL: ./feeds if it holds *.txt, else the installed feeds */
     const char *dump_dir;
-    unsigned long dump_max_mib; /* the most one core may take */
+    unsigned long dump_max_mib;                   /* the most one core may take */
+    uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* ebpf_monitor: 53, or --dns-port LIST */
+    size_t dns_port_count;
 };
 
 enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };

@@ -7,8 +7,6 @@
 
 #include <ldns/ldns.h>
 
-#define TCP_LENGTH_PREFIX 2
-
 static void set_why(const char **why, const char *reason)
 {
     if (why)
@@ -39,10 +37,13 @@ static int format_address(const ldns_rr *rr, char *dst, size_t size)
     return inet_ntop(family, ldns_rdf_data(rdf), dst, (socklen_t)size) != NULL;
 }
 
-/* Reports every A/AAAA record of list: questions (qr 0) or answers (qr 1). */
-static int report_rrs(const ldns_rr_list *list, int qr, dns_item_fn fn, void *ctx, const char **why)
+/* Reports the A/AAAA records of list (questions: qr 0, answers: qr 1), the first max of
+ * them through fn; returns how many there are, or -1. */
+static long report_rrs(const ldns_rr_list *list, int qr, size_t max, dns_item_fn fn, void *ctx,
+                       const char **why)
 {
     struct dns_item item = {.qr = qr};
+    long count = 0;
 
     for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
         const ldns_rr *rr = ldns_rr_list_rr(list, i);
@@ -53,16 +54,19 @@ static int report_rrs(const ldns_rr_list *list, int qr, dns_item_fn fn, void *ct
         /* Answers without a well-formed address (e.g. empty rdata) are not reported. */
         if (qr && !format_address(rr, item.data, sizeof(item.data)))
             continue;
+        if ((size_t)count++ >= max)
+            continue; /* counted, not formatted */
         if (format_name(ldns_rr_owner(rr), item.name, sizeof(item.name)) < 0) {
             set_why(why, "out of memory");
             return -1;
         }
         fn(&item, ctx);
     }
-    return 0;
+    return count;
 }
 
-int dns_decode_message(const uint8_t *msg, size_t len, dns_item_fn fn, void *ctx, const char **why)
+long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
+                        const char **why)
 {
     ldns_pkt *pkt = NULL;
     ldns_status status = ldns_wire2pkt(&pkt, msg, len);
@@ -72,36 +76,8 @@ int dns_decode_message(const uint8_t *msg, size_t len, dns_item_fn fn, void *ctx
         set_why(why, reason ? reason : "malformed DNS message");
         return -1;
     }
-    int rc = ldns_pkt_qr(pkt) ? report_rrs(ldns_pkt_answer(pkt), 1, fn, ctx, why)
-                              : report_rrs(ldns_pkt_question(pkt), 0, fn, ctx, why);
+    long rc = ldns_pkt_qr(pkt) ? report_rrs(ldns_pkt_answer(pkt), 1, max, fn, ctx, why)
+                               : report_rrs(ldns_pkt_question(pkt), 0, max, fn, ctx, why);
     ldns_pkt_free(pkt);
     return rc;
-}
-
-/* Every complete length-prefixed message; an incomplete trailing one is left alone. */
-static int decode_tcp_segment(const uint8_t *payload, size_t len, dns_item_fn fn, void *ctx,
-                              const char **why)
-{
-    int count = 0;
-    size_t off = 0;
-
-    while (len - off >= TCP_LENGTH_PREFIX) {
-        size_t msg_len = (size_t)payload[off] << 8 | payload[off + 1];
-        off += TCP_LENGTH_PREFIX;
-        if (msg_len > len - off)
-            break;
-        if (dns_decode_message(payload + off, msg_len, fn, ctx, why) < 0)
-            return -1;
-        off += msg_len;
-        count++;
-    }
-    return count;
-}
-
-int dns_decode_payload(uint8_t proto, const uint8_t *payload, size_t len, dns_item_fn fn, void *ctx,
-                       const char **why)
-{
-    if (proto == IPPROTO_TCP)
-        return decode_tcp_segment(payload, len, fn, ctx, why);
-    return dns_decode_message(payload, len, fn, ctx, why) < 0 ? -1 : 1;
 }

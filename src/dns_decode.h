@@ -18,16 +18,11 @@ struct dns_item {
 
 typedef void (*dns_item_fn)(const struct dns_item *item, void *ctx);
 
-/* Decodes one DNS message; calls fn for every A/AAAA question (query) or answer record
- * (response), in message order. Returns 0, or -1 with a reason in *why (static string
- * or ldns_get_errorstr_by_id) for a malformed message. */
-int dns_decode_message(const uint8_t *msg, size_t len, dns_item_fn fn, void *ctx, const char **why);
-
-/* Decodes a transport payload: for UDP one message; for TCP (proto 6) every complete
- * message of the segment, each behind its 2-byte length prefix (RFC 1035 4.2.2); an
- * incomplete trailing message is ignored. Returns the number of messages decoded, or
- * -1 with *why set when a message is malformed. */
-int dns_decode_payload(uint8_t proto, const uint8_t *payload, size_t len, dns_item_fn fn, void *ctx,
-                       const char **why);
+/* Decodes one DNS message (over TCP: without its length prefix); calls fn for the first
+ * max A/AAAA questions (query) or answer records (response), in message order. Returns
+ * how many there are in all (the rest counted, not formatted), or -1 with a reason in
+ * *why (static string or ldns_get_errorstr_by_id) for a malformed message. */
+long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
+                        const char **why);
 
 #endif

@@ -16,11 +16,14 @@ struct shim_bpf;
 struct feature {
     void *self;               /* the feature's state, passed to every call */
     const char *events_table; /* the perf buffer its samples arrive on */
+    int perf_pages_per_cpu;   /* its size */
     /* Compiles and attaches its programs in mode (never ATTACH_AUTO); *events is the
      * program that owns events_table. 0, or -1 with a message in e (nothing left). */
     int (*start)(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e);
     /* One sample of events_table, size bytes as the kernel sent them. */
     void (*on_sample)(void *self, const void *data, size_t size);
+    /* Called after every poll of the perf buffer, data or not (NULL: nothing to do). */
+    void (*tick)(void *self);
     /* Statistics at exit (after stop), on the log stream. */
     void (*report)(void *self);
     /* Detaches and frees the programs of start, and ends what they set going; safe to

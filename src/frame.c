@@ -1,11 +1,17 @@
 #include "frame.h"
 
 #include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
 
 #define ETH_HEADER_LEN 14
 #define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_IPV6 0x86dd
 #define IPV4_MIN_HEADER_LEN 20
 #define IPV4_FRAG_OFFSET_MASK 0x1fff
+#define IPV6_HEADER_LEN 40
+#define IPV6_FRAG_OFFSET_MASK 0xfff8
+#define IPV6_EXT_MAX 4 /* as the socket filter: more than that is never shipped */
 #define UDP_HEADER_LEN 8
 #define TCP_MIN_HEADER_LEN 20
 
@@ -24,7 +30,7 @@ static size_t min_size(size_t a, size_t b)
     return a < b ? a : b;
 }
 
-/* seg/len: the IP data, already bounded by the IP total length and the captured bytes. */
+/* seg/len: the IP data, already bounded by the IP length and the captured bytes. */
 static int decode_udp(const uint8_t *seg, size_t len, struct frame_info *fi)
 {
     if (len < UDP_HEADER_LEN)
@@ -50,9 +56,23 @@ static int decode_tcp(const uint8_t *seg, size_t len, struct frame_info *fi)
         return FRAME_TRUNCATED;
     fi->sport = get16(seg);
     fi->dport = get16(seg + 2);
+    fi->seq = get32(seg + 4);
+    fi->tcp_flags = seg[13] & (FRAME_TCP_FIN | FRAME_TCP_SYN | FRAME_TCP_RST);
     fi->payload = seg + header_len;
     fi->payload_len = len - header_len;
     return FRAME_OK;
+}
+
+static int decode_transport(const uint8_t *seg, size_t len, struct frame_info *fi)
+{
+    switch (fi->proto) {
+    case IPPROTO_UDP:
+        return decode_udp(seg, len, fi);
+    case IPPROTO_TCP:
+        return decode_tcp(seg, len, fi);
+    default:
+        return FRAME_NOT_UDP_TCP;
+    }
 }
 
 /* ip/cap: the IPv4 header onwards, cap being the captured bytes (padding included). */
@@ -61,7 +81,7 @@ static int decode_ipv4(const uint8_t *ip, size_t cap, struct frame_info *fi)
     if (cap < IPV4_MIN_HEADER_LEN)
         return FRAME_TRUNCATED;
     if (ip[0] >> 4 != 4)
-        return FRAME_NOT_IPV4;
+        return FRAME_NOT_IP;
     size_t header_len = (size_t)(ip[0] & 0x0f) * 4;
     if (header_len < IPV4_MIN_HEADER_LEN)
         return FRAME_BAD_HEADER;
@@ -73,19 +93,47 @@ static int decode_ipv4(const uint8_t *ip, size_t cap, struct frame_info *fi)
     /* A first fragment (offset 0, MF set) still carries the transport header. */
     if (get16(ip + 6) & IPV4_FRAG_OFFSET_MASK)
         return FRAME_FRAGMENT;
+    fi->family = AF_INET;
     fi->proto = ip[9];
-    fi->saddr = get32(ip + 12);
-    fi->daddr = get32(ip + 16);
+    memcpy(fi->saddr, ip + 12, 4);
+    memcpy(fi->daddr, ip + 16, 4);
     /* The total length excludes the padding the perf sample may carry after the frame. */
     size_t data_len = min_size(total_len, cap) - header_len;
-    switch (fi->proto) {
-    case IPPROTO_UDP:
-        return decode_udp(ip + header_len, data_len, fi);
-    case IPPROTO_TCP:
-        return decode_tcp(ip + header_len, data_len, fi);
-    default:
-        return FRAME_NOT_UDP_TCP;
+    return decode_transport(ip + header_len, data_len, fi);
+}
+
+/* The IPv6 header onwards; extension headers are skipped as the socket filter does. */
+static int decode_ipv6(const uint8_t *ip, size_t cap, struct frame_info *fi)
+{
+    if (cap < IPV6_HEADER_LEN)
+        return FRAME_TRUNCATED;
+    if (ip[0] >> 4 != 6)
+        return FRAME_NOT_IP;
+    size_t end = min_size(IPV6_HEADER_LEN + (size_t)get16(ip + 4), cap);
+    uint8_t next = ip[6];
+    size_t off = IPV6_HEADER_LEN;
+    for (int i = 0; i < IPV6_EXT_MAX && next != IPPROTO_UDP && next != IPPROTO_TCP; i++) {
+        if (off + 8 > end)
+            return FRAME_TRUNCATED;
+        if (next == IPPROTO_FRAGMENT) {
+            if (get16(ip + off + 2) & IPV6_FRAG_OFFSET_MASK)
+                return FRAME_FRAGMENT;
+            next = ip[off];
+            off += 8;
+        } else if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS) {
+            next = ip[off];
+            off += ((size_t)ip[off + 1] + 1) * 8;
+        } else {
+            break;
+        }
     }
+    if (off > end)
+        return FRAME_TRUNCATED;
+    fi->family = AF_INET6;
+    fi->proto = next;
+    memcpy(fi->saddr, ip + 8, 16);
+    memcpy(fi->daddr, ip + 24, 16);
+    return decode_transport(ip + off, end - off, fi);
 }
 
 int frame_decode(const uint8_t *frame, size_t len, struct frame_info *out)
@@ -94,9 +142,17 @@ int frame_decode(const uint8_t *frame, size_t len, struct frame_info *out)
 
     if (len < ETH_HEADER_LEN)
         return FRAME_TRUNCATED;
-    if (get16(frame + 12) != ETHERTYPE_IPV4)
-        return FRAME_NOT_IPV4;
-    int status = decode_ipv4(frame + ETH_HEADER_LEN, len - ETH_HEADER_LEN, &fi);
+    int status;
+    switch (get16(frame + 12)) {
+    case ETHERTYPE_IPV4:
+        status = decode_ipv4(frame + ETH_HEADER_LEN, len - ETH_HEADER_LEN, &fi);
+        break;
+    case ETHERTYPE_IPV6:
+        status = decode_ipv6(frame + ETH_HEADER_LEN, len - ETH_HEADER_LEN, &fi);
+        break;
+    default:
+        return FRAME_NOT_IP;
+    }
     if (status == FRAME_OK)
         *out = fi;
     return status;
@@ -109,14 +165,14 @@ const char *frame_strerror(int status)
         return "ok";
     case FRAME_TRUNCATED:
         return "truncated frame";
-    case FRAME_NOT_IPV4:
-        return "not IPv4";
+    case FRAME_NOT_IP:
+        return "neither IPv4 nor IPv6";
     case FRAME_BAD_HEADER:
-        return "bad IPv4/UDP/TCP header";
+        return "bad IP/UDP/TCP header";
     case FRAME_NOT_UDP_TCP:
         return "neither UDP nor TCP";
     case FRAME_FRAGMENT:
-        return "non-first IPv4 fragment";
+        return "non-first IP fragment";
     default:
         return "unknown frame status";
     }

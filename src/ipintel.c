@@ -215,6 +215,7 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     p->handler = (struct ipintel_handler){.block = opts->block, .verbose = opts->verbose};
     *f = (struct feature){.self = p,
                           .events_table = "events",
+                          .perf_pages_per_cpu = IPINTEL_PERF_PAGES_PER_CPU,
                           .start = start,
                           .on_sample = on_sample,
                           .report = report,

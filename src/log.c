@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <time.h>
 
 #define PREFIX "ebpfshield-bcc: "
 
@@ -63,4 +64,21 @@ void note(const char *fmt, ...)
     va_start(ap, fmt);
     vlog("", fmt, ap);
     va_end(ap);
+}
+
+#define WARN_INTERVAL_MS 1000
+
+bool warn_due(struct warn_rate *r, uint64_t now_ms)
+{
+    if (now_ms < r->next_ms)
+        return false;
+    r->next_ms = now_ms + WARN_INTERVAL_MS;
+    return true;
+}
+
+uint64_t monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

@@ -3,6 +3,8 @@
 #ifndef EBPFSHIELD_LOG_H
 #define EBPFSHIELD_LOG_H
 
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -26,6 +28,18 @@ int fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* A status line without the prefix (e.g. "attach mode: ..."), on the log stream. */
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* At most one warning a second for a problem that may repeat at packet rate: the caller
+ * counts, and says what it counted when warn_due() lets it. */
+struct warn_rate {
+    uint64_t next_ms;
+};
+
+/* True (and the next second starts) when now_ms is a second past the last true. */
+bool warn_due(struct warn_rate *r, uint64_t now_ms);
+
+/* CLOCK_MONOTONIC in ms. */
+uint64_t monotonic_ms(void);
 
 /* Where warn/fatal/note write; NULL restores stderr. For tests. */
 void log_set_stream(FILE *stream);

@@ -1,19 +1,38 @@
 /* ebpf_monitor in user space: a dns_events sample (the process record, then the frame)
- * turned into the original's lines, one per A/AAAA question or answer. Free of libbcc. */
+ * turned into the original's lines, one per A/AAAA question or answer, at most
+ * MONITOR_LINES_PER_MESSAGE per DNS message. DNS over TCP is reassembled per flow.
+ * Problems (undecodable packets, lines past the bound) are counted, said at most once a
+ * second, and totalled at exit. Free of libbcc. */
 #ifndef EBPFSHIELD_MONITOR_HANDLER_H
 #define EBPFSHIELD_MONITOR_HANDLER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
-struct monitor_stats {
-    unsigned long long bad_packets; /* samples that could not be decoded */
-};
+#define MONITOR_LINES_PER_MESSAGE 32
 
-/* Prints the sample's lines to out; an undecodable sample is warned about and counted. */
-void monitor_handle_sample(struct monitor_stats *stats, const void *data, size_t size, FILE *out);
+struct monitor_handler;
+struct port_key;
+struct port_val;
 
-/* The statistics at exit, on the log stream (nothing when all went well). */
-void monitor_report(const struct monitor_stats *stats);
+/* Looks key up in the kernel's flow table: 0 and *val filled when it is there. */
+typedef int (*flow_lookup_fn)(void *ctx, const struct port_key *key, struct port_val *val);
+
+/* Lines go to out; samples the kernel could not attribute (pid 0) are looked up again
+ * through lookup. NULL when out of memory. */
+struct monitor_handler *monitor_handler_new(FILE *out, flow_lookup_fn lookup, void *lookup_ctx);
+void monitor_handler_free(struct monitor_handler *h);
+
+/* Prints the lines of one sample, size bytes as the kernel sent them, seen at now_ms
+ * (monotonic_ms()). */
+void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t size,
+                           uint64_t now_ms);
+
+/* Says the problems counted since the last warning, once that is a second old. */
+void monitor_handler_tick(struct monitor_handler *h, uint64_t now_ms);
+
+/* The totals at exit, on the log stream (nothing when all went well). */
+void monitor_report(struct monitor_handler *h);
 
 #endif

@@ -8,20 +8,14 @@ static const char *proto_name(uint8_t proto)
     return proto == IPPROTO_TCP ? "TCP" : "UDP";
 }
 
-static void ipv4_str(uint32_t host_order, char *buf, size_t len)
-{
-    struct in_addr a = {.s_addr = htonl(host_order)};
-    inet_ntop(AF_INET, &a, buf, (socklen_t)len);
-}
-
 void output_dns_line(FILE *out, const struct dns_origin *origin, const struct frame_info *frame,
                      const struct dns_item *item)
 {
-    char src[INET_ADDRSTRLEN], dst[INET_ADDRSTRLEN];
+    char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
     const struct port_val *p = origin->proc;
 
-    ipv4_str(frame->saddr, src, sizeof(src));
-    ipv4_str(frame->daddr, dst, sizeof(dst));
+    inet_ntop(frame->family, frame->saddr, src, sizeof(src));
+    inet_ntop(frame->family, frame->daddr, dst, sizeof(dst));
     /* TGID= is the original's key; like the original, it carries the thread id. */
     fprintf(out,
             "COMM=%s PID=%u TGID=%u DEV=%s PROTO=%s SRC=%s DST=%s SPT=%u DPT=%u UID=%u GID=%u "

@@ -27,15 +27,21 @@ static ssize_t read_small(const char *path, char *buf, size_t len)
     return n;
 }
 
+int proc_comm_raw(pid_t pid, char *buf, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    ssize_t n = read_small(path, buf, len);
+    if (n > 0 && buf[n - 1] == '\n')
+        buf[--n] = '\0';
+    return n > 0 ? 0 : -1;
+}
+
 void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, size_t len)
 {
-    char path[64], raw[64];
-    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
-    ssize_t n = read_small(path, raw, sizeof(raw));
-    if (n > 0 && raw[n - 1] == '\n')
-        raw[--n] = '\0';
-    if (n > 0)
-        text_printable(buf, len, raw, (size_t)n);
+    char raw[64];
+    if (proc_comm_raw(pid, raw, sizeof(raw)) == 0)
+        text_printable(buf, len, raw, sizeof(raw));
     else
         text_printable(buf, len, fallback, fallback_len);
 }
@@ -78,4 +84,18 @@ void proc_ifname(uint32_t ifindex, char *buf, size_t len)
         snprintf(buf, len, "%s", name);
     else
         snprintf(buf, len, "%" PRIu32, ifindex);
+}
+
+#define IFNAME_TTL_MS 1000
+
+void proc_ifname_cached(struct ifname_cache *cache, uint32_t ifindex, uint64_t now_ms, char *buf,
+                        size_t len)
+{
+    struct ifname_slot *slot = &cache->slots[ifindex % IFNAME_CACHE_SLOTS];
+    if (slot->ifindex != ifindex || now_ms >= slot->expires_ms) {
+        proc_ifname(ifindex, slot->name, sizeof(slot->name));
+        slot->ifindex = ifindex;
+        slot->expires_ms = now_ms + IFNAME_TTL_MS;
+    }
+    snprintf(buf, len, "%s", slot->name);
 }

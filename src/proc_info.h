@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/* The raw process name from /proc/<pid>/comm (without its newline); 0, or -1. */
+int proc_comm_raw(pid_t pid, char *buf, size_t len);
+
 /* The process name from /proc/<pid>/comm (the kernel's comm is the thread's name), else
  * fallback; made printable. */
 void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, size_t len);
@@ -18,5 +21,20 @@ int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns);
 
 /* The interface name, or the index in decimal when it is gone. */
 void proc_ifname(uint32_t ifindex, char *buf, size_t len);
+
+/* Interface names for at most a second each, so that a name is not asked of the kernel
+ * (a socket, an ioctl) for every packet. Zero-initialised. */
+#define IFNAME_CACHE_SLOTS 64
+struct ifname_cache {
+    struct ifname_slot {
+        uint32_t ifindex;
+        uint64_t expires_ms;
+        char name[32];
+    } slots[IFNAME_CACHE_SLOTS];
+};
+
+/* proc_ifname through cache; now_ms: monotonic_ms(). */
+void proc_ifname_cached(struct ifname_cache *cache, uint32_t ifindex, uint64_t now_ms, char *buf,
+                        size_t len);
 
 #endif

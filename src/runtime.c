@@ -15,9 +15,9 @@
 #include "monitor.h"
 #include "output.h"
 
-/* 256 pages (1 MiB) per CPU: a burst of several thousand DNS frames fits. */
-#define PERF_PAGES_PER_CPU 256
 #define POLL_MS 250
+/* At exit, what the kernel sent before the programs went is read for at most this long. */
+#define FINAL_DRAIN_MS 1000
 /* Lines kept while standard output is not read, and how long the exit waits for them. */
 #define OUTPUT_QUEUE_BYTES (16u << 20)
 #define OUTPUT_DRAIN_MS 250
@@ -45,7 +45,8 @@ static void install_signals(void)
 
 struct loop {
     struct feature *feature;
-    unsigned long long lost; /* perf samples the kernel had to drop */
+    unsigned long long lost, lost_pending; /* perf samples the kernel had to drop */
+    struct warn_rate lost_rate;
 };
 
 static void on_sample(void *ctx, void *data, int size)
@@ -59,7 +60,26 @@ static void on_lost(void *ctx, unsigned long long lost)
 {
     struct loop *l = ctx;
     l->lost += lost;
-    warn("lost %llu event(s) (perf buffer full), %llu so far", lost, l->lost);
+    l->lost_pending += lost;
+}
+
+/* What happened since the last poll: losses said at most once a second. */
+static void after_poll(struct loop *l)
+{
+    if (l->lost_pending && warn_due(&l->lost_rate, monotonic_ms())) {
+        warn("lost %llu event(s) (perf buffer full), %llu so far", l->lost_pending, l->lost);
+        l->lost_pending = 0;
+    }
+    if (l->feature->tick)
+        l->feature->tick(l->feature->self);
+}
+
+/* Reads what is left in the buffers (the programs still run), until they are empty. */
+static void drain(struct shim_bpf *events, const char *table)
+{
+    uint64_t end = monotonic_ms() + FINAL_DRAIN_MS;
+    while (shim_poll(events, table, 0) > 0 && monotonic_ms() < end)
+        ;
 }
 
 /* Opens the feature's perf buffer, prints the running line, polls until a signal. */
@@ -69,7 +89,7 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, struct line
     struct loop loop = {.feature = f};
     struct error e;
     if (shim_open_perf_buffer(events, f->events_table, on_sample, on_lost, &loop,
-                              PERF_PAGES_PER_CPU, &e) != 0)
+                              f->perf_pages_per_cpu, &e) != 0)
         return fatal("%s", e.msg);
     malloc_trim(0); /* hand back what libbcc's compiler freed: most of the startup peak */
     install_signals();
@@ -77,12 +97,16 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, struct line
     while (!exiting) {
         if (shim_poll(events, f->events_table, POLL_MS) < 0 && errno != EINTR)
             return fatal("reading %s: %s", f->events_table, strerror(errno));
+        after_poll(&loop);
         int err = line_writer_error(w);
         if (err) /* e.g. a closed pipe: nobody reads what we report */
             return fatal("cannot write to standard output: %s", strerror(err));
     }
     /* What the kernel sent before the programs go: each hit gets its line and action. */
-    shim_poll(events, f->events_table, 0);
+    drain(events, f->events_table);
+    after_poll(&loop);
+    if (loop.lost_pending)
+        warn("lost %llu event(s) (perf buffer full)", loop.lost_pending);
     if (loop.lost)
         warn("%llu event(s) lost in all", loop.lost);
     return 0;
@@ -142,7 +166,7 @@ int runtime_run(const struct options *opts)
     if (!w)
         return fatal("%s", e.msg);
     struct feature f;
-    int rc = opts->feature == FEATURE_MONITOR ? monitor_feature(&f, out, &e)
+    int rc = opts->feature == FEATURE_MONITOR ? monitor_feature(&f, opts, out, &e)
                                               : ipintel_feature(&f, opts, out, &e);
     if (rc != 0) {
         rc = fatal("%s", e.msg);

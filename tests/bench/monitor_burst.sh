@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Benchmark (not a test): how many DNS lines ebpf_monitor delivers, and how many samples
-# the kernel drops, when one client fires a burst of queries at dnsmasq as fast as it can.
-# Runs in a private network namespace; prints figures. As root:
-#   tests/bench/monitor_burst.sh build/ebpfshield-bcc [QUERIES]
+# Benchmark (not a test): ebpf_monitor under a burst of pipelined queries. One client keeps
+# WINDOW queries in flight to dnsmasq (one A record per answer) on one UDP socket; the
+# tool's lines are counted against what the client sent and received, and its own loss
+# counter is read as the tool prints it. Any mismatch is printed as MISMATCH. Runs in a
+# private network namespace, as root:
+#   tests/bench/monitor_burst.sh build/ebpfshield-bcc [QUERIES] [WINDOW]
 set -euo pipefail
 bin=$(realpath "$1")
-queries=${2:-5000}
+queries=${2:-100000}
+window=${3:-64}
 ns=ebpfshield-bench-$$
 work=$(mktemp -d)
 cleanup() {
@@ -15,46 +18,64 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-ip netns exec "$ns" bash -s "$bin" "$queries" "$work" <<'INNER'
-bin=$1 queries=$2 work=$3
+ip netns exec "$ns" bash -s "$bin" "$queries" "$window" "$work" <<'INNER'
+set -euo pipefail
+bin=$1 queries=$2 window=$3 work=$4
 dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
     --address=/a.example.test/10.1.2.3 --cache-size=1000 --dns-forward-max=5000 \
     --pid-file="$work/dnsmasq.pid"
 "$bin" --feature ebpf_monitor >"$work/out" 2>"$work/err" &
 tool=$!
 until grep -q 'The program is running' "$work/out"; do sleep 0.2; done
-python3 - "$queries" <<'PY'
+read -r ut0 st0 < <(awk '{print $14, $15}' "/proc/$tool/stat")
+/usr/bin/python3 - "$queries" "$window" >"$work/client" <<'PY'
 import socket, struct, sys, time
-n = int(sys.argv[1])
+n, window = int(sys.argv[1]), int(sys.argv[2])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.connect(("127.0.0.1", 53))
 s.settimeout(2)
-q = lambda i: struct.pack("!HHHHHH", i & 0xffff, 0x0100, 1, 0, 0, 0) + \
-    b"\x01a\x07example\x04test\x00" + struct.pack("!HH", 1, 1)
+name = b"\x01a\x07example\x04test\x00"
+q = lambda i: struct.pack("!HHHHHH", i & 0xffff, 0x0100, 1, 0, 0, 0) + name + struct.pack("!HH", 1, 1)
 t0 = time.monotonic()
-answered = 0
-window = 50  # queries in flight, to burst rather than ping-pong
-for start in range(0, n, window):
-    batch = range(start, min(n, start + window))
-    for i in batch:
-        s.send(q(i))
-    for _ in batch:
-        try:
-            s.recv(512)
-            answered += 1
-        except socket.timeout:
-            break
+sent = answered = 0
+while sent < n or answered < sent:
+    while sent < n and sent - answered < window:
+        s.send(q(sent))
+        sent += 1
+    try:
+        s.recv(512)
+        answered += 1
+    except socket.timeout:
+        break
 dt = time.monotonic() - t0
-print(f"client: {n} queries, {answered} answers in {dt:.2f} s ({n / dt:.0f} queries/s)")
+print(sent, answered, f"{dt:.3f}")
 PY
-sleep 2
-rss=$(ps -o rss= -p "$tool")
+read -r sent answered secs <"$work/client"
+# Wait until the tool has printed everything it is going to (no growth for 2 s).
+prev=-1
+while [ "$(wc -l <"$work/out")" -ne "$prev" ]; do prev=$(wc -l <"$work/out"); sleep 2; done
+read -r ut1 st1 < <(awk '{print $14, $15}' "/proc/$tool/stat")
+hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$tool/status")
+rss=$(awk '/^VmRSS/ {print $2}' "/proc/$tool/status")
 kill -INT "$tool"
 wait "$tool"
-q=$(grep -c 'DNS_QR=0' "$work/out")
-a=$(grep -c 'DNS_QR=1' "$work/out")
-# The tool's exit line is "ebpfshield-bcc: N event(s) lost in all", printed only when N > 0.
-lost=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) event\(s\) lost in all$/\1/p' "$work/err")
-echo "monitor: $q query lines, $a answer lines of $queries each; lost samples: ${lost:-0}; RSS $((rss / 1024)) MiB"
 kill "$(cat "$work/dnsmasq.pid")"
+q=$(grep -c ' DNS_QR=0 DNS_NAME=a\.example\.test\. DNS_TYPE=A$' "$work/out" || true)
+a=$(grep -c ' DNS_QR=1 DNS_NAME=a\.example\.test\. DNS_TYPE=A DNS_DATA=10\.1\.2\.3$' "$work/out" || true)
+other=$(($(wc -l <"$work/out") - 1 - q - a))
+# The tool's own counters, as it prints them at exit (see src/runtime.c, line_writer.c).
+lost=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) event\(s\) lost in all$/\1/p' "$work/err")
+unwritten=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) line\(s\) .*not written.*/\1/p' "$work/err" | tail -1)
+hz=$(getconf CLK_TCK)
+lines=$((q + a))
+cpu=$(awk -v t=$((ut1 + st1 - ut0 - st0)) -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
+echo "client: $sent queries sent, $answered answered in $secs s ($(awk -v n="$sent" -v s="$secs" 'BEGIN {printf "%.0f", n / s}') queries/s, $window in flight)"
+echo "lines: $q query lines of $sent expected, $a answer lines of $answered expected, $other other"
+echo "tool: ${lost:-0} event(s) lost (its counter), ${unwritten:-0} line(s) not written"
+echo "tool CPU: $cpu s in all, $(awk -v c="$cpu" -v l="$lines" 'BEGIN {printf "%.3f", l ? c * 10000 / l : 0}') s per 10,000 lines; RSS $((rss / 1024)) MiB, peak (VmHWM) $((hwm / 1024)) MiB"
+missing=$((sent - q + answered - a))
+if [ "$missing" -ne "${lost:-0}" ] || [ "$other" -ne 0 ] || [ "$missing" -lt 0 ]; then
+    echo "MISMATCH: $missing line(s) missing, the tool counted ${lost:-0} lost, $other unexpected line(s)"
+fi
+grep -v 'sha1 socket\|prog tag\|^attach mode' "$work/err" | sed 's/^/stderr: /' | head -5
 INNER

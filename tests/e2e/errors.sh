@@ -61,6 +61,11 @@ expect_exit symlink_dump 1 "dump directory $PRIVATE/link/cores: $PRIVATE/link: n
     "$B" --feeds "$WORK/badfeeds" --block dump --dump-dir "$PRIVATE/link/cores"
 expect_exit bad_dump_max 2 "invalid value '0' for --dump-max \\(MiB, 1 to 1048576\\)" "$B" --dump-max 0
 expect_exit value_missing 2 "option '--feeds' needs a value" "$B" --feeds --verbose
+for ports in 0 65536 53,53 53, ,53 x 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 -53; do
+    expect_exit "bad_dns_port_$ports" 2 "invalid value '$ports' for --dns-port \\(distinct ports" \
+        "$B" --feature ebpf_monitor --dns-port "$ports"
+done
+expect_exit dns_port_ipintel 2 "--dns-port applies to --feature ebpf_monitor only" "$B" --dns-port 53
 
 rel=$(uname -r)
 expect_exit no_headers 1 "kernel headers for $rel not found.*install linux-headers-$rel" \

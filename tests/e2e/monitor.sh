@@ -5,8 +5,8 @@
 # and answer, and nothing else may be printed. Needs root, an isolated network (a netns
 # or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/monitor_lib.sh"
 
-IP='127\.0\.0\.1'
 printf 'nameserver 127.0.0.1\n' >"$WORK/resolv.conf"
 
 dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
@@ -14,64 +14,26 @@ dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
     --address=/b.example.test/fd00::7 --pid-file="$WORK/dnsmasq.pid" || exit 1
 EXTRA_PIDS=$(cat "$WORK/dnsmasq.pid")
 
-# With the system resolver pointed at dnsmasq, in a private mount namespace; replaces the
-# calling (background) shell so that the client keeps its pid.
-with_resolver() {
-    exec unshare -m sh -c 'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$WORK/resolv.conf" "$@"
-}
-
-# run_client NAME CMD...: runs a client to completion; its pid is left in CLIENT_PID.
-run_client() {
-    local name=$1
-    shift
-    "$@" >"$WORK/$name.client" 2>&1 &
-    CLIENT_PID=$!
-    wait "$CLIENT_PID"
-    local rc=$?
-    check "$name: client exit status 0 (got $rc)" [ "$rc" -eq 0 ] ||
-        sed 's/^/  client: /' "$WORK/$name.client" | head -10
-}
-
-# dns_re QR PID TGID PROTO SPT DPT NAME TYPE [DATA]
-dns_re() {
-    local re="^COMM=$2 PID=$3 TGID=$4 DEV=lo PROTO=$5 SRC=$IP DST=$IP SPT=$6 DPT=$7 UID=0 GID=0"
-    re="$re DNS_QR=$1 DNS_NAME=${8//./\\.}\\. DNS_TYPE=$9"
-    [ "$1" = 1 ] && re="$re DNS_DATA=${10//./\\.}"
-    echo "$re\$"
-}
-
-# expect_exchange NAME COMM PID TGID PROTO QNAME TYPE DATA: one query line, one answer
-# line, the answer addressed to the port the query came from.
-expect_exchange() {
-    local name=$1 comm=$2 pid=$3 tgid=$4 proto=$5 qname=$6 type=$7 data=$8 port
-    local q
-    q=$(dns_re 0 "$comm" "$pid" "$tgid" "$proto" '([0-9]+)' 53 "$qname" "$type")
-    expect_count "$OUT" "$q" 1 "$name: query line"
-    port=$(grep -E -- "$q" "$OUT" | head -1 | sed -E 's/.* SPT=([0-9]+) .*/\1/')
-    expect_count "$OUT" "$(dns_re 1 "$comm" "$pid" "$tgid" "$proto" 53 "${port:-x}" "$qname" \
-        "$type" "$data")" 1 "$name: answer line to port ${port:-?}"
-}
-
 start_tool monitor --feature ebpf_monitor || finish
 
 run_client dig_a dig @127.0.0.1 a.example.test A
-expect_exchange dig_a dig "$CLIENT_PID" '[0-9]+' UDP a.example.test A 10.1.2.3
+expect_exchange dig_a dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.example.test A 10.1.2.3
 
 run_client dig_aaaa dig @127.0.0.1 b.example.test AAAA
-expect_exchange dig_aaaa dig "$CLIENT_PID" '[0-9]+' UDP b.example.test AAAA fd00::7
+expect_exchange dig_aaaa dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 b.example.test AAAA fd00::7
 
 run_client dig_tcp dig @127.0.0.1 +tcp a.example.test A
-expect_exchange dig_tcp dig "$CLIENT_PID" '[0-9]+' TCP a.example.test A 10.1.2.3
+expect_exchange dig_tcp dig "$CLIENT_PID" '[0-9]+' TCP 127.0.0.1 53 a.example.test A 10.1.2.3
 
 run_client getent with_resolver getent ahosts b.example.test
 check "getent resolved b.example.test" grep -q "^10.9.8.7 " "$WORK/getent.client" || cat "$WORK/getent.client"
-expect_exchange getent_a getent "$CLIENT_PID" "$CLIENT_PID" UDP b.example.test A 10.9.8.7
-expect_exchange getent_aaaa getent "$CLIENT_PID" "$CLIENT_PID" UDP b.example.test AAAA fd00::7
+expect_exchange getent_a getent "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 b.example.test A 10.9.8.7
+expect_exchange getent_aaaa getent "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 b.example.test AAAA fd00::7
 
 run_client python with_resolver python3 -c \
     'import socket; print(socket.getaddrinfo("a.example.test", 80, socket.AF_INET, socket.SOCK_STREAM))'
 check "python resolved a.example.test" grep -q 10.1.2.3 "$WORK/python.client"
-expect_exchange python python3 "$CLIENT_PID" "$CLIENT_PID" UDP a.example.test A 10.1.2.3
+expect_exchange python python3 "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 a.example.test A 10.1.2.3
 
 # A malformed message (3 bytes) on a DNS flow: one clear warning, no line, and the tool
 # goes on decoding.
@@ -82,7 +44,7 @@ s.send(b"\x12\x34\x01")'
 expect_count "$ERR" '^ebpfshield-bcc: skipped a DNS packet: DNS message: .+' 1 \
     "garbage: one warning on stderr"
 run_client dig_after dig @127.0.0.1 a.example.test A
-expect_exchange dig_after dig "$CLIENT_PID" '[0-9]+' UDP a.example.test A 10.1.2.3
+expect_exchange dig_after dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.example.test A 10.1.2.3
 
 expect_only "$OUT" '^COMM=(dig|getent|python3) PID=[0-9]+ TGID=[0-9]+ DEV=lo '
 stop_tool monitor

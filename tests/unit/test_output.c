@@ -1,8 +1,9 @@
 /* Unit tests of the printed lines, byte for byte: the original eBPFShield's own session
  * (the reference ebpf_monitor.txt and ebpf_ipintelligence.txt) rebuilt from hand-made
- * structs; the monitor's sample handler on the real frames of tests/fixtures, credited to
- * real processes named as in the capture; its warnings for bad samples; and
- * text_printable's edges. */
+ * structs; the monitor's sample handler on the real frames of tests/fixtures (and on IPv6
+ * and split TCP frames built around their DNS messages), credited to real processes named
+ * as in the capture; its bound on lines per message, its rate-limited warnings and exit
+ * totals; and text_printable's edges. */
 #include "check.h"
 #include "fixture.h"
 #include "monitor_handler.h"
@@ -13,7 +14,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 
-#define LOCALHOST 0x7f000001u
+static const uint8_t localhost[16] = {127, 0, 0, 1};
 
 /* One line of the original's ebpf_monitor session and the values that made it. */
 struct monitor_ref {
@@ -64,13 +65,12 @@ static void print_ref(FILE *out, const struct monitor_ref *r)
 {
     struct port_val proc = {.ifindex = 1, .pid = r->pid, .tid = r->tgid};
     struct dns_origin origin = {.proc = &proc, .comm = r->comm, .ifname = "lo"};
-    struct frame_info frame = {.proto = r->proto,
-                               .saddr = LOCALHOST,
-                               .daddr = LOCALHOST,
-                               .sport = r->sport,
-                               .dport = r->dport};
+    struct frame_info frame = {
+        .proto = r->proto, .family = AF_INET, .sport = r->sport, .dport = r->dport};
     struct dns_item item = {.qr = r->qr, .type = r->type};
 
+    memcpy(frame.saddr, localhost, 16);
+    memcpy(frame.daddr, localhost, 16);
     snprintf(proc.comm, sizeof(proc.comm), "%s", r->comm);
     snprintf(item.name, sizeof(item.name), "%s", r->name);
     snprintf(item.data, sizeof(item.data), "%s", r->data);
@@ -99,19 +99,32 @@ static void test_monitor_fields(void)
                             .gid = 4294967294u,
                             .comm = "kernel-name"};
     struct dns_origin origin = {.proc = &proc, .comm = "resolver x", .ifname = "7"};
-    struct frame_info frame = {
-        .proto = 6, .saddr = 0xc0a80102u, .daddr = 0x08080404u, .sport = 65535, .dport = 53};
+    struct frame_info frame = {.proto = 6, .family = AF_INET, .sport = 65535, .dport = 53};
     struct dns_item item = {
         .qr = 0, .name = "\\.weird\\032name.", .type = "AAAA", .data = "ignored for a query"};
     struct capture c;
 
+    test_addr(frame.saddr, AF_INET, "192.168.1.2");
+    test_addr(frame.daddr, AF_INET, "8.8.4.4");
     capture_open(&c);
     output_dns_line(c.f, &origin, &frame, &item);
-    frame = (struct frame_info){
-        .proto = 17, .saddr = 0x0a000001u, .daddr = 0xffffffffu, .sport = 53, .dport = 0};
+    frame = (struct frame_info){.proto = 17, .family = AF_INET, .sport = 53, .dport = 0};
+    test_addr(frame.saddr, AF_INET, "10.0.0.1");
+    test_addr(frame.daddr, AF_INET, "255.255.255.255");
     item.qr = 1;
     item.type = "A";
     snprintf(item.data, sizeof(item.data), "%s", "255.0.0.1");
+    output_dns_line(c.f, &origin, &frame, &item);
+    /* IPv6: the addresses in their shortest form (RFC 5952), an IPv4-mapped one as such */
+    frame = (struct frame_info){.proto = 6, .family = AF_INET6, .sport = 853, .dport = 40000};
+    test_addr(frame.saddr, AF_INET6, "2001:0db8:0000:0000:0000:0000:0000:0053");
+    test_addr(frame.daddr, AF_INET6, "::ffff:192.0.2.1");
+    item.type = "AAAA";
+    snprintf(item.data, sizeof(item.data), "%s", "fd00::7");
+    output_dns_line(c.f, &origin, &frame, &item);
+    frame.proto = 17;
+    test_addr(frame.saddr, AF_INET6, "::");
+    test_addr(frame.daddr, AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
     output_dns_line(c.f, &origin, &frame, &item);
     char *got = capture_text(&c);
     CHECK_STR(got, "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=192.168.1.2 "
@@ -119,7 +132,14 @@ static void test_monitor_fields(void)
                    "DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA\n"
                    "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=10.0.0.1 "
                    "DST=255.255.255.255 SPT=53 DPT=0 UID=1000 GID=4294967294 DNS_QR=1 "
-                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=A DNS_DATA=255.0.0.1\n");
+                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=A DNS_DATA=255.0.0.1\n"
+                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=2001:db8::53 "
+                   "DST=::ffff:192.0.2.1 SPT=853 DPT=40000 UID=1000 GID=4294967294 DNS_QR=1 "
+                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA DNS_DATA=fd00::7\n"
+                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=:: "
+                   "DST=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff SPT=853 DPT=40000 UID=1000 "
+                   "GID=4294967294 DNS_QR=1 DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA "
+                   "DNS_DATA=fd00::7\n");
     free(got);
 }
 
@@ -244,31 +264,127 @@ static uint8_t *make_sample(const struct port_val *proc, const struct blob *fram
     return sample;
 }
 
-/* Runs the monitor's handler on one sample; returns what it printed and, in *logged, what
- * it warned (the caller frees both). */
-static char *handle(struct monitor_stats *stats, const uint8_t *sample, size_t len, char **logged)
-{
-    struct capture out, log;
+/* The kernel's flow table as the handler sees it through its lookup function: the
+ * entries, and the keys it was asked for. */
+#define TABLE_MAX 4
 
-    capture_open(&out);
-    capture_log(&log);
-    monitor_handle_sample(stats, sample, len, out.f);
-    *logged = capture_log_text(&log);
-    return capture_text(&out);
+struct flow_table {
+    int entries;
+    struct port_key key[TABLE_MAX];
+    struct port_val val[TABLE_MAX];
+    int calls;
+    struct port_key asked[TABLE_MAX];
+};
+
+static int table_lookup(void *ctx, const struct port_key *key, struct port_val *val)
+{
+    struct flow_table *t = ctx;
+
+    if (t->calls < TABLE_MAX)
+        t->asked[t->calls] = *key;
+    t->calls++;
+    for (int i = 0; i < t->entries; i++) {
+        if (memcmp(&t->key[i], key, sizeof(*key)) == 0) {
+            *val = t->val[i];
+            return 0;
+        }
+    }
+    return -1;
 }
+
+/* The monitor's handler printing into a capture, how much of it was read, and the flow
+ * table it looks unattributed samples up in (empty unless a test fills it). */
+struct mon {
+    struct monitor_handler *h;
+    struct capture out;
+    size_t seen;
+    struct flow_table table;
+};
+
+static void mon_open(struct mon *m)
+{
+    capture_open(&m->out);
+    m->seen = 0;
+    memset(&m->table, 0, sizeof(m->table));
+    m->h = monitor_handler_new(m->out.f, table_lookup, &m->table);
+    if (!m->h) {
+        fprintf(stderr, "monitor_handler_new failed\n");
+        exit(2);
+    }
+}
+
+/* What the handler printed since the last call (the caller frees it). */
+static char *mon_printed(struct mon *m)
+{
+    fflush(m->out.f);
+    if (!m->out.buf)
+        return strdup("");
+    char *text = strndup(m->out.buf + m->seen, m->out.size - m->seen);
+    m->seen = m->out.size;
+    return text;
+}
+
+static void mon_close(struct mon *m)
+{
+    monitor_handler_free(m->h);
+    free(capture_text(&m->out));
+}
+
+/* Handles one sample seen at now_ms; returns what it printed and, in *logged, what it
+ * warned (the caller frees both). */
+static char *mon_sample(struct mon *m, const uint8_t *sample, size_t len, uint64_t now_ms,
+                        char **logged)
+{
+    struct capture log;
+
+    capture_log(&log);
+    monitor_handle_sample(m->h, sample, len, now_ms);
+    *logged = capture_log_text(&log);
+    return mon_printed(m);
+}
+
+/* What monitor_handler_tick at now_ms warned (the caller frees it). */
+static char *mon_tick(struct mon *m, uint64_t now_ms)
+{
+    struct capture log;
+
+    capture_log(&log);
+    monitor_handler_tick(m->h, now_ms);
+    return capture_log_text(&log);
+}
+
+/* What monitor_report said at exit (the caller frees it). */
+static char *mon_report(struct mon *m)
+{
+    struct capture log;
+
+    capture_log(&log);
+    monitor_report(m->h);
+    return capture_log_text(&log);
+}
+
+/* Checks what one call printed or warned against want, then frees it. */
+#define CHECK_TEXT(got, want)                                                                      \
+    do {                                                                                           \
+        char *t_ = (got);                                                                          \
+        CHECK_STR(t_, want);                                                                       \
+        free(t_);                                                                                  \
+    } while (0)
 
 static void check_fixture(const struct fixture_case *fc, pid_t pid)
 {
     struct blob b = load_fixture(fc->frame);
-    struct port_val proc = {.ifindex = 1, .pid = (uint32_t)pid, .tid = fc->tid};
-    struct monitor_stats stats = {0};
+    /* the kernel recorded a thread's name: the process's (/proc) is printed */
+    struct port_val proc = {
+        .ifindex = 1, .pid = (uint32_t)pid, .tid = fc->tid, .comm = "worker-thread"};
+    struct mon m;
     size_t len;
     char *logged, *want;
 
     check_raw_header(fc, &b);
-    snprintf(proc.comm, sizeof(proc.comm), "%s", fc->comm);
     uint8_t *sample = make_sample(&proc, &b, &len);
-    char *got = handle(&stats, sample, len, &logged);
+    mon_open(&m);
+    char *got = mon_sample(&m, sample, len, 1000, &logged);
     if (asprintf(&want, fc->lines, (int)pid) < 0)
         exit(2);
     if (strcmp(got, want) != 0) {
@@ -276,7 +392,9 @@ static void check_fixture(const struct fixture_case *fc, pid_t pid)
         check_failures++;
     }
     CHECK_STR(logged, "");
-    CHECK_INT(stats.bad_packets, 0);
+    CHECK_TEXT(mon_report(&m), ""); /* nothing to report when all went well */
+    CHECK_INT(m.table.calls, 0);    /* the kernel named the process */
+    mon_close(&m);
     free(want);
     free(got);
     free(logged);
@@ -302,62 +420,412 @@ static void test_fixture_lines(void)
     reap(getent);
 }
 
-/* A process gone by the time its sample is handled is printed under the kernel's name. */
-static void test_gone_process(void)
+/* The line of udp_query_a.frame for a process record (the caller frees it). */
+static char *query_line(const struct port_val *proc)
 {
     struct blob b = load_fixture("udp_query_a.frame");
-    struct port_val proc = {.ifindex = 1, .pid = NO_PID, .tid = 7, .comm = "dig\x1b[0m"};
-    struct monitor_stats stats = {0};
+    struct mon m;
     size_t len;
     char *logged;
-    uint8_t *sample = make_sample(&proc, &b, &len);
-    char *got = handle(&stats, sample, len, &logged);
+    uint8_t *sample = make_sample(proc, &b, &len);
 
-    CHECK_STR(got, "COMM=dig?[0m PID=2147483647 TGID=7 DEV=lo PROTO=UDP " LO "SPT=51676 "
-                   "DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n");
+    mon_open(&m);
+    char *got = mon_sample(&m, sample, len, 1000, &logged);
     CHECK_STR(logged, "");
-    free(got);
+    mon_close(&m);
     free(logged);
     free(sample);
     free(b.data);
+    return got;
 }
 
-/* Bad samples print nothing, one warning each, and are counted for the exit report. */
+/* The process's name: the one the kernel recorded for the process (comm_is_process) as it
+ * is, whatever /proc says of its pid; else /proc/<pid>/comm; else, the process gone, the
+ * recorded thread's name. Made printable either way. */
+static void test_process_names(void)
+{
+    pid_t dig = spawn_child(name_child, "dig");
+    struct port_val gone = {.ifindex = 1, .pid = NO_PID, .tid = 7, .comm = "dig\x1b[0m"};
+    const char *tail = " TGID=7 DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 UID=0 GID=0 DNS_QR=0 "
+                       "DNS_NAME=a.example.test. DNS_TYPE=A\n";
+    char *want;
+
+    /* comm_is_process 0, the process gone: the thread's name */
+    if (asprintf(&want, "COMM=dig?[0m PID=2147483647%s", tail) < 0)
+        exit(2);
+    CHECK_TEXT(query_line(&gone), want);
+    free(want);
+    /* comm_is_process 1, the process gone: its recorded name */
+    struct port_val recorded = gone;
+    recorded.comm_is_process = 1;
+    snprintf(recorded.comm, sizeof(recorded.comm), "getent");
+    if (asprintf(&want, "COMM=getent PID=2147483647%s", tail) < 0)
+        exit(2);
+    CHECK_TEXT(query_line(&recorded), want);
+    free(want);
+    /* comm_is_process 1, a live process named otherwise: still the recorded name, all 16
+     * bytes of it (no NUL) */
+    recorded.pid = (uint32_t)dig;
+    memcpy(recorded.comm, "resolver\x07thread", 16);
+    if (asprintf(&want, "COMM=resolver?thread PID=%d%s", (int)dig, tail) < 0)
+        exit(2);
+    CHECK_TEXT(query_line(&recorded), want);
+    free(want);
+    /* comm_is_process 0, the process alive: /proc's name, not the thread's */
+    struct port_val thread = gone;
+    thread.pid = (uint32_t)dig;
+    if (asprintf(&want, "COMM=dig PID=%d%s", (int)dig, tail) < 0)
+        exit(2);
+    CHECK_TEXT(query_line(&thread), want);
+    free(want);
+    reap(dig);
+}
+
+/* Bad samples print nothing, the first warning at once, the next ones (counted) once a
+ * second has passed, the last at exit with the totals. */
 static void test_bad_samples(void)
 {
     struct blob b = load_fixture("udp_query_a.frame");
     struct port_val proc = {.ifindex = 1, .pid = NO_PID};
-    struct monitor_stats stats = {0};
+    struct mon m;
     size_t len;
     char *logged, *got;
     uint8_t *sample = make_sample(&proc, &b, &len);
 
-    got = handle(&stats, sample, sizeof(proc) - 1, &logged);
+    mon_open(&m);
+    got = mon_sample(&m, sample, sizeof(proc) - 1, 5000, &logged);
     CHECK_STR(got, "");
     CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: sample: shorter than its process "
                       "record\n");
     free(got);
     free(logged);
-    got = handle(&stats, sample, sizeof(proc) + 20, &logged); /* Ethernet and part of IPv4 */
+    got = mon_sample(&m, sample, sizeof(proc) + 20, 5001, &logged); /* Ethernet, part of IPv4 */
     CHECK_STR(got, "");
-    CHECK(strncmp(logged, "ebpfshield-bcc: skipped a DNS packet: frame: ", 45) == 0);
+    CHECK_STR(logged, "");
     free(got);
     free(logged);
-    got = handle(&stats, sample, len - 3, &logged); /* the question cut short */
+    got = mon_sample(&m, sample, len - 3, 5002, &logged); /* the question cut short */
     CHECK_STR(got, "");
-    CHECK(strncmp(logged, "ebpfshield-bcc: skipped a DNS packet: DNS message: ", 51) == 0);
+    CHECK_STR(logged, "");
     free(got);
     free(logged);
-    CHECK_INT(stats.bad_packets, 3);
-
-    struct capture log;
-    capture_log(&log);
-    monitor_report(&stats);
-    logged = capture_log_text(&log);
-    CHECK_STR(logged, "ebpfshield-bcc: 3 DNS packet(s) could not be decoded\n");
+    CHECK_TEXT(mon_tick(&m, 5999), "");
+    logged = mon_tick(&m, 6000);
+    const char *two = "ebpfshield-bcc: skipped 2 DNS packets, the last: DNS message: ";
+    CHECK(strncmp(logged, two, strlen(two)) == 0 && strlen(logged) > strlen(two) + 1 &&
+          strchr(logged, '\n') == logged + strlen(logged) - 1);
     free(logged);
+    CHECK_TEXT(mon_tick(&m, 9000), "");                             /* nothing new */
+    got = mon_sample(&m, sample, sizeof(proc) + 20, 9001, &logged); /* due again: said */
+    CHECK_STR(got, "");
+    CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: frame: truncated frame\n");
+    free(got);
+    free(logged);
+    got = mon_sample(&m, sample, sizeof(proc) + 20, 9002, &logged);
+    CHECK_STR(got, "");
+    CHECK_STR(logged, "");
+    free(got);
+    free(logged);
+    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: skipped a DNS packet: frame: truncated frame\n"
+                               "ebpfshield-bcc: 5 DNS packet(s) could not be decoded in all\n");
+    mon_close(&m);
     free(sample);
     free(b.data);
+}
+
+/* A sample of the frame t around payload, for a process recorded by the kernel as dig. */
+static uint8_t *built_sample(const struct test_frame *t, const uint8_t *payload, size_t plen,
+                             uint32_t ifindex, size_t *len)
+{
+    struct port_val proc = {.ifindex = ifindex,
+                            .pid = 4242,
+                            .tid = 4243,
+                            .uid = 1000,
+                            .gid = 100,
+                            .comm_is_process = 1,
+                            .comm = "dig"};
+    uint8_t frame[4096];
+    struct blob b = {frame, test_frame_build(frame, sizeof(frame), t, payload, plen)};
+
+    return make_sample(&proc, &b, len);
+}
+
+/* Handles the sample of t around the fixture payload; returns what was printed, with what
+ * was warned in *logged. */
+static char *handle_built(const struct test_frame *t, const char *payload, uint32_t ifindex,
+                          char **logged)
+{
+    struct blob p = load_fixture(payload);
+    size_t len;
+    uint8_t *sample = built_sample(t, p.data, p.len, ifindex, &len);
+    struct mon m;
+
+    mon_open(&m);
+    char *got = mon_sample(&m, sample, len, 1000, logged);
+    mon_close(&m);
+    free(sample);
+    free(p.data);
+    return got;
+}
+
+#define REC_DIG "COMM=dig PID=4242 TGID=4243 "
+#define REC_IDS "UID=1000 GID=100 "
+
+/* IPv6 frames (with extension headers) around the real DNS messages: the addresses in
+ * their short form; a non-first fragment is refused, and said so. */
+static void test_ipv6_lines(void)
+{
+    struct test_frame t = {
+        .family = AF_INET6, .proto = IPPROTO_UDP, .sport = 51676, .dport = 53, .n_ext = 0};
+    const struct test_ext hop = {IPPROTO_HOPOPTS, 0, 0}, dest = {IPPROTO_DSTOPTS, 1, 0},
+                          routing = {IPPROTO_ROUTING, 2, 0};
+    const char *query = REC_DIG "DEV=lo PROTO=UDP SRC=::1 DST=::1 SPT=51676 DPT=53 " REC_IDS
+                                "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n";
+    char *logged;
+
+    test_addr(t.saddr, AF_INET6, "::1");
+    test_addr(t.daddr, AF_INET6, "::1");
+    CHECK_TEXT(handle_built(&t, "udp_query_a.dns", 1, &logged), query);
+    CHECK_TEXT(logged, "");
+    t.n_ext = 1;
+    t.ext[0] = hop;
+    CHECK_TEXT(handle_built(&t, "udp_query_a.dns", 1, &logged), query);
+    CHECK_TEXT(logged, "");
+
+    /* a response from another address, through three extension headers, on a device that
+     * is gone (its index printed) */
+    t.sport = 53;
+    t.dport = 44001;
+    test_addr(t.saddr, AF_INET6, "2001:db8:0:0:0:0:0:53");
+    test_addr(t.daddr, AF_INET6, "fd00:0:0:0:0:0:1:2");
+    t.n_ext = 3;
+    t.ext[0] = hop;
+    t.ext[1] = routing;
+    t.ext[2] = dest;
+    CHECK_TEXT(handle_built(&t, "udp_response_aaaa.dns", 999999, &logged), REC_DIG
+               "DEV=999999 PROTO=UDP SRC=2001:db8::53 DST=fd00::1:2 SPT=53 DPT=44001 " REC_IDS
+               "DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=AAAA DNS_DATA=fd00::7\n");
+    CHECK_TEXT(logged, "");
+
+    /* TCP over IPv6 */
+    struct test_frame tcp = {.family = AF_INET6,
+                             .proto = IPPROTO_TCP,
+                             .sport = 53,
+                             .dport = 42101,
+                             .seq = 0x0cfea409,
+                             .tcp_flags = TEST_TCP_ACK_PSH};
+    test_addr(tcp.saddr, AF_INET6, "::1");
+    test_addr(tcp.daddr, AF_INET6, "::1");
+    CHECK_TEXT(handle_built(&tcp, "tcp_response_a.tcp", 1, &logged),
+               REC_DIG "DEV=lo PROTO=TCP SRC=::1 DST=::1 SPT=53 DPT=42101 " REC_IDS
+                       "DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n");
+    CHECK_TEXT(logged, "");
+
+    /* fragments: the first (offset 0, more to come) is decoded, a later one refused */
+    t.n_ext = 1;
+    t.ext[0] = (struct test_ext){IPPROTO_FRAGMENT, 0, 1};
+    CHECK_TEXT(handle_built(&t, "udp_response_a.dns", 1, &logged),
+               REC_DIG "DEV=lo PROTO=UDP SRC=2001:db8::53 DST=fd00::1:2 SPT=53 DPT=44001 " REC_IDS
+                       "DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n");
+    CHECK_TEXT(logged, "");
+    t.ext[0] = (struct test_ext){IPPROTO_FRAGMENT, 0, 185 << 3};
+    CHECK_TEXT(handle_built(&t, "udp_response_a.dns", 1, &logged), "");
+    CHECK_TEXT(logged, "ebpfshield-bcc: skipped a DNS packet: frame: non-first IP fragment\n");
+}
+
+/* A query the kernel could not attribute (pid 0) is looked up again in the flow table:
+ * the exact key first, then without the client's address. The process found is printed
+ * on the sample's device; a flow never found prints nothing and is counted at exit. */
+static void test_unattributed(void)
+{
+    struct blob b = load_fixture("udp_query_a.frame");
+    struct port_val proc = {.ifindex = 1, .pid = 0, .tid = 0, .comm = "swapper/0"};
+    struct port_key key = {.proto = IPPROTO_UDP, .family = AF_INET, .lport = 51676, .rport = 53};
+    struct mon m;
+    size_t len;
+    char *logged;
+    uint8_t *sample = make_sample(&proc, &b, &len);
+
+    memcpy(key.raddr, localhost, 16);
+    mon_open(&m);
+    m.table.entries = 1;
+    m.table.key[0] = key; /* laddr zero: the socket was not bound when it sent */
+    m.table.val[0] = (struct port_val){.ifindex = 77,
+                                       .pid = 4242,
+                                       .tid = 4243,
+                                       .uid = 1000,
+                                       .gid = 100,
+                                       .comm_is_process = 1,
+                                       .comm = "dig"};
+    CHECK_TEXT(mon_sample(&m, sample, len, 1000, &logged),
+               REC_DIG "DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
+                       "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n");
+    CHECK_TEXT(logged, "");
+    CHECK_INT(m.table.calls, 2);
+    memcpy(key.laddr, localhost, 16);
+    CHECK(memcmp(&m.table.asked[0], &key, sizeof(key)) == 0);
+    memset(key.laddr, 0, 16);
+    CHECK(memcmp(&m.table.asked[1], &key, sizeof(key)) == 0);
+    /* found with the exact key: asked once */
+    memcpy(m.table.key[0].laddr, localhost, 16);
+    m.table.calls = 0;
+    CHECK_TEXT(mon_sample(&m, sample, len, 1001, &logged),
+               REC_DIG "DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
+                       "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n");
+    CHECK_TEXT(logged, "");
+    CHECK_INT(m.table.calls, 1);
+    /* another flow: not found, nothing printed */
+    m.table.entries = 0;
+    m.table.calls = 0;
+    CHECK_TEXT(mon_sample(&m, sample, len, 1002, &logged), "");
+    CHECK_TEXT(logged, "");
+    CHECK_INT(m.table.calls, 2);
+    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: 1 DNS packet(s) of a local socket whose process "
+                               "was never found\n");
+    mon_close(&m);
+    free(sample);
+    free(b.data);
+}
+
+/* The line of question qNN of a query from dig (as built by test_dns_questions). */
+static void append_question_lines(char **text, unsigned from, unsigned to)
+{
+    for (unsigned i = from; i < to; i++) {
+        char *more;
+        if (asprintf(&more,
+                     "%s" REC_DIG "DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
+                     "DNS_QR=0 DNS_NAME=q%02u.example.test. DNS_TYPE=A\n",
+                     *text, i) < 0)
+            exit(2);
+        free(*text);
+        *text = more;
+    }
+}
+
+/* At most 32 lines per DNS message: a query with 40 A questions prints the first 32; the
+ * rest is said at once, then at most once a second, and totalled at exit. */
+static void test_lines_bound(void)
+{
+    struct blob q = load_fixture("udp_query_a.dns");
+    const uint16_t a[] = {1};
+    struct test_frame t = {.family = AF_INET, .proto = IPPROTO_UDP, .sport = 51676, .dport = 53};
+    uint8_t dns[2048];
+    size_t len40, len32;
+    struct mon m;
+    char *logged, *want = strdup("");
+
+    CHECK_INT(MONITOR_LINES_PER_MESSAGE, 32);
+    memcpy(t.saddr, localhost, 16);
+    memcpy(t.daddr, localhost, 16);
+    size_t dlen = test_dns_questions(dns, sizeof(dns), q.data, 40, a, 1);
+    uint8_t *forty = built_sample(&t, dns, dlen, 1, &len40);
+    dlen = test_dns_questions(dns, sizeof(dns), q.data, 32, a, 1);
+    uint8_t *thirty_two = built_sample(&t, dns, dlen, 1, &len32);
+    append_question_lines(&want, 0, 32);
+
+    mon_open(&m);
+    CHECK_TEXT(mon_sample(&m, forty, len40, 1000, &logged), want);
+    CHECK_TEXT(logged, "ebpfshield-bcc: 8 line(s) of 1 DNS message(s) not printed (at most 32 "
+                       "lines per message)\n");
+    CHECK_TEXT(mon_sample(&m, forty, len40, 1001, &logged), want);
+    CHECK_TEXT(logged, "");
+    CHECK_TEXT(mon_sample(&m, thirty_two, len32, 1002, &logged), want); /* all 32 */
+    CHECK_TEXT(logged, "");
+    CHECK_TEXT(mon_sample(&m, forty, len40, 1003, &logged), want);
+    CHECK_TEXT(logged, "");
+    CHECK_TEXT(mon_report(&m),
+               "ebpfshield-bcc: 16 line(s) of 2 DNS message(s) not printed (at most 32 lines per "
+               "message)\n"
+               "ebpfshield-bcc: 24 line(s) of 3 DNS message(s) not printed in all\n");
+    mon_close(&m);
+    free(want);
+    free(forty);
+    free(thirty_two);
+    free(q.data);
+}
+
+/* DNS over TCP through the handler: a message split over two samples (at every kind of
+ * cut) is printed once, when complete; missing bytes are warned about; a message left
+ * unfinished for the idle time is counted at exit. */
+static void test_tcp_samples(void)
+{
+    struct blob cap = load_fixture("tcp_query_a.frame"), qa = load_fixture("tcp_query_a.tcp"),
+                qaaaa = load_fixture("tcp_query_aaaa.tcp");
+    struct frame_info fi;
+    const size_t cuts[] = {1, 2, 3, 30, 56};
+    const char *line_a = REC_DIG "DEV=lo PROTO=TCP " LO "SPT=42101 DPT=53 " REC_IDS
+                                 "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n";
+    const char *line_aaaa = REC_DIG "DEV=lo PROTO=TCP " LO "SPT=42101 DPT=53 " REC_IDS
+                                    "DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n";
+    char *logged;
+    size_t len;
+    uint8_t *sample;
+
+    /* the captured segment's addresses, ports and sequence number */
+    CHECK_INT(frame_decode(cap.data, cap.len, &fi), FRAME_OK);
+    struct test_frame t = {.family = fi.family,
+                           .proto = IPPROTO_TCP,
+                           .sport = fi.sport,
+                           .dport = fi.dport,
+                           .seq = fi.seq,
+                           .tcp_flags = TEST_TCP_ACK_PSH};
+    memcpy(t.saddr, fi.saddr, 16);
+    memcpy(t.daddr, fi.daddr, 16);
+
+    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
+        struct mon m;
+        mon_open(&m);
+        t.seq = fi.seq;
+        sample = built_sample(&t, qa.data, cuts[i], 1, &len);
+        CHECK_TEXT(mon_sample(&m, sample, len, 1000, &logged), "");
+        CHECK_TEXT(logged, "");
+        free(sample);
+        t.seq = fi.seq + (uint32_t)cuts[i];
+        sample = built_sample(&t, qa.data + cuts[i], qa.len - cuts[i], 1, &len);
+        CHECK_TEXT(mon_sample(&m, sample, len, 1001, &logged), line_a);
+        CHECK_TEXT(logged, "");
+        CHECK_TEXT(mon_sample(&m, sample, len, 1002, &logged), ""); /* retransmitted */
+        CHECK_TEXT(logged, "");
+        free(sample);
+        CHECK_TEXT(mon_report(&m), "");
+        mon_close(&m);
+    }
+
+    /* bytes 30..56 never seen: the next message, at a message boundary, is printed */
+    struct mon m;
+    mon_open(&m);
+    t.seq = fi.seq;
+    sample = built_sample(&t, qa.data, 30, 1, &len);
+    CHECK_TEXT(mon_sample(&m, sample, len, 1000, &logged), "");
+    CHECK_TEXT(logged, "");
+    free(sample);
+    t.seq = fi.seq + (uint32_t)qa.len;
+    sample = built_sample(&t, qaaaa.data, qaaaa.len, 1, &len);
+    CHECK_TEXT(mon_sample(&m, sample, len, 1001, &logged), line_aaaa);
+    CHECK_TEXT(logged, "ebpfshield-bcc: skipped a DNS packet: TCP segment: bytes before it were "
+                       "never seen (a DNS message is lost)\n");
+    free(sample);
+    /* a message left unfinished, then more than 30 s without it: dropped, counted */
+    t.seq = fi.seq + (uint32_t)(qa.len + qaaaa.len);
+    sample = built_sample(&t, qa.data, 30, 1, &len);
+    CHECK_TEXT(mon_sample(&m, sample, len, 2000, &logged), "");
+    CHECK_TEXT(logged, "");
+    free(sample);
+    t.sport = 42102; /* another flow, looked up after the idle time */
+    t.seq = 1;
+    sample = built_sample(&t, qaaaa.data, qaaaa.len, 1, &len);
+    CHECK_TEXT(mon_sample(&m, sample, len, 32001, &logged),
+               REC_DIG "DEV=lo PROTO=TCP " LO "SPT=42102 DPT=53 " REC_IDS
+                       "DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n");
+    CHECK_TEXT(logged, "");
+    free(sample);
+    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: 1 DNS packet(s) could not be decoded in all\n"
+                               "ebpfshield-bcc: 1 unfinished DNS-over-TCP message(s) dropped for "
+                               "room or idleness\n");
+    mon_close(&m);
+    free(cap.data);
+    free(qa.data);
+    free(qaaaa.data);
 }
 
 static void test_verbose_line(void)
@@ -461,8 +929,12 @@ int main(void)
     test_monitor_reference();
     test_monitor_fields();
     test_fixture_lines();
-    test_gone_process();
+    test_process_names();
     test_bad_samples();
+    test_ipv6_lines();
+    test_unattributed();
+    test_lines_bound();
+    test_tcp_samples();
     test_verbose_line();
     test_block_lines();
     test_printable();

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# ebpf_monitor tried as an attacker would, and on every transport a resolver may use:
+# the flow table flooded by an unprivileged user (then dig, getent and python are still
+# seen), unconnected UDP (sendto), IPv6 and IPv4-mapped transport, a second DNS port
+# (--dns-port), DNS over TCP split every way, a message of 10,800 questions (32 lines and
+# a count), and process names when the process has exited before its lines are printed.
+# Needs root, an isolated network (a netns or the test VM), EBPFSHIELD_BIN, EXPECT_MODE;
+# FLOOD_FLOWS (default 100000).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/monitor_lib.sh"
+CLIENT=$(realpath "$(dirname "$0")/dns_client.py")
+PY=/usr/bin/python3
+printf 'nameserver 127.0.0.1\n' >"$WORK/resolv.conf"
+
+serve() { # serve PORT ADDR...: dnsmasq on ADDR...:PORT
+    local port=$1 listen=()
+    shift
+    for a in "$@"; do listen+=(--listen-address="$a"); done
+    dnsmasq --no-resolv --no-hosts --port="$port" "${listen[@]}" --bind-interfaces \
+        --address=/a.example.test/10.1.2.3 --address=/b.example.test/fd00::7 \
+        --pid-file="$WORK/dnsmasq.$port.pid" || exit 1
+    EXTRA_PIDS="${EXTRA_PIDS:-} $(cat "$WORK/dnsmasq.$port.pid")"
+}
+serve 53 127.0.0.1 ::1
+serve 5335 127.0.0.1
+
+# A process older than the tool, named only through the tool's start-up scan.
+"$PY" "$CLIENT" thread old.a.example.test "$WORK/go" >"$WORK/old.client" 2>&1 &
+OLD_PID=$!
+
+start_tool attack --feature ebpf_monitor --dns-port 53,5335 || finish
+
+# 1. The flow table flooded by nobody; the next queries are still attributed, a resolver's
+# long-lived socket included.
+"$PY" "$CLIENT" longlived 127.0.0.1 53 longlived.a.example.test "$WORK/go_long" \
+    >"$WORK/longlived.client" 2>&1 &
+LONG_PID=$!
+wait_line "$OUT" 'DNS_NAME=first\.longlived\.a\.example\.test\. DNS_TYPE=A DNS_DATA=' ||
+    fail "longlived: its first exchange was not printed"
+run_client flood setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$PY" "$CLIENT" flood "${FLOOD_FLOWS:-100000}"
+run_client dig_after_flood dig @127.0.0.1 a.example.test A
+expect_exchange dig_after_flood dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.example.test A 10.1.2.3
+run_client getent_after_flood with_resolver getent ahosts b.example.test
+expect_exchange getent_after_flood getent "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 \
+    b.example.test AAAA fd00::7
+run_client python_after_flood with_resolver "$PY" -c \
+    'import socket; socket.getaddrinfo("a.example.test", 80, socket.AF_INET, socket.SOCK_STREAM)'
+expect_exchange python_after_flood python3 "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 \
+    a.example.test A 10.1.2.3
+
+touch "$WORK/go_long"
+wait "$LONG_PID"
+check "longlived: client exit status 0" [ $? -eq 0 ]
+expect_exchange longlived python3 "$LONG_PID" "$LONG_PID" UDP 127.0.0.1 53 longlived.a.example.test \
+    A 10.1.2.3
+
+# 2. Unconnected UDP, IPv6 and IPv4-mapped transport.
+run_client sendto4 "$PY" "$CLIENT" udp sendto 127.0.0.1 53 sendto4.a.example.test
+expect_exchange sendto4 python3 "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 \
+    sendto4.a.example.test A 10.1.2.3
+run_client sendto6 "$PY" "$CLIENT" udp sendto ::1 53 sendto6.a.example.test
+expect_exchange sendto6 python3 "$CLIENT_PID" "$CLIENT_PID" UDP ::1 53 \
+    sendto6.a.example.test A 10.1.2.3
+run_client connected6 "$PY" "$CLIENT" udp connected ::1 53 connected6.a.example.test
+expect_exchange connected6 python3 "$CLIENT_PID" "$CLIENT_PID" UDP ::1 53 \
+    connected6.a.example.test A 10.1.2.3
+run_client mapped "$PY" "$CLIENT" udp sendto ::ffff:127.0.0.1 53 mapped.a.example.test
+expect_exchange mapped python3 "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 \
+    mapped.a.example.test A 10.1.2.3
+run_client mapped_connected "$PY" "$CLIENT" udp connected ::ffff:127.0.0.1 53 mappedc.a.example.test
+expect_exchange mapped_connected python3 "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 53 \
+    mappedc.a.example.test A 10.1.2.3
+run_client dig6 dig @::1 b.example.test AAAA
+expect_exchange dig6 dig "$CLIENT_PID" '[0-9]+' UDP ::1 53 b.example.test AAAA fd00::7
+run_client dig6_tcp dig +tcp @::1 a.example.test A
+expect_exchange dig6_tcp dig "$CLIENT_PID" '[0-9]+' TCP ::1 53 a.example.test A 10.1.2.3
+
+# 3. A second DNS port.
+run_client port5335 dig -p 5335 @127.0.0.1 a.example.test A
+expect_exchange port5335 dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 5335 a.example.test A 10.1.2.3
+
+# 4. DNS over TCP, split every way.
+for how in prefix bytes more; do
+    run_client "tcp_$how" "$PY" "$CLIENT" tcp "$how" 127.0.0.1 53 "$how.a.example.test"
+    check "tcp_$how: every answer came" grep -q 'answers missing: 0' "$WORK/tcp_$how.client"
+    expect_exchange "tcp_$how" python3 "$CLIENT_PID" "$CLIENT_PID" TCP 127.0.0.1 53 \
+        "$how.a.example.test" A 10.1.2.3
+done
+run_client tcp_two "$PY" "$CLIENT" tcp two ::1 53 one.a.example.test two.a.example.test
+for n in one two; do
+    expect_exchange "tcp_two_$n" python3 "$CLIENT_PID" "$CLIENT_PID" TCP ::1 53 \
+        "$n.a.example.test" A 10.1.2.3
+done
+run_client tcp_bad "$PY" "$CLIENT" tcp bad 127.0.0.1 53 afterbad.a.example.test
+expect_count "$OUT" "$(dns_re 0 python3 "$CLIENT_PID" "$CLIENT_PID" TCP 127.0.0.1 '[0-9]+' 53 \
+    afterbad.a.example.test A)" 1 "tcp_bad: the good message after a bad one is printed"
+expect_count "$ERR" '^ebpfshield-bcc: skipped a DNS packet: DNS message: ' 1 \
+    "tcp_bad: one warning for the bad message"
+
+# 5. 10,800 questions in one datagram: 32 lines, the rest counted.
+run_client questions "$PY" "$CLIENT" questions 10800 127.0.0.1 53 many.a.example.test
+expect_count "$OUT" "$(dns_re 0 python3 "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 '[0-9]+' 53 \
+    many.a.example.test A)" 32 "questions: 32 lines for 10,800 questions"
+expect_count "$ERR" '^ebpfshield-bcc: 10768 line\(s\) of 1 DNS message\(s\) not printed ' 1 \
+    "questions: the other 10,768 are counted"
+
+# 6. Process names when the process is gone before its lines are printed: the tool is
+# stopped while a thread named dns-worker queries and its process exits.
+kill -STOP "$TOOL_PID"
+run_client exited "$PY" "$CLIENT" thread exited.a.example.test
+touch "$WORK/go"
+wait "$OLD_PID"
+check "old: client exit status 0" [ $? -eq 0 ]
+kill -CONT "$TOOL_PID"
+expect_exchange exited python3 "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 exited.a.example.test A 10.1.2.3
+expect_exchange old python3 "$OLD_PID" '[0-9]+' UDP 127.0.0.1 53 old.a.example.test A 10.1.2.3
+
+expect_only "$OUT" '^COMM=(dig|getent|python3) PID=[0-9]+ TGID=[0-9]+ DEV=lo '
+stop_tool attack
+cp "$ERR" /tmp/t9/attack.err
+expect_count "$ERR" '^ebpfshield-bcc: 1 DNS packet\(s\) could not be decoded in all$' 1 \
+    "exit: the bad message in the totals"
+finish
