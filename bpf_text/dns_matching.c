@@ -15,6 +15,8 @@ BPF_PERF_OUTPUT(dns_events);
 #define IPV6_HLEN_ 40
 #define IPV6_EXT_MAX_ 4 /* extension headers skipped before giving up */
 #define TCP_FLAGS_FIN_SYN_RST_ 0x07
+/* 65535 less the record header (8), its size field (4) and port_val, 8-byte aligned */
+#define FRAME_SUBMIT_MAX_ (65480 - sizeof(struct port_val))
 
 /* The IPv4 header at ETH_HLEN_: *l4 its transport header, *end the end of its data. */
 static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
@@ -114,6 +116,11 @@ int dns_matching(struct __sk_buff *skb)
         __builtin_memset(&val, 0, sizeof(val));
     }
     val.ifindex = skb->ifindex;
-    dns_events.perf_submit_skb(skb, skb->len, &val, sizeof(val));
+    /* A perf record's size is 16 bits: a longer frame would wrap it and corrupt the
+     * buffer. What is cut off is left out; user space sees a truncated message. */
+    __u32 len = skb->len;
+    if (len > FRAME_SUBMIT_MAX_)
+        len = FRAME_SUBMIT_MAX_;
+    dns_events.perf_submit_skb(skb, len, &val, sizeof(val));
     return 0;
 }

@@ -7,6 +7,11 @@
 #define PREFIX_LEN 2
 /* How far behind a segment may start and still be taken for a retransmission. */
 #define TCP_REASSEMBLY_WINDOW (1 << 20)
+/* Segments that arrive before earlier ones (the perf buffer is per CPU, so samples of
+ * one flow sent from two CPUs may be read out of order) are held, this many and this many
+ * bytes per flow, until the bytes before them come; beyond that those are taken as lost. */
+#define HELD_MAX 8
+#define HELD_BYTES_MAX 65536u
 
 /* One direction of one TCP connection. */
 struct flow_id {
@@ -25,6 +30,13 @@ struct flow {
     size_t msg_len;     /* with prefix_have == 2: the message being read */
     size_t msg_have;    /* bytes of it in buf */
     uint8_t *buf;       /* msg_len bytes, allocated for a message split over segments */
+    struct held {
+        uint32_t seq;
+        uint8_t flags;
+        size_t len;
+        uint8_t *data;
+    } held[HELD_MAX];
+    size_t nheld, held_bytes;
 };
 
 struct tcp_reassembly {
@@ -37,11 +49,19 @@ struct tcp_reassembly *tcp_reassembly_new(void)
     return calloc(1, sizeof(struct tcp_reassembly));
 }
 
+static void drop_held(struct flow *f)
+{
+    for (size_t i = 0; i < f->nheld; i++)
+        free(f->held[i].data);
+    f->nheld = f->held_bytes = 0;
+}
+
 static void flow_release(struct tcp_reassembly *r, struct flow *f, bool count)
 {
-    if (count && f->prefix_have > 0)
+    if (count && (f->prefix_have > 0 || f->nheld > 0))
         r->stats.evicted++;
     free(f->buf);
+    drop_held(f);
     memset(f, 0, sizeof(*f));
 }
 
@@ -50,7 +70,7 @@ void tcp_reassembly_free(struct tcp_reassembly *r)
     if (!r)
         return;
     for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++)
-        free(r->flows[i].buf);
+        flow_release(r, &r->flows[i], false);
     free(r);
 }
 
@@ -139,6 +159,68 @@ static void flow_consume(struct flow *f, const uint8_t *p, size_t len, tcp_messa
     }
 }
 
+/* One segment of f in the stream's terms: the bytes after next_seq are fed, those before
+ * it (a retransmission, or a segment read late) skipped. Returns true when FIN or RST ended
+ * the flow. */
+static bool deliver(struct tcp_reassembly *r, struct flow *f, uint32_t seq, const uint8_t *p,
+                    size_t len, uint8_t flags, tcp_message_fn fn, void *ctx)
+{
+    size_t seen = (size_t)(uint32_t)(f->next_seq - seq); /* seq is not ahead */
+    if (seen < len) {
+        f->next_seq = seq + (uint32_t)len;
+        flow_consume(f, p + seen, len - seen, fn, ctx);
+    }
+    if (flags & (FRAME_TCP_FIN | FRAME_TCP_RST)) {
+        flow_release(r, f, false);
+        return true;
+    }
+    return false;
+}
+
+/* Feeds the held segments that the stream has reached; true when one ended the flow. */
+static bool drain_held(struct tcp_reassembly *r, struct flow *f, tcp_message_fn fn, void *ctx)
+{
+    for (size_t i = 0; i < f->nheld;) {
+        struct held h = f->held[i];
+        if ((int32_t)(h.seq - f->next_seq) > 0) {
+            i++;
+            continue;
+        }
+        f->held[i] = f->held[--f->nheld];
+        f->held_bytes -= h.len;
+        bool ended = deliver(r, f, h.seq, h.data, h.len, h.flags, fn, ctx);
+        free(h.data);
+        if (ended)
+            return true;
+        i = 0; /* next_seq moved: look again from the start */
+    }
+    return false;
+}
+
+static bool hold(struct flow *f, uint32_t seq, const uint8_t *p, size_t len, uint8_t flags)
+{
+    if (f->nheld == HELD_MAX || f->held_bytes + len > HELD_BYTES_MAX)
+        return false;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!copy)
+        return false;
+    memcpy(copy, p, len);
+    f->held[f->nheld++] = (struct held){.seq = seq, .flags = flags, .len = len, .data = copy};
+    f->held_bytes += len;
+    return true;
+}
+
+/* The bytes before the earliest held segment (or seq) are taken as lost. */
+static void skip_gap(struct tcp_reassembly *r, struct flow *f, uint32_t seq)
+{
+    r->stats.gaps++;
+    message_reset(f);
+    for (size_t i = 0; i < f->nheld; i++)
+        if ((int32_t)(f->held[i].seq - seq) < 0)
+            seq = f->held[i].seq;
+    f->next_seq = seq;
+}
+
 void tcp_reassembly_segment(struct tcp_reassembly *r, const struct frame_info *frame,
                             uint64_t now_ms, tcp_message_fn fn, void *ctx)
 {
@@ -146,34 +228,34 @@ void tcp_reassembly_segment(struct tcp_reassembly *r, const struct frame_info *f
     bool fresh;
     flow_id_of(frame, &id);
     struct flow *f = flow_find(r, &id, now_ms, &fresh);
-    const uint8_t *p = frame->payload;
-    size_t len = frame->payload_len;
     uint32_t seq = frame->seq;
-    if (frame->tcp_flags & FRAME_TCP_SYN) { /* a new connection; data starts one past it */
-        message_reset(f);
+    uint8_t flags = frame->tcp_flags;
+    f->last_ms = now_ms;
+    if (flags & FRAME_TCP_SYN) { /* data starts one past it */
         seq++;
-        fresh = true;
+        int32_t ahead = (int32_t)(seq - f->next_seq);
+        if (!fresh && (ahead > 0 || ahead < -TCP_REASSEMBLY_WINDOW)) { /* a new connection */
+            message_reset(f);
+            drop_held(f);
+            fresh = true;
+        }
     }
     if (fresh)
         f->next_seq = seq;
     int32_t ahead = (int32_t)(seq - f->next_seq);
-    if (ahead > 0 || ahead < -TCP_REASSEMBLY_WINDOW) { /* bytes we never saw */
-        r->stats.gaps++;
-        message_reset(f);
-        f->next_seq = seq;
-    } else if (ahead < 0) { /* retransmitted bytes, already fed */
-        size_t seen = (size_t) - (int64_t)ahead;
-        if (seen > len)
-            seen = len;
-        p += seen;
-        len -= seen;
-        seq += (uint32_t)seen;
+    if (ahead < -TCP_REASSEMBLY_WINDOW) /* far behind: not this stream's bytes */
+        skip_gap(r, f, seq);
+    if ((int32_t)(seq - f->next_seq) > 0 && hold(f, seq, frame->payload, frame->payload_len, flags))
+        return;                             /* until the bytes before it come */
+    if ((int32_t)(seq - f->next_seq) > 0) { /* no room to wait: those bytes are lost */
+        skip_gap(r, f, seq);
+        if (drain_held(r, f, fn, ctx))
+            return;
+        if ((int32_t)(seq - f->next_seq) > 0) {
+            r->stats.gaps++; /* still ahead of what is held: dropped */
+            return;
+        }
     }
-    f->last_ms = now_ms;
-    if (len > 0) {
-        f->next_seq = seq + (uint32_t)len;
-        flow_consume(f, p, len, fn, ctx);
-    }
-    if (frame->tcp_flags & (FRAME_TCP_FIN | FRAME_TCP_RST))
-        flow_release(r, f, false);
+    if (!deliver(r, f, seq, frame->payload, frame->payload_len, flags, fn, ctx))
+        drain_held(r, f, fn, ctx);
 }
