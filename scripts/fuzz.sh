@@ -18,8 +18,9 @@ for target in tests/fuzz/fuzz_*.c; do
     "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns) -o "$out/$name"
 done
 rm -rf "$out/corpus"
+rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* # from an earlier run
 mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz_core_file"
-cp tests/fixtures/*.frame "$out/corpus/fuzz_dns_frame/"
+cp tests/fixtures/*.frame tests/fuzz/regressions/* "$out/corpus/fuzz_dns_frame/"
 cp feeds/*.txt "$out/corpus/fuzz_feeds/" 2>/dev/null || true
 printf '# feed\n127.0.0.2\n10.0.0.0/8\nfd00:bad::/64\n::ffff:1.2.3.4\n' >"$out/corpus/fuzz_feeds/seed.txt"
 head -c 4096 /bin/true >"$out/corpus/fuzz_core_file/elf"
@@ -29,7 +30,7 @@ for target in tests/fuzz/fuzz_*.c; do
     (cd "$out" && "./$name" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
         "corpus/$name" 2>&1 | grep -E '^stat::number_of_executed_units|ERROR|SUMMARY|Done' || true)
     # libFuzzer leaves crash-*/leak-*/timeout-* files on failure.
-    if ls "$out"/crash-* "$out"/leak-* "$out"/timeout-* >/dev/null 2>&1; then
+    if compgen -G "$out/crash-*" >/dev/null || compgen -G "$out/leak-*" >/dev/null || compgen -G "$out/timeout-*" >/dev/null; then
         echo "fuzz: $name failed; inputs kept in $out/" >&2
         exit 1
     fi

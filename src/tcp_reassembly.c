@@ -243,8 +243,12 @@ void tcp_reassembly_segment(struct tcp_reassembly *r, const struct frame_info *f
     if (fresh)
         f->next_seq = seq;
     int32_t ahead = (int32_t)(seq - f->next_seq);
-    if (ahead < -TCP_REASSEMBLY_WINDOW) /* far behind: not this stream's bytes */
-        skip_gap(r, f, seq);
+    if (ahead < -TCP_REASSEMBLY_WINDOW) { /* far behind: a new stream, restarted here */
+        r->stats.gaps++;
+        message_reset(f);
+        drop_held(f);
+        f->next_seq = seq;
+    }
     if ((int32_t)(seq - f->next_seq) > 0 && hold(f, seq, frame->payload, frame->payload_len, flags))
         return;                             /* until the bytes before it come */
     if ((int32_t)(seq - f->next_seq) > 0) { /* no room to wait: those bytes are lost */
