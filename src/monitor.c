@@ -62,7 +62,6 @@ static const struct hook name_hooks[] = {
 #define PORTS_FLAG_MAX (32 + EBPFSHIELD_DNS_PORTS_MAX * 6)
 
 struct monitor {
-    FILE *out;
     char ports_flag[PORTS_FLAG_MAX];
     struct monitor_handler *handler;
     struct shim_tables *tables; /* holds proc_ports for both programs */
@@ -187,7 +186,6 @@ int monitor_feature(struct feature *f, const struct options *opts, FILE *out, st
         free(m);
         return error_set(e, "out of memory");
     }
-    m->out = out;
     ports_flag(opts, m->ports_flag, sizeof(m->ports_flag));
     *f = (struct feature){.self = m,
                           .events_table = "dns_events",
