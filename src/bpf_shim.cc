@@ -201,6 +201,31 @@ extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key
     });
 }
 
+extern "C" int shim_table_update(shim_bpf *b, const char *table, const void *key, const void *value,
+                                 error *e)
+{
+    return guarded(e, table, [&] {
+        int fd = b->bpf.get_table(table).get_fd();
+        if (fd < 0)
+            return fail(e, "no such table", table);
+        if (bpf_update_elem(fd, const_cast<void *>(key), const_cast<void *>(value), BPF_ANY) == 0)
+            return 0;
+        return fail(e, "updating", std::strerror(errno));
+    });
+}
+
+extern "C" int shim_table_delete(shim_bpf *b, const char *table, const void *key, error *e)
+{
+    return guarded(e, table, [&] {
+        int fd = b->bpf.get_table(table).get_fd();
+        if (fd < 0)
+            return fail(e, "no such table", table);
+        if (bpf_delete_elem(fd, const_cast<void *>(key)) == 0 || errno == ENOENT)
+            return 0;
+        return fail(e, "deleting", std::strerror(errno));
+    });
+}
+
 extern "C" int shim_table_lookup(shim_bpf *b, const char *table, const void *key, void *value,
                                  error *e)
 {

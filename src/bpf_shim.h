@@ -49,6 +49,11 @@ int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_ho
  * already there, -1 on an error. */
 int shim_table_insert(struct shim_bpf *b, const char *table, const void *key, const void *value,
                       struct error *e);
+/* Sets key -> value in table, there or not: 0, or -1 on an error. */
+int shim_table_update(struct shim_bpf *b, const char *table, const void *key, const void *value,
+                      struct error *e);
+/* Removes key from table (nothing when it is not there): 0, or -1 on an error. */
+int shim_table_delete(struct shim_bpf *b, const char *table, const void *key, struct error *e);
 /* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
 int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
                       struct error *e);

@@ -16,7 +16,8 @@ void cli_usage(FILE *out, const char *prog, bool full)
     fprintf(out,
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
-            "       [--verbose] [--feeds DIR] [--dump-dir DIR] [--dump-max MIB]\n"
+            "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
+            "       [--dump-max MIB] [--check-feed FILE]\n"
             "       [--dns-port LIST] [--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
             prog);
     if (!full)
@@ -30,8 +31,13 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "                 deny (nothing more), suspend (SIGSTOP), kill (SIGKILL) or\n"
             "                 dump (SIGSTOP, core with gcore, then kill)\n"
             "  --verbose      ebpf_ipintelligence: print every TCP connection\n"
-            "  --feeds DIR    directory of *.txt feeds (default ./feeds if it holds *.txt,\n"
-            "                 else %s)\n"
+            "  --feeds DIR    directory of feeds: *.txt, *.csv, *.netset, *.ipset (default\n"
+            "                 %s); it, its files and every directory above\n"
+            "                 them must be root's and writable by no one else\n"
+            "  --allow FILE   addresses, CIDRs or ranges that no feed blocks\n"
+            "  --allow-wide   accept feed entries wider than an IPv4 /8 or an IPv6 /16\n"
+            "  --check-feed FILE  read FILE as a feed, say what it holds, exit 0 when it\n"
+            "                 holds an entry (no eBPF, no root needed)\n"
             "  --dump-dir DIR where --block dump writes cores (default %s, created 0700;\n"
             "                 every directory above it must be root's, writable by no one else)\n"
             "  --dump-max MIB the most one core may take (default %d; less when the disk\n"
@@ -47,9 +53,10 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s                             # print connections to feed addresses\n"
             "    %s --block kill --verbose      # kill them, print every connection\n"
             "    %s --block dump --dump-dir /root/cores\n"
+            "    %s --block kill --allow /etc/ebpfshield/allow.txt   # SIGHUP reloads\n"
             "    %s --feature ebpf_monitor --dns-port 53,5353\n",
             EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, EBPFSHIELD_DNS_PORTS_MAX,
-            prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog);
 }
 
 #define MAX_DUMP_MIB (1ul << 20)
@@ -120,6 +127,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         OPT_BLOCK,
         OPT_VERBOSE,
         OPT_FEEDS,
+        OPT_ALLOW,
+        OPT_ALLOW_WIDE,
+        OPT_CHECK_FEED,
         OPT_DUMP_DIR,
         OPT_DUMP_MAX,
         OPT_DNS_PORT,
@@ -132,6 +142,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {"block", required_argument, NULL, OPT_BLOCK},
         {"verbose", no_argument, NULL, OPT_VERBOSE},
         {"feeds", required_argument, NULL, OPT_FEEDS},
+        {"allow", required_argument, NULL, OPT_ALLOW},
+        {"allow-wide", no_argument, NULL, OPT_ALLOW_WIDE},
+        {"check-feed", required_argument, NULL, OPT_CHECK_FEED},
         {"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
         {"dump-max", required_argument, NULL, OPT_DUMP_MAX},
         {"dns-port", required_argument, NULL, OPT_DNS_PORT},
@@ -175,6 +188,15 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             break;
         case OPT_FEEDS:
             opts->feeds_dir = optarg;
+            break;
+        case OPT_ALLOW:
+            opts->allow_file = optarg;
+            break;
+        case OPT_ALLOW_WIDE:
+            opts->allow_wide = true;
+            break;
+        case OPT_CHECK_FEED:
+            opts->check_feed = optarg;
             break;
         case OPT_DUMP_DIR:
             opts->dump_dir = optarg;
@@ -231,8 +253,16 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         cli_usage(err, prog, false);
         return CLI_USAGE;
     }
-    if (opts->dump_dir[0] == '\0' || (opts->feeds_dir && opts->feeds_dir[0] == '\0')) {
-        fprintf(err, "%s: an empty directory name is not allowed\n", prog);
+    if ((opts->allow_file || opts->allow_wide) && opts->feature == FEATURE_MONITOR) {
+        fprintf(err, "%s: --allow and --allow-wide apply to --feature ebpf_ipintelligence only\n",
+                prog);
+        cli_usage(err, prog, false);
+        return CLI_USAGE;
+    }
+    if (opts->dump_dir[0] == '\0' || (opts->feeds_dir && opts->feeds_dir[0] == '\0') ||
+        (opts->allow_file && opts->allow_file[0] == '\0') ||
+        (opts->check_feed && opts->check_feed[0] == '\0')) {
+        fprintf(err, "%s: an empty file or directory name is not allowed\n", prog);
         cli_usage(err, prog, false);
         return CLI_USAGE;
     }

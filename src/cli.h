@@ -19,7 +19,10 @@ struct options {
     bool verbose;
     bool help;
     bool version;
-    const char *feeds_dir; /* NULL: ./feeds if it holds *.txt, else the installed feeds */
+    const char *feeds_dir;  /* NULL: EBPFSHIELD_FEEDS_DIR */
+    const char *allow_file; /* --allow: addresses no feed may block */
+    bool allow_wide;        /* --allow-wide: accept entries wider than /8 (IPv4), /16 (IPv6) */
+    const char *check_feed; /* --check-feed: only parse this file and say what it holds */
     const char *dump_dir;
     unsigned long dump_max_mib;                   /* the most one core may take */
     uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* ebpf_monitor: 53, or --dns-port LIST */

@@ -24,6 +24,9 @@ struct feature {
     void (*on_sample)(void *self, const void *data, size_t size);
     /* Called after every poll of the perf buffer, data or not (NULL: nothing to do). */
     void (*tick)(void *self);
+    /* SIGHUP: reloads what the feature read at start (NULL: nothing); 0, or -1 with a
+     * message in e and the feature as it was. */
+    int (*reload)(void *self, struct error *e);
     /* Statistics at exit (after stop), on the log stream. */
     void (*report)(void *self);
     /* Detaches and frees the programs of start, and ends what they set going; safe to

@@ -1,314 +1,90 @@
-/* Threat feeds: parsing of the *.txt files and their merge into disjoint labelled intervals. */
+/* Threat feeds: the directory and allow-list read through trusted_path.h, the ranges
+ * merged into labelled disjoint intervals, lookups, and the CIDR tiling for the tries. */
 #include "feeds.h"
 
-#include "log.h"
-#include "text.h"
-
-#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#define NO_FEED UINT32_MAX
-#define SHOWN_MAX 48 /* bytes of a rejected token echoed in a warning */
+#include "trusted_path.h"
 
-/* An inclusive address range and the index of the feed it comes from. */
-struct range {
-    uint32_t start;
-    uint32_t end;
-    uint32_t feed;
+#define ALLOW_FEED UINT32_MAX
+
+struct feed_registry {
+    char **names;
+    size_t n, cap;
 };
 
-struct range_vec {
-    struct range *v;
-    size_t n;
-    size_t cap;
-};
-
-struct net6_vec {
-    struct feed_net6 *v;
-    size_t n;
-    size_t cap;
-};
-
-/* What the files hold, before the IPv4 ranges are merged. */
-struct entries {
-    struct range_vec v4;
-    struct net6_vec v6;
+struct iv4 {
+    uint32_t start, end, feed;
 };
 
 struct feed_set {
-    char **names; /* basenames, in load order; a range's feed indexes this */
-    size_t nfiles;
-    struct range *iv; /* sorted, disjoint */
-    size_t niv;
-    struct feed_net6 *v6; /* in load order, possibly overlapping */
-    size_t nv6;
+    const struct feed_registry *reg;
+    struct iv4 *v4; /* sorted, disjoint */
+    size_t n4;
+    struct feed_range *v6; /* sorted, disjoint, outside the IPv4-mapped block */
+    size_t n6;
+    struct feeds_stats stats;
 };
 
-/* A boundary of the sweep: a range of feed opens at pos, or closed just before it. */
-struct event {
-    uint64_t pos;
-    uint32_t feed;
-    bool open;
-};
-
-/* Makes room for one more element of size in *v (n used of *cap); -1 when out of memory. */
-static int grow(void **v, size_t n, size_t *cap, size_t size)
+struct feed_registry *feed_registry_new(void)
 {
-    if (n < *cap)
-        return 0;
-    size_t ncap = *cap ? 2 * *cap : 256;
-    void *nv = reallocarray(*v, ncap, size);
+    return calloc(1, sizeof(struct feed_registry));
+}
 
-    if (!nv)
+const char *feed_registry_name(const struct feed_registry *reg, uint32_t id)
+{
+    return reg && id < reg->n ? reg->names[id] : NULL;
+}
+
+void feed_registry_free(struct feed_registry *reg)
+{
+    if (!reg)
+        return;
+    for (size_t i = 0; i < reg->n; i++)
+        free(reg->names[i]);
+    free(reg->names);
+    free(reg);
+}
+
+/* The id of name, added when new; -1 when out of memory. */
+static int64_t registry_id(struct feed_registry *reg, const char *name)
+{
+    for (size_t i = 0; i < reg->n; i++)
+        if (strcmp(reg->names[i], name) == 0)
+            return (int64_t)i;
+    if (reg->n == reg->cap) {
+        size_t ncap = reg->cap ? 2 * reg->cap : 16;
+        char **nv = reallocarray(reg->names, ncap, sizeof(*nv));
+        if (!nv)
+            return -1;
+        reg->names = nv;
+        reg->cap = ncap;
+    }
+    if (!(reg->names[reg->n] = strdup(name)))
         return -1;
-    *v = nv;
-    *cap = ncap;
-    return 0;
+    return (int64_t)reg->n++;
 }
 
-static int push_range(struct range_vec *vec, struct range r)
-{
-    if (grow((void **)&vec->v, vec->n, &vec->cap, sizeof(*vec->v)) < 0)
-        return -1;
-    vec->v[vec->n++] = r;
-    return 0;
-}
-
-static int push_net6(struct net6_vec *vec, const struct feed_net6 *n)
-{
-    if (grow((void **)&vec->v, vec->n, &vec->cap, sizeof(*vec->v)) < 0)
-        return -1;
-    vec->v[vec->n++] = *n;
-    return 0;
-}
-
-/* Feed data comes from the network: never echo control bytes or a huge line to a terminal. */
-static void show_token(const char *tok, char out[static SHOWN_MAX + 4])
-{
-    size_t n = text_printable(out, SHOWN_MAX + 1, tok, SHOWN_MAX);
-
-    strcpy(out + n, tok[n] ? "..." : "");
-}
-
-/* Drops the comment, the line ending and surrounding blanks; returns "" for nothing left. */
-static char *trim_line(char *line)
-{
-    char *end;
-
-    line[strcspn(line, "#")] = '\0';
-    line += strspn(line, " \t");
-    end = line + strlen(line);
-    while (end > line && strchr(" \t\r\n", end[-1]))
-        end--;
-    *end = '\0';
-    return line;
-}
-
-/* Decimal 0..max without sign or leading zero. */
-static bool parse_prefix(const char *s, unsigned max, unsigned *len)
-{
-    unsigned v = 0;
-
-    if (*s == '\0' || (s[0] == '0' && s[1] != '\0'))
-        return false;
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9')
-            return false;
-        v = v * 10 + (unsigned)(*s - '0');
-        if (v > max)
-            return false;
-    }
-    *len = v;
-    return true;
-}
-
-/* Parses "a.b.c.d" or "a.b.c.d/n" into r; returns NULL or the reason it is rejected. */
-static const char *parse_entry(const char *tok, struct range *r, bool *host_bits)
-{
-    char addr[INET_ADDRSTRLEN];
-    const char *slash = strchr(tok, '/');
-    size_t alen = slash ? (size_t)(slash - tok) : strlen(tok);
-    unsigned plen = 32;
-    struct in_addr in;
-    uint32_t a, mask;
-
-    if (alen >= sizeof(addr))
-        return "not an IPv4 address";
-    memcpy(addr, tok, alen);
-    addr[alen] = '\0';
-    if (inet_pton(AF_INET, addr, &in) != 1)
-        return "not an IPv4 address";
-    if (slash && !parse_prefix(slash + 1, 32, &plen))
-        return "invalid prefix length (want 0-32)";
-    mask = plen ? UINT32_MAX << (32 - plen) : 0; /* a shift by 32 is undefined */
-    a = ntohl(in.s_addr);
-    *host_bits = (a & ~mask) != 0;
-    r->start = a & mask;
-    r->end = r->start | ~mask;
-    return NULL;
-}
-
-/* Parses "x:y::z" or "x:y::z/n" into n; returns NULL or the reason it is rejected. */
-static const char *parse_entry6(const char *tok, struct feed_net6 *n, bool *host_bits)
-{
-    char addr[INET6_ADDRSTRLEN];
-    const char *slash = strchr(tok, '/');
-    size_t alen = slash ? (size_t)(slash - tok) : strlen(tok);
-    unsigned plen = 128;
-
-    if (alen >= sizeof(addr))
-        return "not an IPv6 address";
-    memcpy(addr, tok, alen);
-    addr[alen] = '\0';
-    if (inet_pton(AF_INET6, addr, n->addr) != 1)
-        return "not an IPv6 address";
-    if (slash && !parse_prefix(slash + 1, 128, &plen))
-        return "invalid prefix length (want 0-128)";
-    n->prefix_len = (uint8_t)plen;
-    *host_bits = false;
-    for (unsigned bit = plen; bit < 128; bit++) {
-        uint8_t m = (uint8_t)(0x80u >> (bit % 8));
-        *host_bits |= (n->addr[bit / 8] & m) != 0;
-        n->addr[bit / 8] &= (uint8_t)~m;
-    }
-    return NULL;
-}
-
-/* An IPv4-mapped network (::ffff:a.b.c.d/96+) as the IPv4 range it stands for: the
- * kernel checks mapped destinations against the IPv4 entries. */
-static struct range mapped_range(const struct feed_net6 *n)
-{
-    uint32_t a = (uint32_t)n->addr[12] << 24 | (uint32_t)n->addr[13] << 16 |
-                 (uint32_t)n->addr[14] << 8 | n->addr[15];
-    unsigned plen = n->prefix_len - 96u;
-    uint32_t mask = plen ? UINT32_MAX << (32 - plen) : 0;
-
-    return (struct range){a & mask, (a & mask) | ~mask, n->feed};
-}
-
-/* An IPv6 line: one warning when it is rejected or had host bits; -1 when out of memory. */
-static int add_net6(const char *path, unsigned long lineno, const char *tok, const char *shown,
-                    uint32_t feed, struct entries *ent)
-{
-    struct feed_net6 n = {.feed = feed};
-    bool host_bits;
-    const char *reason = parse_entry6(tok, &n, &host_bits);
-
-    if (reason) {
-        warn("%s:%lu: %s: \"%s\"", path, lineno, reason, shown);
-        return 0;
-    }
-    if (host_bits) {
-        char net[INET6_ADDRSTRLEN];
-
-        inet_ntop(AF_INET6, n.addr, net, sizeof(net));
-        warn("%s:%lu: host bits set, using network %s: \"%s\"", path, lineno, net, shown);
-    }
-    if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)n.addr) && n.prefix_len >= 96)
-        return push_range(&ent->v4, mapped_range(&n));
-    return push_net6(&ent->v6, &n);
-}
-
-/* Parses one line read by getline; returns -1 only when out of memory. */
-static int add_line(const char *path, unsigned long lineno, char *line, size_t len, uint32_t feed,
-                    struct entries *ent)
-{
-    char shown[SHOWN_MAX + 4];
-    struct range r = {.feed = feed};
-    const char *reason, *tok;
-    bool host_bits = false;
-
-    if (strlen(line) != len) {
-        warn("%s:%lu: NUL byte in line", path, lineno);
-        return 0;
-    }
-    tok = trim_line(line);
-    if (*tok == '\0')
-        return 0;
-    show_token(tok, shown);
-    if (strchr(tok, ':'))
-        return add_net6(path, lineno, tok, shown, feed, ent);
-    reason = parse_entry(tok, &r, &host_bits);
-    if (reason) {
-        warn("%s:%lu: %s: \"%s\"", path, lineno, reason, shown);
-        return 0;
-    }
-    if (host_bits) {
-        struct in_addr in = {.s_addr = htonl(r.start)};
-        char net[INET_ADDRSTRLEN];
-
-        inet_ntop(AF_INET, &in, net, sizeof(net));
-        warn("%s:%lu: host bits set, using network %s: \"%s\"", path, lineno, net, shown);
-    }
-    return push_range(&ent->v4, r);
-}
-
-/* Opens regular files only: a FIFO would block the load and a device might never end. */
-static FILE *open_feed(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    const char *reason = NULL;
-    struct stat st;
-    FILE *f = NULL;
-
-    if (fd < 0 || fstat(fd, &st) != 0)
-        reason = strerror(errno);
-    else if (S_ISDIR(st.st_mode))
-        reason = strerror(EISDIR);
-    else if (!S_ISREG(st.st_mode))
-        reason = "not a regular file";
-    else if (!(f = fdopen(fd, "r")))
-        reason = strerror(errno);
-    if (reason) {
-        warn("feeds: cannot read %s: %s", path, reason);
-        if (fd >= 0)
-            close(fd);
-    }
-    return f;
-}
-
-/* Appends the entries of one file to ent; on a read error they are all dropped. */
-static int load_file(const char *path, uint32_t feed, struct entries *ent)
-{
-    size_t mark4 = ent->v4.n, mark6 = ent->v6.n, cap = 0;
-    unsigned long lineno = 0;
-    char *line = NULL;
-    ssize_t len;
-    int err;
-    FILE *f = open_feed(path);
-
-    if (!f)
-        return -1;
-    while ((len = getline(&line, &cap, f)) >= 0 &&
-           add_line(path, ++lineno, line, (size_t)len, feed, ent) == 0)
-        ;
-    /* Stopping before EOF means getline failed (e.g. EISDIR) or memory ran out. */
-    err = feof(f) ? 0 : (errno ? errno : EIO);
-    free(line);
-    fclose(f);
-    if (err) {
-        warn("feeds: cannot read %s: %s", path, strerror(err));
-        ent->v4.n = mark4;
-        ent->v6.n = mark6;
-        return -1;
-    }
-    return 0;
-}
-
-/* Like the shell glob *.txt: hidden files (and mktemp files of update-feeds.sh) are skipped. */
+/* Feed files by their ending, as the original's *.txt; hidden ones (and the temporary
+ * files of update-feeds.sh) are not. */
 static bool is_feed_name(const char *name)
 {
+    static const char *const endings[] = {".txt", ".csv", ".netset", ".ipset"};
     size_t n = strlen(name);
-
-    return name[0] != '.' && n > 4 && strcmp(name + n - 4, ".txt") == 0;
+    if (name[0] == '.')
+        return false;
+    for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
+        size_t k = strlen(endings[i]);
+        if (n > k && strcmp(name + n - k, endings[i]) == 0)
+            return true;
+    }
+    return false;
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -323,261 +99,453 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-/* Collects the sorted feed file names of dir into *names; returns their count or -1. */
-static ssize_t list_feeds(const char *dir, char ***names, struct error *e)
+/* The sorted feed file names of the directory open on dirfd; their count, or -1. */
+static ssize_t list_feeds(int dirfd, const char *dir, char ***names, struct error *e)
 {
-    DIR *d = opendir(dir);
+    int fd = dup(dirfd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     size_t n = 0, cap = 0;
-    struct dirent *de;
     char **v = NULL;
-
-    if (!d)
-        return error_set(e, "feeds: cannot open %s: %s", dir, strerror(errno));
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return error_set(e, "feeds: cannot read %s: %s", dir, strerror(errno));
+    }
+    struct dirent *de;
     for (errno = 0; (de = readdir(d)) != NULL; errno = 0) {
         if (!is_feed_name(de->d_name))
             continue;
         if (n == cap) {
-            size_t ncap = cap ? 2 * cap : 16;
-            char **nv = reallocarray(v, ncap, sizeof(*nv));
-
+            char **nv = reallocarray(v, cap ? 2 * cap : 16, sizeof(*nv));
             if (!nv)
                 break;
             v = nv;
-            cap = ncap;
+            cap = cap ? 2 * cap : 16;
         }
         if (!(v[n] = strdup(de->d_name)))
             break;
         n++;
     }
-    if (errno) {
-        error_set(e, "feeds: cannot read %s: %s", dir, strerror(errno));
-        closedir(d);
-        free_names(v, n);
-        return -1;
-    }
+    int err = errno;
     closedir(d);
+    if (err) {
+        free_names(v, n);
+        return error_set(e, "feeds: cannot read %s: %s", dir, strerror(err));
+    }
     if (n)
         qsort(v, n, sizeof(*v), cmp_names);
     *names = v;
     return (ssize_t)n;
 }
 
-static int cmp_events(const void *a, const void *b)
+static void say_loaded(const char *path, const struct feed_file_stats *st)
 {
-    const struct event *x = a, *y = b;
-
-    return (x->pos > y->pos) - (x->pos < y->pos);
+    note("loaded %zu entries (%zu v4, %zu v6) from %s, %zu lines skipped", st->v4 + st->v6,
+         st->v4, st->v6, path, st->skipped);
 }
 
-/* The feed files are few, so a linear scan of their counts is cheap. */
-static uint32_t lowest_active(const size_t *active, size_t nfiles)
+/* Reads one file of the set; -1 only when the load must fail (e says why). */
+static int load_feed(int dirfd, const char *dir, const char *name, struct feed_registry *reg,
+                     const struct feed_sources *src, struct feed_ranges *ranges,
+                     struct feeds_stats *stats, struct error *e)
 {
-    for (size_t i = 0; i < nfiles; i++)
-        if (active[i])
-            return (uint32_t)i;
-    return NO_FEED;
+    struct feed_file_stats st;
+    struct error why;
+    char path[4096 + 256];
+    snprintf(path, sizeof(path), "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+    int64_t id = registry_id(reg, name);
+    if (id < 0)
+        return error_set(e, "feeds: %s", strerror(ENOMEM));
+    int fd = trusted_openat(dirfd, dir, name, O_RDONLY | O_NONBLOCK, "feed", &why);
+    if (fd < 0 && errno == EPERM)
+        return error_set(e, "%s", why.msg);
+    if (fd < 0 || feed_file_parse(fd, path, (uint32_t)id, src->allow_wide, ranges, &st, &why)) {
+        warn("%s", why.msg);
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    close(fd);
+    say_loaded(path, &st);
+    stats->files++;
+    stats->v4 += st.v4;
+    stats->v6 += st.v6;
+    return 0;
 }
 
-/* Appends [start, end] labelled feed, extending the last interval when it continues it. */
-static void emit(struct feed_set *set, uint64_t start, uint64_t end, uint32_t feed)
+/* The allow-list must be read whole: without it, allowed peers would be cut off. */
+static int load_allow(const struct feed_sources *src, struct feed_ranges *allow,
+                      struct feeds_stats *stats, struct error *e)
 {
-    struct range *last = set->niv ? &set->iv[set->niv - 1] : NULL;
+    struct feed_file_stats st;
+    int fd = trusted_open(src->allow, O_RDONLY | O_NONBLOCK, "allow-list", e);
+    if (fd < 0)
+        return -1;
+    int rc = feed_file_parse(fd, src->allow, ALLOW_FEED, src->allow_wide, allow, &st, e);
+    close(fd);
+    if (rc == 0) {
+        say_loaded(src->allow, &st);
+        stats->allowed = st.v4 + st.v6;
+    }
+    return rc;
+}
 
-    if (last && last->feed == feed && (uint64_t)last->end + 1 == start) {
-        last->end = (uint32_t)end;
+static int load_dir(const struct feed_sources *src, struct feed_registry *reg,
+                    struct feed_ranges *ranges, struct feeds_stats *stats, struct error *e)
+{
+    char **names = NULL;
+    int dirfd = trusted_open(src->dir, O_RDONLY | O_DIRECTORY, "feeds", e);
+    if (dirfd < 0)
+        return -1;
+    ssize_t n = list_feeds(dirfd, src->dir, &names, e);
+    int rc = n < 0 ? -1 : 0;
+    for (ssize_t i = 0; rc == 0 && i < n; i++)
+        rc = load_feed(dirfd, src->dir, names[i], reg, src, ranges, stats, e);
+    free_names(names, n > 0 ? (size_t)n : 0);
+    close(dirfd);
+    return rc;
+}
+
+static uint8_t byte_of(feed_addr a, unsigned i)
+{
+    return (uint8_t)(a >> (8 * i));
+}
+
+/* Stable LSD radix sort of v by start, skipping the bytes all starts share (an IPv4-only
+ * set sorts in 4 passes). */
+static int sort_ranges(struct feed_range *v, size_t n)
+{
+    static size_t count[16][256];
+    struct feed_range *tmp = reallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
+    if (!tmp)
+        return -1;
+    memset(count, 0, sizeof(count));
+    for (size_t i = 0; i < n; i++)
+        for (unsigned b = 0; b < 16; b++)
+            count[b][byte_of(v[i].start, b)]++;
+    for (unsigned b = 0; b < 16; b++) {
+        if (count[b][byte_of(v[0].start, b)] == n)
+            continue;
+        size_t pos = 0;
+        for (unsigned k = 0; k < 256; k++) {
+            size_t c = count[b][k];
+            count[b][k] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[b][byte_of(src[i].start, b)]++] = src[i];
+        struct feed_range *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof(*v));
+    free(tmp);
+    return 0;
+}
+
+/* Appends [start, end] of feed to out (room is there), joining it to the last interval
+ * when it continues it with the same label. */
+static void emit(struct feed_ranges *out, feed_addr start, feed_addr end, uint32_t feed)
+{
+    struct feed_range *last = out->n ? &out->v[out->n - 1] : NULL;
+    if (last && last->feed == feed && last->end + 1 == start && last->end != ~(feed_addr)0) {
+        last->end = end;
         return;
     }
-    set->iv[set->niv++] = (struct range){(uint32_t)start, (uint32_t)end, feed};
+    out->v[out->n++] = (struct feed_range){start, end, feed};
 }
 
-/* Sweeps the sorted boundaries: each elementary segment between two of them gets the
- * lowest feed index covering it. */
-static void sweep(struct feed_set *set, const struct event *ev, size_t nev, size_t *active)
+/* Sorted ranges (in place) into disjoint intervals: where ranges overlap, the one that
+ * started first keeps its label. */
+static void disjoint(struct feed_ranges *r)
 {
-    size_t i = 0;
-
-    while (i < nev) {
-        uint64_t pos = ev[i].pos;
-        uint32_t feed;
-
-        for (; i < nev && ev[i].pos == pos; i++) {
-            if (ev[i].open)
-                active[ev[i].feed]++;
-            else
-                active[ev[i].feed]--;
+    struct feed_ranges out = {.v = r->v};
+    struct feed_range cur = r->v[0];
+    /* out.n never passes the index read: each range adds at most one interval. */
+    for (size_t i = 1; i < r->n; i++) {
+        struct feed_range x = r->v[i];
+        if (x.start > cur.end) {
+            emit(&out, cur.start, cur.end, cur.feed);
+            cur = x;
+        } else if (x.end > cur.end && x.feed == cur.feed) {
+            cur.end = x.end;
+        } else if (x.end > cur.end) {
+            emit(&out, cur.start, cur.end, cur.feed);
+            cur = (struct feed_range){cur.end + 1, x.end, x.feed};
         }
-        if (i == nev)
-            break;
-        feed = lowest_active(active, set->nfiles);
-        if (feed != NO_FEED)
-            emit(set, pos, ev[i].pos - 1, feed);
+    }
+    emit(&out, cur.start, cur.end, cur.feed);
+    r->n = out.n;
+}
+
+/* f (disjoint, labelled) less a (disjoint) into out, which has room for f.n + a.n. */
+static void subtract(const struct feed_ranges *f, const struct feed_ranges *a,
+                     struct feed_ranges *out)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < f->n; i++) {
+        feed_addr s = f->v[i].start, end = f->v[i].end;
+        bool left = true;
+        while (j < a->n && a->v[j].end < s)
+            j++;
+        for (size_t k = j; left && k < a->n && a->v[k].start <= end; k++) {
+            if (a->v[k].start > s)
+                emit(out, s, a->v[k].start - 1, f->v[i].feed);
+            if (a->v[k].end >= end)
+                left = false;
+            else
+                s = a->v[k].end + 1;
+        }
+        if (left)
+            emit(out, s, end, f->v[i].feed);
     }
 }
 
-/* Builds set->iv from the raw, possibly overlapping ranges. */
-static int merge(struct feed_set *set, const struct range *r, size_t n)
+/* The intervals of the IPv4-mapped block into set->v4, the rest into set->v6. */
+static int split_families(struct feed_set *set, const struct feed_ranges *iv)
 {
-    struct event *ev = reallocarray(NULL, 2 * n, sizeof(*ev));
-    size_t *active = calloc(set->nfiles, sizeof(*active));
-    struct range *iv = reallocarray(NULL, 2 * n, sizeof(*iv)); /* at most 2n-1 segments */
-
-    if (!ev || !active || !iv) {
-        free(ev);
-        free(active);
-        free(iv);
+    const feed_addr lo = FEED_V4_BASE, hi = FEED_V4_BASE | UINT32_MAX;
+    set->v4 = reallocarray(NULL, iv->n + 1, sizeof(*set->v4));
+    set->v6 = reallocarray(NULL, iv->n + 2, sizeof(*set->v6));
+    if (!set->v4 || !set->v6)
         return -1;
+    struct feed_ranges v6 = {.v = set->v6};
+    for (size_t i = 0; i < iv->n; i++) {
+        struct feed_range r = iv->v[i];
+        if (r.start < lo)
+            emit(&v6, r.start, r.end < lo ? r.end : lo - 1, r.feed);
+        if (r.end > hi)
+            emit(&v6, r.start > hi ? r.start : hi + 1, r.end, r.feed);
+        if (r.start <= hi && r.end >= lo)
+            set->v4[set->n4++] = (struct iv4){(uint32_t)(r.start < lo ? lo : r.start),
+                                              (uint32_t)(r.end > hi ? hi : r.end), r.feed};
     }
-    for (size_t i = 0; i < n; i++) {
-        /* 64 bits: the end of a range reaching 255.255.255.255 is 2^32. */
-        ev[2 * i] = (struct event){r[i].start, r[i].feed, true};
-        ev[2 * i + 1] = (struct event){(uint64_t)r[i].end + 1, r[i].feed, false};
-    }
-    qsort(ev, 2 * n, sizeof(*ev), cmp_events);
-    set->iv = iv;
-    sweep(set, ev, 2 * n, active);
-    free(ev);
-    free(active);
-    iv = reallocarray(set->iv, set->niv, sizeof(*iv));
-    if (iv)
-        set->iv = iv;
+    set->n6 = v6.n;
     return 0;
 }
 
-static char *join_path(const char *dir, const char *name)
-{
-    size_t dlen = strlen(dir);
-    const char *sep = dlen && dir[dlen - 1] == '/' ? "" : "/";
-    char *path;
+struct cidr_iter {
+    const struct feed_set *set;
+    bool v6;
+    size_t i;
+    feed_addr pos;
+    bool inside; /* pos is inside interval i */
+};
 
-    return asprintf(&path, "%s%s%s", dir, sep, name) < 0 ? NULL : path;
+/* Bits of the largest aligned block at start that stays inside [start, end]. */
+static unsigned block_bits(feed_addr start, feed_addr end, unsigned width)
+{
+    unsigned k = 0;
+    while (k < width) {
+        if (k + 1 == 128)
+            return start == 0 && end == ~(feed_addr)0 ? 128 : k;
+        feed_addr size = (feed_addr)1 << (k + 1);
+        if ((start & (size - 1)) != 0 || end - start < size - 1)
+            break;
+        k++;
+    }
+    return k;
 }
 
-/* Loads the listed files in order; names is compacted to the readable ones. */
-static int load_files(struct feed_set *set, const char *dir, size_t n, struct entries *ent)
+static void cidr_fill(struct feed_cidr *c, bool v6, feed_addr start, unsigned bits, uint32_t feed)
 {
-    for (size_t i = 0; i < n; i++) {
-        char *name = set->names[i];
-        char *path = join_path(dir, name);
-
-        if (!path)
-            return -1;
-        set->names[i] = NULL;
-        if (load_file(path, (uint32_t)set->nfiles, ent) == 0)
-            set->names[set->nfiles++] = name;
-        else
-            free(name);
-        free(path);
-    }
-    return 0;
+    unsigned width = v6 ? 128 : 32;
+    *c = (struct feed_cidr){.family = v6 ? AF_INET6 : AF_INET, .prefix_len = width - bits,
+                            .feed = feed};
+    for (unsigned i = 0; i < width / 8; i++)
+        c->addr[i] = byte_of(start, width / 8 - 1 - i);
 }
 
-struct feed_set *feeds_load_dir(const char *dir, struct error *e)
+/* The next CIDR of the set, IPv4 first, each family in address order; false at the end. */
+static bool cidr_next(struct cidr_iter *it, struct feed_cidr *c, feed_addr *start)
 {
-    struct entries ent = {0};
-    struct feed_set *set;
-    char **names = NULL;
-    ssize_t n = list_feeds(dir, &names, e);
-
-    if (n < 0)
-        return NULL;
-    set = calloc(1, sizeof(*set));
-    if (!set) {
-        free_names(names, (size_t)n);
-        error_set(e, "feeds: %s", strerror(ENOMEM));
-        return NULL;
-    }
-    set->names = names;
-    int rc = load_files(set, dir, (size_t)n, &ent);
-    if (rc == 0 && ent.v4.n)
-        rc = merge(set, ent.v4.v, ent.v4.n);
-    free(ent.v4.v);
-    set->v6 = ent.v6.v;
-    set->nv6 = ent.v6.n;
-    if (rc < 0 || set->niv + set->nv6 == 0) {
-        if (rc < 0)
-            error_set(e, "feeds: %s", strerror(ENOMEM));
+    for (;;) {
+        const struct feed_set *s = it->set;
+        if (!s || (it->v6 && it->i >= s->n6))
+            return false;
+        if (!it->v6 && it->i >= s->n4) {
+            *it = (struct cidr_iter){.set = s, .v6 = true};
+            continue;
+        }
+        feed_addr end = it->v6 ? s->v6[it->i].end : s->v4[it->i].end;
+        uint32_t feed = it->v6 ? s->v6[it->i].feed : s->v4[it->i].feed;
+        if (!it->inside)
+            it->pos = it->v6 ? s->v6[it->i].start : s->v4[it->i].start;
+        unsigned bits = block_bits(it->pos, end, it->v6 ? 128 : 32);
+        cidr_fill(c, it->v6, it->pos, bits, feed);
+        *start = it->pos;
+        feed_addr last = bits == 128 ? ~(feed_addr)0 : it->pos + (((feed_addr)1 << bits) - 1);
+        it->inside = last != end;
+        if (it->inside)
+            it->pos = last + 1;
         else
-            error_set(e, "no usable feed in %s", dir);
-        /* Names below nfiles were loaded; the others are NULL or still owned here. */
-        free_names(set->names, (size_t)n);
-        free(set->iv);
-        free(set->v6);
-        free(set);
+            it->i++;
+        return true;
+    }
+}
+
+static size_t count_cidrs(const struct feed_set *set, bool v6)
+{
+    struct cidr_iter it = {.set = set, .v6 = v6};
+    struct feed_cidr c;
+    feed_addr start;
+    size_t n = 0;
+    while (cidr_next(&it, &c, &start) && (c.family == AF_INET6) == v6)
+        n++;
+    return n;
+}
+
+/* Merges the loaded ranges into set; -1 when out of memory. */
+static int build(struct feed_set *set, struct feed_ranges *ranges, struct feed_ranges *allow)
+{
+    struct feed_ranges iv = {0};
+    if (sort_ranges(ranges->v, ranges->n) != 0 ||
+        (allow->n && sort_ranges(allow->v, allow->n) != 0))
+        return -1;
+    disjoint(ranges);
+    if (allow->n)
+        disjoint(allow);
+    iv.v = reallocarray(NULL, ranges->n + allow->n + 1, sizeof(*iv.v));
+    if (!iv.v)
+        return -1;
+    subtract(ranges, allow, &iv);
+    int rc = split_families(set, &iv);
+    free(iv.v);
+    return rc;
+}
+
+struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry *reg,
+                            struct error *e)
+{
+    struct feed_ranges ranges = {0}, allow = {0};
+    struct feed_set *set = calloc(1, sizeof(*set));
+    int rc = set ? 0 : error_set(e, "feeds: %s", strerror(ENOMEM));
+    if (rc == 0 && src->allow)
+        rc = load_allow(src, &allow, &set->stats, e);
+    if (rc == 0)
+        rc = load_dir(src, reg, &ranges, &set->stats, e);
+    if (rc == 0 && ranges.n == 0)
+        rc = error_set(e, "no usable feed in %s", src->dir);
+    if (rc == 0 && build(set, &ranges, &allow) != 0)
+        rc = error_set(e, "feeds: %s", strerror(ENOMEM));
+    free(ranges.v);
+    free(allow.v);
+    if (rc == 0) {
+        set->reg = reg;
+        set->stats.cidrs4 = count_cidrs(set, false);
+        set->stats.cidrs6 = count_cidrs(set, true);
+        if (set->stats.cidrs4 > FEEDS_CIDRS_MAX || set->stats.cidrs6 > FEEDS_CIDRS_MAX)
+            rc = error_set(e, "feeds in %s need %zu IPv4 and %zu IPv6 CIDRs, more than %u",
+                           src->dir, set->stats.cidrs4, set->stats.cidrs6, FEEDS_CIDRS_MAX);
+    }
+    if (rc != 0) {
+        feeds_free(set);
         return NULL;
     }
     return set;
-}
-
-const char *feeds_lookup(const struct feed_set *set, uint32_t addr)
-{
-    size_t lo = 0, hi;
-
-    if (!set)
-        return NULL;
-    /* Find the first interval starting after addr; the one before may hold it. */
-    for (hi = set->niv; lo < hi;) {
-        size_t mid = lo + (hi - lo) / 2;
-
-        if (set->iv[mid].start <= addr)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == 0 || set->iv[lo - 1].end < addr)
-        return NULL;
-    return set->names[set->iv[lo - 1].feed];
-}
-
-size_t feeds_interval_count(const struct feed_set *set)
-{
-    return set ? set->niv : 0;
-}
-
-size_t feeds_file_count(const struct feed_set *set)
-{
-    return set ? set->nfiles : 0;
 }
 
 void feeds_free(struct feed_set *set)
 {
     if (!set)
         return;
-    free_names(set->names, set->nfiles);
-    free(set->iv);
+    free(set->v4);
     free(set->v6);
     free(set);
 }
 
-/* Calls fn for the largest aligned blocks that tile [start, end]; returns their number. */
-static size_t tile(uint64_t start, uint64_t end, uint32_t feed, feeds_cidr4_fn fn, void *ctx)
+const char *feeds_lookup4(const struct feed_set *set, uint32_t addr)
 {
-    size_t n = 0;
-
-    while (start <= end) {
-        unsigned plen = 32;
-        /* Grow the block while start stays aligned and it stays inside the range. */
-        while (plen > 0 && (start & ((1ull << (33 - plen)) - 1)) == 0 &&
-               start + (1ull << (33 - plen)) - 1 <= end)
-            plen--;
-        if (fn)
-            fn((uint32_t)start, plen, feed, ctx);
-        start += 1ull << (32 - plen);
-        n++;
+    size_t lo = 0, hi = set ? set->n4 : 0;
+    /* The first interval starting after addr; the one before may hold it. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->v4[mid].start <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return n;
+    if (lo == 0 || set->v4[lo - 1].end < addr)
+        return NULL;
+    return feed_registry_name(set->reg, set->v4[lo - 1].feed);
 }
 
-size_t feeds_foreach_cidr4(const struct feed_set *set, feeds_cidr4_fn fn, void *ctx)
+const char *feeds_lookup6(const struct feed_set *set, const uint8_t addr[16])
 {
-    size_t n = 0;
-
-    for (size_t i = 0; set && i < set->niv; i++)
-        n += tile(set->iv[i].start, set->iv[i].end, set->iv[i].feed, fn, ctx);
-    return n;
+    feed_addr a = 0;
+    for (int i = 0; i < 16; i++)
+        a = a << 8 | addr[i];
+    if (feed_addr_is_v4(a))
+        return feeds_lookup4(set, (uint32_t)a);
+    size_t lo = 0, hi = set ? set->n6 : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (set->v6[mid].start <= a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || set->v6[lo - 1].end < a)
+        return NULL;
+    return feed_registry_name(set->reg, set->v6[lo - 1].feed);
 }
 
-const struct feed_net6 *feeds_v6(const struct feed_set *set, size_t *count)
+struct feeds_stats feeds_stats(const struct feed_set *set)
 {
-    *count = set ? set->nv6 : 0;
-    return set ? set->v6 : NULL;
+    return set ? set->stats : (struct feeds_stats){0};
+}
+
+/* Order of two CIDRs of one tiling: family, then start (starts are unique in a family). */
+static int cmp_cidr(const struct feed_cidr *a, feed_addr as, const struct feed_cidr *b,
+                    feed_addr bs)
+{
+    if (a->family != b->family)
+        return a->family == AF_INET ? -1 : 1;
+    if (as != bs)
+        return as < bs ? -1 : 1;
+    return (a->prefix_len > b->prefix_len) - (a->prefix_len < b->prefix_len);
+}
+
+/* fn for each CIDR of a that b lacks (with the same label too when same_label). */
+static int walk_missing(const struct feed_set *a, const struct feed_set *b, bool same_label,
+                        feeds_cidr_fn fn, void *ctx)
+{
+    struct cidr_iter ia = {.set = a}, ib = {.set = b};
+    struct feed_cidr ca, cb;
+    feed_addr sa, sb;
+    bool have_b = cidr_next(&ib, &cb, &sb);
+    while (cidr_next(&ia, &ca, &sa)) {
+        while (have_b && cmp_cidr(&cb, sb, &ca, sa) < 0)
+            have_b = cidr_next(&ib, &cb, &sb);
+        if (have_b && cmp_cidr(&cb, sb, &ca, sa) == 0 && (!same_label || cb.feed == ca.feed))
+            continue;
+        int rc = fn(&ca, ctx);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
+
+int feeds_sync(const struct feed_set *old, const struct feed_set *new, feeds_cidr_fn put,
+               feeds_cidr_fn del, void *ctx)
+{
+    int rc = walk_missing(new, old, true, put, ctx);
+    return rc ? rc : walk_missing(old, new, false, del, ctx);
+}
+
+long feeds_check_file(const char *path, bool allow_wide, struct error *e)
+{
+    struct feed_ranges r = {0};
+    struct feed_file_stats st;
+    int fd = trusted_open(path, O_RDONLY | O_NONBLOCK, "feed", e);
+    if (fd < 0)
+        return -1;
+    int rc = feed_file_parse(fd, path, 0, allow_wide, &r, &st, e);
+    close(fd);
+    free(r.v);
+    if (rc != 0)
+        return -1;
+    say_loaded(path, &st);
+    return (long)(st.v4 + st.v6);
 }

@@ -1,47 +1,81 @@
-/* Threat feeds: every *.txt of a directory, one IPv4 or IPv6 address or CIDR per line. The
- * IPv4 entries are merged into one sorted array of disjoint intervals searched in
- * O(log n), each labelled with the first feed (in load order) that holds it. */
+/* Threat feeds: the feed files of a directory (feed_file.h gives the formats) less an
+ * allow-list, merged into disjoint address intervals, each labelled with a feed that
+ * lists it; searched in O(log n), and tiled into the fewest CIDRs for the kernel's tries.
+ * A set is built whole and replaced whole: a reload loads a new set and syncs the tries
+ * from the old one to it. */
 #ifndef EBPFSHIELD_FEEDS_H
 #define EBPFSHIELD_FEEDS_H
 
-#include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "feed_file.h"
 #include "log.h"
+
+/* The most CIDRs of one family a set may need (the kernel's tries hold twice as many,
+ * so that a reload can put the new set in before it takes the old one out). */
+#define FEEDS_CIDRS_MAX (1u << 22)
+
+/* The feed file names seen since start, by id: an id in a trie or an event keeps its
+ * name across reloads. */
+struct feed_registry;
+
+struct feed_registry *feed_registry_new(void);
+/* The name of feed id, or NULL. */
+const char *feed_registry_name(const struct feed_registry *reg, uint32_t id);
+void feed_registry_free(struct feed_registry *reg);
+
+/* Where a set comes from. */
+struct feed_sources {
+    const char *dir;   /* its *.txt, *.csv, *.netset and *.ipset files, hidden ones left out */
+    const char *allow; /* an allow-list in the same formats, or NULL: it wins over every feed */
+    bool allow_wide;   /* accept entries wider than an IPv4 /8 or an IPv6 /16 */
+};
 
 struct feed_set;
 
-/* An IPv6 network of a feed (host bits cleared). */
-struct feed_net6 {
-    uint8_t addr[16];
-    uint8_t prefix_len;
-    uint32_t feed; /* index in load order */
+/* Loads a set, naming its feeds in reg (which must outlive it). The directory, every feed
+ * file and the allow-list are opened by trusted_path.h's rules: one that another user
+ * could change fails the load. A feed file that cannot be read or is over a bound is
+ * skipped with a warning; each file read prints its summary line. Returns NULL with a
+ * message in e when the load fails, the allow-list cannot be read, no feed holds an entry
+ * or a family needs more than FEEDS_CIDRS_MAX CIDRs. */
+struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry *reg,
+                            struct error *e);
+void feeds_free(struct feed_set *set);
+
+/* Reads one file as a feed, by the same rules, and prints its summary line: the number of
+ * entries, or -1 with a message in e when it is refused (for --check-feed). */
+long feeds_check_file(const char *path, bool allow_wide, struct error *e);
+
+/* The name of a feed that lists addr, or NULL (an allowed address is listed by none). */
+const char *feeds_lookup4(const struct feed_set *set, uint32_t addr); /* host order */
+const char *feeds_lookup6(const struct feed_set *set, const uint8_t addr[16]);
+
+struct feeds_stats {
+    size_t files;        /* feed files loaded */
+    size_t v4, v6;       /* entries read from them */
+    size_t allowed;      /* entries of the allow-list */
+    size_t cidrs4, cidrs6; /* what the tries need */
 };
 
-/* One IPv4 CIDR: addr (host order) / prefix_len, of feed (index in load order). */
-typedef void (*feeds_cidr4_fn)(uint32_t addr, unsigned prefix_len, uint32_t feed, void *ctx);
+struct feeds_stats feeds_stats(const struct feed_set *set);
 
-/* Loads every *.txt in dir (sorted by name). Lines that are not an address, a CIDR, a
- * comment or blank are warned about as "file:line: reason" and skipped, and so are files
- * that cannot be read. Returns NULL with a message in e when the directory cannot be read
- * or holds no usable entry. */
-struct feed_set *feeds_load_dir(const char *dir, struct error *e);
+/* One CIDR of a set; addr in network order (IPv4 in its first 4 bytes). */
+struct feed_cidr {
+    int family; /* AF_INET or AF_INET6 */
+    unsigned prefix_len;
+    uint32_t feed;
+    uint8_t addr[16];
+};
 
-/* Returns the file name (basename) of the first feed, in load order, that holds addr
- * (host byte order), or NULL. */
-const char *feeds_lookup(const struct feed_set *set, uint32_t addr);
+typedef int (*feeds_cidr_fn)(const struct feed_cidr *c, void *ctx);
 
-/* Number of disjoint intervals after merging; for messages and benchmarks. */
-size_t feeds_interval_count(const struct feed_set *set);
-size_t feeds_file_count(const struct feed_set *set);
-
-/* The merged IPv4 intervals as disjoint CIDRs (the fewest that tile them), in address
- * order, to fn when it is not NULL; returns their number. */
-size_t feeds_foreach_cidr4(const struct feed_set *set, feeds_cidr4_fn fn, void *ctx);
-
-/* The IPv6 networks, in load order; *count is their number. */
-const struct feed_net6 *feeds_v6(const struct feed_set *set, size_t *count);
-
-void feeds_free(struct feed_set *set);
+/* Turns a trie holding old's CIDRs (old NULL: none) into one holding new's without a
+ * moment of less: put() for each CIDR of new that old lacks or labels otherwise, then
+ * del() for each of old that new lacks. Stops at the first non-zero return and returns it. */
+int feeds_sync(const struct feed_set *old, const struct feed_set *new, feeds_cidr_fn put,
+               feeds_cidr_fn del, void *ctx);
 
 #endif

@@ -6,7 +6,6 @@
 #include "ipintel.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -22,6 +21,8 @@
 struct ipintel {
     enum block_action block;
     struct shim_bpf *prog;
+    struct feed_sources sources;
+    struct feed_registry *registry; /* names the feed ids of the tries and the events */
     struct feed_set *feeds;
     struct ipintel_handler handler;
     FILE *out;
@@ -30,30 +31,17 @@ struct ipintel {
     int lock;                     /* instance_lock(), -1 with --block print */
 };
 
-/* True when dir holds at least one *.txt entry. */
-static int has_txt(const char *dir)
+/* Loads the feeds into a new set; says what was loaded, or the original's words when
+ * nothing was. */
+static struct feed_set *load_feeds(struct ipintel *p, struct error *e)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    int found = 0;
-    if (!d)
-        return 0;
-    while (!found && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        found = n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0;
-    }
-    closedir(d);
-    return found;
-}
-
-static struct feed_set *load_feeds(const struct options *opts, struct error *e)
-{
-    const char *dir = opts->feeds_dir;
-    if (!dir)
-        dir = has_txt("feeds") ? "feeds" : EBPFSHIELD_FEEDS_DIR;
-    struct feed_set *set = feeds_load_dir(dir, e);
+    struct feed_set *set = feeds_load(&p->sources, p->registry, e);
     if (!set)
-        note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
+        return NULL;
+    struct feeds_stats st = feeds_stats(set);
+    note("feeds: %zu file(s), %zu IPv4 and %zu IPv6 entries, %zu allowed; %zu IPv4 and %zu "
+         "IPv6 CIDRs to check",
+         st.files, st.v4, st.v6, st.allowed, st.cidrs4, st.cidrs6);
     return set;
 }
 
@@ -61,16 +49,14 @@ static struct feed_set *load_feeds(const struct options *opts, struct error *e)
 
 static int compile(struct ipintel *p, enum attach_mode mode, struct error *e)
 {
-    size_t n6;
     char flags[6][CFLAG_LEN];
-    (void)feeds_v6(p->feeds, &n6);
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", p->block != BLOCK_PRINT);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action_signal(p->block));
     snprintf(flags[2], CFLAG_LEN, "-DGUARD_REPORT_TCP4=%d", mode != ATTACH_KPROBE);
-    /* A trie needs at least one entry. */
-    snprintf(flags[3], CFLAG_LEN, "-DGUARD_V4_ENTRIES=%zu",
-             feeds_foreach_cidr4(p->feeds, NULL, NULL) + 1);
-    snprintf(flags[4], CFLAG_LEN, "-DGUARD_V6_ENTRIES=%zu", n6 + 1);
+    /* Room for two sets, so that a reload puts the new one in before the old one goes;
+     * an LPM trie takes memory per entry, not per slot. */
+    snprintf(flags[3], CFLAG_LEN, "-DGUARD_V4_ENTRIES=%u", 2 * FEEDS_CIDRS_MAX);
+    snprintf(flags[4], CFLAG_LEN, "-DGUARD_V6_ENTRIES=%u", 2 * FEEDS_CIDRS_MAX);
     snprintf(flags[5], CFLAG_LEN, "-DGUARD_GROUP_DEAD=%d",
              attach_tracepoint_field("sched/sched_process_exit", "group_dead"));
     const char *cflags[] = {flags[0], flags[1], flags[2], flags[3], flags[4], flags[5], NULL};
@@ -78,34 +64,74 @@ static int compile(struct ipintel *p, enum attach_mode mode, struct error *e)
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }
 
-struct fill {
+struct trie_sync {
     struct shim_bpf *prog;
     struct error *e;
-    int rc;
 };
 
-static void insert_cidr4(uint32_t addr, unsigned prefix_len, uint32_t feed, void *ctx)
+/* A CIDR of a set as the key of its trie; returns the trie's name. */
+static const char *trie_key(const struct feed_cidr *c, struct lpm_v6 *key6, struct lpm_v4 *key4,
+                            const void **key)
 {
-    struct fill *f = ctx;
-    struct lpm_v4 key = {.prefixlen = prefix_len, .addr = htonl(addr)};
-    if (f->rc == 0 && shim_table_insert(f->prog, "feeds_v4", &key, &feed, f->e) < 0)
-        f->rc = -1;
+    if (c->family == AF_INET) {
+        *key4 = (struct lpm_v4){.prefixlen = c->prefix_len};
+        memcpy(&key4->addr, c->addr, sizeof(key4->addr));
+        *key = key4;
+        return "feeds_v4";
+    }
+    *key6 = (struct lpm_v6){.prefixlen = c->prefix_len};
+    memcpy(key6->addr, c->addr, sizeof(key6->addr));
+    *key = key6;
+    return "feeds_v6";
 }
 
-/* The feeds into the kernel's tries; an IPv6 network listed twice keeps its first feed. */
-static int fill_tries(struct ipintel *p, struct error *e)
+static int put_cidr(const struct feed_cidr *c, void *ctx)
 {
-    struct fill f = {.prog = p->prog, .e = e};
-    size_t n6;
-    const struct feed_net6 *v6 = feeds_v6(p->feeds, &n6);
-    feeds_foreach_cidr4(p->feeds, insert_cidr4, &f);
-    for (size_t i = 0; f.rc == 0 && i < n6; i++) {
-        struct lpm_v6 key = {.prefixlen = v6[i].prefix_len};
-        memcpy(key.addr, v6[i].addr, sizeof(key.addr));
-        if (shim_table_insert(p->prog, "feeds_v6", &key, &v6[i].feed, e) < 0)
-            f.rc = -1;
+    struct trie_sync *s = ctx;
+    struct lpm_v4 k4;
+    struct lpm_v6 k6;
+    const void *key;
+    const char *trie = trie_key(c, &k6, &k4, &key);
+    return shim_table_update(s->prog, trie, key, &c->feed, s->e);
+}
+
+static int del_cidr(const struct feed_cidr *c, void *ctx)
+{
+    struct trie_sync *s = ctx;
+    struct lpm_v4 k4;
+    struct lpm_v6 k6;
+    const void *key;
+    const char *trie = trie_key(c, &k6, &k4, &key);
+    return shim_table_delete(s->prog, trie, key, s->e);
+}
+
+/* The kernel's tries from old's CIDRs (NULL: none) to new's, never holding less than
+ * one of them. */
+static int sync_tries(struct ipintel *p, const struct feed_set *old, const struct feed_set *new,
+                      struct error *e)
+{
+    struct trie_sync s = {.prog = p->prog, .e = e};
+    return feeds_sync(old, new, put_cidr, del_cidr, &s);
+}
+
+/* SIGHUP: a new set from the same sources replaces the old one in the tries, then in
+ * user space; on any error the old one stays in both. */
+static int reload(void *self, struct error *e)
+{
+    struct ipintel *p = self;
+    struct feed_set *set = load_feeds(p, e);
+    if (!set)
+        return -1;
+    if (sync_tries(p, p->feeds, set, e) != 0) {
+        struct error undo;
+        if (sync_tries(p, set, p->feeds, &undo) != 0)
+            warn("feeds: restoring the old set in the kernel: %s", undo.msg);
+        feeds_free(set);
+        return -1;
     }
-    return f.rc;
+    feeds_free(p->feeds);
+    p->feeds = set;
+    return 0;
 }
 
 static const struct {
@@ -155,7 +181,7 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
     struct ipintel *p = self;
     int rc = compile(p, mode, e);
     if (rc == 0)
-        rc = fill_tries(p, e);
+        rc = sync_tries(p, NULL, p->feeds, e);
     if (rc == 0 && mode == ATTACH_KPROBE)
         rc = shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
     if (rc == 0)
@@ -188,6 +214,7 @@ static void destroy(void *self)
     struct ipintel *p = self;
     stop(p);
     feeds_free(p->feeds);
+    feed_registry_free(p->registry);
     if (p->dump_place.dirfd >= 0)
         close(p->dump_place.dirfd);
     if (p->lock >= 0)
@@ -200,10 +227,21 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     struct ipintel *p = calloc(1, sizeof(*p));
     if (!p)
         return error_set(e, "out of memory");
+    p->sources = (struct feed_sources){.dir = opts->feeds_dir ? opts->feeds_dir : EBPFSHIELD_FEEDS_DIR,
+                                       .allow = opts->allow_file,
+                                       .allow_wide = opts->allow_wide};
     p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)opts->dump_max_mib << 20};
     p->lock = -1;
-    if ((opts->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0) ||
-        !(p->feeds = load_feeds(opts, e)) ||
+    int rc = 0;
+    if (opts->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0)
+        rc = -1;
+    else if (!(p->registry = feed_registry_new()))
+        rc = error_set(e, "out of memory");
+    else if (!(p->feeds = load_feeds(p, e))) {
+        note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
+        rc = -1;
+    }
+    if (rc != 0 ||
         (opts->block == BLOCK_DUMP &&
          (p->dump_place.dirfd = private_dir_open(opts->dump_dir, "dump directory", e)) < 0)) {
         destroy(p);
@@ -212,13 +250,15 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     p->out = out;
     p->block = opts->block;
     p->dump_dir = opts->dump_dir;
-    p->handler = (struct ipintel_handler){.block = opts->block, .verbose = opts->verbose};
+    p->handler = (struct ipintel_handler){
+        .block = opts->block, .verbose = opts->verbose, .feeds = p->registry};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = IPINTEL_PERF_PAGES_PER_CPU,
                           .start = start,
                           .on_sample = on_sample,
                           .report = report,
+                          .reload = reload,
                           .stop = stop,
                           .destroy = destroy};
     return 0;

@@ -37,6 +37,8 @@ void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t s
     if (!ev.hit)
         return;
     h->hits++;
+    const char *feed = feed_registry_name(h->feeds, ev.feed);
+    warn("%s (pid %u) connected to %s, listed in %s", comm, ev.pid, ip, feed ? feed : "a feed");
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
     if (action_signal(h->block) && !ev.signalled) {
         h->failed_actions++;

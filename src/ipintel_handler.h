@@ -10,11 +10,13 @@
 
 #include "actions.h"
 #include "dump_worker.h"
+#include "feeds.h"
 
 struct ipintel_handler {
     enum block_action block;
     bool verbose;                      /* print every connection */
     struct dump_worker *dumps;         /* with --block dump */
+    const struct feed_registry *feeds; /* names the feed of a hit */
     unsigned long long hits;           /* connections to a feed address */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
 };

@@ -22,12 +22,40 @@
 #define OUTPUT_QUEUE_BYTES (16u << 20)
 #define OUTPUT_DRAIN_MS 250
 
-static volatile sig_atomic_t exiting;
+static volatile sig_atomic_t exiting, reload_requested;
 
 static void on_signal(int sig)
 {
     (void)sig;
     exiting = 1;
+}
+
+static void on_hangup(int sig)
+{
+    (void)sig;
+    reload_requested = 1;
+}
+
+/* From the start on, SIGHUP asks for a reload (it used to end the tool); one that comes
+ * while the programs compile is served once they run. */
+static void install_hangup(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_hangup;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void reload(struct feature *f)
+{
+    struct error e;
+    reload_requested = 0;
+    if (!f->reload)
+        warn("SIGHUP: nothing to reload");
+    else if (f->reload(f->self, &e) != 0)
+        warn("reload failed, the feeds in use stay: %s", e.msg);
 }
 
 /* Installed once the programs run (before, SIGINT ends the tool at once: nothing of it
@@ -98,6 +126,8 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, struct line
         if (shim_poll(events, f->events_table, POLL_MS) < 0 && errno != EINTR)
             return fatal("reading %s: %s", f->events_table, strerror(errno));
         after_poll(&loop);
+        if (reload_requested)
+            reload(f);
         int err = line_writer_error(w);
         if (err) /* e.g. a closed pipe: nobody reads what we report */
             return fatal("cannot write to standard output: %s", strerror(err));
@@ -159,6 +189,7 @@ int runtime_run(const struct options *opts)
      * parent ignored them (a background job of a script): nothing outlives its fds. */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    install_hangup();
     struct error e;
     FILE *out;
     /* Lines go out as they happen, and never wait for whoever reads them. */

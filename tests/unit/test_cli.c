@@ -231,10 +231,10 @@ static void test_stray_argument(void)
 
 static void test_empty_dir(void)
 {
-    check_refused(ARGS("--dump-dir="), PROG ": an empty directory name is not allowed");
-    check_refused(ARGS("--dump-dir", ""), PROG ": an empty directory name is not allowed");
-    check_refused(ARGS("--feeds="), PROG ": an empty directory name is not allowed");
-    check_refused(ARGS("--feeds", ""), PROG ": an empty directory name is not allowed");
+    check_refused(ARGS("--dump-dir="), PROG ": an empty file or directory name is not allowed");
+    check_refused(ARGS("--dump-dir", ""), PROG ": an empty file or directory name is not allowed");
+    check_refused(ARGS("--feeds="), PROG ": an empty file or directory name is not allowed");
+    check_refused(ARGS("--feeds", ""), PROG ": an empty file or directory name is not allowed");
 }
 
 /* Messages and usage name the program as argv[0] has it; without argv[0] the defaults

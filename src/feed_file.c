@@ -1,0 +1,392 @@
+#include "feed_file.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "text.h"
+
+#define READ_CHUNK (64u << 10)
+#define SHOWN_MAX 48    /* bytes of a rejected token echoed in a warning */
+#define TOKENS_MAX 4    /* of a line: the entry and what may follow it */
+#define WIDE_V4_BITS 24 /* an IPv4 /8 */
+#define WIDE_V6_BITS 112 /* an IPv6 /16 */
+
+struct parser {
+    const char *path;
+    uint32_t feed;
+    bool allow_wide;
+    struct feed_ranges *out;
+    struct feed_file_stats *st;
+    unsigned long lineno;
+    int csv_col; /* the address column of a CSV file, -1 until its header is seen */
+    unsigned long host_bits, host_bits_first;
+    size_t warned;
+};
+
+/* A line that is not an entry: counted, and shown while under the limit. Feed data
+ * comes from the network: never echo control bytes or a huge line to a terminal. */
+static void skip(struct parser *p, const char *reason, const char *tok)
+{
+    char shown[SHOWN_MAX + 4];
+    size_t n = text_printable(shown, SHOWN_MAX + 1, tok, SHOWN_MAX);
+    strcpy(shown + n, tok[n] ? "..." : "");
+    p->st->skipped++;
+    if (p->warned++ < FEED_WARNINGS_MAX)
+        warn("%s:%lu: %s: \"%s\"", p->path, p->lineno, reason, shown);
+}
+
+/* Strict dotted quad: four decimal numbers 0-255, no sign and no leading zero. */
+static bool parse_v4(const char *s, uint32_t *out)
+{
+    uint32_t a = 0;
+    for (int part = 0; part < 4; part++) {
+        unsigned v = 0, digits = 0;
+        if (part && *s++ != '.')
+            return false;
+        for (; *s >= '0' && *s <= '9'; s++, digits++) {
+            v = v * 10 + (unsigned)(*s - '0');
+            if (digits == 3 || (digits == 1 && v < 10 && s[-1] == '0'))
+                return false;
+        }
+        if (digits == 0 || v > 255)
+            return false;
+        a = a << 8 | v;
+    }
+    *out = a;
+    return *s == '\0';
+}
+
+/* An IPv4 or IPv6 address (no prefix) as a feed_addr. */
+static bool parse_addr(const char *s, feed_addr *a)
+{
+    uint32_t v4;
+    uint8_t b[16];
+    if (parse_v4(s, &v4)) {
+        *a = FEED_V4_BASE | v4;
+        return true;
+    }
+    if (!strchr(s, ':') || inet_pton(AF_INET6, s, b) != 1)
+        return false;
+    *a = 0;
+    for (int i = 0; i < 16; i++)
+        *a = *a << 8 | b[i];
+    return true;
+}
+
+/* Decimal 0..max without sign or leading zero. */
+static bool parse_prefix(const char *s, unsigned max, unsigned *len)
+{
+    unsigned v = 0;
+    if (*s == '\0' || (s[0] == '0' && s[1] != '\0'))
+        return false;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        v = v * 10 + (unsigned)(*s - '0');
+        if (v > max)
+            return false;
+    }
+    *len = v;
+    return true;
+}
+
+/* "addr" or "addr/len" into r; NULL, or the reason it is not an entry. */
+static const char *parse_cidr(char *tok, struct feed_range *r, bool *host_bits)
+{
+    char *slash = strchr(tok, '/');
+    if (slash)
+        *slash = '\0';
+    bool ok = parse_addr(tok, &r->start);
+    if (slash)
+        *slash = '/';
+    if (!ok)
+        return "not an IP address, CIDR or range";
+    bool v4 = feed_addr_is_v4(r->start) && !strchr(tok, ':');
+    unsigned len = 128;
+    if (slash && !parse_prefix(slash + 1, v4 ? 32 : 128, &len))
+        return v4 ? "invalid prefix length (want 0-32)" : "invalid prefix length (want 0-128)";
+    if (slash && v4)
+        len += 96;
+    feed_addr host = len == 128 ? 0 : ~(feed_addr)0 >> len;
+    *host_bits = (r->start & host) != 0;
+    r->start &= ~host;
+    r->end = r->start | host;
+    return NULL;
+}
+
+/* "a-b" (or a and b given apart) into r: one family, a <= b. */
+static const char *parse_range(const char *a, const char *b, struct feed_range *r)
+{
+    if (!parse_addr(a, &r->start) || !parse_addr(b, &r->end))
+        return "not an IP address, CIDR or range";
+    if (feed_addr_is_v4(r->start) != feed_addr_is_v4(r->end))
+        return "range mixes IPv4 and IPv6";
+    if (r->start > r->end)
+        return "range ends before it starts";
+    return NULL;
+}
+
+static bool is_wide(const struct feed_range *r)
+{
+    unsigned bits = feed_addr_is_v4(r->start) ? WIDE_V4_BITS : WIDE_V6_BITS;
+    return r->end - r->start >= (feed_addr)1 << bits;
+}
+
+/* Appends r (an entry of the current line) to the output; -1 when out of memory. */
+static int add(struct parser *p, struct feed_range r, bool host_bits, const char *tok)
+{
+    if (!p->allow_wide && is_wide(&r)) {
+        skip(p, "wider than an IPv4 /8 or IPv6 /16 (use --allow-wide)", tok);
+        return 0;
+    }
+    if (host_bits && !p->host_bits++)
+        p->host_bits_first = p->lineno;
+    struct feed_ranges *o = p->out;
+    if (o->n == o->cap) {
+        size_t ncap = o->cap ? 2 * o->cap : 1024;
+        struct feed_range *nv = reallocarray(o->v, ncap, sizeof(*nv));
+        if (!nv)
+            return -1;
+        o->v = nv;
+        o->cap = ncap;
+    }
+    r.feed = p->feed;
+    o->v[o->n++] = r;
+    if (feed_addr_is_v4(r.start))
+        p->st->v4++;
+    else
+        p->st->v6++;
+    return 0;
+}
+
+/* One entry token: "a-b", or an address or CIDR. */
+static int add_token(struct parser *p, char *tok)
+{
+    struct feed_range r;
+    bool host_bits = false;
+    char *dash = strchr(tok, '-');
+    const char *why;
+    if (dash) {
+        *dash = '\0';
+        why = parse_range(tok, dash + 1, &r);
+        *dash = '-';
+    } else {
+        why = parse_cidr(tok, &r, &host_bits);
+    }
+    if (why) {
+        skip(p, why, tok);
+        return 0;
+    }
+    return add(p, r, host_bits, tok);
+}
+
+/* Splits s at blanks into at most TOKENS_MAX tokens (the rest is ignored). */
+static int tokens(char *s, char **tok)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(s, " \t", &save); t && n < TOKENS_MAX; t = strtok_r(NULL, " \t", &save))
+        tok[n++] = t;
+    return n;
+}
+
+/* The i-th comma-separated field of line (quotes may hold commas), unquoted and trimmed,
+ * in place; NULL when the line has fewer fields. */
+static char *csv_field(char *line, int col)
+{
+    bool quoted = false;
+    char *start = line;
+    for (char *c = line;; c++) {
+        if (*c == '"')
+            quoted = !quoted;
+        if (*c && (*c != ',' || quoted))
+            continue;
+        if (col-- == 0) {
+            *c = '\0';
+            start += strspn(start, " \t\"");
+            for (char *end = start + strlen(start); end > start && strchr(" \t\"", end[-1]);)
+                *--end = '\0';
+            return start;
+        }
+        if (!*c)
+            return NULL;
+        start = c + 1;
+    }
+}
+
+/* A CSV header names the address column "dst_ip" or "ip"; it may be a comment. */
+static bool csv_header(struct parser *p, const char *line)
+{
+    char copy[FEED_LINE_MAX + 1];
+    if (!strchr(line, ','))
+        return false;
+    line += strspn(line, "# \t");
+    for (int col = 0;; col++) {
+        snprintf(copy, sizeof(copy), "%s", line);
+        const char *f = csv_field(copy, col);
+        if (!f)
+            return false;
+        if (strcasecmp(f, "dst_ip") == 0 || strcasecmp(f, "ip") == 0) {
+            p->csv_col = col;
+            return true;
+        }
+    }
+}
+
+static int parse_csv_line(struct parser *p, char *line)
+{
+    char *s = line + strspn(line, " \t");
+    if (*s == '\0' || *s == '#')
+        return 0;
+    char *f = csv_field(s, p->csv_col);
+    if (!f) {
+        skip(p, "no address column", s);
+        return 0;
+    }
+    return add_token(p, f);
+}
+
+/* Tor's exit list: "ExitAddress <ip> <date> <time>"; its other lines are no entries. */
+static bool tor_line(char **tok, int n, char **entry)
+{
+    if (strcmp(tok[0], "ExitAddress") == 0 && n >= 2) {
+        *entry = tok[1];
+        return true;
+    }
+    return strcmp(tok[0], "ExitNode") == 0 || strcmp(tok[0], "Published") == 0 ||
+           strcmp(tok[0], "LastStatus") == 0;
+}
+
+static int parse_line(struct parser *p, char *line)
+{
+    char *tok[TOKENS_MAX], *entry = NULL;
+    if (p->csv_col < 0 && csv_header(p, line))
+        return 0;
+    if (p->csv_col >= 0)
+        return parse_csv_line(p, line);
+    line[strcspn(line, "#;")] = '\0';
+    int n = tokens(line, tok);
+    if (n == 0)
+        return 0;
+    if (tor_line(tok, n, &entry))
+        return entry ? add_token(p, entry) : 0;
+    if (n >= 2 && strcasecmp(tok[0], "start") == 0 && strcasecmp(tok[1], "end") == 0)
+        return 0; /* DShield's column header */
+    struct feed_range r;
+    if (n >= 3 && strcmp(tok[1], "-") == 0) { /* "a - b" */
+        const char *why = parse_range(tok[0], tok[2], &r);
+        if (why) {
+            skip(p, why, tok[0]);
+            return 0;
+        }
+        return add(p, r, false, tok[0]);
+    }
+    if (n >= 2 && !strchr(tok[0], '/') && parse_range(tok[0], tok[1], &r) == NULL)
+        return add(p, r, false, tok[0]); /* DShield: start, end, bits, ... */
+    return add_token(p, tok[0]);
+}
+
+/* Handles the complete lines of buf[0, len) (and the last, unended one at eof); returns
+ * the bytes used, or -1 (out of memory or a line too long: e says which). */
+static ssize_t take_lines(struct parser *p, char *buf, size_t len, bool eof, struct error *e)
+{
+    size_t used = 0;
+    while (used < len) {
+        char *line = buf + used, *nl = memchr(line, '\n', len - used);
+        size_t n = nl ? (size_t)(nl - line) : len - used;
+        if (!nl && !eof)
+            break;
+        p->lineno++;
+        if (n > FEED_LINE_MAX)
+            return error_set(e, "%s:%lu: line longer than %d bytes, file refused", p->path,
+                             p->lineno, FEED_LINE_MAX);
+        line[n] = '\0';
+        used += n + (nl != NULL);
+        if (n && line[n - 1] == '\r')
+            line[--n] = '\0';
+        if (p->lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
+            line += 3; /* a UTF-8 byte order mark */
+            n -= 3;
+        }
+        if (memchr(line, '\0', n))
+            skip(p, "NUL byte in line", "");
+        else if (parse_line(p, line) != 0)
+            return error_set(e, "%s: out of memory", p->path);
+    }
+    return (ssize_t)used;
+}
+
+/* Reads fd to its end, FEED_FILE_MAX bytes at most, line by line. */
+static int read_lines(struct parser *p, int fd, struct error *e)
+{
+    char *buf = malloc(READ_CHUNK + FEED_LINE_MAX + 2);
+    size_t have = 0, total = 0;
+    if (!buf)
+        return error_set(e, "%s: out of memory", p->path);
+    for (;;) {
+        ssize_t n = read(fd, buf + have, READ_CHUNK);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            error_set(e, "cannot read %s: %s", p->path, strerror(errno));
+            break;
+        }
+        total += (size_t)n;
+        if (total > FEED_FILE_MAX) {
+            error_set(e, "%s: larger than %zu MiB, file refused", p->path, FEED_FILE_MAX >> 20);
+            break;
+        }
+        have += (size_t)n;
+        ssize_t used = take_lines(p, buf, have, n == 0, e);
+        if (used < 0)
+            break;
+        memmove(buf, buf + used, have - (size_t)used);
+        have -= (size_t)used;
+        if (have > FEED_LINE_MAX) {
+            error_set(e, "%s:%lu: line longer than %d bytes, file refused", p->path,
+                      p->lineno + 1, FEED_LINE_MAX);
+            break;
+        }
+        if (n == 0) {
+            free(buf);
+            return 0;
+        }
+    }
+    free(buf);
+    return -1;
+}
+
+int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
+                    struct feed_ranges *out, struct feed_file_stats *st, struct error *e)
+{
+    struct parser p = {.path = path,
+                       .feed = feed,
+                       .allow_wide = allow_wide,
+                       .out = out,
+                       .st = st,
+                       .csv_col = -1};
+    struct stat sb;
+    size_t mark = out->n;
+    *st = (struct feed_file_stats){0};
+    if (fstat(fd, &sb) != 0)
+        return error_set(e, "cannot read %s: %s", path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return error_set(e, "cannot read %s: not a regular file", path);
+    if ((uint64_t)sb.st_size > FEED_FILE_MAX)
+        return error_set(e, "%s: larger than %zu MiB, file refused", path, FEED_FILE_MAX >> 20);
+    if (read_lines(&p, fd, e) != 0) {
+        out->n = mark;
+        return -1;
+    }
+    if (p.warned > FEED_WARNINGS_MAX)
+        warn("%s: %zu more line(s) skipped", path, p.warned - FEED_WARNINGS_MAX);
+    if (p.host_bits)
+        warn("%s: %lu entr%s with host bits set, used as their network (first: line %lu)", path,
+             p.host_bits, p.host_bits == 1 ? "y" : "ies", p.host_bits_first);
+    return 0;
+}
