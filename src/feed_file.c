@@ -1,6 +1,5 @@
 #include "feed_file.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +10,9 @@
 #include "text.h"
 
 #define READ_CHUNK (64u << 10)
-#define SHOWN_MAX 48    /* bytes of a rejected token echoed in a warning */
-#define TOKENS_MAX 4    /* of a line: the entry and what may follow it */
-#define WIDE_V4_BITS 24 /* an IPv4 /8 */
+#define SHOWN_MAX 48     /* bytes of a rejected token echoed in a warning */
+#define TOKENS_MAX 4     /* of a line: the entry and what may follow it */
+#define WIDE_V4_BITS 24  /* an IPv4 /8 */
 #define WIDE_V6_BITS 112 /* an IPv6 /16 */
 
 struct parser {
@@ -61,21 +60,82 @@ static bool parse_v4(const char *s, uint32_t *out)
     return *s == '\0';
 }
 
+static int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)(c | 0x20);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The groups of an IPv6 address (RFC 4291 text: at most one "::", a dotted quad at the
+ * end) into g; their number, or -1. *gap is where "::" stands, or -1. */
+static int v6_groups(const char *p, uint16_t g[8], int *gap)
+{
+    int n = 0;
+    *gap = -1;
+    if (p[0] == ':') {
+        if (p[1] != ':')
+            return -1;
+        *gap = 0;
+        p += 2;
+    }
+    while (*p) {
+        unsigned v = 0;
+        int d = 0, h;
+        for (; d < 5 && (h = hex_digit(p[d])) >= 0; d++)
+            v = v << 4 | (unsigned)h;
+        if (p[d] == '.') { /* the last 32 bits as a dotted quad */
+            uint32_t v4;
+            if (n > 6 || !parse_v4(p, &v4))
+                return -1;
+            g[n++] = (uint16_t)(v4 >> 16);
+            g[n++] = (uint16_t)v4;
+            return n;
+        }
+        if (d == 0 || d > 4 || n == 8 || (p[d] != ':' && p[d] != '\0'))
+            return -1;
+        g[n++] = (uint16_t)v;
+        p += d;
+        if (*p == ':' && p[1] == ':') {
+            if (*gap >= 0)
+                return -1;
+            *gap = n;
+            p += 2;
+        } else if (*p == ':' && *++p == '\0') {
+            return -1; /* a single colon at the end */
+        }
+    }
+    return n;
+}
+
+/* An IPv6 address; faster than inet_pton, which a 1M-line feed would feel. */
+static bool parse_v6(const char *s, feed_addr *a)
+{
+    uint16_t g[8];
+    int gap, n = v6_groups(s, g, &gap);
+    if (n < 0 || (gap < 0 ? n != 8 : n > 7))
+        return false;
+    *a = 0;
+    for (int i = 0; i < n; i++) {
+        if (i == gap)
+            *a <<= 16 * (8 - n);
+        *a = *a << 16 | g[i];
+    }
+    if (gap == n && n > 0) /* "::" alone is 0 already: a shift by 128 is undefined */
+        *a <<= 16 * (8 - n);
+    return true;
+}
+
 /* An IPv4 or IPv6 address (no prefix) as a feed_addr. */
 static bool parse_addr(const char *s, feed_addr *a)
 {
     uint32_t v4;
-    uint8_t b[16];
     if (parse_v4(s, &v4)) {
         *a = FEED_V4_BASE | v4;
         return true;
     }
-    if (!strchr(s, ':') || inet_pton(AF_INET6, s, b) != 1)
-        return false;
-    *a = 0;
-    for (int i = 0; i < 16; i++)
-        *a = *a << 8 | b[i];
-    return true;
+    return strchr(s, ':') && parse_v6(s, a);
 }
 
 /* Decimal 0..max without sign or leading zero. */
@@ -131,10 +191,16 @@ static const char *parse_range(const char *a, const char *b, struct feed_range *
     return NULL;
 }
 
+/* Wider than an IPv6 /16, or covering more than an IPv4 /8 of the IPv4-mapped block (an
+ * IPv6 entry such as ::/80 covers all of IPv4). */
 static bool is_wide(const struct feed_range *r)
 {
-    unsigned bits = feed_addr_is_v4(r->start) ? WIDE_V4_BITS : WIDE_V6_BITS;
-    return r->end - r->start >= (feed_addr)1 << bits;
+    const feed_addr v4_last = FEED_V4_BASE | UINT32_MAX;
+    feed_addr lo = r->start > FEED_V4_BASE ? r->start : FEED_V4_BASE;
+    feed_addr hi = r->end < v4_last ? r->end : v4_last;
+    if (r->end - r->start >= (feed_addr)1 << WIDE_V6_BITS)
+        return true;
+    return lo <= hi && hi - lo >= (feed_addr)1 << WIDE_V4_BITS;
 }
 
 /* Appends r (an entry of the current line) to the output; -1 when out of memory. */
@@ -195,47 +261,48 @@ static int tokens(char *s, char **tok)
     return n;
 }
 
-/* The i-th comma-separated field of line (quotes may hold commas), unquoted and trimmed,
- * in place; NULL when the line has fewer fields. */
-static char *csv_field(char *line, int col)
+/* The next comma-separated field at *cursor (quotes may hold commas), unquoted and
+ * trimmed, in place; *cursor moves past it (NULL after the last). */
+static char *csv_next(char **cursor)
 {
     bool quoted = false;
-    char *start = line;
-    for (char *c = line;; c++) {
+    char *start = *cursor, *c = start;
+    for (; *c && (*c != ',' || quoted); c++)
         if (*c == '"')
             quoted = !quoted;
-        if (*c && (*c != ',' || quoted))
-            continue;
-        if (col-- == 0) {
-            *c = '\0';
-            start += strspn(start, " \t\"");
-            for (char *end = start + strlen(start); end > start && strchr(" \t\"", end[-1]);)
-                *--end = '\0';
-            return start;
-        }
-        if (!*c)
-            return NULL;
-        start = c + 1;
-    }
+    *cursor = *c ? c + 1 : NULL;
+    *c = '\0';
+    start += strspn(start, " \t\"");
+    for (char *end = start + strlen(start); end > start && strchr(" \t\"", end[-1]);)
+        *--end = '\0';
+    return start;
+}
+
+/* The col-th field of line (modified), or NULL when the line has fewer fields. */
+static char *csv_field(char *line, int col)
+{
+    char *f = NULL;
+    for (char *cursor = line; cursor && col >= 0; col--)
+        f = csv_next(&cursor);
+    return col < 0 ? f : NULL;
 }
 
 /* A CSV header names the address column "dst_ip" or "ip"; it may be a comment. */
 static bool csv_header(struct parser *p, const char *line)
 {
-    char copy[FEED_LINE_MAX + 1];
+    char copy[FEED_LINE_MAX + 2];
     if (!strchr(line, ','))
         return false;
-    line += strspn(line, "# \t");
-    for (int col = 0;; col++) {
-        snprintf(copy, sizeof(copy), "%s", line);
-        const char *f = csv_field(copy, col);
-        if (!f)
-            return false;
+    snprintf(copy, sizeof(copy), "%s", line + strspn(line, "# \t"));
+    char *cursor = copy;
+    for (int col = 0; cursor; col++) {
+        const char *f = csv_next(&cursor);
         if (strcasecmp(f, "dst_ip") == 0 || strcasecmp(f, "ip") == 0) {
             p->csv_col = col;
             return true;
         }
     }
+    return false;
 }
 
 static int parse_csv_line(struct parser *p, char *line)
@@ -298,17 +365,18 @@ static ssize_t take_lines(struct parser *p, char *buf, size_t len, bool eof, str
     size_t used = 0;
     while (used < len) {
         char *line = buf + used, *nl = memchr(line, '\n', len - used);
-        size_t n = nl ? (size_t)(nl - line) : len - used;
+        char *end = nl ? nl : buf + len;
         if (!nl && !eof)
             break;
         p->lineno++;
+        used = (size_t)(end - buf) + (nl != NULL);
+        if (end > line && end[-1] == '\r') /* CRLF */
+            end--;
+        *end = '\0';
+        size_t n = (size_t)(end - line);
         if (n > FEED_LINE_MAX)
             return error_set(e, "%s:%lu: line longer than %d bytes, file refused", p->path,
                              p->lineno, FEED_LINE_MAX);
-        line[n] = '\0';
-        used += n + (nl != NULL);
-        if (n && line[n - 1] == '\r')
-            line[--n] = '\0';
         if (p->lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
             line += 3; /* a UTF-8 byte order mark */
             n -= 3;
@@ -347,9 +415,9 @@ static int read_lines(struct parser *p, int fd, struct error *e)
             break;
         memmove(buf, buf + used, have - (size_t)used);
         have -= (size_t)used;
-        if (have > FEED_LINE_MAX) {
-            error_set(e, "%s:%lu: line longer than %d bytes, file refused", p->path,
-                      p->lineno + 1, FEED_LINE_MAX);
+        if (have > FEED_LINE_MAX + 1) { /* + 1: the CR of a CRLF */
+            error_set(e, "%s:%lu: line longer than %d bytes, file refused", p->path, p->lineno + 1,
+                      FEED_LINE_MAX);
             break;
         }
         if (n == 0) {
@@ -364,12 +432,8 @@ static int read_lines(struct parser *p, int fd, struct error *e)
 int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
                     struct feed_ranges *out, struct feed_file_stats *st, struct error *e)
 {
-    struct parser p = {.path = path,
-                       .feed = feed,
-                       .allow_wide = allow_wide,
-                       .out = out,
-                       .st = st,
-                       .csv_col = -1};
+    struct parser p = {
+        .path = path, .feed = feed, .allow_wide = allow_wide, .out = out, .st = st, .csv_col = -1};
     struct stat sb;
     size_t mark = out->n;
     *st = (struct feed_file_stats){0};

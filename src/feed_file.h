@@ -14,7 +14,7 @@
 
 #include "log.h"
 
-#define FEED_LINE_MAX 4096             /* bytes, without the line break */
+#define FEED_LINE_MAX 4096                /* bytes, without the line break */
 #define FEED_FILE_MAX ((size_t)256 << 20) /* bytes */
 #define FEED_WARNINGS_MAX 10
 
@@ -41,7 +41,7 @@ struct feed_ranges {
 };
 
 struct feed_file_stats {
-    size_t v4, v6; /* entries accepted */
+    size_t v4, v6;  /* entries accepted */
     size_t skipped; /* lines that are not an entry, a comment, a header or blank */
 };
 

@@ -22,6 +22,8 @@
 struct feed_registry;
 
 struct feed_registry *feed_registry_new(void);
+/* The id of name, added when new; -1 when out of memory. */
+int64_t feed_registry_id(struct feed_registry *reg, const char *name);
 /* The name of feed id, or NULL. */
 const char *feed_registry_name(const struct feed_registry *reg, uint32_t id);
 void feed_registry_free(struct feed_registry *reg);
@@ -54,9 +56,9 @@ const char *feeds_lookup4(const struct feed_set *set, uint32_t addr); /* host or
 const char *feeds_lookup6(const struct feed_set *set, const uint8_t addr[16]);
 
 struct feeds_stats {
-    size_t files;        /* feed files loaded */
-    size_t v4, v6;       /* entries read from them */
-    size_t allowed;      /* entries of the allow-list */
+    size_t files;          /* feed files loaded */
+    size_t v4, v6;         /* entries read from them */
+    size_t allowed;        /* entries of the allow-list */
     size_t cidrs4, cidrs6; /* what the tries need */
 };
 

@@ -227,9 +227,10 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     struct ipintel *p = calloc(1, sizeof(*p));
     if (!p)
         return error_set(e, "out of memory");
-    p->sources = (struct feed_sources){.dir = opts->feeds_dir ? opts->feeds_dir : EBPFSHIELD_FEEDS_DIR,
-                                       .allow = opts->allow_file,
-                                       .allow_wide = opts->allow_wide};
+    p->sources =
+        (struct feed_sources){.dir = opts->feeds_dir ? opts->feeds_dir : EBPFSHIELD_FEEDS_DIR,
+                              .allow = opts->allow_file,
+                              .allow_wide = opts->allow_wide};
     p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)opts->dump_max_mib << 20};
     p->lock = -1;
     int rc = 0;
@@ -241,9 +242,8 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
         note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
         rc = -1;
     }
-    if (rc != 0 ||
-        (opts->block == BLOCK_DUMP &&
-         (p->dump_place.dirfd = private_dir_open(opts->dump_dir, "dump directory", e)) < 0)) {
+    if (rc != 0 || (opts->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(
+                                                      opts->dump_dir, "dump directory", e)) < 0)) {
         destroy(p);
         return -1;
     }

@@ -44,13 +44,19 @@ static int refuse(struct walk *w, const char *name, const char *fmt, unsigned lo
     return -1;
 }
 
-static int fail(struct walk *w, const char *name, int err)
+/* The walk cannot go on at name: err, said as why (NULL: strerror). */
+static int fail_as(struct walk *w, const char *name, int err, const char *why)
 {
     char entry[PATH_MAX + NAME_MAX + 2];
     shown_entry(w, name, entry, sizeof(entry));
-    error_set(w->e, "%s %s: %s: %s", w->what, w->path, entry, strerror(err));
+    error_set(w->e, "%s %s: %s: %s", w->what, w->path, entry, why ? why : strerror(err));
     errno = err == EPERM ? EACCES : err;
     return -1;
+}
+
+static int fail(struct walk *w, const char *name, int err)
+{
+    return fail_as(w, name, err, NULL);
 }
 
 /* Could someone untrusted replace an entry (owned by uid) of the current directory? */
@@ -123,6 +129,9 @@ static int open_final(struct walk *w, const char *name, const struct stat *st, i
 {
     if (check_final(w, name, st) != 0)
         return -1;
+    /* Never open a device or a FIFO: opening one may have effects of its own. */
+    if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode))
+        return fail_as(w, name, EINVAL, "not a regular file or directory");
     int fd = openat(w->dir, name, flags | O_NOFOLLOW | O_CLOEXEC);
     struct stat now;
     if (fd < 0)
@@ -179,16 +188,21 @@ static int resolve(struct walk *w, char *rest, size_t size, int flags)
     }
 }
 
-static int walk_from(int start, const char *shown, const char *path, const char *name,
-                     int flags, const char *what, struct error *e)
+static int walk_from(int start, const char *shown, const char *path, const char *name, int flags,
+                     const char *what, struct error *e)
 {
     struct walk w = {.dir = -1, .what = what, .path = path, .e = e};
     char rest[2 * PATH_MAX + 2];
-    if (name[0] == '\0')
-        return error_set(e, "%s: empty path", what);
+    if (name[0] == '\0') {
+        error_set(e, "%s: empty path", what);
+        errno = EINVAL;
+        return -1;
+    }
     if (snprintf(rest, sizeof(rest), "%s", name) >= (int)sizeof(rest) ||
         snprintf(w.shown, sizeof(w.shown), "%s", shown) >= (int)sizeof(w.shown))
         return error_set(e, "%s %s: %s", what, path, strerror(ENAMETOOLONG));
+    for (size_t n = strlen(w.shown); n > 1 && w.shown[n - 1] == '/';) /* "dir/" shown as "dir" */
+        w.shown[--n] = '\0';
     w.dir = openat(start, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (w.dir < 0 || fstat(w.dir, &w.dir_st) != 0) {
         int err = errno;
@@ -203,9 +217,10 @@ static int walk_from(int start, const char *shown, const char *path, const char 
 
 int trusted_open(const char *path, int flags, const char *what, struct error *e)
 {
-    char cwd[PATH_MAX], abs[2 * PATH_MAX + 2];
+    char abs[2 * PATH_MAX + 2];
     /* A relative path is checked from / too: the working directory's parents count. */
     if (path[0] != '/' && path[0] != '\0') {
+        char cwd[PATH_MAX];
         if (!getcwd(cwd, sizeof(cwd)))
             return error_set(e, "%s %s: %s", what, path, strerror(errno));
         if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= (int)sizeof(abs))
@@ -221,10 +236,11 @@ int trusted_open(const char *path, int flags, const char *what, struct error *e)
     return fd;
 }
 
-int trusted_openat(int dirfd, const char *dir_path, const char *name, int flags,
-                   const char *what, struct error *e)
+int trusted_openat(int dirfd, const char *dir_path, const char *name, int flags, const char *what,
+                   struct error *e)
 {
     char path[2 * PATH_MAX + 2];
-    snprintf(path, sizeof(path), "%s/%s", dir_path, name);
+    size_t n = strlen(dir_path);
+    snprintf(path, sizeof(path), "%s%s%s", dir_path, n && dir_path[n - 1] == '/' ? "" : "/", name);
     return walk_from(dirfd, dir_path, path, name, flags, what, e);
 }

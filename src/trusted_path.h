@@ -19,7 +19,7 @@ int trusted_open(const char *path, int flags, const char *what, struct error *e)
 
 /* The same for name inside dirfd, a directory opened by trusted_open whose path is
  * dir_path (for messages); a symlink is followed by the same rules. */
-int trusted_openat(int dirfd, const char *dir_path, const char *name, int flags,
-                   const char *what, struct error *e);
+int trusted_openat(int dirfd, const char *dir_path, const char *name, int flags, const char *what,
+                   struct error *e);
 
 #endif

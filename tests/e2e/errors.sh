@@ -44,7 +44,50 @@ printf '# only junk\nnot-an-ip\n10.0.0.0/40\n' >"$WORK/badfeeds/junk.txt"
 expect_exit bad_feed_lines 1 '^No feeds available' "$B" --feeds "$WORK/badfeeds"
 check "bad_feed_lines: warns with file:line" grep -q "junk.txt:2: " "$WORK/bad_feed_lines.err"
 check "bad_feed_lines: warns for line 3" grep -q "junk.txt:3: " "$WORK/bad_feed_lines.err"
-expect_exit missing_feeds_dir 1 'cannot open .*/nope' "$B" --feeds "$WORK/nope"
+expect_exit missing_feeds_dir 1 "feeds $WORK/nope: $WORK/nope: No such file or directory" \
+    "$B" --feeds "$WORK/nope"
+
+# Feeds only root can change (the tool refuses to start before it compiles anything).
+mkdir -m 777 "$WORK/openfeeds"
+printf '198.51.100.7\n' >"$WORK/openfeeds/ok.txt"
+expect_exit open_feeds_dir 1 \
+    "refusing feeds $WORK/openfeeds: $WORK/openfeeds is writable by group or others \\(mode 777\\)" \
+    "$B" --feeds "$WORK/openfeeds"
+mkdir -p "$WORK/alien/feeds"
+printf '198.51.100.7\n' >"$WORK/alien/feeds/ok.txt"
+chown 65534 "$WORK/alien"
+expect_exit alien_parent 1 \
+    "refusing feeds $WORK/alien/feeds: $WORK/alien \\(a directory on the way\\) belongs to uid 65534" \
+    "$B" --feeds "$WORK/alien/feeds"
+mkdir "$WORK/linkfeeds"
+printf '198.51.100.7\n' >"$WORK/alien.list"
+chown 65534 "$WORK/alien.list"
+ln -s "$WORK/alien.list" "$WORK/linkfeeds/bad.txt"
+expect_exit alien_symlinked_feed 1 "refusing feed $WORK/linkfeeds/bad.txt: $WORK/alien.list belongs to uid 65534" \
+    "$B" --feeds "$WORK/linkfeeds"
+mkdir "$WORK/widefeeds"
+printf '0.0.0.0/0\n::/0\n' >"$WORK/widefeeds/all.txt"
+expect_exit wide_feed 1 '^No feeds available' "$B" --feeds "$WORK/widefeeds"
+check "wide_feed: the /0 is named" grep -q 'all.txt:1: wider than an IPv4 /8 or IPv6 /16 (use --allow-wide): "0.0.0.0/0"' "$WORK/wide_feed.err"
+mkdir "$WORK/longfeeds"
+{ printf '198.51.100.7 '; head -c 5000 /dev/zero | tr '\0' x; echo; } >"$WORK/longfeeds/long.txt"
+expect_exit long_line_feed 1 '^No feeds available' "$B" --feeds "$WORK/longfeeds"
+check "long_line_feed: the file is refused" grep -q 'long.txt:1: line longer than 4096 bytes, file refused' "$WORK/long_line_feed.err"
+expect_exit missing_allow 1 "allow-list $WORK/none.txt: $WORK/none.txt: No such file or directory" \
+    "$B" --feeds "$WORK/badfeeds" --allow "$WORK/none.txt"
+expect_exit allow_monitor 2 "--allow and --allow-wide apply to --feature ebpf_ipintelligence only" \
+    "$B" --feature ebpf_monitor --allow "$WORK/none.txt"
+
+# --check-feed: no root, no eBPF; what update-feeds.sh runs on a download.
+shared=$(mktemp -d /tmp/ebpfshield-check.XXXXXX) # root's, 0755: nobody may read it
+chmod 755 "$shared"
+cp "$WORK/badfeeds/ok.txt" "$shared/"
+chmod 644 "$shared/ok.txt"
+run_tool check_feed setpriv --reuid=65534 --regid=65534 --clear-groups "$B" --check-feed "$shared/ok.txt"
+check "check_feed: exit 0 as nobody (got $RC)" [ "$RC" -eq 0 ]
+check "check_feed: summary" grep -qx "loaded 1 entries (1 v4, 0 v6) from $shared/ok.txt, 0 lines skipped" "$WORK/check_feed.err"
+rm -rf "$shared"
+expect_exit check_feed_junk 1 "$WORK/badfeeds/junk.txt: no entry" "$B" --check-feed "$WORK/badfeeds/junk.txt"
 
 printf '198.51.100.7\n' >"$WORK/badfeeds/ok.txt"
 mkdir -m 700 "$PRIVATE/open" "$PRIVATE/real"

@@ -16,6 +16,9 @@ static char root[4096];
 
 /* A netevent for pid connecting to ip:port now; on a hit, refused and signalled as the
  * kernel reports them under --block kill. */
+/* Names the feed of the hits: every event below is listed in feed 1. */
+static struct feed_registry *feeds;
+
 static struct netevent event(pid_t pid, const char *comm, const char *ip, uint16_t port, bool hit)
 {
     struct netevent ev = {.ts_boot_ns = boottime_ns(),
@@ -24,7 +27,8 @@ static struct netevent event(pid_t pid, const char *comm, const char *ip, uint16
                           .proto = IPPROTO_TCP,
                           .hit = hit,
                           .refused = hit,
-                          .signalled = hit};
+                          .signalled = hit,
+                          .feed = 1};
 
     if (strchr(ip, ':')) {
         ev.family = AF_INET6;
@@ -51,28 +55,37 @@ static char *handle(struct ipintel_handler *h, const struct netevent *ev, size_t
     return capture_text(&out);
 }
 
-/* Expects the handler to print want (and warn nothing) for ev. */
-static void check_lines(struct ipintel_handler *h, const struct netevent *ev, const char *want)
+/* Expects the handler to print want and log want_log for ev. */
+static void check_output(struct ipintel_handler *h, const struct netevent *ev, const char *want,
+                         const char *want_log)
 {
     char *logged, *got = handle(h, ev, sizeof(*ev), &logged);
 
     CHECK_STR(got, want);
-    CHECK_STR(logged, "");
+    CHECK_STR(logged, want_log);
     free(got);
     free(logged);
+}
+
+/* The same for an event that is not a hit: nothing logged. */
+static void check_lines(struct ipintel_handler *h, const struct netevent *ev, const char *want)
+{
+    check_output(h, ev, want, "");
 }
 
 /* print: every connection with --verbose, the original's line for a hit only. */
 static void test_print(void)
 {
-    struct ipintel_handler h = {.block = BLOCK_PRINT, .verbose = true};
+    struct ipintel_handler h = {.block = BLOCK_PRINT, .verbose = true, .feeds = feeds};
     struct netevent clean = event(4242, "curl", "192.0.2.1", 80, false);
     struct netevent hit = event(4243, "curl", "198.51.100.200", 8080, true);
 
     check_lines(&h, &clean, "\tcurl (4242) 192.0.2.1:80\n");
-    check_lines(&h, &hit,
-                "\tcurl (4243) 198.51.100.200:8080\n"
-                "Client:curl (pid:4243) touched a bad IP (ip-blacklist:198.51.100.200)\n");
+    check_output(
+        &h, &hit,
+        "\tcurl (4243) 198.51.100.200:8080\n"
+        "Client:curl (pid:4243) touched a bad IP (ip-blacklist:198.51.100.200)\n",
+        "ebpfshield-bcc: curl (pid 4243) connected to 198.51.100.200, listed in bad.txt\n");
     h.verbose = false;
     check_lines(&h, &clean, "");
     CHECK_INT(h.hits, 1);
@@ -82,30 +95,40 @@ static void test_print(void)
 /* IPv6 destinations in their usual text form; names made printable. */
 static void test_ipv6_and_names(void)
 {
-    struct ipintel_handler h = {.block = BLOCK_DENY, .verbose = true};
+    struct ipintel_handler h = {.block = BLOCK_DENY, .verbose = true, .feeds = feeds};
     struct netevent ev = event(77, "evil\x1b]0;x", "fd00:bad::1", 443, true);
 
-    check_lines(&h, &ev,
-                "\tevil?]0;x (77) fd00:bad::1:443\n"
-                "Client:evil?]0;x (pid:77) was denied by eBPFShield (ip-blacklist:fd00:bad::1) \n");
+    check_output(
+        &h, &ev,
+        "\tevil?]0;x (77) fd00:bad::1:443\n"
+        "Client:evil?]0;x (pid:77) was denied by eBPFShield (ip-blacklist:fd00:bad::1) \n",
+        "ebpfshield-bcc: evil?]0;x (pid 77) connected to fd00:bad::1, listed in bad.txt\n");
+    ev.feed = 7; /* an id no feed has had: the line still comes */
+    check_output(&h, &ev,
+                 "\tevil?]0;x (77) fd00:bad::1:443\n"
+                 "Client:evil?]0;x (pid:77) was denied by eBPFShield (ip-blacklist:fd00:bad::1) \n",
+                 "ebpfshield-bcc: evil?]0;x (pid 77) connected to fd00:bad::1, listed in a feed\n");
 }
 
 /* kill and suspend were carried out by the kernel: the line, and no signal from here. */
 static void test_kernel_actions(void)
 {
-    struct ipintel_handler h = {.block = BLOCK_KILL};
+    struct ipintel_handler h = {.block = BLOCK_KILL, .feeds = feeds};
     pid_t pid = spawn_child(NULL, NULL);
     struct netevent ev = event(pid, "curl", "198.51.100.1", 443, true);
-    char want[160];
+    char want[160], want_log[160];
 
     snprintf(want, sizeof(want),
              "Client:curl (pid:%d) was killed by eBPFShield (ip-blacklist:198.51.100.1) \n",
              (int)pid);
-    check_lines(&h, &ev, want);
+    snprintf(want_log, sizeof(want_log),
+             "ebpfshield-bcc: curl (pid %d) connected to 198.51.100.1, listed in bad.txt\n",
+             (int)pid);
+    check_output(&h, &ev, want, want_log);
     h.block = BLOCK_SUSPEND;
     snprintf(want, sizeof(want),
              "Client:curl (pid:%d) was suspended (ip-blacklist:198.51.100.1) \n", (int)pid);
-    check_lines(&h, &ev, want);
+    check_output(&h, &ev, want, want_log);
     CHECK(waitpid(pid, NULL, WNOHANG | WUNTRACED) == 0); /* neither killed nor stopped */
     reap(pid);
 }
@@ -113,13 +136,14 @@ static void test_kernel_actions(void)
 /* The kernel refused but could not signal: the process was exiting. Its line says so. */
 static void test_unsignalled(void)
 {
-    struct ipintel_handler h = {.block = BLOCK_KILL};
+    struct ipintel_handler h = {.block = BLOCK_KILL, .feeds = feeds};
     struct netevent ev = event(4321, "curl", "fd00:bad::7", 443, true);
 
     ev.signalled = 0;
-    check_lines(&h, &ev,
-                "Client:curl (pid:4321) exited before eBPFShield could act "
-                "(ip-blacklist:fd00:bad::7) \n");
+    check_output(&h, &ev,
+                 "Client:curl (pid:4321) exited before eBPFShield could act "
+                 "(ip-blacklist:fd00:bad::7) \n",
+                 "ebpfshield-bcc: curl (pid 4321) connected to fd00:bad::7, listed in bad.txt\n");
     CHECK_INT(h.failed_actions, 1);
 }
 
@@ -154,8 +178,11 @@ static void test_dump(void)
         "Client:curl (pid:%d) exited before eBPFShield could act (ip-blacklist:198.51.100.1) \n",
         (int)pid, root, (int)newer);
     CHECK_STR(text, want);
-    snprintf(want, sizeof(want), "ebpfshield-bcc: pid %d exited before it could be dumped\n",
-             (int)newer);
+    snprintf(want, sizeof(want),
+             "ebpfshield-bcc: sleep (pid %d) connected to 198.51.100.1, listed in a feed\n"
+             "ebpfshield-bcc: curl (pid %d) connected to 198.51.100.1, listed in a feed\n"
+             "ebpfshield-bcc: pid %d exited before it could be dumped\n",
+             (int)pid, (int)newer, (int)newer);
     CHECK_STR(logged, want);
     free(text);
     free(logged);
@@ -189,6 +216,10 @@ static void test_short_sample(void)
 int main(void)
 {
     alarm(120);
+    feeds = feed_registry_new();
+    if (!feeds || feed_registry_id(feeds, "other.txt") != 0 ||
+        feed_registry_id(feeds, "bad.txt") != 1)
+        return 2;
     snprintf(root, sizeof(root), "/var/lib/ebpfshield-test.XXXXXX"); /* a root-only chain */
     if (!mkdtemp(root))
         return 2;
@@ -199,5 +230,6 @@ int main(void)
     test_dump();
     test_short_sample();
     scratch_dir_remove(root);
+    feed_registry_free(feeds);
     CHECK_DONE();
 }
