@@ -1,81 +1,284 @@
 #!/usr/bin/env bash
-# Downloads the threat feeds of the original eBPFShield (Tor exit nodes, Talos IP blacklist)
-# into the feeds directory. Each download is validated before it atomically replaces the
-# old feed; a failed one keeps the old feed and makes the exit status non-zero.
-# Environment: EBPFSHIELD_TOR_URL, EBPFSHIELD_TALOS_URL, EBPFSHIELD_FEEDS_DIR (see README.md).
+# Downloads threat feeds into the feeds directory of ebpfshield-bcc (by default the two
+# feeds of the original eBPFShield: the Tor exit list and the Talos IP blacklist; with a
+# list file, the feeds it names). Each download is checked by `ebpfshield-bcc
+# --check-feed` (the tool's own parser and trust rules) before it atomically replaces
+# the old feed; a failed one keeps the old feed and makes the exit status non-zero.
+# After at least one feed was replaced, the running tool is told to reload (SIGHUP).
+#
+# Made to run from a timer: the only output of a run that succeeds is one line per feed;
+# runs on one feeds directory never overlap (an flock on the directory itself): a run
+# that finds another one at work does nothing, says so on stderr and exits 0 at once
+# (it does not wait). Temporary files (hidden, in the feeds directory) never outlive a
+# run. Exit status: 0 all feeds replaced (or another run holds the lock), 1 a feed, a
+# list line or the reload failed, 2 bad usage or setup (no binary, no curl, no or an
+# untrusted feeds directory or list). Run `update-feeds.sh --help` for the options.
 set -euo pipefail
 
-feeds_dir=${EBPFSHIELD_FEEDS_DIR:-$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)}
+prog=update-feeds
 tor_url=${EBPFSHIELD_TOR_URL:-https://check.torproject.org/torbulkexitlist}
 talos_url=${EBPFSHIELD_TALOS_URL:-https://www.talosintelligence.com/documents/ip-blacklist}
+feeds_dir=${EBPFSHIELD_FEEDS_DIR:-/var/lib/ebpfshield/feeds}
+list=${EBPFSHIELD_FEED_LIST:-}
+reload=${EBPFSHIELD_RELOAD:-1}
+allow_wide=()
+name_re='^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|csv|netset|ipset)$'
+
+usage() {
+    cat <<EOF
+Usage: update-feeds.sh [--dir DIR] [--list FILE] [--no-reload] [--allow-wide]
+       update-feeds.sh --help
+
+Downloads threat feeds into the feeds directory of ebpfshield-bcc. Every download is
+checked with \`ebpfshield-bcc --check-feed\` and, when it holds at least one entry,
+replaces the old feed atomically, with a first line "# source: URL, fetched DATE" and
+mode 0644. A failed download keeps the old feed and makes the exit status 1. After at
+least one replacement, root's running ebpfshield-bcc is sent SIGHUP to reload.
+
+Options:
+  --dir DIR      the feeds directory (default: \$EBPFSHIELD_FEEDS_DIR, else
+                 /var/lib/ebpfshield/feeds); it must exist, and when run as root be
+                 root's and not writable by group or others (exit 2 otherwise)
+  --list FILE    fetch the feeds FILE names instead of the default two (default:
+                 \$EBPFSHIELD_FEED_LIST). One feed a line, "NAME URL"; blank lines and
+                 lines starting with # are ignored. NAME is the file written in the
+                 feeds directory and must match
+                 ^[A-Za-z0-9][A-Za-z0-9._-]*\\.(txt|csv|netset|ipset)\$
+                 A bad line is reported and skipped (exit status 1).
+  --no-reload    do not signal the running tool (also: EBPFSHIELD_RELOAD=0)
+  --allow-wide   accept entries wider than an IPv4 /8 or IPv6 /16 when checking (use it
+                 when the tool runs with --allow-wide)
+  -h, --help     this text
+
+Without a list, the feeds are tor-exit-nodes.txt from \$EBPFSHIELD_TOR_URL (default
+https://check.torproject.org/torbulkexitlist) and talos-ip-blacklist.txt from
+\$EBPFSHIELD_TALOS_URL (default
+https://www.talosintelligence.com/documents/ip-blacklist).
+
+The checker is \$EBPFSHIELD_BIN, else ebpfshield-bcc on PATH, else
+/usr/sbin/ebpfshield-bcc, else build/ebpfshield-bcc of the source tree of this script.
+
+Two runs on one directory never overlap: a run that finds another one at work exits 0
+at once, saying so on stderr. Exit status: 0 success, 1 a feed, list line or reload
+failed, 2 bad usage or setup.
+
+EXAMPLES
+  sudo update-feeds.sh
+        refresh the Tor and Talos feeds in /var/lib/ebpfshield/feeds, then reload
+  sudo update-feeds.sh --list /etc/ebpfshield/feeds.list
+        with /etc/ebpfshield/feeds.list holding, for instance:
+          spamhaus-drop.txt https://www.spamhaus.org/drop/drop.txt
+          spamhaus-dropv6.txt https://www.spamhaus.org/drop/dropv6.txt
+          tor-exit-addresses.txt https://check.torproject.org/exit-addresses
+          feodo.csv https://feodotracker.abuse.ch/downloads/ipblocklist.csv
+  update-feeds.sh --dir /tmp/feeds --no-reload
+        try it out in a directory of your own, without touching the running tool
+  EBPFSHIELD_BIN=build/ebpfshield-bcc update-feeds.sh --dir /tmp/feeds --no-reload
+        the same, checking with the binary of a build tree
+EOF
+}
+
+err() {
+    printf '%s: %s\n' "$prog" "$*" >&2
+}
+
+bad_usage() {
+    err "$*"
+    usage >&2
+    exit 2
+}
+
+while (($#)); do
+    case $1 in
+    --dir | --list)
+        (($# >= 2)) || bad_usage "$1 needs an argument"
+        [[ -n $2 ]] || bad_usage "$1 needs a non-empty argument"
+        if [[ $1 == --dir ]]; then feeds_dir=$2; else list=$2; fi
+        shift 2
+        ;;
+    --dir=?*) feeds_dir=${1#--dir=} && shift ;;
+    --list=?*) list=${1#--list=} && shift ;;
+    --no-reload) reload=0 && shift ;;
+    --allow-wide) allow_wide=(--allow-wide) && shift ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    *) bad_usage "unknown option or argument: $1" ;;
+    esac
+done
+case $reload in
+0 | 1) ;;
+*) bad_usage "EBPFSHIELD_RELOAD must be 0 or 1, not '$reload'" ;;
+esac
+
+# The checker: the same binary, so the same parser, as the tool that loads the feeds.
+find_bin() {
+    local here b
+    if [[ -n ${EBPFSHIELD_BIN:-} ]]; then
+        if [[ -f $EBPFSHIELD_BIN && -x $EBPFSHIELD_BIN ]]; then
+            printf '%s\n' "$EBPFSHIELD_BIN"
+            return 0
+        fi
+        err "EBPFSHIELD_BIN=$EBPFSHIELD_BIN is not an executable file"
+        return 1
+    fi
+    if command -v ebpfshield-bcc 2>/dev/null; then
+        return 0
+    fi
+    here=$(dirname -- "${BASH_SOURCE[0]}")
+    for b in /usr/sbin/ebpfshield-bcc "$here/../build/ebpfshield-bcc"; do
+        if [[ -f $b && -x $b ]]; then
+            printf '%s\n' "$b"
+            return 0
+        fi
+    done
+    err "cannot find ebpfshield-bcc (tried \$EBPFSHIELD_BIN, PATH, /usr/sbin," \
+        "$here/../build); set EBPFSHIELD_BIN to its path"
+    return 1
+}
+
+# As root: path (and every directory above it, as the tool walks them) must be root's
+# and not writable by group or others; a sticky directory (/tmp) may hold it. The tool
+# would refuse the feeds anyway; this says why before anything is downloaded.
+trusted() {
+    local path=$1 what=$2 real d s owner mode
+    if ! real=$(realpath -e -- "$path" 2>/dev/null); then
+        err "$what $path does not exist"
+        return 1
+    fi
+    s=$(stat -L -c '%u %a' -- "$real") || return 1
+    read -r owner mode <<<"$s"
+    if ((owner != 0)); then
+        err "refusing $what $path: it belongs to uid $owner, not root"
+        return 1
+    fi
+    if ((8#$mode & 8#022)); then
+        err "refusing $what $path: it is writable by group or others (mode $mode)"
+        return 1
+    fi
+    d=$real
+    while [[ $d != / ]]; do
+        d=$(dirname -- "$d")
+        s=$(stat -c '%u %a' -- "$d") || return 1
+        read -r owner mode <<<"$s"
+        if ((owner != 0)); then
+            err "refusing $what $path: $d above it belongs to uid $owner, not root"
+            return 1
+        fi
+        if ((8#$mode & 8#022 && !(8#$mode & 8#1000))); then
+            err "refusing $what $path: $d above it is writable by group or others" \
+                "(mode $mode)"
+            return 1
+        fi
+    done
+}
+
+# The feeds as "NAME URL" lines in feeds[]; bad lines of the list are counted.
+feeds=()
+bad_lines=0
+read_list() {
+    local line name url rest n=0
+    while IFS= read -r line || [[ -n $line ]]; do
+        n=$((n + 1))
+        line=${line%$'\r'}
+        [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+        read -r name url rest <<<"$line"
+        if [[ -z $url || -n $rest ]]; then
+            err "$list:$n: not \"NAME URL\", line skipped"
+        elif ! [[ $name =~ $name_re ]]; then
+            err "$list:$n: bad feed name '$name' (want a plain file name ending in" \
+                ".txt, .csv, .netset or .ipset), line skipped"
+        elif [[ " ${feeds[*]%% *} " == *" $name "* ]]; then
+            err "$list:$n: feed $name named twice, line skipped"
+        else
+            feeds+=("$name $url")
+            continue
+        fi
+        bad_lines=$((bad_lines + 1))
+    done <"$list"
+}
 
 tmp=
+out=
 trap 'rm -f -- "${tmp:-}"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-err() {
-    printf 'update-feeds: %s\n' "$*" >&2
+# Says what `--check-feed` said about the download, with its lines numbered as in the
+# download (the file checked has the source comment as line 1) and the temporary file
+# (deleted right after) called "the download".
+show_check() {
+    local name=$1 text=$2 line
+    while IFS= read -r line; do
+        line=${line#ebpfshield-bcc: }
+        if [[ $line == "$tmp:"* && ${line#"$tmp:"} =~ ^([0-9]+):(.*)$ ]]; then
+            line="line $((BASH_REMATCH[1] - 1)) of the download:${BASH_REMATCH[2]}"
+        fi
+        line=${line//"$tmp"/the download}
+        printf '%s: %s:   %s\n' "$prog" "$name" "$line" >&2
+    done <<<"$text"
 }
 
-# Prints the number of entries of the downloaded file $1 (its first line is our header);
-# fails when a line that is not blank or a comment is not an IPv4 address or CIDR (same
-# rules as src/feeds.c), or when there is no entry. $2 names the feed in messages.
-count_entries() {
-    LC_ALL=C awk -v name="$2" '
-        function octet(s) { return s ~ /^(0|[1-9][0-9]?[0-9]?)$/ && s + 0 <= 255 }
-        function ipv4(s,   p, a, n) {
-            n = split(s, p, "/")
-            if (n > 2 || (n == 2 && !(p[2] ~ /^(0|[1-9][0-9]?)$/ && p[2] + 0 <= 32)))
-                return 0
-            return split(p[1], a, "[.]") == 4 && octet(a[1]) && octet(a[2]) &&
-                   octet(a[3]) && octet(a[4])
-        }
-        { sub(/#.*/, ""); gsub(/^[ \t\r]+|[ \t\r]+$/, "") }
-        $0 == "" { next }
-        !ipv4($0) { bad = 1; line = NR - 1; exit }
-        { n++ }
-        END {
-            if (bad)
-                printf "update-feeds: %s: line %d is not an IPv4 address or CIDR\n",
-                       name, line > "/dev/stderr"
-            else if (!n)
-                printf "update-feeds: %s: no entry\n", name > "/dev/stderr"
-            else
-                print n
-            exit !n || bad
-        }
-    ' "$1"
+# Runs the checker on the download of feed $1 from $2: sets out to what it said and
+# returns 0 when it holds an entry, else says why and returns 1. SIGHUP is ignored: the
+# reload of another run (pkill) must not kill the checker, which has the tool's name.
+check_download() {
+    local rc=0
+    out=$(trap '' HUP && exec "$bin" --check-feed "$tmp" "${allow_wide[@]}" 2>&1) || rc=$?
+    if ((rc == 0)); then
+        return 0
+    elif ((rc == 1)); then
+        err "$1: $2 is not a feed ebpfshield-bcc accepts, keeping the old feed:"
+    else
+        err "$1: $bin --check-feed failed (status $rc), keeping the old feed:"
+    fi
+    show_check "$1" "$out"
+    return 1
 }
 
 # Downloads url into feeds_dir/name; returns non-zero, keeping the old feed, on failure.
 update_feed() {
-    local url=$1 name=$2 dest="$feeds_dir/$2" entries
+    local name=$1 url=$2 dest="$feeds_dir/$1" re
     # The URL goes into the header comment: a line break would inject feed entries.
     if [[ $url == *[[:space:][:cntrl:]]* ]]; then
         err "$name: URL contains white space or control characters, skipped"
         return 1
     fi
-    # Same directory as the feed, so the final mv is an atomic rename; the leading dot
-    # keeps the partial file out of the loader's *.txt.
-    if ! tmp=$(mktemp -- "$feeds_dir/.$name.XXXXXX"); then
-        err "$name: cannot create a temporary file in $feeds_dir"
+    if ! [[ $url =~ ^[Hh][Tt][Tt][Pp][Ss]?:// ]]; then
+        err "$name: $url is not an http:// or https:// URL, skipped"
         return 1
     fi
-    if ! printf '# source: %s, fetched %s\n' "$url" "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" \
-        >"$tmp"; then
-        err "$name: cannot write $tmp"
+    # Same directory as the feed, so that the final mv is an atomic rename; the leading
+    # dot keeps the partial file out of the loader's reach.
+    if ! tmp=$(mktemp -- "$feeds_dir/.$name.XXXXXX"); then
+        err "$name: cannot create a temporary file in $feeds_dir, keeping the old feed"
+        tmp=
+        return 1
+    fi
+    # A comma-separated field "ip" in any line makes the parser read the rest as CSV:
+    # the commas of the URL are written as %2C.
+    if ! printf '# source: %s, fetched %s\n' "${url//,/%2C}" \
+        "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" >"$tmp"; then
+        err "$name: cannot write $tmp, keeping the old feed"
     elif ! curl --fail --silent --show-error --location --max-redirs 5 \
-        --proto '=http,https' --connect-timeout 20 --max-time 300 --max-filesize 100M \
-        --url "$url" >>"$tmp"; then
+        --proto '=http,https' --proto-redir '=http,https' --connect-timeout 20 \
+        --max-time 300 --max-filesize 100M --url "$url" >>"$tmp"; then
         err "$name: download of $url failed, keeping the old feed"
-    elif ! entries=$(count_entries "$tmp" "$name"); then
-        err "$name: $url is not a list of IPv4 addresses, keeping the old feed"
+    elif ! check_download "$name" "$url"; then
+        :
     elif ! chmod 0644 -- "$tmp" || ! mv -f -- "$tmp" "$dest"; then
-        err "$name: cannot install $dest"
+        err "$name: cannot install $dest, keeping the old feed"
     else
         tmp=
-        printf 'update-feeds: %s: %s entries from %s\n' "$name" "$entries" "$url"
+        re='(^|'$'\n'')loaded ([0-9]+) entries \(([0-9]+) v4, ([0-9]+) v6\) from .*, ([0-9]+) lines skipped($|'$'\n'')'
+        if [[ $out =~ $re ]]; then
+            printf '%s: %s: %s entries (%s v4, %s v6), %s lines skipped, from %s\n' "$prog" \
+                "$name" "${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}" \
+                "${BASH_REMATCH[5]}" "$url"
+        else
+            printf '%s: %s: updated from %s\n' "$prog" "$name" "$url"
+        fi
         return 0
     fi
     rm -f -- "$tmp"
@@ -83,19 +286,78 @@ update_feed() {
     return 1
 }
 
-if ! command -v curl >/dev/null; then
-    err "curl is required (apt-get install curl)"
-    exit 2
-fi
+bin=$(find_bin) || exit 2
+for tool in curl:curl flock:util-linux pkill:procps; do
+    if ! command -v "${tool%:*}" >/dev/null; then
+        err "${tool%:*} is required (apt-get install ${tool#*:})"
+        exit 2
+    fi
+done
 if [[ ! -d $feeds_dir ]]; then
     err "feeds directory $feeds_dir does not exist"
     exit 2
 fi
+if ((EUID == 0)); then
+    trusted "$feeds_dir" "feeds directory" || exit 2
+fi
+if [[ -n $list ]]; then
+    if [[ ! -f $list || ! -r $list ]]; then
+        err "feed list $list is not a readable file"
+        exit 2
+    fi
+    if ((EUID == 0)); then
+        trusted "$list" "feed list" || exit 2
+    fi
+    read_list
+    if ((${#feeds[@]} == 0 && bad_lines == 0)); then
+        err "feed list $list names no feed"
+        exit 2
+    fi
+else
+    feeds=("tor-exit-nodes.txt $tor_url" "talos-ip-blacklist.txt $talos_url")
+fi
 
+# The lock is the directory itself: no lock file to create, follow or leave behind.
+if ! { exec {lock_fd}<"$feeds_dir"; } 2>/dev/null; then
+    err "cannot open $feeds_dir to lock it"
+    exit 2
+fi
+rc=0
+flock --nonblock --conflict-exit-code 75 "$lock_fd" || rc=$?
+if ((rc == 75)); then
+    err "another update-feeds.sh is updating $feeds_dir, nothing done"
+    exit 0
+elif ((rc)); then
+    err "cannot lock $feeds_dir (flock status $rc)"
+    exit 2
+fi
+
+replaced=0
 failed=0
-update_feed "$tor_url" tor-exit-nodes.txt || failed=$((failed + 1))
-update_feed "$talos_url" talos-ip-blacklist.txt || failed=$((failed + 1))
+for f in "${feeds[@]}"; do
+    if update_feed "${f%% *}" "${f#* }"; then
+        replaced=$((replaced + 1))
+    else
+        failed=$((failed + 1))
+    fi
+done
+
+# Only root's processes named exactly ebpfshield-bcc; status 1 is "none running".
+reload_failed=0
+if ((replaced && reload)); then
+    rc=0
+    pkill -HUP -x -U 0 ebpfshield-bcc || rc=$?
+    if ((rc > 1)); then
+        err "could not signal ebpfshield-bcc to reload (pkill status $rc)"
+        reload_failed=1
+    fi
+fi
 if ((failed)); then
     err "$failed feed(s) not updated"
+fi
+if ((bad_lines)); then
+    err "$bad_lines bad line(s) in $list skipped"
+fi
+if ((failed || bad_lines || reload_failed)); then
     exit 1
 fi

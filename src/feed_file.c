@@ -332,7 +332,9 @@ static bool tor_line(char **tok, int n, char **entry)
 static int parse_line(struct parser *p, char *line)
 {
     char *tok[TOKENS_MAX], *entry = NULL;
-    if (p->csv_col < 0 && csv_header(p, line))
+    /* A CSV header comes before the first entry, as a line or a # comment. */
+    if (p->csv_col < 0 && p->st->v4 + p->st->v6 == 0 && line[strspn(line, " \t")] != ';' &&
+        csv_header(p, line))
         return 0;
     if (p->csv_col >= 0)
         return parse_csv_line(p, line);

@@ -557,18 +557,16 @@ int feeds_sync(const struct feed_set *old, const struct feed_set *new, feeds_cid
     return rc ? rc : walk_missing(old, new, false, del, ctx);
 }
 
-long feeds_check_file(const char *path, bool allow_wide, struct error *e)
+int feeds_check_file(const char *path, bool allow_wide, struct feed_file_stats *st, struct error *e)
 {
     struct feed_ranges r = {0};
-    struct feed_file_stats st;
     int fd = trusted_open(path, O_RDONLY | O_NONBLOCK, "feed", e);
     if (fd < 0)
         return -1;
-    int rc = feed_file_parse(fd, path, 0, allow_wide, &r, &st, e);
+    int rc = feed_file_parse(fd, path, 0, allow_wide, &r, st, e);
     close(fd);
     free(r.v);
-    if (rc != 0)
-        return -1;
-    say_loaded(path, &st);
-    return (long)(st.v4 + st.v6);
+    if (rc == 0)
+        say_loaded(path, st);
+    return rc;
 }

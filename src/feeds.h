@@ -47,9 +47,10 @@ struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry
                             struct error *e);
 void feeds_free(struct feed_set *set);
 
-/* Reads one file as a feed, by the same rules, and prints its summary line: the number of
- * entries, or -1 with a message in e when it is refused (for --check-feed). */
-long feeds_check_file(const char *path, bool allow_wide, struct error *e);
+/* Reads one file as a feed, by the same rules, into *st and prints its summary line:
+ * 0, or -1 with a message in e when it is refused (for --check-feed). */
+int feeds_check_file(const char *path, bool allow_wide, struct feed_file_stats *st,
+                     struct error *e);
 
 /* The name of a feed that lists addr, or NULL (an allowed address is listed by none). */
 const char *feeds_lookup4(const struct feed_set *set, uint32_t addr); /* host order */

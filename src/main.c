@@ -1,5 +1,6 @@
 /* ebpfshield-bcc: DNS monitor and threat-feed connection guard on eBPF. main parses the
  * command line and hands over to the runtime. */
+#include <signal.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -7,14 +8,22 @@
 #include "log.h"
 #include "runtime.h"
 
-/* --check-feed: what update-feeds.sh runs on a download before it replaces a feed. */
+/* --check-feed: what update-feeds.sh runs on a download before it replaces a feed. A
+ * page of text with an address in it is not a feed: more junk than entries fails. */
 static int check_feed(const struct options *opts)
 {
+    struct feed_file_stats st;
     struct error e;
-    long n = feeds_check_file(opts->check_feed, opts->allow_wide, &e);
-    if (n < 0)
+    signal(SIGHUP, SIG_IGN); /* a reload signal meant for the running tool */
+    if (feeds_check_file(opts->check_feed, opts->allow_wide, &st, &e) != 0)
         return fatal("%s", e.msg);
-    return n ? 0 : fatal("%s: no entry", opts->check_feed);
+    size_t entries = st.v4 + st.v6;
+    if (entries == 0)
+        return fatal("%s: no entry", opts->check_feed);
+    if (st.skipped > entries)
+        return fatal("%s: more lines skipped (%zu) than entries (%zu): not a feed",
+                     opts->check_feed, st.skipped, entries);
+    return 0;
 }
 
 int main(int argc, char **argv)

@@ -1388,9 +1388,32 @@ static long check_file(const char *path, bool allow_wide, char **log, struct err
     struct capture c;
     capture_log(&c);
     e->msg[0] = '\0';
-    long n = feeds_check_file(path, allow_wide, e);
+    struct feed_file_stats st;
+    int rc = feeds_check_file(path, allow_wide, &st, e);
     *log = capture_log_text(&c);
-    return n;
+    return rc ? -1 : (long)(st.v4 + st.v6);
+}
+
+/* Only a line before the first entry can be a CSV header, and never a ; comment: a DROP
+ * comment that says "ip" or a later "host,ip" line must not turn the file into CSV. */
+static void test_csv_header_place(void)
+{
+    const char *dir = new_dir("csv-header-place");
+    struct error e;
+    char *log;
+    write_file(dir, "drop.txt", "; DROP, ip, list\n1.10.16.0/20 ; SBL256894\n");
+    const char *path = join(dir, "drop.txt");
+    CHECK_INT(check_file(path, false, &log, &e), 1);
+    check_text(log, "loaded 1 entries (1 v4, 0 v6) from %1$s, 0 lines skipped\n", path, NULL);
+    free(log);
+    write_file(dir, "late.txt", "192.0.2.1\nhost,ip\n198.51.100.7\n");
+    path = join(dir, "late.txt");
+    CHECK_INT(check_file(path, false, &log, &e), 2);
+    check_text(log,
+               P "%1$s:2: not an IP address, CIDR or range: \"host,ip\"\n"
+                 "loaded 2 entries (2 v4, 0 v6) from %1$s, 1 lines skipped\n",
+               path, NULL);
+    free(log);
 }
 
 static void test_check_file(void)
@@ -1827,6 +1850,7 @@ int main(void)
     test_sync();
     test_registry();
     test_check_file();
+    test_csv_header_place();
     test_overlap_nested();
     test_overlap_partial_and_identical();
     test_cidr_tiling();
