@@ -31,18 +31,13 @@ struct ipintel {
     int lock;                     /* instance_lock(), -1 with --block print */
 };
 
-/* Loads the feeds into a new set; says what was loaded, or the original's words when
- * nothing was. */
-static struct feed_set *load_feeds(struct ipintel *p, struct error *e)
+/* What a set holds, once it is the one in use. */
+static void say_feeds(const struct feed_set *set)
 {
-    struct feed_set *set = feeds_load(&p->sources, p->registry, e);
-    if (!set)
-        return NULL;
     struct feeds_stats st = feeds_stats(set);
     note("feeds: %zu file(s), %zu IPv4 and %zu IPv6 entries, %zu allowed; %zu IPv4 and %zu "
          "IPv6 CIDRs to check",
          st.files, st.v4, st.v6, st.allowed, st.cidrs4, st.cidrs6);
-    return set;
 }
 
 #define CFLAG_LEN 48
@@ -119,7 +114,7 @@ static int sync_tries(struct ipintel *p, const struct feed_set *old, const struc
 static int reload(void *self, struct error *e)
 {
     struct ipintel *p = self;
-    struct feed_set *set = load_feeds(p, e);
+    struct feed_set *set = feeds_load(&p->sources, p->registry, e);
     if (!set)
         return -1;
     if (sync_tries(p, p->feeds, set, e) != 0) {
@@ -131,6 +126,7 @@ static int reload(void *self, struct error *e)
     }
     feeds_free(p->feeds);
     p->feeds = set;
+    say_feeds(set);
     return 0;
 }
 
@@ -238,9 +234,11 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
         rc = -1;
     else if (!(p->registry = feed_registry_new()))
         rc = error_set(e, "out of memory");
-    else if (!(p->feeds = load_feeds(p, e))) {
+    else if (!(p->feeds = feeds_load(&p->sources, p->registry, e))) {
         note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
         rc = -1;
+    } else {
+        say_feeds(p->feeds);
     }
     if (rc != 0 || (opts->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(
                                                       opts->dump_dir, "dump directory", e)) < 0)) {

@@ -17,6 +17,7 @@
 
 struct line_writer {
     int fd;
+    const char *name; /* in messages; NULL: none (the log's own writer) */
     size_t cap;
     pthread_mutex_t lock;
     pthread_cond_t wake;    /* to the thread: bytes queued, or closing */
@@ -25,6 +26,7 @@ struct line_writer {
     size_t head, tail, size;
     unsigned long long dropped; /* lines */
     bool dropping;              /* since the last warning; cleared once the queue drains */
+    bool drop_untold;           /* a drop began that line_writer_report() has not said */
     int error;
     bool closing, stop;
     pthread_t thread;
@@ -70,7 +72,6 @@ static ssize_t queue_write(void *cookie, const char *data, size_t n)
 {
     struct line_writer *w = cookie;
     pthread_mutex_lock(&w->lock);
-    bool first_drop = false;
     if (w->error) {
         /* reported by line_writer_error() */
     } else if (make_room(w, n)) {
@@ -79,15 +80,22 @@ static ssize_t queue_write(void *cookie, const char *data, size_t n)
         pthread_cond_signal(&w->wake);
     } else {
         w->dropped += lines_in(data, n);
-        first_drop = !w->dropping;
+        w->drop_untold |= !w->dropping;
         w->dropping = true;
     }
+    pthread_mutex_unlock(&w->lock);
+    return (ssize_t)n;
+}
+
+void line_writer_report(struct line_writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    bool tell = w->drop_untold && w->name;
+    w->drop_untold = false;
     unsigned long long dropped = w->dropped;
     pthread_mutex_unlock(&w->lock);
-    if (first_drop)
-        warn("standard output is not being read: dropping lines until it is (%llu so far)",
-             dropped);
-    return (ssize_t)n;
+    if (tell)
+        warn("%s is not being read: dropping lines until it is (%llu so far)", w->name, dropped);
 }
 
 /* Waits until fd takes a write or POLL_MS pass; true when it does. */
@@ -128,7 +136,8 @@ static void *write_loop(void *arg)
     return NULL;
 }
 
-struct line_writer *line_writer_open(int fd, size_t cap, FILE **stream, struct error *e)
+struct line_writer *line_writer_open(int fd, const char *name, size_t cap, FILE **stream,
+                                     struct error *e)
 {
     struct line_writer *w = calloc(1, sizeof(*w));
     if (!w) {
@@ -136,13 +145,14 @@ struct line_writer *line_writer_open(int fd, size_t cap, FILE **stream, struct e
         return NULL;
     }
     w->fd = fd;
+    w->name = name;
     w->cap = cap;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->drained, NULL);
     w->stream = fopencookie(w, "w", (cookie_io_functions_t){.write = queue_write});
     if (!w->stream || setvbuf(w->stream, NULL, _IOLBF, CHUNK) != 0) {
-        error_set(e, "cannot set up standard output: %s", strerror(errno));
+        error_set(e, "cannot set up %s: %s", name ? name : "the log", strerror(errno));
         goto fail;
     }
     int rc = quiet_thread_start(&w->thread, write_loop, w);
@@ -191,14 +201,15 @@ unsigned long long line_writer_close(struct line_writer *w, int wait_ms)
      * hold the exit: past the deadline the thread is left to die with the process. */
     until.tv_sec += 1;
     if (pthread_timedjoin_np(w->thread, NULL, &until) != 0) {
-        warn("standard output is blocked: lines still queued are not written");
+        if (w->name)
+            warn("%s is blocked: lines still queued are not written", w->name);
         return 0;
     }
-
+    line_writer_report(w);
     unsigned long long left =
         w->head == w->tail ? 0 : lines_in(w->buf + w->head, w->tail - w->head);
-    if (left)
-        warn("standard output is not being read: %llu line(s) not written", left);
+    if (left && w->name)
+        warn("%s is not being read: %llu line(s) not written", w->name, left);
     unsigned long long lost = left + w->dropped;
     pthread_cond_destroy(&w->drained);
     pthread_cond_destroy(&w->wake);

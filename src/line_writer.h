@@ -13,8 +13,15 @@
 struct line_writer;
 
 /* Starts writing to fd; *stream is a line-buffered FILE whose writes only queue. cap is
- * the most bytes queued at once. Returns the writer, or NULL with a message in e. */
-struct line_writer *line_writer_open(int fd, size_t cap, FILE **stream, struct error *e);
+ * the most bytes queued at once; name says what fd is in warnings ("standard output"),
+ * NULL for the writer that carries the log itself: it says nothing (its warnings would
+ * go where nobody reads). Returns the writer, or NULL with a message in e. */
+struct line_writer *line_writer_open(int fd, const char *name, size_t cap, FILE **stream,
+                                     struct error *e);
+
+/* Warns, once per episode, that lines are being dropped: called from the event loop, never
+ * from a write (the log may be another writer's stream). */
+void line_writer_report(struct line_writer *w);
 
 /* 0 while writing works; else the errno of the write that failed (EPIPE: nobody reads). */
 int line_writer_error(struct line_writer *w);

@@ -21,6 +21,8 @@
 /* Lines kept while standard output is not read, and how long the exit waits for them. */
 #define OUTPUT_QUEUE_BYTES (16u << 20)
 #define OUTPUT_DRAIN_MS 250
+/* The same for the log (standard error): a hit's feed line, warnings. */
+#define LOG_QUEUE_BYTES (1u << 20)
 
 static volatile sig_atomic_t exiting, reload_requested;
 
@@ -71,8 +73,15 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Standard output and the log (standard error), each behind a writer thread. */
+struct outputs {
+    struct line_writer *out, *log;
+    FILE *out_stream;
+};
+
 struct loop {
     struct feature *feature;
+    const struct outputs *io;
     unsigned long long lost, lost_pending; /* perf samples the kernel had to drop */
     struct warn_rate lost_rate;
 };
@@ -94,6 +103,8 @@ static void on_lost(void *ctx, unsigned long long lost)
 /* What happened since the last poll: losses said at most once a second. */
 static void after_poll(struct loop *l)
 {
+    line_writer_report(l->io->out);
+    line_writer_report(l->io->log);
     if (l->lost_pending && warn_due(&l->lost_rate, monotonic_ms())) {
         warn("lost %llu event(s) (perf buffer full), %llu so far", l->lost_pending, l->lost);
         l->lost_pending = 0;
@@ -111,24 +122,23 @@ static void drain(struct shim_bpf *events, const char *table)
 }
 
 /* Opens the feature's perf buffer, prints the running line, polls until a signal. */
-static int run_perf_loop(struct feature *f, struct shim_bpf *events, struct line_writer *w,
-                         FILE *out)
+static int run_perf_loop(struct feature *f, struct shim_bpf *events, const struct outputs *io)
 {
-    struct loop loop = {.feature = f};
+    struct loop loop = {.feature = f, .io = io};
     struct error e;
     if (shim_open_perf_buffer(events, f->events_table, on_sample, on_lost, &loop,
                               f->perf_pages_per_cpu, &e) != 0)
         return fatal("%s", e.msg);
     malloc_trim(0); /* hand back what libbcc's compiler freed: most of the startup peak */
     install_signals();
-    fprintf(out, "%s\n", RUNNING_LINE);
+    fprintf(io->out_stream, "%s\n", RUNNING_LINE);
     while (!exiting) {
         if (shim_poll(events, f->events_table, POLL_MS) < 0 && errno != EINTR)
             return fatal("reading %s: %s", f->events_table, strerror(errno));
         after_poll(&loop);
         if (reload_requested)
             reload(f);
-        int err = line_writer_error(w);
+        int err = line_writer_error(io->out);
         if (err) /* e.g. a closed pipe: nobody reads what we report */
             return fatal("cannot write to standard output: %s", strerror(err));
     }
@@ -160,7 +170,7 @@ static int start(struct feature *f, enum attach_mode requested, enum attach_mode
     return fatal("%s", e.msg);
 }
 
-static int run(struct feature *f, const struct options *opts, struct line_writer *w, FILE *out)
+static int run(struct feature *f, const struct options *opts, const struct outputs *io)
 {
     struct error e;
     if (attach_check_kernel_headers(&e) != 0)
@@ -173,7 +183,7 @@ static int run(struct feature *f, const struct options *opts, struct line_writer
     struct shim_bpf *events;
     if (start(f, opts->attach, &m, &events) != 0)
         return 1;
-    int rc = run_perf_loop(f, events, w, out);
+    int rc = run_perf_loop(f, events, io);
     f->stop(f->self);
     f->report(f->self);
     return rc;
@@ -191,20 +201,29 @@ int runtime_run(const struct options *opts)
     signal(SIGTERM, SIG_DFL);
     install_hangup();
     struct error e;
-    FILE *out;
-    /* Lines go out as they happen, and never wait for whoever reads them. */
-    struct line_writer *w = line_writer_open(STDOUT_FILENO, OUTPUT_QUEUE_BYTES, &out, &e);
-    if (!w)
+    struct outputs io = {0};
+    FILE *log;
+    /* Lines and warnings go out as they happen, and never wait for whoever reads them: a
+     * stalled reader must not hold up the loop (new feeds, Ctrl-C) nor an action. */
+    if (!(io.log = line_writer_open(STDERR_FILENO, NULL, LOG_QUEUE_BYTES, &log, &e)))
         return fatal("%s", e.msg);
-    struct feature f;
-    int rc = opts->feature == FEATURE_MONITOR ? monitor_feature(&f, opts, out, &e)
-                                              : ipintel_feature(&f, opts, out, &e);
-    if (rc != 0) {
+    log_set_stream(log);
+    int rc = 0;
+    if (!(io.out = line_writer_open(STDOUT_FILENO, "standard output", OUTPUT_QUEUE_BYTES,
+                                    &io.out_stream, &e)))
         rc = fatal("%s", e.msg);
-    } else {
-        rc = run(&f, opts, w, out);
+    struct feature f;
+    if (rc == 0 &&
+        (opts->feature == FEATURE_MONITOR ? monitor_feature(&f, opts, io.out_stream, &e)
+                                          : ipintel_feature(&f, opts, io.out_stream, &e)) != 0) {
+        rc = fatal("%s", e.msg);
+    } else if (rc == 0) {
+        rc = run(&f, opts, &io);
         f.destroy(f.self);
     }
-    line_writer_close(w, OUTPUT_DRAIN_MS);
+    if (io.out)
+        line_writer_close(io.out, OUTPUT_DRAIN_MS);
+    log_set_stream(NULL);
+    line_writer_close(io.log, OUTPUT_DRAIN_MS);
     return rc;
 }
