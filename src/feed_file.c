@@ -60,12 +60,16 @@ static bool parse_v4(const char *s, uint32_t *out)
     return *s == '\0';
 }
 
+/* A hex digit's value plus one, 0 for any other byte: a table, since a branch per byte
+ * costs a 1M-line IPv6 feed most of its parse time. */
+static const uint8_t hex_plus_one[256] = {
+    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16};
+
 static int hex_digit(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = (char)(c | 0x20);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    return hex_plus_one[(uint8_t)c] - 1;
 }
 
 /* The groups of an IPv6 address (RFC 4291 text: at most one "::", a dotted quad at the
