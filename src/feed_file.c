@@ -10,10 +10,12 @@
 #include "text.h"
 
 #define READ_CHUNK (64u << 10)
-#define SHOWN_MAX 48     /* bytes of a rejected token echoed in a warning */
-#define TOKENS_MAX 4     /* of a line: the entry and what may follow it */
-#define WIDE_V4_BITS 24  /* an IPv4 /8 */
-#define WIDE_V6_BITS 112 /* an IPv6 /16 */
+#define SHOWN_MAX 48         /* bytes of a rejected token echoed in a warning */
+#define TOKENS_MAX 4         /* of a line: the entry and what may follow it */
+#define WIDE_V4_BITS 24      /* an IPv4 /8 */
+#define WIDE_V6_BITS 112     /* an IPv6 /16 */
+#define WIDE_FILE_V4_BITS 28 /* what one file may cover: 1/16 of IPv4 */
+#define WIDE_FILE_V6_BITS 116
 
 struct parser {
     const char *path;
@@ -22,10 +24,17 @@ struct parser {
     struct feed_ranges *out;
     struct feed_file_stats *st;
     unsigned long lineno;
-    int csv_col; /* the address column of a CSV file, -1 until its header is seen */
+    bool csv;     /* a *.csv file: its header names the address column */
+    int csv_col;  /* the address column of a CSV file, -1 until its header is seen */
+    bool dshield; /* DShield's header was seen: "start end" lines are ranges */
     unsigned long host_bits, host_bits_first;
     size_t warned;
+    size_t cidrs;             /* what the entries take in a trie, each alone */
+    feed_addr cover4, cover6; /* addresses the entries cover, overlaps counted twice */
 };
+
+#define ADD_NO_MEMORY (-1)
+#define ADD_TOO_MANY (-2)
 
 /* A line that is not an entry: counted, and shown while under the limit. Feed data
  * comes from the network: never echo control bytes or a huge line to a terminal. */
@@ -207,13 +216,68 @@ static bool is_wide(const struct feed_range *r)
     return lo <= hi && hi - lo >= (feed_addr)1 << WIDE_V4_BITS;
 }
 
-/* Appends r (an entry of the current line) to the output; -1 when out of memory. */
+/* Addresses a host talks to itself or its own network with: a wide entry (a bogon list's
+ * 10.0.0.0/8) must not cut a host off from them. As IPv4-mapped or IPv6 prefixes. */
+static const struct {
+    feed_addr net;
+    unsigned len;
+} special_use[] = {
+    {FEED_V4_BASE, 96 + 8},
+    {FEED_V4_BASE | 0x0a000000u, 96 + 8},
+    {FEED_V4_BASE | 0x64400000u, 96 + 10},
+    {FEED_V4_BASE | 0x7f000000u, 96 + 8},
+    {FEED_V4_BASE | 0xa9fe0000u, 96 + 16},
+    {FEED_V4_BASE | 0xac100000u, 96 + 12},
+    {FEED_V4_BASE | 0xc0a80000u, 96 + 16},
+    {FEED_V4_BASE | 0xe0000000u, 96 + 4},
+    {FEED_V4_BASE | 0xffffffffu, 128},
+    {0, 127}, /* :: and ::1 */
+    {(feed_addr)0xfe80 << 112, 10},
+    {(feed_addr)0xfc00 << 112, 7},
+    {(feed_addr)0xff00 << 112, 8},
+};
+
+/* Wider than an IPv4 /24 or an IPv6 /48, and over special-use addresses. */
+static bool wide_over_special_use(const struct feed_range *r)
+{
+    unsigned bits = feed_addr_is_v4(r->start) ? 8 : 80;
+    if (r->end - r->start < (feed_addr)1 << bits)
+        return false;
+    for (size_t i = 0; i < sizeof(special_use) / sizeof(special_use[0]); i++) {
+        unsigned len = special_use[i].len;
+        feed_addr last = special_use[i].net | (len == 128 ? 0 : ~(feed_addr)0 >> len);
+        if (r->start <= last && r->end >= special_use[i].net)
+            return true;
+    }
+    return false;
+}
+
+static feed_addr add_saturating(feed_addr a, feed_addr b)
+{
+    return a + b < a ? ~(feed_addr)0 : a + b;
+}
+
+/* Appends r (an entry of the current line) to the output: 0, or ADD_NO_MEMORY, or
+ * ADD_TOO_MANY when the file needs more than FEED_FILE_CIDRS_MAX CIDRs. */
 static int add(struct parser *p, struct feed_range r, bool host_bits, const char *tok)
 {
     if (!p->allow_wide && is_wide(&r)) {
         skip(p, "wider than an IPv4 /8 or IPv6 /16 (use --allow-wide)", tok);
         return 0;
     }
+    if (!p->allow_wide && wide_over_special_use(&r)) {
+        skip(p,
+             "wide, over loopback, private, link-local or multicast addresses (use --allow-wide)",
+             tok);
+        return 0;
+    }
+    if ((p->cidrs += feed_cidr_count(r.start, r.end)) > FEED_FILE_CIDRS_MAX)
+        return ADD_TOO_MANY;
+    feed_addr size = add_saturating(r.end - r.start, 1);
+    if (feed_addr_is_v4(r.start))
+        p->cover4 += size;
+    else
+        p->cover6 = add_saturating(p->cover6, size);
     if (host_bits && !p->host_bits++)
         p->host_bits_first = p->lineno;
     struct feed_ranges *o = p->out;
@@ -221,7 +285,7 @@ static int add(struct parser *p, struct feed_range r, bool host_bits, const char
         size_t ncap = o->cap ? 2 * o->cap : 1024;
         struct feed_range *nv = reallocarray(o->v, ncap, sizeof(*nv));
         if (!nv)
-            return -1;
+            return ADD_NO_MEMORY;
         o->v = nv;
         o->cap = ncap;
     }
@@ -333,12 +397,24 @@ static bool tor_line(char **tok, int n, char **entry)
            strcmp(tok[0], "LastStatus") == 0;
 }
 
+/* "start end bits" where the range is exactly that network (a DShield line without its
+ * header). */
+static bool dshield_bits(char **tok, int n)
+{
+    struct feed_range r;
+    unsigned bits;
+    if (n < 3 || parse_range(tok[0], tok[1], &r) != NULL || !feed_addr_is_v4(r.start) ||
+        !parse_prefix(tok[2], 32, &bits))
+        return false;
+    feed_addr host = bits == 32 ? 0 : ~(feed_addr)0 >> (96 + bits); /* no shift by 128 */
+    return (r.start & host) == 0 && r.end == (r.start | host);
+}
+
 static int parse_line(struct parser *p, char *line)
 {
     char *tok[TOKENS_MAX], *entry = NULL;
     /* A CSV header comes before the first entry, as a line or a # comment. */
-    if (p->csv_col < 0 && p->st->v4 + p->st->v6 == 0 && line[strspn(line, " \t")] != ';' &&
-        csv_header(p, line))
+    if (p->csv && p->csv_col < 0 && p->st->v4 + p->st->v6 == 0 && csv_header(p, line))
         return 0;
     if (p->csv_col >= 0)
         return parse_csv_line(p, line);
@@ -348,8 +424,10 @@ static int parse_line(struct parser *p, char *line)
         return 0;
     if (tor_line(tok, n, &entry))
         return entry ? add_token(p, entry) : 0;
-    if (n >= 2 && strcasecmp(tok[0], "start") == 0 && strcasecmp(tok[1], "end") == 0)
-        return 0; /* DShield's column header */
+    if (n >= 2 && strcasecmp(tok[0], "start") == 0 && strcasecmp(tok[1], "end") == 0) {
+        p->dshield = true; /* DShield's column header */
+        return 0;
+    }
     struct feed_range r;
     if (n >= 3 && strcmp(tok[1], "-") == 0) { /* "a - b" */
         const char *why = parse_range(tok[0], tok[2], &r);
@@ -359,8 +437,14 @@ static int parse_line(struct parser *p, char *line)
         }
         return add(p, r, false, tok[0]);
     }
-    if (n >= 2 && !strchr(tok[0], '/') && parse_range(tok[0], tok[1], &r) == NULL)
-        return add(p, r, false, tok[0]); /* DShield: start, end, bits, ... */
+    feed_addr second;
+    if (n >= 2 && !strchr(tok[0], '/') && parse_addr(tok[1], &second)) {
+        /* DShield: start, end, bits. Anything else (a netmask?) must say what it means. */
+        if ((p->dshield || dshield_bits(tok, n)) && parse_range(tok[0], tok[1], &r) == NULL)
+            return add(p, r, false, tok[0]);
+        skip(p, "two addresses (write a range as a-b)", tok[0]);
+        return 0;
+    }
     return add_token(p, tok[0]);
 }
 
@@ -387,9 +471,15 @@ static ssize_t take_lines(struct parser *p, char *buf, size_t len, bool eof, str
             line += 3; /* a UTF-8 byte order mark */
             n -= 3;
         }
+        int rc = 0;
         if (memchr(line, '\0', n))
             skip(p, "NUL byte in line", "");
-        else if (parse_line(p, line) != 0)
+        else
+            rc = parse_line(p, line);
+        if (rc == ADD_TOO_MANY)
+            return error_set(e, "%s:%lu: more than %u CIDRs, file refused", p->path, p->lineno,
+                             FEED_FILE_CIDRS_MAX);
+        if (rc != 0)
             return error_set(e, "%s: out of memory", p->path);
     }
     return (ssize_t)used;
@@ -435,11 +525,29 @@ static int read_lines(struct parser *p, int fd, struct error *e)
     return -1;
 }
 
+/* A file may not cover more than 1/16 of IPv4 (or 16 IPv6 /16s) without --allow-wide:
+ * 256 /8s would be all of IPv4, each entry within bounds. */
+static bool too_wide(const struct parser *p, struct error *e)
+{
+    if (p->cover4 > (feed_addr)1 << WIDE_FILE_V4_BITS)
+        error_set(e,
+                  "%s: covers %llu IPv4 addresses, more than 1/16 of IPv4, file refused (use "
+                  "--allow-wide)",
+                  p->path, (unsigned long long)p->cover4);
+    else if (p->cover6 > (feed_addr)1 << WIDE_FILE_V6_BITS)
+        error_set(e, "%s: covers more than 16 IPv6 /16s, file refused (use --allow-wide)", p->path);
+    else
+        return false;
+    return true;
+}
+
 int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
                     struct feed_ranges *out, struct feed_file_stats *st, struct error *e)
 {
     struct parser p = {
         .path = path, .feed = feed, .allow_wide = allow_wide, .out = out, .st = st, .csv_col = -1};
+    size_t len = strlen(path);
+    p.csv = len > 4 && strcmp(path + len - 4, ".csv") == 0;
     struct stat sb;
     size_t mark = out->n;
     *st = (struct feed_file_stats){0};
@@ -449,7 +557,7 @@ int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
         return error_set(e, "cannot read %s: not a regular file", path);
     if ((uint64_t)sb.st_size > FEED_FILE_MAX)
         return error_set(e, "%s: larger than %zu MiB, file refused", path, FEED_FILE_MAX >> 20);
-    if (read_lines(&p, fd, e) != 0) {
+    if (read_lines(&p, fd, e) != 0 || (!allow_wide && too_wide(&p, e))) {
         out->n = mark;
         return -1;
     }

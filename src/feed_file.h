@@ -17,6 +17,7 @@
 #define FEED_LINE_MAX 4096                /* bytes, without the line break */
 #define FEED_FILE_MAX ((size_t)256 << 20) /* bytes */
 #define FEED_WARNINGS_MAX 10
+#define FEED_FILE_CIDRS_MAX (1u << 21) /* what one file's entries may take in a trie */
 
 /* An address as a number: IPv6 as is, IPv4 as its IPv4-mapped IPv6 address ::ffff:a.b.c.d,
  * so that both kinds sort and merge together. */
@@ -27,6 +28,38 @@ typedef unsigned __int128 feed_addr;
 static inline bool feed_addr_is_v4(feed_addr a)
 {
     return (a >> 32) == 0xffff;
+}
+
+static inline unsigned feed_trailing_zeros(feed_addr a)
+{
+    uint64_t lo = (uint64_t)a, hi = (uint64_t)(a >> 64);
+    return lo ? (unsigned)__builtin_ctzll(lo) : hi ? 64u + (unsigned)__builtin_ctzll(hi) : 128u;
+}
+
+static inline unsigned feed_floor_log2(feed_addr a) /* a > 0 */
+{
+    uint64_t hi = (uint64_t)(a >> 64);
+    return hi ? 127u - (unsigned)__builtin_clzll(hi) : 63u - (unsigned)__builtin_clzll((uint64_t)a);
+}
+
+/* Bits of the largest aligned block at start that stays inside [start, end]. */
+static inline unsigned feed_block_bits(feed_addr start, feed_addr end)
+{
+    if (end - start == ~(feed_addr)0)
+        return 128;
+    unsigned by_size = feed_floor_log2(end - start + 1), by_alignment = feed_trailing_zeros(start);
+    return by_size < by_alignment ? by_size : by_alignment;
+}
+
+/* The number of CIDRs that tile [start, end]. */
+static inline size_t feed_cidr_count(feed_addr start, feed_addr end)
+{
+    size_t n = 1;
+    for (unsigned bits;
+         (bits = feed_block_bits(start, end)) < 128 && start + (((feed_addr)1 << bits) - 1) != end;
+         n++)
+        start += (feed_addr)1 << bits;
+    return n;
 }
 
 /* Every address from start to end, listed by feed. */
@@ -47,9 +80,11 @@ struct feed_file_stats {
 
 /* Appends the entries of the regular file open on fd (named path in messages) to out,
  * labelled feed. Entries wider than an IPv4 /8 or an IPv6 /16 are skipped unless
- * allow_wide. Returns 0, or -1 with a message in e and out as it was, when the file is
- * refused: larger than FEED_FILE_MAX, a line longer than FEED_LINE_MAX, a read error or
- * no memory. */
+ * allow_wide, and so are entries wider than an IPv4 /24 or an IPv6 /48 over loopback,
+ * private, link-local or multicast addresses. Returns 0, or -1 with a message in e and out
+ * as it was, when the file is refused: larger than FEED_FILE_MAX, a line longer than
+ * FEED_LINE_MAX, entries needing more than FEED_FILE_CIDRS_MAX CIDRs, covering more than
+ * 1/16 of IPv4 (unless allow_wide), a read error or no memory. */
 int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
                     struct feed_ranges *out, struct feed_file_stats *st, struct error *e);
 

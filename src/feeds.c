@@ -189,6 +189,9 @@ static int load_allow(const struct feed_sources *src, struct feed_ranges *allow,
         say_loaded(src->allow, &st);
         stats->allowed = st.v4 + st.v6;
     }
+    if (rc == 0 && st.skipped)
+        return error_set(e, "allow-list %s: %zu line(s) not understood: it must load whole",
+                         src->allow, st.skipped);
     return rc;
 }
 
@@ -343,27 +346,6 @@ struct cidr_iter {
     bool inside; /* pos is inside interval i */
 };
 
-static unsigned trailing_zeros(feed_addr a)
-{
-    uint64_t lo = (uint64_t)a, hi = (uint64_t)(a >> 64);
-    return lo ? (unsigned)__builtin_ctzll(lo) : hi ? 64u + (unsigned)__builtin_ctzll(hi) : 128u;
-}
-
-static unsigned floor_log2(feed_addr a) /* a > 0 */
-{
-    uint64_t hi = (uint64_t)(a >> 64);
-    return hi ? 127u - (unsigned)__builtin_clzll(hi) : 63u - (unsigned)__builtin_clzll((uint64_t)a);
-}
-
-/* Bits of the largest aligned block at start that stays inside [start, end]. */
-static unsigned block_bits(feed_addr start, feed_addr end)
-{
-    if (end - start == ~(feed_addr)0)
-        return 128;
-    unsigned by_size = floor_log2(end - start + 1), by_alignment = trailing_zeros(start);
-    return by_size < by_alignment ? by_size : by_alignment;
-}
-
 static void cidr_fill(struct feed_cidr *c, bool v6, feed_addr start, unsigned bits, uint32_t feed)
 {
     unsigned width = v6 ? 128 : 32;
@@ -388,7 +370,7 @@ static bool cidr_next(struct cidr_iter *it, struct feed_cidr *c, feed_addr *star
         uint32_t feed = it->v6 ? s->v6[it->i].feed : s->v4[it->i].feed;
         if (!it->inside)
             it->pos = it->v6 ? s->v6[it->i].start : s->v4[it->i].start;
-        unsigned bits = block_bits(it->pos, end);
+        unsigned bits = feed_block_bits(it->pos, end);
         cidr_fill(c, it->v6, it->pos, bits, feed);
         *start = it->pos;
         feed_addr last = bits == 128 ? ~(feed_addr)0 : it->pos + (((feed_addr)1 << bits) - 1);
@@ -441,7 +423,8 @@ struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry
         rc = load_allow(src, &allow, &set->stats, e);
     if (rc == 0)
         rc = load_dir(src, reg, &ranges, &set->stats, e);
-    if (rc == 0 && ranges.n == 0)
+    bool empty = rc == 0 && ranges.n == 0;
+    if (empty)
         rc = error_set(e, "no usable feed in %s", src->dir);
     if (rc == 0 && build(set, &ranges, &allow) != 0)
         rc = error_set(e, "feeds: %s", strerror(ENOMEM));
@@ -457,6 +440,7 @@ struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry
     }
     if (rc != 0) {
         feeds_free(set);
+        errno = empty ? ENODATA : EINVAL;
         return NULL;
     }
     return set;

@@ -41,8 +41,9 @@ struct feed_set;
  * file and the allow-list are opened by trusted_path.h's rules: one that another user
  * could change fails the load. A feed file that cannot be read or is over a bound is
  * skipped with a warning; each file read prints its summary line. Returns NULL with a
- * message in e when the load fails, the allow-list cannot be read, no feed holds an entry
- * or a family needs more than FEEDS_CIDRS_MAX CIDRs. */
+ * message in e when the load fails, the allow-list cannot be read whole, no feed holds an
+ * entry (errno ENODATA; EINVAL for the others) or a family needs more than FEEDS_CIDRS_MAX
+ * CIDRs. */
 struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry *reg,
                             struct error *e);
 void feeds_free(struct feed_set *set);

@@ -6,6 +6,7 @@
 #include "ipintel.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -235,7 +236,8 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     else if (!(p->registry = feed_registry_new()))
         rc = error_set(e, "out of memory");
     else if (!(p->feeds = feeds_load(&p->sources, p->registry, e))) {
-        note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
+        if (errno == ENODATA)
+            note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
         rc = -1;
     } else {
         say_feeds(p->feeds);

@@ -191,6 +191,7 @@ static int run(struct feature *f, const struct options *opts, const struct outpu
 
 int runtime_run(const struct options *opts)
 {
+    install_hangup();
     if (geteuid() != 0)
         return fatal("must run as root (loading eBPF programs needs CAP_BPF and CAP_PERFMON or "
                      "CAP_SYS_ADMIN); try sudo");
@@ -199,7 +200,6 @@ int runtime_run(const struct options *opts)
      * parent ignored them (a background job of a script): nothing outlives its fds. */
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
-    install_hangup();
     struct error e;
     struct outputs io = {0};
     FILE *log;

@@ -60,14 +60,18 @@ static int fail(struct walk *w, const char *name, int err)
 }
 
 /* Could someone untrusted replace an entry (owned by uid) of the current directory? */
-static int check_entry(struct walk *w, uid_t uid)
+static int check_entry(struct walk *w, const char *name, uid_t uid)
 {
     const struct stat *d = &w->dir_st;
     if (!trusted_uid(d->st_uid))
         return refuse(w, "", "(a directory on the way) belongs to uid %lu", d->st_uid);
-    if ((d->st_mode & (S_IWGRP | S_IWOTH)) && !((d->st_mode & S_ISVTX) && trusted_uid(uid)))
+    if (!(d->st_mode & (S_IWGRP | S_IWOTH)))
+        return 0;
+    if (!(d->st_mode & S_ISVTX))
         return refuse(w, "", "(a directory on the way) is writable by group or others (mode %lo)",
                       d->st_mode & 07777);
+    if (!trusted_uid(uid)) /* in a sticky directory, its owner may replace it */
+        return refuse(w, name, "belongs to uid %lu (in a directory others may write)", uid);
     return 0;
 }
 
@@ -168,7 +172,7 @@ static int resolve(struct walk *w, char *rest, size_t size, int flags)
                 close(fd);
             return fail(w, name, err);
         }
-        if (strcmp(name, "..") != 0 && check_entry(w, st.st_uid) != 0) {
+        if (strcmp(name, "..") != 0 && check_entry(w, name, st.st_uid) != 0) {
             close(fd);
             return -1;
         }

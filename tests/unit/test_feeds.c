@@ -1,6 +1,7 @@
 /* Unit tests of the threat-feed loader (feed_file.h, feeds.h): every published format from
  * the samples of tests/fixtures/feeds, the line syntax with its exact warnings and summary
- * lines, the bounds on lines and files, wide entries, the allow-list, trusted paths, the
+ * lines, the bounds on lines, files and CIDRs, wide entries (and wide ones over special-use
+ * addresses, and files that cover too much), the allow-list, trusted paths, the
  * feed registry, --check-feed, overlapping feeds and the CIDRs given to the kernel's tries
  * (collected from feeds_sync). Every file is written to a private mkdtemp() directory that
  * is removed at the end. The trust cases chown files to uid 65534: they need root. */
@@ -22,6 +23,7 @@
 
 static char root[4096];
 static struct feed_registry *reg; /* names the feeds of every set loaded by load_*() */
+static int load_errno;            /* errno after the last feeds_load() of load_src() */
 
 /* Paths that stay valid until the end of the test. */
 static char paths[512][4400];
@@ -106,17 +108,32 @@ static void must(int rc, const char *what)
 }
 
 /* Loads src with what it logs captured into *log (caller frees); a failure is warned
- * about as ipintel.c does, and its message is left in *e. */
+ * about as ipintel.c does, and its message is left in *e, its errno in load_errno. */
 static struct feed_set *load_src(const struct feed_sources *src, char **log, struct error *e)
 {
     struct capture c;
     capture_log(&c);
     e->msg[0] = '\0';
+    errno = 0;
     struct feed_set *set = feeds_load(src, reg, e);
+    load_errno = errno;
     if (!set)
         warn("%s", e->msg);
     *log = capture_log_text(&c);
     return set;
+}
+
+/* feeds_check_file(path) with what it logs captured into *log (caller frees): the entries
+ * read, or -1 with the message in *e. */
+static long check_file(const char *path, bool allow_wide, char **log, struct error *e)
+{
+    struct capture c;
+    capture_log(&c);
+    e->msg[0] = '\0';
+    struct feed_file_stats st;
+    int rc = feeds_check_file(path, allow_wide, &st, e);
+    *log = capture_log_text(&c);
+    return rc ? -1 : (long)(st.v4 + st.v6);
 }
 
 /* Checks got against want, a printf format where %1$s is a1 and %2$s is a2. */
@@ -344,37 +361,75 @@ static void test_spamhaus_dropv6(void)
     feeds_free(set);
 }
 
-static const char firehol_cidrs[] = "+0.0.0.0/8 firehol_level1.netset\n"
-                                    "+1.10.16.0/20 firehol_level1.netset\n"
-                                    "+10.0.0.0/8 firehol_level1.netset\n"
+/* The bogons firehol_level1 includes for perimeter firewalls (skipped on a host by
+ * default), with the wide 224.0.0.0/3. */
+static const char firehol_warnings[] =
+    P "%1$s/firehol_level1.netset:34: wide, over loopback, private, link-local or multicast "
+      "addresses (use --allow-wide): \"0.0.0.0/8\"\n" P
+      "%1$s/firehol_level1.netset:36: wide, over loopback, private, link-local or multicast "
+      "addresses (use --allow-wide): \"10.0.0.0/8\"\n" P
+      "%1$s/firehol_level1.netset:38: wide, over loopback, private, link-local or multicast "
+      "addresses (use --allow-wide): \"100.64.0.0/10\"\n" P
+      "%1$s/firehol_level1.netset:39: wide, over loopback, private, link-local or multicast "
+      "addresses (use --allow-wide): \"127.0.0.0/8\"\n" P
+      "%1$s/firehol_level1.netset:40: wide, over loopback, private, link-local or multicast "
+      "addresses (use --allow-wide): \"169.254.0.0/16\"\n" P
+      "%1$s/firehol_level1.netset:41: wide, over loopback, private, link-local or multicast "
+      "addresses (use --allow-wide): \"172.16.0.0/12\"\n" P
+      "%1$s/firehol_level1.netset:44: wide, over loopback, private, link-local or multicast "
+      "addresses (use --allow-wide): \"192.168.0.0/16\"\n" P
+      "%1$s/firehol_level1.netset:48: wider than an IPv4 /8 or IPv6 /16 (use "
+      "--allow-wide): \"224.0.0.0/3\"\n";
+
+static const char firehol_cidrs[] = "+1.10.16.0/20 firehol_level1.netset\n"
                                     "+45.143.200.0/22 firehol_level1.netset\n"
-                                    "+100.64.0.0/10 firehol_level1.netset\n"
-                                    "+127.0.0.0/8 firehol_level1.netset\n"
-                                    "+169.254.0.0/16 firehol_level1.netset\n"
-                                    "+172.16.0.0/12 firehol_level1.netset\n"
                                     "+185.220.101.47/32 firehol_level1.netset\n"
                                     "+192.0.2.0/24 firehol_level1.netset\n"
-                                    "+192.168.0.0/16 firehol_level1.netset\n"
                                     "+198.18.0.0/15 firehol_level1.netset\n"
                                     "+198.51.100.0/24 firehol_level1.netset\n"
                                     "+203.0.113.0/24 firehol_level1.netset\n";
 
+static const char firehol_cidrs_wide[] = "+0.0.0.0/8 firehol_level1.netset\n"
+                                         "+1.10.16.0/20 firehol_level1.netset\n"
+                                         "+10.0.0.0/8 firehol_level1.netset\n"
+                                         "+45.143.200.0/22 firehol_level1.netset\n"
+                                         "+100.64.0.0/10 firehol_level1.netset\n"
+                                         "+127.0.0.0/8 firehol_level1.netset\n"
+                                         "+169.254.0.0/16 firehol_level1.netset\n"
+                                         "+172.16.0.0/12 firehol_level1.netset\n"
+                                         "+185.220.101.47/32 firehol_level1.netset\n"
+                                         "+192.0.2.0/24 firehol_level1.netset\n"
+                                         "+192.168.0.0/16 firehol_level1.netset\n"
+                                         "+198.18.0.0/15 firehol_level1.netset\n"
+                                         "+198.51.100.0/24 firehol_level1.netset\n"
+                                         "+203.0.113.0/24 firehol_level1.netset\n"
+                                         "+224.0.0.0/3 firehol_level1.netset\n";
+
 static void test_firehol_netset(void)
 {
-    /* Its last line, 224.0.0.0/3, is wider than an IPv4 /8. */
-    struct feed_set *set = load_fixture(
-        "firehol_level1.netset", false,
-        P "%1$s/firehol_level1.netset:48: wider than an IPv4 /8 or IPv6 /16 (use "
-          "--allow-wide): \"224.0.0.0/3\"\n"
-          "loaded 14 entries (14 v4, 0 v6) from %1$s/firehol_level1.netset, 1 lines skipped\n");
+    /* FireHOL level1 includes bogons meant for a perimeter firewall: on a host, its wide
+     * entries over loopback, private, link-local and multicast addresses are skipped, and
+     * its last line, 224.0.0.0/3, is wider than an IPv4 /8. */
+    char *want;
+    if (asprintf(&want,
+                 "%sloaded 7 entries (7 v4, 0 v6) from %%1$s/firehol_level1.netset, 8 lines "
+                 "skipped\n",
+                 firehol_warnings) < 0)
+        exit(2);
+    struct feed_set *set = load_fixture("firehol_level1.netset", false, want);
+    free(want);
     CHECK(set != NULL);
-    check_stats(set, 1, 14, 0, 0, 14, 0);
-    check4(set, "0.0.0.0", "firehol_level1.netset");
-    check4(set, "10.255.255.255", "firehol_level1.netset");
+    check_stats(set, 1, 7, 0, 0, 7, 0);
+    check4(set, "0.0.0.0", NULL);
+    check4(set, "10.255.255.255", NULL);
+    check4(set, "127.0.0.1", NULL);
+    check4(set, "192.168.1.1", NULL);
     check4(set, "11.0.0.0", NULL);
+    check4(set, "1.10.16.1", "firehol_level1.netset");
     check4(set, "185.220.101.46", NULL);
     check4(set, "185.220.101.47", "firehol_level1.netset");
     check4(set, "185.220.101.48", NULL);
+    check4(set, "198.19.255.255", "firehol_level1.netset");
     check4(set, "199.255.255.255", NULL);
     check4(set, "224.0.0.1", NULL);
     check_cidrs(set, firehol_cidrs);
@@ -384,13 +439,13 @@ static void test_firehol_netset(void)
         "firehol_level1.netset", true,
         "loaded 15 entries (15 v4, 0 v6) from %1$s/firehol_level1.netset, 0 lines skipped\n");
     check_stats(set, 1, 15, 0, 0, 15, 0);
+    check4(set, "0.0.0.0", "firehol_level1.netset");
+    check4(set, "10.255.255.255", "firehol_level1.netset");
+    check4(set, "127.0.0.1", "firehol_level1.netset");
+    check4(set, "11.0.0.0", NULL);
     check4(set, "224.0.0.1", "firehol_level1.netset");
     check4(set, "255.255.255.255", "firehol_level1.netset");
-    char *want;
-    if (asprintf(&want, "%s+224.0.0.0/3 firehol_level1.netset\n", firehol_cidrs) < 0)
-        exit(2);
-    check_cidrs(set, want);
-    free(want);
+    check_cidrs(set, firehol_cidrs_wide);
     feeds_free(set);
 }
 
@@ -492,11 +547,14 @@ static void test_talos(void)
 
 static void test_ranges(void)
 {
-    struct feed_set *set =
-        load_fixture("ranges.txt", false,
-                     "loaded 10 entries (8 v4, 2 v6) from %1$s/ranges.txt, 0 lines skipped\n");
+    /* 100.64.0.0-100.64.255.255 is wider than a /24 over shared address space (RFC 6598). */
+    struct feed_set *set = load_fixture(
+        "ranges.txt", false,
+        P "%1$s/ranges.txt:5: wide, over loopback, private, link-local or multicast addresses "
+          "(use --allow-wide): \"100.64.0.0-100.64.255.255\"\n"
+          "loaded 9 entries (7 v4, 2 v6) from %1$s/ranges.txt, 1 lines skipped\n");
     CHECK(set != NULL);
-    check_stats(set, 1, 8, 2, 0, 13, 6);
+    check_stats(set, 1, 7, 2, 0, 12, 6);
     check4(set, "192.0.2.9", NULL);
     check4(set, "192.0.2.10", "ranges.txt");
     check4(set, "192.0.2.20", "ranges.txt");
@@ -505,6 +563,8 @@ static void test_ranges(void)
     check4(set, "198.51.100.128", NULL);
     check4(set, "198.18.0.255", "ranges.txt"); /* ::ffff:198.18.0.0-::ffff:198.18.0.255 */
     check4(set, "198.18.1.0", NULL);
+    check4(set, "10.0.1.255", "ranges.txt"); /* two /24s of 10.0.0.0/8: small enough */
+    check4(set, "100.64.0.1", NULL);
     check6(set, "2001:db8:1::ffff", "ranges.txt");
     check6(set, "2001:db8:1::1:0", NULL);
     check6(set, "2001:db8:2::", NULL);
@@ -513,7 +573,6 @@ static void test_ranges(void)
     check6(set, "2001:db8:2::11", NULL);
     /* 10.0.0.0-10.0.0.255 and 10.0.1.0-10.0.1.255 make one /23. */
     check_cidrs(set, "+10.0.0.0/23 ranges.txt\n"
-                     "+100.64.0.0/16 ranges.txt\n"
                      "+185.220.100.240/28 ranges.txt\n"
                      "+185.220.101.0/28 ranges.txt\n"
                      "+192.0.2.10/31 ranges.txt\n"
@@ -532,6 +591,14 @@ static void test_ranges(void)
                      "+2001:db8:2::8/125 ranges.txt\n"
                      "+2001:db8:2::10/128 ranges.txt\n");
     feeds_free(set);
+
+    set = load_fixture("ranges.txt", true,
+                       "loaded 10 entries (8 v4, 2 v6) from %1$s/ranges.txt, 0 lines skipped\n");
+    check_stats(set, 1, 8, 2, 0, 13, 6);
+    check4(set, "100.64.0.1", "ranges.txt");
+    check4(set, "100.64.255.255", "ranges.txt");
+    check4(set, "100.65.0.0", NULL);
+    feeds_free(set);
 }
 
 /* All the samples in one directory: read in name order, and an address listed by several
@@ -544,22 +611,29 @@ static void test_fixtures_together(void)
     const char *dir = new_dir("fixtures-together");
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         copy_fixture(dir, names[i]);
-    struct feed_set *set = load_expect(
-        dir, "loaded 10 entries (10 v4, 0 v6) from %1$s/drop.txt, 0 lines skipped\n"
-             "loaded 10 entries (0 v4, 10 v6) from %1$s/dropv6.txt, 0 lines skipped\n"
-             "loaded 10 entries (10 v4, 0 v6) from %1$s/dshield_block.txt, 0 lines skipped\n"
-             "loaded 7 entries (7 v4, 0 v6) from %1$s/feodo_ipblocklist.csv, 0 lines skipped\n" P
-             "%1$s/firehol_level1.netset:48: wider than an IPv4 /8 or IPv6 /16 (use "
-             "--allow-wide): \"224.0.0.0/3\"\n"
-             "loaded 14 entries (14 v4, 0 v6) from %1$s/firehol_level1.netset, 1 lines skipped\n"
-             "loaded 10 entries (8 v4, 2 v6) from %1$s/ranges.txt, 0 lines skipped\n"
-             "loaded 12 entries (12 v4, 0 v6) from %1$s/talos_ip_blacklist.txt, 0 lines "
-             "skipped\n"
-             "loaded 6 entries (6 v4, 0 v6) from %1$s/tor_exit_addresses.txt, 0 lines skipped\n");
+    char *want;
+    if (asprintf(
+            &want, "%s%s%s",
+            "loaded 10 entries (10 v4, 0 v6) from %1$s/drop.txt, 0 lines skipped\n"
+            "loaded 10 entries (0 v4, 10 v6) from %1$s/dropv6.txt, 0 lines skipped\n"
+            "loaded 10 entries (10 v4, 0 v6) from %1$s/dshield_block.txt, 0 lines skipped\n"
+            "loaded 7 entries (7 v4, 0 v6) from %1$s/feodo_ipblocklist.csv, 0 lines skipped\n",
+            firehol_warnings,
+            "loaded 7 entries (7 v4, 0 v6) from %1$s/firehol_level1.netset, 8 lines skipped\n" P
+            "%1$s/ranges.txt:5: wide, over loopback, private, link-local or multicast addresses "
+            "(use --allow-wide): \"100.64.0.0-100.64.255.255\"\n"
+            "loaded 9 entries (7 v4, 2 v6) from %1$s/ranges.txt, 1 lines skipped\n"
+            "loaded 12 entries (12 v4, 0 v6) from %1$s/talos_ip_blacklist.txt, 0 lines "
+            "skipped\n"
+            "loaded 6 entries (6 v4, 0 v6) from %1$s/tor_exit_addresses.txt, 0 lines "
+            "skipped\n") < 0)
+        exit(2);
+    struct feed_set *set = load_expect(dir, want);
+    free(want);
     CHECK(set != NULL);
     struct feeds_stats st = feeds_stats(set);
     CHECK_INT(st.files, 8);
-    CHECK_INT(st.v4, 67);
+    CHECK_INT(st.v4, 59);
     CHECK_INT(st.v6, 12);
     CHECK_INT(st.allowed, 0);
     /* Same start: the first file by name. */
@@ -571,9 +645,10 @@ static void test_fixtures_together(void)
     check4(set, "45.143.201.0", "firehol_level1.netset");
     check4(set, "5.188.86.172", "feodo_ipblocklist.csv");    /* and talos */
     check4(set, "162.247.74.201", "talos_ip_blacklist.txt"); /* and tor */
-    check4(set, "10.0.0.5", "firehol_level1.netset");        /* and ranges */
-    check4(set, "100.64.0.1", "firehol_level1.netset");
-    check4(set, "198.18.0.1", "firehol_level1.netset");
+    check4(set, "10.0.0.5", "ranges.txt");                   /* firehol's 10.0.0.0/8 was skipped */
+    check4(set, "10.0.2.0", NULL);
+    check4(set, "100.64.0.1", NULL);                    /* skipped in firehol and ranges */
+    check4(set, "198.18.0.1", "firehol_level1.netset"); /* and ranges */
     /* drop.txt's /25 ends first: the rest of the /24 is dshield's, before firehol's. */
     check4(set, "203.0.113.127", "drop.txt");
     check4(set, "203.0.113.130", "dshield_block.txt");
@@ -679,6 +754,100 @@ static void test_syntax(void)
     feeds_free(set);
 }
 
+/* Two addresses on a line are a range only after DShield's column header, or when a third
+ * token is the prefix length of exactly that network (a DShield line without its header):
+ * anything else, a netmask or a typo, must be written as a range "a-b". */
+static void test_two_addresses(void)
+{
+    const char *dir = new_dir("two-addresses");
+    write_file(dir, "two.txt",
+               "203.0.113.5 203.0.200.1\n"                           /* 1 */
+               "192.168.1.0 0.0.0.255\n"                             /* 2: a netmask */
+               "10.0.0.0 255.0.0.0\n"                                /* 3 */
+               "61.177.172.0 61.177.172.255 24\n"                    /* 4 */
+               "61.177.172.0 61.177.172.255 23\n"                    /* 5 */
+               "61.177.176.0\t61.177.176.255\t24\t1234\tsome name\n" /* 6 */
+               "61.177.178.0 61.177.178.127 25\n"                    /* 7 */
+               "61.177.180.1 61.177.180.255 24\n"                    /* 8: not a network */
+               "61.177.182.0 61.177.182.255 33\n"                    /* 9 */
+               "2001:db8::1 2001:db8::2\n"                           /* 10 */
+               "192.0.2.1 - 192.0.2.3\n"                             /* 11 */
+               "192.0.2.9 not-an-address\n"                          /* 12 */
+               "61.177.184.0 61.177.184.255\n");                     /* 13 */
+    struct feed_set *set = load_expect(
+        dir, P "%1$s/two.txt:1: two addresses (write a range as a-b): \"203.0.113.5\"\n" P
+               "%1$s/two.txt:2: two addresses (write a range as a-b): \"192.168.1.0\"\n" P
+               "%1$s/two.txt:3: two addresses (write a range as a-b): \"10.0.0.0\"\n" P
+               "%1$s/two.txt:5: two addresses (write a range as a-b): \"61.177.172.0\"\n" P
+               "%1$s/two.txt:8: two addresses (write a range as a-b): \"61.177.180.1\"\n" P
+               "%1$s/two.txt:9: two addresses (write a range as a-b): \"61.177.182.0\"\n" P
+               "%1$s/two.txt:10: two addresses (write a range as a-b): \"2001:db8::1\"\n" P
+               "%1$s/two.txt:13: two addresses (write a range as a-b): \"61.177.184.0\"\n"
+               "loaded 5 entries (5 v4, 0 v6) from %1$s/two.txt, 8 lines skipped\n");
+    CHECK(set != NULL);
+    check_stats(set, 1, 5, 0, 0, 6, 0);
+    check4(set, "203.0.113.5", NULL);
+    check4(set, "203.0.150.1", NULL);
+    check4(set, "192.168.1.1", NULL);
+    check4(set, "10.0.0.1", NULL);
+    check4(set, "61.177.172.1", "two.txt");
+    check4(set, "61.177.173.1", NULL);
+    check4(set, "61.177.180.1", NULL);
+    check4(set, "61.177.184.1", NULL);
+    check6(set, "2001:db8::1", NULL);
+    check_cidrs(set, "+61.177.172.0/24 two.txt\n"
+                     "+61.177.176.0/24 two.txt\n"
+                     "+61.177.178.0/25 two.txt\n"
+                     "+192.0.2.1/32 two.txt\n"
+                     "+192.0.2.2/31 two.txt\n"
+                     "+192.0.2.9/32 two.txt\n");
+    feeds_free(set);
+    /* "a a 32": one address, its own /32 (a host mask of 0, not a shift by 128). */
+    dir = new_dir("dshield-slash32");
+    write_file(dir, "one.txt", "198.51.100.1 198.51.100.1 32\n");
+    set = load_expect(dir, "loaded 1 entries (1 v4, 0 v6) from %1$s/one.txt, 0 lines skipped\n");
+    check4(set, "198.51.100.1", "one.txt");
+    check4(set, "198.51.100.2", NULL);
+    feeds_free(set);
+
+    /* After the header, any "start end" pair is a range, and is checked as one; before it,
+     * it is two addresses. */
+    dir = new_dir("dshield-header");
+    write_file(dir, "block.txt",
+               "61.177.190.0 61.177.190.255\n"    /* 1 */
+               "Start\tEnd\tNetblock\tAttacks\n"  /* 2 */
+               "203.0.113.5\t203.0.200.1\n"       /* 3 */
+               "198.51.100.10 198.51.100.20 30\n" /* 4: the bits are not checked */
+               "2001:db8::1 2001:db8::ff\n"       /* 5 */
+               "192.168.1.0 0.0.0.255\n"          /* 6 */
+               "10.0.0.0 10.0.1.255\n"            /* 7: wide, over 10.0.0.0/8 */
+               "10.0.0.0 10.0.0.255\n"            /* 8 */
+               "61.177.190.0 61.177.190.255\n");  /* 9 */
+    set = load_expect(dir, P
+                      "%1$s/block.txt:1: two addresses (write a range as a-b): \"61.177.190.0\"\n" P
+                      "%1$s/block.txt:6: two addresses (write a range as a-b): \"192.168.1.0\"\n" P
+                      "%1$s/block.txt:7: wide, over loopback, private, link-local or multicast "
+                      "addresses (use --allow-wide): \"10.0.0.0\"\n"
+                      "loaded 5 entries (4 v4, 1 v6) from %1$s/block.txt, 3 lines skipped\n");
+    CHECK(set != NULL);
+    check4(set, "203.0.113.4", NULL);
+    check4(set, "203.0.113.5", "block.txt");
+    check4(set, "203.0.150.0", "block.txt");
+    check4(set, "203.0.200.1", "block.txt");
+    check4(set, "203.0.200.2", NULL);
+    check4(set, "198.51.100.9", NULL);
+    check4(set, "198.51.100.10", "block.txt");
+    check4(set, "198.51.100.20", "block.txt");
+    check4(set, "198.51.100.21", NULL);
+    check4(set, "10.0.0.255", "block.txt");
+    check4(set, "10.0.1.0", NULL);
+    check4(set, "61.177.190.7", "block.txt");
+    check6(set, "2001:db8::", NULL);
+    check6(set, "2001:db8::ff", "block.txt");
+    check6(set, "2001:db8::100", NULL);
+    feeds_free(set);
+}
+
 /* At most 10 warnings a file, then a count; each file has its own. The summary of host
  * bits says "entry" for one. */
 static void test_warning_limit(void)
@@ -695,7 +864,7 @@ static void test_warning_limit(void)
         exit(2);
     write_file(dir, "a.txt", many);
     free(many);
-    write_file(dir, "b.txt", "x1\nx2\nx3\nx4\nx5\nx6\nx7\nx8\nx9\nx10\nx11\n10.0.0.1/8\n");
+    write_file(dir, "b.txt", "x1\nx2\nx3\nx4\nx5\nx6\nx7\nx8\nx9\nx10\nx11\n20.0.0.1/8\n");
     struct feed_set *set = load_expect(
         dir, P "%1$s/a.txt:1: not an IP address, CIDR or range: \"nope\"\n" P
                "%1$s/a.txt:2: not an IP address, CIDR or range: \"1.2.3\"\n" P
@@ -724,7 +893,7 @@ static void test_warning_limit(void)
                "%1$s/b.txt: 1 entry with host bits set, used as their network (first: line 12)\n"
                "loaded 1 entries (1 v4, 0 v6) from %1$s/b.txt, 11 lines skipped\n");
     check4(set, "192.0.2.1", "a.txt");
-    check4(set, "10.255.0.1", "b.txt");
+    check4(set, "20.255.0.1", "b.txt");
     check4(set, "1.2.3.4", NULL);
     feeds_free(set);
 }
@@ -912,6 +1081,104 @@ static void test_bounds(void)
     set = load_expect(dir, P "%1$s/huge.txt: larger than 256 MiB, file refused\n" P
                              "no usable feed in %1$s\n");
     CHECK(set == NULL);
+    CHECK_INT(load_errno, ENODATA);
+}
+
+/* feed_cidr_count(): the CIDRs that tile a range, as the tries will hold them. */
+static void test_cidr_count(void)
+{
+    const feed_addr v4 = FEED_V4_BASE, all = ~(feed_addr)0;
+    CHECK_INT(feed_cidr_count(v4 | 0x0a000000u, v4 | 0x0a0000ffu), 1);  /* 10.0.0.0/24 */
+    CHECK_INT(feed_cidr_count(v4 | 0x0a000001u, v4 | 0x0a0000feu), 14); /* .1-.254 */
+    CHECK_INT(feed_cidr_count(v4 | 0x0a000005u, v4 | 0x0a000005u), 1);
+    CHECK_INT(feed_cidr_count(v4, v4 | 0xffffffffu), 1); /* all of IPv4 */
+    CHECK_INT(feed_cidr_count(1, all - 1), 254);         /* ::1-ffff:...:fffe */
+    CHECK_INT(feed_cidr_count(0, all), 1);
+    CHECK_INT(feed_cidr_count(0, all - 1), 128);
+    CHECK_INT(feed_cidr_count(1, all), 128);
+    CHECK_INT(feed_cidr_count(all, all), 1);
+}
+
+/* n lines "2001:P:N::1-2001:P:N:ffff:ffff:ffff:ffff:fffe" (N = 0, 1, ...), each a /48 but
+ * its first and last addresses: 158 CIDRs; then tail. Caller frees. */
+static char *tiled_ranges(unsigned p, size_t n, const char *tail)
+{
+    struct capture c;
+    capture_open(&c);
+    for (size_t i = 0; i < n; i++)
+        fprintf(c.f, "2001:%x:%zx::1-2001:%x:%zx:ffff:ffff:ffff:ffff:fffe\n", p, i, p, i);
+    fputs(tail, c.f);
+    return capture_text(&c);
+}
+
+/* A file whose entries need more than FEED_FILE_CIDRS_MAX CIDRs (each entry's own tiling,
+ * summed) is refused, allow_wide or not; the set's families are bound by FEEDS_CIDRS_MAX. */
+static void test_cidr_limits(void)
+{
+    const feed_addr line0 = (feed_addr)0x20010db8u << 96;
+    const size_t per_line = feed_cidr_count(line0 | 1, line0 | (((feed_addr)1 << 80) - 2));
+    const size_t lines = FEED_FILE_CIDRS_MAX / per_line, rest = FEED_FILE_CIDRS_MAX % per_line;
+    CHECK_INT(per_line, 158);
+    CHECK_INT(lines, 13273);
+    CHECK_INT(rest, 18);
+    CHECK_INT(feed_cidr_count(1, 0x3fe), 18);
+    /* Exactly FEED_FILE_CIDRS_MAX: 13273 lines and one of 18 CIDRs. One more is too many. */
+    char *exact = tiled_ranges(0xdb8, lines, "2001:db8:ffff::1-2001:db8:ffff::3fe\n");
+    char *over = tiled_ranges(0xdb9, lines,
+                              "2001:db9:ffff::1-2001:db9:ffff::3fe\n"
+                              "192.0.2.77\n"); /* line 13275 */
+    const char *dir = new_dir("cidrs-file");
+    write_file(dir, "a.txt", "192.0.2.1\n");
+    write_file(dir, "exact.txt", exact);
+    write_file(dir, "over.txt", over);
+    write_file(dir, "z.txt", "198.51.100.1\n");
+    struct feed_set *set = load_expect(
+        dir, "loaded 1 entries (1 v4, 0 v6) from %1$s/a.txt, 0 lines skipped\n"
+             "loaded 13274 entries (0 v4, 13274 v6) from %1$s/exact.txt, 0 lines skipped\n" P
+             "%1$s/over.txt:13275: more than 2097152 CIDRs, file refused\n"
+             "loaded 1 entries (1 v4, 0 v6) from %1$s/z.txt, 0 lines skipped\n");
+    CHECK(set != NULL);
+    check_stats(set, 3, 2, 13274, 0, 2, FEED_FILE_CIDRS_MAX);
+    check4(set, "192.0.2.1", "a.txt");
+    check4(set, "198.51.100.1", "z.txt");
+    check4(set, "192.0.2.77", NULL);
+    check6(set, "2001:db8::1", "exact.txt");
+    check6(set, "2001:db8:33d8:ffff:ffff:ffff:ffff:fffe", "exact.txt");
+    check6(set, "2001:db8:33d8:ffff:ffff:ffff:ffff:ffff", NULL);
+    check6(set, "2001:db8:ffff::3fe", "exact.txt");
+    check6(set, "2001:db9::1", NULL); /* a refused file gives nothing */
+    feeds_free(set);
+    /* allow_wide does not lift it. */
+    const char *path = join(dir, "over.txt");
+    struct error e;
+    char *log;
+    CHECK_INT(check_file(path, true, &log, &e), -1);
+    check_text(e.msg, "%1$s:13275: more than 2097152 CIDRs, file refused", path, NULL);
+    CHECK_STR(log, "");
+    free(log);
+
+    /* A set may need FEEDS_CIDRS_MAX CIDRs of a family, not one more: the load fails. */
+    dir = new_dir("cidrs-set");
+    write_file(dir, "a.txt", exact);
+    free(exact);
+    free(over);
+    char *b = tiled_ranges(0xdb9, lines, "2001:db9:ffff::1-2001:db9:ffff::3fe\n");
+    write_file(dir, "b.txt", b);
+    free(b);
+    set = load_expect(dir,
+                      "loaded 13274 entries (0 v4, 13274 v6) from %1$s/a.txt, 0 lines skipped\n"
+                      "loaded 13274 entries (0 v4, 13274 v6) from %1$s/b.txt, 0 lines skipped\n");
+    CHECK(set != NULL);
+    check_stats(set, 2, 0, 2 * 13274, 0, 0, FEEDS_CIDRS_MAX);
+    feeds_free(set);
+    write_file(dir, "c.txt", "2001:dba::1\n192.0.2.1\n");
+    set =
+        load_expect(dir, "loaded 13274 entries (0 v4, 13274 v6) from %1$s/a.txt, 0 lines skipped\n"
+                         "loaded 13274 entries (0 v4, 13274 v6) from %1$s/b.txt, 0 lines skipped\n"
+                         "loaded 2 entries (1 v4, 1 v6) from %1$s/c.txt, 0 lines skipped\n" P
+                         "feeds in %1$s need 1 IPv4 and 4194305 IPv6 CIDRs, more than 4194304\n");
+    CHECK(set == NULL);
+    CHECK_INT(load_errno, EINVAL);
 }
 
 /* ---- 4. Wide entries ---- */
@@ -992,14 +1259,281 @@ static void test_wide(void)
     feeds_free(set);
 }
 
+/* An entry wider than an IPv4 /24 or an IPv6 /48 over loopback, private, link-local or
+ * multicast addresses (a bogon list's 10.0.0.0/8) would cut a host off from itself or its
+ * own network: skipped unless allow_wide. Small entries there are fine. */
+static void test_special_use(void)
+{
+    const char *dir = new_dir("special-use");
+    write_file(dir, "private.txt",
+               "10.0.0.0/8\n"         /* 1 */
+               "10.1.2.0/24\n"        /* 2 */
+               "127.0.0.0/16\n"       /* 3 */
+               "127.0.0.2\n"          /* 4 */
+               "0.0.0.0/8\n"          /* 5 */
+               "100.64.0.0/10\n"      /* 6 */
+               "169.254.0.0/16\n"     /* 7 */
+               "172.16.0.0/12\n"      /* 8 */
+               "192.168.0.0/16\n"     /* 9 */
+               "192.168.1.0/24\n"     /* 10 */
+               "224.0.0.0/8\n"        /* 11 */
+               "239.255.255.0/24\n"   /* 12 */
+               "255.255.254.0/23\n"   /* 13: over 255.255.255.255 */
+               "255.255.255.0/24\n"); /* 14 */
+    write_file(dir, "edges.txt",
+               "10.1.4.0/23\n"            /* 1: just wider than a /24 */
+               "10.1.6.0-10.1.7.0\n"      /* 2: a /24 and one address */
+               "10.1.8.0-10.1.8.255\n"    /* 3 */
+               "9.0.0.0/8\n"              /* 4 */
+               "11.0.0.0/8\n"             /* 5 */
+               "9.255.255.0-10.0.0.255\n" /* 6: into 10.0.0.0/8 */
+               "100.63.0.0/16\n"          /* 7 */
+               "100.128.0.0/16\n"         /* 8 */
+               "172.15.0.0/16\n"          /* 9 */
+               "172.32.0.0/16\n"          /* 10 */
+               "169.253.0.0/16\n"         /* 11 */
+               "169.255.0.0/16\n"         /* 12 */
+               "192.167.0.0/16\n"         /* 13 */
+               "192.169.0.0/16\n"         /* 14 */
+               "223.0.0.0/8\n"            /* 15 */
+               "240.0.0.0/8\n"            /* 16 */
+               "::ffff:10.0.0.0/104\n"    /* 17: 10.0.0.0/8 written as IPv6 */
+               "::ffff:127.0.1.0/120\n"); /* 18 */
+    /* An IPv6 entry over :: and ::1 wider than a /48 holds the IPv4-mapped block too: it is
+     * skipped as wider than an IPv4 /8 first (test_wide). */
+    write_file(dir, "v6.txt",
+               "::1\n"                         /* 1 */
+               "fe80::/32\n"                   /* 2 */
+               "fe80::/48\n"                   /* 3 */
+               "fc00::/16\n"                   /* 4 */
+               "fd12:3456:789a::/48\n"         /* 5 */
+               "ff02::/16\n"                   /* 6 */
+               "ff02::1\n"                     /* 7 */
+               "fe7f:ffff::/32\n"              /* 8 */
+               "fec0::/16\n"                   /* 9 */
+               "fbff::/16\n"                   /* 10 */
+               "fe00::/16\n"                   /* 11 */
+               "fe7f:ffff:ffff::-fe80::ffff\n" /* 12: into fe80::/10 */
+               "2001:db8::/32\n");             /* 13 */
+    struct feed_set *set = load_expect(
+        dir, P "%1$s/edges.txt:1: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"10.1.4.0/23\"\n" P
+               "%1$s/edges.txt:2: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"10.1.6.0-10.1.7.0\"\n" P
+               "%1$s/edges.txt:6: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"9.255.255.0-10.0.0.255\"\n" P
+               "%1$s/edges.txt:17: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"::ffff:10.0.0.0/104\"\n"
+               "loaded 14 entries (14 v4, 0 v6) from %1$s/edges.txt, 4 lines skipped\n" P
+               "%1$s/private.txt:1: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"10.0.0.0/8\"\n" P
+               "%1$s/private.txt:3: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"127.0.0.0/16\"\n" P
+               "%1$s/private.txt:5: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"0.0.0.0/8\"\n" P
+               "%1$s/private.txt:6: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"100.64.0.0/10\"\n" P
+               "%1$s/private.txt:7: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"169.254.0.0/16\"\n" P
+               "%1$s/private.txt:8: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"172.16.0.0/12\"\n" P
+               "%1$s/private.txt:9: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"192.168.0.0/16\"\n" P
+               "%1$s/private.txt:11: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"224.0.0.0/8\"\n" P
+               "%1$s/private.txt:13: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"255.255.254.0/23\"\n"
+               "loaded 5 entries (5 v4, 0 v6) from %1$s/private.txt, 9 lines skipped\n" P
+               "%1$s/v6.txt:2: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"fe80::/32\"\n" P
+               "%1$s/v6.txt:4: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"fc00::/16\"\n" P
+               "%1$s/v6.txt:6: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"ff02::/16\"\n" P
+               "%1$s/v6.txt:12: wide, over loopback, private, link-local or multicast "
+               "addresses (use --allow-wide): \"fe7f:ffff:ffff::-fe80::ffff\"\n"
+               "loaded 9 entries (0 v4, 9 v6) from %1$s/v6.txt, 4 lines skipped\n");
+    CHECK(set != NULL);
+    check_stats(set, 3, 19, 9, 0, 19, 9);
+    check4(set, "10.0.0.1", NULL);
+    check4(set, "10.1.2.3", "private.txt");
+    check4(set, "10.1.5.0", NULL);
+    check4(set, "10.1.8.255", "edges.txt");
+    check4(set, "9.255.255.255", "edges.txt");
+    check4(set, "127.0.0.1", NULL);
+    check4(set, "127.0.0.2", "private.txt");
+    check4(set, "169.254.169.254", NULL);
+    check4(set, "192.168.1.1", "private.txt");
+    check4(set, "192.168.2.1", NULL);
+    check4(set, "224.0.0.251", NULL);
+    check4(set, "255.255.255.255", "private.txt");
+    check6(set, "::1", "v6.txt");
+    check6(set, "fe80::1", "v6.txt");
+    check6(set, "fe80:0:1::1", NULL);
+    check6(set, "fc00::1", NULL);
+    check6(set, "ff02::2", NULL);
+    check_cidrs(set, "+9.0.0.0/8 edges.txt\n"
+                     "+10.1.2.0/24 private.txt\n"
+                     "+10.1.8.0/24 edges.txt\n"
+                     "+11.0.0.0/8 edges.txt\n"
+                     "+100.63.0.0/16 edges.txt\n"
+                     "+100.128.0.0/16 edges.txt\n"
+                     "+127.0.0.2/32 private.txt\n"
+                     "+127.0.1.0/24 edges.txt\n"
+                     "+169.253.0.0/16 edges.txt\n"
+                     "+169.255.0.0/16 edges.txt\n"
+                     "+172.15.0.0/16 edges.txt\n"
+                     "+172.32.0.0/16 edges.txt\n"
+                     "+192.167.0.0/16 edges.txt\n"
+                     "+192.168.1.0/24 private.txt\n"
+                     "+192.169.0.0/16 edges.txt\n"
+                     "+223.0.0.0/8 edges.txt\n"
+                     "+239.255.255.0/24 private.txt\n"
+                     "+240.0.0.0/8 edges.txt\n"
+                     "+255.255.255.0/24 private.txt\n"
+                     "+::1/128 v6.txt\n"
+                     "+2001:db8::/32 v6.txt\n"
+                     "+fbff::/16 v6.txt\n"
+                     "+fd12:3456:789a::/48 v6.txt\n"
+                     "+fe00::/16 v6.txt\n"
+                     "+fe7f:ffff::/32 v6.txt\n"
+                     "+fe80::/48 v6.txt\n"
+                     "+fec0::/16 v6.txt\n"
+                     "+ff02::1/128 v6.txt\n");
+    feeds_free(set);
+
+    /* Allowed: all of them. */
+    struct feed_sources src = {.dir = dir, .allow_wide = true};
+    set = load_src_expect(&src,
+                          "loaded 18 entries (18 v4, 0 v6) from %1$s/edges.txt, 0 lines skipped\n"
+                          "loaded 14 entries (14 v4, 0 v6) from %1$s/private.txt, 0 lines "
+                          "skipped\n"
+                          "loaded 13 entries (0 v4, 13 v6) from %1$s/v6.txt, 0 lines skipped\n",
+                          NULL);
+    CHECK(set != NULL);
+    struct feeds_stats st = feeds_stats(set);
+    CHECK_INT(st.files, 3);
+    CHECK_INT(st.v4, 32);
+    CHECK_INT(st.v6, 13);
+    /* edges.txt's 9.0.0.0/8, 9.255.255.0-10.0.0.255 and ::ffff:10.0.0.0/104 make one
+     * range, which starts before private.txt's 10.0.0.0/8. */
+    check4(set, "10.0.0.1", "edges.txt");
+    check4(set, "10.1.2.3", "edges.txt");
+    check4(set, "10.1.5.0", "edges.txt");
+    check4(set, "127.0.0.1", "private.txt");
+    check4(set, "169.254.169.254", "private.txt");
+    check4(set, "224.0.0.251", "private.txt");
+    check6(set, "fe80:0:1::1", "v6.txt");
+    check6(set, "fc00::1", "v6.txt");
+    check6(set, "ff02::2", "v6.txt");
+    feeds_free(set);
+
+    /* --check-feed says the same. */
+    const char *path = join(dir, "private.txt");
+    struct error e;
+    char *log;
+    CHECK_INT(check_file(path, false, &log, &e), 5);
+    free(log);
+    CHECK_INT(check_file(path, true, &log, &e), 14);
+    check_text(log, "loaded 14 entries (14 v4, 0 v6) from %1$s, 0 lines skipped\n", path, NULL);
+    free(log);
+}
+
+/* The entries of one file may together cover at most 1/16 of IPv4 (2^28 addresses) and
+ * 16 IPv6 /16s (2^116), overlaps counted twice, unless allow_wide: 256 /8s, each within
+ * bounds, would be all of IPv4. */
+static void test_wide_file(void)
+{
+    const char *dir = new_dir("wide-file");
+    struct capture c16, c17, same, v6_17, v6_16, mixed;
+    capture_open(&c16);
+    capture_open(&c17);
+    capture_open(&same);
+    capture_open(&v6_17);
+    capture_open(&v6_16);
+    capture_open(&mixed);
+    for (int i = 0; i < 17; i++) {
+        if (i < 16)
+            fprintf(c16.f, "%d.0.0.0/8\n", 11 + i); /* 11-26 */
+        fprintf(c17.f, "%d.0.0.0/8\n", 11 + i);     /* 11-27 */
+        fprintf(same.f, "30.0.0.0/8\n");
+        fprintf(v6_17.f, "2a%02x::/16\n", i);
+        if (i < 16) {
+            fprintf(v6_16.f, "2b%02x::/16\n", i);
+            fprintf(mixed.f, "%d.0.0.0/8\n2c%02x::/16\n", 31 + i, i);
+        }
+    }
+    struct capture *files[] = {&c16, &c17, &same, &v6_17, &v6_16, &mixed};
+    static const char *const names[] = {"a-16.txt",    "b-17.txt",    "c-same-17.txt",
+                                        "d-v6-17.txt", "e-v6-16.txt", "f-mixed.txt"};
+    for (size_t i = 0; i < 6; i++) {
+        char *text = capture_text(files[i]);
+        write_file(dir, names[i], text);
+        free(text);
+    }
+    struct feed_set *set = load_expect(
+        dir, "loaded 16 entries (16 v4, 0 v6) from %1$s/a-16.txt, 0 lines skipped\n" P
+             "%1$s/b-17.txt: covers 285212672 IPv4 addresses, more than 1/16 of IPv4, file "
+             "refused (use --allow-wide)\n" P
+             "%1$s/c-same-17.txt: covers 285212672 IPv4 addresses, more than 1/16 of IPv4, "
+             "file refused (use --allow-wide)\n" P
+             "%1$s/d-v6-17.txt: covers more than 16 IPv6 /16s, file refused (use "
+             "--allow-wide)\n"
+             "loaded 16 entries (0 v4, 16 v6) from %1$s/e-v6-16.txt, 0 lines skipped\n"
+             "loaded 32 entries (16 v4, 16 v6) from %1$s/f-mixed.txt, 0 lines skipped\n");
+    CHECK(set != NULL);
+    check_stats(set, 3, 32, 32, 0, 10, 2);
+    check4(set, "11.0.0.0", "a-16.txt");
+    check4(set, "26.255.255.255", "a-16.txt");
+    check4(set, "27.0.0.0", NULL); /* a refused file gives nothing */
+    check4(set, "30.0.0.0", NULL);
+    check4(set, "46.255.255.255", "f-mixed.txt");
+    check6(set, "2a00::1", NULL);
+    check6(set, "2b0f:ffff::1", "e-v6-16.txt");
+    check6(set, "2b10::", NULL);
+    check6(set, "2c0f::1", "f-mixed.txt");
+    feeds_free(set);
+
+    struct feed_sources src = {.dir = dir, .allow_wide = true};
+    set =
+        load_src_expect(&src,
+                        "loaded 16 entries (16 v4, 0 v6) from %1$s/a-16.txt, 0 lines skipped\n"
+                        "loaded 17 entries (17 v4, 0 v6) from %1$s/b-17.txt, 0 lines skipped\n"
+                        "loaded 17 entries (17 v4, 0 v6) from %1$s/c-same-17.txt, 0 lines skipped\n"
+                        "loaded 17 entries (0 v4, 17 v6) from %1$s/d-v6-17.txt, 0 lines skipped\n"
+                        "loaded 16 entries (0 v4, 16 v6) from %1$s/e-v6-16.txt, 0 lines skipped\n"
+                        "loaded 32 entries (16 v4, 16 v6) from %1$s/f-mixed.txt, 0 lines skipped\n",
+                        NULL);
+    CHECK(set != NULL);
+    check_stats(set, 6, 66, 49, 0, 12, 4);
+    check4(set, "27.0.0.0", "b-17.txt");
+    check4(set, "30.0.0.0", "c-same-17.txt");
+    check6(set, "2a10::1", "d-v6-17.txt");
+    feeds_free(set);
+
+    /* --check-feed refuses it too, with the same message. */
+    const char *path = join(dir, "b-17.txt");
+    struct error e;
+    char *log;
+    CHECK_INT(check_file(path, false, &log, &e), -1);
+    check_text(e.msg,
+               "%1$s: covers 285212672 IPv4 addresses, more than 1/16 of IPv4, file refused (use "
+               "--allow-wide)",
+               path, NULL);
+    CHECK_STR(log, "");
+    free(log);
+    CHECK_INT(check_file(path, true, &log, &e), 17);
+    free(log);
+}
+
 /* ---- 5. The allow-list ---- */
 
 static void test_allow(void)
 {
     const char *dir = new_dir("allow");
     const char *files = new_dir("allow-files");
-    write_file(dir, "a.txt", "10.0.0.0/8\n");
-    write_file(files, "allow.txt", "10.1.2.3\n");
+    write_file(dir, "a.txt", "20.0.0.0/8\n");
+    write_file(files, "allow.txt", "20.1.2.3\n");
     struct feed_sources src = {.dir = dir, .allow = join(files, "allow.txt")};
     struct feed_set *set =
         load_src_expect(&src,
@@ -1008,35 +1542,35 @@ static void test_allow(void)
                         src.allow);
     CHECK(set != NULL);
     check_stats(set, 1, 1, 0, 1, 24, 0);
-    check4(set, "10.0.0.0", "a.txt");
-    check4(set, "10.1.2.2", "a.txt");
-    check4(set, "10.1.2.3", NULL);
-    check4(set, "10.1.2.4", "a.txt");
-    check4(set, "10.255.255.255", "a.txt");
-    check_cidrs(set, "+10.0.0.0/16 a.txt\n"
-                     "+10.1.0.0/23 a.txt\n"
-                     "+10.1.2.0/31 a.txt\n"
-                     "+10.1.2.2/32 a.txt\n"
-                     "+10.1.2.4/30 a.txt\n"
-                     "+10.1.2.8/29 a.txt\n"
-                     "+10.1.2.16/28 a.txt\n"
-                     "+10.1.2.32/27 a.txt\n"
-                     "+10.1.2.64/26 a.txt\n"
-                     "+10.1.2.128/25 a.txt\n"
-                     "+10.1.3.0/24 a.txt\n"
-                     "+10.1.4.0/22 a.txt\n"
-                     "+10.1.8.0/21 a.txt\n"
-                     "+10.1.16.0/20 a.txt\n"
-                     "+10.1.32.0/19 a.txt\n"
-                     "+10.1.64.0/18 a.txt\n"
-                     "+10.1.128.0/17 a.txt\n"
-                     "+10.2.0.0/15 a.txt\n"
-                     "+10.4.0.0/14 a.txt\n"
-                     "+10.8.0.0/13 a.txt\n"
-                     "+10.16.0.0/12 a.txt\n"
-                     "+10.32.0.0/11 a.txt\n"
-                     "+10.64.0.0/10 a.txt\n"
-                     "+10.128.0.0/9 a.txt\n");
+    check4(set, "20.0.0.0", "a.txt");
+    check4(set, "20.1.2.2", "a.txt");
+    check4(set, "20.1.2.3", NULL);
+    check4(set, "20.1.2.4", "a.txt");
+    check4(set, "20.255.255.255", "a.txt");
+    check_cidrs(set, "+20.0.0.0/16 a.txt\n"
+                     "+20.1.0.0/23 a.txt\n"
+                     "+20.1.2.0/31 a.txt\n"
+                     "+20.1.2.2/32 a.txt\n"
+                     "+20.1.2.4/30 a.txt\n"
+                     "+20.1.2.8/29 a.txt\n"
+                     "+20.1.2.16/28 a.txt\n"
+                     "+20.1.2.32/27 a.txt\n"
+                     "+20.1.2.64/26 a.txt\n"
+                     "+20.1.2.128/25 a.txt\n"
+                     "+20.1.3.0/24 a.txt\n"
+                     "+20.1.4.0/22 a.txt\n"
+                     "+20.1.8.0/21 a.txt\n"
+                     "+20.1.16.0/20 a.txt\n"
+                     "+20.1.32.0/19 a.txt\n"
+                     "+20.1.64.0/18 a.txt\n"
+                     "+20.1.128.0/17 a.txt\n"
+                     "+20.2.0.0/15 a.txt\n"
+                     "+20.4.0.0/14 a.txt\n"
+                     "+20.8.0.0/13 a.txt\n"
+                     "+20.16.0.0/12 a.txt\n"
+                     "+20.32.0.0/11 a.txt\n"
+                     "+20.64.0.0/10 a.txt\n"
+                     "+20.128.0.0/9 a.txt\n");
     feeds_free(set);
 
     /* It wins over every feed, in every format it is written in. */
@@ -1097,16 +1631,68 @@ static void test_allow(void)
     check_cidrs(set, "");
     feeds_free(set);
 
+    /* The allow-list has no width bound: wide entries over private addresses, or all
+     * addresses, are allowed (allow_wide is for the feeds). */
+    write_file(files, "private.txt", "10.0.0.0/8\n192.168.0.0/16\nfc00::/7\n");
+    src.allow = join(files, "private.txt");
+    set = load_src_expect(&src,
+                          "loaded 3 entries (2 v4, 1 v6) from %2$s, 0 lines skipped\n"
+                          "loaded 4 entries (3 v4, 1 v6) from %1$s/a.txt, 0 lines skipped\n"
+                          "loaded 2 entries (2 v4, 0 v6) from %1$s/b.txt, 0 lines skipped\n"
+                          "loaded 1 entries (1 v4, 0 v6) from %1$s/c.csv, 0 lines skipped\n",
+                          src.allow);
+    CHECK(set != NULL);
+    check_stats(set, 3, 6, 1, 3, 2, 1);
+    check4(set, "10.9.9.8", NULL);
+    check4(set, "192.0.2.7", "a.txt");
+    check_cidrs(set, "+192.0.2.0/24 a.txt\n+198.51.100.0/24 a.txt\n+2001:db8::/32 a.txt\n");
+    feeds_free(set);
+    write_file(files, "everything.txt", "0.0.0.0/0\n::/0\n");
+    src.allow = join(files, "everything.txt");
+    set = load_src_expect(&src,
+                          "loaded 2 entries (1 v4, 1 v6) from %2$s, 0 lines skipped\n"
+                          "loaded 4 entries (3 v4, 1 v6) from %1$s/a.txt, 0 lines skipped\n"
+                          "loaded 2 entries (2 v4, 0 v6) from %1$s/b.txt, 0 lines skipped\n"
+                          "loaded 1 entries (1 v4, 0 v6) from %1$s/c.csv, 0 lines skipped\n",
+                          src.allow);
+    CHECK(set != NULL);
+    check_stats(set, 3, 6, 1, 2, 0, 0);
+    check4(set, "192.0.2.1", NULL);
+    check6(set, "2001:db8::2", NULL);
+    check_cidrs(set, "");
+    feeds_free(set);
+
     /* An allow-list that cannot be read whole fails the load: without it, allowed peers
-     * would be cut off. */
+     * would be cut off. A line it does not understand is not skipped either. */
     struct error e;
     char *log;
+    write_file(files, "ports.txt", "192.0.2.1\n10.1.2.5:443\n[2001:db8::5]\n2001:db8::6\n");
+    src.allow = join(files, "ports.txt");
+    set = load_src_expect(&src,
+                          P "%2$s:2: not an IP address, CIDR or range: \"10.1.2.5:443\"\n" P
+                            "%2$s:3: not an IP address, CIDR or range: \"[2001:db8::5]\"\n"
+                            "loaded 2 entries (1 v4, 1 v6) from %2$s, 2 lines skipped\n" P
+                            "allow-list %2$s: 2 line(s) not understood: it must load whole\n",
+                          src.allow);
+    CHECK(set == NULL);
+    CHECK_INT(load_errno, EINVAL);
+    write_file(files, "one.txt", "two words\n");
+    src.allow = join(files, "one.txt");
+    set = load_src_expect(&src,
+                          P "%2$s:1: not an IP address, CIDR or range: \"two\"\n"
+                            "loaded 0 entries (0 v4, 0 v6) from %2$s, 1 lines skipped\n" P
+                            "allow-list %2$s: 1 line(s) not understood: it must load whole\n",
+                          src.allow);
+    CHECK(set == NULL);
+    CHECK_INT(load_errno, EINVAL);
     src.allow = join(files, "missing.txt");
     set = load_src_expect(&src, P "allow-list %2$s: %2$s: No such file or directory\n", src.allow);
     CHECK(set == NULL);
+    CHECK_INT(load_errno, EINVAL);
     src.allow = files; /* a directory */
     set = load_src_expect(&src, P "cannot read %2$s: not a regular file\n", src.allow);
     CHECK(set == NULL);
+    CHECK_INT(load_errno, EINVAL);
     char long_line[FEED_LINE_MAX + 3];
     memset(long_line, '1', FEED_LINE_MAX + 1);
     strcpy(long_line + FEED_LINE_MAX + 1, "\n");
@@ -1115,6 +1701,7 @@ static void test_allow(void)
     set = load_src(&src, &log, &e);
     CHECK(set == NULL);
     check_text(e.msg, "%1$s:1: line longer than 4096 bytes, file refused", src.allow, NULL);
+    CHECK_INT(load_errno, EINVAL);
     free(log);
 }
 
@@ -1148,6 +1735,10 @@ static void check_refused_at(int line, const struct feed_sources *src, const cha
         check_failures++;
     }
     check_text_at(line, e.msg, want, src->dir, other);
+    if (load_errno != EINVAL) {
+        fprintf(stderr, "%s:%d: errno %d, want EINVAL\n", __FILE__, line, load_errno);
+        check_failures++;
+    }
     if (asprintf(&expected, "%s" P "%s\n", before, want) < 0)
         exit(2);
     check_text_at(line, log, expected, src->dir, other);
@@ -1249,9 +1840,9 @@ static void test_trust(void)
 static void test_sync(void)
 {
     const char *dir_a = new_dir("sync-a"), *dir_b = new_dir("sync-b");
-    write_file(dir_a, "a.txt", "10.0.0.0/24\n10.0.2.0/24\n192.0.2.0/24\n2001:db8::/48\n");
+    write_file(dir_a, "a.txt", "20.0.0.0/24\n20.0.2.0/24\n192.0.2.0/24\n2001:db8::/48\n");
     write_file(dir_a, "b.txt", "198.51.100.0/24\n203.0.113.0/24\n");
-    write_file(dir_b, "a.txt", "10.0.0.0/23\n192.0.2.0/24\n");
+    write_file(dir_b, "a.txt", "20.0.0.0/23\n192.0.2.0/24\n");
     write_file(dir_b, "b.txt", "203.0.113.0/24\n");
     write_file(dir_b, "c.txt", "198.51.100.0/24\n2001:db8::/48\n");
     struct feed_set *a =
@@ -1266,7 +1857,7 @@ static void test_sync(void)
     char *got = sync_calls(NULL, b, reg, 0, &rc);
     CHECK_INT(rc, 0);
     check_text(got,
-               "+10.0.0.0/23 a.txt\n"
+               "+20.0.0.0/23 a.txt\n"
                "+192.0.2.0/24 a.txt\n"
                "+198.51.100.0/24 c.txt\n"
                "+203.0.113.0/24 b.txt\n"
@@ -1278,29 +1869,29 @@ static void test_sync(void)
     got = sync_calls(a, b, reg, 0, &rc);
     CHECK_INT(rc, 0);
     check_text(got,
-               "+10.0.0.0/23 a.txt\n"
+               "+20.0.0.0/23 a.txt\n"
                "+198.51.100.0/24 c.txt\n"
                "+2001:db8::/48 c.txt\n"
-               "-10.0.0.0/24 a.txt\n"
-               "-10.0.2.0/24 a.txt\n",
+               "-20.0.0.0/24 a.txt\n"
+               "-20.0.2.0/24 a.txt\n",
                NULL, NULL);
     free(got);
     /* And back. */
     got = sync_calls(b, a, reg, 0, &rc);
     CHECK_INT(rc, 0);
     check_text(got,
-               "+10.0.0.0/24 a.txt\n"
-               "+10.0.2.0/24 a.txt\n"
+               "+20.0.0.0/24 a.txt\n"
+               "+20.0.2.0/24 a.txt\n"
                "+198.51.100.0/24 b.txt\n"
                "+2001:db8::/48 a.txt\n"
-               "-10.0.0.0/23 a.txt\n",
+               "-20.0.0.0/23 a.txt\n",
                NULL, NULL);
     free(got);
     /* To nothing, to itself, from nothing to nothing. */
     got = sync_calls(b, NULL, reg, 0, &rc);
     CHECK_INT(rc, 0);
     check_text(got,
-               "-10.0.0.0/23 a.txt\n"
+               "-20.0.0.0/23 a.txt\n"
                "-192.0.2.0/24 a.txt\n"
                "-198.51.100.0/24 c.txt\n"
                "-203.0.113.0/24 b.txt\n"
@@ -1318,12 +1909,12 @@ static void test_sync(void)
     /* The first non-zero return stops it, from put() or del(). */
     got = sync_calls(a, b, reg, 2, &rc);
     CHECK_INT(rc, 42);
-    CHECK_STR(got, "+10.0.0.0/23 a.txt\n+198.51.100.0/24 c.txt\n");
+    CHECK_STR(got, "+20.0.0.0/23 a.txt\n+198.51.100.0/24 c.txt\n");
     free(got);
     got = sync_calls(a, b, reg, 4, &rc);
     CHECK_INT(rc, 42);
-    CHECK_STR(got, "+10.0.0.0/23 a.txt\n+198.51.100.0/24 c.txt\n+2001:db8::/48 c.txt\n"
-                   "-10.0.0.0/24 a.txt\n");
+    CHECK_STR(got, "+20.0.0.0/23 a.txt\n+198.51.100.0/24 c.txt\n+2001:db8::/48 c.txt\n"
+                   "-20.0.0.0/24 a.txt\n");
     free(got);
     feeds_free(a);
     feeds_free(b);
@@ -1383,19 +1974,9 @@ static void test_registry(void)
 
 /* ---- 9. --check-feed ---- */
 
-static long check_file(const char *path, bool allow_wide, char **log, struct error *e)
-{
-    struct capture c;
-    capture_log(&c);
-    e->msg[0] = '\0';
-    struct feed_file_stats st;
-    int rc = feeds_check_file(path, allow_wide, &st, e);
-    *log = capture_log_text(&c);
-    return rc ? -1 : (long)(st.v4 + st.v6);
-}
-
-/* Only a line before the first entry can be a CSV header, and never a ; comment: a DROP
- * comment that says "ip" or a later "host,ip" line must not turn the file into CSV. */
+/* Only a *.csv file has a CSV header, and only in a line before its first entry: a DROP
+ * comment that says "ip", a comment that looks like a CSV header in a plain list, or a
+ * later "host,ip" line must not turn a file into CSV. */
 static void test_csv_header_place(void)
 {
     const char *dir = new_dir("csv-header-place");
@@ -1413,6 +1994,53 @@ static void test_csv_header_place(void)
                P "%1$s:2: not an IP address, CIDR or range: \"host,ip\"\n"
                  "loaded 2 entries (2 v4, 0 v6) from %1$s, 1 lines skipped\n",
                path, NULL);
+    free(log);
+    write_file(dir, "late.csv", "192.0.2.1\nhost,ip\n198.51.100.7\n");
+    path = join(dir, "late.csv");
+    CHECK_INT(check_file(path, false, &log, &e), 2);
+    check_text(log,
+               P "%1$s:2: not an IP address, CIDR or range: \"host,ip\"\n"
+                 "loaded 2 entries (2 v4, 0 v6) from %1$s, 1 lines skipped\n",
+               path, NULL);
+    free(log);
+
+    /* A plain list whose comments look like CSV headers: its addresses are its entries. */
+    write_file(dir, "feodo.txt",
+               "# \"first_seen_utc\",\"dst_ip\",\"dst_port\"\n192.0.2.1\n198.51.100.7\n");
+    path = join(dir, "feodo.txt");
+    CHECK_INT(check_file(path, false, &log, &e), 2);
+    check_text(log, "loaded 2 entries (2 v4, 0 v6) from %1$s, 0 lines skipped\n", path, NULL);
+    free(log);
+    write_file(dir, "export.txt", "# source, id, date, ip\n192.0.2.1\n198.51.100.7\n2001:db8::1\n");
+    path = join(dir, "export.txt");
+    CHECK_INT(check_file(path, false, &log, &e), 3);
+    check_text(log, "loaded 3 entries (2 v4, 1 v6) from %1$s, 0 lines skipped\n", path, NULL);
+    free(log);
+    /* A header line in a .txt file is no header, and the rows after it no entries. */
+    write_file(dir, "header.txt", "first_seen,ip,port\n2024-05-01,192.0.2.1,443\n192.0.2.9\n");
+    path = join(dir, "header.txt");
+    CHECK_INT(check_file(path, false, &log, &e), 1);
+    check_text(log,
+               P "%1$s:1: not an IP address, CIDR or range: \"first_seen,ip,port\"\n" P
+                 "%1$s:2: not an IP address, CIDR or range: \"2024-05-01,192.0.2.1,443\"\n"
+                 "loaded 1 entries (1 v4, 0 v6) from %1$s, 2 lines skipped\n",
+               path, NULL);
+    free(log);
+    /* The same lines in a .csv file: a header, then rows. */
+    write_file(dir, "header.csv", "first_seen,ip,port\n2024-05-01,192.0.2.1,443\n192.0.2.9\n");
+    path = join(dir, "header.csv");
+    CHECK_INT(check_file(path, false, &log, &e), 1);
+    check_text(log,
+               P "%1$s:3: no address column: \"192.0.2.9\"\n"
+                 "loaded 1 entries (1 v4, 0 v6) from %1$s, 1 lines skipped\n",
+               path, NULL);
+    free(log);
+    write_file(
+        dir, "feodo.csv",
+        "# \"first_seen_utc\",\"dst_ip\",\"dst_port\"\n\"2024-05-01\",\"192.0.2.1\",\"443\"\n");
+    path = join(dir, "feodo.csv");
+    CHECK_INT(check_file(path, false, &log, &e), 1);
+    check_text(log, "loaded 1 entries (1 v4, 0 v6) from %1$s, 0 lines skipped\n", path, NULL);
     free(log);
 }
 
@@ -1513,22 +2141,22 @@ static void test_overlap_nested(void)
 
     /* Nested with the same start: the first file by name. */
     dir = new_dir("nested-same-start");
-    write_file(dir, "a.txt", "10.0.0.0/24\n");
-    write_file(dir, "b.txt", "10.0.0.0/16\n10.0.5.5\n");
+    write_file(dir, "a.txt", "20.0.0.0/24\n");
+    write_file(dir, "b.txt", "20.0.0.0/16\n20.0.5.5\n");
     set = load_expect(dir, "loaded 1 entries (1 v4, 0 v6) from %1$s/a.txt, 0 lines skipped\n"
                            "loaded 2 entries (2 v4, 0 v6) from %1$s/b.txt, 0 lines skipped\n");
-    check4(set, "10.0.0.255", "a.txt");
-    check4(set, "10.0.1.0", "b.txt");
-    check4(set, "10.0.5.5", "b.txt");
-    check_cidrs(set, "+10.0.0.0/24 a.txt\n"
-                     "+10.0.1.0/24 b.txt\n"
-                     "+10.0.2.0/23 b.txt\n"
-                     "+10.0.4.0/22 b.txt\n"
-                     "+10.0.8.0/21 b.txt\n"
-                     "+10.0.16.0/20 b.txt\n"
-                     "+10.0.32.0/19 b.txt\n"
-                     "+10.0.64.0/18 b.txt\n"
-                     "+10.0.128.0/17 b.txt\n");
+    check4(set, "20.0.0.255", "a.txt");
+    check4(set, "20.0.1.0", "b.txt");
+    check4(set, "20.0.5.5", "b.txt");
+    check_cidrs(set, "+20.0.0.0/24 a.txt\n"
+                     "+20.0.1.0/24 b.txt\n"
+                     "+20.0.2.0/23 b.txt\n"
+                     "+20.0.4.0/22 b.txt\n"
+                     "+20.0.8.0/21 b.txt\n"
+                     "+20.0.16.0/20 b.txt\n"
+                     "+20.0.32.0/19 b.txt\n"
+                     "+20.0.64.0/18 b.txt\n"
+                     "+20.0.128.0/17 b.txt\n");
     feeds_free(set);
 }
 
@@ -1728,6 +2356,7 @@ static void test_missing_dir(void)
     const char *missing = join(root, "does-not-exist");
     struct feed_set *set = load_expect(missing, P "feeds %1$s: %1$s: No such file or directory\n");
     CHECK(set == NULL);
+    CHECK_INT(load_errno, EINVAL);
     const char *dir = new_dir("file-not-dir");
     write_file(dir, "plain.txt", "1.1.1.1\n");
     const char *plain = join(dir, "plain.txt");
@@ -1735,6 +2364,7 @@ static void test_missing_dir(void)
     CHECK(set == NULL);
     set = load_expect("", P "feeds: empty path\n");
     CHECK(set == NULL);
+    CHECK_INT(load_errno, EINVAL);
 }
 
 static void test_no_usable_entry(void)
@@ -1742,6 +2372,7 @@ static void test_no_usable_entry(void)
     const char *dir = new_dir("empty");
     struct feed_set *set = load_expect(dir, P "no usable feed in %1$s\n");
     CHECK(set == NULL);
+    CHECK_INT(load_errno, ENODATA); /* ipintel.c then says "Run feeds/update-feeds.sh" */
     dir = new_dir("unusable");
     write_file(dir, "comments.txt", "# only a comment\n\n   \n; another\n");
     write_file(dir, "empty.txt", "");
@@ -1754,6 +2385,7 @@ static void test_no_usable_entry(void)
                            "loaded 0 entries (0 v4, 0 v6) from %1$s/garbage.txt, 1 lines "
                            "skipped\n" P "no usable feed in %1$s\n");
     CHECK(set == NULL);
+    CHECK_INT(load_errno, ENODATA);
 }
 
 static void test_names(void)
@@ -1840,11 +2472,16 @@ int main(void)
     test_ranges();
     test_fixtures_together();
     test_syntax();
+    test_two_addresses();
     test_warning_limit();
     test_ipv6_text();
     test_csv();
     test_bounds();
+    test_cidr_count();
+    test_cidr_limits();
     test_wide();
+    test_special_use();
+    test_wide_file();
     test_allow();
     test_trust();
     test_sync();

@@ -165,6 +165,7 @@ static void setup(void)
     make_file("nobdir/f", 0644, 0);
     make_dir("open", 0777, 0);
     make_file("open/f", 0644, 0);
+    make_file("open/nobfile", 0644, NOBODY);
     make_dir("grp", 0775, 0);
     make_file("grp/f", 0644, 0);
     make_dir("sticky", 01777, 0);
@@ -179,6 +180,7 @@ static void setup(void)
     make_dir("sticky-grp", 01770, 0);
     make_dir("sticky-grp/rootchild", 0755, 0);
     make_file("sticky-grp/rootchild/f", 0644, 0);
+    make_file("sticky-grp/nobfile", 0644, NOBODY);
     make_dir("nobsticky", 01777, NOBODY);
     make_dir("nobsticky/rootchild", 0755, 0);
     make_file("nobsticky/rootchild/f", 0644, 0);
@@ -273,16 +275,27 @@ static void test_sticky(void)
     check_opens(at("sticky/rootln"), RD, at("sticky/rootfile"));
     check_opens(at("sticky/rootchild"), DIR_RD, at("sticky/rootchild"));
     check_opens(at("sticky-grp/rootchild/f"), RD, at("sticky-grp/rootchild/f"));
-    /* Not when it is another's: they could rename it and put their own in its place. */
+    /* Not when it is another's: they could rename it and put their own in its place. The
+     * entry is named, not the sticky directory. */
     check_refused(at("sticky/nobchild/f"), RD,
-                  "refusing test %1$s/sticky/nobchild/f: %1$s/sticky (a directory on the way) is "
-                  "writable by group or others (mode 1777)");
+                  "refusing test %1$s/sticky/nobchild/f: %1$s/sticky/nobchild belongs to uid "
+                  "65534 (in a directory others may write)");
+    check_refused(at("sticky/nobchild"), DIR_RD,
+                  "refusing test %1$s/sticky/nobchild: %1$s/sticky/nobchild belongs to uid 65534 "
+                  "(in a directory others may write)");
     check_refused(at("sticky/nobfile"), RD,
-                  "refusing test %1$s/sticky/nobfile: %1$s/sticky (a directory on the way) is "
-                  "writable by group or others (mode 1777)");
+                  "refusing test %1$s/sticky/nobfile: %1$s/sticky/nobfile belongs to uid 65534 "
+                  "(in a directory others may write)");
     check_refused(at("sticky/nobln"), RD,
-                  "refusing test %1$s/sticky/nobln: %1$s/sticky (a directory on the way) is "
-                  "writable by group or others (mode 1777)");
+                  "refusing test %1$s/sticky/nobln: %1$s/sticky/nobln belongs to uid 65534 (in a "
+                  "directory others may write)");
+    check_refused(at("sticky-grp/nobfile"), RD,
+                  "refusing test %1$s/sticky-grp/nobfile: %1$s/sticky-grp/nobfile belongs to uid "
+                  "65534 (in a directory others may write)");
+    /* Without the sticky bit, the directory itself is refused, whoever owns the entry. */
+    check_refused(at("open/nobfile"), RD,
+                  "refusing test %1$s/open/nobfile: %1$s/open (a directory on the way) is "
+                  "writable by group or others (mode 777)");
     /* Nor as what is opened, nor when the sticky directory is another's. */
     check_refused(at("sticky"), DIR_RD,
                   "refusing test %1$s/sticky: %1$s/sticky is writable by group or others (mode "
@@ -367,6 +380,10 @@ static void test_relative(void)
                   "refusing test f: %1$s/nobdir (a directory on the way) belongs to uid 65534");
     must(chdir(at("sticky/rootchild")), "chdir", "sticky/rootchild");
     check_opens("f", RD, at("sticky/rootchild/f"));
+    must(chdir(at("sticky")), "chdir", "sticky");
+    check_refused("nobfile", RD,
+                  "refusing test nobfile: %1$s/sticky/nobfile belongs to uid 65534 (in a "
+                  "directory others may write)");
     must(chdir(cwd), "chdir", cwd);
 }
 
