@@ -7,7 +7,7 @@
 # After at least one feed was replaced, the running tool is told to reload (SIGHUP).
 #
 # Made to run from a timer: the only output of a run that succeeds is one line per feed;
-# runs on one feeds directory never overlap (an flock on the directory itself): a run
+# runs never overlap (as root an flock on /run/ebpfshield-bcc/update-feeds.lock): a run
 # that finds another one at work does nothing, says so on stderr and exits 0 at once
 # (it does not wait). Temporary files (hidden, in the feeds directory) never outlive a
 # run. Exit status: 0 all feeds replaced (or another run holds the lock), 1 a feed, a
@@ -138,39 +138,44 @@ find_bin() {
     return 1
 }
 
-# As root: path (and every directory above it, as the tool walks them) must be root's
-# and not writable by group or others; a sticky directory (/tmp) may hold it. The tool
-# would refuse the feeds anyway; this says why before anything is downloaded.
+# As root: path and every directory above it must be root's, and no directory on the way
+# writable by group or others unless sticky; no component may be a symlink (checking a
+# link's target would let whoever owns the link's directory swap it). The tool refuses
+# untrusted feeds anyway; this says why before anything is downloaded.
 trusted() {
-    local path=$1 what=$2 real d s owner mode
-    if ! real=$(realpath -e -- "$path" 2>/dev/null); then
+    local path=$1 what=$2 abs p s owner mode comps c
+    [[ $path == /* ]] && abs=$path || abs=$PWD/$path
+    if [[ ! -e $abs ]]; then
         err "$what $path does not exist"
         return 1
     fi
-    s=$(stat -L -c '%u %a' -- "$real") || return 1
-    read -r owner mode <<<"$s"
-    if ((owner != 0)); then
-        err "refusing $what $path: it belongs to uid $owner, not root"
-        return 1
-    fi
-    if ((8#$mode & 8#022)); then
-        err "refusing $what $path: it is writable by group or others (mode $mode)"
-        return 1
-    fi
-    d=$real
-    while [[ $d != / ]]; do
-        d=$(dirname -- "$d")
-        s=$(stat -c '%u %a' -- "$d") || return 1
+    IFS=/ read -ra comps <<<"${abs#/}"
+    p=
+    for c in "" "${comps[@]}"; do
+        [[ -z $c && -n $p ]] && continue # "a//b"
+        [[ $c == . ]] && continue
+        if [[ $c == .. ]]; then
+            err "refusing $what $path: \"..\" is not allowed"
+            return 1
+        fi
+        p=${p%/}/$c
+        if [[ -L $p ]]; then
+            err "refusing $what $path: $p is a symlink"
+            return 1
+        fi
+        s=$(stat -c '%u %a' -- "$p") || return 1
         read -r owner mode <<<"$s"
         if ((owner != 0)); then
-            err "refusing $what $path: $d above it belongs to uid $owner, not root"
+            err "refusing $what $path: $p belongs to uid $owner, not root"
             return 1
         fi
-        if ((8#$mode & 8#022 && !(8#$mode & 8#1000))); then
-            err "refusing $what $path: $d above it is writable by group or others" \
-                "(mode $mode)"
-            return 1
+        if [[ $p == "${abs%/}" || $p == "$abs" ]]; then
+            ((8#$mode & 8#022)) || continue
+        elif ((!(8#$mode & 8#022) || 8#$mode & 8#1000)); then
+            continue
         fi
+        err "refusing $what $path: $p is writable by group or others (mode $mode)"
+        return 1
     done
 }
 
@@ -237,6 +242,16 @@ check_download() {
     return 1
 }
 
+# The body of url on stdout: at most 100 MiB (curl's --max-filesize does not stop a
+# chunked reply: head does, and curl then fails), without a UTF-8 byte order mark (the
+# file starts with our header line, so the parser would not see it first).
+download() {
+    curl --fail --silent --show-error --location --max-redirs 5 \
+        --proto '=http,https' --proto-redir '=http,https' --connect-timeout 20 \
+        --max-time 300 --max-filesize 100M --url "$1" |
+        head -c $((100 << 20)) | LC_ALL=C sed '1s/^\xEF\xBB\xBF//'
+}
+
 # Downloads url into feeds_dir/name; returns non-zero, keeping the old feed, on failure.
 update_feed() {
     local name=$1 url=$2 dest="$feeds_dir/$1" re
@@ -251,20 +266,19 @@ update_feed() {
     fi
     # Same directory as the feed, so that the final mv is an atomic rename; the leading
     # dot keeps the partial file out of the loader's reach.
-    if ! tmp=$(mktemp -- "$feeds_dir/.$name.XXXXXX"); then
+    # The name ends as the feed's does: a .csv file is read as CSV.
+    if ! tmp=$(mktemp --suffix="-$name" -- "$feeds_dir/.XXXXXXXX"); then
         err "$name: cannot create a temporary file in $feeds_dir, keeping the old feed"
         tmp=
         return 1
     fi
-    # A comma-separated field "ip" in any line makes the parser read the rest as CSV:
-    # the commas of the URL are written as %2C.
+    # In a .csv feed, a comment naming an "ip" field before the first entry is taken as
+    # the CSV header: the commas of the URL are written as %2C.
     if ! printf '# source: %s, fetched %s\n' "${url//,/%2C}" \
         "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" >"$tmp"; then
         err "$name: cannot write $tmp, keeping the old feed"
-    elif ! curl --fail --silent --show-error --location --max-redirs 5 \
-        --proto '=http,https' --proto-redir '=http,https' --connect-timeout 20 \
-        --max-time 300 --max-filesize 100M --url "$url" >>"$tmp"; then
-        err "$name: download of $url failed, keeping the old feed"
+    elif ! download "$url" >>"$tmp"; then
+        err "$name: download of $url failed (or was larger than 100 MiB), keeping the old feed"
     elif ! check_download "$name" "$url"; then
         :
     elif ! chmod 0644 -- "$tmp" || ! mv -f -- "$tmp" "$dest"; then
@@ -317,9 +331,19 @@ else
     feeds=("tor-exit-nodes.txt $tor_url" "talos-ip-blacklist.txt $talos_url")
 fi
 
-# The lock is the directory itself: no lock file to create, follow or leave behind.
-if ! { exec {lock_fd}<"$feeds_dir"; } 2>/dev/null; then
-    err "cannot open $feeds_dir to lock it"
+# As root the lock is a file in a directory only root may write (/run/ebpfshield-bcc):
+# any user may open a 0755 feeds directory and would hold a lock taken on it. Others
+# lock the feeds directory itself.
+if ((EUID == 0)) && { [[ -d /run/ebpfshield-bcc ]] || mkdir -m 0700 /run/ebpfshield-bcc; } &&
+    [[ ! -L /run/ebpfshield-bcc && -O /run/ebpfshield-bcc ]]; then
+    lock_path=/run/ebpfshield-bcc/update-feeds.lock
+    opened() { exec {lock_fd}>>"$lock_path"; }
+else
+    lock_path=$feeds_dir
+    opened() { exec {lock_fd}<"$lock_path"; }
+fi
+if ! { opened; } 2>/dev/null; then
+    err "cannot open $lock_path to lock it"
     exit 2
 fi
 rc=0
@@ -328,7 +352,7 @@ if ((rc == 75)); then
     err "another update-feeds.sh is updating $feeds_dir, nothing done"
     exit 0
 elif ((rc)); then
-    err "cannot lock $feeds_dir (flock status $rc)"
+    err "cannot lock $lock_path (flock status $rc)"
     exit 2
 fi
 

@@ -46,11 +46,22 @@ bg_pid=
 passed=0
 failed=0
 
+# A child forked with & keeps bash's handlers, this trap among them, until its exec: a
+# signal landing there makes the child run cleanup too (removing $work under the test's
+# feet), or is lost and lets the child live on. So only the test's shell cleans up, the
+# server and the dummy get SIGKILL (no handler can take it), and a held run gets $work/go
+# (its checker waits for it: a TERM is only acted on after the checker returns).
 cleanup() {
     local p
-    for p in "$server_pid" "$dummy_pid" "$bg_pid"; do
+    [[ $BASHPID == "$$" ]] || return 0
+    if [[ -n $bg_pid ]]; then
+        : >"$work/go" 2>/dev/null || true
+        kill "$bg_pid" 2>/dev/null || true
+        wait "$bg_pid" 2>/dev/null || true
+    fi
+    for p in "$server_pid" "$dummy_pid"; do
         if [[ -n $p ]]; then
-            kill "$p" 2>/dev/null || true
+            kill -KILL "$p" 2>/dev/null || true
             wait "$p" 2>/dev/null || true
         fi
     done
@@ -69,8 +80,11 @@ check() {
     fi
 }
 
-# Port 0 lets the kernel pick a free port; the server prints the one it got.
+# Port 0 lets the kernel pick a free port; the server prints the one it got. The log is
+# created first: the background child opens it only when it gets to run, and sed on a
+# missing log fails, which set -e turns into the end of the test.
 start_server() {
+    : >"$work/server.log"
     /usr/bin/python3 -u -m http.server 0 --bind 127.0.0.1 --directory "$work/www" \
         >"$work/server.log" 2>&1 &
     server_pid=$!
@@ -117,6 +131,10 @@ only() {
 
 has() {
     grep -qF -- "$2" <<<"$1"
+}
+
+not_has() {
+    ! has "$@"
 }
 
 has_re() {
@@ -238,7 +256,7 @@ check "bad feeds: empty has no entry" has "$err" "update-feeds: empty.txt:   the
 check "bad feeds: comment-only named" has "$err" \
     "update-feeds: comments.txt: $base/comments-only.txt is not a feed ebpfshield-bcc accepts"
 check "bad feeds: 404 named" has "$err" \
-    "update-feeds: missing.txt: download of $base/missing.txt failed, keeping the old feed"
+    "update-feeds: missing.txt: download of $base/missing.txt failed (or was larger than 100 MiB), keeping the old feed"
 check "bad feeds: wide named" has "$err" \
     "update-feeds: wide.txt: $base/wide.txt is not a feed ebpfshield-bcc accepts"
 check "bad feeds: wide explained" has "$err" \
@@ -419,7 +437,7 @@ printf '# old tor\n203.0.113.9\n' >"$feeds/tor-exit-nodes.txt"
 cp "$feeds/tor-exit-nodes.txt" "$work/old-tor"
 check "lock: first run is checking its download" start_held_run
 check "lock: the first run's download is a hidden temporary file" \
-    test -n "$(find "$feeds" -maxdepth 1 -name '.tor-exit-nodes.txt.*' -print -quit)"
+    test -n "$(find "$feeds" -maxdepth 1 -name '.*-tor-exit-nodes.txt' -print -quit)"
 requests=$(grep -c 'GET ' "$work/server.log" || true)
 EBPFSHIELD_TOR_URL=$base/exit-addresses EBPFSHIELD_TALOS_URL=$base/exit-addresses \
     run_update --dir "$feeds"
@@ -552,20 +570,20 @@ if ((EUID == 0)); then
     run_update --dir "$work/trust/open" --list "$work/trust/one.list"
     check "trust: mode 0777 directory: exit 2 (got $rc)" test "$rc" -eq 2
     check "trust: mode 0777 directory: said" has "$err" \
-        "refusing feeds directory $work/trust/open: it is writable by group or others (mode 777)"
+        "refusing feeds directory $work/trust/open: $work/trust/open is writable by group or others (mode 777)"
     check "trust: mode 0777 directory: nothing written" test -z "$(ls -A "$work/trust/open")"
 
     run_update --dir "$work/trust/nobody" --list "$work/trust/one.list"
     check "trust: directory of uid 65534: exit 2 (got $rc)" test "$rc" -eq 2
     check "trust: directory of uid 65534: said" has "$err" \
-        "refusing feeds directory $work/trust/nobody: it belongs to uid 65534, not root"
+        "refusing feeds directory $work/trust/nobody: $work/trust/nobody belongs to uid 65534, not root"
     check "trust: directory of uid 65534: nothing written" \
         test -z "$(ls -A "$work/trust/nobody")"
 
     run_update --dir "$work/trust/wide/feeds" --list "$work/trust/one.list"
     check "trust: directory under a mode 0777 one: exit 2 (got $rc)" test "$rc" -eq 2
     check "trust: directory under a mode 0777 one: said" has "$err" \
-        "$work/trust/wide above it is writable by group or others (mode 777)"
+        "$work/trust/wide is writable by group or others (mode 777)"
     check "trust: nothing downloaded for refused directories" \
         test "$(grep -c 'GET ' "$work/server.log" || true)" -eq "$requests"
 
@@ -578,7 +596,30 @@ if ((EUID == 0)); then
     run_update --dir "$feeds" --list "$work/trust/one.list"
     check "trust: group-writable list: exit 2 (got $rc)" test "$rc" -eq 2
     check "trust: group-writable list: said" has "$err" \
-        "refusing feed list $work/trust/one.list: it is writable by group or others (mode 664)"
+        "refusing feed list $work/trust/one.list: $work/trust/one.list is writable by group or others (mode 664)"
+
+    # A list behind a symlink is refused, even a root-owned link to a root-owned list:
+    # whoever may write the link's directory could swap it between check and read.
+    chmod 0644 "$work/trust/one.list"
+    ln -s "$work/trust/one.list" "$work/trust/link.list"
+    run_update --dir "$feeds" --list "$work/trust/link.list"
+    check "trust: symlinked list: exit 2 (got $rc)" test "$rc" -eq 2
+    check "trust: symlinked list: said" has "$err" \
+        "refusing feed list $work/trust/link.list: $work/trust/link.list is a symlink"
+
+    # Another user holding a lock on the (0755, openable) feeds directory stops nothing:
+    # root's runs lock a file in /run/ebpfshield-bcc, which only root may open.
+    chmod 0755 "$work" "$feeds" # nobody may open the feeds directory, as on a real host
+    setpriv --reuid=65534 --regid=65534 --clear-groups flock "$feeds" sleep 20 &
+    squatter=$!
+    sleep 0.5
+    check "trust: nobody holds a lock on the feeds directory" kill -0 "$squatter"
+    run_update --dir "$feeds" --list "$work/trust/one.list"
+    check "trust: a user's lock on the feeds directory does not stop the update (got $rc; $err)" \
+        test "$rc" -eq 0
+    check "trust: ... and says nothing of another run" not_has "$err" "another update-feeds.sh"
+    kill -KILL "$squatter" 2>/dev/null || true
+    wait "$squatter" 2>/dev/null || true
 else
     echo "FAIL: trust cases not run (not root)" >&2
     failed=$((failed + 1))
