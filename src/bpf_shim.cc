@@ -187,13 +187,19 @@ extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hoo
     });
 }
 
-extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key, const void *value,
-                                 error *e)
+/* Runs op on the fd of table, guarded; op returns 0, 1 or fail(). */
+template <typename Op> int on_table(shim_bpf *b, const char *table, error *e, Op op)
 {
     return guarded(e, table, [&] {
         int fd = b->bpf.get_table(table).get_fd();
-        if (fd < 0)
-            return fail(e, "no such table", table);
+        return fd < 0 ? fail(e, "no such table", table) : op(fd);
+    });
+}
+
+extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key, const void *value,
+                                 error *e)
+{
+    return on_table(b, table, e, [&](int fd) {
         if (bpf_update_elem(fd, const_cast<void *>(key), const_cast<void *>(value), BPF_NOEXIST) ==
             0)
             return 0;
@@ -204,10 +210,7 @@ extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key
 extern "C" int shim_table_update(shim_bpf *b, const char *table, const void *key, const void *value,
                                  error *e)
 {
-    return guarded(e, table, [&] {
-        int fd = b->bpf.get_table(table).get_fd();
-        if (fd < 0)
-            return fail(e, "no such table", table);
+    return on_table(b, table, e, [&](int fd) {
         if (bpf_update_elem(fd, const_cast<void *>(key), const_cast<void *>(value), BPF_ANY) == 0)
             return 0;
         return fail(e, "updating", std::strerror(errno));
@@ -216,10 +219,7 @@ extern "C" int shim_table_update(shim_bpf *b, const char *table, const void *key
 
 extern "C" int shim_table_delete(shim_bpf *b, const char *table, const void *key, error *e)
 {
-    return guarded(e, table, [&] {
-        int fd = b->bpf.get_table(table).get_fd();
-        if (fd < 0)
-            return fail(e, "no such table", table);
+    return on_table(b, table, e, [&](int fd) {
         if (bpf_delete_elem(fd, const_cast<void *>(key)) == 0 || errno == ENOENT)
             return 0;
         return fail(e, "deleting", std::strerror(errno));
@@ -229,10 +229,7 @@ extern "C" int shim_table_delete(shim_bpf *b, const char *table, const void *key
 extern "C" int shim_table_lookup(shim_bpf *b, const char *table, const void *key, void *value,
                                  error *e)
 {
-    return guarded(e, table, [&] {
-        int fd = b->bpf.get_table(table).get_fd();
-        if (fd < 0)
-            return fail(e, "no such table", table);
+    return on_table(b, table, e, [&](int fd) {
         if (bpf_lookup_elem(fd, const_cast<void *>(key), value) == 0)
             return 0;
         return errno == ENOENT ? 1 : fail(e, "looking up", std::strerror(errno));

@@ -7,6 +7,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,24 +82,25 @@ static const char *trie_key(const struct feed_cidr *c, struct lpm_v6 *key6, stru
     return "feeds_v6";
 }
 
-static int put_cidr(const struct feed_cidr *c, void *ctx)
+/* Puts (or, put false, deletes) a CIDR in its trie. */
+static int apply_cidr(const struct feed_cidr *c, struct trie_sync *s, bool put)
 {
-    struct trie_sync *s = ctx;
     struct lpm_v4 k4;
     struct lpm_v6 k6;
     const void *key;
     const char *trie = trie_key(c, &k6, &k4, &key);
-    return shim_table_update(s->prog, trie, key, &c->feed, s->e);
+    return put ? shim_table_update(s->prog, trie, key, &c->feed, s->e)
+               : shim_table_delete(s->prog, trie, key, s->e);
+}
+
+static int put_cidr(const struct feed_cidr *c, void *ctx)
+{
+    return apply_cidr(c, ctx, true);
 }
 
 static int del_cidr(const struct feed_cidr *c, void *ctx)
 {
-    struct trie_sync *s = ctx;
-    struct lpm_v4 k4;
-    struct lpm_v6 k6;
-    const void *key;
-    const char *trie = trie_key(c, &k6, &k4, &key);
-    return shim_table_delete(s->prog, trie, key, s->e);
+    return apply_cidr(c, ctx, false);
 }
 
 /* The kernel's tries from old's CIDRs (NULL: none) to new's, never holding less than
