@@ -17,7 +17,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
-            "       [--dump-max MIB] [--check-feed FILE]\n"
+            "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
             "       [--dns-port LIST] [--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
             prog);
     if (!full)
@@ -47,6 +47,8 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "                 (default 53; at most %d, e.g. 53,5353,5335)\n"
             "  --attach M     auto (default: kprobes if the kernel has them, else\n"
             "                 tracepoints), kprobe or tracepoint\n"
+            "  --debug        also show libbcc's messages that say nothing to act on\n"
+            "                 (\"sha1 socket not available\", \"cannot get prog tag\")\n"
             "  -h, --help     this help\n"
             "  --version      print the version\n"
             "\nEXAMPLES:\n"
@@ -131,6 +133,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         OPT_ALLOW,
         OPT_ALLOW_WIDE,
         OPT_CHECK_FEED,
+        OPT_DEBUG,
         OPT_DUMP_DIR,
         OPT_DUMP_MAX,
         OPT_DNS_PORT,
@@ -146,6 +149,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {"allow", required_argument, NULL, OPT_ALLOW},
         {"allow-wide", no_argument, NULL, OPT_ALLOW_WIDE},
         {"check-feed", required_argument, NULL, OPT_CHECK_FEED},
+        {"debug", no_argument, NULL, OPT_DEBUG},
         {"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
         {"dump-max", required_argument, NULL, OPT_DUMP_MAX},
         {"dns-port", required_argument, NULL, OPT_DNS_PORT},
@@ -198,6 +202,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             break;
         case OPT_CHECK_FEED:
             opts->check_feed = optarg;
+            break;
+        case OPT_DEBUG:
+            opts->debug = true;
             break;
         case OPT_DUMP_DIR:
             opts->dump_dir = optarg;

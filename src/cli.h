@@ -17,6 +17,7 @@ struct options {
     enum block_action block;
     enum attach_mode attach;
     bool verbose;
+    bool debug; /* --debug: libbcc's start-up noise too */
     bool help;
     bool version;
     const char *feeds_dir;  /* NULL: EBPFSHIELD_FEEDS_DIR */

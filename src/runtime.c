@@ -1,6 +1,7 @@
 #include "runtime.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "output.h"
+#include "stderr_filter.h"
 
 #define POLL_MS 250
 /* At exit, what the kernel sent before the programs went is read for at most this long. */
@@ -204,10 +206,17 @@ int runtime_run(const struct options *opts)
     struct outputs io = {0};
     FILE *log;
     /* Lines and warnings go out as they happen, and never wait for whoever reads them: a
-     * stalled reader must not hold up the loop (new feeds, Ctrl-C) nor an action. */
-    if (!(io.log = line_writer_open(STDERR_FILENO, NULL, LOG_QUEUE_BYTES, &log, &e)))
+     * stalled reader must not hold up the loop (new feeds, Ctrl-C) nor an action. The log
+     * writes to a copy of fd 2, which becomes libbcc's filtered pipe. */
+    int real_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+    if (real_stderr < 0)
+        return fatal("standard error: %s", strerror(errno));
+    if (!(io.log = line_writer_open(real_stderr, NULL, LOG_QUEUE_BYTES, &log, &e)))
         return fatal("%s", e.msg);
     log_set_stream(log);
+    struct stderr_filter *filter = stderr_filter_start(opts->debug, &e);
+    if (!filter)
+        warn("%s", e.msg); /* libbcc's noise shows, nothing worse */
     int rc = 0;
     if (!(io.out = line_writer_open(STDOUT_FILENO, "standard output", OUTPUT_QUEUE_BYTES,
                                     &io.out_stream, &e)))
@@ -221,6 +230,8 @@ int runtime_run(const struct options *opts)
         rc = run(&f, opts, &io);
         f.destroy(f.self);
     }
+    if (filter)
+        stderr_filter_stop(filter, real_stderr);
     if (io.out)
         line_writer_close(io.out, OUTPUT_DRAIN_MS);
     log_set_stream(NULL);

@@ -42,6 +42,9 @@ start_tool() {
         if grep -qx 'The program is running. Press Ctrl-C to abort.' "$OUT" 2>/dev/null; then
             pass "$name: running after $((SECONDS - t0)) s"
             check "$name: attach mode $EXPECT_MODE" grep -q "^attach mode: $EXPECT_MODE" "$ERR"
+            # libbcc's lines that say nothing to act on are filtered out (--debug shows them).
+            check "$name: no libbcc noise on stderr" \
+                not grep -qE '^(sha1 socket not available|WARNING: cannot get prog tag)' "$ERR"
             return 0
         fi
         if ! kill -0 "$TOOL_PID" 2>/dev/null; then

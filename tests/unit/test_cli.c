@@ -142,6 +142,14 @@ static void test_flags(void)
 
     CHECK_INT(parse(ARGS("--verbose"), &opts), CLI_OK);
     CHECK(opts.verbose);
+    CHECK(!opts.debug && !opts.allow_wide && !opts.allow_file && !opts.check_feed);
+    CHECK_INT(parse(ARGS("--debug", "--allow-wide", "--allow", "a.txt"), &opts), CLI_OK);
+    CHECK(opts.debug && opts.allow_wide);
+    CHECK_STR(opts.allow_file, "a.txt");
+    CHECK_INT(parse(ARGS("--check-feed", "x.csv"), &opts), CLI_OK);
+    CHECK_STR(opts.check_feed, "x.csv");
+    check_refused(ARGS("--feature", "ebpf_monitor", "--allow-wide"),
+                  PROG ": --allow and --allow-wide apply to --feature ebpf_ipintelligence only");
     CHECK_INT(parse(ARGS("--feeds", "/srv/feeds"), &opts), CLI_OK);
     CHECK_STR(opts.feeds_dir, "/srv/feeds");
     CHECK_INT(parse(ARGS("--feeds=rel/feeds"), &opts), CLI_OK);
