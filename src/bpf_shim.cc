@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <fcntl.h>
+#include <chrono>
 #include <memory>
 #include <new>
 #include <sys/syscall.h>
@@ -109,8 +110,13 @@ extern "C" int shim_init(shim_bpf **out, const char *text, const char *const *cf
         std::vector<std::string> flags;
         for (; cflags && *cflags; cflags++)
             flags.emplace_back(*cflags);
+        /* A compile takes seconds (minutes on a slow machine): say what is going on. */
+        note("compiling the %s ...", what);
+        auto start = std::chrono::steady_clock::now();
         if (check(b->bpf.init(text, flags), e, what))
             return -1;
+        std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+        note("%s compiled in %.1f s", what, took.count());
         *out = b.release();
         return 0;
     });

@@ -42,6 +42,8 @@ start_tool() {
         if grep -qx 'The program is running. Press Ctrl-C to abort.' "$OUT" 2>/dev/null; then
             pass "$name: running after $((SECONDS - t0)) s"
             check "$name: attach mode $EXPECT_MODE" grep -q "^attach mode: $EXPECT_MODE" "$ERR"
+            check "$name: says what it compiled and how long it took" \
+                grep -qE '^[a-z ]+ compiled in [0-9]+\.[0-9] s$' "$ERR"
             # libbcc's lines that say nothing to act on are filtered out (--debug shows them).
             check "$name: no libbcc noise on stderr" \
                 not grep -qE '^(sha1 socket not available|WARNING: cannot get prog tag)' "$ERR"
