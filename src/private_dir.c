@@ -1,5 +1,7 @@
 #include "private_dir.h"
 
+#include "trusted_path.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -34,23 +36,10 @@ static int check_owner(int fd, const char *what, const char *shown, bool last, s
     return 0;
 }
 
-/* path made absolute (from the working directory) into buf. */
-static int absolute(const char *path, const char *what, char *buf, size_t len, struct error *e)
-{
-    char cwd[PATH_MAX] = "";
-    if (path[0] == '\0')
-        return error_set(e, "%s: empty path", what);
-    if (path[0] != '/' && !getcwd(cwd, sizeof(cwd)))
-        return error_set(e, "%s %s: %s", what, path, strerror(errno));
-    if (snprintf(buf, len, "%s/%s", cwd, path) >= (int)len)
-        return error_set(e, "%s %s: path too long", what, path);
-    return 0;
-}
-
 int private_dir_open(const char *path, const char *what, struct error *e)
 {
     char abs[PATH_MAX + 2], shown[PATH_MAX + 2] = "/";
-    if (absolute(path, what, abs, sizeof(abs), e) != 0)
+    if (path_absolute(path, what, abs, sizeof(abs), e) != 0)
         return -1;
     int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)

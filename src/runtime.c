@@ -40,16 +40,21 @@ static void on_hangup(int sig)
     reload_requested = 1;
 }
 
+static void set_handler(int sig, void (*handler)(int), int flags)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = handler;
+    sa.sa_flags = flags;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
 /* From the start on, SIGHUP asks for a reload (it used to end the tool); one that comes
  * while the programs compile is served once they run. */
 static void install_hangup(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_hangup;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGHUP, &sa, NULL);
+    set_handler(SIGHUP, on_hangup, SA_RESTART);
 }
 
 static void reload(struct feature *f)
@@ -66,12 +71,8 @@ static void reload(struct feature *f)
  * outlives its fds). No SA_RESTART: a blocking poll returns at once with EINTR. */
 static void install_signals(void)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    set_handler(SIGINT, on_signal, 0);
+    set_handler(SIGTERM, on_signal, 0);
     signal(SIGPIPE, SIG_IGN);
 }
 

@@ -219,19 +219,27 @@ static int walk_from(int start, const char *shown, const char *path, const char 
     return fd;
 }
 
+int path_absolute(const char *path, const char *what, char *buf, size_t len, struct error *e)
+{
+    char cwd[PATH_MAX] = "";
+    if (path[0] == '\0') {
+        error_set(e, "%s: empty path", what);
+        errno = EINVAL;
+        return -1;
+    }
+    if (path[0] != '/' && !getcwd(cwd, sizeof(cwd)))
+        return error_set(e, "%s %s: %s", what, path, strerror(errno));
+    if (snprintf(buf, len, "%s/%s", cwd, path) >= (int)len)
+        return error_set(e, "%s %s: %s", what, path, strerror(ENAMETOOLONG));
+    return 0;
+}
+
 int trusted_open(const char *path, int flags, const char *what, struct error *e)
 {
     char abs[2 * PATH_MAX + 2];
     /* A relative path is checked from / too: the working directory's parents count. */
-    if (path[0] != '/' && path[0] != '\0') {
-        char cwd[PATH_MAX];
-        if (!getcwd(cwd, sizeof(cwd)))
-            return error_set(e, "%s %s: %s", what, path, strerror(errno));
-        if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= (int)sizeof(abs))
-            return error_set(e, "%s %s: %s", what, path, strerror(ENAMETOOLONG));
-    } else {
-        snprintf(abs, sizeof(abs), "%s", path);
-    }
+    if (path_absolute(path, what, abs, sizeof(abs), e) != 0)
+        return -1;
     int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (root < 0)
         return error_set(e, "%s %s: /: %s", what, path, strerror(errno));

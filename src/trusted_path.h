@@ -4,7 +4,13 @@
 #ifndef EBPFSHIELD_TRUSTED_PATH_H
 #define EBPFSHIELD_TRUSTED_PATH_H
 
+#include <stddef.h>
+
 #include "log.h"
+
+/* path made absolute (from the working directory) into buf; -1 with a message in e when
+ * it is empty (errno EINVAL) or does not fit. */
+int path_absolute(const char *path, const char *what, char *buf, size_t len, struct error *e);
 
 /* Opens path (relative ones from the working directory) with flags (O_RDONLY, plus e.g.
  * O_DIRECTORY or O_NONBLOCK; O_CLOEXEC is added). Symlinks on the way are followed by
