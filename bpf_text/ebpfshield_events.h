@@ -66,7 +66,7 @@ struct netevent {
     __u8 refused;    /* the kernel refused it with EPERM (--block other than print) */
     __u8 signalled;  /* the kernel sent the action's signal to the process */
     __u32 feed;      /* with hit: the feed's index in load order */
-    __u32 pad2;      /* explicit, so that every byte sent is initialised */
+    __u32 gid;
 };
 
 /* Keys of the feed tries (BPF_MAP_TYPE_LPM_TRIE): prefix length, then the address in

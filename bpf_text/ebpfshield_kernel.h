@@ -14,7 +14,9 @@ static inline void netevent_fill(struct netevent *ev, __u8 proto)
     ev->ts_boot_ns = bpf_ktime_get_boot_ns();
     ev->pid = pid_tgid >> 32;
     ev->tid = (__u32)pid_tgid;
-    ev->uid = (__u32)bpf_get_current_uid_gid();
+    __u64 uid_gid = bpf_get_current_uid_gid();
+    ev->uid = (__u32)uid_gid;
+    ev->gid = uid_gid >> 32;
     ev->proto = proto;
     bpf_get_current_comm(ev->comm, sizeof(ev->comm));
 }

@@ -2,6 +2,9 @@
 
 #include <signal.h>
 
+const char *const block_action_names[BLOCK_ACTION_COUNT] = {"print", "dump", "suspend", "kill",
+                                                            "deny"};
+
 int action_signal(enum block_action block)
 {
     switch (block) {

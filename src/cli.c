@@ -2,12 +2,13 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const feature_names[] = {"ebpf_ipintelligence", "ebpf_monitor"};
-static const char *const block_names[] = {"print", "dump", "suspend", "kill", "deny"};
 static const char *const attach_names[] = {"auto", "kprobe", "tracepoint"};
+static const char *const format_names[] = {"text", "json"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -18,7 +19,9 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "[--block print|deny|suspend|kill|dump]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
-            "       [--dns-port LIST] [--attach auto|kprobe|tracepoint] [-h|--help] [--version]\n",
+            "       [--dns-port LIST] [--attach auto|kprobe|tracepoint]\n"
+            "       [--output text|json] [--output-file PATH | --syslog] [-t|--timestamp]\n"
+            "       [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] [--version]\n",
             prog);
     if (!full)
         return;
@@ -47,6 +50,16 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "                 (default 53; at most %d, e.g. 53,5353,5335)\n"
             "  --attach M     auto (default: kprobes if the kernel has them, else\n"
             "                 tracepoints), kprobe or tracepoint\n"
+            "  --output F     text (default: the original's lines) or json (one object per\n"
+            "                 line, Elastic Common Schema field names)\n"
+            "  --output-file PATH  events appended to PATH instead of standard output\n"
+            "                 (created 0600, never through a symlink; reopened on SIGHUP)\n"
+            "  --syslog       events to syslog: facility authpriv for feed hits, daemon for\n"
+            "                 DNS events and connections, one event per message\n"
+            "  -t, --timestamp text lines start with the local time (ISO 8601, ms)\n"
+            "  -p, --pid PID  ebpf_monitor: only the DNS packets of process PID\n"
+            "  -u, --uid UID  ebpf_monitor: only those of user UID\n"
+            "  --comm NAME    ebpf_monitor: only those of processes named NAME\n"
             "  --debug        also show libbcc's messages that say nothing to act on\n"
             "                 (\"sha1 socket not available\", \"cannot get prog tag\")\n"
             "  -h, --help     this help\n"
@@ -57,12 +70,17 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s --block kill --verbose      # kill them, print every connection\n"
             "    %s --block dump --dump-dir /root/cores\n"
             "    %s --block kill --allow /etc/ebpfshield/allow.txt   # SIGHUP reloads\n"
-            "    %s --feature ebpf_monitor --dns-port 53,5353\n",
+            "    %s --feature ebpf_monitor --dns-port 53,5353\n"
+            "    %s --feature ebpf_monitor -t --comm curl\n"
+            "    %s --block deny --output json --syslog   # to a SIEM through rsyslog\n"
+            "    %s --output json --output-file /var/log/ebpfshield.json\n",
             EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, EBPFSHIELD_DNS_PORTS_MAX,
-            prog, prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 #define MAX_DUMP_MIB (1ul << 20)
+#define PID_MAX 4194304ul    /* the kernel's PID_MAX_LIMIT */
+#define UID_MAX 4294967294ul /* (uid_t)-1 is no user */
 
 /* A whole number of MiB from 1 to MAX_DUMP_MIB. */
 static int parse_mib(const char *text, unsigned long *mib)
@@ -103,6 +121,19 @@ static int parse_ports(const char *text, struct options *opts)
     return 0;
 }
 
+/* A whole number from min to max. */
+static int parse_number(const char *text, unsigned long min, unsigned long max, uint32_t *value)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno || end == text || *end != '\0' || text[0] < '0' || text[0] > '9' || v < min ||
+        v > max)
+        return -1;
+    *value = (uint32_t)v;
+    return 0;
+}
+
 /* Index of value in names, or -1. */
 static int choice(const char *value, const char *const *names, size_t n)
 {
@@ -110,6 +141,37 @@ static int choice(const char *value, const char *const *names, size_t n)
         if (strcmp(value, names[i]) == 0)
             return (int)i;
     return -1;
+}
+
+/* A flag's value that is not what it must be: the reason, then the usage. */
+static enum cli_result bad_value(FILE *err, const char *prog, const char *flag, const char *value,
+                                 const char *expected)
+{
+    fprintf(err, "%s: invalid value '%s' for %s (%s)\n", prog, value, flag, expected);
+    cli_usage(err, prog, false);
+    return CLI_USAGE;
+}
+
+/* An option given without its value; fmt and its argument name the option. */
+static enum cli_result __attribute__((format(printf, 3, 4)))
+missing_value(FILE *err, const char *prog, const char *fmt, ...)
+{
+    char name[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, sizeof(name), fmt, ap);
+    va_end(ap);
+    fprintf(err, "%s: option '%s' needs a value\n", prog, name);
+    cli_usage(err, prog, false);
+    return CLI_USAGE;
+}
+
+/* Options that do not go together. */
+static enum cli_result misuse(FILE *err, const char *prog, const char *why)
+{
+    fprintf(err, "%s: %s\n", prog, why);
+    cli_usage(err, prog, false);
+    return CLI_USAGE;
 }
 
 static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag, const char *value,
@@ -139,7 +201,11 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         OPT_DNS_PORT,
         OPT_ATTACH,
         OPT_VERSION,
-        OPT_HELP
+        OPT_HELP,
+        OPT_OUTPUT,
+        OPT_OUTPUT_FILE,
+        OPT_SYSLOG,
+        OPT_COMM
     };
     static const struct option longopts[] = {
         {"feature", required_argument, NULL, OPT_FEATURE},
@@ -154,6 +220,13 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {"dump-max", required_argument, NULL, OPT_DUMP_MAX},
         {"dns-port", required_argument, NULL, OPT_DNS_PORT},
         {"attach", required_argument, NULL, OPT_ATTACH},
+        {"output", required_argument, NULL, OPT_OUTPUT},
+        {"output-file", required_argument, NULL, OPT_OUTPUT_FILE},
+        {"syslog", no_argument, NULL, OPT_SYSLOG},
+        {"timestamp", no_argument, NULL, 't'},
+        {"pid", required_argument, NULL, 'p'},
+        {"uid", required_argument, NULL, 'u'},
+        {"comm", required_argument, NULL, OPT_COMM},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
         {NULL, 0, NULL, 0},
@@ -168,9 +241,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
     optind = 0; /* full reset, so that tests may parse several times */
     opterr = 0;
     int c, idx;
-    while ((c = getopt_long(argc, argv, ":h", longopts, &idx)) != -1) {
-        if (optarg && strncmp(optarg, "--", 2) == 0) /* "--feeds --verbose": a value is missing */
-            c = ':';
+    while ((idx = -1, c = getopt_long(argc, argv, ":htp:u:", longopts, &idx)) != -1) {
+        if (optarg && strncmp(optarg, "--", 2) == 0) /* "--feeds --verbose": no value */
+            return idx >= 0 ? missing_value(err, prog, "--%s", longopts[idx].name)
+                            : missing_value(err, prog, "-%c", c);
         switch (c) {
         case OPT_FEATURE:
             if ((idx = choice(optarg, feature_names, COUNT(feature_names))) < 0)
@@ -179,8 +253,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             opts->feature = (enum feature_id)idx;
             break;
         case OPT_BLOCK:
-            if ((idx = choice(optarg, block_names, COUNT(block_names))) < 0)
-                return bad_choice(err, prog, "--block", optarg, block_names, COUNT(block_names));
+            if ((idx = choice(optarg, block_action_names, BLOCK_ACTION_COUNT)) < 0)
+                return bad_choice(err, prog, "--block", optarg, block_action_names,
+                                  BLOCK_ACTION_COUNT);
             opts->block = (enum block_action)idx;
             break;
         case OPT_ATTACH:
@@ -210,23 +285,41 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             opts->dump_dir = optarg;
             break;
         case OPT_DUMP_MAX:
-            if (parse_mib(optarg, &opts->dump_max_mib) != 0) {
-                fprintf(err, "%s: invalid value '%s' for --dump-max (MiB, 1 to %lu)\n", prog,
-                        optarg, MAX_DUMP_MIB);
-                cli_usage(err, prog, false);
-                return CLI_USAGE;
-            }
+            if (parse_mib(optarg, &opts->dump_max_mib) != 0)
+                return bad_value(err, prog, "--dump-max", optarg, "MiB, 1 to 1048576");
             break;
         case OPT_DNS_PORT:
-            if (parse_ports(optarg, opts) != 0) {
-                fprintf(err,
-                        "%s: invalid value '%s' for --dns-port (distinct ports from 1 to 65535, "
-                        "comma-separated, at most %d)\n",
-                        prog, optarg, EBPFSHIELD_DNS_PORTS_MAX);
-                cli_usage(err, prog, false);
-                return CLI_USAGE;
-            }
+            if (parse_ports(optarg, opts) != 0)
+                return bad_value(err, prog, "--dns-port", optarg,
+                                 "distinct ports from 1 to 65535, comma-separated, at most 16");
             ports_given = true;
+            break;
+        case OPT_OUTPUT:
+            if ((idx = choice(optarg, format_names, COUNT(format_names))) < 0)
+                return bad_choice(err, prog, "--output", optarg, format_names, COUNT(format_names));
+            opts->format = (enum output_format)idx;
+            break;
+        case OPT_OUTPUT_FILE:
+            opts->output_file = optarg;
+            break;
+        case OPT_SYSLOG:
+            opts->syslog = true;
+            break;
+        case 't':
+            opts->timestamp = true;
+            break;
+        case 'p':
+        case 'u':
+            if (parse_number(optarg, c == 'p', c == 'p' ? PID_MAX : UID_MAX,
+                             c == 'p' ? &opts->filter.pid : &opts->filter.uid) != 0)
+                return bad_value(err, prog, c == 'p' ? "--pid" : "--uid", optarg,
+                                 c == 'p' ? "a process id" : "a user id");
+            *(c == 'p' ? &opts->filter.by_pid : &opts->filter.by_uid) = true;
+            break;
+        case OPT_COMM:
+            if (optarg[0] == '\0' || strlen(optarg) >= EBPFSHIELD_TASK_COMM_LEN)
+                return bad_value(err, prog, "--comm", optarg, "a process name of 1 to 15 bytes");
+            opts->filter.comm = optarg;
             break;
         case 'h':
         case OPT_HELP:
@@ -235,13 +328,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         case OPT_VERSION:
             opts->version = true;
             break;
-        case ':': /* the last word, or followed by a "--" word taken as its value */
-            if (optarg)
-                fprintf(err, "%s: option '--%s' needs a value\n", prog, longopts[idx].name);
-            else
-                fprintf(err, "%s: option '%s' needs a value\n", prog, argv[optind - 1]);
-            cli_usage(err, prog, false);
-            return CLI_USAGE;
+        case ':': /* the last word */
+            return missing_value(err, prog, "%s", argv[optind - 1]);
         default: /* optopt is the character of a bad short option, in any cluster */
             if (optopt > 0 && optopt < OPT_FEATURE)
                 fprintf(err, "%s: unknown option '-%c'\n", prog, optopt);
@@ -256,23 +344,22 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         cli_usage(err, prog, false);
         return CLI_USAGE;
     }
-    if (ports_given && opts->feature != FEATURE_MONITOR) {
-        fprintf(err, "%s: --dns-port applies to --feature ebpf_monitor only\n", prog);
-        cli_usage(err, prog, false);
-        return CLI_USAGE;
-    }
-    if ((opts->allow_file || opts->allow_wide) && opts->feature == FEATURE_MONITOR) {
-        fprintf(err, "%s: --allow and --allow-wide apply to --feature ebpf_ipintelligence only\n",
-                prog);
-        cli_usage(err, prog, false);
-        return CLI_USAGE;
-    }
+    if (ports_given && opts->feature != FEATURE_MONITOR)
+        return misuse(err, prog, "--dns-port applies to --feature ebpf_monitor only");
+    if ((opts->filter.by_pid || opts->filter.by_uid || opts->filter.comm) &&
+        opts->feature != FEATURE_MONITOR)
+        return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
+    if (opts->output_file && opts->syslog)
+        return misuse(err, prog, "events go to --output-file or to --syslog, not both");
+    if (opts->timestamp && opts->format == OUTPUT_JSON)
+        return misuse(err, prog, "--timestamp applies to --output text (JSON has @timestamp)");
+    if ((opts->allow_file || opts->allow_wide) && opts->feature == FEATURE_MONITOR)
+        return misuse(err, prog,
+                      "--allow and --allow-wide apply to --feature ebpf_ipintelligence only");
     if (opts->dump_dir[0] == '\0' || (opts->feeds_dir && opts->feeds_dir[0] == '\0') ||
         (opts->allow_file && opts->allow_file[0] == '\0') ||
-        (opts->check_feed && opts->check_feed[0] == '\0')) {
-        fprintf(err, "%s: an empty file or directory name is not allowed\n", prog);
-        cli_usage(err, prog, false);
-        return CLI_USAGE;
-    }
+        (opts->check_feed && opts->check_feed[0] == '\0') ||
+        (opts->output_file && opts->output_file[0] == '\0'))
+        return misuse(err, prog, "an empty file or directory name is not allowed");
     return CLI_OK;
 }

@@ -11,6 +11,8 @@
 #include "attach.h"
 #include "ebpfshield_events.h"
 #include "feature.h"
+#include "monitor_handler.h"
+#include "output.h"
 
 struct options {
     enum feature_id feature;
@@ -28,6 +30,11 @@ struct options {
     unsigned long dump_max_mib;                   /* the most one core may take */
     uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* ebpf_monitor: 53, or --dns-port LIST */
     size_t dns_port_count;
+    enum output_format format;    /* --output */
+    const char *output_file;      /* --output-file: events there instead of stdout */
+    bool syslog;                  /* --syslog: events to syslog(3) instead of stdout */
+    bool timestamp;               /* -t: text lines start with the time */
+    struct monitor_filter filter; /* -p, -u, --comm */
 };
 
 enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };

@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <ldns/ldns.h>
 
@@ -80,4 +82,80 @@ long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn 
                                : report_rrs(ldns_pkt_question(pkt), 0, max, fn, ctx, why);
     ldns_pkt_free(pkt);
     return rc;
+}
+
+/* An ldns-allocated string copied into dst (cut to fit) and freed; "" when it is NULL. */
+static void take_str(char *dst, size_t size, char *str)
+{
+    snprintf(dst, size, "%s", str ? str : "");
+    free(str);
+}
+
+/* The rdata fields of rr in presentation format, separated by spaces, cut to fit. */
+static void format_rdata(const ldns_rr *rr, char *dst, size_t size)
+{
+    size_t used = 0;
+    dst[0] = '\0';
+    for (size_t i = 0; i < ldns_rr_rd_count(rr) && used + 1 < size; i++) {
+        char *str = ldns_rdf2str(ldns_rr_rdf(rr, i));
+        int n = snprintf(dst + used, size - used, "%s%s", i ? " " : "", str ? str : "");
+        free(str);
+        if (n < 0)
+            break;
+        used += (size_t)n < size - used ? (size_t)n : size - used - 1;
+    }
+}
+
+static void describe_answer(const ldns_rr *rr, struct dns_answer *a)
+{
+    if (format_name(ldns_rr_owner(rr), a->name, sizeof(a->name)) < 0)
+        a->name[0] = '\0';
+    take_str(a->type, sizeof(a->type), ldns_rr_type2str(ldns_rr_get_type(rr)));
+    take_str(a->rclass, sizeof(a->rclass), ldns_rr_class2str(ldns_rr_get_class(rr)));
+    a->ttl = ldns_rr_ttl(rr);
+    format_rdata(rr, a->data, sizeof(a->data));
+}
+
+static void describe_flags(const ldns_pkt *pkt, struct dns_summary *out)
+{
+    const struct {
+        bool set;
+        const char *name;
+    } flags[] = {{ldns_pkt_aa(pkt), "AA"}, {ldns_pkt_tc(pkt), "TC"}, {ldns_pkt_rd(pkt), "RD"},
+                 {ldns_pkt_ra(pkt), "RA"}, {ldns_pkt_ad(pkt), "AD"}, {ldns_pkt_cd(pkt), "CD"}};
+    out->flag_count = 0;
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (flags[i].set)
+            snprintf(out->flags[out->flag_count++], sizeof(out->flags[0]), "%s", flags[i].name);
+}
+
+int dns_summarize(const uint8_t *msg, size_t len, struct dns_summary *out, const char **why)
+{
+    ldns_pkt *pkt = NULL;
+    ldns_status status = ldns_wire2pkt(&pkt, msg, len);
+    if (status != LDNS_STATUS_OK) {
+        const char *reason = ldns_get_errorstr_by_id(status);
+        set_why(why, reason ? reason : "malformed DNS message");
+        return -1;
+    }
+    out->id = ldns_pkt_id(pkt);
+    out->qr = ldns_pkt_qr(pkt);
+    take_str(out->rcode, sizeof(out->rcode), ldns_pkt_rcode2str(ldns_pkt_get_rcode(pkt)));
+    describe_flags(pkt, out);
+    const ldns_rr_list *questions = ldns_pkt_question(pkt);
+    out->has_question = ldns_rr_list_rr_count(questions) > 0;
+    if (out->has_question) {
+        struct dns_answer q;
+        describe_answer(ldns_rr_list_rr(questions, 0), &q);
+        memcpy(out->qname, q.name, sizeof(out->qname));
+        memcpy(out->qtype, q.type, sizeof(out->qtype));
+        memcpy(out->qclass, q.rclass, sizeof(out->qclass));
+    }
+    const ldns_rr_list *answers = ldns_pkt_answer(pkt);
+    out->answer_total = ldns_rr_list_rr_count(answers);
+    out->answer_count = 0;
+    for (size_t i = 0; i < out->answer_total && i < DNS_SUMMARY_ANSWERS; i++)
+        describe_answer(ldns_rr_list_rr(answers, i), &out->answers[out->answer_count++]);
+    ldns_pkt_free(pkt);
+    return 0;
 }

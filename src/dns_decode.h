@@ -25,4 +25,38 @@ typedef void (*dns_item_fn)(const struct dns_item *item, void *ctx);
 long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
                         const char **why);
 
+#define DNS_SUMMARY_ANSWERS 32 /* answer records described; the rest only counted */
+#define DNS_RDATA_MAX 512      /* an answer's rdata in presentation format, cut to fit */
+#define DNS_MNEMONIC_MAX 24    /* "NXDOMAIN", "TYPE65534", "CLASS255" */
+
+/* One answer record of any type, in presentation format. */
+struct dns_answer {
+    char name[DNS_NAME_MAX];
+    char type[DNS_MNEMONIC_MAX];
+    char rclass[DNS_MNEMONIC_MAX];
+    uint32_t ttl;
+    char data[DNS_RDATA_MAX];
+};
+
+/* A whole DNS message as a SIEM wants it (--output json): every question and answer type
+ * and every response code, not only A/AAAA. */
+struct dns_summary {
+    uint16_t id;
+    int qr;
+    char rcode[DNS_MNEMONIC_MAX];
+    int has_question;
+    char qname[DNS_NAME_MAX]; /* the first question's */
+    char qtype[DNS_MNEMONIC_MAX];
+    char qclass[DNS_MNEMONIC_MAX];
+    char flags[8][3]; /* "AA", "TC", "RD", "RA", "AD", "CD" that are set */
+    size_t flag_count;
+    size_t answer_total; /* in the message */
+    size_t answer_count; /* described in answers[] */
+    struct dns_answer answers[DNS_SUMMARY_ANSWERS];
+};
+
+/* Describes one DNS message into *out (large: keep it off small stacks). 0, or -1 with a
+ * reason in *why for a malformed message. */
+int dns_summarize(const uint8_t *msg, size_t len, struct dns_summary *out, const char **why);
+
 #endif

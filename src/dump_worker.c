@@ -11,7 +11,7 @@
 struct dump_worker {
     const char *dir;
     struct dump_place place;
-    FILE *out;
+    const struct output *out;
     atomic_bool cancel;
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -29,16 +29,13 @@ static void run_job(struct dump_worker *w, const struct dump_job *job, const ato
 {
     struct error e;
     enum dump_result r = dump_process(&job->target, &w->place, cancel, &e);
-    uint32_t pid = (uint32_t)job->target.pid;
     if (r == DUMP_TAKEN) {
-        output_block_line(w->out, BLOCK_DUMP, job->comm, pid, job->ip, w->dir);
+        output_hit(w->out, &job->conn, BLOCK_DUMP, HIT_ACTED, w->dir);
         return;
     }
     warn("%s%s", e.msg, why);
-    if (r == DUMP_NO_CORE)
-        output_block_line(w->out, BLOCK_KILL, job->comm, pid, job->ip, w->dir);
-    else
-        output_exited_line(w->out, job->comm, pid, job->ip);
+    output_hit(w->out, &job->conn, BLOCK_DUMP, r == DUMP_NO_CORE ? HIT_NO_CORE : HIT_EXITED,
+               w->dir);
     pthread_mutex_lock(&w->lock);
     w->failed++;
     pthread_mutex_unlock(&w->lock);
@@ -64,8 +61,8 @@ static void *work(void *arg)
     return NULL;
 }
 
-struct dump_worker *dump_worker_start(const char *dir, struct dump_place place, FILE *out,
-                                      struct error *e)
+struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
+                                      const struct output *out, struct error *e)
 {
     struct dump_worker *w = calloc(1, sizeof(*w));
     if (!w) {

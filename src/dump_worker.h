@@ -13,6 +13,7 @@
 #include "dump.h"
 #include "ebpfshield_events.h"
 #include "log.h"
+#include "output.h"
 
 #define DUMP_QUEUE_MAX 4096
 
@@ -21,14 +22,13 @@ struct dump_worker;
 /* One hit to dump: the process, and what its line shows. */
 struct dump_job {
     struct dump_target target;
-    char comm[EBPFSHIELD_TASK_COMM_LEN + 1];
-    char ip[INET6_ADDRSTRLEN];
+    struct conn_event conn;
 };
 
-/* Starts the thread; lines go to out (thread-safe), problems to the log. dir is the path
- * shown in the lines; place is where cores go. Returns NULL with a message in e. */
-struct dump_worker *dump_worker_start(const char *dir, struct dump_place place, FILE *out,
-                                      struct error *e);
+/* Starts the thread; lines go to out, problems to the log. dir is the path shown in the
+ * lines; place is where cores go. Returns NULL with a message in e. */
+struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
+                                      const struct output *out, struct error *e);
 
 /* Queues job (never waits). With the queue full the process is killed without a core at
  * once, and its line says so. */

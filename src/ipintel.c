@@ -27,7 +27,7 @@ struct ipintel {
     struct feed_registry *registry; /* names the feed ids of the tries and the events */
     struct feed_set *feeds;
     struct ipintel_handler handler;
-    FILE *out;
+    const struct output *out;
     const char *dump_dir;
     struct dump_place dump_place; /* dirfd -1 unless --block dump */
     int lock;                     /* instance_lock(), -1 with --block print */
@@ -199,7 +199,7 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
 static void on_sample(void *self, const void *data, size_t size)
 {
     struct ipintel *p = self;
-    ipintel_handle_sample(&p->handler, data, size, p->out);
+    ipintel_handle_sample(&p->handler, data, size);
 }
 
 static void report(void *self)
@@ -221,7 +221,8 @@ static void destroy(void *self)
     free(p);
 }
 
-int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, struct error *e)
+int ipintel_feature(struct feature *f, const struct options *opts, const struct output *out,
+                    struct error *e)
 {
     struct ipintel *p = calloc(1, sizeof(*p));
     if (!p)
@@ -253,7 +254,7 @@ int ipintel_feature(struct feature *f, const struct options *opts, FILE *out, st
     p->block = opts->block;
     p->dump_dir = opts->dump_dir;
     p->handler = (struct ipintel_handler){
-        .block = opts->block, .verbose = opts->verbose, .feeds = p->registry};
+        .out = out, .block = opts->block, .verbose = opts->verbose, .feeds = p->registry};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = IPINTEL_PERF_PAGES_PER_CPU,

@@ -20,7 +20,22 @@ static void destination(const struct netevent *ev, char *ip, size_t len)
     }
 }
 
-void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t size, FILE *out)
+static void describe(const struct ipintel_handler *h, const struct netevent *ev,
+                     struct conn_event *c)
+{
+    text_printable(c->comm, sizeof(c->comm), ev->comm, sizeof(ev->comm));
+    destination(ev, c->ip, sizeof(c->ip));
+    c->feed = ev->hit ? feed_registry_name(h->feeds, ev->feed) : NULL;
+    c->pid = ev->pid;
+    c->tid = ev->tid;
+    c->uid = ev->uid;
+    c->gid = ev->gid;
+    c->port = ntohs(ev->dport);
+    c->proto = ev->proto;
+    c->ipv6 = ev->family == AF_INET6;
+}
+
+void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t size)
 {
     struct netevent ev;
     if (size < sizeof(ev)) {
@@ -29,30 +44,28 @@ void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t s
     }
     memcpy(&ev, data, sizeof(ev)); /* the sample is not aligned for netevent */
 
-    char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ip[INET6_ADDRSTRLEN];
-    text_printable(comm, sizeof(comm), ev.comm, sizeof(ev.comm));
-    destination(&ev, ip, sizeof(ip));
+    struct conn_event c;
+    describe(h, &ev, &c);
     if (h->verbose)
-        output_verbose_line(out, comm, ev.pid, ip, ntohs(ev.dport));
+        output_connection(h->out, &c);
     if (!ev.hit)
         return;
     h->hits++;
-    const char *feed = feed_registry_name(h->feeds, ev.feed);
-    warn("%s (pid %u) connected to %s, listed in %s", comm, ev.pid, ip, feed ? feed : "a feed");
+    warn("%s (pid %u) connected to %s, listed in %s", c.comm, c.pid, c.ip,
+         c.feed ? c.feed : "a feed");
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
     if (action_signal(h->block) && !ev.signalled) {
         h->failed_actions++;
-        output_exited_line(out, comm, ev.pid, ip);
+        output_hit(h->out, &c, h->block, HIT_EXITED, NULL);
         return;
     }
     if (h->block != BLOCK_DUMP) {
-        output_block_line(out, h->block, comm, ev.pid, ip, NULL);
+        output_hit(h->out, &c, h->block, HIT_ACTED, NULL);
         return;
     }
     struct dump_job job = {
-        .target = {.pid = (pid_t)ev.pid, .tid = (pid_t)ev.tid, .event_boot_ns = ev.ts_boot_ns}};
-    snprintf(job.comm, sizeof(job.comm), "%s", comm);
-    snprintf(job.ip, sizeof(job.ip), "%s", ip);
+        .target = {.pid = (pid_t)ev.pid, .tid = (pid_t)ev.tid, .event_boot_ns = ev.ts_boot_ns},
+        .conn = c};
     dump_worker_submit(h->dumps, &job);
 }
 

@@ -11,8 +11,10 @@
 #include "actions.h"
 #include "dump_worker.h"
 #include "feeds.h"
+#include "output.h"
 
 struct ipintel_handler {
+    const struct output *out;
     enum block_action block;
     bool verbose;                      /* print every connection */
     struct dump_worker *dumps;         /* with --block dump */
@@ -24,7 +26,7 @@ struct ipintel_handler {
 /* One netevent sample: the verbose line, and on a feed hit its line (with --block dump,
  * the worker prints it once the core is taken). Every hit gets one line: the action's, or
  * that the process exited before the action could reach it. */
-void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t size, FILE *out);
+void ipintel_handle_sample(struct ipintel_handler *h, const void *data, size_t size);
 
 /* The statistics at exit, on the log stream (nothing when there was no hit). */
 void ipintel_report(const struct ipintel_handler *h);

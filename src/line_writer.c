@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,8 +17,11 @@
 #define POLL_MS 100
 
 struct line_writer {
-    int fd;
-    const char *name; /* in messages; NULL: none (the log's own writer) */
+    struct line_target target;
+    int next_fd;        /* a reopen's fd, taken at the next line start; -1: none */
+    bool at_line_start; /* the bytes written so far end with a newline */
+    char *line;         /* syslog: the message being sent */
+    const char *name;   /* in messages; NULL: none (the log's own writer) */
     size_t cap;
     pthread_mutex_t lock;
     pthread_cond_t wake;    /* to the thread: bytes queued, or closing */
@@ -105,6 +109,75 @@ static bool writable(int fd)
     return poll(&p, 1, POLL_MS) > 0;
 }
 
+/* A reopen's fd replaces the current one between two lines. Called with the lock held. */
+static void switch_fd(struct line_writer *w)
+{
+    if (w->next_fd < 0 || !w->at_line_start)
+        return;
+    if (w->target.owned)
+        close(w->target.fd);
+    w->target = (struct line_target){.fd = w->next_fd, .owned = true};
+    w->next_fd = -1;
+}
+
+/* Writes at most a CHUNK to the fd, up to the last line end in it when there is one (so
+ * that a reopen switches files between lines). Called and returns with the lock held. */
+static void write_some(struct line_writer *w, char *chunk)
+{
+    switch_fd(w);
+    size_t n = w->tail - w->head < CHUNK ? w->tail - w->head : CHUNK;
+    const char *end = memrchr(w->buf + w->head, '\n', n);
+    if (end)
+        n = (size_t)(end - (w->buf + w->head)) + 1;
+    memcpy(chunk, w->buf + w->head, n);
+    int fd = w->target.fd;
+    pthread_mutex_unlock(&w->lock);
+    ssize_t done = writable(fd) ? write(fd, chunk, n) : 0;
+    int err = done < 0 ? errno : 0;
+    pthread_mutex_lock(&w->lock);
+    if (done > 0) {
+        w->head += (size_t)done;
+        w->at_line_start = chunk[done - 1] == '\n';
+    }
+    if (err && err != EINTR && err != EAGAIN)
+        w->error = err;
+}
+
+/* One line as one syslog message, with the priority its "<PRI>" gives. */
+static void send_syslog(const char *line)
+{
+    int priority = LOG_DAEMON | LOG_INFO;
+    const char *msg = line;
+    if (line[0] == '<') {
+        char *end;
+        long pri = strtol(line + 1, &end, 10);
+        if (*end == '>' && end > line + 1 && pri >= 0 && pri <= (LOG_LOCAL7 | LOG_DEBUG)) {
+            priority = (int)pri;
+            msg = end + 1;
+        }
+    }
+    syslog(priority, "%s", msg);
+}
+
+/* Sends the first queued line (cut at LINE_WRITER_LINE_MAX) to syslog. Called and returns
+ * with the lock held. */
+static void send_line(struct line_writer *w)
+{
+    size_t avail = w->tail - w->head;
+    const char *start = w->buf + w->head;
+    const char *nl = memchr(start, '\n', avail);
+    size_t n = nl ? (size_t)(nl - start) : avail;
+    if (n > LINE_WRITER_LINE_MAX)
+        n = LINE_WRITER_LINE_MAX;
+    memcpy(w->line, start, n);
+    w->line[n] = '\0';
+    size_t taken = n + (nl && start + n == nl);
+    pthread_mutex_unlock(&w->lock);
+    send_syslog(w->line);
+    pthread_mutex_lock(&w->lock);
+    w->head += taken;
+}
+
 static void *write_loop(void *arg)
 {
     struct line_writer *w = arg;
@@ -115,16 +188,10 @@ static void *write_loop(void *arg)
             pthread_cond_wait(&w->wake, &w->lock);
         if (w->stop || w->head == w->tail)
             break;
-        size_t n = w->tail - w->head < CHUNK ? w->tail - w->head : CHUNK;
-        memcpy(chunk, w->buf + w->head, n);
-        pthread_mutex_unlock(&w->lock);
-        ssize_t done = writable(w->fd) ? write(w->fd, chunk, n) : 0;
-        int err = done < 0 ? errno : 0;
-        pthread_mutex_lock(&w->lock);
-        if (done > 0)
-            w->head += (size_t)done;
-        if (err && err != EINTR && err != EAGAIN)
-            w->error = err;
+        if (w->target.syslog)
+            send_line(w);
+        else
+            write_some(w, chunk);
         if (w->head == w->tail || w->error) {
             w->dropping = false;
             pthread_cond_broadcast(&w->drained);
@@ -136,22 +203,25 @@ static void *write_loop(void *arg)
     return NULL;
 }
 
-struct line_writer *line_writer_open(int fd, const char *name, size_t cap, FILE **stream,
-                                     struct error *e)
+struct line_writer *line_writer_open(const struct line_target *t, const char *name, size_t cap,
+                                     FILE **stream, struct error *e)
 {
     struct line_writer *w = calloc(1, sizeof(*w));
-    if (!w) {
+    if (!w || (t->syslog && !(w->line = malloc(LINE_WRITER_LINE_MAX + 1)))) {
+        free(w);
         error_set(e, "out of memory");
         return NULL;
     }
-    w->fd = fd;
+    w->target = *t;
+    w->next_fd = -1;
+    w->at_line_start = true;
     w->name = name;
     w->cap = cap;
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
     pthread_cond_init(&w->drained, NULL);
     w->stream = fopencookie(w, "w", (cookie_io_functions_t){.write = queue_write});
-    if (!w->stream || setvbuf(w->stream, NULL, _IOLBF, CHUNK) != 0) {
+    if (!w->stream || setvbuf(w->stream, NULL, _IOLBF, LINE_WRITER_LINE_MAX) != 0) {
         error_set(e, "cannot set up %s: %s", name ? name : "the log", strerror(errno));
         goto fail;
     }
@@ -165,8 +235,18 @@ struct line_writer *line_writer_open(int fd, const char *name, size_t cap, FILE 
 fail:
     if (w->stream)
         fclose(w->stream);
+    free(w->line);
     free(w);
     return NULL;
+}
+
+void line_writer_reopen(struct line_writer *w, int fd)
+{
+    pthread_mutex_lock(&w->lock);
+    if (w->next_fd >= 0)
+        close(w->next_fd); /* two reopens before a line: the first one's file is not used */
+    w->next_fd = fd;
+    pthread_mutex_unlock(&w->lock);
 }
 
 int line_writer_error(struct line_writer *w)
@@ -214,6 +294,11 @@ unsigned long long line_writer_close(struct line_writer *w, int wait_ms)
     pthread_cond_destroy(&w->drained);
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
+    if (w->target.owned)
+        close(w->target.fd);
+    if (w->next_fd >= 0)
+        close(w->next_fd);
+    free(w->line);
     free(w->buf);
     free(w);
     return lost;

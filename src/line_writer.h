@@ -1,23 +1,41 @@
-/* Standard output that never blocks the tool: lines go into a bounded queue in memory and
- * a thread writes them out, so a reader that stalls (a full pipe, a stopped terminal)
- * holds up neither the event loop nor an action. When the queue is full, lines are
- * dropped whole and counted, and a warning says so. */
+/* Output that never blocks the tool: lines go into a bounded queue in memory and a thread
+ * writes them out (to an fd, or to syslog one message per line), so a reader that stalls
+ * (a full pipe, a stopped terminal, a slow syslog daemon) holds up neither the event loop
+ * nor an action. When the queue is full, lines are dropped whole and counted, and a
+ * warning says so. */
 #ifndef EBPFSHIELD_LINE_WRITER_H
 #define EBPFSHIELD_LINE_WRITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
 #include "log.h"
 
+/* The longest line queued in one piece (a longer one may be split when the queue fills). */
+#define LINE_WRITER_LINE_MAX (256u << 10)
+
 struct line_writer;
 
-/* Starts writing to fd; *stream is a line-buffered FILE whose writes only queue. cap is
- * the most bytes queued at once; name says what fd is in warnings ("standard output"),
- * NULL for the writer that carries the log itself: it says nothing (its warnings would
- * go where nobody reads). Returns the writer, or NULL with a message in e. */
-struct line_writer *line_writer_open(int fd, const char *name, size_t cap, FILE **stream,
-                                     struct error *e);
+/* Where the lines go. */
+struct line_target {
+    int fd;      /* when not syslog */
+    bool owned;  /* the writer closes fd at the end (and at a reopen) */
+    bool syslog; /* each line is one syslog(3) message; a line that starts with "<PRI>"
+                  * (a decimal facility | level) is sent with that priority */
+};
+
+/* Starts writing to t; *stream is a line-buffered FILE whose writes only queue. cap is the
+ * most bytes queued at once; name says what t is in warnings ("standard output"), NULL
+ * for the writer that carries the log itself: it says nothing (its warnings would go where
+ * nobody reads). Returns the writer, or NULL with a message in e. */
+struct line_writer *line_writer_open(const struct line_target *t, const char *name, size_t cap,
+                                     FILE **stream, struct error *e);
+
+/* From the next line on, writes go to fd (owned: closed at the end or the next reopen);
+ * the fd written so far is closed once its last whole line is out, if it was owned. For
+ * logrotate: the file is reopened on SIGHUP. */
+void line_writer_reopen(struct line_writer *w, int fd);
 
 /* Warns, once per episode, that lines are being dropped: called from the event loop, never
  * from a write (the log may be another writer's stream). */

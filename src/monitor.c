@@ -179,10 +179,11 @@ static void ports_flag(const struct options *opts, char *buf, size_t len)
         n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "", opts->dns_ports[i]);
 }
 
-int monitor_feature(struct feature *f, const struct options *opts, FILE *out, struct error *e)
+int monitor_feature(struct feature *f, const struct options *opts, const struct output *out,
+                    struct error *e)
 {
     struct monitor *m = calloc(1, sizeof(*m));
-    if (!m || !(m->handler = monitor_handler_new(out, lookup_flow, m))) {
+    if (!m || !(m->handler = monitor_handler_new(out, &opts->filter, lookup_flow, m))) {
         free(m);
         return error_set(e, "out of memory");
     }

@@ -6,12 +6,14 @@
 
 #include "cli.h"
 #include "feature.h"
+#include "output.h"
 
 /* 1024 pages (4 MiB) per CPU: a burst of tens of thousands of DNS frames fits. */
 #define MONITOR_PERF_PAGES_PER_CPU 1024
 
 /* Fills f with the monitor of the DNS ports in opts, printing its lines to out. 0, or -1
  * with a message in e. */
-int monitor_feature(struct feature *f, const struct options *opts, FILE *out, struct error *e);
+int monitor_feature(struct feature *f, const struct options *opts, const struct output *out,
+                    struct error *e);
 
 #endif

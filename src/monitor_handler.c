@@ -23,7 +23,9 @@ struct problem {
 };
 
 struct monitor_handler {
-    FILE *out;
+    const struct output *out;
+    struct monitor_filter filter;
+    struct dns_summary *summary; /* --output json: the message being described */
     flow_lookup_fn lookup;
     void *lookup_ctx;
     unsigned long long unattributed; /* local queries whose flow was never found */
@@ -43,15 +45,23 @@ struct sample_ctx {
     const struct frame_info *frame;
 };
 
-struct monitor_handler *monitor_handler_new(FILE *out, flow_lookup_fn lookup, void *lookup_ctx)
+struct monitor_handler *monitor_handler_new(const struct output *out,
+                                            const struct monitor_filter *filter,
+                                            flow_lookup_fn lookup, void *lookup_ctx)
 {
     struct monitor_handler *h = calloc(1, sizeof(*h));
     if (!h)
         return NULL;
     h->out = out;
+    h->filter = *filter;
+    if (out->format == OUTPUT_JSON && !(h->summary = malloc(sizeof(*h->summary)))) {
+        free(h);
+        return NULL;
+    }
     h->lookup = lookup;
     h->lookup_ctx = lookup_ctx;
     if (!(h->tcp = tcp_reassembly_new())) {
+        free(h->summary);
         free(h);
         return NULL;
     }
@@ -63,6 +73,7 @@ void monitor_handler_free(struct monitor_handler *h)
     if (!h)
         return;
     tcp_reassembly_free(h->tcp);
+    free(h->summary);
     free(h);
 }
 
@@ -100,12 +111,26 @@ static void skip(struct monitor_handler *h, const char *what, const char *why)
 static void print_item(const struct dns_item *item, void *ctx)
 {
     const struct sample_ctx *s = ctx;
-    output_dns_line(s->h->out, s->origin, s->frame, item);
+    output_dns_item(s->h->out, s->origin, s->frame, item);
+}
+
+/* --output json: the whole message, one event. */
+static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
+{
+    const char *why = NULL;
+    if (dns_summarize(msg, len, s->h->summary, &why) != 0)
+        skip(s->h, "DNS message", why);
+    else
+        output_dns_message(s->h->out, s->origin, s->frame, s->h->summary);
 }
 
 static void decode_message(const uint8_t *msg, size_t len, void *ctx)
 {
     struct sample_ctx *s = ctx;
+    if (s->h->out->format == OUTPUT_JSON) {
+        describe_message(msg, len, s);
+        return;
+    }
     const char *why = NULL;
     long items = dns_decode_message(msg, len, MONITOR_LINES_PER_MESSAGE, print_item, s, &why);
     if (items < 0) {
@@ -183,6 +208,12 @@ static int attribute(struct monitor_handler *h, const struct frame_info *frame,
     return 0;
 }
 
+static bool wanted(const struct monitor_filter *f, const struct port_val *proc, const char *comm)
+{
+    return (!f->by_pid || proc->pid == f->pid) && (!f->by_uid || proc->uid == f->uid) &&
+           (!f->comm || strcmp(comm, f->comm) == 0);
+}
+
 void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t size,
                            uint64_t now_ms)
 {
@@ -192,6 +223,10 @@ void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t s
         (proc.pid != 0 || attribute(h, &frame, &proc) == 0)) {
         char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ifname[32];
         process_name(&proc, comm, sizeof(comm));
+        if (!wanted(&h->filter, &proc, comm)) {
+            monitor_handler_tick(h, now_ms);
+            return;
+        }
         proc_ifname_cached(&h->ifnames, proc.ifindex, now_ms, ifname, sizeof(ifname));
         struct dns_origin origin = {.proc = &proc, .comm = comm, .ifname = ifname};
         struct sample_ctx ctx = {.h = h, .origin = &origin, .frame = &frame};

@@ -6,9 +6,11 @@
 #ifndef EBPFSHIELD_MONITOR_HANDLER_H
 #define EBPFSHIELD_MONITOR_HANDLER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
+
+#include "output.h"
 
 #define MONITOR_LINES_PER_MESSAGE 32
 
@@ -19,9 +21,18 @@ struct port_val;
 /* Looks key up in the kernel's flow table: 0 and *val filled when it is there. */
 typedef int (*flow_lookup_fn)(void *ctx, const struct port_key *key, struct port_val *val);
 
-/* Lines go to out; samples the kernel could not attribute (pid 0) are looked up again
- * through lookup. NULL when out of memory. */
-struct monitor_handler *monitor_handler_new(FILE *out, flow_lookup_fn lookup, void *lookup_ctx);
+/* -p, -u, --comm: only the DNS packets of matching processes (all when none is set). */
+struct monitor_filter {
+    bool by_pid, by_uid;
+    uint32_t pid, uid;
+    const char *comm; /* the process name as printed; NULL: any */
+};
+
+/* Events go to out, those of processes filter lets through; samples the kernel could not
+ * attribute (pid 0) are looked up again through lookup. NULL when out of memory. */
+struct monitor_handler *monitor_handler_new(const struct output *out,
+                                            const struct monitor_filter *filter,
+                                            flow_lookup_fn lookup, void *lookup_ctx);
 void monitor_handler_free(struct monitor_handler *h);
 
 /* Prints the lines of one sample, size bytes as the kernel sent them, seen at now_ms

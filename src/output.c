@@ -2,6 +2,10 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "json_event.h"
 
 static const char *proto_name(uint8_t proto)
 {
@@ -61,4 +65,77 @@ void output_exited_line(FILE *out, const char *comm, uint32_t pid, const char *i
 {
     fprintf(out, "Client:%s (pid:%u) exited before eBPFShield could act (ip-blacklist:%s) \n", comm,
             pid, ip);
+}
+
+/* "2026-11-22T03:36:35.123+01:00 ": local time, as -t shows it. */
+static void put_local_time(FILE *out)
+{
+    struct timespec now;
+    struct tm tm;
+    char date[32], zone[8];
+    clock_gettime(CLOCK_REALTIME, &now);
+    localtime_r(&now.tv_sec, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+    strftime(zone, sizeof(zone), "%z", &tm); /* +0100 */
+    fprintf(out, "%s.%03ld%.3s:%s ", date, now.tv_nsec / 1000000, zone, zone + 3);
+}
+
+/* Takes the stream for one line and writes its prefixes: <PRI> for syslog, the time for
+ * text with -t. */
+static void begin_line(const struct output *o, int priority)
+{
+    flockfile(o->stream);
+    if (o->syslog)
+        fprintf(o->stream, "<%d>", priority);
+    if (o->timestamp && o->format == OUTPUT_TEXT)
+        put_local_time(o->stream);
+}
+
+static void end_line(const struct output *o)
+{
+    funlockfile(o->stream);
+}
+
+#define DNS_PRIORITY (LOG_DAEMON | LOG_INFO)
+#define CONNECTION_PRIORITY (LOG_DAEMON | LOG_INFO)
+#define HIT_PRIORITY (LOG_AUTHPRIV | LOG_WARNING)
+
+void output_dns_item(const struct output *o, const struct dns_origin *origin,
+                     const struct frame_info *frame, const struct dns_item *item)
+{
+    begin_line(o, DNS_PRIORITY);
+    output_dns_line(o->stream, origin, frame, item);
+    end_line(o);
+}
+
+void output_dns_message(const struct output *o, const struct dns_origin *origin,
+                        const struct frame_info *frame, const struct dns_summary *msg)
+{
+    begin_line(o, DNS_PRIORITY);
+    json_dns_message(o->stream, origin, frame, msg);
+    end_line(o);
+}
+
+void output_connection(const struct output *o, const struct conn_event *c)
+{
+    begin_line(o, CONNECTION_PRIORITY);
+    if (o->format == OUTPUT_JSON)
+        json_connection(o->stream, c);
+    else
+        output_verbose_line(o->stream, c->comm, c->pid, c->ip, c->port);
+    end_line(o);
+}
+
+void output_hit(const struct output *o, const struct conn_event *c, enum block_action block,
+                enum hit_result result, const char *dump_dir)
+{
+    begin_line(o, HIT_PRIORITY);
+    if (o->format == OUTPUT_JSON)
+        json_hit(o->stream, c, block, result, dump_dir);
+    else if (result == HIT_EXITED)
+        output_exited_line(o->stream, c->comm, c->pid, c->ip);
+    else
+        output_block_line(o->stream, result == HIT_NO_CORE ? BLOCK_KILL : block, c->comm, c->pid,
+                          c->ip, dump_dir);
+    end_line(o);
 }

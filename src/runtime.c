@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "bpf_shim.h"
@@ -15,6 +16,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "output.h"
+#include "output_file.h"
 #include "stderr_filter.h"
 
 #define POLL_MS 250
@@ -57,16 +59,6 @@ static void install_hangup(void)
     set_handler(SIGHUP, on_hangup, SA_RESTART);
 }
 
-static void reload(struct feature *f)
-{
-    struct error e;
-    reload_requested = 0;
-    if (!f->reload)
-        warn("SIGHUP: nothing to reload");
-    else if (f->reload(f->self, &e) != 0)
-        warn("reload failed, the feeds in use stay: %s", e.msg);
-}
-
 /* Installed once the programs run (before, SIGINT ends the tool at once: nothing of it
  * outlives its fds). No SA_RESTART: a blocking poll returns at once with EINTR. */
 static void install_signals(void)
@@ -76,11 +68,71 @@ static void install_signals(void)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* Standard output and the log (standard error), each behind a writer thread. */
+/* The events (standard output, --output-file or --syslog) and the log (standard error),
+ * each behind a writer thread. */
 struct outputs {
     struct line_writer *out, *log;
-    FILE *out_stream;
+    struct output events; /* on out's stream */
+    const char *file;     /* --output-file, reopened on SIGHUP */
 };
+
+/* SIGHUP: the output file opened anew (logrotate moved it), the feeds reloaded. */
+static void reload(struct feature *f, const struct outputs *io)
+{
+    struct error e;
+    reload_requested = 0;
+    if (io->file) {
+        int fd = output_file_open(io->file, &e);
+        if (fd < 0)
+            warn("SIGHUP: events go on to the file opened before: %s", e.msg);
+        else
+            line_writer_reopen(io->out, fd);
+    }
+    if (!f->reload && !io->file)
+        warn("SIGHUP: nothing to reload");
+    else if (f->reload && f->reload(f->self, &e) != 0)
+        warn("reload failed, the feeds in use stay: %s", e.msg);
+}
+
+/* The running line goes where the original printed it, standard output, unless events in
+ * JSON fill it: then to the log, so that every line there is a JSON object. */
+static void say_running(const struct outputs *io)
+{
+    if (io->file || io->events.syslog) {
+        fputs(RUNNING_LINE "\n", stdout);
+        fflush(stdout);
+    } else if (io->events.format == OUTPUT_JSON) {
+        note("%s", RUNNING_LINE);
+    } else {
+        fprintf(io->events.stream, "%s\n", RUNNING_LINE);
+    }
+}
+
+/* The events' writer and its stream: standard output, --output-file or --syslog. */
+static int open_events(const struct options *opts, struct outputs *io, struct error *e)
+{
+    struct line_target t = {.fd = STDOUT_FILENO};
+    const char *name = "standard output";
+    if (opts->output_file) {
+        if ((t.fd = output_file_open(opts->output_file, e)) < 0)
+            return -1;
+        t.owned = true;
+        name = opts->output_file;
+        io->file = opts->output_file;
+    } else if (opts->syslog) {
+        openlog("ebpfshield-bcc", LOG_PID | LOG_NDELAY, LOG_DAEMON);
+        t = (struct line_target){.fd = -1, .syslog = true};
+        name = "syslog";
+    }
+    io->events = (struct output){
+        .format = opts->format, .timestamp = opts->timestamp, .syslog = opts->syslog};
+    if (!(io->out = line_writer_open(&t, name, OUTPUT_QUEUE_BYTES, &io->events.stream, e))) {
+        if (t.owned)
+            close(t.fd);
+        return -1;
+    }
+    return 0;
+}
 
 struct loop {
     struct feature *feature;
@@ -134,16 +186,16 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, const struc
         return fatal("%s", e.msg);
     malloc_trim(0); /* hand back what libbcc's compiler freed: most of the startup peak */
     install_signals();
-    fprintf(io->out_stream, "%s\n", RUNNING_LINE);
+    say_running(io);
     while (!exiting) {
         if (shim_poll(events, f->events_table, POLL_MS) < 0 && errno != EINTR)
             return fatal("reading %s: %s", f->events_table, strerror(errno));
         after_poll(&loop);
         if (reload_requested)
-            reload(f);
+            reload(f, io);
         int err = line_writer_error(io->out);
         if (err) /* e.g. a closed pipe: nobody reads what we report */
-            return fatal("cannot write to standard output: %s", strerror(err));
+            return fatal("cannot write the events: %s", strerror(err));
     }
     /* What the kernel sent before the programs go: each hit gets its line and action. */
     drain(events, f->events_table);
@@ -212,20 +264,20 @@ int runtime_run(const struct options *opts)
     int real_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
     if (real_stderr < 0)
         return fatal("standard error: %s", strerror(errno));
-    if (!(io.log = line_writer_open(real_stderr, NULL, LOG_QUEUE_BYTES, &log, &e)))
+    struct line_target log_target = {.fd = real_stderr, .owned = true};
+    if (!(io.log = line_writer_open(&log_target, NULL, LOG_QUEUE_BYTES, &log, &e)))
         return fatal("%s", e.msg);
     log_set_stream(log);
     struct stderr_filter *filter = stderr_filter_start(opts->debug, &e);
     if (!filter)
         warn("%s", e.msg); /* libbcc's noise shows, nothing worse */
     int rc = 0;
-    if (!(io.out = line_writer_open(STDOUT_FILENO, "standard output", OUTPUT_QUEUE_BYTES,
-                                    &io.out_stream, &e)))
+    if (open_events(opts, &io, &e) != 0)
         rc = fatal("%s", e.msg);
     struct feature f;
     if (rc == 0 &&
-        (opts->feature == FEATURE_MONITOR ? monitor_feature(&f, opts, io.out_stream, &e)
-                                          : ipintel_feature(&f, opts, io.out_stream, &e)) != 0) {
+        (opts->feature == FEATURE_MONITOR ? monitor_feature(&f, opts, &io.events, &e)
+                                          : ipintel_feature(&f, opts, &io.events, &e)) != 0) {
         rc = fatal("%s", e.msg);
     } else if (rc == 0) {
         rc = run(&f, opts, &io);
@@ -235,6 +287,8 @@ int runtime_run(const struct options *opts)
         stderr_filter_stop(filter, real_stderr);
     if (io.out)
         line_writer_close(io.out, OUTPUT_DRAIN_MS);
+    if (opts->syslog)
+        closelog();
     log_set_stream(NULL);
     line_writer_close(io.log, OUTPUT_DRAIN_MS);
     return rc;

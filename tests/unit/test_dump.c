@@ -423,11 +423,13 @@ static void test_worker(void)
     free(msg);
     capture_open(&out);
     capture_log(&log);
-    struct dump_worker *w = dump_worker_start(
-        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, out.f, &e);
+    struct output o = {.stream = out.f};
+    struct dump_worker *w =
+        dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, &o, &e);
     CHECK(w != NULL);
-    struct dump_job job = {.comm = "sleep", .ip = "192.0.2.7"};
+    struct dump_job job = {.conn = {.comm = "sleep", .ip = "192.0.2.7"}};
     pid_t pid = stopped_child(&job.target);
+    job.conn.pid = (uint32_t)pid;
     dump_worker_submit(w, &job);
     CHECK(reaped_by_sigkill(pid));
     CHECK_INT(dump_worker_stop(w), 0);
@@ -445,11 +447,12 @@ static void test_worker(void)
     setenv("PATH", fake_gcore("worker-hang-bin", "#!/bin/sh\nexec /bin/sleep 600\n"), 1);
     capture_open(&out);
     capture_log(&log);
-    w = dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, out.f,
-                          &e);
+    o.stream = out.f;
+    w = dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, &o, &e);
     pid_t pids[2];
     for (int i = 0; i < 2; i++) {
         pids[i] = stopped_child(&job.target);
+        job.conn.pid = (uint32_t)pids[i];
         dump_worker_submit(w, &job);
     }
     usleep(200 * 1000);

@@ -50,7 +50,10 @@ static char *handle(struct ipintel_handler *h, const struct netevent *ev, size_t
 
     capture_open(&out);
     capture_log(&log);
-    ipintel_handle_sample(h, ev, size, out.f);
+    static struct output o; /* the handler keeps a pointer to it */
+    o.stream = out.f;
+    h->out = &o;
+    ipintel_handle_sample(h, ev, size);
     *logged = capture_log_text(&log);
     return capture_text(&out);
 }
@@ -164,11 +167,13 @@ static void test_dump(void)
     old.ts_boot_ns -= 1000000000u; /* beyond the clock-tick rounding of the start time */
     capture_open(&out);
     capture_log(&log);
+    struct output o = {.stream = out.f};
+    h.out = &o;
     h.dumps =
-        dump_worker_start(root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30}, out.f, &e);
+        dump_worker_start(root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30}, &o, &e);
     CHECK(h.dumps != NULL);
-    ipintel_handle_sample(&h, &ev, sizeof(ev), out.f);
-    ipintel_handle_sample(&h, &old, sizeof(old), out.f);
+    ipintel_handle_sample(&h, &ev, sizeof(ev));
+    ipintel_handle_sample(&h, &old, sizeof(old));
     CHECK(reaped_by_sigkill(pid));
     h.failed_actions += dump_worker_stop(h.dumps);
     char *text = capture_text(&out), *logged = capture_log_text(&log);

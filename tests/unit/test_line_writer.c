@@ -38,7 +38,8 @@ static void test_stalled_reader(void)
     CHECK(pipe(p) == 0);
     fcntl(p[1], F_SETPIPE_SZ, 4096); /* smaller than the queue: lines stay queued at exit */
     capture_log(&log);
-    struct line_writer *w = line_writer_open(p[1], "standard output", CAP, &out, &e);
+    struct line_writer *w =
+        line_writer_open(&(struct line_target){.fd = p[1]}, "standard output", CAP, &out, &e);
     CHECK(w != NULL);
     for (int i = 0; i < LINES; i++)
         fprintf(out, "line %06d of the stalled-reader test, padded to fifty bytes\n", i);
@@ -65,7 +66,8 @@ static void test_reader_keeps_up(void)
 
     CHECK(pipe(p) == 0);
     fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
-    struct line_writer *w = line_writer_open(p[1], "standard output", CAP, &out, &e);
+    struct line_writer *w =
+        line_writer_open(&(struct line_target){.fd = p[1]}, "standard output", CAP, &out, &e);
     for (int i = 0; i < 1000; i++)
         fprintf(out, "%d\n", i);
     CHECK_INT(line_writer_close(w, 5000), 0);
@@ -89,7 +91,8 @@ static void test_reader_gone(void)
     CHECK(pipe(p) == 0);
     close(p[0]);
     capture_log(&log);
-    struct line_writer *w = line_writer_open(p[1], "standard output", CAP, &out, &e);
+    struct line_writer *w =
+        line_writer_open(&(struct line_target){.fd = p[1]}, "standard output", CAP, &out, &e);
     fprintf(out, "nobody reads this\n");
     int err = 0;
     for (int i = 0; i < 200 && !(err = line_writer_error(w)); i++)

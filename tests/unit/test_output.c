@@ -299,6 +299,7 @@ struct mon {
     struct capture out;
     size_t seen;
     struct flow_table table;
+    struct output o;
 };
 
 static void mon_open(struct mon *m)
@@ -306,7 +307,9 @@ static void mon_open(struct mon *m)
     capture_open(&m->out);
     m->seen = 0;
     memset(&m->table, 0, sizeof(m->table));
-    m->h = monitor_handler_new(m->out.f, table_lookup, &m->table);
+    m->o = (struct output){.stream = m->out.f};
+    static const struct monitor_filter all;
+    m->h = monitor_handler_new(&m->o, &all, table_lookup, &m->table);
     if (!m->h) {
         fprintf(stderr, "monitor_handler_new failed\n");
         exit(2);

@@ -1,0 +1,238 @@
+#include "json_event.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#define PATH_SEGMENT_MAX 32
+
+/* The object under key in parent, created when missing. */
+static json_object *child(json_object *parent, const char *key)
+{
+    json_object *obj;
+    if (json_object_object_get_ex(parent, key, &obj))
+        return obj;
+    obj = json_object_new_object();
+    json_object_object_add(parent, key, obj);
+    return obj;
+}
+
+/* Sets a dotted ECS path ("process.thread.id") to value, creating the objects on the way;
+ * the first segment may itself hold no dot only ("@timestamp"). */
+static void put(json_object *root, const char *path, json_object *value)
+{
+    const char *dot;
+    while ((dot = strchr(path, '.')) != NULL) {
+        char key[PATH_SEGMENT_MAX];
+        snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+        root = child(root, key);
+        path = dot + 1;
+    }
+    json_object_object_add(root, path, value);
+}
+
+static void put_str(json_object *root, const char *path, const char *value)
+{
+    put(root, path, json_object_new_string(value));
+}
+
+static void put_int(json_object *root, const char *path, int64_t value)
+{
+    put(root, path, json_object_new_int64(value));
+}
+
+/* ECS keeps ids as strings (keyword). */
+static void put_id(json_object *root, const char *path, uint32_t value)
+{
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%u", value);
+    put_str(root, path, buf);
+}
+
+static void put_list(json_object *root, const char *path, const char *const *values, size_t n)
+{
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(arr, json_object_new_string(values[i]));
+    put(root, path, arr);
+}
+
+/* @timestamp (UTC, microseconds) and the event.* fields every kind has. */
+static json_object *new_event(const char *kind, const char *action, const char *outcome)
+{
+    struct timespec now;
+    struct tm tm;
+    char date[32], stamp[64];
+    clock_gettime(CLOCK_REALTIME, &now);
+    gmtime_r(&now.tv_sec, &tm);
+    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(stamp, sizeof(stamp), "%s.%06ldZ", date, now.tv_nsec / 1000);
+    json_object *root = json_object_new_object();
+    put_str(root, "@timestamp", stamp);
+    put_str(root, "event.kind", kind);
+    put_str(root, "event.module", "ebpfshield");
+    put_str(root, "event.action", action);
+    put_str(root, "event.outcome", outcome);
+    return root;
+}
+
+/* One line, then the object is freed. */
+static void emit(FILE *out, json_object *root)
+{
+    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
+                                                                JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (text)
+        fprintf(out, "%s\n", text);
+    json_object_put(root);
+}
+
+static const char *transport(uint8_t proto)
+{
+    return proto == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+/* A name in ECS form: presentation format without the root's trailing dot. */
+static void put_name(json_object *root, const char *path, const char *name)
+{
+    size_t n = strlen(name);
+    if (n > 1 && name[n - 1] == '.' && name[n - 2] != '\\')
+        n--;
+    put(root, path, json_object_new_string_len(name, (int)n));
+}
+
+static void put_process(json_object *root, const char *comm, uint32_t pid, uint32_t tid,
+                        uint32_t uid, uint32_t gid)
+{
+    put_str(root, "process.name", comm);
+    put_int(root, "process.pid", pid);
+    put_int(root, "process.thread.id", tid);
+    put_id(root, "user.id", uid);
+    put_id(root, "group.id", gid);
+}
+
+static void put_answers(json_object *root, const struct dns_summary *msg)
+{
+    json_object *answers = json_object_new_array(), *resolved = json_object_new_array();
+    for (size_t i = 0; i < msg->answer_count; i++) {
+        const struct dns_answer *a = &msg->answers[i];
+        json_object *obj = json_object_new_object();
+        put_name(obj, "name", a->name);
+        put_str(obj, "type", a->type);
+        put_str(obj, "class", a->rclass);
+        put_int(obj, "ttl", a->ttl);
+        put_str(obj, "data", a->data);
+        json_object_array_add(answers, obj);
+        if (strcmp(a->type, "A") == 0 || strcmp(a->type, "AAAA") == 0)
+            json_object_array_add(resolved, json_object_new_string(a->data));
+    }
+    put(root, "dns.answers", answers);
+    put(root, "dns.resolved_ip", resolved);
+    if (msg->answer_total > msg->answer_count)
+        put_int(root, "ebpfshield.dns.answers_omitted",
+                (int64_t)(msg->answer_total - msg->answer_count));
+}
+
+void json_dns_message(FILE *out, const struct dns_origin *origin, const struct frame_info *frame,
+                      const struct dns_summary *msg)
+{
+    char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+    const char *outcome = !msg->qr                             ? "unknown"
+                          : strcmp(msg->rcode, "NOERROR") == 0 ? "success"
+                                                               : "failure";
+    json_object *root = new_event("event", msg->qr ? "dns-response" : "dns-query", outcome);
+    static const char *const network[] = {"network"}, *const protocol[] = {"protocol"};
+    put_list(root, "event.category", network, 1);
+    put_list(root, "event.type", protocol, 1);
+    const struct port_val *p = origin->proc;
+    put_process(root, origin->comm, p->pid, p->tid, p->uid, p->gid);
+    inet_ntop(frame->family, frame->saddr, src, sizeof(src));
+    inet_ntop(frame->family, frame->daddr, dst, sizeof(dst));
+    put_str(root, "network.protocol", "dns");
+    put_str(root, "network.transport", transport(frame->proto));
+    put_str(root, "network.type", frame->family == AF_INET6 ? "ipv6" : "ipv4");
+    put_str(root, "source.ip", src);
+    put_int(root, "source.port", frame->sport);
+    put_str(root, "destination.ip", dst);
+    put_int(root, "destination.port", frame->dport);
+    put_str(root, "observer.ingress.interface.name", origin->ifname);
+    put_id(root, "dns.id", msg->id);
+    put_str(root, "dns.type", msg->qr ? "answer" : "query");
+    if (msg->has_question) {
+        put_name(root, "dns.question.name", msg->qname);
+        put_str(root, "dns.question.type", msg->qtype);
+        put_str(root, "dns.question.class", msg->qclass);
+    }
+    const char *flags[8];
+    for (size_t i = 0; i < msg->flag_count; i++)
+        flags[i] = msg->flags[i];
+    put_list(root, "dns.header_flags", flags, msg->flag_count);
+    if (msg->qr) {
+        put_str(root, "dns.response_code", msg->rcode);
+        put_answers(root, msg);
+    }
+    emit(out, root);
+}
+
+/* The fields a connection and a hit share. */
+static void put_connection(json_object *root, const struct conn_event *c)
+{
+    put_process(root, c->comm, c->pid, c->tid, c->uid, c->gid);
+    put_str(root, "network.transport", transport(c->proto));
+    put_str(root, "network.type", c->ipv6 ? "ipv6" : "ipv4");
+    put_str(root, "network.direction", "egress");
+    put_str(root, "destination.ip", c->ip);
+    put_int(root, "destination.port", c->port);
+}
+
+void json_connection(FILE *out, const struct conn_event *c)
+{
+    json_object *root = new_event("event", "connection-attempted", "unknown");
+    static const char *const network[] = {"network"}, *const types[] = {"connection", "start"};
+    put_list(root, "event.category", network, 1);
+    put_list(root, "event.type", types, 2);
+    put_connection(root, c);
+    emit(out, root);
+}
+
+/* event.action of a hit: what was done to the connection or its process. */
+static const char *hit_action(enum block_action block, enum hit_result result)
+{
+    if (result == HIT_NO_CORE)
+        return "process-killed";
+    switch (block) {
+    case BLOCK_PRINT:
+        return "connection-reported";
+    case BLOCK_DENY:
+        return "connection-denied";
+    case BLOCK_SUSPEND:
+        return "process-suspended";
+    case BLOCK_KILL:
+        return "process-killed";
+    case BLOCK_DUMP:
+        return "process-dumped";
+    }
+    return "unknown";
+}
+
+void json_hit(FILE *out, const struct conn_event *c, enum block_action block,
+              enum hit_result result, const char *dump_dir)
+{
+    json_object *root =
+        new_event("alert", hit_action(block, result), result == HIT_ACTED ? "success" : "failure");
+    static const char *const categories[] = {"network", "intrusion_detection"};
+    static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
+                                                                                     "denied"};
+    put_list(root, "event.category", categories, 2);
+    put_list(root, "event.type", block == BLOCK_PRINT ? reported : denied, 2);
+    put_connection(root, c);
+    put_str(root, "threat.indicator.ip", c->ip);
+    put_str(root, "threat.indicator.type", c->ipv6 ? "ipv6-addr" : "ipv4-addr");
+    if (c->feed)
+        put_str(root, "threat.feed.name", c->feed);
+    put_str(root, "ebpfshield.block", block_action_names[block]);
+    if (block == BLOCK_DUMP && result == HIT_ACTED)
+        put_str(root, "ebpfshield.dump_dir", dump_dir);
+    emit(out, root);
+}
