@@ -18,7 +18,11 @@ set -euo pipefail
 prog=update-feeds
 tor_url=${EBPFSHIELD_TOR_URL:-https://check.torproject.org/torbulkexitlist}
 talos_url=${EBPFSHIELD_TALOS_URL:-https://www.talosintelligence.com/documents/ip-blacklist}
-feeds_dir=${EBPFSHIELD_FEEDS_DIR:-/var/lib/ebpfshield/feeds}
+# The defaults of the feeds directory and of the checker: the installed copy
+# (ebpfshield-update-feeds, made by CMake) has the paths it was configured with here.
+default_feeds_dir=/var/lib/ebpfshield/feeds
+default_bin=/usr/sbin/ebpfshield-bcc
+feeds_dir=${EBPFSHIELD_FEEDS_DIR:-$default_feeds_dir}
 list=${EBPFSHIELD_FEED_LIST:-}
 reload=${EBPFSHIELD_RELOAD:-1}
 allow_wide=()
@@ -37,7 +41,7 @@ least one replacement, root's running ebpfshield-bcc is sent SIGHUP to reload.
 
 Options:
   --dir DIR      the feeds directory (default: \$EBPFSHIELD_FEEDS_DIR, else
-                 /var/lib/ebpfshield/feeds); it must exist, and when run as root be
+                 $default_feeds_dir); it must exist, and when run as root be
                  root's and not writable by group or others (exit 2 otherwise)
   --list FILE    fetch the feeds FILE names instead of the default two (default:
                  \$EBPFSHIELD_FEED_LIST). One feed a line, "NAME URL"; blank lines and
@@ -56,7 +60,7 @@ https://check.torproject.org/torbulkexitlist) and talos-ip-blacklist.txt from
 https://www.talosintelligence.com/documents/ip-blacklist).
 
 The checker is \$EBPFSHIELD_BIN, else ebpfshield-bcc on PATH, else
-/usr/sbin/ebpfshield-bcc, else build/ebpfshield-bcc of the source tree of this script.
+$default_bin, else build/ebpfshield-bcc of the source tree of this script.
 
 Two runs on one directory never overlap: a run that finds another one at work exits 0
 at once, saying so on stderr. Exit status: 0 success, 1 a feed, list line or reload
@@ -64,7 +68,7 @@ failed, 2 bad usage or setup.
 
 EXAMPLES
   sudo update-feeds.sh
-        refresh the Tor and Talos feeds in /var/lib/ebpfshield/feeds, then reload
+        refresh the Tor and Talos feeds in $default_feeds_dir, then reload
   sudo update-feeds.sh --list /etc/ebpfshield/feeds.list
         with /etc/ebpfshield/feeds.list holding, for instance:
           spamhaus-drop.txt https://www.spamhaus.org/drop/drop.txt
@@ -127,13 +131,13 @@ find_bin() {
         return 0
     fi
     here=$(dirname -- "${BASH_SOURCE[0]}")
-    for b in /usr/sbin/ebpfshield-bcc "$here/../build/ebpfshield-bcc"; do
+    for b in "$default_bin" "$here/../build/ebpfshield-bcc"; do
         if [[ -f $b && -x $b ]]; then
             printf '%s\n' "$b"
             return 0
         fi
     done
-    err "cannot find ebpfshield-bcc (tried \$EBPFSHIELD_BIN, PATH, /usr/sbin," \
+    err "cannot find ebpfshield-bcc (tried \$EBPFSHIELD_BIN, PATH, $default_bin," \
         "$here/../build); set EBPFSHIELD_BIN to its path"
     return 1
 }
