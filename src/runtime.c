@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -108,6 +110,25 @@ static void say_running(const struct outputs *io)
     }
 }
 
+/* --syslog: something must listen on /dev/log, or every event would vanish unsaid
+ * (syslog(3) drops messages it cannot send). Tried as syslog(3) does: datagram, then
+ * stream. */
+static int syslog_listens(struct error *e)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX, .sun_path = _PATH_LOG};
+    int err = 0;
+    for (int i = 0; i < 2; i++) {
+        int fd = socket(AF_UNIX, (i ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+        int rc = fd < 0 ? -1 : connect(fd, (struct sockaddr *)&addr, sizeof(addr));
+        err = errno;
+        if (fd >= 0)
+            close(fd);
+        if (rc == 0)
+            return 0;
+    }
+    return error_set(e, "--syslog: no syslog daemon listens on %s: %s", _PATH_LOG, strerror(err));
+}
+
 /* The events' writer and its stream: standard output, --output-file or --syslog. */
 static int open_events(const struct options *opts, struct outputs *io, struct error *e)
 {
@@ -120,6 +141,8 @@ static int open_events(const struct options *opts, struct outputs *io, struct er
         name = opts->output_file;
         io->file = opts->output_file;
     } else if (opts->syslog) {
+        if (syslog_listens(e) != 0)
+            return -1;
         openlog("ebpfshield-bcc", LOG_PID | LOG_NDELAY, LOG_DAEMON);
         t = (struct line_target){.fd = -1, .syslog = true};
         name = "syslog";
