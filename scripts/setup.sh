@@ -1,16 +1,31 @@
 #!/usr/bin/env bash
-# Installs everything ebpfshield-bcc needs to build, run and test on Debian 12, then
-# makes sure libbcc can find kernel headers for the running kernel.
+# Installs what ebpfshield-bcc needs to build and run on Debian 12 (compiler, CMake,
+# libbcc, ldns, json-c, gdb for --block dump, curl for the feed updater, kernel headers),
+# then makes sure libbcc finds headers for the running kernel (scripts/kernel-headers.sh).
+# With --test, also what the tests need (the VM, clang for the fuzzers, lint tools, DNS
+# servers and clients, rsyslog, mandoc, dpkg-dev, systemd-analyze, ...).
+# usage: scripts/setup.sh [--test]
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
     echo "setup.sh: must run as root (apt-get install)" >&2
     exit 1
 fi
+case ${1:-} in
+'' | --test) ;;
+*)
+    echo "usage: scripts/setup.sh [--test]" >&2
+    exit 2
+    ;;
+esac
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev gdb
-      clang-14 clang-format cppcheck libclang-rt-14-dev
-      dnsmasq-base bind9-dnsutils curl python3 iproute2 procps bpftool
-      linux-headers-amd64 linux-image-amd64 qemu-system-x86 busybox-static kmod xz-utils)
+pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev libjson-c-dev gdb curl
+      linux-headers-amd64 procps util-linux)
+if [ "${1:-}" = --test ]; then
+    pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod xz-utils
+           clang-14 libclang-rt-14-dev clang-format cppcheck
+           dnsmasq-base bind9-dnsutils python3 iproute2 bpftool rsyslog
+           mandoc man-db dpkg-dev systemd libcap2-bin)
+fi
 missing=()
 for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

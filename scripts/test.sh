@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite on a fresh Debian 12 machine (as root): installs what is needed,
-# builds normally and with ASan+UBSan, and runs the tests: unit (lint included) and
-# native end-to-end (in network namespaces) in both builds, then the VM tests (Debian's
-# stock kernel in qemu, kprobe mode) with the normal build.
+# The whole test suite on a fresh Debian 12 machine (as root; sudo is not needed when
+# already root): installs what building, running and testing need (scripts/setup.sh
+# --test), builds normally and with ASan+UBSan, and runs the tests: unit (lint and the
+# install tree included) and native end-to-end (in network namespaces) in both builds,
+# then the VM tests (Debian's stock kernel in qemu, kprobe mode) and the .deb
+# (install_deb) with the normal build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --test
 scripts/build.sh --asan
 echo "== unit and native tests, ASan+UBSan build"
 (cd build-asan && ctest -L 'unit|native' --output-on-failure)
