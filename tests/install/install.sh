@@ -171,20 +171,23 @@ check_docs() {
         "SEE ALSO"; do
         if grep -qx "$o" <<<"$text"; then ok; else fail "man page: no section $o"; fi
     done
-    local roff
+    local roff tags
     roff=$(sed 's/\\-/-/g' "$page")
+    # The options with an entry of their own: the tag lines (after .TP) of OPTIONS.
+    tags=$(awk '/^\.SH / { in_opts = ($2 == "OPTIONS") } in_opts && tag { print; tag = 0 }
+        in_opts && /^\.TP/ { tag = 1 }' <<<"$roff")
     opts=$("$root/usr/sbin/ebpfshield-bcc" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
     opts+=$'\n'$(printf '%s\n' --output --output-file --syslog --timestamp --pid --uid --comm)
     while IFS= read -r o; do
-        if grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" <<<"$roff"; then ok; else
-            fail "man page: $o not documented"
+        if grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" <<<"$tags"; then ok; else
+            fail "man page: $o has no entry in OPTIONS"
         fi
         if grep -qE -- "(^|[' ])$o([ ')]|$)" "$comp"; then ok; else
             fail "completion: $o not completed"
         fi
     done < <(sort -u <<<"$opts")
     for o in -t -p -u; do
-        if grep -qE -- "^\.BR $o , " <<<"$roff"; then ok; else
+        if grep -qE -- "^\.BR $o , " <<<"$tags"; then ok; else
             fail "man page: $o not documented"
         fi
     done
