@@ -9,17 +9,20 @@ set(EBPFSHIELD_DATA_DIR "${CMAKE_INSTALL_FULL_DATADIR}/ebpfshield-bcc")
 set(EBPFSHIELD_RUN_DIR "/run/ebpfshield-bcc")
 file(SHA256 ${CMAKE_SOURCE_DIR}/feeds/example.txt EBPFSHIELD_EXAMPLE_SHA256)
 
-# systemd's own directory for the prefix /usr (Debian 12: /lib/systemd/system), else
-# the prefix's lib/systemd/system.
-if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
-  pkg_get_variable(SYSTEMD_UNIT_DIR systemd systemdsystemunitdir)
-  if(NOT SYSTEMD_UNIT_DIR)
-    set(SYSTEMD_UNIT_DIR /usr/lib/systemd/system)
+# systemd's own directory for the prefix /usr (pkg-config systemd; Debian 12:
+# /lib/systemd/system, also its value when systemd is not installed), else the prefix's
+# lib/systemd/system; -DEBPFSHIELD_SYSTEMD_UNIT_DIR=... chooses another. Computed at every
+# configure (not cached), so that systemd installed later is picked up.
+if(EBPFSHIELD_SYSTEMD_UNIT_DIR)
+  set(EBPFSHIELD_UNIT_DIR "${EBPFSHIELD_SYSTEMD_UNIT_DIR}")
+elseif(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  pkg_get_variable(EBPFSHIELD_UNIT_DIR systemd systemdsystemunitdir)
+  if(NOT EBPFSHIELD_UNIT_DIR)
+    set(EBPFSHIELD_UNIT_DIR /lib/systemd/system)
   endif()
 else()
-  set(SYSTEMD_UNIT_DIR "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
+  set(EBPFSHIELD_UNIT_DIR "${CMAKE_INSTALL_PREFIX}/lib/systemd/system")
 endif()
-set(EBPFSHIELD_UNIT_DIR "${SYSTEMD_UNIT_DIR}" CACHE PATH "Where the systemd units go")
 
 set(in ${CMAKE_SOURCE_DIR}/cmake/install)
 set(out ${CMAKE_BINARY_DIR}/install)

@@ -285,8 +285,10 @@ else
     expect "default CMAKE_INSTALL_PREFIX" "$(cache_var "$usr_build" CMAKE_INSTALL_PREFIX)" /usr
 fi
 DESTDIR=$tmp/root-usr cmake --install "$usr_build" >"$tmp/install-usr.log"
+# The unit directory as CMake computes it for /usr: systemd's, else Debian's.
+unit_dir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || true)
 check_tree "$tmp/root-usr" /usr /usr/sbin /etc /usr/share /usr/share/man \
-    "$(pkg-config --variable=systemdsystemunitdir systemd)" /var/lib/ebpfshield
+    "${unit_dir:-/lib/systemd/system}" /var/lib/ebpfshield
 check_docs "$tmp/root-usr"
 check_completion "$tmp/root-usr"
 verify_units "$tmp/root-usr"
