@@ -1,7 +1,9 @@
 /* Unit tests of the command line: defaults, every accepted flag and value in both the
  * "--flag value" and "--flag=value" forms, the exact error messages (each followed by the
  * short usage) and the --help text, whose EXAMPLES must all parse. cli_parse runs many
- * times in this one process, which also checks that it resets getopt. */
+ * times in this one process, which also checks that it resets getopt. The output flags
+ * (--output, --output-file, --syslog, -t) and the monitor's filters (-p, -u, --comm) are
+ * checked in every form, each bad value and conflict with its exact message. */
 #include "check.h"
 #include "cli.h"
 #include "testlib.h"
@@ -340,6 +342,165 @@ static void test_help(void)
     free(full);
 }
 
+/* --output, --output-file, --syslog, -t and the monitor's filters -p, -u, --comm: every
+ * accepted form, long and short, joined and clustered. */
+static void test_output_flags(void)
+{
+    struct options opts;
+
+    CHECK_INT(parse(NO_ARGS, &opts), CLI_OK);
+    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK(opts.output_file == NULL && !opts.syslog && !opts.timestamp);
+    CHECK(!opts.filter.by_pid && !opts.filter.by_uid && opts.filter.comm == NULL);
+    CHECK_INT(parse(ARGS("--output", "json"), &opts), CLI_OK);
+    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK_INT(parse(ARGS("--output=json", "--output", "text"), &opts), CLI_OK);
+    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK_INT(parse(ARGS("--output=json"), &opts), CLI_OK);
+    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK_INT(parse(ARGS("--output-file", "/var/log/e.json"), &opts), CLI_OK);
+    CHECK_STR(opts.output_file, "/var/log/e.json");
+    CHECK(!opts.syslog);
+    CHECK_INT(parse(ARGS("--output-file=rel/e.log", "--output", "json"), &opts), CLI_OK);
+    CHECK_STR(opts.output_file, "rel/e.log");
+    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK_INT(parse(ARGS("--syslog", "--output=json"), &opts), CLI_OK);
+    CHECK(opts.syslog && opts.output_file == NULL);
+    CHECK_INT(parse(ARGS("-t"), &opts), CLI_OK);
+    CHECK(opts.timestamp);
+    CHECK_INT(parse(ARGS("--timestamp", "--syslog", "--output", "text"), &opts), CLI_OK);
+    CHECK(opts.timestamp && opts.syslog);
+    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK_STR(err_text, "");
+}
+
+static void check_filter_at(int line, const char *const *args, bool by_pid, uint32_t pid,
+                            bool by_uid, uint32_t uid, const char *comm, bool timestamp)
+{
+    struct options opts;
+    enum cli_result rc = parse(args, &opts);
+    if (rc != CLI_OK || opts.filter.by_pid != by_pid || (by_pid && opts.filter.pid != pid) ||
+        opts.filter.by_uid != by_uid || (by_uid && opts.filter.uid != uid) ||
+        (comm ? !opts.filter.comm || strcmp(opts.filter.comm, comm) != 0 : !!opts.filter.comm) ||
+        opts.timestamp != timestamp || opts.feature != FEATURE_MONITOR || err_text[0]) {
+        fprintf(stderr,
+                "%s:%d: rc %d, pid %d/%u, uid %d/%u, comm %s, timestamp %d (stderr \"%s\")\n",
+                __FILE__, line, rc, opts.filter.by_pid, opts.filter.pid, opts.filter.by_uid,
+                opts.filter.uid, opts.filter.comm ? opts.filter.comm : "(null)", opts.timestamp,
+                err_text);
+        check_failures++;
+    }
+}
+
+#define check_filter(args, ...) check_filter_at(__LINE__, args, __VA_ARGS__)
+#define MON "--feature", "ebpf_monitor"
+
+static void test_filters(void)
+{
+    check_filter(ARGS(MON, "-p", "5"), true, 5, false, 0, NULL, false);
+    check_filter(ARGS(MON, "-p5"), true, 5, false, 0, NULL, false);
+    check_filter(ARGS(MON, "--pid", "4194304"), true, 4194304, false, 0, NULL, false);
+    check_filter(ARGS(MON, "--pid=1"), true, 1, false, 0, NULL, false);
+    check_filter(ARGS("-tp", "5", MON), true, 5, false, 0, NULL, true);
+    check_filter(ARGS(MON, "-tp5"), true, 5, false, 0, NULL, true);
+    check_filter(ARGS(MON, "-u", "0"), false, 0, true, 0, NULL, false);
+    check_filter(ARGS(MON, "-u1000"), false, 0, true, 1000, NULL, false);
+    check_filter(ARGS(MON, "--uid", "4294967294"), false, 0, true, 4294967294u, NULL, false);
+    check_filter(ARGS(MON, "--uid=65534", "-t"), false, 0, true, 65534, NULL, true);
+    check_filter(ARGS(MON, "--comm", "curl"), false, 0, false, 0, "curl", false);
+    check_filter(ARGS(MON, "--comm=a b"), false, 0, false, 0, "a b", false);
+    check_filter(ARGS(MON, "--comm", "fifteen-bytes-x"), false, 0, false, 0, "fifteen-bytes-x",
+                 false);
+    check_filter(ARGS(MON, "-tu", "7", "-p", "9", "--comm", "dig", "--timestamp"), true, 9, true, 7,
+                 "dig", true);
+    /* the last of a repeated one wins */
+    check_filter(ARGS(MON, "-p", "3", "--pid", "4", "--comm", "x", "--comm", "y"), true, 4, false,
+                 0, "y", false);
+}
+
+static void test_output_refused(void)
+{
+    check_refused(ARGS("--output", "xml"),
+                  PROG ": invalid value 'xml' for --output (choose from 'text', 'json')");
+    check_refused(ARGS("--output=JSON"),
+                  PROG ": invalid value 'JSON' for --output (choose from 'text', 'json')");
+    check_refused(ARGS("--output"), PROG ": option '--output' needs a value");
+    check_refused(ARGS("--output", "--syslog"), PROG ": option '--output' needs a value");
+    check_refused(ARGS("--output-file"), PROG ": option '--output-file' needs a value");
+    check_refused(ARGS("--output-file", ""),
+                  PROG ": an empty file or directory name is not allowed");
+    check_refused(ARGS("--output-file="), PROG ": an empty file or directory name is not allowed");
+    check_refused(ARGS("--output-file", "x", "--syslog"),
+                  PROG ": events go to --output-file or to --syslog, not both");
+    check_refused(ARGS("--syslog", "--output-file=x"),
+                  PROG ": events go to --output-file or to --syslog, not both");
+    check_refused(ARGS("-t", "--output", "json"),
+                  PROG ": --timestamp applies to --output text (JSON has @timestamp)");
+    check_refused(ARGS("--output=json", "--timestamp"),
+                  PROG ": --timestamp applies to --output text (JSON has @timestamp)");
+    check_refused(ARGS("--syslog=yes"), PROG ": unknown option '--syslog=yes'");
+    check_refused(ARGS("--timestamp=1"), PROG ": unknown option '--timestamp=1'");
+}
+
+static void test_filters_refused(void)
+{
+    const char *pid_msg = PROG ": invalid value '%s' for --pid (a process id)";
+    const char *uid_msg = PROG ": invalid value '%s' for --uid (a user id)";
+    const char *bad_pids[] = {
+        "0", "4194305", "12a", "-1", "+5", " 5", "", "0x10", "99999999999999999999"};
+    const char *bad_uids[] = {"-1", "4294967295", "4294967296", "1e3", "", "+0", "0x1"};
+    char msg[256];
+    for (size_t i = 0; i < sizeof(bad_pids) / sizeof(bad_pids[0]); i++) {
+        snprintf(msg, sizeof(msg), pid_msg, bad_pids[i]);
+        check_refused(ARGS(MON, "-p", bad_pids[i]), msg);
+        check_refused(ARGS(MON, "--pid", bad_pids[i]), msg);
+    }
+    for (size_t i = 0; i < sizeof(bad_uids) / sizeof(bad_uids[0]); i++) {
+        snprintf(msg, sizeof(msg), uid_msg, bad_uids[i]);
+        check_refused(ARGS(MON, "-u", bad_uids[i]), msg);
+        check_refused(ARGS(MON, "--uid", bad_uids[i]), msg);
+    }
+    check_refused(ARGS(MON, "-p12a"), PROG ": invalid value '12a' for --pid (a process id)");
+    check_refused(ARGS(MON, "--pid=0"), PROG ": invalid value '0' for --pid (a process id)");
+    check_refused(ARGS(MON, "--comm", ""),
+                  PROG ": invalid value '' for --comm (a process name of 1 to 15 bytes)");
+    check_refused(ARGS(MON, "--comm=sixteen-bytes-xx"),
+                  PROG ": invalid value 'sixteen-bytes-xx' for --comm (a process name of 1 to "
+                       "15 bytes)");
+    check_refused(ARGS(MON, "--pid"), PROG ": option '--pid' needs a value");
+    check_refused(ARGS(MON, "-p"), PROG ": option '-p' needs a value");
+    check_refused(ARGS(MON, "--uid"), PROG ": option '--uid' needs a value");
+    check_refused(ARGS(MON, "-u"), PROG ": option '-u' needs a value");
+    check_refused(ARGS(MON, "--comm"), PROG ": option '--comm' needs a value");
+    check_refused(ARGS(MON, "-p", "--verbose"), PROG ": option '-p' needs a value");
+    check_refused(ARGS(MON, "--pid", "--verbose"), PROG ": option '--pid' needs a value");
+    check_refused(ARGS(MON, "-u", "--comm", "x"), PROG ": option '-u' needs a value");
+    check_refused(ARGS(MON, "--comm", "--pid"), PROG ": option '--comm' needs a value");
+    /* ebpf_ipintelligence (the default) has no filter */
+    const char *only = PROG ": -p, -u and --comm apply to --feature ebpf_monitor only";
+    check_refused(ARGS("-p", "1"), only);
+    check_refused(ARGS("-u", "0"), only);
+    check_refused(ARGS("--comm", "x"), only);
+    check_refused(ARGS("--feature", "ebpf_ipintelligence", "--pid=1"), only);
+    check_refused(ARGS("--comm=x", "--feature", "ebpf_ipintelligence"), only);
+}
+
+/* The new flags are in the short usage and explained in the help. */
+static void test_help_output_flags(void)
+{
+    char *brief = usage_text(PROG, false), *full = usage_text(PROG, true);
+    const char *flags[] = {"--output", "--output-file", "--syslog", "--timestamp", "--pid",
+                           "--uid",    "--comm",        "-t",       "-p",          "-u"};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (!strstr(brief, flags[i]) || !strstr(full + strlen(brief), flags[i])) {
+            fprintf(stderr, "%s:%d: %s missing from the usage or help\n", __FILE__, __LINE__,
+                    flags[i]);
+            check_failures++;
+        }
+    free(brief);
+    free(full);
+}
+
 int main(void)
 {
     test_defaults();
@@ -353,6 +514,11 @@ int main(void)
     test_empty_dir();
     test_program_name();
     test_help();
+    test_output_flags();
+    test_filters();
+    test_output_refused();
+    test_filters_refused();
+    test_help_output_flags();
     free(err_text);
     CHECK_DONE();
 }
