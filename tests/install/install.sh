@@ -224,6 +224,10 @@ check_completion() {
     expect "completion: --block" "$got" "deny dump kill print suspend "
     got=$(complete_words "$comp" --verbose --block k)
     expect "completion: --block k" "$got" kill
+    got=$(complete_words "$comp" --block = | tr '\n' ' ')
+    expect "completion: --block=" "$got" "deny dump kill print suspend "
+    got=$(complete_words "$comp" --block = s)
+    expect "completion: --block=s" "$got" suspend
     got=$(complete_words "$comp" --feature '' | tr '\n' ' ')
     expect "completion: --feature" "$got" "ebpf_ipintelligence ebpf_monitor "
     got=$(complete_words "$comp" --attach '' | tr '\n' ' ')
