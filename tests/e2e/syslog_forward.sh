@@ -5,10 +5,11 @@
 # Both run on the loopback of the private network namespace of tests/native/run.sh, with
 # the configs of tests/e2e/rsyslog/ (the README's); /dev/log is A's socket only inside a
 # private mount namespace (the host's /dev and /dev/log are never touched).
-# Proved first with logger, then with N sequential dig queries at dnsmasq: every query and
-# answer event of those N names must arrive at B once, in the order sent, as JSON with the
-# name sent, APP-NAME ebpfshield-bcc and facility daemon; then a feed hit (ipintelligence,
-# a connect to a documentation address) must arrive with facility authpriv.
+# Proved first with logger (also across a stop and start of the collector), then with N
+# sequential dig queries at dnsmasq: every query and answer event of those N names must
+# arrive at B once, in the order sent, as JSON with the name sent, APP-NAME
+# ebpfshield-bcc and facility daemon; then a feed hit (ipintelligence, a connect to a
+# documentation address) must arrive with facility authpriv.
 # Needs root, rsyslogd, logger, dig, dnsmasq, ss, taskset, python3; EBPFSHIELD_BIN /
 # EXPECT_MODE. SYSLOG_FWD_QUERIES sets N (default 300, at least 200).
 
@@ -125,9 +126,12 @@ sed -e "s|@WORKDIR@|$WORK/b|; s|@ADDRESS@|127.0.0.1|; s|@PORT@|$PORT|; s|@LOGDIR
 check "the configs have every value filled in" not grep -qE '@[A-Z]+@' "$WORK/host.conf" "$WORK/collector.conf"
 
 # B, the collector, then A, each in the foreground with its own pid file.
-rsyslogd -n -f "$WORK/collector.conf" -i "$WORK/b.pid" >"$WORK/b.stderr" 2>&1 &
-B_PID=$!
+start_b() {
+    rsyslogd -n -f "$WORK/collector.conf" -i "$WORK/b.pid" >>"$WORK/b.stderr" 2>&1 &
+    B_PID=$!
+}
 b_listens() { kill -0 "$B_PID" 2>/dev/null && [ -n "$(ss -Hltn "sport = :$PORT")" ]; }
+start_b
 check "collector (rsyslogd B) listens on 127.0.0.1:$PORT" wait_for 30 b_listens || {
     show_rsyslog_logs
     finish
@@ -157,7 +161,25 @@ else
     show_rsyslog_logs
 fi
 
-# 2. The tool's DNS events.
+# 2. The collector away for a while: A keeps what comes meanwhile and sends it, in order,
+# once B is back (200 messages: all in memory; the disk takes over past queue.size).
+OUTAGE="ebpfshield-fwd-outage-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
+kill -TERM "$B_PID"
+wait "$B_PID"
+for i in $(seq -f %03g 1 200); do
+    logger -t ebpfshield-bcc -p daemon.info "$OUTAGE-$i"
+done
+start_b
+check "outage: the collector is back" wait_for 30 b_listens
+if check "outage: the last message arrives" wait_drained "$OUTAGE-200"; then
+    got=$(grep -oE -- "$OUTAGE-[0-9]{3}\$" "$BLOG" | sed 's/.*-//' | tr '\n' ' ')
+    want=$(seq -f %03g 1 200 | tr '\n' ' ')
+    check "outage: all 200 arrived once, in order ($(echo "$got" | wc -w) arrived)" [ "$got" = "$want" ]
+else
+    show_rsyslog_logs
+fi
+
+# 3. The tool's DNS events.
 check "the tool has --syslog" sh -c '"$0" --help 2>&1 | grep -q -- --syslog' "$EBPFSHIELD_BIN" || {
     finish
     exit 1
@@ -266,6 +288,8 @@ for raw in open(lines_file, encoding='utf-8', errors='replace'):
         dup += 1
         continue
     seen.add((kind, name))
+    if not order:
+        print(f'  first event as the collector wrote it: {raw}')
     if i < high:
         late += 1
     high = max(high, i)
@@ -283,7 +307,7 @@ for raw in unrelated[:5]:
 sys.exit(0 if not missing and not late and not malformed and not dup and not unrelated else 1)
 EOF
 
-# 3. A feed hit: facility authpriv (10). A documentation address only, never a real one.
+# 4. A feed hit: facility authpriv (10). A documentation address only, never a real one.
 mkdir "$WORK/feeds"
 printf '# syslog_forward test feed\n%s\n' "$FEED_ADDR" >"$WORK/feeds/test.txt"
 START_LINES=$(blog_lines)
