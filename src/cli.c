@@ -205,7 +205,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         OPT_OUTPUT,
         OPT_OUTPUT_FILE,
         OPT_SYSLOG,
-        OPT_COMM
+        OPT_COMM,
+        OPT_TIMESTAMP,
+        OPT_PID,
+        OPT_UID
     };
     static const struct option longopts[] = {
         {"feature", required_argument, NULL, OPT_FEATURE},
@@ -223,9 +226,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {"output", required_argument, NULL, OPT_OUTPUT},
         {"output-file", required_argument, NULL, OPT_OUTPUT_FILE},
         {"syslog", no_argument, NULL, OPT_SYSLOG},
-        {"timestamp", no_argument, NULL, 't'},
-        {"pid", required_argument, NULL, 'p'},
-        {"uid", required_argument, NULL, 'u'},
+        {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
+        {"pid", required_argument, NULL, OPT_PID},
+        {"uid", required_argument, NULL, OPT_UID},
         {"comm", required_argument, NULL, OPT_COMM},
         {"help", no_argument, NULL, OPT_HELP},
         {"version", no_argument, NULL, OPT_VERSION},
@@ -306,15 +309,20 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             opts->syslog = true;
             break;
         case 't':
+        case OPT_TIMESTAMP:
             opts->timestamp = true;
             break;
         case 'p':
+        case OPT_PID:
+            if (parse_number(optarg, 1, PID_MAX, &opts->filter.pid) != 0)
+                return bad_value(err, prog, "--pid", optarg, "a process id");
+            opts->filter.by_pid = true;
+            break;
         case 'u':
-            if (parse_number(optarg, c == 'p', c == 'p' ? PID_MAX : UID_MAX,
-                             c == 'p' ? &opts->filter.pid : &opts->filter.uid) != 0)
-                return bad_value(err, prog, c == 'p' ? "--pid" : "--uid", optarg,
-                                 c == 'p' ? "a process id" : "a user id");
-            *(c == 'p' ? &opts->filter.by_pid : &opts->filter.by_uid) = true;
+        case OPT_UID:
+            if (parse_number(optarg, 0, UID_MAX, &opts->filter.uid) != 0)
+                return bad_value(err, prog, "--uid", optarg, "a user id");
+            opts->filter.by_uid = true;
             break;
         case OPT_COMM:
             if (optarg[0] == '\0' || strlen(optarg) >= EBPFSHIELD_TASK_COMM_LEN)

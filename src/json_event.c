@@ -96,8 +96,10 @@ static const char *transport(uint8_t proto)
 /* A name in ECS form: presentation format without the root's trailing dot. */
 static void put_name(json_object *root, const char *path, const char *name)
 {
-    size_t n = strlen(name);
-    if (n > 1 && name[n - 1] == '.' && name[n - 2] != '\\')
+    size_t n = strlen(name), slashes = 0;
+    while (slashes + 1 < n && name[n - 2 - slashes] == '\\')
+        slashes++;
+    if (n > 1 && name[n - 1] == '.' && slashes % 2 == 0) /* an odd run escapes the dot */
         n--;
     put(root, path, json_object_new_string_len(name, (int)n));
 }

@@ -120,13 +120,15 @@ static void switch_fd(struct line_writer *w)
     w->next_fd = -1;
 }
 
-/* Writes at most a CHUNK to the fd, up to the last line end in it when there is one (so
- * that a reopen switches files between lines). Called and returns with the lock held. */
+/* Writes at most a CHUNK to the fd, up to the last line end in it when there is one, or
+ * the first while a line is half out (so that a reopen switches files right after that
+ * line). Called and returns with the lock held. */
 static void write_some(struct line_writer *w, char *chunk)
 {
     switch_fd(w);
     size_t n = w->tail - w->head < CHUNK ? w->tail - w->head : CHUNK;
-    const char *end = memrchr(w->buf + w->head, '\n', n);
+    const char *end =
+        w->at_line_start ? memrchr(w->buf + w->head, '\n', n) : memchr(w->buf + w->head, '\n', n);
     if (end)
         n = (size_t)(end - (w->buf + w->head)) + 1;
     memcpy(chunk, w->buf + w->head, n);

@@ -47,7 +47,9 @@ int output_file_open(const char *path, struct error *e)
     close(dirfd);
     if (fd < 0)
         return error_set(e, "output file %s: %s", path,
-                         err == ELOOP ? "is a symbolic link" : strerror(err));
+                         err == ELOOP   ? "is a symbolic link"
+                         : err == ENXIO ? "not a regular file" /* a FIFO or a socket */
+                                        : strerror(err));
     const char *why = unfit(fd);
     if (why || fcntl(fd, F_SETFL, O_APPEND) != 0) {
         error_set(e, "output file %s: %s", path, why ? why : strerror(errno));

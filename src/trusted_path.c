@@ -229,7 +229,7 @@ int path_absolute(const char *path, const char *what, char *buf, size_t len, str
     }
     if (path[0] != '/' && !getcwd(cwd, sizeof(cwd)))
         return error_set(e, "%s %s: %s", what, path, strerror(errno));
-    if (snprintf(buf, len, "%s/%s", cwd, path) >= (int)len)
+    if (snprintf(buf, len, "%s%s%s", cwd, cwd[0] ? "/" : "", path) >= (int)len)
         return error_set(e, "%s %s: %s", what, path, strerror(ENAMETOOLONG));
     return 0;
 }
