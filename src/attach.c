@@ -46,10 +46,30 @@ int attach_tracepoint_field(const char *event, const char *field)
     return offset;
 }
 
+#define TRACEFS_DIR "/sys/kernel/tracing"
+
+static bool tracefs_mounted_here; /* attach_ensure_tracefs() mounted it */
+
+bool attach_tracefs_mounted(void)
+{
+    return tracing_dir() != NULL;
+}
+
 void attach_ensure_tracefs(void)
 {
-    if (!tracing_dir())
-        mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL);
+    if (!tracing_dir() &&
+        mount("tracefs", TRACEFS_DIR, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+        tracefs_mounted_here = true;
+}
+
+void attach_release_tracefs(void)
+{
+    if (!tracefs_mounted_here)
+        return;
+    tracefs_mounted_here = false;
+    /* Not lazily: whoever uses it meanwhile keeps it. */
+    if (umount2(TRACEFS_DIR, UMOUNT_NOFOLLOW) != 0)
+        warn("tracefs mounted at start stays at %s: %s", TRACEFS_DIR, strerror(errno));
 }
 
 bool attach_kprobes_available(char *why, size_t len)
@@ -156,6 +176,12 @@ static int open_cgroup2_privately(struct error *e)
                   strerror(errno));
     rmdir(dir);
     return fd;
+}
+
+bool attach_cgroup2_mounted(void)
+{
+    char path[PATH_MAX];
+    return find_cgroup2_mount(path, sizeof(path)) != NULL;
 }
 
 int attach_open_cgroup2_root(struct error *e)

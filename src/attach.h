@@ -11,8 +11,16 @@
  * cgroup programs where the kernel has no kprobes. */
 enum attach_mode { ATTACH_AUTO, ATTACH_KPROBE, ATTACH_TRACEPOINT };
 
-/* Mounts tracefs at /sys/kernel/tracing when no tracing directory is there yet. */
+/* True when a tracing directory (tracefs, or debugfs's tracing) is mounted. */
+bool attach_tracefs_mounted(void);
+
+/* Mounts tracefs at /sys/kernel/tracing when no tracing directory is there yet, and
+ * remembers that it did. */
 void attach_ensure_tracefs(void);
+
+/* Unmounts the tracefs attach_ensure_tracefs() mounted, if it did (call once the programs
+ * are detached); warns when it cannot. */
+void attach_release_tracefs(void);
 
 /* The offset of field in the records of tracepoint event ("sched/sched_process_exit"),
  * from its format file; -1 when this kernel's event has no such field. */
@@ -27,6 +35,9 @@ int attach_choose(enum attach_mode requested, struct error *e);
 
 /* Checks that libbcc will find kernel headers; 0, or -1 with a message in e. */
 int attach_check_kernel_headers(struct error *e);
+
+/* True when a cgroup2 hierarchy is mounted (else attach_open_cgroup2_root mounts one). */
+bool attach_cgroup2_mounted(void);
 
 /* An fd of the cgroup-v2 root directory, or -1 with a message in e. */
 int attach_open_cgroup2_root(struct error *e);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "bpf_shim.h"
+#include "capabilities.h"
 #include "ipintel.h"
 #include "line_writer.h"
 #include "log.h"
@@ -248,12 +249,10 @@ static int start(struct feature *f, enum attach_mode requested, enum attach_mode
     return fatal("%s", e.msg);
 }
 
-static int run(struct feature *f, const struct options *opts, const struct outputs *io)
+/* With tracefs mounted: the attach mode, the programs, the loop. */
+static int run_traced(struct feature *f, const struct options *opts, const struct outputs *io)
 {
     struct error e;
-    if (attach_check_kernel_headers(&e) != 0)
-        return fatal("%s", e.msg);
-    attach_ensure_tracefs();
     int mode = attach_choose(opts->attach, &e);
     if (mode < 0)
         return fatal("%s", e.msg);
@@ -267,12 +266,26 @@ static int run(struct feature *f, const struct options *opts, const struct outpu
     return rc;
 }
 
+static int run(struct feature *f, const struct options *opts, const struct outputs *io)
+{
+    struct error e;
+    if (attach_check_kernel_headers(&e) != 0)
+        return fatal("%s", e.msg);
+    attach_ensure_tracefs();
+    int rc = run_traced(f, opts, io);
+    attach_release_tracefs(); /* the programs are gone: stopped, or never started */
+    return rc;
+}
+
 int runtime_run(const struct options *opts)
 {
     install_hangup();
-    if (geteuid() != 0)
-        return fatal("must run as root (loading eBPF programs needs CAP_BPF and CAP_PERFMON or "
-                     "CAP_SYS_ADMIN); try sudo");
+    struct error denied; /* the capabilities this run needs, not the euid */
+    if (caps_check_process(opts,
+                           opts->feature == FEATURE_MONITOR ? MONITOR_PERF_PAGES_PER_CPU
+                                                            : IPINTEL_PERF_PAGES_PER_CPU,
+                           &denied) != 0)
+        return fatal("%s", denied.msg);
     umask(077); /* what we write (cores hold process memory) is ours alone */
     /* Until the programs run, SIGINT and SIGTERM end the tool at once, even when its
      * parent ignored them (a background job of a script): nothing outlives its fds. */
