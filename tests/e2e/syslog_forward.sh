@@ -100,7 +100,7 @@ show_rsyslog_logs() {
 DEVD=$(mktemp -d)
 SOCK=$DEVD/log
 private_dev_log() {
-    if [ ! -e /dev/log ] && [ ! -L /dev/log ]; then
+    if [ ! -e /dev/log ]; then # none, or a dangling symlink
         mkdir "$DEVD/orig" "$DEVD/ovl" &&
             mount --rbind /dev "$DEVD/orig" &&
             mount -t tmpfs -o mode=700 tmpfs "$DEVD/ovl" &&
@@ -111,7 +111,7 @@ private_dev_log() {
             for sub in pts shm mqueue hugepages; do
                 if mountpoint -q "$DEVD/orig/$sub"; then mount --rbind "$DEVD/orig/$sub" "/dev/$sub" || return 1; fi
             done &&
-            touch /dev/log || return 1
+            rm -f /dev/log && touch /dev/log || return 1
     fi
     mount --bind "$SOCK" /dev/log && DEV_MOUNTS=${DEV_MOUNTS:-bind} &&
         [ "$(stat -L -c %i /dev/log)" = "$(stat -c %i "$SOCK")" ]
