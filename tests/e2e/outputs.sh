@@ -145,6 +145,7 @@ srv-host=_sip._tcp.test,srv-target.test,5060,1,2
 cname=c1.test,c2.test
 cname=c2.test,h.test
 EOF
+for i in $(seq 40); do echo "host-record=many.test,10.2.0.$i"; done >>"$WORK/dnsmasq.conf"
 dnsmasq --conf-file="$WORK/dnsmasq.conf" --pid-file="$WORK/dnsmasq.pid" || exit 1
 EXTRA_PIDS=$(cat "$WORK/dnsmasq.pid")
 for _ in $(seq 50); do dig +short +time=1 @::1 a.test >/dev/null 2>&1 && break; sleep 0.1; done
@@ -212,6 +213,16 @@ if start_json json --feature ebpf_monitor --output json; then
         process.pid="$CLIENT_PID" dns.question.name="$want" ||
         echo "  TOOL BUG (put_name keeps the dot): the events' name is $(Q get dns.question.name "$J" \
             process.pid="$CLIENT_PID" | sort -u | tr '\n' ' ')"
+    # 40 A records: the first 32 described, the rest counted.
+    run_client json_many dig @127.0.0.1 many.test A
+    expect_events "$J" 1 "json: 40 A records: 32 answers, 32 resolved_ip, answers_omitted 8" \
+        process.pid="$CLIENT_PID" dns.type=answer dns.answers#32 dns.resolved_ip#32 \
+        ebpfshield.dns.answers_omitted=8 'dns.answers[].data~^10\.2\.0\.[0-9]+$'
+    # A query without a question: no dns.question.
+    run_client json_noq "$PY" "$here/outputs_client.py" noquestion
+    expect_events "$J" 1 "json: a query without a question has no dns.question" \
+        process.pid="$CLIENT_PID" dns.type=query dns.question! dns.id=20817
+    noq_answers=$(Q count "$J" process.pid="$CLIENT_PID" dns.type=answer dns.question!)
     # A process name with a quote and a backslash.
     run_client json_comm "$PY" "$here/outputs_client.py" comm 'q"uo\te' a.test
     expect_events "$J" 2 "json: process.name with a quote and a backslash intact" \
@@ -223,8 +234,9 @@ if start_json json --feature ebpf_monitor --output json; then
         user.id=65534 group.id=65534
     stop_tool json
     # dig: A, AAAA, MX, TXT, PTR, SRV, CNAME, NXDOMAIN, REFUSED, TCP A, TCP MX, v6, v6 TCP,
-    # nobody (14); python: inner, tail, comm (3): a query and an answer each.
-    schema_ok "$J" "json" dns=34 connection=0 hit=0
+    # nobody, many (15); python: inner, tail, comm (3): a query and an answer each; the
+    # query without a question and its answer if dnsmasq gave one.
+    schema_ok "$J" "json" dns=$((36 + 1 + noq_answers)) connection=0 hit=0
     check "json: running line once on stderr ($(grep -cx "$RUNNING" "$ERR"))" \
         [ "$(grep -cx "$RUNNING" "$ERR")" -eq 1 ]
 fi
@@ -240,7 +252,10 @@ if start_tool text --feature ebpf_monitor; then
     stop_tool text
 fi
 TS_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}[+-][0-9]{2}:[0-9]{2} '
-if start_tool text_t --feature ebpf_monitor -t; then
+# In a zone west of UTC with half an hour in its offset: the sign and the minutes show.
+ZONE=America/St_Johns
+OFFSET=$(TZ=$ZONE date +%:z)
+if TZ=$ZONE start_tool text_t --feature ebpf_monitor -t; then
     before=$(date +%s)
     run_client text_t_a dig @127.0.0.1 a.test A
     q=$(dns_re 0 dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 '([0-9]+)' 53 a.test A)
@@ -255,6 +270,8 @@ if start_tool text_t --feature ebpf_monitor -t; then
         [ "$t" -ge $((before - 5)) ] && [ "$t" -le $((now + 5)) ] && n=$((n + 1))
     done < <(grep -E "^$TS_RE" "$OUT")
     check "text -t: 2 times within 5 s of date expected, $n seen" [ "$n" -eq 2 ]
+    n=$(grep -cE "^[0-9T:.-]{23}${OFFSET} " "$OUT")
+    check "text -t: 2 times with the offset of $ZONE ($OFFSET) expected, $n seen" [ "$n" -eq 2 ]
     check "text -t: every event line has the time ($(grep -cvE "^$TS_RE|^$RUNNING\$" "$OUT") without)" \
         [ "$(grep -cvE "^$TS_RE|^$RUNNING\$" "$OUT")" -eq 0 ]
     stop_tool text_t
@@ -433,6 +450,9 @@ exec 8>&-
 check "refuse fifo: still a FIFO" [ -p "$R/fifo" ]
 refuse others "$R/nobody.json" "^ebpfshield-bcc: output file ${R//./\\.}/nobody\.json: belongs to another user\$"
 check "refuse others: the file untouched" [ ! -s "$R/nobody.json" ]
+: >"$R/group.json"
+chmod 0620 "$R/group.json"
+refuse group-writable "$R/group.json" "^ebpfshield-bcc: output file ${R//./\\.}/group\.json: writable by group or others\$"
 refuse hardlink "$R/linked.json" "^ebpfshield-bcc: output file ${R//./\\.}/linked\.json: has another hard link\$"
 check "refuse hardlink: the file untouched" [ ! -s "$R/linked.json" ]
 refuse open-dir "$OW/events.json" "^ebpfshield-bcc: refusing .*${OW//./\\.}.*writable by group or others"
@@ -523,7 +543,38 @@ if start_json kill --feeds "$WORK/feeds" --block kill --output json; then
     stop_tool kill
     schema_ok "$OUT" "kill" hit=1 connection=0 dns=0
 fi
+if start_json suspend --feeds "$WORK/feeds" --block suspend --output json; then
+    (
+        "$PY" "$here/victim.py" tcp 198.51.100.11 9 >/dev/null 2>&1 &
+        echo $! >"$WORK/suspend.pid"
+        wait
+    ) 2>/dev/null &
+    for _ in $(seq 50); do [ -s "$WORK/suspend.pid" ] && break; sleep 0.05; done
+    VPID=$(cat "$WORK/suspend.pid")
+    hit_conds process-suspended "$VPID" 198.51.100.11 9 suspend
+    expect_events "$OUT" 1 "suspend: hit" "${HIT[@]}" 'event.type[]=denied'
+    state=$(sed -E 's/.*\) (.) .*/\1/' "/proc/$VPID/stat" 2>/dev/null)
+    check "suspend: the victim is stopped (state ${state:-gone})" [ "$state" = T ]
+    kill -KILL "$VPID" 2>/dev/null
+    stop_tool suspend
+    schema_ok "$OUT" "suspend" hit=1 connection=0 dns=0
+fi
+# A gcore that fails: the victim is killed without a core, and the event says so.
+mkdir "$WORK/bad-gcore"
+printf '#!/bin/sh\nexit 1\n' >"$WORK/bad-gcore/gcore"
+chmod 755 "$WORK/bad-gcore/gcore"
 DUMPS=$PRIVATE/dumps
+if PATH="$WORK/bad-gcore:$PATH" start_json nocore --feeds "$WORK/feeds" --block dump \
+    --dump-dir "$DUMPS" --output json; then
+    victim nocore tcp 198.51.100.12 9
+    check "dump without a core: the victim was killed (exit $VRC, want 137)" [ "$VRC" -eq 137 ]
+    hit_conds process-killed "$VPID" 198.51.100.12 9 dump
+    HIT=("${HIT[@]/event.outcome=success/event.outcome=failure}")
+    LINE_TIMEOUT=60 expect_events "$OUT" 1 "dump without a core: hit, process-killed, outcome failure, no dump_dir" \
+        "${HIT[@]}" ebpfshield.dump_dir!
+    stop_tool nocore
+    schema_ok "$OUT" "dump without a core" hit=1 connection=0 dns=0
+fi
 if start_json dump --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --output json; then
     victim dump tcp 198.51.100.10 9
     check "dump: the victim was killed after its dump (exit $VRC, want 137)" [ "$VRC" -eq 137 ]

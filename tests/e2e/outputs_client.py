@@ -3,6 +3,7 @@
 
 usage: outputs_client.py weird inner|tail      an odd name: prints its presentation form
        outputs_client.py comm NAME QNAME       renamed (prctl PR_SET_NAME), asks QNAME A
+       outputs_client.py noquestion            a query with no question (QDCOUNT 0)
        outputs_client.py resolver GO DONE PREFIX COUNT
        outputs_client.py stream N PER_SECOND PROGRESS
 
@@ -93,6 +94,16 @@ def main():
         if libc.prctl(15, sys.argv[2].encode(), 0, 0, 0) != 0:  # PR_SET_NAME
             return 1
         return 0 if ask([l.encode() for l in sys.argv[3].split(".")]) else 1
+    if cmd == "noquestion":
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(2)
+        s.sendto(struct.pack("!HHHHHH", 0x5151, 0x0100, 0, 0, 0, 0), ("127.0.0.1", 53))
+        try:
+            s.recvfrom(4096)
+            print("answered")
+        except OSError:
+            print("no answer")
+        return 0
     if cmd == "resolver":
         go, done, prefix, count = sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
         while not os.path.exists(go):
