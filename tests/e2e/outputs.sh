@@ -360,6 +360,21 @@ EOF
     wait "$STREAM"
     check "file: the stream of $STREAM_N queries ran (exit $?)" [ $? -eq 0 ]
     sleep 1
+    # A SIGHUP that finds a symlink where the file was: refused, with a warning; events go
+    # on to the file opened before (moved aside here), the symlink's target stays empty.
+    mv "$LOG" "$LOGDIR/kept.json"
+    : >"$LOGDIR/target"
+    ln -s "$LOGDIR/target" "$LOG"
+    kill -HUP "$TOOL_PID"
+    sleep 0.5
+    run_client file_hup dig @127.0.0.1 a.test A
+    expect_events "$LOGDIR/kept.json" 2 "file: after a SIGHUP that found a symlink, events go on to the file opened before" \
+        process.pid="$CLIENT_PID"
+    check "file: the symlink's target untouched" [ ! -s "$LOGDIR/target" ]
+    check "file: stderr says why the SIGHUP did not reopen" grep -qxF \
+        "ebpfshield-bcc: SIGHUP: events go on to the file opened before: output file $LOG: is a symbolic link" "$ERR"
+    rm "$LOG" "$LOGDIR/target"
+    mv "$LOGDIR/kept.json" "$LOG"
     stop_tool file
     check "file: stdout holds the running line only ($(wc -l <"$OUT") line(s))" \
         [ "$(cat "$OUT")" = "$RUNNING" ]
@@ -518,13 +533,29 @@ if start_json print --feeds "$WORK/feeds" --block print --verbose --output json;
     expect_events "$OUT" 1 "print: hit 198.51.100.7" "${HIT[@]}" 'event.type[]=info'
     expect_events "$OUT" 1 "print: connection event for the hit too" process.pid="$VPID" \
         event.action=connection-attempted destination.ip=198.51.100.7
+    # A process name with a quote and a backslash, in a hit.
+    "$PY" -c 'import ctypes, socket, sys
+ctypes.CDLL(None).prctl(15, sys.argv[1].encode(), 0, 0, 0)
+try:
+    socket.create_connection(("198.51.100.13", 9), timeout=2)
+except OSError:
+    pass' 'q"uo\te' &
+    qpid=$!
+    wait "$qpid"
+    hit_conds connection-reported "$qpid" 198.51.100.13 9 print
+    odd=()
+    for c in "${HIT[@]}"; do
+        [ "$c" = process.name=python3 ] && c='process.name=q"uo\te'
+        odd+=("$c")
+    done
+    expect_events "$OUT" 1 "print: hit of a process named q\"uo\\te, its name intact" "${odd[@]}"
     victim hit6 tcp 2001:db8:bad::7 9
     hit_conds connection-reported "$VPID" 2001:db8:bad::7 9 print
     expect_events "$OUT" 1 "print: hit 2001:db8:bad::7" "${HIT[@]}"
     expect_events "$OUT" 1 "print: connection event for the IPv6 hit too" process.pid="$VPID" \
         event.action=connection-attempted destination.ip=2001:db8:bad::7 network.type=ipv6
     stop_tool print
-    schema_ok "$OUT" "print" hit=2 connection=3 dns=0
+    schema_ok "$OUT" "print" hit=3 connection=4 dns=0
 fi
 if start_json deny --feeds "$WORK/feeds" --block deny --output json; then
     victim deny tcp 198.51.100.8 9
