@@ -89,7 +89,7 @@ schema_ok() {
 # PID to ADDR:53 and one answer event back to the port the query came from, with RCODE and
 # exactly the answers' DATA (for A/AAAA also dns.resolved_ip).
 expect_dns() {
-    local what=$1 file=$2 pid=$3 tr=$4 addr=$5 qname=$6 qtype=$7 rcode=$8 port d
+    local what=$1 file=$2 pid=$3 tr=$4 addr=$5 qname=$6 qtype=$7 rcode=$8 port id d
     shift 8
     local common=(process.pid="$pid" network.transport="$tr" dns.question.name="$qname"
         dns.question.type="$qtype" dns.question.class=IN network.protocol=dns)
@@ -97,8 +97,9 @@ expect_dns() {
         event.outcome=unknown source.ip="$addr" destination.ip="$addr" destination.port=53 \
         dns.response_code! dns.answers!
     port=$(Q get source.port "$file" "${common[@]}" dns.type=query | head -1)
+    id=$(Q get dns.id "$file" "${common[@]}" dns.type=query | head -1)
     local conds=("${common[@]}" dns.type=answer event.action=dns-response source.ip="$addr"
-        destination.ip="$addr" source.port=53 destination.port="${port:-none}"
+        destination.ip="$addr" source.port=53 destination.port="${port:-none}" dns.id="${id:-none}"
         dns.response_code="$rcode" dns.answers#$#)
     local ips=0
     for d in "$@"; do
@@ -156,6 +157,7 @@ if start_json json --feature ebpf_monitor --output json; then
     J=$OUT
     run_client json_a dig @127.0.0.1 a.test A
     expect_dns "json: dig A" "$J" "$CLIENT_PID" udp 127.0.0.1 a.test A NOERROR 10.1.2.3
+    DIG_A_PID=$CLIENT_PID
     expect_events "$J" 2 "json: dig A: process.name dig, thread id, user 0, group 0, on lo" \
         process.pid="$CLIENT_PID" process.name=dig process.thread.id~'^[0-9]+$' user.id=0 \
         group.id=0 observer.ingress.interface.name=lo network.type=ipv4 dns.id~'^[0-9]+$'
@@ -218,6 +220,19 @@ if start_json json --feature ebpf_monitor --output json; then
     expect_events "$J" 1 "json: 40 A records: 32 answers, 32 resolved_ip, answers_omitted 8" \
         process.pid="$CLIENT_PID" dns.type=answer dns.answers#32 dns.resolved_ip#32 \
         ebpfshield.dns.answers_omitted=8 'dns.answers[].data~^10\.2\.0\.[0-9]+$'
+    # Header flags: RD asked or not; TC on an answer cut to 512 bytes (no EDNS).
+    run_client json_norec dig @127.0.0.1 +norecurse a.test A
+    expect_events "$J" 1 "json: dig +norecurse: a query without RD" process.pid="$CLIENT_PID" \
+        dns.type=query dns.question.name=a.test
+    expect_events "$J" 0 "json: dig +norecurse: RD in no query" process.pid="$CLIENT_PID" \
+        dns.type=query 'dns.header_flags[]=RD'
+    expect_events "$J" 1 "json: dig A (earlier): RD in its query" process.pid="$DIG_A_PID" \
+        dns.type=query 'dns.header_flags[]=RD'
+    expect_events "$J" 1 "json: dig A (earlier): AA, RD and RA in its answer" process.pid="$DIG_A_PID" \
+        dns.type=answer 'dns.header_flags[]=AA' 'dns.header_flags[]=RD' 'dns.header_flags[]=RA'
+    run_client json_tc dig @127.0.0.1 +noedns +ignore many.test A
+    expect_events "$J" 1 "json: 40 A records in 512 bytes: TC set" process.pid="$CLIENT_PID" \
+        dns.type=answer 'dns.header_flags[]=TC'
     # A query without a question: no dns.question.
     run_client json_noq "$PY" "$here/outputs_client.py" noquestion
     expect_events "$J" 1 "json: a query without a question has no dns.question" \
@@ -234,9 +249,9 @@ if start_json json --feature ebpf_monitor --output json; then
         user.id=65534 group.id=65534
     stop_tool json
     # dig: A, AAAA, MX, TXT, PTR, SRV, CNAME, NXDOMAIN, REFUSED, TCP A, TCP MX, v6, v6 TCP,
-    # nobody, many (15); python: inner, tail, comm (3): a query and an answer each; the
+    # nobody, many, norecurse, tc (17); python: inner, tail, comm (3): a query and an answer each; the
     # query without a question and its answer if dnsmasq gave one.
-    schema_ok "$J" "json" dns=$((36 + 1 + noq_answers)) connection=0 hit=0
+    schema_ok "$J" "json" dns=$((40 + 1 + noq_answers)) connection=0 hit=0
     check "json: running line once on stderr ($(grep -cx "$RUNNING" "$ERR"))" \
         [ "$(grep -cx "$RUNNING" "$ERR")" -eq 1 ]
 fi
