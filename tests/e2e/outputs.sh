@@ -344,7 +344,8 @@ fi
 LOGDIR=$PRIVATE/log
 mkdir -m 0700 "$LOGDIR"
 LOG=$LOGDIR/events.json
-STREAM_N=${STREAM_N:-600} # at 30 a second: 20 s, the 3 rotations take some 13 s
+STREAM_N=${STREAM_N:-600} # at STREAM_RATE (30) a second: 20 s; the 3 rotations take some 13 s
+STREAM_RATE=${STREAM_RATE:-30}
 if start_tool file --feature ebpf_monitor --output json --output-file "$LOG"; then
     check "file: created 0600 ($(stat -c %a "$LOG"))" [ "$(stat -c %a "$LOG")" = 600 ]
     LR=$(mktemp -d "$WORK/logrotate.XXXXXX")
@@ -358,7 +359,7 @@ $LOG {
     endscript
 }
 EOF
-    "$PY" "$here/outputs_client.py" stream "$STREAM_N" 30 "$WORK/progress" >"$WORK/stream.client" 2>&1 &
+    "$PY" "$here/outputs_client.py" stream "$STREAM_N" "$STREAM_RATE" "$WORK/progress" >"$WORK/stream.client" 2>&1 &
     STREAM=$!
     bounds=()
     for k in 1 2 3; do
@@ -565,13 +566,17 @@ except OSError:
         odd+=("$c")
     done
     expect_events "$OUT" 1 "print: hit of a process named q\"uo\\te, its name intact" "${odd[@]}"
+    # An IPv4-mapped destination is reported as the IPv4 address it reaches.
+    victim mapped tcp ::ffff:198.51.100.14 9
+    hit_conds connection-reported "$VPID" 198.51.100.14 9 print
+    expect_events "$OUT" 1 "print: hit ::ffff:198.51.100.14 reported as 198.51.100.14, ipv4" "${HIT[@]}"
     victim hit6 tcp 2001:db8:bad::7 9
     hit_conds connection-reported "$VPID" 2001:db8:bad::7 9 print
     expect_events "$OUT" 1 "print: hit 2001:db8:bad::7" "${HIT[@]}"
     expect_events "$OUT" 1 "print: connection event for the IPv6 hit too" process.pid="$VPID" \
         event.action=connection-attempted destination.ip=2001:db8:bad::7 network.type=ipv6
     stop_tool print
-    schema_ok "$OUT" "print" hit=3 connection=4 dns=0
+    schema_ok "$OUT" "print" hit=4 connection=5 dns=0
 fi
 if start_json deny --feeds "$WORK/feeds" --block deny --output json; then
     victim deny tcp 198.51.100.8 9
@@ -579,8 +584,24 @@ if start_json deny --feeds "$WORK/feeds" --block deny --output json; then
         [ "$VRC" -eq 0 ] && [ "$(cat "$WORK/deny.victim")" = 'error 1' ]
     hit_conds connection-denied "$VPID" 198.51.100.8 9 deny
     expect_events "$OUT" 1 "deny: hit" "${HIT[@]}" 'event.type[]=denied'
+    # UDP (sendto), refused too: network.transport udp.
+    victim deny_udp udp 198.51.100.15 53
+    check "deny: UDP sendto refused with EPERM (exit $VRC, $(cat "$WORK/deny_udp.victim"))" \
+        [ "$VRC" -eq 0 ] && [ "$(cat "$WORK/deny_udp.victim")" = 'error 1' ]
+    hit_conds connection-denied "$VPID" 198.51.100.15 53 deny
+    expect_events "$OUT" 1 "deny: UDP hit" "${HIT[@]/network.transport=tcp/network.transport=udp}"
+    # Another user: user.id and group.id 65534.
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" -c 'import socket
+try:
+    socket.create_connection(("198.51.100.16", 9), timeout=2)
+except OSError:
+    pass' &
+    npid=$!
+    wait "$npid"
+    hit_conds connection-denied "$npid" 198.51.100.16 9 deny
+    expect_events "$OUT" 1 "deny: hit of uid 65534" "${HIT[@]/=0/=65534}"
     stop_tool deny
-    schema_ok "$OUT" "deny" hit=1 connection=0 dns=0
+    schema_ok "$OUT" "deny" hit=3 connection=0 dns=0
 fi
 if start_json kill --feeds "$WORK/feeds" --block kill --output json; then
     victim kill tcp 198.51.100.9 9
