@@ -5,7 +5,7 @@
 here=$(dirname "$0")
 export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_LIMIT=${SIGINT_LIMIT_VM:-10}
 status=0
-for scenario in monitor monitor_attack ipintel guard guard_states feeds; do
+for scenario in monitor monitor_attack ipintel guard guard_states feeds capabilities; do
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
     bash "$here/$scenario.sh" || status=1
 done
