@@ -3,7 +3,7 @@
 # libbcc, ldns, json-c, gdb for --block dump, curl for the feed updater, kernel headers),
 # then makes sure libbcc finds headers for the running kernel (scripts/kernel-headers.sh).
 # With --test, also what the tests need (the VM, clang for the fuzzers, lint tools, DNS
-# servers and clients, rsyslog, mandoc, dpkg-dev, systemd-analyze, ...).
+# servers and clients, rsyslog, logrotate, mandoc, dpkg-dev, systemd-analyze, ...).
 # usage: scripts/setup.sh [--test]
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
@@ -24,7 +24,7 @@ if [ "${1:-}" = --test ]; then
     pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod xz-utils
            clang-14 libclang-rt-14-dev clang-format cppcheck
            dnsmasq-base bind9-dnsutils python3 iproute2 bpftool rsyslog
-           mandoc man-db dpkg-dev systemd libcap2-bin)
+           mandoc man-db dpkg-dev systemd libcap2-bin logrotate)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
