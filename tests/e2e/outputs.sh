@@ -147,6 +147,10 @@ cname=c1.test,c2.test
 cname=c2.test,h.test
 EOF
 for i in $(seq 40); do echo "host-record=many.test,10.2.0.$i"; done >>"$WORK/dnsmasq.conf"
+# 40 TXT records of 2 strings of 200 bytes: a JSON line of some 17 KB (past the writer's
+# 4 KiB chunks), for the rotations.
+A200=$(printf 'a%.0s' $(seq 200))
+for i in $(seq 40); do echo "txt-record=big.test,\"$i$A200\",\"$A200\""; done >>"$WORK/dnsmasq.conf"
 dnsmasq --conf-file="$WORK/dnsmasq.conf" --pid-file="$WORK/dnsmasq.pid" || exit 1
 EXTRA_PIDS=$(cat "$WORK/dnsmasq.pid")
 for _ in $(seq 50); do dig +short +time=1 @::1 a.test >/dev/null 2>&1 && break; sleep 0.1; done
@@ -155,9 +159,17 @@ for _ in $(seq 50); do dig +short +time=1 @::1 a.test >/dev/null 2>&1 && break; 
 # 1. The monitor in JSON: every kind of DNS message, each event checked field by field.
 if start_json json --feature ebpf_monitor --output json; then
     J=$OUT
+    before=$(date +%s)
     run_client json_a dig @127.0.0.1 a.test A
     expect_dns "json: dig A" "$J" "$CLIENT_PID" udp 127.0.0.1 a.test A NOERROR 10.1.2.3
     DIG_A_PID=$CLIENT_PID
+    now=$(date +%s)
+    n=0
+    for stamp in $(Q get @timestamp "$J" process.pid="$DIG_A_PID"); do
+        t=$(date -d "$stamp" +%s 2>/dev/null) || t=0
+        [ "$t" -ge $((before - 5)) ] && [ "$t" -le $((now + 5)) ] && n=$((n + 1))
+    done
+    check "json: dig A: 2 @timestamp (UTC) within 5 s of date expected, $n seen" [ "$n" -eq 2 ]
     expect_events "$J" 2 "json: dig A: process.name dig, thread id, user 0, group 0, on lo" \
         process.pid="$CLIENT_PID" process.name=dig process.thread.id~'^[0-9]+$' user.id=0 \
         group.id=0 observer.ingress.interface.name=lo network.type=ipv4 dns.id~'^[0-9]+$'
@@ -361,6 +373,17 @@ $LOG {
 EOF
     "$PY" "$here/outputs_client.py" stream "$STREAM_N" "$STREAM_RATE" "$WORK/progress" >"$WORK/stream.client" 2>&1 &
     STREAM=$!
+    # Meanwhile, long lines: a TCP query for the 40 TXT records of big.test in a loop.
+    (
+        tries=0 ok=0
+        while [ ! -e "$WORK/big.stop" ]; do
+            tries=$((tries + 1))
+            dig +tcp +tries=1 +time=3 @127.0.0.1 big.test TXT >/dev/null 2>&1 && ok=$((ok + 1))
+            echo "$tries $ok" >"$WORK/big.count"
+            sleep 0.1
+        done
+    ) &
+    BIG=$!
     bounds=()
     for k in 1 2 3; do
         sleep 2
@@ -374,6 +397,8 @@ EOF
     done
     wait "$STREAM"
     check "file: the stream of $STREAM_N queries ran (exit $?)" [ $? -eq 0 ]
+    touch "$WORK/big.stop"
+    wait "$BIG"
     sleep 1
     # A SIGHUP that finds a symlink where the file was: refused, with a warning; events go
     # on to the file opened before (moved aside here), the symlink's target stays empty.
@@ -433,6 +458,17 @@ EOF
         check "file: $kind events: $STREAM_N expected once each, ${line#"$kind" }" \
             sh -c "echo '$line' | grep -q '^$kind once=$STREAM_N dup=0 missing=0 misplaced=0 '"
     done
+    read -r big_tries big_ok <"$WORK/big.count"
+    n=0 m=0
+    for f in "$LOG.3" "$LOG.2" "$LOG.1" "$LOG"; do
+        n=$((n + $(Q count "$f" dns.type=query dns.question.name=big.test network.transport=tcp)))
+        m=$((m + $(Q count "$f" dns.type=answer dns.question.name=big.test dns.answers#32 \
+            ebpfshield.dns.answers_omitted=8 'dns.answers[].data~^"[0-9]+a{200}" "a{200}"$')))
+    done
+    check "file: big.test over TCP: $big_tries queries expected, $n seen across the files" \
+        [ "$n" -eq "$big_tries" ]
+    check "file: big.test over TCP: $big_ok whole answers (32 of 40 TXT records) expected, $m seen" \
+        [ "$m" -eq "$big_ok" ] && [ "$m" -gt 10 ]
     check "file: rotation bounds ${bounds[*]} (asked before:after each rotation) leave queries on both sides" \
         sh -c "[ ${#bounds[@]} -eq 3 ] && [ ${bounds[0]%%:*} -gt 0 ] && [ ${bounds[2]##*:} -lt $STREAM_N ]"
     check "file: the new file is 0600 root ($(stat -c '%a %U' "$LOG"))" [ "$(stat -c '%a %U' "$LOG")" = '600 root' ]
