@@ -67,17 +67,24 @@ static long report_rrs(const ldns_rr_list *list, int qr, size_t max, dns_item_fn
     return count;
 }
 
-long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
-                        const char **why)
+/* The message parsed by ldns, or NULL with a reason in *why. */
+static ldns_pkt *parse_message(const uint8_t *msg, size_t len, const char **why)
 {
     ldns_pkt *pkt = NULL;
     ldns_status status = ldns_wire2pkt(&pkt, msg, len);
+    if (status == LDNS_STATUS_OK)
+        return pkt;
+    const char *reason = ldns_get_errorstr_by_id(status);
+    set_why(why, reason ? reason : "malformed DNS message");
+    return NULL;
+}
 
-    if (status != LDNS_STATUS_OK) {
-        const char *reason = ldns_get_errorstr_by_id(status);
-        set_why(why, reason ? reason : "malformed DNS message");
+long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
+                        const char **why)
+{
+    ldns_pkt *pkt = parse_message(msg, len, why);
+    if (!pkt)
         return -1;
-    }
     long rc = ldns_pkt_qr(pkt) ? report_rrs(ldns_pkt_answer(pkt), 1, max, fn, ctx, why)
                                : report_rrs(ldns_pkt_question(pkt), 0, max, fn, ctx, why);
     ldns_pkt_free(pkt);
@@ -131,13 +138,9 @@ static void describe_flags(const ldns_pkt *pkt, struct dns_summary *out)
 
 int dns_summarize(const uint8_t *msg, size_t len, struct dns_summary *out, const char **why)
 {
-    ldns_pkt *pkt = NULL;
-    ldns_status status = ldns_wire2pkt(&pkt, msg, len);
-    if (status != LDNS_STATUS_OK) {
-        const char *reason = ldns_get_errorstr_by_id(status);
-        set_why(why, reason ? reason : "malformed DNS message");
+    ldns_pkt *pkt = parse_message(msg, len, why);
+    if (!pkt)
         return -1;
-    }
     out->id = ldns_pkt_id(pkt);
     out->qr = ldns_pkt_qr(pkt);
     take_str(out->rcode, sizeof(out->rcode), ldns_pkt_rcode2str(ldns_pkt_get_rcode(pkt)));

@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
@@ -62,13 +61,8 @@ static void put_list(json_object *root, const char *path, const char *const *val
 /* @timestamp (UTC, microseconds) and the event.* fields every kind has. */
 static json_object *new_event(const char *kind, const char *action, const char *outcome)
 {
-    struct timespec now;
-    struct tm tm;
-    char date[32], stamp[64];
-    clock_gettime(CLOCK_REALTIME, &now);
-    gmtime_r(&now.tv_sec, &tm);
-    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(stamp, sizeof(stamp), "%s.%06ldZ", date, now.tv_nsec / 1000);
+    char stamp[OUTPUT_TIME_MAX];
+    output_time(stamp, sizeof(stamp), true);
     json_object *root = json_object_new_object();
     put_str(root, "@timestamp", stamp);
     put_str(root, "event.kind", kind);

@@ -67,17 +67,22 @@ void output_exited_line(FILE *out, const char *comm, uint32_t pid, const char *i
             pid, ip);
 }
 
-/* "2026-11-22T03:36:35.123+01:00 ": local time, as -t shows it. */
-static void put_local_time(FILE *out)
+void output_time(char *buf, size_t len, bool utc)
 {
     struct timespec now;
     struct tm tm;
     char date[32], zone[8];
     clock_gettime(CLOCK_REALTIME, &now);
-    localtime_r(&now.tv_sec, &tm);
+    if (utc)
+        gmtime_r(&now.tv_sec, &tm);
+    else
+        localtime_r(&now.tv_sec, &tm);
     strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
     strftime(zone, sizeof(zone), "%z", &tm); /* +0100 */
-    fprintf(out, "%s.%03ld%.3s:%s ", date, now.tv_nsec / 1000000, zone, zone + 3);
+    if (utc)
+        snprintf(buf, len, "%s.%06ldZ", date, now.tv_nsec / 1000);
+    else
+        snprintf(buf, len, "%s.%03ld%.3s:%s", date, now.tv_nsec / 1000000, zone, zone + 3);
 }
 
 /* Takes the stream for one line and writes its prefixes: <PRI> for syslog, the time for
@@ -87,8 +92,11 @@ static void begin_line(const struct output *o, int priority)
     flockfile(o->stream);
     if (o->syslog)
         fprintf(o->stream, "<%d>", priority);
-    if (o->timestamp && o->format == OUTPUT_TEXT)
-        put_local_time(o->stream);
+    if (o->timestamp && o->format == OUTPUT_TEXT) {
+        char now[OUTPUT_TIME_MAX];
+        output_time(now, sizeof(now), false);
+        fprintf(o->stream, "%s ", now);
+    }
 }
 
 static void end_line(const struct output *o)

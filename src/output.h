@@ -63,6 +63,13 @@ void output_connection(const struct output *o, const struct conn_event *c);
 void output_hit(const struct output *o, const struct conn_event *c, enum block_action block,
                 enum hit_result result, const char *dump_dir);
 
+#define OUTPUT_TIME_MAX 64
+
+/* The time now in ISO 8601: UTC with microseconds ("2026-11-22T02:36:35.123456Z", JSON's
+ * @timestamp), or local with milliseconds and the offset ("2026-11-22T03:36:35.123+01:00",
+ * what -t prefixes). */
+void output_time(char *buf, size_t len, bool utc);
+
 /* The original's text lines, without prefixes. */
 
 /* COMM=... PID=... ... DNS_QR=0|1 DNS_NAME=... DNS_TYPE=... [DNS_DATA=...] */
