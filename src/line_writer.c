@@ -31,7 +31,9 @@ struct line_writer {
     unsigned long long dropped; /* lines */
     bool dropping;              /* since the last warning; cleared once the queue drains */
     bool drop_untold;           /* a drop began that line_writer_report() has not said */
-    int error;
+    int error;                  /* a write that cannot work again (EPIPE: nobody reads) */
+    int failing;                /* errno of the last write, while writes fail (ENOSPC) */
+    bool fail_untold;           /* failing began and line_writer_report() has not said */
     bool closing, stop;
     pthread_t thread;
     FILE *stream;
@@ -91,15 +93,25 @@ static ssize_t queue_write(void *cookie, const char *data, size_t n)
     return (ssize_t)n;
 }
 
+/* Why lines do not get out: nobody reads, or writes fail (a full disk). */
+static const char *stuck(int failing)
+{
+    return failing ? "cannot be written" : "is not being read";
+}
+
 void line_writer_report(struct line_writer *w)
 {
     pthread_mutex_lock(&w->lock);
-    bool tell = w->drop_untold && w->name;
-    w->drop_untold = false;
+    bool tell_drop = w->drop_untold && w->name, tell_fail = w->fail_untold && w->name;
+    w->drop_untold = w->fail_untold = false;
     unsigned long long dropped = w->dropped;
+    int failing = w->failing;
     pthread_mutex_unlock(&w->lock);
-    if (tell)
-        warn("%s is not being read: dropping lines until it is (%llu so far)", w->name, dropped);
+    if (tell_fail)
+        warn("cannot write to %s (%s): lines wait in memory, %zu MiB at most", w->name,
+             strerror(failing), w->cap >> 20);
+    if (tell_drop)
+        warn("%s %s: dropping lines until it is (%llu so far)", w->name, stuck(failing), dropped);
 }
 
 /* Waits until fd takes a write or POLL_MS pass; true when it does. */
@@ -140,9 +152,21 @@ static void write_some(struct line_writer *w, char *chunk)
     if (done > 0) {
         w->head += (size_t)done;
         w->at_line_start = chunk[done - 1] == '\n';
+        w->failing = 0;
     }
-    if (err && err != EINTR && err != EAGAIN)
+    if (!err || err == EINTR || err == EAGAIN)
+        return;
+    if (err == EPIPE || err == EBADF || err == EINVAL) {
         w->error = err;
+        return;
+    }
+    /* A full disk or quota, an I/O error: the tool goes on (its guard must not stop for
+     * this); the lines wait and the write is tried again. */
+    w->fail_untold |= !w->failing;
+    w->failing = err;
+    pthread_mutex_unlock(&w->lock);
+    poll(NULL, 0, POLL_MS);
+    pthread_mutex_lock(&w->lock);
 }
 
 /* One line as one syslog message, with the priority its "<PRI>" gives. */
@@ -283,15 +307,19 @@ unsigned long long line_writer_close(struct line_writer *w, int wait_ms)
      * hold the exit: past the deadline the thread is left to die with the process. */
     until.tv_sec += 1;
     if (pthread_timedjoin_np(w->thread, NULL, &until) != 0) {
+        pthread_mutex_lock(&w->lock); /* the thread is in a write or syslog(), not here */
+        unsigned long long lost =
+            w->dropped + (w->head == w->tail ? 0 : lines_in(w->buf + w->head, w->tail - w->head));
+        pthread_mutex_unlock(&w->lock);
         if (w->name)
-            warn("%s is blocked: lines still queued are not written", w->name);
-        return 0;
+            warn("%s is blocked: %llu line(s) still queued are not written", w->name, lost);
+        return lost;
     }
     line_writer_report(w);
     unsigned long long left =
         w->head == w->tail ? 0 : lines_in(w->buf + w->head, w->tail - w->head);
     if (left && w->name)
-        warn("%s is not being read: %llu line(s) not written", w->name, left);
+        warn("%s %s: %llu line(s) not written", w->name, stuck(w->failing), left);
     unsigned long long lost = left + w->dropped;
     pthread_cond_destroy(&w->drained);
     pthread_cond_destroy(&w->wake);

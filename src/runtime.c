@@ -323,8 +323,7 @@ int runtime_run(const struct options *opts)
         stderr_filter_stop(filter, real_stderr);
     if (io.out)
         line_writer_close(io.out, OUTPUT_DRAIN_MS);
-    if (opts->syslog)
-        closelog();
+    /* No closelog(): a syslog(3) call the writer was left in holds its lock for ever. */
     log_set_stream(NULL);
     line_writer_close(io.log, OUTPUT_DRAIN_MS);
     return rc;

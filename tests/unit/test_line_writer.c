@@ -1,6 +1,7 @@
 /* Unit tests of the output queue on a real pipe: a reader that stalls never blocks a
  * write, lines beyond the queue's cap are dropped whole and counted, every line is either
- * read or counted as lost (none vanishes), and a reader that goes away is reported.
+ * read or counted as lost (none vanishes), a reader that goes away is reported, and a full
+ * disk is waited out rather than fatal.
  * line_writer_reopen: switched between whole lines while another thread writes, every
  * line in exactly one file in order, unused and owned fds closed, others' kept. */
 #include "check.h"
@@ -85,6 +86,32 @@ static void test_reader_keeps_up(void)
     buf[n > 0 ? n : 0] = '\0';
     CHECK(strncmp(buf, "0\n1\n2\n", 6) == 0);
     CHECK(strstr(buf, "\n998\n999\n") != NULL);
+}
+
+/* A full disk (/dev/full: every write fails with ENOSPC) is no reason to stop: no error
+ * for the loop, the lines wait and are said lost at the end. */
+static void test_disk_full(void)
+{
+    FILE *out;
+    struct error e;
+    struct capture log;
+    int fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+
+    CHECK(fd >= 0);
+    capture_log(&log);
+    struct line_writer *w = line_writer_open(&(struct line_target){.fd = fd, .owned = true},
+                                             "events.json", CAP, &out, &e);
+    for (int i = 0; i < 3; i++)
+        fprintf(out, "event %d\n", i);
+    usleep(300 * 1000);
+    CHECK_INT(line_writer_error(w), 0);
+    line_writer_report(w);
+    CHECK_INT(line_writer_close(w, 300), 3);
+    char *logged = capture_log_text(&log);
+    CHECK(strstr(logged, "cannot write to events.json (No space left on device): lines wait "
+                         "in memory") != NULL);
+    CHECK(strstr(logged, "events.json cannot be written: 3 line(s) not written") != NULL);
+    free(logged);
 }
 
 /* The reader went away: EPIPE is reported, nothing blocks. */
@@ -423,6 +450,7 @@ int main(void)
     test_stalled_reader();
     test_reader_keeps_up();
     test_reader_gone();
+    test_disk_full();
     scratch_dir_create(scratch, sizeof(scratch), "test_line_writer");
     test_reopen_while_writing();
     test_reopen_twice();
