@@ -136,6 +136,57 @@ static void describe_flags(const ldns_pkt *pkt, struct dns_summary *out)
             snprintf(out->flags[out->flag_count++], sizeof(out->flags[0]), "%s", flags[i].name);
 }
 
+/* The questions, the first always, the others while they fit in *budget. */
+static void describe_questions(const ldns_rr_list *list, struct dns_summary *out, size_t *budget)
+{
+    out->question_total = ldns_rr_list_rr_count(list);
+    out->question_count = 0;
+    for (size_t i = 0; i < out->question_total && i < DNS_SUMMARY_QUESTIONS; i++) {
+        struct dns_question *q = &out->questions[out->question_count];
+        const ldns_rr *rr = ldns_rr_list_rr(list, i);
+        if (format_name(ldns_rr_owner(rr), q->name, sizeof(q->name)) < 0)
+            q->name[0] = '\0';
+        size_t cost = strlen(q->name);
+        if (i > 0 && cost > *budget)
+            break;
+        *budget -= cost < *budget ? cost : *budget;
+        take_str(q->type, sizeof(q->type), ldns_rr_type2str(ldns_rr_get_type(rr)));
+        take_str(q->qclass, sizeof(q->qclass), ldns_rr_class2str(ldns_rr_get_class(rr)));
+        out->question_count++;
+    }
+}
+
+/* The answers while they fit in *budget, and the addresses of every A/AAAA answer. */
+static void describe_answers(const ldns_rr_list *list, struct dns_summary *out, size_t *budget)
+{
+    out->answer_total = ldns_rr_list_rr_count(list);
+    out->answer_count = out->resolved_total = out->resolved_count = 0;
+    bool full = false;
+    for (size_t i = 0; i < out->answer_total; i++) {
+        const ldns_rr *rr = ldns_rr_list_rr(list, i);
+        ldns_rr_type type = ldns_rr_get_type(rr);
+        if (type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA) {
+            char past[DNS_DATA_MAX] = ""; /* counted, not listed */
+            bool room = out->resolved_count < DNS_SUMMARY_RESOLVED;
+            if (format_address(rr, room ? out->resolved[out->resolved_count] : past,
+                               DNS_DATA_MAX)) {
+                out->resolved_total++;
+                out->resolved_count += room;
+            }
+        }
+        if (full || out->answer_count == DNS_SUMMARY_ANSWERS)
+            continue;
+        struct dns_answer *a = &out->answers[out->answer_count];
+        describe_answer(rr, a);
+        size_t cost = strlen(a->name) + strlen(a->data);
+        full = cost > *budget;
+        if (!full) {
+            *budget -= cost;
+            out->answer_count++;
+        }
+    }
+}
+
 int dns_summarize(const uint8_t *msg, size_t len, struct dns_summary *out, const char **why)
 {
     ldns_pkt *pkt = parse_message(msg, len, why);
@@ -145,20 +196,9 @@ int dns_summarize(const uint8_t *msg, size_t len, struct dns_summary *out, const
     out->qr = ldns_pkt_qr(pkt);
     take_str(out->rcode, sizeof(out->rcode), ldns_pkt_rcode2str(ldns_pkt_get_rcode(pkt)));
     describe_flags(pkt, out);
-    const ldns_rr_list *questions = ldns_pkt_question(pkt);
-    out->has_question = ldns_rr_list_rr_count(questions) > 0;
-    if (out->has_question) {
-        struct dns_answer q;
-        describe_answer(ldns_rr_list_rr(questions, 0), &q);
-        memcpy(out->qname, q.name, sizeof(out->qname));
-        memcpy(out->qtype, q.type, sizeof(out->qtype));
-        memcpy(out->qclass, q.rclass, sizeof(out->qclass));
-    }
-    const ldns_rr_list *answers = ldns_pkt_answer(pkt);
-    out->answer_total = ldns_rr_list_rr_count(answers);
-    out->answer_count = 0;
-    for (size_t i = 0; i < out->answer_total && i < DNS_SUMMARY_ANSWERS; i++)
-        describe_answer(ldns_rr_list_rr(answers, i), &out->answers[out->answer_count++]);
+    size_t budget = DNS_SUMMARY_BUDGET;
+    describe_questions(ldns_pkt_question(pkt), out, &budget);
+    describe_answers(ldns_pkt_answer(pkt), out, &budget);
     ldns_pkt_free(pkt);
     return 0;
 }

@@ -25,9 +25,20 @@ typedef void (*dns_item_fn)(const struct dns_item *item, void *ctx);
 long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
                         const char **why);
 
-#define DNS_SUMMARY_ANSWERS 32 /* answer records described; the rest only counted */
-#define DNS_RDATA_MAX 512      /* an answer's rdata in presentation format, cut to fit */
-#define DNS_MNEMONIC_MAX 24    /* "NXDOMAIN", "TYPE65534", "CLASS255" */
+#define DNS_SUMMARY_ANSWERS 32  /* answer records described; the rest only counted */
+#define DNS_SUMMARY_QUESTIONS 8 /* questions described (one is the rule) */
+#define DNS_SUMMARY_RESOLVED 64 /* A/AAAA addresses listed, from every answer record */
+#define DNS_SUMMARY_BUDGET                                                                         \
+    16384                   /* bytes of names and data described in all: one event                 \
+                             * stays under 40 KiB of JSON (journald takes 48 KiB) */
+#define DNS_RDATA_MAX 512   /* an answer's rdata in presentation format, cut to fit */
+#define DNS_MNEMONIC_MAX 24 /* "NXDOMAIN", "TYPE65534", "CLASS255" */
+
+struct dns_question {
+    char name[DNS_NAME_MAX];
+    char type[DNS_MNEMONIC_MAX];
+    char qclass[DNS_MNEMONIC_MAX];
+};
 
 /* One answer record of any type, in presentation format. */
 struct dns_answer {
@@ -39,20 +50,20 @@ struct dns_answer {
 };
 
 /* A whole DNS message as a SIEM wants it (--output json): every question and answer type
- * and every response code, not only A/AAAA. */
+ * and every response code, not only A/AAAA. What is not described (past the counts or
+ * DNS_SUMMARY_BUDGET) is counted: totals against counts. */
 struct dns_summary {
     uint16_t id;
     int qr;
     char rcode[DNS_MNEMONIC_MAX];
-    int has_question;
-    char qname[DNS_NAME_MAX]; /* the first question's */
-    char qtype[DNS_MNEMONIC_MAX];
-    char qclass[DNS_MNEMONIC_MAX];
     char flags[8][3]; /* "AA", "TC", "RD", "RA", "AD", "CD" that are set */
     size_t flag_count;
-    size_t answer_total; /* in the message */
-    size_t answer_count; /* described in answers[] */
+    size_t question_total, question_count;
+    struct dns_question questions[DNS_SUMMARY_QUESTIONS];
+    size_t answer_total, answer_count;
     struct dns_answer answers[DNS_SUMMARY_ANSWERS];
+    size_t resolved_total, resolved_count; /* A/AAAA addresses among all answers */
+    char resolved[DNS_SUMMARY_RESOLVED][DNS_DATA_MAX];
 };
 
 /* Describes one DNS message into *out (large: keep it off small stacks). 0, or -1 with a

@@ -1,21 +1,46 @@
 #include "json_event.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #define PATH_SEGMENT_MAX 32
+#define PAYLOAD_HEX_BYTES 128 /* of a message ldns could not parse, shown in hex */
 
-/* The object under key in parent, created when missing. */
+/* An allocation of the event being built failed (json-c returns NULL): it is dropped
+ * whole. Per thread: the dump worker builds events too. */
+static _Thread_local bool failed;
+
+/* value added to arr; on failure value is freed and the event marked failed. */
+static void append(json_object *arr, json_object *value)
+{
+    if (!arr || !value || json_object_array_add(arr, value) != 0) {
+        json_object_put(value);
+        failed = true;
+    }
+}
+
+/* value added under key to obj (NULL: failed before). */
+static json_object *add(json_object *obj, const char *key, json_object *value)
+{
+    if (!obj || !value || json_object_object_add(obj, key, value) != 0) {
+        json_object_put(value);
+        failed = true;
+        return NULL;
+    }
+    return value;
+}
+
+/* The object under key in parent, created when missing (NULL on failure). */
 static json_object *child(json_object *parent, const char *key)
 {
     json_object *obj;
-    if (json_object_object_get_ex(parent, key, &obj))
+    if (parent && json_object_object_get_ex(parent, key, &obj))
         return obj;
-    obj = json_object_new_object();
-    json_object_object_add(parent, key, obj);
-    return obj;
+    return add(parent, key, json_object_new_object());
 }
 
 /* Sets a dotted ECS path ("process.thread.id") to value, creating the objects on the way;
@@ -29,7 +54,7 @@ static void put(json_object *root, const char *path, json_object *value)
         root = child(root, key);
         path = dot + 1;
     }
-    json_object_object_add(root, path, value);
+    add(root, path, value);
 }
 
 static void put_str(json_object *root, const char *path, const char *value)
@@ -54,7 +79,7 @@ static void put_list(json_object *root, const char *path, const char *const *val
 {
     json_object *arr = json_object_new_array();
     for (size_t i = 0; i < n; i++)
-        json_object_array_add(arr, json_object_new_string(values[i]));
+        append(arr, json_object_new_string(values[i]));
     put(root, path, arr);
 }
 
@@ -64,6 +89,7 @@ static json_object *new_event(const char *kind, const char *action, const char *
     char stamp[OUTPUT_TIME_MAX];
     output_time(stamp, sizeof(stamp), true);
     json_object *root = json_object_new_object();
+    failed = !root;
     put_str(root, "@timestamp", stamp);
     put_str(root, "event.kind", kind);
     put_str(root, "event.module", "ebpfshield");
@@ -72,14 +98,15 @@ static json_object *new_event(const char *kind, const char *action, const char *
     return root;
 }
 
-/* One line, then the object is freed. */
-static void emit(FILE *out, json_object *root)
+/* The event as one line (malloc'd), or NULL when it could not be built; root is freed. */
+static char *finish(json_object *root)
 {
-    const char *text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
-                                                                JSON_C_TO_STRING_NOSLASHESCAPE);
-    if (text)
-        fprintf(out, "%s\n", text);
+    const char *text = failed ? NULL
+                              : json_object_to_json_string_ext(
+                                    root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *line = text ? strdup(text) : NULL;
     json_object_put(root);
+    return line;
 }
 
 static const char *transport(uint8_t proto)
@@ -108,6 +135,13 @@ static void put_process(json_object *root, const char *comm, uint32_t pid, uint3
     put_id(root, "group.id", gid);
 }
 
+/* A count of what was left out, when anything was. */
+static void put_omitted(json_object *root, const char *path, size_t total, size_t shown)
+{
+    if (total > shown)
+        put_int(root, path, (int64_t)(total - shown));
+}
+
 static void put_answers(json_object *root, const struct dns_summary *msg)
 {
     json_object *answers = json_object_new_array(), *resolved = json_object_new_array();
@@ -119,25 +153,45 @@ static void put_answers(json_object *root, const struct dns_summary *msg)
         put_str(obj, "class", a->rclass);
         put_int(obj, "ttl", a->ttl);
         put_str(obj, "data", a->data);
-        json_object_array_add(answers, obj);
-        if (strcmp(a->type, "A") == 0 || strcmp(a->type, "AAAA") == 0)
-            json_object_array_add(resolved, json_object_new_string(a->data));
+        append(answers, obj);
     }
+    for (size_t i = 0; i < msg->resolved_count; i++)
+        append(resolved, json_object_new_string(msg->resolved[i]));
     put(root, "dns.answers", answers);
     put(root, "dns.resolved_ip", resolved);
-    if (msg->answer_total > msg->answer_count)
-        put_int(root, "ebpfshield.dns.answers_omitted",
-                (int64_t)(msg->answer_total - msg->answer_count));
+    put_omitted(root, "ebpfshield.dns.answers_omitted", msg->answer_total, msg->answer_count);
+    put_omitted(root, "ebpfshield.dns.resolved_omitted", msg->resolved_total, msg->resolved_count);
 }
 
-void json_dns_message(FILE *out, const struct dns_origin *origin, const struct frame_info *frame,
-                      const struct dns_summary *msg)
+/* The first question in dns.question (ECS has one); the others, when there are, in
+ * ebpfshield.dns.other_questions. */
+static void put_questions(json_object *root, const struct dns_summary *msg)
+{
+    if (msg->question_count == 0)
+        return;
+    const struct dns_question *q = &msg->questions[0];
+    put_name(root, "dns.question.name", q->name);
+    put_str(root, "dns.question.type", q->type);
+    put_str(root, "dns.question.class", q->qclass);
+    if (msg->question_total < 2)
+        return;
+    json_object *others = json_object_new_array();
+    for (size_t i = 1; i < msg->question_count; i++) {
+        json_object *obj = json_object_new_object();
+        put_name(obj, "name", msg->questions[i].name);
+        put_str(obj, "type", msg->questions[i].type);
+        put_str(obj, "class", msg->questions[i].qclass);
+        append(others, obj);
+    }
+    put(root, "ebpfshield.dns.other_questions", others);
+    put_omitted(root, "ebpfshield.dns.questions_omitted", msg->question_total, msg->question_count);
+}
+
+/* The fields of every DNS event: the process, the flow, the device. */
+static void put_dns_flow(json_object *root, const struct dns_origin *origin,
+                         const struct frame_info *frame)
 {
     char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
-    const char *outcome = !msg->qr                             ? "unknown"
-                          : strcmp(msg->rcode, "NOERROR") == 0 ? "success"
-                                                               : "failure";
-    json_object *root = new_event("event", msg->qr ? "dns-response" : "dns-query", outcome);
     static const char *const network[] = {"network"}, *const protocol[] = {"protocol"};
     put_list(root, "event.category", network, 1);
     put_list(root, "event.type", protocol, 1);
@@ -153,13 +207,19 @@ void json_dns_message(FILE *out, const struct dns_origin *origin, const struct f
     put_str(root, "destination.ip", dst);
     put_int(root, "destination.port", frame->dport);
     put_str(root, "observer.ingress.interface.name", origin->ifname);
+}
+
+char *json_dns_message(const struct dns_origin *origin, const struct frame_info *frame,
+                       const struct dns_summary *msg)
+{
+    const char *outcome = !msg->qr                             ? "unknown"
+                          : strcmp(msg->rcode, "NOERROR") == 0 ? "success"
+                                                               : "failure";
+    json_object *root = new_event("event", msg->qr ? "dns-response" : "dns-query", outcome);
+    put_dns_flow(root, origin, frame);
     put_id(root, "dns.id", msg->id);
     put_str(root, "dns.type", msg->qr ? "answer" : "query");
-    if (msg->has_question) {
-        put_name(root, "dns.question.name", msg->qname);
-        put_str(root, "dns.question.type", msg->qtype);
-        put_str(root, "dns.question.class", msg->qclass);
-    }
+    put_questions(root, msg);
     const char *flags[8];
     for (size_t i = 0; i < msg->flag_count; i++)
         flags[i] = msg->flags[i];
@@ -168,7 +228,26 @@ void json_dns_message(FILE *out, const struct dns_origin *origin, const struct f
         put_str(root, "dns.response_code", msg->rcode);
         put_answers(root, msg);
     }
-    emit(out, root);
+    return finish(root);
+}
+
+char *json_dns_unparsed(const struct dns_origin *origin, const struct frame_info *frame,
+                        const char *why, const uint8_t *msg, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    char shown[2 * PAYLOAD_HEX_BYTES + 1];
+    size_t i = 0;
+    for (; i < len && i < PAYLOAD_HEX_BYTES; i++) {
+        shown[2 * i] = hex[msg[i] >> 4];
+        shown[2 * i + 1] = hex[msg[i] & 15];
+    }
+    shown[2 * i] = '\0';
+    json_object *root = new_event("event", "dns-unparsed", "failure");
+    put_dns_flow(root, origin, frame);
+    put_str(root, "error.message", why);
+    put_int(root, "ebpfshield.dns.payload_bytes", (int64_t)len);
+    put_str(root, "ebpfshield.dns.payload_hex", shown);
+    return finish(root);
 }
 
 /* The fields a connection and a hit share. */
@@ -182,14 +261,14 @@ static void put_connection(json_object *root, const struct conn_event *c)
     put_int(root, "destination.port", c->port);
 }
 
-void json_connection(FILE *out, const struct conn_event *c)
+char *json_connection(const struct conn_event *c)
 {
     json_object *root = new_event("event", "connection-attempted", "unknown");
     static const char *const network[] = {"network"}, *const types[] = {"connection", "start"};
     put_list(root, "event.category", network, 1);
     put_list(root, "event.type", types, 2);
     put_connection(root, c);
-    emit(out, root);
+    return finish(root);
 }
 
 /* event.action of a hit: what was done to the connection or its process. */
@@ -212,8 +291,8 @@ static const char *hit_action(enum block_action block, enum hit_result result)
     return "unknown";
 }
 
-void json_hit(FILE *out, const struct conn_event *c, enum block_action block,
-              enum hit_result result, const char *dump_dir)
+char *json_hit(const struct conn_event *c, enum block_action block, enum hit_result result,
+               const char *dump_dir)
 {
     json_object *root =
         new_event("alert", hit_action(block, result), result == HIT_ACTED ? "success" : "failure");
@@ -230,5 +309,5 @@ void json_hit(FILE *out, const struct conn_event *c, enum block_action block,
     put_str(root, "ebpfshield.block", block_action_names[block]);
     if (block == BLOCK_DUMP && result == HIT_ACTED)
         put_str(root, "ebpfshield.dump_dir", dump_dir);
-    emit(out, root);
+    return finish(root);
 }

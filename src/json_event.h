@@ -4,15 +4,21 @@
 #ifndef EBPFSHIELD_JSON_EVENT_H
 #define EBPFSHIELD_JSON_EVENT_H
 
-#include <stdio.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "output.h"
 
-/* Each writes one object and a newline to out. */
-void json_dns_message(FILE *out, const struct dns_origin *origin, const struct frame_info *frame,
-                      const struct dns_summary *msg);
-void json_connection(FILE *out, const struct conn_event *c);
-void json_hit(FILE *out, const struct conn_event *c, enum block_action block,
-              enum hit_result result, const char *dump_dir);
+/* Each returns the event as one line without its newline (malloc'd), or NULL when out of
+ * memory. */
+char *json_dns_message(const struct dns_origin *origin, const struct frame_info *frame,
+                       const struct dns_summary *msg);
+/* A DNS message ldns could not parse: the flow, why, and its first bytes in hex, so that a
+ * malformed message (a way to slip data past a DNS log) is still seen. */
+char *json_dns_unparsed(const struct dns_origin *origin, const struct frame_info *frame,
+                        const char *why, const uint8_t *msg, size_t len);
+char *json_connection(const struct conn_event *c);
+char *json_hit(const struct conn_event *c, enum block_action block, enum hit_result result,
+               const char *dump_dir);
 
 #endif

@@ -118,9 +118,10 @@ static void print_item(const struct dns_item *item, void *ctx)
 static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
 {
     const char *why = NULL;
-    if (dns_summarize(msg, len, s->h->summary, &why) != 0)
+    if (dns_summarize(msg, len, s->h->summary, &why) != 0) {
         skip(s->h, "DNS message", why);
-    else
+        output_dns_unparsed(s->h->out, s->origin, s->frame, why, msg, len);
+    } else
         output_dns_message(s->h->out, s->origin, s->frame, s->h->summary);
 }
 

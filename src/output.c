@@ -2,10 +2,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <syslog.h>
 #include <time.h>
 
 #include "json_event.h"
+#include "log.h"
 
 static const char *proto_name(uint8_t proto)
 {
@@ -116,31 +118,52 @@ void output_dns_item(const struct output *o, const struct dns_origin *origin,
     end_line(o);
 }
 
+/* A JSON event (NULL: it could not be built) as one line. */
+static void put_json(const struct output *o, int priority, char *line)
+{
+    if (!line) {
+        warn("an event was not reported: out of memory");
+        return;
+    }
+    begin_line(o, priority);
+    fprintf(o->stream, "%s\n", line);
+    end_line(o);
+    free(line);
+}
+
 void output_dns_message(const struct output *o, const struct dns_origin *origin,
                         const struct frame_info *frame, const struct dns_summary *msg)
 {
-    begin_line(o, DNS_PRIORITY);
-    json_dns_message(o->stream, origin, frame, msg);
-    end_line(o);
+    put_json(o, DNS_PRIORITY, json_dns_message(origin, frame, msg));
+}
+
+void output_dns_unparsed(const struct output *o, const struct dns_origin *origin,
+                         const struct frame_info *frame, const char *why, const uint8_t *msg,
+                         size_t len)
+{
+    put_json(o, DNS_PRIORITY, json_dns_unparsed(origin, frame, why, msg, len));
 }
 
 void output_connection(const struct output *o, const struct conn_event *c)
 {
+    if (o->format == OUTPUT_JSON) {
+        put_json(o, CONNECTION_PRIORITY, json_connection(c));
+        return;
+    }
     begin_line(o, CONNECTION_PRIORITY);
-    if (o->format == OUTPUT_JSON)
-        json_connection(o->stream, c);
-    else
-        output_verbose_line(o->stream, c->comm, c->pid, c->ip, c->port);
+    output_verbose_line(o->stream, c->comm, c->pid, c->ip, c->port);
     end_line(o);
 }
 
 void output_hit(const struct output *o, const struct conn_event *c, enum block_action block,
                 enum hit_result result, const char *dump_dir)
 {
+    if (o->format == OUTPUT_JSON) {
+        put_json(o, HIT_PRIORITY, json_hit(c, block, result, dump_dir));
+        return;
+    }
     begin_line(o, HIT_PRIORITY);
-    if (o->format == OUTPUT_JSON)
-        json_hit(o->stream, c, block, result, dump_dir);
-    else if (result == HIT_EXITED)
+    if (result == HIT_EXITED)
         output_exited_line(o->stream, c->comm, c->pid, c->ip);
     else
         output_block_line(o->stream, result == HIT_NO_CORE ? BLOCK_KILL : block, c->comm, c->pid,

@@ -59,6 +59,10 @@ void output_dns_item(const struct output *o, const struct dns_origin *origin,
                      const struct frame_info *frame, const struct dns_item *item);
 void output_dns_message(const struct output *o, const struct dns_origin *origin,
                         const struct frame_info *frame, const struct dns_summary *msg);
+/* JSON only: a DNS message ldns could not parse (text prints nothing for it). */
+void output_dns_unparsed(const struct output *o, const struct dns_origin *origin,
+                         const struct frame_info *frame, const char *why, const uint8_t *msg,
+                         size_t len);
 void output_connection(const struct output *o, const struct conn_event *c);
 void output_hit(const struct output *o, const struct conn_event *c, enum block_action block,
                 enum hit_result result, const char *dump_dir);
