@@ -93,7 +93,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on. */
     int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused;
     /* A refusal with a signal is reported once the signal went out (guard_signal). */
-    int signal_reports = ev.refused && GUARD_SIGNAL;
+    int signal_reports = ev.refused && GUARD_SIGNAL != 0;
     if (!kprobe_reports && !signal_reports && (ev.hit || tcp_connect))
         events.perf_submit(ctx, &ev, sizeof(ev));
     if (!ev.refused)

@@ -101,6 +101,10 @@ static const char *perfmon_why(const struct caps_request *r)
 
 static const char *admin_why(const struct caps_request *r)
 {
+    if (r->perf_locked) /* this covers the mounts too */
+        return "for perf_event_open, which kprobes, tracepoints and the perf buffer use: "
+               "kernel.perf_event_paranoid is above 2, as Debian sets it, and then only "
+               "CAP_SYS_ADMIN may";
     bool cgroup2 = r->feature == FEATURE_IPINTELLIGENCE && r->cgroup2_missing;
     if (r->tracefs_missing && cgroup2)
         return "to mount tracefs at /sys/kernel/tracing and a cgroup2 hierarchy: no tracing "
@@ -229,6 +233,7 @@ int caps_check_process(const struct options *opts, int perf_pages_per_cpu, struc
         .tracefs_missing = !attach_tracefs_mounted(),
         .cgroup2_missing = opts->feature == FEATURE_IPINTELLIGENCE && !attach_cgroup2_mounted(),
         .memlock_short = memlock_short(perf_pages_per_cpu),
+        .perf_locked = sysctl_number("/proc/sys/kernel/perf_event_paranoid", 2) > 2,
     };
     uint64_t held;
     if (caps_effective(&held, e) != 0)

@@ -22,6 +22,8 @@ struct caps_request {
     bool tracefs_missing;    /* no tracing directory: the tool mounts tracefs */
     bool cgroup2_missing;    /* ebpf_ipintelligence: no cgroup2 mount, one is made */
     bool memlock_short;      /* the perf buffer exceeds what RLIMIT_MEMLOCK lets it lock */
+    bool perf_locked;        /* kernel.perf_event_paranoid above 2 (Debian's default 3): its
+                              * patch lets only CAP_SYS_ADMIN call perf_event_open */
 };
 
 /* A needed capability and why (a phrase shown in the error). */

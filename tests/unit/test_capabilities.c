@@ -1,7 +1,7 @@
 /* Unit tests of the capability check: the set each feature and --block action needs (as
  * measured, see capabilities.c), the exact one-line message for every missing one, the
- * kernel's CAP_SYS_ADMIN fallback, the memlock arithmetic of perf_mmap() on the cases
- * measured on a 2-CPU machine, and the real effective set: capget against
+ * kernel's CAP_SYS_ADMIN fallback, Debian's perf_event_paranoid 3, the memlock arithmetic of
+ * perf_mmap() on the cases measured on a 2-CPU machine, and the real effective set: capget against
  * /proc/self/status, and this process with CAP_NET_RAW dropped from its effective set. */
 #include "capabilities.h"
 #include "check.h"
@@ -161,6 +161,27 @@ static void test_messages(void)
               "must run as root or be granted it");
 }
 
+/* kernel.perf_event_paranoid above 2 (Debian's 3; the stock kernel in tests/vm): only
+ * CAP_SYS_ADMIN may call perf_event_open, whatever the feature. */
+static void test_perf_locked(void)
+{
+    struct caps_request r = monitor();
+    r.perf_locked = true;
+    const uint64_t mon = BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_NET_RAW);
+    CHECK_INT(mask_of(&r), mon | BIT(CAP_SYS_ADMIN));
+    CHECK_STR(message(&r, mon),
+              "missing capability: CAP_SYS_ADMIN (for perf_event_open, which kprobes, "
+              "tracepoints and the perf buffer use: kernel.perf_event_paranoid is above 2, as "
+              "Debian sets it, and then only CAP_SYS_ADMIN may); it must run as root or be "
+              "granted it");
+    CHECK_STR(message(&r, BIT(CAP_SYS_ADMIN) | BIT(CAP_NET_RAW)), "");
+    r = ipintel(BLOCK_DENY);
+    r.perf_locked = r.tracefs_missing = r.cgroup2_missing = true; /* one reason for all */
+    struct caps_need need[CAPS_NEED_MAX];
+    CHECK_INT(caps_needed(&r, need), 4);
+    CHECK_STR(message(&r, BIT(CAP_SYS_ADMIN)), "");
+}
+
 static void test_memlock(void)
 {
     /* Measured on 2 CPUs, kernel.perf_event_mlock_kb 516, paranoid 2: the monitor's 4 MiB
@@ -234,6 +255,7 @@ int main(void)
     test_names();
     test_sets();
     test_messages();
+    test_perf_locked();
     test_memlock();
     test_this_process();
     CHECK_DONE();
