@@ -5,9 +5,15 @@ usage: check_events.py SCHEMA FILE...
 
 Every line of every FILE must be one whole JSON object (the last one ended by a newline)
 of one of the schema's kinds, picked by event.action: dns-query, dns-response,
-connection-attempted, or any event.kind "alert" (a hit). Prints, per file, the count of
-each kind ("dns N", "connection N", "hit N"), then every violation as
+dns-unparsed (a DNS message ldns could not parse), connection-attempted, or any
+event.kind "alert" (a hit). Prints, per file, the count of each kind ("dns N",
+"dns_unparsed N", "connection N", "hit N"), then every violation as
 "FILE:LINE: PATH: what", then "violations N". Exit status 0 when there is none.
+
+Beyond the schema, what it cannot say across fields: payload_hex holds the first
+min(payload_bytes, 128) bytes; resolved_omitted comes with 64 addresses listed;
+questions_omitted with other_questions, other_questions with dns.question; a line is
+shorter than 48 KiB (journald's limit).
 
 Python 3 standard library only: the schema's keywords (type, required, properties,
 additionalProperties, enum, items, pattern, minItems, maxItems, minimum, maximum and local
@@ -26,6 +32,7 @@ except ImportError:
 KIND_OF_ACTION = {
     "dns-query": ("dns", "dns_query"),
     "dns-response": ("dns", "dns_answer"),
+    "dns-unparsed": ("dns_unparsed", "dns_unparsed"),
     "connection-attempted": ("connection", "connection"),
 }
 TYPES = {
@@ -95,6 +102,28 @@ class Validator:
                     yield path, f"field {key!r} not in the schema"
 
 
+LINE_MAX = 48 * 1024  # journald's line limit; dns_decode.h's budget keeps an event under 40 KiB
+
+
+def cross_errors(obj, kind):
+    """Violations across fields, which the schema cannot express."""
+    ext = obj.get("ebpfshield", {}).get("dns", {}) if isinstance(obj.get("ebpfshield"), dict) else {}
+    if not isinstance(ext, dict):
+        return
+    if kind == "dns_unparsed":
+        size, shown = ext.get("payload_bytes"), ext.get("payload_hex")
+        if isinstance(size, int) and isinstance(shown, str) and len(shown) != 2 * min(size, 128):
+            yield "$.ebpfshield.dns.payload_hex", (f"{len(shown) // 2} byte(s) in hex, want "
+                                                    f"min(payload_bytes {size}, 128)")
+    if kind == "dns_answer" and "resolved_omitted" in ext:
+        if len(obj.get("dns", {}).get("resolved_ip", [])) != 64:
+            yield "$.dns.resolved_ip", "resolved_omitted with fewer than 64 addresses listed"
+    if "questions_omitted" in ext and "other_questions" not in ext:
+        yield "$.ebpfshield.dns", "questions_omitted without other_questions"
+    if "other_questions" in ext and "question" not in obj.get("dns", {}):
+        yield "$.ebpfshield.dns", "other_questions without dns.question"
+
+
 def kind_of(obj):
     """(kind counted, $defs entry) of an event, or None."""
     event = obj.get("event") if isinstance(obj, dict) else None
@@ -108,7 +137,7 @@ def kind_of(obj):
 
 
 def check_file(name, validator, full_schema, out):
-    counts = {"dns": 0, "connection": 0, "hit": 0}
+    counts = {"dns": 0, "dns_unparsed": 0, "connection": 0, "hit": 0}
     violations = []
     with open(name, "rb") as f:
         data = f.read()
@@ -118,6 +147,8 @@ def check_file(name, validator, full_schema, out):
     elif data:
         violations.append((len(lines), "$", "the last line is not ended by a newline (cut short)"))
     for n, raw in enumerate(lines, 1):
+        if len(raw) + 1 >= LINE_MAX:
+            violations.append((n, "$", f"a line of {len(raw) + 1} bytes, journald's limit is {LINE_MAX}"))
         try:
             obj = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as e:
@@ -129,6 +160,8 @@ def check_file(name, validator, full_schema, out):
             continue
         counts[kind[0]] += 1
         for path, msg in validator.errors(obj, {"$ref": f"#/$defs/{kind[1]}"}):
+            violations.append((n, path, msg))
+        for path, msg in cross_errors(obj, kind[1]):
             violations.append((n, path, msg))
         if full_schema is not None:
             root, cls = full_schema

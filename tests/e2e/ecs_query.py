@@ -4,11 +4,14 @@ not parse are skipped: tests/e2e/check_events.py reports them).
 
 usage: ecs_query.py count FILE COND...      prints how many events match every COND
        ecs_query.py get PATH FILE COND...   prints PATH of each matching event, one a line
+       ecs_query.py line FILE COND...       prints each matching event's line as it is
 
 PATH is dotted (dns.question.name, @timestamp); a segment ending in [] walks every item
 of a list (dns.answers[].data). COND: PATH=VALUE (some value of PATH is VALUE; numbers
 compare as their decimal text), PATH~ERE (some value matches, re.search), PATH! (PATH is
-absent), PATH#N (PATH is a list of N items)."""
+absent), PATH#N (PATH is a list of N items). Paths work the same in every kind of event,
+the ebpfshield.dns.* extensions included (ebpfshield.dns.other_questions[].name,
+ebpfshield.dns.payload_hex of a dns-unparsed event)."""
 import json
 import re
 import sys
@@ -52,6 +55,7 @@ def matches(obj, cond):
 
 
 def events(name):
+    """(object, line without its newline) of each event of the file."""
     with open(name, "rb") as f:
         for raw in f:
             try:
@@ -59,12 +63,12 @@ def events(name):
             except (UnicodeDecodeError, ValueError):
                 continue
             if isinstance(obj, dict):
-                yield obj
+                yield obj, raw.rstrip(b"\n").decode("utf-8")
 
 
 def main():
     args = sys.argv[1:]
-    if len(args) < 2 or args[0] not in ("count", "get") or (args[0] == "get" and len(args) < 3):
+    if len(args) < 2 or args[0] not in ("count", "get", "line") or (args[0] == "get" and len(args) < 3):
         print(__doc__, file=sys.stderr)
         return 2
     get = args[1] if args[0] == "get" else None
@@ -77,12 +81,14 @@ def main():
             return 2
         conds.append(m.groups())
     n = 0
-    for obj in events(rest[0]):
+    for obj, line in events(rest[0]):
         if all(matches(obj, c) for c in conds):
             n += 1
             if get:
                 print(",".join(text(v) for v in values(obj, get)))
-    if not get:
+            elif args[0] == "line":
+                print(line)
+    if args[0] == "count":
         print(n)
     return 0
 

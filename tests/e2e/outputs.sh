@@ -2,7 +2,9 @@
 # The output layer end to end: --output json (every event validated against
 # ecs_events.schema.json by check_events.py, then field by field with ecs_query.py: DNS
 # queries and answers of every type and rcode over UDP, TCP and IPv6, odd names and
-# process names, as another user; connection and hit events of every --block action), the
+# process names, as another user; what dnsmasq will not send, from a python responder: an A
+# record after 32 TXT ones, two questions in a query; messages ldns refuses (dns-unparsed,
+# UDP and TCP); connection and hit events of every --block action), the
 # original's text lines unchanged and with -t, the -p/-u/--comm filters, --output-file
 # under real logrotate (3 rotations while a numbered stream of queries runs: each event once,
 # in the file of its time, whole lines) and the files and directories it refuses, and the
@@ -69,14 +71,14 @@ expect_events() {
 }
 
 # schema_ok FILE DESCRIPTION [KIND=N...]: every line of FILE is a valid event; with
-# KIND=N, exactly N events of that kind (dns, connection, hit).
+# KIND=N, exactly N events of that kind (dns, dns_unparsed, connection, hit).
 schema_ok() {
     local file=$1 what=$2 report kv kind want got
     shift 2
     report=$("${CHECK_PY:-$PY}" "$here/check_events.py" "$SCHEMA" "$file")
     local rc=$?
     check "$what: schema: $(echo "$report" | tail -1)" [ "$rc" -eq 0 ] ||
-        echo "$report" | grep -v ': \(dns\|connection\|hit\) [0-9]*$' | head -20 | sed 's/^/  /'
+        echo "$report" | grep -v ': \(dns\|dns_unparsed\|connection\|hit\) [0-9]*$' | head -20 | sed 's/^/  /'
     for kv in "$@"; do
         kind=${kv%%=*}
         want=${kv#*=}
@@ -154,6 +156,13 @@ for i in $(seq 40); do echo "txt-record=big.test,\"$i$A200\",\"$A200\""; done >>
 dnsmasq --conf-file="$WORK/dnsmasq.conf" --pid-file="$WORK/dnsmasq.pid" || exit 1
 EXTRA_PIDS=$(cat "$WORK/dnsmasq.pid")
 for _ in $(seq 50); do dig +short +time=1 @::1 a.test >/dev/null 2>&1 && break; sleep 0.1; done
+# What dnsmasq will not send (outputs_client.py responder): on 127.0.0.2:53, UDP and TCP.
+ODD=127.0.0.2
+"$PY" "$here/outputs_client.py" responder "$ODD" "$WORK/responder.ready" >"$WORK/responder.log" 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+disown $!
+for _ in $(seq 100); do [ -e "$WORK/responder.ready" ] && break; sleep 0.1; done
+check "responder on $ODD:53 ready" [ -e "$WORK/responder.ready" ]
 
 # ---------------------------------------------------------------------------------------
 # 1. The monitor in JSON: every kind of DNS message, each event checked field by field.
@@ -226,11 +235,65 @@ if start_json json --feature ebpf_monitor --output json; then
         process.pid="$CLIENT_PID" dns.question.name="$want" ||
         echo "  the events' name is $(Q get dns.question.name "$J" \
             process.pid="$CLIENT_PID" | sort -u | tr '\n' ' ')"
-    # 40 A records: the first 32 described, the rest counted.
+    # 40 A records: the first 32 described, the rest counted; every address listed.
     run_client json_many dig @127.0.0.1 many.test A
-    expect_events "$J" 1 "json: 40 A records: 32 answers, 32 resolved_ip, answers_omitted 8" \
-        process.pid="$CLIENT_PID" dns.type=answer dns.answers#32 dns.resolved_ip#32 \
-        ebpfshield.dns.answers_omitted=8 'dns.answers[].data~^10\.2\.0\.[0-9]+$'
+    expect_events "$J" 1 "json: 40 A records: 32 answers, 40 resolved_ip, answers_omitted 8" \
+        process.pid="$CLIENT_PID" dns.type=answer dns.answers#32 dns.resolved_ip#40 \
+        ebpfshield.dns.answers_omitted=8 ebpfshield.dns.resolved_omitted! \
+        'dns.answers[].data~^10\.2\.0\.[0-9]+$'
+    ips=$(Q get 'dns.resolved_ip[]' "$J" process.pid="$CLIENT_PID" dns.type=answer | tr , '\n' | sort -V | tr '\n' ' ')
+    check "json: 40 A records: resolved_ip is 10.2.0.1 ... 10.2.0.40, each once" \
+        [ "$ips" = "$(seq -f '10.2.0.%g' 40 | tr '\n' ' ')" ] || echo "  resolved_ip: $ips"
+    described=$(Q get 'dns.answers[].data' "$J" process.pid="$CLIENT_PID" dns.type=answer)
+    listed=$(Q get 'dns.resolved_ip[]' "$J" process.pid="$CLIENT_PID" dns.type=answer)
+    check "json: 40 A records: resolved_ip begins with the 32 described, in their order" \
+        [ -n "$described" ] && [ "${listed#"$described",}" != "$listed" ]
+    # The review's bypass: 32 TXT records, then an A (from the responder); its address is
+    # in resolved_ip though the A record itself is past the 32 described.
+    run_client json_mixed "$PY" "$here/outputs_client.py" mixed "$ODD"
+    expect_events "$J" 1 "json: 32 TXT then an A: the query" process.pid="$CLIENT_PID" \
+        dns.type=query dns.question.name=mixed.test dns.question.type=TXT destination.ip="$ODD" \
+        destination.port=53 network.transport=udp
+    expect_events "$J" 1 "json: 32 TXT then an A: 32 TXT answers, answers_omitted 1, resolved_ip [10.9.9.9]" \
+        process.pid="$CLIENT_PID" dns.type=answer source.ip="$ODD" source.port=53 \
+        dns.question.name=mixed.test dns.answers#32 ebpfshield.dns.answers_omitted=1 \
+        dns.resolved_ip#1 'dns.resolved_ip[]=10.9.9.9' ebpfshield.dns.resolved_omitted! \
+        'dns.answers[].data="txt-31"'
+    types=$(Q get 'dns.answers[].type' "$J" process.pid="$CLIENT_PID" dns.type=answer | tr , '\n' | sort | uniq -c | tr -s ' ')
+    check "json: 32 TXT then an A: the described answers are the 32 TXT (${types# })" \
+        [ "${types# }" = "32 TXT" ]
+    # A query of two questions: the first in dns.question, the second in other_questions,
+    # in the query and in its answer.
+    run_client json_twoq "$PY" "$here/outputs_client.py" twoq "$ODD"
+    for t in query answer; do
+        expect_events "$J" 1 "json: two questions: the $t: twoq-1.test A, then other_questions [twoq-2.test AAAA]" \
+            process.pid="$CLIENT_PID" dns.type=$t dns.id=8738 dns.question.name=twoq-1.test \
+            dns.question.type=A dns.question.class=IN ebpfshield.dns.other_questions#1 \
+            'ebpfshield.dns.other_questions[].name=twoq-2.test' \
+            'ebpfshield.dns.other_questions[].type=AAAA' \
+            'ebpfshield.dns.other_questions[].class=IN' ebpfshield.dns.questions_omitted!
+    done
+    expect_events "$J" 1 "json: two questions: the answer's A record, resolved_ip [10.8.0.1]" \
+        process.pid="$CLIENT_PID" dns.type=answer dns.answers#1 'dns.answers[].name=twoq-1.test' \
+        dns.resolved_ip#1 'dns.resolved_ip[]=10.8.0.1'
+    # Messages ldns refuses: one dns-unparsed event each, of the process that sent it, the
+    # bytes sent in hex (over TCP without the length prefix), nothing else from it.
+    for tr in udp tcp; do
+        run_client json_unparsed_$tr "$PY" "$here/outputs_client.py" malformed "$ODD" $tr
+        hex=$(head -1 "$WORK/json_unparsed_$tr.client")
+        expect_events "$J" 1 "json: malformed $tr query (${#hex} hex digits): one dns-unparsed event, its bytes in hex" \
+            process.pid="$CLIENT_PID" event.kind=event event.module=ebpfshield \
+            event.action=dns-unparsed event.outcome=failure 'event.category[]=network' \
+            'event.type[]=protocol' network.protocol=dns network.transport=$tr \
+            network.type=ipv4 source.ip=127.0.0.1 destination.ip="$ODD" destination.port=53 \
+            observer.ingress.interface.name=lo user.id=0 group.id=0 process.name=python3 \
+            'error.message~[a-z]' ebpfshield.dns.payload_bytes=$((${#hex} / 2)) \
+            ebpfshield.dns.payload_hex="${hex:-none}" dns!
+        expect_events "$J" 1 "json: malformed $tr query: no other event of its process" \
+            process.pid="$CLIENT_PID"
+        UNPARSED_PID=$CLIENT_PID
+    done
+    echo "  a dns-unparsed event: $(Q line "$J" process.pid="$UNPARSED_PID" event.action=dns-unparsed)"
     # Header flags: RD asked or not; TC on an answer cut to 512 bytes (no EDNS).
     run_client json_norec dig @127.0.0.1 +norecurse a.test A
     expect_events "$J" 1 "json: dig +norecurse: a query without RD" process.pid="$CLIENT_PID" \
@@ -260,9 +323,10 @@ if start_json json --feature ebpf_monitor --output json; then
         user.id=65534 group.id=65534
     stop_tool json
     # dig: A, AAAA, MX, TXT, PTR, SRV, CNAME, NXDOMAIN, REFUSED, TCP A, TCP MX, v6, v6 TCP,
-    # nobody, many, norecurse, tc (17); python: inner, tail, comm (3): a query and an answer each; the
-    # query without a question and its answer if dnsmasq gave one.
-    schema_ok "$J" "json" dns=$((40 + 1 + noq_answers)) connection=0 hit=0
+    # nobody, many, norecurse, tc (17); python: inner, tail, comm, mixed, twoq (5): a query
+    # and an answer each; the query without a question and its answer if dnsmasq gave one;
+    # the two malformed queries (dns_unparsed).
+    schema_ok "$J" "json" dns=$((44 + 1 + noq_answers)) dns_unparsed=2 connection=0 hit=0
     check "json: running line once on stderr ($(grep -cx "$RUNNING" "$ERR"))" \
         [ "$(grep -cx "$RUNNING" "$ERR")" -eq 1 ]
 fi
@@ -274,6 +338,8 @@ if start_tool text --feature ebpf_monitor; then
     expect_exchange "text: dig A" dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.test A 10.1.2.3
     run_client text_mx dig @127.0.0.1 mx.test MX
     expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID " 0 "text: no line for MX (as the original)"
+    run_client text_unparsed "$PY" "$here/outputs_client.py" malformed "$ODD" udp
+    expect_count "$OUT" "PID=$CLIENT_PID |dns-unparsed" 0 "text: no line for a message ldns refuses (as before)"
     expect_only "$OUT" '^COMM=dig PID=[0-9]+ TGID=[0-9]+ DEV=lo PROTO=UDP SRC=127\.0\.0\.1 DST=127\.0\.0\.1 SPT=[0-9]+ DPT=[0-9]+ UID=0 GID=0 DNS_QR=[01] DNS_NAME=a\.test\. DNS_TYPE=A( DNS_DATA=10\.1\.2\.3)?$'
     stop_tool text
 fi

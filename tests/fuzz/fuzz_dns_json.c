@@ -1,12 +1,16 @@
 /* libFuzzer target: a DNS message (untrusted: any packet to or from a DNS port) through
  * dns_summarize and json_dns_message, as --output json describes it. The summary must keep
- * its bounds (32 answers described, the rest counted; rdata cut below DNS_RDATA_MAX) and a
- * malformed message must come with a reason; the line written must be exactly one JSON
- * object and a newline that json_tokener parses back strictly, with the summary's fields:
- * as many answers as described, each with the summary's type and data, resolved_ip only
- * their A/AAAA data, answers_omitted when some were left out, the question when there is
- * one. The process name comes from the input too (any byte but NUL). Any mismatch
- * aborts. */
+ * its bounds (32 answers and 8 questions described within DNS_SUMMARY_BUDGET bytes of names
+ * and data, 64 addresses listed, the rest counted; rdata cut below DNS_RDATA_MAX); a
+ * malformed message must come with a reason and gives a dns-unparsed event (the reason, the
+ * length, the first 128 bytes in lowercase hex). Each line written must be exactly one JSON
+ * object and a newline that json_tokener parses back strictly, shorter than 48 KiB
+ * (journald's limit), with the summary's fields: as many answers as described, each with
+ * the summary's type and data, resolved_ip exactly the summary's addresses (every A/AAAA
+ * answer, described or not), answers_omitted and resolved_omitted when some were left out,
+ * the first question in dns.question and the others in other_questions (questions_omitted
+ * when some were left out). The process name comes from the input too (any byte but NUL).
+ * Any mismatch aborts. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +25,7 @@
 #include "json_event.h"
 
 #define COMM_MAX 16
+#define LINE_MAX_BYTES (48 * 1024) /* journald's line limit */
 
 static json_object *get(json_object *obj, const char *key, json_type type)
 {
@@ -55,20 +60,50 @@ static void need_name(json_object *obj, const char *key, const char *name)
         abort();
 }
 
+/* An omitted count: present with total - shown when total > shown, absent otherwise. */
+static void need_omitted(json_object *ext, const char *key, size_t total, size_t shown)
+{
+    json_object *v = get(ext, key, json_type_int);
+    if (total > shown ? !v || json_object_get_int64(v) != (int64_t)(total - shown) : v != NULL)
+        abort();
+}
+
 static void check_summary(const struct dns_summary *s)
 {
     size_t want = s->answer_total < DNS_SUMMARY_ANSWERS ? s->answer_total : DNS_SUMMARY_ANSWERS;
-    if (s->answer_count != want || s->flag_count > 6)
+    if (s->answer_count > want || s->flag_count > 6)
         abort();
-    for (size_t i = 0; i < s->answer_count; i++)
+    want = s->question_total < DNS_SUMMARY_QUESTIONS ? s->question_total : DNS_SUMMARY_QUESTIONS;
+    if (s->question_count > want || (s->question_total > 0 && s->question_count == 0))
+        abort();
+    want = s->resolved_total < DNS_SUMMARY_RESOLVED ? s->resolved_total : DNS_SUMMARY_RESOLVED;
+    if (s->resolved_count != want || s->resolved_total > s->answer_total)
+        abort();
+    size_t used = 0;
+    for (size_t i = 0; i < s->question_count; i++) {
+        if (strnlen(s->questions[i].name, DNS_NAME_MAX) >= DNS_NAME_MAX)
+            abort();
+        used += strlen(s->questions[i].name);
+    }
+    for (size_t i = 0; i < s->answer_count; i++) {
         if (strnlen(s->answers[i].data, DNS_RDATA_MAX) >= DNS_RDATA_MAX ||
             strnlen(s->answers[i].name, DNS_NAME_MAX) >= DNS_NAME_MAX)
             abort();
+        used += strlen(s->answers[i].name) + strlen(s->answers[i].data);
+    }
+    /* within the budget (the first question, always described, is shorter than it) */
+    if (used > DNS_SUMMARY_BUDGET)
+        abort();
+    for (size_t i = 0; i < s->resolved_count; i++)
+        if (strnlen(s->resolved[i], DNS_DATA_MAX) >= DNS_DATA_MAX || !s->resolved[i][0])
+            abort();
 }
 
-static void check_json(const char *text, size_t len, const struct dns_summary *s, const char *comm)
+/* text (len bytes, its newline included) as one strict JSON object (the caller puts it). */
+static json_object *parse_line(const char *text, size_t len)
 {
-    if (len < 3 || text[len - 1] != '\n' || memchr(text, '\n', len - 1) || text[len - 2] != '}')
+    if (len < 3 || len >= LINE_MAX_BYTES || text[len - 1] != '\n' || memchr(text, '\n', len - 1) ||
+        text[len - 2] != '}')
         abort();
     json_tokener *tok = json_tokener_new();
     json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
@@ -77,7 +112,12 @@ static void check_json(const char *text, size_t len, const struct dns_summary *s
         json_tokener_get_parse_end(tok) != len - 1 || !json_object_is_type(root, json_type_object))
         abort();
     json_tokener_free(tok);
+    return root;
+}
 
+static void check_json(const char *text, size_t len, const struct dns_summary *s, const char *comm)
+{
+    json_object *root = parse_line(text, len);
     need_str(need(root, "process", json_type_object), "name", comm);
     json_object *dns = need(root, "dns", json_type_object);
     char id[8];
@@ -97,17 +137,32 @@ static void check_json(const char *text, size_t len, const struct dns_summary *s
     }
     json_object *answers = get(dns, "answers", json_type_array);
     json_object *resolved = get(dns, "resolved_ip", json_type_array);
-    json_object *omitted = NULL, *ext = get(root, "ebpfshield", json_type_object);
-    if (ext)
-        omitted = get(get(ext, "dns", json_type_object), "answers_omitted", json_type_int);
+    json_object *ext = get(get(root, "ebpfshield", json_type_object), "dns", json_type_object);
+    json_object *others = get(ext, "other_questions", json_type_array);
+    if ((others != NULL) != (s->question_total > 1))
+        abort();
+    if (others) {
+        if (json_object_array_length(others) != s->question_count - 1)
+            abort();
+        for (size_t i = 1; i < s->question_count; i++) {
+            json_object *q = json_object_array_get_idx(others, i - 1);
+            if (!json_object_is_type(q, json_type_object) || json_object_object_length(q) != 3)
+                abort();
+            need_name(q, "name", s->questions[i].name);
+            need_str(q, "type", s->questions[i].type);
+            need_str(q, "class", s->questions[i].qclass);
+        }
+    }
+    need_omitted(ext, "questions_omitted", s->question_total, s->question_count);
     if (!s->qr) {
-        if (answers || resolved || omitted || get(dns, "response_code", json_type_string))
+        if (answers || resolved || get(ext, "answers_omitted", json_type_int) ||
+            get(ext, "resolved_omitted", json_type_int) ||
+            get(dns, "response_code", json_type_string))
             abort();
     } else {
         need_str(dns, "response_code", s->rcode);
         if (!answers || !resolved || json_object_array_length(answers) != s->answer_count)
             abort();
-        size_t ips = 0;
         for (size_t i = 0; i < s->answer_count; i++) {
             const struct dns_answer *a = &s->answers[i];
             json_object *obj = json_object_array_get_idx(answers, i);
@@ -119,19 +174,18 @@ static void check_json(const char *text, size_t len, const struct dns_summary *s
             need_str(obj, "data", a->data);
             if (json_object_get_int64(need(obj, "ttl", json_type_int)) != a->ttl)
                 abort();
-            if (strcmp(a->type, "A") == 0 || strcmp(a->type, "AAAA") == 0) {
-                json_object *ip = json_object_array_get_idx(resolved, ips++);
-                if (!ip || strcmp(json_object_get_string(ip), a->data) != 0)
-                    abort();
-            }
         }
-        if (json_object_array_length(resolved) != ips)
+        /* every address of the summary, in order, and only those */
+        if (json_object_array_length(resolved) != s->resolved_count)
             abort();
-        if (s->answer_total > s->answer_count
-                ? !omitted ||
-                      json_object_get_int64(omitted) != (int64_t)(s->answer_total - s->answer_count)
-                : omitted != NULL)
-            abort();
+        for (size_t i = 0; i < s->resolved_count; i++) {
+            json_object *ip = json_object_array_get_idx(resolved, i);
+            if (!json_object_is_type(ip, json_type_string) ||
+                strcmp(json_object_get_string(ip), s->resolved[i]) != 0)
+                abort();
+        }
+        need_omitted(ext, "answers_omitted", s->answer_total, s->answer_count);
+        need_omitted(ext, "resolved_omitted", s->resolved_total, s->resolved_count);
     }
     json_object_put(root);
 }
@@ -145,18 +199,47 @@ static void process_name(const uint8_t *data, size_t size, char *comm)
     comm[n] = '\0';
 }
 
+/* The dns-unparsed event of a message ldns refused: the reason, the length, the hex. */
+static void check_unparsed(const char *text, size_t len, const char *why, const uint8_t *data,
+                           size_t size, const char *comm)
+{
+    json_object *root = parse_line(text, len);
+    json_object *event = need(root, "event", json_type_object);
+    need_str(event, "action", "dns-unparsed");
+    need_str(event, "outcome", "failure");
+    need_str(need(root, "process", json_type_object), "name", comm);
+    need_str(need(root, "error", json_type_object), "message", why);
+    json_object *ext = need(need(root, "ebpfshield", json_type_object), "dns", json_type_object);
+    if (json_object_get_int64(need(ext, "payload_bytes", json_type_int)) != (int64_t)size)
+        abort();
+    char hex[2 * 128 + 1] = "";
+    for (size_t i = 0; i < size && i < 128; i++)
+        snprintf(hex + 2 * i, 3, "%02x", data[i]);
+    need_str(ext, "payload_hex", hex);
+    if (get(root, "dns", json_type_object))
+        abort();
+    json_object_put(root);
+}
+
+/* A line as json_event.c returns it (malloc'd, no newline): given its newline. */
+static size_t with_newline(char **text)
+{
+    if (!*text)
+        abort();
+    size_t len = strlen(*text);
+    char *line = realloc(*text, len + 2);
+    if (!line)
+        abort();
+    line[len] = '\n';
+    line[len + 1] = '\0';
+    *text = line;
+    return len + 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct dns_summary s;
     const char *why = NULL;
-    memset(&s, 0xa5, sizeof(s)); /* no field may be left from before */
-    if (dns_summarize(data, size, &s, &why) != 0) {
-        if (!why || !*why)
-            abort();
-        return 0;
-    }
-    check_summary(&s);
-
     char comm[COMM_MAX];
     process_name(data, size, comm);
     struct port_val proc = {.pid = 1, .tid = 2, .uid = 3, .gid = 4};
@@ -167,12 +250,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                .dport = 40000};
     memcpy(frame.saddr, data, size < 16 ? size : 16);
 
+    memset(&s, 0xa5, sizeof(s)); /* no field may be left from before */
+    if (dns_summarize(data, size, &s, &why) != 0) {
+        if (!why || !*why)
+            abort();
+        char *text = json_dns_unparsed(&origin, &frame, why, data, size);
+        size_t len = with_newline(&text);
+        check_unparsed(text, len, why, data, size, comm);
+        free(text);
+        return 0;
+    }
+    check_summary(&s);
+
     char *text = json_dns_message(&origin, &frame, &s);
-    if (!text)
-        abort();
-    size_t len = strlen(text);
-    text[len] = '\n'; /* check_json takes the line as written, newline included */
-    check_json(text, len + 1, &s, comm);
+    size_t len = with_newline(&text); /* check_json takes the line as written */
+    check_json(text, len, &s, comm);
     free(text);
     return 0;
 }

@@ -1,6 +1,9 @@
 /* Unit tests of --output json and of the output layer's prefixes: DNS messages built with
  * ldns (every answer type, rcode and header flag; 40 answers; a 10 kB TXT; no question;
- * malformed input) go through dns_summarize and output_dns_message, connections and feed
+ * malformed input; an A record after 32 TXT ones and 70 A records for dns.resolved_ip;
+ * several questions; answers past the 16 KiB budget and the worst lines it allows) go
+ * through dns_summarize and output_dns_message, messages ldns refuses through
+ * output_dns_unparsed (the dns-unparsed event, its hex), connections and feed
  * hits through output_connection and output_hit, each on a captured stream. Every line is
  * parsed back with json_tokener in strict mode (exactly one object, then the newline) and
  * flattened to its dotted field paths: the set of fields must be exactly the expected one,
@@ -723,6 +726,504 @@ static void test_malformed(void)
     free(wire);
 }
 
+/* ---- every address, every question, the budget, the unparsed ---- */
+
+#define DNS_OTHERS "ebpfshield.dns.other_questions"
+
+/* The review's bypass: 32 TXT records fill the described answers, an A record follows;
+ * its address is in dns.resolved_ip all the same. */
+static void test_resolved_past_described(void)
+{
+    ldns_pkt *p = new_pkt(41, true, LDNS_RCODE_NOERROR, "mix.example.test. IN TXT");
+    char rr[128];
+    for (int i = 0; i < 32; i++) {
+        snprintf(rr, sizeof(rr), "mix.example.test. 1 IN TXT \"filler %d\"", i);
+        push(p, LDNS_SECTION_ANSWER, rr);
+    }
+    push(p, LDNS_SECTION_ANSWER, "mix.example.test. 1 IN A 203.0.113.66");
+    struct dns_summary *s = summarize(p);
+    CHECK_INT(s->answer_total, 33);
+    CHECK_INT(s->answer_count, 32);
+    CHECK_INT(s->resolved_total, 1);
+    CHECK_INT(s->resolved_count, 1);
+    CHECK_STR(s->answers[31].type, "TXT");
+    json_object *root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_ANSWER, "ebpfshield.dns.answers_omitted");
+    JINT(root, "ebpfshield.dns.answers_omitted", 1);
+    JLIST(root, "dns.resolved_ip", "203.0.113.66");
+    ANSWER(root, 31, "mix.example.test", "TXT", "IN", 1, "\"filler 31\"");
+    json_object_put(root);
+    free(s);
+
+    /* AAAA too, after 40 CNAMEs */
+    p = new_pkt(42, true, LDNS_RCODE_NOERROR, "mix.example.test. IN AAAA");
+    for (int i = 0; i < 40; i++) {
+        snprintf(rr, sizeof(rr), "c%d.example.test. 1 IN CNAME c%d.example.test.", i, i + 1);
+        push(p, LDNS_SECTION_ANSWER, rr);
+    }
+    push(p, LDNS_SECTION_ANSWER, "c40.example.test. 1 IN AAAA 2001:db8::66");
+    push(p, LDNS_SECTION_ANSWER, "c40.example.test. 1 IN A 198.51.100.66");
+    s = summarize(p);
+    CHECK_INT(s->answer_total, 42);
+    CHECK_INT(s->resolved_total, 2);
+    root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_ANSWER, "ebpfshield.dns.answers_omitted");
+    JINT(root, "ebpfshield.dns.answers_omitted", 10);
+    JLIST(root, "dns.resolved_ip", "2001:db8::66", "198.51.100.66");
+    json_object_put(root);
+    free(s);
+}
+
+/* 70 A records: 64 addresses listed in order, 6 counted in resolved_omitted. */
+static void test_resolved_limit(void)
+{
+    ldns_pkt *p = new_pkt(70, true, LDNS_RCODE_NOERROR, "seventy.example.test. IN A");
+    char rr[128], want[DNS_SUMMARY_RESOLVED][32];
+    for (int i = 0; i < 70; i++) {
+        snprintf(rr, sizeof(rr), "seventy.example.test. 1 IN A 10.70.%d.%d", i / 10, i);
+        push(p, LDNS_SECTION_ANSWER, rr);
+        if (i < DNS_SUMMARY_RESOLVED)
+            snprintf(want[i], sizeof(want[i]), "10.70.%d.%d", i / 10, i);
+    }
+    struct dns_summary *s = summarize(p);
+    CHECK_INT(s->resolved_total, 70);
+    CHECK_INT(s->resolved_count, 64);
+    json_object *root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_ANSWER, "ebpfshield.dns.answers_omitted",
+           "ebpfshield.dns.resolved_omitted");
+    JINT(root, "ebpfshield.dns.answers_omitted", 38);
+    JINT(root, "ebpfshield.dns.resolved_omitted", 6);
+    const char *wantp[DNS_SUMMARY_RESOLVED];
+    for (int i = 0; i < DNS_SUMMARY_RESOLVED; i++)
+        wantp[i] = want[i];
+    jlist_at(__LINE__, root, "dns.resolved_ip", wantp, DNS_SUMMARY_RESOLVED);
+    json_object_put(root);
+    free(s);
+
+    /* exactly 64: no resolved_omitted */
+    p = new_pkt(64, true, LDNS_RCODE_NOERROR, "sixty-four.example.test. IN A");
+    for (int i = 0; i < 64; i++) {
+        snprintf(rr, sizeof(rr), "sixty-four.example.test. 1 IN A 10.64.0.%d", i);
+        push(p, LDNS_SECTION_ANSWER, rr);
+    }
+    s = summarize(p);
+    root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_ANSWER, "ebpfshield.dns.answers_omitted");
+    json_object *ips = at_path(root, "dns.resolved_ip");
+    CHECK(ips && json_object_array_length(ips) == 64);
+    json_object_put(root);
+    free(s);
+}
+
+/* other_questions[i] is an object of exactly name, type, class with these values. */
+static void other_at(int line, json_object *root, size_t i, const char *name, const char *type,
+                     const char *qclass)
+{
+    json_object *arr = typed_at(line, root, DNS_OTHERS, json_type_array);
+    json_object *q = arr ? json_object_array_get_idx(arr, i) : NULL;
+    if (!arr)
+        return;
+    if (!q || !json_object_is_type(q, json_type_object)) {
+        fprintf(stderr, "%s:%d: %s[%zu] is not an object\n", __FILE__, line, DNS_OTHERS, i);
+        check_failures++;
+        return;
+    }
+    fields_at(line, q, (const char *const[]){"name", "type", "class", NULL});
+    jstr_at(line, q, "name", name);
+    jstr_at(line, q, "type", type);
+    jstr_at(line, q, "class", qclass);
+}
+
+#define OTHER(root, i, name, type, qclass) other_at(__LINE__, root, i, name, type, qclass)
+
+static size_t array_len(json_object *root, const char *path)
+{
+    json_object *v = at_path(root, path);
+    return v && json_object_is_type(v, json_type_array) ? json_object_array_length(v) : 99999;
+}
+
+/* Several questions: the first in dns.question, the others in order in other_questions,
+ * at most 7 of them, the rest counted. */
+static void test_questions(void)
+{
+    ldns_pkt *p = new_pkt(43, false, LDNS_RCODE_NOERROR, "one.example.test. IN A");
+    ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, rr_of("two.example.test. IN AAAA", true));
+    ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, rr_of("three.example.test. CH TXT", true));
+    struct dns_summary *s = summarize(p);
+    CHECK_INT(s->question_total, 3);
+    CHECK_INT(s->question_count, 3);
+    json_object *root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_OTHERS);
+    JSTR(root, "dns.question.name", "one.example.test");
+    JSTR(root, "dns.question.type", "A");
+    JSTR(root, "dns.question.class", "IN");
+    CHECK_INT(array_len(root, DNS_OTHERS), 2);
+    OTHER(root, 0, "two.example.test", "AAAA", "IN");
+    OTHER(root, 1, "three.example.test", "TXT", "CH");
+    json_object_put(root);
+    free(s);
+
+    /* in an answer too, with escapes */
+    p = new_pkt(44, true, LDNS_RCODE_NOERROR, "a.example.test. IN A");
+    ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, rr_of("q\\\"x\\\\\\001.example.test. IN MX", true));
+    push(p, LDNS_SECTION_ANSWER, "a.example.test. 1 IN A 10.0.0.44");
+    s = summarize(p);
+    root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_ANSWER, DNS_OTHERS);
+    CHECK_INT(array_len(root, DNS_OTHERS), 1);
+    OTHER(root, 0, "q\"x\\\\\\001.example.test", "MX", "IN");
+    json_object_put(root);
+    free(s);
+
+    /* 10 questions: 8 described (dns.question and 7 others), 2 counted */
+    p = new_pkt(45, false, LDNS_RCODE_NOERROR, "q0.example.test. IN A");
+    char text[64];
+    for (int i = 1; i < 10; i++) {
+        snprintf(text, sizeof(text), "q%d.example.test. IN TYPE%d", i, 65280 + i);
+        ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, rr_of(text, true));
+    }
+    s = summarize(p);
+    CHECK_INT(s->question_total, 10);
+    CHECK_INT(s->question_count, DNS_SUMMARY_QUESTIONS);
+    root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_OTHERS, "ebpfshield.dns.questions_omitted");
+    JINT(root, "ebpfshield.dns.questions_omitted", 2);
+    CHECK_INT(array_len(root, DNS_OTHERS), 7);
+    for (int i = 1; i < 8; i++) {
+        char name[32], type[16];
+        snprintf(name, sizeof(name), "q%d.example.test", i);
+        snprintf(type, sizeof(type), "TYPE%d", 65280 + i);
+        other_at(__LINE__, root, (size_t)i - 1, name, type, "IN");
+    }
+    json_object_put(root);
+    free(s);
+
+    /* one question: no other_questions at all */
+    s = summarize(new_pkt(46, false, LDNS_RCODE_NOERROR, "alone.example.test. IN A"));
+    root = dns_json(s);
+    JABSENT(root, "ebpfshield");
+    json_object_put(root);
+    free(s);
+}
+
+/* A name of wire_len bytes (255 at most) in labels of 63 bytes or fewer, each byte b (ldns
+ * takes no owner past 255 characters in master-file form: built from the wire). */
+static ldns_rdf *long_name(uint8_t b, size_t wire_len)
+{
+    uint8_t wire[256];
+    size_t at = 0, left = wire_len - 1; /* the root's 0 */
+    while (left >= 2) {
+        size_t n = left - 1 < 63 ? left - 1 : 63;
+        wire[at++] = (uint8_t)n;
+        memset(wire + at, b, n);
+        at += n;
+        left -= n + 1;
+    }
+    wire[at++] = 0;
+    ldns_rdf *rdf = ldns_dname_new_frm_data((uint16_t)at, wire);
+    if (!rdf || at != wire_len)
+        exit(2);
+    return rdf;
+}
+
+/* rr (from text) with owner (a copy) in place of its own. */
+static ldns_rr *owned(ldns_rr *rr, const ldns_rdf *owner)
+{
+    ldns_rdf_deep_free(ldns_rr_owner(rr));
+    ldns_rr_set_owner(rr, ldns_rdf_clone(owner));
+    return rr;
+}
+
+/* A TXT record's master-file text (owner "o."): one string of n bytes, each given as esc. */
+static char *txt_rr(const char *esc, size_t n)
+{
+    char *out = calloc(1, 8192);
+    snprintf(out, 8192, "o. 1 IN TXT \"");
+    for (size_t i = 0; i < n; i++)
+        strcat(out, esc);
+    strcat(out, "\"");
+    return out;
+}
+
+/* The presentation length of a name, as dns_summarize counts it. */
+static size_t name_cost(const ldns_rdf *name)
+{
+    char *str = ldns_rdf2str(name);
+    size_t n = strlen(str);
+    free(str);
+    return n;
+}
+
+/* The presentation length of a record's data, cut as dns_summarize cuts it. */
+static size_t data_cost(const char *text)
+{
+    char *data = full_rdata(text);
+    size_t n = strlen(data);
+    free(data);
+    return n < DNS_RDATA_MAX - 1 ? n : DNS_RDATA_MAX - 1;
+}
+
+/* A worst case: nq questions named qname, 32 TXT answers named aname of data_bytes bytes of
+ * desc, then 64 AAAA records of the longest form; returns the length of the JSON line (with
+ * its newline) and checks the budget: the described answers are those that fit. */
+static size_t worst_case_at(int line, const char *what, const ldns_rdf *qname, size_t nq,
+                            const ldns_rdf *aname, const char *desc, size_t data_bytes)
+{
+    char text[128];
+    ldns_pkt *p = new_pkt(47, true, LDNS_RCODE_NOERROR, NULL);
+    size_t spent = 0, want_q = 0;
+    for (size_t i = 0; i < nq; i++) {
+        snprintf(text, sizeof(text), "o. IN TYPE%zu", 65000 + i);
+        ldns_pkt_push_rr(p, LDNS_SECTION_QUESTION, owned(rr_of(text, true), qname));
+        size_t cost = name_cost(qname);
+        if (want_q == i && i < DNS_SUMMARY_QUESTIONS &&
+            (i == 0 || spent + cost <= DNS_SUMMARY_BUDGET)) {
+            spent += cost;
+            want_q++;
+        }
+    }
+    size_t want_a = 0;
+    bool full = false;
+    for (size_t i = 0; i < 32; i++) {
+        char *rr = txt_rr(desc, data_bytes);
+        ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, owned(rr_of(rr, false), aname));
+        size_t cost = name_cost(aname) + data_cost(rr);
+        full = full || spent + cost > DNS_SUMMARY_BUDGET;
+        if (!full) {
+            spent += cost;
+            want_a++;
+        }
+        free(rr);
+    }
+    for (int i = 0; i < 64; i++) {
+        snprintf(text, sizeof(text), "o. 1 IN AAAA ffff:eeee:dddd:cccc:bbbb:aaaa:9999:%04x",
+                 0x1000 + i);
+        ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, owned(rr_of(text, false), aname));
+    }
+    struct dns_summary *s = summarize_at(line, p);
+    size_t q = s->question_count, a = s->answer_count;
+    if (q != want_q || a != want_a || s->answer_total != 96 || s->resolved_count != 64) {
+        fprintf(stderr, "%s:%d: %s: %zu questions, %zu answers described, want %zu, %zu\n",
+                __FILE__, line, what, q, a, want_q, want_a);
+        check_failures++;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < q; i++)
+        used += strlen(s->questions[i].name);
+    for (size_t i = 0; i < a; i++)
+        used += strlen(s->answers[i].name) + strlen(s->answers[i].data);
+    if (used != spent || used > DNS_SUMMARY_BUDGET) {
+        fprintf(stderr, "%s:%d: %s: %zu bytes described, want %zu (budget %d)\n", __FILE__, line,
+                what, used, spent, DNS_SUMMARY_BUDGET);
+        check_failures++;
+    }
+    char *json = dns_event(&json_out, "dig", &udp4, s);
+    json_object *root = parse_line_at(line, json);
+    jint_at(line, root, "ebpfshield.dns.answers_omitted", (long long)(96 - a));
+    if (nq > 1 && array_len(root, DNS_OTHERS) != q - 1) {
+        fprintf(stderr, "%s:%d: %s: %zu other questions, want %zu\n", __FILE__, line, what,
+                array_len(root, DNS_OTHERS), q - 1);
+        check_failures++;
+    }
+    if (nq > q)
+        jint_at(line, root, "ebpfshield.dns.questions_omitted", (long long)(nq - q));
+    if (array_len(root, "dns.resolved_ip") != 64) {
+        fprintf(stderr, "%s:%d: %s: resolved_ip not 64 addresses\n", __FILE__, line, what);
+        check_failures++;
+    }
+    size_t len = strlen(json);
+    printf("worst case, %s: %zu questions and %zu answers described, %zu bytes of names and "
+           "data: JSON line of %zu bytes\n",
+           what, q, a, used, len);
+    json_object_put(root);
+    free(json);
+    free(s);
+    return len;
+}
+
+/* The budget: names and data past DNS_SUMMARY_BUDGET are not described but counted, and
+ * the worst lines stay under journald's 48 KiB (and the 40 KiB dns_decode.h promises). */
+static void test_budget(void)
+{
+    /* 32 answers of some 700 bytes: those past the budget are counted like those past 32 */
+    ldns_rdf *name = long_name('a', 200);
+    ldns_pkt *p = new_pkt(48, true, LDNS_RCODE_NOERROR, "budget.example.test. IN TXT");
+    size_t spent = strlen("budget.example.test."), fit = 0;
+    for (int i = 0; i < 32; i++) {
+        char *rr = txt_rr("\\\\", 250);
+        ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, owned(rr_of(rr, false), name));
+        size_t cost = name_cost(name) + data_cost(rr);
+        if (spent + cost <= DNS_SUMMARY_BUDGET && fit == (size_t)i) {
+            spent += cost;
+            fit++;
+        }
+        free(rr);
+    }
+    push(p, LDNS_SECTION_ANSWER, "z.test. 1 IN A 10.0.0.48"); /* small, after the cut */
+    struct dns_summary *s = summarize(p);
+    CHECK(fit > 20 && fit < 32);
+    CHECK_INT(s->answer_total, 33);
+    CHECK_INT(s->answer_count, fit);
+    json_object *root = dns_json(s);
+    FIELDS(root, DNS_COMMON, DNS_QUESTION, DNS_ANSWER, "ebpfshield.dns.answers_omitted");
+    JINT(root, "ebpfshield.dns.answers_omitted", (long long)(33 - fit));
+    CHECK_INT(array_len(root, "dns.answers"), fit);
+    JLIST(root, "dns.resolved_ip", "10.0.0.48"); /* every address, budget or not */
+    json_object_put(root);
+    free(s);
+    ldns_rdf_deep_free(name);
+
+    /* worst cases: the review's (names of \001, data of backslashes), names of backslashes,
+     * short names and data of backslashes, of tabs (bytes JSON escapes) */
+    ldns_rdf *ctl = long_name(1, 255), *bs = long_name('\\', 255), *w = long_name('w', 3);
+    size_t sizes[] = {
+        worst_case_at(__LINE__, "255-byte \\001 names, 8 questions, backslash data", ctl, 8, ctl,
+                      "\\\\", 255),
+        worst_case_at(__LINE__, "255-byte backslash names, 8 questions, backslash data", bs, 8, bs,
+                      "\\\\", 255),
+        worst_case_at(__LINE__, "255-byte \\001 names, 12 questions, backslash data", ctl, 12, ctl,
+                      "\\\\", 255),
+        worst_case_at(__LINE__, "short names, 1 question, backslash data", w, 1, w, "\\\\", 255),
+        worst_case_at(__LINE__, "short names, 8 questions, tab data", w, 8, w, "\\009", 255),
+    };
+    size_t worst = 0;
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+        worst = sizes[i] > worst ? sizes[i] : worst;
+    printf("worst JSON line: %zu bytes (%.1f KiB)\n", worst, (double)worst / 1024.0);
+    CHECK(worst < 48 * 1024);
+    CHECK(worst < 40 * 1024);
+    ldns_rdf_deep_free(ctl);
+    ldns_rdf_deep_free(bs);
+    ldns_rdf_deep_free(w);
+}
+
+/* What output_dns_unparsed writes (the caller frees it). */
+static char *unparsed_event(const struct output *tmpl, const char *why, const uint8_t *msg,
+                            size_t len)
+{
+    struct capture c;
+    struct dns_origin origin = {.proc = &proc, .comm = "dig", .ifname = "lo"};
+    capture_open(&c);
+    struct output o = *tmpl;
+    o.stream = c.f;
+    output_dns_unparsed(&o, &origin, &udp4, why, msg, len);
+    return capture_text(&c);
+}
+
+#define UNPARSED_FIELDS                                                                            \
+    "@timestamp", "event.kind", "event.module", "event.action", "event.outcome", "event.category", \
+        "event.type", "process.name", "process.pid", "process.thread.id", "user.id", "group.id",   \
+        "network.protocol", "network.transport", "network.type", "source.ip", "source.port",       \
+        "destination.ip", "destination.port", "observer.ingress.interface.name", "error.message",  \
+        "ebpfshield.dns.payload_bytes", "ebpfshield.dns.payload_hex"
+
+/* The dns-unparsed event of msg (that dns_summarize refuses): its exact fields. */
+static void unparsed_at(int line, const uint8_t *msg, size_t len)
+{
+    struct dns_summary *s = calloc(1, sizeof(*s));
+    const char *why = NULL;
+    if (dns_summarize(msg, len, s, &why) != -1 || !why || !*why) {
+        fprintf(stderr, "%s:%d: dns_summarize took the message\n", __FILE__, line);
+        check_failures++;
+        why = "?";
+    }
+    free(s);
+    char *text = unparsed_event(&json_out, why, msg, len);
+    json_object *root = parse_line_at(line, text);
+    free(text);
+    fields_at(line, root, (const char *const[]){UNPARSED_FIELDS, NULL});
+    check_timestamp_at(line, root);
+    jstr_at(line, root, "event.kind", "event");
+    jstr_at(line, root, "event.module", "ebpfshield");
+    jstr_at(line, root, "event.action", "dns-unparsed");
+    jstr_at(line, root, "event.outcome", "failure");
+    jlist_at(line, root, "event.category", (const char *const[]){"network"}, 1);
+    jlist_at(line, root, "event.type", (const char *const[]){"protocol"}, 1);
+    jstr_at(line, root, "process.name", "dig");
+    jint_at(line, root, "process.pid", 4242);
+    jint_at(line, root, "process.thread.id", 4243);
+    jstr_at(line, root, "user.id", "1000");
+    jstr_at(line, root, "group.id", "100");
+    jstr_at(line, root, "network.protocol", "dns");
+    jstr_at(line, root, "network.transport", "udp");
+    jstr_at(line, root, "network.type", "ipv4");
+    jstr_at(line, root, "source.ip", "127.0.0.53");
+    jint_at(line, root, "source.port", 53);
+    jstr_at(line, root, "destination.ip", "192.0.2.7");
+    jint_at(line, root, "destination.port", 33703);
+    jstr_at(line, root, "observer.ingress.interface.name", "lo");
+    jstr_at(line, root, "error.message", why);
+    jint_at(line, root, "ebpfshield.dns.payload_bytes", (long long)len);
+    char hex[2 * 128 + 1] = "";
+    for (size_t i = 0; i < len && i < 128; i++)
+        snprintf(hex + 2 * i, 3, "%02x", msg[i]);
+    jstr_at(line, root, "ebpfshield.dns.payload_hex", hex);
+    json_object_put(root);
+}
+
+static void test_unparsed(void)
+{
+    /* a header that says 1 additional record, none there: 29 bytes, all in hex */
+    ldns_pkt *p = new_pkt(0xabcd, false, LDNS_RCODE_NOERROR, "u.test. IN A");
+    size_t len;
+    uint8_t *wire = wire_of(p, &len);
+    wire[11] = 1; /* ARCOUNT */
+    unparsed_at(__LINE__, wire, len);
+    free(wire);
+
+    /* 300 bytes (a 40-answer response cut short): the first 128 in hex, 300 counted */
+    p = new_pkt(0x0fe1, true, LDNS_RCODE_NOERROR, "cut.example.test. IN A");
+    char rr[128];
+    for (int i = 0; i < 40; i++) {
+        snprintf(rr, sizeof(rr), "cut.example.test. 1 IN A 10.0.0.%d", i);
+        push(p, LDNS_SECTION_ANSWER, rr);
+    }
+    wire = wire_of(p, &len);
+    CHECK(len > 300);
+    uint8_t *cut = malloc(300);
+    memcpy(cut, wire, 300);
+    unparsed_at(__LINE__, cut, 300);
+    /* every byte value in hex, lowercase: 0x00..0xff after a cut header */
+    uint8_t all[256 + 12];
+    memcpy(all, (const uint8_t[]){0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0}, 12);
+    for (int i = 0; i < 256; i++)
+        all[12 + i] = (uint8_t)(255 - i);
+    unparsed_at(__LINE__, all, sizeof(all));
+    /* shorter than a header, and empty */
+    unparsed_at(__LINE__, cut, 5);
+    unparsed_at(__LINE__, cut, 0);
+
+    /* 128 bytes exactly and 129: the hex stops at 128 */
+    char *text = unparsed_event(&json_out, "x", cut, 129);
+    json_object *root = parse_line(text);
+    json_object *hex = at_path(root, "ebpfshield.dns.payload_hex");
+    CHECK(hex && json_object_get_string_len(hex) == 256);
+    JINT(root, "ebpfshield.dns.payload_bytes", 129);
+    json_object_put(root);
+    free(text);
+
+    /* a hostile reason is a JSON string like any other */
+    text = unparsed_event(&json_out, "bad \"reason\" \\ \x01", cut, 1);
+    root = parse_line(text);
+    JSTR(root, "error.message", "bad \"reason\" \\ \x01");
+    json_object_put(root);
+    free(text);
+
+    /* under --syslog: <PRI> of a DNS event, then the object */
+    struct output o = {.format = OUTPUT_JSON, .syslog = true};
+    text = unparsed_event(&o, "x", cut, 3);
+    char pri[16];
+    snprintf(pri, sizeof(pri), "<%d>", LOG_DAEMON | LOG_INFO);
+    CHECK(strncmp(text, pri, strlen(pri)) == 0 && text[strlen(pri)] == '{');
+    root = parse_line(text + strlen(pri));
+    JSTR(root, "event.action", "dns-unparsed");
+    JSTR(root, "ebpfshield.dns.payload_hex", "0fe180"); /* the id 0x0fe1, QR */
+    json_object_put(root);
+    free(text);
+    free(cut);
+    free(wire);
+}
+
 /* ---- connections and hits ---- */
 
 static struct conn_event conn(const char *comm, const char *ip, bool ipv6)
@@ -1106,6 +1607,11 @@ int main(void)
     test_flags();
     test_escaped_names();
     test_malformed();
+    test_resolved_past_described();
+    test_resolved_limit();
+    test_questions();
+    test_budget();
+    test_unparsed();
     test_connection_json();
     test_hit_json();
     test_hostile_strings();
