@@ -13,7 +13,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_G
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c))
 core=(src/frame.c src/dns_decode.c src/tcp_reassembly.c src/feeds.c src/feed_file.c
       src/trusted_path.c src/core_file.c src/log.c
-      src/text.c src/json_event.c src/actions.c)
+      src/text.c src/json_event.c src/output.c src/actions.c)
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c) -o "$out/$name"

@@ -141,7 +141,8 @@ void output_dns_unparsed(const struct output *o, const struct dns_origin *origin
                          const struct frame_info *frame, const char *why, const uint8_t *msg,
                          size_t len)
 {
-    put_json(o, DNS_PRIORITY, json_dns_unparsed(origin, frame, why, msg, len));
+    if (o->format == OUTPUT_JSON)
+        put_json(o, DNS_PRIORITY, json_dns_unparsed(origin, frame, why, msg, len));
 }
 
 void output_connection(const struct output *o, const struct conn_event *c)
