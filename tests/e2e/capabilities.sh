@@ -48,7 +48,7 @@ cat >"$WORK/with-caps" <<'EOF'
 set -- setpriv --bounding-set=-all,+$(echo "$CAPS" | sed 's/cap_//g; s/,/,+/g') --inh-caps=-all \
     "$REAL_BIN" "$@"
 [ -n "${MEMLOCK:-}" ] && set -- prlimit --memlock="$MEMLOCK:$MEMLOCK" "$@"
-[ -n "${NS_PID:-}" ] && set -- nsenter -t "$NS_PID" -m -r -- "$@"
+[ -n "${NS_PID:-}" ] && set -- nsenter -t "$NS_PID" -m -r -w -- "$@"
 exec "$@"
 EOF
 chmod 755 "$WORK/with-caps"
@@ -208,10 +208,13 @@ unshare -m --propagation private sleep 600 &
 holder=$!
 EXTRA_PIDS="$EXTRA_PIDS $holder"
 for _ in $(seq 50); do [ "$(readlink /proc/$holder/ns/mnt)" != "$(readlink /proc/self/ns/mnt)" ] && break; sleep 0.1; done
-# -r: setns into a mount namespace resets the root, and the VM runs the tests chrooted.
-in_ns() { nsenter -t "$holder" -m -r -- "$@"; }
+# -r -w: setns into a mount namespace resets the root and the working directory, and the
+# VM runs the tests chrooted.
+in_ns() { nsenter -t "$holder" -m -r -w -- "$@"; }
 tracefs_in_ns() { in_ns grep -q ' /sys/kernel/tracing tracefs ' /proc/self/mounts; }
 in_ns umount /sys/kernel/tracing
+# debugfs carries tracefs too (/sys/kernel/debug/tracing, as in the VM): gone as well.
+if in_ns mountpoint -q /sys/kernel/debug; then in_ns umount -R /sys/kernel/debug; fi
 check "no tracefs in the private namespace" not tracefs_in_ns
 NS_PID=$holder
 
