@@ -46,6 +46,17 @@ int attach_tracepoint_field(const char *event, const char *field)
     return offset;
 }
 
+bool attach_tracepoint_exists(const char *tracepoint)
+{
+    const char *dir = tracing_dir(), *colon = strchr(tracepoint, ':');
+    char path[512];
+    if (!dir || !colon)
+        return true;
+    snprintf(path, sizeof(path), "%s/events/%.*s/%s", dir, (int)(colon - tracepoint), tracepoint,
+             colon + 1);
+    return access(path, F_OK) == 0;
+}
+
 #define TRACEFS_DIR "/sys/kernel/tracing"
 
 static bool tracefs_mounted_here; /* attach_ensure_tracefs() mounted it */

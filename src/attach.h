@@ -22,6 +22,11 @@ void attach_ensure_tracefs(void);
  * are detached); warns when it cannot. */
 void attach_release_tracefs(void);
 
+/* False when tracefs is readable and has no tracepoint "category:name" (tracepoints come
+ * and go between kernel versions); true when it has it, or when there is no tracefs to
+ * tell. */
+bool attach_tracepoint_exists(const char *tracepoint);
+
 /* The offset of field in the records of tracepoint event ("sched/sched_process_exit"),
  * from its format file; -1 when this kernel's event has no such field. */
 int attach_tracepoint_field(const char *event, const char *field);

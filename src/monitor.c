@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "bpf_shim.h"
 #include "bpf_texts.h"
@@ -104,10 +105,30 @@ static int attach_hooks(struct shim_bpf *b, const struct hook *hooks, struct err
     return 0;
 }
 
+/* A tracepoint the program needs that this kernel lacks: said before the compile, which
+ * would only fail on its missing type (a page of clang errors). */
+static int check_tracepoints(const struct hook *hooks, struct error *e)
+{
+    for (const struct hook *h = hooks; h->where; h++) {
+        if (h->attach != shim_attach_tracepoint || h->if_missing ||
+            attach_tracepoint_exists(h->where))
+            continue;
+        struct utsname u;
+        uname(&u);
+        return error_set(e,
+                         "tracepoint mode needs the %s tracepoint, which kernel %s does not "
+                         "have (kprobe mode does not need it)",
+                         h->where, u.release);
+    }
+    return 0;
+}
+
 static int start_flows(struct monitor *m, enum attach_mode mode, struct error *e)
 {
     const struct flow_program *p = mode == ATTACH_KPROBE ? &kprobe_flows : &tracepoint_flows;
     const char *const cflags[] = {m->ports_flag, NULL};
+    if (check_tracepoints(name_hooks, e) != 0 || check_tracepoints(p->hooks, e) != 0)
+        return -1;
     if (shim_init(&m->flows, p->text, cflags, "flow program", m->tables, e) != 0)
         return -1;
     if (attach_hooks(m->flows, name_hooks, e) != 0 || attach_hooks(m->flows, p->hooks, e) != 0)
