@@ -27,7 +27,8 @@ void cli_usage(FILE *out, const char *prog, bool full)
         return;
     fprintf(out,
             "\nWatch DNS lookups (ebpf_monitor) or outbound connections checked against\n"
-            "threat feeds (ebpf_ipintelligence) with eBPF. Must run as root.\n\n"
+            "threat feeds (ebpf_ipintelligence) with eBPF. Runs as root, or with the\n"
+            "capabilities it names when one is missing (see ebpfshield-bcc(8)).\n\n"
             "  --feature F    ebpf_ipintelligence (default) or ebpf_monitor\n"
             "  --block A      on a feed hit (TCP or UDP, IPv4 or IPv6): print (default,\n"
             "                 the connection goes on), or have the kernel refuse it, then:\n"
