@@ -397,25 +397,6 @@ sandboxed() {
     fi
 }
 
-PROGS=' name (guard_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4)'
-MAPS=' name (proc_ports|proc_names|dns_events|events|feeds_v4|feeds_v6|pending_signal)'
-# nothing_attached NAME: no program or map of the tool in the kernel (as capabilities.sh).
-nothing_attached() {
-    local progs maps
-    for _ in $(seq 50); do
-        progs=$(bpftool prog show) && maps=$(bpftool map show) || {
-            fail "$1: bpftool cannot list programs and maps"
-            return 1
-        }
-        progs=$(grep -E "$PROGS" <<<"$progs")
-        maps=$(grep -E "$MAPS" <<<"$maps")
-        [ -z "$progs$maps" ] && break
-        sleep 0.1
-    done
-    check "$1: no program of the tool left in the kernel" [ -z "$progs" ] || echo "  $progs"
-    check "$1: no map of the tool left in the kernel" [ -z "$maps" ] || echo "  $maps"
-}
-
 # reload NAME: ExecReload (kill -HUP $MAINPID); the feeds summary is printed again.
 reload() {
     local n0
