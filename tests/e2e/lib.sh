@@ -28,19 +28,23 @@ check() { # check DESCRIPTION COMMAND...
     if "$@"; then pass "$what"; else fail "$what"; return 1; fi
 }
 
-# start_tool NAME ARGS...: starts the tool with output in $WORK/NAME.{out,err} and waits
-# for its running line. Returns 1 (after a FAIL) if it exits or never gets there.
-start_tool() {
-    local name=$1
-    shift
+# launch NAME WHERE CMD...: runs CMD (the tool, or what execs it) in the background with
+# output in $WORK/NAME.{out,err} (OUT, ERR, TOOL_PID) and waits for its running line in
+# WHERE: "out", "err" or "out err". Then checks the attach mode, the compile lines and
+# that libbcc's noise is filtered. Returns 1 (after a FAIL) if CMD exits or never gets
+# there.
+launch() {
+    local name=$1 where=$2 w files=()
+    shift 2
     OUT=$WORK/$name.out
     ERR=$WORK/$name.err
-    "$EBPFSHIELD_BIN" "$@" >"$OUT" 2>"$ERR" &
+    for w in $where; do files+=("$WORK/$name.$w"); done
+    "$@" >"$OUT" 2>"$ERR" &
     TOOL_PID=$!
     local t0=$SECONDS
     while [ $((SECONDS - t0)) -lt "${TOOL_START_TIMEOUT:-300}" ]; do
-        if grep -qx 'The program is running. Press Ctrl-C to abort.' "$OUT" 2>/dev/null; then
-            pass "$name: running after $((SECONDS - t0)) s"
+        if grep -qx 'The program is running. Press Ctrl-C to abort.' "${files[@]}" 2>/dev/null; then
+            pass "$name: running after $((SECONDS - t0)) s (running line in $where)"
             check "$name: attach mode $EXPECT_MODE" grep -q "^attach mode: $EXPECT_MODE" "$ERR"
             check "$name: says what it compiled and how long it took" \
                 grep -qE '^[a-z ]+ compiled in [0-9]+\.[0-9] s$' "$ERR"
@@ -50,31 +54,41 @@ start_tool() {
             return 0
         fi
         if ! kill -0 "$TOOL_PID" 2>/dev/null; then
-            fail "$name: tool exited before running"
+            wait "$TOOL_PID"
+            fail "$name: tool exited (status $?) before running"
             sed 's/^/  stderr: /' "$ERR" | grep -v 'sha1 socket\|prog tag' | head -40
             TOOL_PID=
             return 1
         fi
-        sleep 1
+        sleep 0.2
     done
-    fail "$name: no running line within ${TOOL_START_TIMEOUT:-300} s"
+    fail "$name: no running line in $where within ${TOOL_START_TIMEOUT:-300} s"
     sed 's/^/  stderr: /' "$ERR" | tail -20
     return 1
 }
 
-# stop_tool: Ctrl-C, then the tool must exit 0 within 30 s and leave no kprobe behind.
+# start_tool NAME ARGS...: the tool with ARGS, its running line on standard output.
+start_tool() {
+    local name=$1
+    shift
+    launch "$name" out "$EBPFSHIELD_BIN" "$@"
+}
+
+# stop_tool NAME [SIGNAL]: SIGINT (Ctrl-C) or SIGNAL, then the tool must exit 0 within
+# 30 s and leave no kprobe or guard program behind, and no event lost.
 stop_tool() {
-    local name=$1 rc
-    kill -INT "$TOOL_PID"
+    local name=$1 sig=${2:-INT} rc
+    kill -"$sig" "$TOOL_PID"
     for _ in $(seq 300); do kill -0 "$TOOL_PID" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$TOOL_PID" 2>/dev/null; then
-        fail "$name: still running 30 s after SIGINT"
+        fail "$name: still running 30 s after SIG$sig"
         kill -KILL "$TOOL_PID"
     fi
     wait "$TOOL_PID"
     rc=$?
     TOOL_PID=
-    check "$name: exit status 0 after SIGINT (got $rc)" [ "$rc" -eq 0 ]
+    check "$name: exit status 0 after SIG$sig (got $rc)" [ "$rc" -eq 0 ] ||
+        sed 's/^/  stderr: /' "$ERR" | grep -v 'sha1 socket\|prog tag' | tail -20
     local ev
     for ev in /sys/kernel/debug/tracing/kprobe_events /sys/kernel/tracing/kprobe_events; do
         if [ -r "$ev" ]; then

@@ -25,29 +25,9 @@ umask 022
 start_json() {
     local name=$1
     shift
-    OUT=$WORK/$name.out
-    ERR=$WORK/$name.err
-    "$EBPFSHIELD_BIN" "$@" >"$OUT" 2>"$ERR" &
-    TOOL_PID=$!
-    local t0=$SECONDS
-    while [ $((SECONDS - t0)) -lt "${TOOL_START_TIMEOUT:-300}" ]; do
-        if grep -qx "$RUNNING" "$ERR" 2>/dev/null; then
-            pass "$name: running after $((SECONDS - t0)) s (running line on stderr)"
-            check "$name: attach mode $EXPECT_MODE" grep -q "^attach mode: $EXPECT_MODE" "$ERR"
-            check "$name: no running line on stdout ($(grep -cx "$RUNNING" "$OUT") seen)" \
-                not grep -qx "$RUNNING" "$OUT"
-            return 0
-        fi
-        if ! kill -0 "$TOOL_PID" 2>/dev/null; then
-            fail "$name: tool exited before running"
-            sed 's/^/  stderr: /' "$ERR" | grep -v 'sha1 socket\|prog tag' | head -20
-            TOOL_PID=
-            return 1
-        fi
-        sleep 0.2
-    done
-    fail "$name: no running line on stderr within ${TOOL_START_TIMEOUT:-300} s"
-    return 1
+    launch "$name" err "$EBPFSHIELD_BIN" "$@" || return 1
+    check "$name: no running line on stdout ($(grep -cx "$RUNNING" "$OUT") seen)" \
+        not grep -qx "$RUNNING" "$OUT"
 }
 
 # expect_events FILE N DESCRIPTION COND...: exactly N events of FILE match every COND
