@@ -12,12 +12,8 @@ if ((EUID != 0)); then
     echo "FAIL: deb.sh installs a package: run it as root" >&2
     exit 1
 fi
-for tool in cpack apt-get dpkg dpkg-deb dpkg-query dpkg-shlibdeps man; do
-    command -v "$tool" >/dev/null || {
-        echo "FAIL: $tool is missing (scripts/setup.sh --test installs it)" >&2
-        exit 1
-    }
-done
+. "$(dirname "$0")/checks.sh"
+need_tools cpack apt-get dpkg dpkg-deb dpkg-query dpkg-shlibdeps man
 prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:[A-Z]*=//p' "$bindir/CMakeCache.txt")
 if [[ $prefix != /usr ]]; then
     echo "FAIL: $bindir has the prefix '$prefix'; the .deb is built from a /usr tree" >&2
@@ -29,21 +25,6 @@ export DEBIAN_FRONTEND=noninteractive
 
 tmp=$(mktemp -d)
 chmod 0755 "$tmp" # apt's _apt user reads the .deb
-fails=0
-checks=0
-ok() {
-    checks=$((checks + 1))
-}
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-expect() {
-    if [[ $2 == "$3" ]]; then ok; else fail "$1: got '$2', want '$3'"; fi
-}
-has() {
-    if [[ $2 == *"$3"* ]]; then ok; else fail "$1: '$3' not found in: $2"; fi
-}
 installed() {
     dpkg-query -W -f='${db:Status-Abbrev}\n' "$1" 2>/dev/null | grep -q '^ii'
 }
@@ -187,8 +168,4 @@ if ((${#pulled[@]})); then
 fi
 expect "installed packages after the test, against before" "$(packages)" "$packages_before"
 
-if ((fails)); then
-    echo "install_deb: $fails of $((checks + fails)) checks failed" >&2
-    exit 1
-fi
-echo "install_deb: $checks checks passed"
+summary install_deb

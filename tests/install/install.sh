@@ -10,32 +10,11 @@ set -euo pipefail
 
 src=$(cd "${1:?usage: install.sh SRCDIR [BINDIR]}" && pwd)
 bindir=${2:-}
-for tool in cmake mandoc systemd-analyze strings man; do
-    command -v "$tool" >/dev/null || {
-        echo "FAIL: $tool is missing (scripts/setup.sh --test installs it)" >&2
-        exit 1
-    }
-done
+. "$(dirname "$0")/checks.sh"
+need_tools cmake mandoc systemd-analyze strings man
 
 tmp=$(mktemp -d)
 trap 'rm -rf -- "$tmp"' EXIT
-fails=0
-checks=0
-ok() {
-    checks=$((checks + 1))
-}
-fail() {
-    echo "FAIL: $*" >&2
-    fails=$((fails + 1))
-}
-# expect WHAT GOT WANT
-expect() {
-    if [[ $2 == "$3" ]]; then ok; else fail "$1: got '$2', want '$3'"; fi
-}
-# has WHAT TEXT NEEDLE
-has() {
-    if [[ $2 == *"$3"* ]]; then ok; else fail "$1: '$3' not found"; fi
-}
 
 # A build directory for PREFIX in $tmp (none given: CMake's default, which must be /usr).
 build_tree() {
@@ -304,8 +283,4 @@ DESTDIR=$tmp/root-opt cmake --install "$tmp/build-opt" >"$tmp/install-opt.log"
 check_tree "$tmp/root-opt" /opt/ebs /opt/ebs/sbin /etc/opt/ebs /opt/ebs/share \
     /opt/ebs/share/man /opt/ebs/lib/systemd/system /var/opt/ebs/lib/ebpfshield
 
-if ((fails)); then
-    echo "install_tree: $fails of $((checks + fails)) checks failed" >&2
-    exit 1
-fi
-echo "install_tree: $checks checks passed"
+summary install_tree
