@@ -210,7 +210,7 @@ static long long sysctl_number(const char *path, long long fallback)
     return v;
 }
 
-static bool memlock_short(int perf_pages_per_cpu)
+static bool memlock_short(int perf_pages_per_cpu, int paranoid)
 {
     struct rlimit rl;
     uint64_t memlock = UINT64_MAX;
@@ -220,20 +220,20 @@ static bool memlock_short(int perf_pages_per_cpu)
     long long mlock_kb = sysctl_number("/proc/sys/kernel/perf_event_mlock_kb", 516);
     return caps_memlock_short((uint64_t)perf_pages_per_cpu, page > 0 ? (uint64_t)page : 4096,
                               cpus > 0 ? (unsigned)cpus : 1, memlock,
-                              mlock_kb > 0 ? (uint64_t)mlock_kb : 0,
-                              (int)sysctl_number("/proc/sys/kernel/perf_event_paranoid", 2));
+                              mlock_kb > 0 ? (uint64_t)mlock_kb : 0, paranoid);
 }
 
 int caps_check_process(const struct options *opts, int perf_pages_per_cpu, struct error *e)
 {
+    int paranoid = (int)sysctl_number("/proc/sys/kernel/perf_event_paranoid", 2);
     struct caps_request r = {
         .feature = opts->feature,
         .block = opts->block,
         .attach = opts->attach,
         .tracefs_missing = !attach_tracefs_mounted(),
         .cgroup2_missing = opts->feature == FEATURE_IPINTELLIGENCE && !attach_cgroup2_mounted(),
-        .memlock_short = memlock_short(perf_pages_per_cpu),
-        .perf_locked = sysctl_number("/proc/sys/kernel/perf_event_paranoid", 2) > 2,
+        .memlock_short = memlock_short(perf_pages_per_cpu, paranoid),
+        .perf_locked = paranoid > 2,
     };
     uint64_t held;
     if (caps_effective(&held, e) != 0)
