@@ -17,9 +17,7 @@
 #ifndef EBPFSHIELD_CONNECT_GUARD_H
 #define EBPFSHIELD_CONNECT_GUARD_H
 
-#include <linux/bpf.h>
-#include <linux/if_ether.h>
-#include <linux/in.h>
+#include "net_abi.h"
 #include "ebpfshield_kernel.h"
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \

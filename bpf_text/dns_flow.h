@@ -6,6 +6,7 @@
 #define EBPFSHIELD_DNS_FLOW_H
 
 #include "dns_ports.h"
+#include "net_abi.h"
 #include "ebpfshield_events.h"
 
 BPF_TABLE_PUBLIC("lru_hash", struct port_key, struct port_val, proc_ports,
@@ -26,11 +27,9 @@ static inline int is_v4_mapped(const __u32 *w)
  * are left out, as the original did: their answers are printed once, for the client. */
 static inline int sock_dns_flow(struct sock *sk, __u8 proto, struct port_key *key)
 {
-    struct sock_common c;
+    struct abi_sock_common c;
     __builtin_memset(key, 0, sizeof(*key));
-    if (bpf_probe_read_kernel(
-            &c, offsetof(struct sock_common, skc_v6_rcv_saddr) + sizeof(c.skc_v6_rcv_saddr), sk) !=
-        0)
+    if (bpf_probe_read_kernel(&c, sizeof(c), sk) != 0)
         return -1;
     key->proto = proto;
     key->lport = c.skc_num;

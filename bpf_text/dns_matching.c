@@ -3,8 +3,7 @@
  * process record plus the whole frame to user space. Loads through LD_ABS
  * (load_byte/half/word) and bpf_skb_load_bytes, which end the program safely (or fail)
  * on a short packet. */
-#include <linux/if_ether.h>
-#include <linux/in.h>
+#include "net_abi.h"
 #include "dns_ports.h"
 #include "ebpfshield_events.h"
 

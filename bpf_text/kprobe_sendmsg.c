@@ -2,8 +2,7 @@
  * table proc_ports that the socket filter (dns_matching.c) reads. Attached to udp_sendmsg,
  * udpv6_sendmsg and tcp_sendmsg (IPv4 and IPv6), before the packet exists; an addressed
  * send (sendto, sendmsg with a name) takes its destination from the message. */
-#include <net/sock.h>
-#include <linux/in6.h>
+#include <asm/ptrace.h>
 #include "dns_flow.h"
 
 /* The flow of a send to the address in msg, of family (AF_INET or AF_INET6); the source
@@ -14,19 +13,18 @@ static inline int addressed_flow(struct sock *sk, struct msghdr *msg, __u16 fami
     void *name = NULL;
     int namelen = 0;
     struct sockaddr_in6 sa; /* a sockaddr_in is its first 16 bytes */
-    struct sock_common c;
+    struct abi_sock_common c;
     __builtin_memset(key, 0, sizeof(*key));
     __builtin_memset(&sa, 0, sizeof(sa));
-    bpf_probe_read_kernel(&name, sizeof(name), &msg->msg_name);
-    bpf_probe_read_kernel(&namelen, sizeof(namelen), &msg->msg_namelen);
+    const struct abi_msghdr *head = (const struct abi_msghdr *)msg;
+    bpf_probe_read_kernel(&name, sizeof(name), &head->msg_name);
+    bpf_probe_read_kernel(&namelen, sizeof(namelen), &head->msg_namelen);
     /* 24: SIN6_LEN_RFC2133, the shortest sockaddr_in6 the kernel takes */
-    unsigned int need = family == AF_INET ? sizeof(struct sockaddr_in) : 24;
+    unsigned int need = family == AF_INET ? sizeof(struct abi_sockaddr_in) : 24;
     if (!name || namelen < (int)need || bpf_probe_read_kernel(&sa, need, name) != 0 ||
         sa.sin6_family != family)
         return -1;
-    if (bpf_probe_read_kernel(
-            &c, offsetof(struct sock_common, skc_v6_rcv_saddr) + sizeof(c.skc_v6_rcv_saddr), sk) !=
-        0)
+    if (bpf_probe_read_kernel(&c, sizeof(c), sk) != 0)
         return -1;
     key->proto = proto;
     key->family = family;
@@ -36,7 +34,7 @@ static inline int addressed_flow(struct sock *sk, struct msghdr *msg, __u16 fami
         return -1;
     if (family == AF_INET) {
         __builtin_memcpy(key->laddr, &c.skc_rcv_saddr, 4);
-        __builtin_memcpy(key->raddr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+        __builtin_memcpy(key->raddr, &((struct abi_sockaddr_in *)&sa)->sin_addr, 4);
         return 0;
     }
     if (is_v4_mapped(sa.sin6_addr.in6_u.u6_addr32))

@@ -8,7 +8,6 @@
  * - sock:sock_send_length fires after each send; it catches connected sockets whose route
  *   was looked up before we started; tcp_sendmsg_locked fires before TCP data is queued.
  *   Both read only sock_common. */
-#include <net/sock.h>
 #include "dns_flow.h"
 
 #define LOOPBACK_IFINDEX_ 1 /* what output route lookups carry as their input device */
