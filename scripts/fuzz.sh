@@ -11,7 +11,7 @@ out=build-fuzz
 mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c))
-core=(src/frame.c src/dns_decode.c src/tcp_reassembly.c src/feeds.c src/feed_file.c
+core=(src/frame.c src/dns_decode.c src/dns_name.c src/tcp_reassembly.c src/feeds.c src/feed_file.c
       src/trusted_path.c src/core_file.c src/log.c
       src/text.c src/json_event.c src/output.c src/actions.c)
 for target in tests/fuzz/fuzz_*.c; do
@@ -21,11 +21,12 @@ done
 rm -rf "$out/corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* # from an earlier run
 mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz_core_file" \
-    "$out/corpus/fuzz_dns_json"
+    "$out/corpus/fuzz_dns_json" "$out/corpus/fuzz_dns_name"
 cp tests/fixtures/*.frame tests/fuzz/regressions/* "$out/corpus/fuzz_dns_frame/"
 cp feeds/*.txt tests/fixtures/feeds/* "$out/corpus/fuzz_feeds/" 2>/dev/null || true
 printf '# feed\n127.0.0.2\n10.0.0.0/8\nfd00:bad::/64\n::ffff:1.2.3.4\n' >"$out/corpus/fuzz_feeds/seed.txt"
 cp tests/fixtures/*.dns "$out/corpus/fuzz_dns_json/"
+cp tests/fixtures/*.dns "$out/corpus/fuzz_dns_name/"
 head -c 4096 /bin/true >"$out/corpus/fuzz_core_file/elf"
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)

@@ -9,21 +9,13 @@
 
 #include <ldns/ldns.h>
 
+#include "dns_name.h"
+#include "text.h"
+
 static void set_why(const char **why, const char *reason)
 {
     if (why)
         *why = reason;
-}
-
-/* Presentation format: ldns escapes dots inside labels and every non-printable byte. */
-static int format_name(const ldns_rdf *owner, char *dst, size_t size)
-{
-    char *str = ldns_rdf2str(owner);
-    if (!str)
-        return -1;
-    snprintf(dst, size, "%s", str);
-    free(str);
-    return 0;
 }
 
 /* Returns 0 when the rdata is not an address of the record's family. */
@@ -33,10 +25,10 @@ static int format_address(const ldns_rr *rr, char *dst, size_t size)
     if (!rdf)
         return 0;
     int family = ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ? AF_INET : AF_INET6;
-    /* inet_ntop reads 4 or 16 bytes: the rdf must hold exactly that many. */
+    /* text_address reads 4 or 16 bytes: the rdf must hold exactly that many. */
     if (ldns_rdf_size(rdf) != (family == AF_INET ? 4u : 16u))
         return 0;
-    return inet_ntop(family, ldns_rdf_data(rdf), dst, (socklen_t)size) != NULL;
+    return text_address(family, ldns_rdf_data(rdf), dst, size) != NULL;
 }
 
 /* Reports the A/AAAA records of list (questions: qr 0, answers: qr 1), the first max of
@@ -58,7 +50,7 @@ static long report_rrs(const ldns_rr_list *list, int qr, size_t max, dns_item_fn
             continue;
         if ((size_t)count++ >= max)
             continue; /* counted, not formatted */
-        if (format_name(ldns_rr_owner(rr), item.name, sizeof(item.name)) < 0) {
+        if (dns_name_format(ldns_rr_owner(rr), item.name, sizeof(item.name)) < 0) {
             set_why(why, "out of memory");
             return -1;
         }
@@ -115,7 +107,7 @@ static void format_rdata(const ldns_rr *rr, char *dst, size_t size)
 
 static void describe_answer(const ldns_rr *rr, struct dns_answer *a)
 {
-    if (format_name(ldns_rr_owner(rr), a->name, sizeof(a->name)) < 0)
+    if (dns_name_format(ldns_rr_owner(rr), a->name, sizeof(a->name)) < 0)
         a->name[0] = '\0';
     take_str(a->type, sizeof(a->type), ldns_rr_type2str(ldns_rr_get_type(rr)));
     take_str(a->rclass, sizeof(a->rclass), ldns_rr_class2str(ldns_rr_get_class(rr)));
@@ -144,7 +136,7 @@ static void describe_questions(const ldns_rr_list *list, struct dns_summary *out
     for (size_t i = 0; i < out->question_total && i < DNS_SUMMARY_QUESTIONS; i++) {
         struct dns_question *q = &out->questions[out->question_count];
         const ldns_rr *rr = ldns_rr_list_rr(list, i);
-        if (format_name(ldns_rr_owner(rr), q->name, sizeof(q->name)) < 0)
+        if (dns_name_format(ldns_rr_owner(rr), q->name, sizeof(q->name)) < 0)
             q->name[0] = '\0';
         size_t cost = strlen(q->name);
         if (i > 0 && cost > *budget)

@@ -13,10 +13,10 @@
 static void destination(const struct netevent *ev, char *ip, size_t len)
 {
     if (ev->family == AF_INET6) {
-        inet_ntop(AF_INET6, ev->daddr6, ip, (socklen_t)len);
+        text_address(AF_INET6, ev->daddr6, ip, len);
     } else {
         struct in_addr addr = {.s_addr = ev->daddr};
-        inet_ntop(AF_INET, &addr, ip, (socklen_t)len);
+        text_address(AF_INET, &addr, ip, len);
     }
 }
 

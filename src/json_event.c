@@ -7,6 +7,8 @@
 
 #include <json-c/json.h>
 
+#include "text.h"
+
 #define PATH_SEGMENT_MAX 32
 #define PAYLOAD_HEX_BYTES 128 /* of a message ldns could not parse, shown in hex */
 
@@ -197,8 +199,8 @@ static void put_dns_flow(json_object *root, const struct dns_origin *origin,
     put_list(root, "event.type", protocol, 1);
     const struct port_val *p = origin->proc;
     put_process(root, origin->comm, p->pid, p->tid, p->uid, p->gid);
-    inet_ntop(frame->family, frame->saddr, src, sizeof(src));
-    inet_ntop(frame->family, frame->daddr, dst, sizeof(dst));
+    text_address(frame->family, frame->saddr, src, sizeof(src));
+    text_address(frame->family, frame->daddr, dst, sizeof(dst));
     put_str(root, "network.protocol", "dns");
     put_str(root, "network.transport", transport(frame->proto));
     put_str(root, "network.type", frame->family == AF_INET6 ? "ipv6" : "ipv4");
