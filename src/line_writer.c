@@ -34,6 +34,7 @@ struct line_writer {
     int error;                  /* a write that cannot work again (EPIPE: nobody reads) */
     int failing;                /* errno of the last write, while writes fail (ENOSPC) */
     bool fail_untold;           /* failing began and line_writer_report() has not said */
+    bool held;                  /* line_writer_hold(): the thread is woken at the release */
     bool closing, stop;
     pthread_t thread;
     FILE *stream;
@@ -83,7 +84,8 @@ static ssize_t queue_write(void *cookie, const char *data, size_t n)
     } else if (make_room(w, n)) {
         memcpy(w->buf + w->tail, data, n);
         w->tail += n;
-        pthread_cond_signal(&w->wake);
+        if (!w->held || w->tail - w->head >= CHUNK)
+            pthread_cond_signal(&w->wake);
     } else {
         w->dropped += lines_in(data, n);
         w->drop_untold |= !w->dropping;
@@ -91,6 +93,22 @@ static ssize_t queue_write(void *cookie, const char *data, size_t n)
     }
     pthread_mutex_unlock(&w->lock);
     return (ssize_t)n;
+}
+
+void line_writer_hold(struct line_writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->held = true;
+    pthread_mutex_unlock(&w->lock);
+}
+
+void line_writer_release(struct line_writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    w->held = false;
+    if (w->head != w->tail)
+        pthread_cond_signal(&w->wake);
+    pthread_mutex_unlock(&w->lock);
 }
 
 /* Why lines do not get out: nobody reads, or writes fail (a full disk). */

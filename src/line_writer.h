@@ -37,6 +37,12 @@ struct line_writer *line_writer_open(const struct line_target *t, const char *na
  * logrotate: the file is reopened on SIGHUP. */
 void line_writer_reopen(struct line_writer *w, int fd);
 
+/* Between hold and release, lines queue without waking the thread until a write's worth
+ * (4 KiB) is waiting: the event loop holds while it handles a batch of samples, so that a
+ * burst is written in few writes and few thread switches, not one per line. */
+void line_writer_hold(struct line_writer *w);
+void line_writer_release(struct line_writer *w);
+
 /* Warns, once per episode, that lines are being dropped: called from the event loop, never
  * from a write (the log may be another writer's stream). */
 void line_writer_report(struct line_writer *w);

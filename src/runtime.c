@@ -163,11 +163,16 @@ struct loop {
     const struct outputs *io;
     unsigned long long lost, lost_pending; /* perf samples the kernel had to drop */
     struct warn_rate lost_rate;
+    bool holding; /* the events' writer is held for the samples of this poll */
 };
 
 static void on_sample(void *ctx, void *data, int size)
 {
     struct loop *l = ctx;
+    if (!l->holding) {
+        line_writer_hold(l->io->out);
+        l->holding = true;
+    }
     if (size >= 0)
         l->feature->on_sample(l->feature->self, data, (size_t)size);
 }
@@ -182,6 +187,10 @@ static void on_lost(void *ctx, unsigned long long lost)
 /* What happened since the last poll: losses said at most once a second. */
 static void after_poll(struct loop *l)
 {
+    if (l->holding) {
+        line_writer_release(l->io->out);
+        l->holding = false;
+    }
     line_writer_report(l->io->out);
     line_writer_report(l->io->log);
     if (l->lost_pending && warn_due(&l->lost_rate, monotonic_ms())) {

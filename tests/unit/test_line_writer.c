@@ -3,7 +3,8 @@
  * read or counted as lost (none vanishes), a reader that goes away is reported, and a full
  * disk is waited out rather than fatal.
  * line_writer_reopen: switched between whole lines while another thread writes, every
- * line in exactly one file in order, unused and owned fds closed, others' kept. */
+ * line in exactly one file in order, unused and owned fds closed, others' kept.
+ * line_writer_hold: lines wait for the release, or until a write's worth is queued. */
 #include "check.h"
 #include "line_writer.h"
 #include "scratch.h"
@@ -15,6 +16,7 @@
 #include <stdatomic.h>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -86,6 +88,51 @@ static void test_reader_keeps_up(void)
     buf[n > 0 ? n : 0] = '\0';
     CHECK(strncmp(buf, "0\n1\n2\n", 6) == 0);
     CHECK(strstr(buf, "\n998\n999\n") != NULL);
+}
+
+/* Bytes readable on fd within ms (a non-blocking read after poll); 0 when none came. */
+static ssize_t read_within(int fd, char *buf, size_t len, int ms)
+{
+    struct pollfd pfd = {.fd = fd, .events = POLLIN};
+    if (poll(&pfd, 1, ms) <= 0)
+        return 0;
+    return read(fd, buf, len);
+}
+
+/* Held: three short lines stay queued (nothing on the pipe for 300 ms) until the release,
+ * then come out together in order; held again, 5,000 bytes of lines (more than a write's
+ * worth) come out without a release. */
+static void test_hold(void)
+{
+    int p[2];
+    FILE *out;
+    struct error e;
+    char buf[8192];
+
+    CHECK(pipe(p) == 0);
+    fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
+    struct line_writer *w =
+        line_writer_open(&(struct line_target){.fd = p[1]}, "standard output", CAP, &out, &e);
+    CHECK(w != NULL);
+    fputs("start\n", out); /* read back: the thread is past its start, waiting */
+    CHECK_INT(read_within(p[0], buf, sizeof(buf), 5000), 6);
+    line_writer_hold(w);
+    fputs("one\ntwo\nthree\n", out);
+    CHECK_INT(read_within(p[0], buf, sizeof(buf), 300), 0);
+    line_writer_release(w);
+    ssize_t n = read_within(p[0], buf, sizeof(buf) - 1, 5000);
+    buf[n > 0 ? n : 0] = '\0';
+    CHECK_STR(buf, "one\ntwo\nthree\n");
+
+    line_writer_hold(w);
+    for (int i = 0; i < 100; i++)
+        fprintf(out, "line %03d of fifty bytes, padded ................\n", i);
+    n = read_within(p[0], buf, sizeof(buf), 5000);
+    CHECK(n >= 4096);
+    line_writer_release(w);
+    CHECK_INT(line_writer_close(w, 5000), 0);
+    close(p[1]);
+    close(p[0]);
 }
 
 /* A full disk (/dev/full: every write fails with ENOSPC) is no reason to stop: no error
@@ -449,6 +496,7 @@ int main(void)
     signal(SIGPIPE, SIG_IGN);
     test_stalled_reader();
     test_reader_keeps_up();
+    test_hold();
     test_reader_gone();
     test_disk_full();
     scratch_dir_create(scratch, sizeof(scratch), "test_line_writer");
