@@ -1,6 +1,7 @@
 // The C++ side of bpf_shim.h: wraps ebpf::BPF, turns StatusTuple and exceptions into
 // C error codes and messages.
 #include "bpf_shim.h"
+#include "compiler_memory.h"
 
 #include <bcc/BPF.h>
 #include <bcc/libbpf.h>
@@ -113,7 +114,10 @@ extern "C" int shim_init(shim_bpf **out, const char *text, const char *const *cf
         /* A compile takes seconds (minutes on a slow machine): say what is going on. */
         note("compiling the %s ...", what);
         auto start = std::chrono::steady_clock::now();
-        if (check(b->bpf.init(text, flags), e, what))
+        compiler_memory_release(); /* what loading libbcc or a compile before left */
+        int rc = check(b->bpf.init(text, flags), e, what);
+        compiler_memory_release();
+        if (rc)
             return -1;
         std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
         note("%s compiled in %.1f s", what, took.count());

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -217,7 +216,6 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, const struc
     if (shim_open_perf_buffer(events, f->events_table, on_sample, on_lost, &loop,
                               f->perf_pages_per_cpu, &e) != 0)
         return fatal("%s", e.msg);
-    malloc_trim(0); /* hand back what libbcc's compiler freed: most of the startup peak */
     install_signals();
     say_running(io);
     while (!exiting) {
