@@ -114,9 +114,8 @@ extern "C" int shim_init(shim_bpf **out, const char *text, const char *const *cf
         /* A compile takes seconds (minutes on a slow machine): say what is going on. */
         note("compiling the %s ...", what);
         auto start = std::chrono::steady_clock::now();
-        compiler_memory_release(); /* what loading libbcc or a compile before left */
         int rc = check(b->bpf.init(text, flags), e, what);
-        compiler_memory_release();
+        compiler_memory_trim(); /* the next compile starts from a smaller heap */
         if (rc)
             return -1;
         std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;

@@ -15,9 +15,14 @@ static int is_compiler(const char *path)
     return strstr(path, "/libLLVM") || strstr(path, "/libclang-cpp");
 }
 
-void compiler_memory_release(void)
+void compiler_memory_trim(void)
 {
     malloc_trim(0);
+}
+
+void compiler_memory_release(void)
+{
+    compiler_memory_trim();
     FILE *maps = fopen("/proc/self/maps", "re");
     if (!maps)
         return;

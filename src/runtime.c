@@ -13,6 +13,7 @@
 
 #include "bpf_shim.h"
 #include "capabilities.h"
+#include "compiler_memory.h"
 #include "ipintel.h"
 #include "line_writer.h"
 #include "log.h"
@@ -265,8 +266,10 @@ static int run_traced(struct feature *f, const struct options *opts, const struc
         return fatal("%s", e.msg);
     enum attach_mode m = (enum attach_mode)mode;
     struct shim_bpf *events;
+    compiler_memory_release(); /* what loading libbcc left resident */
     if (start(f, opts->attach, &m, &events) != 0)
         return 1;
+    compiler_memory_release(); /* the compiler is not used again */
     int rc = run_perf_loop(f, events, io);
     f->stop(f->self);
     f->report(f->self);
