@@ -65,7 +65,9 @@ core_whole() {
 # 1. SIGINT while the programs compile: the tool dies at once, nothing stays attached.
 "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block kill >"$WORK/early.out" 2>"$WORK/early.err" &
 TOOL_PID=$!
-sleep 0.3
+# Once it says it compiles: before its main() runs, the SIGINT that bash leaves ignored in
+# a background job would be lost (under qemu the libraries take seconds to load).
+for _ in $(seq 600); do grep -q 'compiling the' "$WORK/early.err" && break; sleep 0.05; done
 interrupt "compiling"
 check "compiling: interrupted before running" not grep -q 'The program is running' "$WORK/early.out"
 
