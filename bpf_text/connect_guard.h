@@ -9,6 +9,9 @@
  * User space compiles it with:
  *   GUARD_REFUSE       1: refuse hits; 0: let them through (--block print)
  *   GUARD_SIGNAL       signal for the process after a refusal (0: none, --block deny)
+ *   GUARD_REPORT_CONNECTS  1: TCP connects that are not hits are reported too (--verbose
+ *                      prints them); 0: only hits, so that an ordinary connect costs
+ *                      user space nothing
  *   GUARD_REPORT_TCP4  1: these hooks report TCP connects to IPv4 addresses; 0: the
  *                      tcp_v4_connect kprobe does (kprobe mode), so none is reported twice
  *   GUARD_V4_ENTRIES, GUARD_V6_ENTRIES  sizes of the tries
@@ -21,9 +24,10 @@
 #include "ebpfshield_kernel.h"
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
-    !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || !defined(GUARD_GROUP_DEAD)
+    !defined(GUARD_REPORT_CONNECTS) || !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || \
+    !defined(GUARD_GROUP_DEAD)
 #error                                                                                             \
-    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_GROUP_DEAD and the trie sizes"
+    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD and the trie sizes"
 #endif
 
 #define GUARD_PENDING_MAX 16384
@@ -92,7 +96,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused;
     /* A refusal with a signal is reported once the signal went out (guard_signal). */
     int signal_reports = ev.refused && GUARD_SIGNAL != 0;
-    if (!kprobe_reports && !signal_reports && (ev.hit || tcp_connect))
+    if (!kprobe_reports && !signal_reports && (ev.hit || (tcp_connect && GUARD_REPORT_CONNECTS)))
         events.perf_submit(ctx, &ev, sizeof(ev));
     if (!ev.refused)
         return 1;
