@@ -35,6 +35,7 @@ struct shim_bpf {
         void *ctx;
     };
     std::vector<std::unique_ptr<callbacks>> cbs;
+    std::unique_ptr<ebpf::BPFPerfBuffer> perf; // closed before bpf is destroyed
 };
 
 namespace
@@ -245,25 +246,52 @@ extern "C" int shim_table_lookup(shim_bpf *b, const char *table, const void *key
     });
 }
 
+// A table's TableDesc, which ebpf::BPFTable keeps to itself: ebpf::BPF's own
+// open_perf_buffer() sets no wakeup watermark, so the reader would wake at every sample.
+struct table_desc : ebpf::BPFTable {
+    explicit table_desc(const ebpf::BPFTable &t) : ebpf::BPFTable(t)
+    {
+    }
+    const ebpf::TableDesc &get() const
+    {
+        return desc;
+    }
+};
+
 extern "C" int shim_open_perf_buffer(shim_bpf *b, const char *table, shim_sample_fn on_sample,
                                      shim_lost_fn on_lost_fn, void *ctx, int pages_per_cpu,
-                                     error *e)
+                                     int wakeup_events, error *e)
 {
     return guarded(e, table, [&] {
+        if (b->bpf.get_table(table).get_fd() < 0)
+            return fail(e, "opening perf buffer", "no such table");
         auto cb =
             std::make_unique<shim_bpf::callbacks>(shim_bpf::callbacks{on_sample, on_lost_fn, ctx});
-        if (check(b->bpf.open_perf_buffer(table, on_raw, on_lost, cb.get(), pages_per_cpu), e,
+        auto perf =
+            std::make_unique<ebpf::BPFPerfBuffer>(table_desc(b->bpf.get_table(table)).get());
+        if (check(perf->open_all_cpu(on_raw, on_lost, cb.get(), pages_per_cpu, wakeup_events), e,
                   "opening perf buffer"))
             return -1;
         b->cbs.push_back(std::move(cb));
+        b->perf = std::move(perf);
         return 0;
     });
 }
 
-extern "C" int shim_poll(shim_bpf *b, const char *table, int timeout_ms)
+extern "C" int shim_poll(shim_bpf *b, int timeout_ms)
 {
     try {
-        return b->bpf.poll_perf_buffer(table, timeout_ms);
+        return b->perf->poll(timeout_ms);
+    } catch (...) {
+        errno = EIO;
+        return -1;
+    }
+}
+
+extern "C" int shim_consume(shim_bpf *b)
+{
+    try {
+        return b->perf->consume();
     } catch (...) {
         errno = EIO;
         return -1;

@@ -57,11 +57,17 @@ int shim_table_delete(struct shim_bpf *b, const char *table, const void *key, st
 /* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
 int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
                       struct error *e);
+/* Opens table's perf buffer (one per program object), pages_per_cpu pages on each CPU; the
+ * kernel wakes the reader once wakeup_events samples wait on a CPU (1: at every sample). */
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
-                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu, struct error *e);
-/* Waits up to timeout_ms and delivers what is there; returns the number of buffers
- * that had data, or -1 (errno set, EINTR included). */
-int shim_poll(struct shim_bpf *b, const char *table, int timeout_ms);
+                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu, int wakeup_events,
+                          struct error *e);
+/* Waits up to timeout_ms for a wakeup and delivers what the woken buffers hold; returns
+ * their number, or -1 (errno set, EINTR included). */
+int shim_poll(struct shim_bpf *b, int timeout_ms);
+/* Delivers what every buffer holds, woken or not (samples below the watermark); 0, or
+ * -1. */
+int shim_consume(struct shim_bpf *b);
 /* Detaches every probe, closes the packet socket and frees everything; NULL is fine. */
 void shim_destroy(struct shim_bpf *b);
 

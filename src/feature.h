@@ -17,6 +17,10 @@ struct feature {
     void *self;               /* the feature's state, passed to every call */
     const char *events_table; /* the perf buffer its samples arrive on */
     int perf_pages_per_cpu;   /* its size */
+    /* Samples that wait on a CPU before the kernel wakes the loop: 1 for every sample;
+     * more spares a busy loop a wakeup per sample, and what waits below the mark is read
+     * within BATCH_MS (runtime.c). */
+    int wakeup_events;
     /* Compiles and attaches its programs in mode (never ATTACH_AUTO); *events is the
      * program that owns events_table. 0, or -1 with a message in e (nothing left). */
     int (*start)(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e);

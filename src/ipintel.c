@@ -260,6 +260,7 @@ int ipintel_feature(struct feature *f, const struct options *opts, const struct 
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = IPINTEL_PERF_PAGES_PER_CPU,
+                          .wakeup_events = 1, /* a hit's line and dump at once */
                           .start = start,
                           .on_sample = on_sample,
                           .report = report,

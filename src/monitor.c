@@ -212,6 +212,7 @@ int monitor_feature(struct feature *f, const struct options *opts, const struct 
     *f = (struct feature){.self = m,
                           .events_table = "dns_events",
                           .perf_pages_per_cpu = MONITOR_PERF_PAGES_PER_CPU,
+                          .wakeup_events = MONITOR_WAKEUP_EVENTS,
                           .start = start,
                           .on_sample = on_sample,
                           .tick = tick,

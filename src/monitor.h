@@ -10,6 +10,7 @@
 
 /* 1024 pages (4 MiB) per CPU: a burst of tens of thousands of DNS frames fits. */
 #define MONITOR_PERF_PAGES_PER_CPU 1024
+#define MONITOR_WAKEUP_EVENTS 32 /* a burst wakes the loop once per 32 DNS packets */
 
 /* Fills f with the monitor of the DNS ports in opts, printing its lines to out. 0, or -1
  * with a message in e. */

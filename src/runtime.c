@@ -23,6 +23,8 @@
 #include "stderr_filter.h"
 
 #define POLL_MS 250
+/* Samples below a feature's wakeup mark are read at least this often. */
+#define BATCH_MS 100
 /* At exit, what the kernel sent before the programs went is read for at most this long. */
 #define FINAL_DRAIN_MS 1000
 /* Lines kept while standard output is not read, and how long the exit waits for them. */
@@ -163,7 +165,8 @@ struct loop {
     const struct outputs *io;
     unsigned long long lost, lost_pending; /* perf samples the kernel had to drop */
     struct warn_rate lost_rate;
-    bool holding; /* the events' writer is held for the samples of this poll */
+    bool holding;         /* the events' writer is held for the samples of this poll */
+    uint64_t consumed_ms; /* when every buffer was last read, woken or not */
 };
 
 static void on_sample(void *ctx, void *data, int size)
@@ -202,11 +205,27 @@ static void after_poll(struct loop *l)
 }
 
 /* Reads what is left in the buffers (the programs still run), until they are empty. */
-static void drain(struct shim_bpf *events, const char *table)
+static void drain(struct shim_bpf *events)
 {
     uint64_t end = monotonic_ms() + FINAL_DRAIN_MS;
-    while (shim_poll(events, table, 0) > 0 && monotonic_ms() < end)
+    while (shim_poll(events, 0) > 0 && monotonic_ms() < end)
         ;
+    shim_consume(events); /* what waits below the wakeup mark */
+}
+
+/* Waits for samples; with a wakeup mark above 1, reads what waits below it every BATCH_MS
+ * (a CPU that is quiet never wakes the loop). */
+static int poll_samples(struct loop *l, struct shim_bpf *events)
+{
+    if (l->feature->wakeup_events <= 1)
+        return shim_poll(events, POLL_MS);
+    int rc = shim_poll(events, BATCH_MS);
+    uint64_t now = monotonic_ms();
+    if (rc >= 0 && now - l->consumed_ms >= BATCH_MS) {
+        l->consumed_ms = now;
+        rc = shim_consume(events);
+    }
+    return rc;
 }
 
 /* Opens the feature's perf buffer, prints the running line, polls until a signal. */
@@ -215,12 +234,12 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, const struc
     struct loop loop = {.feature = f, .io = io};
     struct error e;
     if (shim_open_perf_buffer(events, f->events_table, on_sample, on_lost, &loop,
-                              f->perf_pages_per_cpu, &e) != 0)
+                              f->perf_pages_per_cpu, f->wakeup_events, &e) != 0)
         return fatal("%s", e.msg);
     install_signals();
     say_running(io);
     while (!exiting) {
-        if (shim_poll(events, f->events_table, POLL_MS) < 0 && errno != EINTR)
+        if (poll_samples(&loop, events) < 0 && errno != EINTR)
             return fatal("reading %s: %s", f->events_table, strerror(errno));
         after_poll(&loop);
         if (reload_requested)
@@ -230,7 +249,7 @@ static int run_perf_loop(struct feature *f, struct shim_bpf *events, const struc
             return fatal("cannot write the events: %s", strerror(err));
     }
     /* What the kernel sent before the programs go: each hit gets its line and action. */
-    drain(events, f->events_table);
+    drain(events);
     after_poll(&loop);
     if (loop.lost_pending)
         warn("lost %llu event(s) (perf buffer full)", loop.lost_pending);
