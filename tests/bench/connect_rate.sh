@@ -5,8 +5,8 @@
 #    and every accept by the listener, and any mismatch is printed.
 #  - syscalls/s (dd with 1-byte blocks: one read and one write per byte) without and with
 #    the tool: the cost of the raw_syscalls:sys_exit program that sends signals.
-# Rounds run without, with, and again without the tool; the ratios are against the mean of
-# both rounds without. The client closes with RST and the listener after it, so that no
+# Rounds alternate without and with the tool (PAIRS pairs, default 3, the tool started
+# anew for each), and end without it; the ratios are of the means of the rounds. The client closes with RST and the listener after it, so that no
 # round leaves TIME_WAIT sockets that slow the next one's port search (which had made the
 # second round 74 % slower, tool or not).
 # Runs in a private network namespace, as root.
@@ -21,7 +21,7 @@ if [ "${IN_NETNS:-}" != 1 ]; then
     ip netns exec "$ns" env IN_NETNS=1 bash "$0" "$(realpath "$1")" "${2:-20000}" "${3:-10000}"
     exit
 fi
-BIN=$1 CONNECTS=$2 FEED_SIZE=$3
+BIN=$1 CONNECTS=$2 FEED_SIZE=$3 PAIRS=${PAIRS:-3}
 PY=/usr/bin/python3
 # Client and listener pinned, each to its own CPU where there are two: left to the
 # scheduler, a round ran at 16,000 or at 110,000 connects/s, tool or not.
@@ -117,27 +117,46 @@ syscall_round() {
     printf -v "SYS_$2" '%s' "$rate"
 }
 
-echo "kernel $(uname -r), $(nproc) CPUs; $CONNECTS connects per round, feed of $FEED_SIZE addresses"
-connect_round "without the tool" off
-syscall_round "without the tool" off
-"$BIN" --feeds "$WORK/feeds" --block kill >"$WORK/tool.out" 2>"$WORK/tool.err" &
-TOOL=$!
-for _ in $(seq 600); do
-    grep -q 'The program is running' "$WORK/tool.out" 2>/dev/null && break
-    kill -0 "$TOOL" 2>/dev/null || { cat "$WORK/tool.err"; exit 1; }
-    sleep 0.1
+echo "kernel $(uname -r), $(nproc) CPUs; $CONNECTS connects per round, feed of $FEED_SIZE addresses;" \
+    "$PAIRS pairs of rounds without and with the tool, then one more without"
+
+# with_tool ROUND: starts the tool, runs both rounds with it, stops it.
+with_tool() {
+    "$BIN" --feeds "$WORK/feeds" --block kill >"$WORK/tool.out" 2>"$WORK/tool.err" &
+    TOOL=$!
+    for _ in $(seq 600); do
+        grep -q 'The program is running' "$WORK/tool.out" 2>/dev/null && break
+        kill -0 "$TOOL" 2>/dev/null || { cat "$WORK/tool.err"; exit 1; }
+        sleep 0.1
+    done
+    connect_round "with --block kill" "on$1"
+    syscall_round "with --block kill" "on$1"
+    local hits
+    hits=$(grep -c '^Client:' "$WORK/tool.out" || true)
+    [ "$hits" -eq 0 ] || echo "MISMATCH: the tool reported $hits hit(s) for non-feed connects"
+    kill -INT "$TOOL"
+    wait "$TOOL" || echo "MISMATCH: the tool exited $? on SIGINT"
+    TOOL=
+}
+
+for i in $(seq "$PAIRS"); do
+    connect_round "without the tool" "off$i"
+    syscall_round "without the tool" "off$i"
+    with_tool "$i"
 done
-connect_round "with --block kill" on
-syscall_round "with --block kill" on
-hits=$(grep -c '^Client:' "$WORK/tool.out" || true)
-[ "$hits" -eq 0 ] || echo "MISMATCH: the tool reported $hits hit(s) for non-feed connects"
-kill -INT "$TOOL"
-wait "$TOOL" || echo "MISMATCH: the tool exited $? on SIGINT"
-TOOL=
-# Without the tool once more: the machine's drift between rounds shows here.
-connect_round "without the tool, again" off2
-syscall_round "without the tool, again" off2
-awk -v a="$RATE_off" -v a2="$RATE_off2" -v b="$RATE_on" -v c="$SYS_off" -v c2="$SYS_off2" \
-    -v d="$SYS_on" 'BEGIN {
-    printf "connects/s with the tool / without (mean of both rounds): %.3f\n", 2 * b / (a + a2)
-    printf "syscalls/s with the tool / without (mean of both rounds): %.3f\n", 2 * d / (c + c2) }'
+connect_round "without the tool" "off$((PAIRS + 1))"
+syscall_round "without the tool" "off$((PAIRS + 1))"
+
+# mean PREFIX FIRST LAST: the mean of the variables PREFIX$FIRST .. PREFIX$LAST.
+mean() {
+    local sum=0 i v
+    for i in $(seq "$2" "$3"); do
+        v=$1$i
+        sum=$((sum + ${!v}))
+    done
+    echo $((sum / ($3 - $2 + 1)))
+}
+awk -v a="$(mean RATE_off 1 $((PAIRS + 1)))" -v b="$(mean RATE_on 1 "$PAIRS")" \
+    -v c="$(mean SYS_off 1 $((PAIRS + 1)))" -v d="$(mean SYS_on 1 "$PAIRS")" 'BEGIN {
+    printf "connects/s with the tool / without (means of the rounds): %.3f (%d / %d)\n", b / a, b, a
+    printf "syscalls/s with the tool / without (means of the rounds): %.3f (%d / %d)\n", d / c, d, c }'
