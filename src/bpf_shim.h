@@ -57,8 +57,9 @@ int shim_table_delete(struct shim_bpf *b, const char *table, const void *key, st
 /* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
 int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
                       struct error *e);
-/* Opens table's perf buffer (one per program object), pages_per_cpu pages on each CPU; the
- * kernel wakes the reader once wakeup_events samples wait on a CPU (1: at every sample). */
+/* Opens the perf buffer table (a BPF_PERF_OUTPUT of b's text; one per program object),
+ * pages_per_cpu pages on each CPU; the kernel wakes the reader once wakeup_events samples
+ * wait on a CPU (1: at every sample). */
 int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
                           shim_lost_fn on_lost, void *ctx, int pages_per_cpu, int wakeup_events,
                           struct error *e);
