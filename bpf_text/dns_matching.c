@@ -115,6 +115,7 @@ int dns_matching(struct __sk_buff *skb)
         __builtin_memset(&val, 0, sizeof(val));
     }
     val.ifindex = skb->ifindex;
+    val.ts_ns = bpf_ktime_get_ns();
     /* A perf record's size is 16 bits: a longer frame would wrap it and corrupt the
      * buffer. What is cut off is left out; user space sees a truncated message. */
     __u32 len = skb->len;

@@ -42,6 +42,8 @@ struct port_val {
     __u32 gid;
     __u32 comm_is_process;
     char comm[EBPFSHIELD_TASK_COMM_LEN];
+    __u64 ts_ns; /* in a sample: when the socket filter saw the packet (bpf_ktime_get_ns);
+                  * the order its lines are printed in. 0 in proc_ports */
 };
 
 /* Value of proc_names (key: the process id): the process's name, /proc/<pid>/comm. */
@@ -84,7 +86,8 @@ struct lpm_v6 {
 _Static_assert(sizeof(struct port_key) == 40, "port_key layout");
 _Static_assert(__builtin_offsetof(struct port_key, laddr) == 8, "port_key.laddr");
 _Static_assert(__builtin_offsetof(struct port_key, raddr) == 24, "port_key.raddr");
-_Static_assert(sizeof(struct port_val) == 40, "port_val layout");
+_Static_assert(sizeof(struct port_val) == 48, "port_val layout");
+_Static_assert(__builtin_offsetof(struct port_val, ts_ns) == 40, "port_val.ts_ns");
 _Static_assert(__builtin_offsetof(struct port_val, comm) == 24, "port_val.comm");
 _Static_assert(sizeof(struct netevent) == 72, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");

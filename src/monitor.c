@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "bpf_texts.h"
 #include "monitor_handler.h"
 #include "proc_info.h"
+#include "sample_batch.h"
 
 struct hook {
     int (*attach)(struct shim_bpf *b, const char *where, const char *prog, struct error *e);
@@ -65,6 +67,7 @@ static const struct hook name_hooks[] = {
 struct monitor {
     char ports_flag[PORTS_FLAG_MAX];
     struct monitor_handler *handler;
+    struct sample_batch *batch; /* a poll's samples, handled in the kernel's order */
     struct shim_tables *tables; /* holds proc_ports for both programs */
     struct shim_bpf *flows;
     struct shim_bpf *filter;
@@ -167,21 +170,34 @@ static int lookup_flow(void *self, const struct port_key *key, struct port_val *
     return m->flows ? shim_table_lookup(m->flows, "proc_ports", key, val, NULL) : -1;
 }
 
-static void on_sample(void *self, const void *data, size_t size)
+static void handle(void *self, const void *data, size_t size)
 {
     struct monitor *m = self;
     monitor_handle_sample(m->handler, data, size, monotonic_ms());
 }
 
+/* Held until the poll ends, then handled in the order the socket filter saw the packets
+ * (a sample too short to say when goes first: the handler counts it as skipped). */
+static void on_sample(void *self, const void *data, size_t size)
+{
+    struct monitor *m = self;
+    uint64_t ts = 0;
+    if (size >= sizeof(struct port_val))
+        memcpy(&ts, (const char *)data + offsetof(struct port_val, ts_ns), sizeof(ts));
+    sample_batch_add(m->batch, ts, data, size);
+}
+
 static void tick(void *self)
 {
     struct monitor *m = self;
+    sample_batch_flush(m->batch);
     monitor_handler_tick(m->handler, monotonic_ms());
 }
 
 static void report(void *self)
 {
     struct monitor *m = self;
+    sample_batch_flush(m->batch); /* what an error path left held */
     monitor_report(m->handler);
 }
 
@@ -189,6 +205,7 @@ static void destroy(void *self)
 {
     struct monitor *m = self;
     stop(m);
+    sample_batch_free(m->batch);
     monitor_handler_free(m->handler);
     free(m);
 }
@@ -204,7 +221,10 @@ int monitor_feature(struct feature *f, const struct options *opts, const struct 
                     struct error *e)
 {
     struct monitor *m = calloc(1, sizeof(*m));
-    if (!m || !(m->handler = monitor_handler_new(out, &opts->filter, lookup_flow, m))) {
+    if (!m || !(m->handler = monitor_handler_new(out, &opts->filter, lookup_flow, m)) ||
+        !(m->batch = sample_batch_new(MONITOR_BATCH_BYTES, handle, m))) {
+        if (m)
+            monitor_handler_free(m->handler);
         free(m);
         return error_set(e, "out of memory");
     }

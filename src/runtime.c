@@ -213,15 +213,16 @@ static void drain(struct shim_bpf *events)
     shim_consume(events); /* what waits below the wakeup mark */
 }
 
-/* Waits for samples; with a wakeup mark above 1, reads what waits below it every BATCH_MS
- * (a CPU that is quiet never wakes the loop). */
+/* Waits for samples; with a wakeup mark above 1, reads every CPU's ring after a wakeup
+ * (what waits below the mark elsewhere may be older than what woke the loop) and every
+ * BATCH_MS (a CPU that is quiet never wakes the loop). */
 static int poll_samples(struct loop *l, struct shim_bpf *events)
 {
     if (l->feature->wakeup_events <= 1)
         return shim_poll(events, POLL_MS);
     int rc = shim_poll(events, BATCH_MS);
     uint64_t now = monotonic_ms();
-    if (rc >= 0 && now - l->consumed_ms >= BATCH_MS) {
+    if (rc > 0 || (rc == 0 && now - l->consumed_ms >= BATCH_MS)) {
         l->consumed_ms = now;
         rc = shim_consume(events);
     }

@@ -46,6 +46,29 @@ expect_count "$ERR" '^ebpfshield-bcc: skipped a DNS packet: DNS message: .+' 1 \
 run_client dig_after dig @127.0.0.1 a.example.test A
 expect_exchange dig_after dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.example.test A 10.1.2.3
 
+# Order across CPUs: dnsmasq on CPU 0 and dig on CPU 1 put each query and its answer in
+# different perf rings, read one after the other; every query line must still come before
+# its answer's (20 digs; matched by the client's port).
+if [ "$(nproc)" -ge 2 ]; then
+    taskset -p -c 0 "$EXTRA_PIDS" >/dev/null
+    from=$(($(wc -l <"$OUT") + 1))
+    for _ in $(seq 20); do taskset -c 1 dig @127.0.0.1 a.example.test A >/dev/null; done
+    for _ in $(seq 50); do [ $(($(wc -l <"$OUT") - from + 1)) -ge 40 ] && break; sleep 0.1; done
+    order=$(tail -n +"$from" "$OUT" | awk '
+        / DNS_QR=0 DNS_NAME=a\.example\.test\. DNS_TYPE=A$/ {
+            match($0, / SPT=[0-9]+/); q[substr($0, RSTART + 5, RLENGTH - 5)] = NR }
+        / DNS_QR=1 DNS_NAME=a\.example\.test\. / {
+            match($0, / DPT=[0-9]+/); p = substr($0, RSTART + 5, RLENGTH - 5)
+            if (p in q) { pairs++; if (q[p] > NR) late++ } else early++ }
+        END { printf "%d %d %d", pairs, late + early, early }')
+    read -r pairs misordered unmatched <<<"$order"
+    check "order: 20 queries before their answers across CPUs ($pairs pairs, $misordered answer(s) before their query, $unmatched without one)" \
+        [ "$pairs" -eq 20 ] && [ "$misordered" -eq 0 ]
+    taskset -p -c "0-$(($(nproc) - 1))" "$EXTRA_PIDS" >/dev/null
+else
+    echo "NOTE: one CPU: the order across perf rings is not tested here"
+fi
+
 expect_only "$OUT" '^COMM=(dig|getent|python3) PID=[0-9]+ TGID=[0-9]+ DEV=lo '
 stop_tool monitor
 
