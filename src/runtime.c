@@ -187,9 +187,13 @@ static void on_lost(void *ctx, unsigned long long lost)
     l->lost_pending += lost;
 }
 
-/* What happened since the last poll: losses said at most once a second. */
+/* What happened since the last poll: losses said at most once a second. The feature's
+ * tick comes first, while the writer is still held: the monitor writes a poll's lines
+ * there (its samples wait in a sample_batch until the poll ends). */
 static void after_poll(struct loop *l)
 {
+    if (l->feature->tick)
+        l->feature->tick(l->feature->self);
     if (l->holding) {
         line_writer_release(l->io->out);
         l->holding = false;
@@ -200,8 +204,6 @@ static void after_poll(struct loop *l)
         warn("lost %llu event(s) (perf buffer full), %llu so far", l->lost_pending, l->lost);
         l->lost_pending = 0;
     }
-    if (l->feature->tick)
-        l->feature->tick(l->feature->self);
 }
 
 /* Reads what is left in the buffers (the programs still run), until they are empty. */
