@@ -1,5 +1,5 @@
-# Turns one kernel program of bpf_text/ into a C string constant. Every `#include "x.h"`
-# is replaced by bpf_text/x.h (recursively, each header once), so that libbcc gets one
+# Turns one kernel program of bpf_text/ into a C string constant. Every `#include "dir/x.h"`
+# is replaced by bpf_text/dir/x.h (recursively, each header once), so that libbcc gets one
 # self-contained text at run time; an include that is not found fails the build.
 # Called as: cmake -DSRC=... -DINCLUDE_DIR=... -DOUT=... -DNAME=... -P embed_bpf.cmake
 cmake_minimum_required(VERSION 3.18)
@@ -29,5 +29,5 @@ endwhile()
 string(REPLACE "\\" "\\\\" text "${text}")
 string(REPLACE "\"" "\\\"" text "${text}")
 string(REPLACE "\n" "\\n\"\n\"" text "${text}")
-file(WRITE "${OUT}.tmp" "/* Generated from ${SRC}; do not edit. */\n#include \"bpf_texts.h\"\nconst char ${NAME}[] =\n\"${text}\";\n")
+file(WRITE "${OUT}.tmp" "/* Generated from ${SRC}; do not edit. */\n#include \"engine/bpf_texts.h\"\nconst char ${NAME}[] =\n\"${text}\";\n")
 file(RENAME "${OUT}.tmp" "${OUT}")

@@ -11,9 +11,8 @@ out=build-fuzz
 mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c))
-core=(src/frame.c src/dns_decode.c src/dns_name.c src/tcp_reassembly.c src/feeds.c src/feed_file.c
-      src/trusted_path.c src/core_file.c src/log.c
-      src/text.c src/json_event.c src/output.c src/actions.c)
+core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
+      src/guard/core_file.c src/guard/block_actions.c src/output/output.c src/output/json_format.c)
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c) -o "$out/$name"

@@ -2,9 +2,9 @@
 # Style and static checks: clang-format (the repo's .clang-format) and cppcheck.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-files=(src/*.c src/*.h src/*.cc bpf_text/*.c bpf_text/*.h tests/unit/*.c tests/unit/*.h
+files=(src/*/*.c src/*/*.h src/*/*.cc bpf_text/*/*.c bpf_text/*/*.h tests/unit/*/*.c tests/unit/*.h
        tests/kernel/*.c tests/bench/*.c tests/fuzz/*.c)
 clang-format --dry-run --Werror "${files[@]}"
 cppcheck --enable=warning,style,performance,portability --std=c11 --error-exitcode=1 --quiet \
-    -I src -I bpf_text src/*.c tests/unit/*.c tests/kernel/test_*.c tests/bench/*.c tests/fuzz/*.c
+    -I src -I bpf_text -I tests/unit src/*/*.c tests/unit/*/*.c tests/kernel/test_*.c tests/bench/*.c tests/fuzz/*.c
 echo "lint: clang-format and cppcheck clean (${#files[@]} files)"

@@ -7,10 +7,10 @@
  *       $(pkg-config --cflags --libs ldns) -o /tmp/bench_dns &&
  *   FIXTURES=tests/fixtures /tmp/bench_dns
  * Prints decoded frames per second and ns per frame for each fixture. */
-#include "dns_decode.h"
+#include "dns/dns_decode.h"
 #include "fixture.h"
-#include "frame.h"
-#include "tcp_reassembly.h"
+#include "dns/frame.h"
+#include "dns/tcp_reassembly.h"
 
 #include <time.h>
 

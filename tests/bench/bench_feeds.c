@@ -7,7 +7,7 @@
  * the entries written and loaded (MISMATCH when they differ), the time to parse and
  * merge them (best of LOADS), the time to tile them into the kernel's CIDRs, and the time
  * per lookup of random IPv4 and IPv6 addresses. */
-#include "feeds.h"
+#include "threatfeed/feeds.h"
 #include "scratch.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core_file.h"
+#include "guard/core_file.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

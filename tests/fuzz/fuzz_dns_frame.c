@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dns_decode.h"
-#include "frame.h"
-#include "tcp_reassembly.h"
+#include "dns/dns_decode.h"
+#include "dns/frame.h"
+#include "dns/tcp_reassembly.h"
 
 #define FLOWS_MAX 4
 #define BACK_MAX 100   /* how far a retransmission reaches back */

@@ -21,8 +21,8 @@
 
 #include <json-c/json.h>
 
-#include "dns_decode.h"
-#include "json_event.h"
+#include "dns/dns_decode.h"
+#include "output/json_format.h"
 
 #define COMM_MAX 16
 #define LINE_MAX_BYTES (48 * 1024) /* journald's line limit */
@@ -221,7 +221,7 @@ static void check_unparsed(const char *text, size_t len, const char *why, const 
     json_object_put(root);
 }
 
-/* A line as json_event.c returns it (malloc'd, no newline): given its newline. */
+/* A line as json_format.c returns it (malloc'd, no newline): given its newline. */
 static size_t with_newline(char **text)
 {
     if (!*text)

@@ -11,8 +11,8 @@
 
 #include <ldns/ldns.h>
 
-#include "dns_decode.h"
-#include "dns_name.h"
+#include "dns/dns_decode.h"
+#include "dns/dns_name.h"
 
 static void compare(const ldns_rdf *rdf)
 {

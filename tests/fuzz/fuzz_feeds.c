@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "feeds.h"
+#include "threatfeed/feeds.h"
 
 static char dir[64], path[96], allow[96];
 

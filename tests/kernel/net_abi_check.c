@@ -1,7 +1,7 @@
 /* A kernel-side text compiled by libbcc with the kernel's own headers next to
  * bpf_text/net_abi.h (test_net_abi.c): every constant and offset the programs take from
  * net_abi.h must be the kernel's. A difference fails the compile. */
-#include "net_abi.h"
+#include "common/net_abi.h"
 
 /* Ours, taken before the kernel's headers define the same names. */
 enum {

@@ -2,8 +2,8 @@
  * the tool compiles its programs (the kernel's build headers, its configuration). */
 #include <stdio.h>
 
-#include "bpf_shim.h"
-#include "log.h"
+#include "engine/bpf_shim.h"
+#include "base/log.h"
 
 extern const char bpf_text_net_abi_check[];
 

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 
 #define NO_PID INT_MAX /* above any pid_max, so never a process */
 

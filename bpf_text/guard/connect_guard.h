@@ -1,0 +1,196 @@
+/* ebpf_ipintelligence's guard, pasted into both connect programs (kprobe_connect.c,
+ * cgroup_connect.c): the feeds as LPM tries, looked up by cgroup-v2 sock_addr programs on
+ * every connect() and every addressed send (sendto/sendmsg) of IPv4 and IPv6 sockets,
+ * IPv4-mapped IPv6 addresses against the IPv4 trie. With --block other than print a hit
+ * is refused (EPERM) before any packet exists, and the signal of the action goes to the
+ * process that made the call when that syscall returns (bpf_send_signal from the
+ * syscall-exit tracepoints: only tracing programs may send signals).
+ *
+ * User space compiles it with:
+ *   GUARD_REFUSE       1: refuse hits; 0: let them through (--block print)
+ *   GUARD_SIGNAL       signal for the process after a refusal (0: none, --block deny)
+ *   GUARD_REPORT_CONNECTS  1: TCP connects that are not hits are reported too (--verbose
+ *                      prints them); 0: only hits, so that an ordinary connect costs
+ *                      user space nothing
+ *   GUARD_REPORT_TCP4  1: these hooks report TCP connects to IPv4 addresses; 0: the
+ *                      tcp_v4_connect kprobe does (kprobe mode), so none is reported twice
+ *   GUARD_V4_ENTRIES, GUARD_V6_ENTRIES  sizes of the tries
+ *   GUARD_GROUP_DEAD   offset of group_dead in sched_process_exit's record (kernels from
+ *                      6.16 on), else -1 */
+#ifndef EBPFSHIELD_CONNECT_GUARD_H
+#define EBPFSHIELD_CONNECT_GUARD_H
+
+#include "common/net_abi.h"
+#include "common/ebpfshield_kernel.h"
+
+#if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
+    !defined(GUARD_REPORT_CONNECTS) || !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || \
+    !defined(GUARD_GROUP_DEAD)
+#error                                                                                             \
+    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD and the trie sizes"
+#endif
+
+#define GUARD_PENDING_MAX 16384
+
+BPF_PERF_OUTPUT(events);
+BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
+BPF_LPM_TRIE(feeds_v6, struct lpm_v6, __u32, GUARD_V6_ENTRIES);
+/* Process (tgid) -> the event of its refused call, until one of its syscalls returns;
+ * forgotten when the process exits, so that a recycled pid is never signalled. */
+BPF_TABLE("lru_hash", __u32, struct netevent, pending_signal, GUARD_PENDING_MAX);
+
+/* 1 when daddr (network order) is in a feed; *feed is its index. */
+static inline int feed_of_v4(__u32 daddr, __u32 *feed)
+{
+    struct lpm_v4 key = {.prefixlen = 32, .addr = daddr};
+    __u32 *found = feeds_v4.lookup(&key);
+    if (!found)
+        return 0;
+    *feed = *found;
+    return 1;
+}
+
+static inline int feed_of_v6(const __u8 *addr, __u32 *feed)
+{
+    struct lpm_v6 key = {.prefixlen = 128};
+    __builtin_memcpy(key.addr, addr, sizeof(key.addr));
+    __u32 *found = feeds_v6.lookup(&key);
+    if (!found)
+        return 0;
+    *feed = *found;
+    return 1;
+}
+
+/* The destination of ctx into ev; 1 when it is an IPv4 address (an IPv4-mapped IPv6 one
+ * included, which the kernel sends as IPv4). */
+static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, struct netevent *ev)
+{
+    ev->dport = (__u16)ctx->user_port;
+    if (!v6) {
+        ev->family = AF_INET;
+        ev->daddr = ctx->user_ip4;
+        return 1;
+    }
+    __u32 w[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3]};
+    if (w[0] == 0 && w[1] == 0 && w[2] == htonl(0x0000ffff)) {
+        ev->family = AF_INET;
+        ev->daddr = w[3];
+        return 1;
+    }
+    ev->family = AF_INET6;
+    __builtin_memcpy(ev->daddr6, w, sizeof(ev->daddr6));
+    return 0;
+}
+
+/* The verdict on one connect (connect 1) or addressed send (connect 0): 1 lets it
+ * through, 0 refuses it with EPERM. */
+static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
+{
+    struct netevent ev;
+    netevent_fill(&ev, (__u8)ctx->protocol);
+    int v4 = guard_destination(ctx, v6, &ev);
+    ev.hit = v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6(ev.daddr6, &ev.feed);
+    ev.refused = ev.hit && GUARD_REFUSE;
+    int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;
+    /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on. */
+    int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused;
+    /* A refusal with a signal is reported once the signal went out (guard_signal). */
+    int signal_reports = ev.refused && GUARD_SIGNAL != 0;
+    if (!kprobe_reports && !signal_reports && (ev.hit || (tcp_connect && GUARD_REPORT_CONNECTS)))
+        events.perf_submit(ctx, &ev, sizeof(ev));
+    if (!ev.refused)
+        return 1;
+    if (signal_reports) {
+        __u32 tgid = ev.pid;
+        pending_signal.update(&tgid, &ev);
+    }
+    return 0;
+}
+
+int guard_connect4(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 0, 1);
+}
+
+int guard_connect6(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 1, 1);
+}
+
+int guard_sendmsg4(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 0, 0);
+}
+
+int guard_sendmsg6(struct bpf_sock_addr *ctx)
+{
+    return guard_check(ctx, 1, 0);
+}
+
+/* Attached to raw_syscalls:sys_exit: when a syscall of a process with a refused call
+ * returns, the process gets the action's signal before it runs another instruction, and
+ * the event says whether the kernel could send it. Only the thread that removes the
+ * entry sends it, so two threads never report one refusal twice. */
+int guard_signal(void *ctx)
+{
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    struct netevent *pending = pending_signal.lookup(&tgid);
+    if (!pending)
+        return 0;
+    struct netevent ev = *pending;
+    if (pending_signal.delete(&tgid) != 0)
+        return 0;
+    ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+    events.perf_submit(ctx, &ev, sizeof(ev));
+    return 0;
+}
+
+/* 1 when the thread now exiting is the last of its process. Without group_dead in the
+ * record (kernels before 6.16), the exit of the leader or of the thread that made the
+ * refused call stands for it. */
+static inline int group_ends(void *ctx, __u32 tid, __u32 tgid, const struct netevent *pending)
+{
+#if GUARD_GROUP_DEAD >= 0
+    return *((__u8 *)ctx + GUARD_GROUP_DEAD) != 0;
+#else
+    return tid == tgid || tid == pending->tid;
+#endif
+}
+
+/* Attached to sched:sched_process_exit (every exiting thread): a process that ends with a
+ * refusal still pending (its threads never returned from a syscall, e.g. an io_uring
+ * worker made the call) reports it unsignalled, so that the hit still gets its line, and
+ * forgets it, so that a recycled pid is never signalled. */
+int guard_forget(void *ctx)
+{
+    __u64 id = bpf_get_current_pid_tgid();
+    __u32 tgid = id >> 32;
+    struct netevent *pending = pending_signal.lookup(&tgid);
+    if (!pending || !group_ends(ctx, (__u32)id, tgid, pending))
+        return 0;
+    struct netevent ev = *pending;
+    if (pending_signal.delete(&tgid) == 0)
+        events.perf_submit(ctx, &ev, sizeof(ev));
+    return 0;
+}
+
+/* cgroup_skb egress: drops any packet to a feed address that got past the hooks above. */
+int guard_egress(struct __sk_buff *skb)
+{
+    __u32 feed;
+    if (skb->protocol == htons(ETH_P_IP)) {
+        __u32 daddr;
+        if (bpf_skb_load_bytes(skb, 16, &daddr, sizeof(daddr)) != 0)
+            return 1;
+        return !feed_of_v4(daddr, &feed);
+    }
+    if (skb->protocol == htons(ETH_P_IPV6)) {
+        __u8 daddr6[16];
+        if (bpf_skb_load_bytes(skb, 24, daddr6, sizeof(daddr6)) != 0)
+            return 1;
+        return !feed_of_v6(daddr6, &feed);
+    }
+    return 1;
+}
+
+#endif

@@ -1,0 +1,126 @@
+/* ebpf_monitor: socket filter on a raw packet socket (all interfaces). Matches UDP and TCP
+ * packets to or from a DNS port, over IPv4 or IPv6, against proc_ports and ships the
+ * process record plus the whole frame to user space. Loads through LD_ABS
+ * (load_byte/half/word) and bpf_skb_load_bytes, which end the program safely (or fail)
+ * on a short packet. */
+#include "common/net_abi.h"
+#include "monitor/dns_ports.h"
+#include "common/ebpfshield_events.h"
+
+BPF_TABLE("extern", struct port_key, struct port_val, proc_ports, EBPFSHIELD_PROC_PORTS_MAX);
+BPF_PERF_OUTPUT(dns_events);
+
+#define ETH_HLEN_ 14
+#define IPV6_HLEN_ 40
+#define IPV6_EXT_MAX_ 4 /* extension headers skipped before giving up */
+#define TCP_FLAGS_FIN_SYN_RST_ 0x07
+/* 65535 less the record header (8), its size field (4) and port_val, 8-byte aligned */
+#define FRAME_SUBMIT_MAX_ (65480 - sizeof(struct port_val))
+
+/* The IPv4 header at ETH_HLEN_: *l4 its transport header, *end the end of its data. */
+static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
+{
+    __u32 ihl = (load_byte(skb, ETH_HLEN_) & 0x0f) * 4;
+    if (ihl < 20 || (load_half(skb, ETH_HLEN_ + 6) & 0x1fff)) /* later fragment: no ports */
+        return -1;
+    *proto = load_byte(skb, ETH_HLEN_ + 9);
+    *l4 = ETH_HLEN_ + ihl;
+    *end = ETH_HLEN_ + load_half(skb, ETH_HLEN_ + 2);
+    return 0;
+}
+
+/* The IPv6 header at ETH_HLEN_, past hop-by-hop, routing, destination-option and (first)
+ * fragment headers. */
+static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
+{
+    __u8 next = load_byte(skb, ETH_HLEN_ + 6);
+    __u32 off = ETH_HLEN_ + IPV6_HLEN_;
+    *end = off + load_half(skb, ETH_HLEN_ + 4);
+#pragma unroll
+    for (int i = 0; i < IPV6_EXT_MAX_; i++) {
+        if (next == 0 || next == 43 || next == 60) {
+            __u8 len = load_byte(skb, off + 1);
+            next = load_byte(skb, off);
+            off += ((__u32)len + 1) * 8;
+        } else if (next == 44) {
+            if (load_half(skb, off + 2) & 0xfff8)
+                return -1;
+            next = load_byte(skb, off);
+            off += 8;
+        }
+    }
+    *proto = next;
+    *l4 = off;
+    return 0;
+}
+
+int dns_matching(struct __sk_buff *skb)
+{
+    __u16 ethertype = load_half(skb, 12);
+    __u8 proto = 0;
+    __u32 l4 = 0, end = 0;
+    struct port_key key;
+    __builtin_memset(&key, 0, sizeof(key));
+    if (ethertype == ETH_P_IP) {
+        if (ipv4_transport(skb, &proto, &l4, &end) != 0)
+            return 0;
+        key.family = AF_INET;
+    } else if (ethertype == ETH_P_IPV6) {
+        if (ipv6_transport(skb, &proto, &l4, &end) != 0)
+            return 0;
+        key.family = AF_INET6;
+    } else {
+        return 0;
+    }
+    if (proto == IPPROTO_TCP) {
+        /* Payload to decode, or SYN/FIN/RST: where user space's reassembly starts or ends. */
+        if (l4 + (load_byte(skb, l4 + 12) >> 4) * 4 >= end &&
+            !(load_byte(skb, l4 + 13) & TCP_FLAGS_FIN_SYN_RST_))
+            return 0;
+    } else if (proto != IPPROTO_UDP) {
+        return 0;
+    }
+    /* The table is keyed from the client's side: a packet sent from this host as is, an
+     * incoming one (an answer to a local client) reversed. */
+    int out = skb->ingress_ifindex == 0;
+    __u16 sport = load_half(skb, l4), dport = load_half(skb, l4 + 2);
+    key.proto = proto;
+    key.lport = out ? sport : dport;
+    key.rport = out ? dport : sport;
+    if (!is_dns_port(key.rport))
+        return 0;
+    int rc;
+    if (key.family == AF_INET)
+        rc = bpf_skb_load_bytes(skb, ETH_HLEN_ + 12, out ? key.laddr : key.raddr, 4) |
+             bpf_skb_load_bytes(skb, ETH_HLEN_ + 16, out ? key.raddr : key.laddr, 4);
+    else
+        rc = bpf_skb_load_bytes(skb, ETH_HLEN_ + 8, out ? key.laddr : key.raddr, 16) |
+             bpf_skb_load_bytes(skb, ETH_HLEN_ + 24, out ? key.raddr : key.laddr, 16);
+    if (rc != 0)
+        return 0;
+    struct port_val *found = proc_ports.lookup(&key);
+    if (!found) { /* an unconnected socket's flow, recorded before it had a source */
+        __builtin_memset(key.laddr, 0, sizeof(key.laddr));
+        found = proc_ports.lookup(&key);
+    }
+    struct port_val val;
+    if (found) {
+        val = *found;
+    } else {
+        /* A local query whose flow was pushed out of the LRU: in tracepoint mode the flow
+         * is recorded again as the send returns, and user space looks it up then (pid 0
+         * asks it to). Forwarded packets are not "out": they carry their input device. */
+        if (!out)
+            return 0;
+        __builtin_memset(&val, 0, sizeof(val));
+    }
+    val.ifindex = skb->ifindex;
+    val.ts_ns = bpf_ktime_get_ns();
+    /* A perf record's size is 16 bits: a longer frame would wrap it and corrupt the
+     * buffer. What is cut off is left out; user space sees a truncated message. */
+    __u32 len = skb->len;
+    if (len > FRAME_SUBMIT_MAX_)
+        len = FRAME_SUBMIT_MAX_;
+    dns_events.perf_submit_skb(skb, len, &val, sizeof(val));
+    return 0;
+}

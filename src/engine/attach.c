@@ -1,0 +1,207 @@
+#include "engine/attach.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* libbcc prefers the debugfs path when it exists; so do we. */
+static const char *const tracing_dirs[] = {"/sys/kernel/debug/tracing", "/sys/kernel/tracing"};
+
+static const char *tracing_dir(void)
+{
+    char path[128];
+    for (size_t i = 0; i < sizeof(tracing_dirs) / sizeof(tracing_dirs[0]); i++) {
+        snprintf(path, sizeof(path), "%s/events", tracing_dirs[i]);
+        if (access(path, F_OK) == 0)
+            return tracing_dirs[i];
+    }
+    return NULL;
+}
+
+int attach_tracepoint_field(const char *event, const char *field)
+{
+    const char *dir = tracing_dir();
+    char path[256], line[512], want[128];
+    if (!dir)
+        return -1;
+    snprintf(path, sizeof(path), "%s/events/%s/format", dir, event);
+    snprintf(want, sizeof(want), " %s;", field);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    int offset = -1;
+    while (offset < 0 && fgets(line, sizeof(line), f)) {
+        const char *at = strstr(line, "offset:");
+        if (strstr(line, want) && at)
+            offset = atoi(at + strlen("offset:"));
+    }
+    fclose(f);
+    return offset;
+}
+
+bool attach_tracepoint_exists(const char *tracepoint)
+{
+    const char *dir = tracing_dir(), *colon = strchr(tracepoint, ':');
+    char path[512];
+    if (!dir || !colon)
+        return true;
+    snprintf(path, sizeof(path), "%s/events/%.*s/%s", dir, (int)(colon - tracepoint), tracepoint,
+             colon + 1);
+    return access(path, F_OK) == 0;
+}
+
+#define TRACEFS_DIR "/sys/kernel/tracing"
+
+static bool tracefs_mounted_here; /* attach_ensure_tracefs() mounted it */
+
+bool attach_tracefs_mounted(void)
+{
+    return tracing_dir() != NULL;
+}
+
+void attach_ensure_tracefs(void)
+{
+    if (!tracing_dir() &&
+        mount("tracefs", TRACEFS_DIR, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0)
+        tracefs_mounted_here = true;
+}
+
+void attach_release_tracefs(void)
+{
+    if (!tracefs_mounted_here)
+        return;
+    tracefs_mounted_here = false;
+    /* Not lazily: whoever uses it meanwhile keeps it. */
+    if (umount2(TRACEFS_DIR, UMOUNT_NOFOLLOW) != 0)
+        log_warn("tracefs mounted at start stays at %s: %s", TRACEFS_DIR, strerror(errno));
+}
+
+bool attach_kprobes_available(char *why, size_t len)
+{
+    const char *dir = tracing_dir();
+    if (!dir) {
+        snprintf(why, len, "no tracefs mounted");
+        return false;
+    }
+    char path[128];
+    snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+    if (access(path, W_OK) == 0)
+        return true;
+    snprintf(why, len, "%s: %s (kernel built without CONFIG_KPROBES?)", path, strerror(errno));
+    return false;
+}
+
+int attach_choose(enum attach_mode requested, struct error *e)
+{
+    char why[256];
+    bool kprobes = attach_kprobes_available(why, sizeof(why));
+    switch (requested) {
+    case ATTACH_KPROBE:
+        if (!kprobes)
+            return error_set(e, "--attach kprobe: kprobes unavailable: %s", why);
+        log_note("attach mode: kprobe (requested)");
+        return ATTACH_KPROBE;
+    case ATTACH_TRACEPOINT:
+        log_note("attach mode: tracepoint (requested)");
+        return ATTACH_TRACEPOINT;
+    case ATTACH_AUTO:
+        break;
+    }
+    if (kprobes) {
+        log_note("attach mode: kprobe (kprobes available)");
+        return ATTACH_KPROBE;
+    }
+    log_note("attach mode: tracepoint (kprobes unavailable: %s)", why);
+    return ATTACH_TRACEPOINT;
+}
+
+static bool headers_at(const char *dir)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/include/linux/kconfig.h", dir);
+    return access(path, R_OK) == 0;
+}
+
+int attach_check_kernel_headers(struct error *e)
+{
+    struct utsname u;
+    char dir[300];
+    const char *env = getenv("BCC_KERNEL_SOURCE");
+    if (env && headers_at(env))
+        return 0;
+    uname(&u);
+    snprintf(dir, sizeof(dir), "/lib/modules/%s/build", u.release);
+    if (headers_at(dir) || access("/sys/kernel/kheaders.tar.xz", R_OK) == 0)
+        return 0;
+    snprintf(dir, sizeof(dir), "/lib/modules/%s/source", u.release);
+    if (headers_at(dir))
+        return 0;
+    return error_set(e,
+                     "kernel headers for %s not found in /lib/modules/%s/build: install "
+                     "linux-headers-%s (for a kernel Debian does not ship, "
+                     "scripts/kernel-headers.sh points libbcc at Debian's linux-headers-amd64)",
+                     u.release, u.release, u.release);
+}
+
+/* The first cgroup2 mount point in /proc/self/mounts, or NULL. */
+static char *find_cgroup2_mount(char *buf, size_t len)
+{
+    FILE *mounts = setmntent("/proc/self/mounts", "r");
+    struct mntent *m;
+    char *found = NULL;
+    if (!mounts)
+        return NULL;
+    while (!found && (m = getmntent(mounts)) != NULL) {
+        if (strcmp(m->mnt_type, "cgroup2") == 0) {
+            snprintf(buf, len, "%s", m->mnt_dir);
+            found = buf;
+        }
+    }
+    endmntent(mounts);
+    return found;
+}
+
+/* Mounts the cgroup2 hierarchy on a fresh root-only directory just long enough to open
+ * its root (e.g. under `ip netns exec`, which remounts /sys without it). */
+static int open_cgroup2_privately(struct error *e)
+{
+    char dir[] = "/run/ebpfshield-cgroup2.XXXXXX";
+    int fd = -1;
+    if (!mkdtemp(dir))
+        return error_set(e, "cannot create a mount point in /run: %s", strerror(errno));
+    if (mount("cgroup2", dir, "cgroup2", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        umount2(dir, MNT_DETACH);
+    }
+    if (fd < 0)
+        error_set(e,
+                  "no cgroup2 hierarchy (tracepoint mode of ebpf_ipintelligence attaches to "
+                  "its root): %s",
+                  strerror(errno));
+    rmdir(dir);
+    return fd;
+}
+
+bool attach_cgroup2_mounted(void)
+{
+    char path[PATH_MAX];
+    return find_cgroup2_mount(path, sizeof(path)) != NULL;
+}
+
+int attach_open_cgroup2_root(struct error *e)
+{
+    char path[PATH_MAX];
+    if (find_cgroup2_mount(path, sizeof(path))) {
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0)
+            return fd;
+    }
+    return open_cgroup2_privately(e);
+}

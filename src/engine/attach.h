@@ -1,0 +1,50 @@
+/* Which hooks this kernel offers, and what libbcc needs before it can compile. */
+#ifndef EBPFSHIELD_ATTACH_H
+#define EBPFSHIELD_ATTACH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/log.h"
+
+/* How the kernel programs hook in: kprobes as the original does, or tracepoints and
+ * cgroup programs where the kernel has no kprobes. */
+enum attach_mode { ATTACH_AUTO, ATTACH_KPROBE, ATTACH_TRACEPOINT };
+
+/* True when a tracing directory (tracefs, or debugfs's tracing) is mounted. */
+bool attach_tracefs_mounted(void);
+
+/* Mounts tracefs at /sys/kernel/tracing when no tracing directory is there yet, and
+ * remembers that it did. */
+void attach_ensure_tracefs(void);
+
+/* Unmounts the tracefs attach_ensure_tracefs() mounted, if it did (call once the programs
+ * are detached); warns when it cannot. */
+void attach_release_tracefs(void);
+
+/* False when tracefs is readable and has no tracepoint "category:name" (tracepoints come
+ * and go between kernel versions); true when it has it, or when there is no tracefs to
+ * tell. */
+bool attach_tracepoint_exists(const char *tracepoint);
+
+/* The offset of field in the records of tracepoint event ("sched/sched_process_exit"),
+ * from its format file; -1 when this kernel's event has no such field. */
+int attach_tracepoint_field(const char *event, const char *field);
+
+/* True when kprobes can be created; otherwise why (a short phrase) is filled. */
+bool attach_kprobes_available(char *why, size_t len);
+
+/* Resolves --attach auto and notes which mode was chosen and why. Returns the mode, or
+ * -1 with a message in e when kprobe mode was required and is not available. */
+int attach_choose(enum attach_mode requested, struct error *e);
+
+/* Checks that libbcc will find kernel headers; 0, or -1 with a message in e. */
+int attach_check_kernel_headers(struct error *e);
+
+/* True when a cgroup2 hierarchy is mounted (else attach_open_cgroup2_root mounts one). */
+bool attach_cgroup2_mounted(void);
+
+/* An fd of the cgroup-v2 root directory, or -1 with a message in e. */
+int attach_open_cgroup2_root(struct error *e);
+
+#endif

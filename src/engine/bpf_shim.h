@@ -1,0 +1,79 @@
+/* A C interface over libbcc's ebpf::BPF (C++): the only C++ in the project. Every call
+ * returns 0 on success, or -1 with a one-line message in e. */
+#ifndef EBPFSHIELD_BPF_SHIM_H
+#define EBPFSHIELD_BPF_SHIM_H
+
+#include <stddef.h>
+
+#include "base/log.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct shim_bpf;
+/* The table storage that programs compiled with it share: a BPF_TABLE_PUBLIC table of one
+ * is what BPF_TABLE("extern", ...) names in another (BCC's UseExternalMap.cc). */
+struct shim_tables;
+
+typedef void (*shim_sample_fn)(void *ctx, void *data, int size);
+typedef void (*shim_lost_fn)(void *ctx, unsigned long long lost);
+
+int shim_tables_new(struct shim_tables **out, struct error *e);
+/* Frees the storage; every program compiled with it must be destroyed first. NULL is fine. */
+void shim_tables_free(struct shim_tables *tables);
+
+/* Compiles text with libbcc (cflags: a NULL-terminated list of compiler flags, or NULL)
+ * and loads its tables, public ones into tables (NULL: a storage of its own). what names
+ * the program in messages. */
+int shim_init(struct shim_bpf **out, const char *text, const char *const *cflags, const char *what,
+              struct shim_tables *tables, struct error *e);
+int shim_attach_kprobe(struct shim_bpf *b, const char *kernel_func, const char *prog,
+                       struct error *e);
+/* tracepoint is "category:name". */
+int shim_attach_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
+                           struct error *e);
+int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
+                               struct error *e);
+/* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
+int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct error *e);
+/* Where a cgroup-v2 program hooks in: sock_addr hooks, and the egress of every packet. */
+enum shim_cgroup_hook { SHIM_CONNECT4, SHIM_CONNECT6, SHIM_SENDMSG4, SHIM_SENDMSG6, SHIM_EGRESS };
+
+/* Loads prog as a cgroup-v2 program for hook and links it to the cgroup
+ * directory open as cgroup_fd, next to any other program there. The link belongs to b:
+ * the kernel detaches it when b is destroyed or this process dies, even by SIGKILL. */
+int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_hook hook,
+                       int cgroup_fd, struct error *e);
+/* Inserts key -> value into table unless the key is there (BPF_NOEXIST): 0 inserted, 1
+ * already there, -1 on an error. */
+int shim_table_insert(struct shim_bpf *b, const char *table, const void *key, const void *value,
+                      struct error *e);
+/* Sets key -> value in table, there or not: 0, or -1 on an error. */
+int shim_table_update(struct shim_bpf *b, const char *table, const void *key, const void *value,
+                      struct error *e);
+/* Removes key from table (nothing when it is not there): 0, or -1 on an error. */
+int shim_table_delete(struct shim_bpf *b, const char *table, const void *key, struct error *e);
+/* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
+int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
+                      struct error *e);
+/* Opens the perf buffer table (a BPF_PERF_OUTPUT of b's text; one per program object),
+ * pages_per_cpu pages on each CPU; the kernel wakes the reader once wakeup_events samples
+ * wait on a CPU (1: at every sample). */
+int shim_open_perf_buffer(struct shim_bpf *b, const char *table, shim_sample_fn on_sample,
+                          shim_lost_fn on_lost, void *ctx, int pages_per_cpu, int wakeup_events,
+                          struct error *e);
+/* Waits up to timeout_ms for a wakeup and delivers what the woken buffers hold; returns
+ * their number, or -1 (errno set, EINTR included). */
+int shim_poll(struct shim_bpf *b, int timeout_ms);
+/* Delivers what every buffer holds, woken or not (samples below the watermark); 0, or
+ * -1. */
+int shim_consume(struct shim_bpf *b);
+/* Detaches every probe, closes the packet socket and frees everything; NULL is fine. */
+void shim_destroy(struct shim_bpf *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

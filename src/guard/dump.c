@@ -1,0 +1,198 @@
+#include "guard/dump.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/pidfd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guard/core_file.h"
+#include "base/proc_info.h"
+
+extern char **environ;
+
+#define WAIT_TICK_MS 20
+
+/* The id to give gcore: the process (pinned by the caller's pidfd), or, when its leader
+ * has exited (a process lives on in its other threads), the thread that connected. Either
+ * must have started no later than the event (an id reused since started after it). 0
+ * when neither qualifies. */
+static pid_t event_thread(const struct dump_target *t)
+{
+    char state;
+    uint64_t start;
+    if (proc_read_stat(t->pid, t->pid, &state, &start) != 0 || start > t->event_boot_ns)
+        return 0;
+    if (state != 'Z' && state != 'X')
+        return t->pid;
+    if (t->tid != t->pid && proc_read_stat(t->pid, t->tid, &state, &start) == 0 &&
+        start <= t->event_boot_ns && state != 'Z' && state != 'X')
+        return t->tid;
+    return 0;
+}
+
+static int find_gcore(char *buf, size_t len)
+{
+    const char *path = getenv("PATH");
+    char dirs[4096];
+    snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/bin:/bin");
+    char *save = NULL;
+    for (char *dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+        if (snprintf(buf, len, "%s/gcore", dir) < (int)len && access(buf, X_OK) == 0)
+            return 0;
+    return -1;
+}
+
+/* The most bytes a core may take in dirfd now: budget, or less so that
+ * DUMP_KEEP_FREE_BYTES stay free. 0, or -1 with a message in e when there is no room. */
+static int room_for_core(int dirfd, uint64_t budget, uint64_t *room, struct error *e)
+{
+    struct statvfs vfs;
+    if (fstatvfs(dirfd, &vfs) != 0)
+        return error_set(e, "dump directory: %s", strerror(errno));
+    uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+    if (avail <= DUMP_KEEP_FREE_BYTES)
+        return error_set(e, "dump directory has %llu MiB free: no room for a core",
+                         (unsigned long long)(avail >> 20));
+    avail -= DUMP_KEEP_FREE_BYTES;
+    *room = avail < budget ? avail : budget;
+    return 0;
+}
+
+/* gcore in its own process group (so that gdb goes with it), in the dump directory, its
+ * files limited to room bytes, its output silenced. Only async-signal-safe calls between
+ * fork and exec: the tool has threads. */
+static pid_t spawn_gcore(const char *gcore, int dirfd, uint64_t room, const char *prefix,
+                         pid_t thread)
+{
+    char id[16];
+    snprintf(id, sizeof(id), "%d", (int)thread);
+    char *const argv[] = {"gcore", "-o", (char *)prefix, id, NULL};
+    const struct rlimit limit = {.rlim_cur = room, .rlim_max = room};
+    pid_t child = fork();
+    if (child != 0) {
+        if (child > 0)
+            setpgid(child, child);
+        return child;
+    }
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, ign = {.sa_handler = SIG_IGN};
+    sigset_t none;
+    sigemptyset(&none);
+    umask(077); /* cores hold process memory: 0600 */
+    int null = open("/dev/null", O_RDWR);
+    /* SIGXFSZ ignored: past the limit, writes fail and the core is found short. */
+    if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0 ||
+        (null > 2 && close(null) != 0) || setpgid(0, 0) != 0 ||
+        setrlimit(RLIMIT_FSIZE, &limit) != 0 || fchdir(dirfd) != 0 ||
+        sigaction(SIGXFSZ, &ign, NULL) != 0 || sigaction(SIGPIPE, &dfl, NULL) != 0 ||
+        sigprocmask(SIG_SETMASK, &none, NULL) != 0)
+        _exit(126);
+    execve(gcore, argv, environ);
+    _exit(127);
+}
+
+/* gcore's wait status, or -1; past DUMP_TIMEOUT_MS or on cancel its group is killed. */
+static int wait_gcore(pid_t child, const atomic_bool *cancel)
+{
+    const struct timespec tick = {0, WAIT_TICK_MS * 1000000L};
+    for (long waited = 0;; waited += WAIT_TICK_MS) {
+        int status;
+        pid_t r = waitpid(child, &status, WNOHANG);
+        if (r == child)
+            return status;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (waited >= DUMP_TIMEOUT_MS || atomic_load(cancel))
+            kill(-child, SIGKILL);
+        nanosleep(&tick, NULL);
+    }
+}
+
+/* What gcore -o is given for t; it appends .<thread> (core_name). */
+static void core_prefix(char *buf, size_t len, const struct dump_target *t)
+{
+    snprintf(buf, len, "ebpfshield-%" PRIu64, t->event_boot_ns);
+}
+
+static void core_name(char *buf, size_t len, const struct dump_target *t, pid_t thread)
+{
+    char prefix[64];
+    core_prefix(prefix, sizeof(prefix), t);
+    snprintf(buf, len, "%s.%d", prefix, (int)thread);
+}
+
+static void remove_core(const struct dump_target *t, pid_t thread, const struct dump_place *place)
+{
+    char name[96];
+    core_name(name, sizeof(name), t, thread);
+    unlinkat(place->dirfd, name, 0);
+}
+
+/* The core of thread's process into place. 0 when it is there whole; else -1 with the
+ * reason in e and nothing left behind. */
+static int take_core(const struct dump_target *t, pid_t thread, const struct dump_place *place,
+                     const atomic_bool *cancel, struct error *e)
+{
+    char gcore[PATH_MAX], prefix[64], name[96];
+    uint64_t room = 0;
+    if (find_gcore(gcore, sizeof(gcore)) != 0)
+        return error_set(e, "gcore is not in PATH (it comes with gdb)");
+    if (room_for_core(place->dirfd, place->budget, &room, e) != 0)
+        return -1;
+    core_prefix(prefix, sizeof(prefix), t);
+    core_name(name, sizeof(name), t, thread);
+    pid_t child = spawn_gcore(gcore, place->dirfd, room, prefix, thread);
+    if (child < 0)
+        return error_set(e, "cannot run gcore: %s", strerror(errno));
+    int status = wait_gcore(child, cancel);
+    bool ran = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (ran && core_file_whole_at(place->dirfd, name))
+        return 0;
+    remove_core(t, thread, place);
+    if (atomic_load(cancel))
+        return error_set(e, "dumping was cancelled");
+    if (!ran)
+        return error_set(e, "gcore failed");
+    return error_set(e, "its core was cut short (budget %" PRIu64 " MiB, or the disk is full)",
+                     room >> 20);
+}
+
+enum dump_result dump_process(const struct dump_target *t, const struct dump_place *place,
+                              const atomic_bool *cancel, struct error *e)
+{
+    int pidfd = pidfd_open(t->pid, 0); /* pins the process: its pid cannot be reused */
+    pid_t thread = pidfd < 0 ? 0 : event_thread(t);
+    if (!thread) {
+        if (pidfd >= 0)
+            close(pidfd);
+        error_set(e, "pid %d exited before it could be dumped", (int)t->pid);
+        return DUMP_GONE;
+    }
+    struct error why;
+    int cored = atomic_load(cancel) ? error_set(&why, "dumping was cancelled")
+                                    : take_core(t, thread, place, cancel, &why);
+    int killed = pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+    int err = errno;
+    close(pidfd);
+    if (killed != 0) { /* gone meanwhile: whatever was dumped may not be its core */
+        remove_core(t, thread, place);
+        error_set(e, "pid %d: SIGKILL: %s", (int)t->pid, strerror(err));
+        return DUMP_GONE;
+    }
+    if (cored != 0) {
+        error_set(e, "pid %d was killed without a core: %s", (int)t->pid, why.msg);
+        return DUMP_NO_CORE;
+    }
+    return DUMP_TAKEN;
+}

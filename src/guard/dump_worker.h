@@ -1,0 +1,41 @@
+/* --block dump off the event loop: hits queue here and one thread dumps them in turn (the
+ * kernel has stopped each already), so neither gcore nor one victim holds up the events or
+ * another victim's stop. Stopping the worker cancels the running gcore and kills what is
+ * still queued without a core, so the tool exits at once. */
+#ifndef EBPFSHIELD_DUMP_WORKER_H
+#define EBPFSHIELD_DUMP_WORKER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <netinet/in.h>
+
+#include "guard/dump.h"
+#include "common/ebpfshield_events.h"
+#include "base/log.h"
+#include "output/output.h"
+
+#define DUMP_QUEUE_MAX 4096
+
+struct dump_worker;
+
+/* One hit to dump: the process, and what its line shows. */
+struct dump_job {
+    struct dump_target target;
+    struct conn_event conn;
+};
+
+/* Starts the thread; lines go to out, problems to the log. dir is the path shown in the
+ * lines; place is where cores go. Returns NULL with a message in e. */
+struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
+                                      const struct output *out, struct error *e);
+
+/* Queues job (never waits). With the queue full the process is killed without a core at
+ * once, and its line says so. */
+void dump_worker_submit(struct dump_worker *w, const struct dump_job *job);
+
+/* Cancels, kills what is queued without a core, joins the thread and frees w. Returns how
+ * many hits could not be dumped. */
+unsigned long long dump_worker_stop(struct dump_worker *w);
+
+#endif

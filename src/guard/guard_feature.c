@@ -1,0 +1,271 @@
+/* ebpf_ipintelligence's kernel side: one connect program per attach mode, each with the
+ * guard (bpf_text/connect_guard.h): the feeds in LPM tries, cgroup-v2 programs that check
+ * every connect and addressed send, IPv4 and IPv6, and refuse a hit in the kernel, and
+ * the syscall-exit tracepoints that signal the process. Kprobe mode adds the original's
+ * tcp_v4_connect kprobe. The events are printed and acted on in guard_handler.c. */
+#include "guard/guard_feature.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine/bpf_shim.h"
+#include "engine/bpf_texts.h"
+#include "base/private_dir.h"
+#include "common/ebpfshield_events.h"
+#include "threatfeed/feeds.h"
+#include "guard/instance_lock.h"
+#include "guard/guard_handler.h"
+
+struct guard {
+    enum block_action block;
+    struct shim_bpf *prog;
+    struct feed_sources sources;
+    struct feed_registry *registry; /* names the feed ids of the tries and the events */
+    struct feed_set *feeds;
+    struct guard_handler handler;
+    const struct output *out;
+    const char *dump_dir;
+    struct dump_place dump_place; /* dirfd -1 unless --block dump */
+    int lock;                     /* instance_lock(), -1 with --block print */
+};
+
+/* What a set holds, once it is the one in use. */
+static void say_feeds(const struct feed_set *set)
+{
+    struct feeds_stats st = feeds_stats(set);
+    log_note("feeds: %zu file(s), %zu IPv4 and %zu IPv6 entries, %zu allowed; %zu IPv4 and %zu "
+             "IPv6 CIDRs to check",
+             st.files, st.v4, st.v6, st.allowed, st.cidrs4, st.cidrs6);
+}
+
+#define CFLAG_LEN 48
+
+static int compile(struct guard *p, enum attach_mode mode, struct error *e)
+{
+    char flags[7][CFLAG_LEN];
+    snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", p->block != BLOCK_PRINT);
+    snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action_signal(p->block));
+    snprintf(flags[2], CFLAG_LEN, "-DGUARD_REPORT_TCP4=%d", mode != ATTACH_KPROBE);
+    /* Room for two sets, so that a reload puts the new one in before the old one goes;
+     * an LPM trie takes memory per entry, not per slot. */
+    snprintf(flags[3], CFLAG_LEN, "-DGUARD_V4_ENTRIES=%u", 2 * FEEDS_CIDRS_MAX);
+    snprintf(flags[4], CFLAG_LEN, "-DGUARD_V6_ENTRIES=%u", 2 * FEEDS_CIDRS_MAX);
+    snprintf(flags[5], CFLAG_LEN, "-DGUARD_GROUP_DEAD=%d",
+             attach_tracepoint_field("sched/sched_process_exit", "group_dead"));
+    snprintf(flags[6], CFLAG_LEN, "-DGUARD_REPORT_CONNECTS=%d", p->handler.verbose);
+    const char *cflags[] = {flags[0], flags[1], flags[2], flags[3],
+                            flags[4], flags[5], flags[6], NULL};
+    const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
+    return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
+}
+
+struct trie_sync {
+    struct shim_bpf *prog;
+    struct error *e;
+};
+
+/* A CIDR of a set as the key of its trie; returns the trie's name. */
+static const char *trie_key(const struct feed_cidr *c, struct lpm_v6 *key6, struct lpm_v4 *key4,
+                            const void **key)
+{
+    if (c->family == AF_INET) {
+        *key4 = (struct lpm_v4){.prefixlen = c->prefix_len};
+        memcpy(&key4->addr, c->addr, sizeof(key4->addr));
+        *key = key4;
+        return "feeds_v4";
+    }
+    *key6 = (struct lpm_v6){.prefixlen = c->prefix_len};
+    memcpy(key6->addr, c->addr, sizeof(key6->addr));
+    *key = key6;
+    return "feeds_v6";
+}
+
+/* Puts (or, put false, deletes) a CIDR in its trie. */
+static int apply_cidr(const struct feed_cidr *c, struct trie_sync *s, bool put)
+{
+    struct lpm_v4 k4;
+    struct lpm_v6 k6;
+    const void *key;
+    const char *trie = trie_key(c, &k6, &k4, &key);
+    return put ? shim_table_update(s->prog, trie, key, &c->feed, s->e)
+               : shim_table_delete(s->prog, trie, key, s->e);
+}
+
+static int put_cidr(const struct feed_cidr *c, void *ctx)
+{
+    return apply_cidr(c, ctx, true);
+}
+
+static int del_cidr(const struct feed_cidr *c, void *ctx)
+{
+    return apply_cidr(c, ctx, false);
+}
+
+/* The kernel's tries from old's CIDRs (NULL: none) to new's, never holding less than
+ * one of them. */
+static int sync_tries(struct guard *p, const struct feed_set *old, const struct feed_set *new,
+                      struct error *e)
+{
+    struct trie_sync s = {.prog = p->prog, .e = e};
+    return feeds_sync(old, new, put_cidr, del_cidr, &s);
+}
+
+/* SIGHUP: a new set from the same sources replaces the old one in the tries, then in
+ * user space; on any error the old one stays in both. */
+static int reload(void *self, struct error *e)
+{
+    struct guard *p = self;
+    struct feed_set *set = feeds_load(&p->sources, p->registry, e);
+    if (!set)
+        return -1;
+    if (sync_tries(p, p->feeds, set, e) != 0) {
+        struct error undo;
+        if (sync_tries(p, set, p->feeds, &undo) != 0)
+            log_warn("feeds: restoring the old set in the kernel: %s", undo.msg);
+        feeds_free(set);
+        return -1;
+    }
+    feeds_free(p->feeds);
+    p->feeds = set;
+    say_feeds(set);
+    return 0;
+}
+
+static const struct {
+    const char *prog;
+    enum shim_cgroup_hook hook;
+} guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
+                   {"guard_connect6", SHIM_CONNECT6},
+                   {"guard_sendmsg4", SHIM_SENDMSG4},
+                   {"guard_sendmsg6", SHIM_SENDMSG6},
+                   {"guard_egress", SHIM_EGRESS}};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The signal tracepoints first, so that no refusal goes without its signal. The egress
+ * program drops, so it runs only when hits are refused. */
+static int attach_guard(struct guard *p, struct error *e)
+{
+    if (action_signal(p->block) &&
+        (shim_attach_tracepoint(p->prog, "raw_syscalls:sys_exit", "guard_signal", e) != 0 ||
+         shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0))
+        return -1;
+    int root = attach_open_cgroup2_root(e);
+    if (root < 0)
+        return -1;
+    size_t hooks = p->block == BLOCK_PRINT ? COUNT(guard_hooks) - 1 : COUNT(guard_hooks);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < hooks; i++)
+        rc = shim_attach_cgroup(p->prog, guard_hooks[i].prog, guard_hooks[i].hook, root, e);
+    close(root);
+    return rc;
+}
+
+/* The programs first, so that no new hit arrives; then the dumps (cancelled: processes
+ * still waiting are killed without a core). */
+static void stop(void *self)
+{
+    struct guard *p = self;
+    shim_destroy(p->prog);
+    p->prog = NULL;
+    if (p->handler.dumps)
+        p->handler.failed_actions += dump_worker_stop(p->handler.dumps);
+    p->handler.dumps = NULL;
+}
+
+static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
+{
+    struct guard *p = self;
+    int rc = compile(p, mode, e);
+    if (rc == 0)
+        rc = sync_tries(p, NULL, p->feeds, e);
+    if (rc == 0 && mode == ATTACH_KPROBE)
+        rc = shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
+    if (rc == 0)
+        rc = attach_guard(p, e);
+    if (rc == 0 && p->block == BLOCK_DUMP &&
+        !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, e)))
+        rc = -1;
+    if (rc != 0) {
+        stop(p);
+        return -1;
+    }
+    *events = p->prog;
+    return 0;
+}
+
+static void on_sample(void *self, const void *data, size_t size)
+{
+    struct guard *p = self;
+    guard_handle_sample(&p->handler, data, size);
+}
+
+static void report(void *self)
+{
+    const struct guard *p = self;
+    guard_report(&p->handler);
+}
+
+static void destroy(void *self)
+{
+    struct guard *p = self;
+    stop(p);
+    feeds_free(p->feeds);
+    feed_registry_free(p->registry);
+    if (p->dump_place.dirfd >= 0)
+        close(p->dump_place.dirfd);
+    if (p->lock >= 0)
+        close(p->lock);
+    free(p);
+}
+
+int guard_feature(struct feature *f, const struct options *opts, const struct output *out,
+                  struct error *e)
+{
+    struct guard *p = calloc(1, sizeof(*p));
+    if (!p)
+        return error_set(e, "out of memory");
+    p->sources =
+        (struct feed_sources){.dir = opts->feeds_dir ? opts->feeds_dir : EBPFSHIELD_FEEDS_DIR,
+                              .allow = opts->allow_file,
+                              .allow_wide = opts->allow_wide};
+    p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)opts->dump_max_mib << 20};
+    p->lock = -1;
+    int rc = 0;
+    if (opts->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0)
+        rc = -1;
+    else if (!(p->registry = feed_registry_new()))
+        rc = error_set(e, "out of memory");
+    else if (!(p->feeds = feeds_load(&p->sources, p->registry, e))) {
+        if (errno == ENODATA)
+            log_note("No feeds available. Run feeds/update-feeds.sh"); /* the original's words */
+        rc = -1;
+    } else {
+        say_feeds(p->feeds);
+    }
+    if (rc != 0 || (opts->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(
+                                                      opts->dump_dir, "dump directory", e)) < 0)) {
+        destroy(p);
+        return -1;
+    }
+    p->out = out;
+    p->block = opts->block;
+    p->dump_dir = opts->dump_dir;
+    p->handler = (struct guard_handler){
+        .out = out, .block = opts->block, .verbose = opts->verbose, .feeds = p->registry};
+    *f = (struct feature){.self = p,
+                          .events_table = "events",
+                          .perf_pages_per_cpu = GUARD_PERF_PAGES_PER_CPU,
+                          .wakeup_events = 1, /* a hit's line and dump at once */
+                          .start = start,
+                          .on_sample = on_sample,
+                          .report = report,
+                          .reload = reload,
+                          .stop = stop,
+                          .destroy = destroy};
+    return 0;
+}

@@ -1,0 +1,34 @@
+/* ebpf_ipintelligence in user space: a connect event, already checked against the feeds
+ * (and refused, with the action's signal sent) in the kernel, printed; on a hit with
+ * --block dump, handed to the dump worker. Free of libbcc. */
+#ifndef EBPFSHIELD_GUARD_HANDLER_H
+#define EBPFSHIELD_GUARD_HANDLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "guard/block_actions.h"
+#include "guard/dump_worker.h"
+#include "threatfeed/feeds.h"
+#include "output/output.h"
+
+struct guard_handler {
+    const struct output *out;
+    enum block_action block;
+    bool verbose;                      /* print every connection */
+    struct dump_worker *dumps;         /* with --block dump */
+    const struct feed_registry *feeds; /* names the feed of a hit */
+    unsigned long long hits;           /* connections to a feed address */
+    unsigned long long failed_actions; /* hits whose action could not be carried out */
+};
+
+/* One netevent sample: the verbose line, and on a feed hit its line (with --block dump,
+ * the worker prints it once the core is taken). Every hit gets one line: the action's, or
+ * that the process exited before the action could reach it. */
+void guard_handle_sample(struct guard_handler *h, const void *data, size_t size);
+
+/* The statistics at exit, on the log stream (nothing when there was no hit). */
+void guard_report(const struct guard_handler *h);
+
+#endif

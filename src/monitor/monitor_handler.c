@@ -1,0 +1,259 @@
+#include "monitor/monitor_handler.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <sys/types.h>
+
+#include "dns/dns_decode.h"
+#include "common/ebpfshield_events.h"
+#include "dns/frame.h"
+#include "base/log.h"
+#include "output/output.h"
+#include "base/proc_info.h"
+#include "dns/tcp_reassembly.h"
+#include "base/text.h"
+
+#define REASON_MAX 160
+
+/* Something counted per packet, and said at most once a second. */
+struct problem {
+    unsigned long long total, pending;
+    struct log_rate rate;
+};
+
+struct monitor_handler {
+    const struct output *out;
+    struct monitor_filter filter;
+    struct dns_summary *summary; /* --output json: the message being described */
+    flow_lookup_fn lookup;
+    void *lookup_ctx;
+    unsigned long long unattributed; /* local queries whose flow was never found */
+    struct tcp_reassembly *tcp;
+    struct ifname_cache ifnames;
+    struct problem skipped; /* undecodable packets and messages */
+    char skipped_why[REASON_MAX];
+    struct problem cut_msgs; /* messages with more lines than the bound */
+    unsigned long long cut_lines_total, cut_lines_pending;
+    unsigned long long tcp_gaps_seen;
+};
+
+/* The sample being handled: where its lines come from. */
+struct sample_ctx {
+    struct monitor_handler *h;
+    const struct dns_origin *origin;
+    const struct frame_info *frame;
+};
+
+struct monitor_handler *monitor_handler_new(const struct output *out,
+                                            const struct monitor_filter *filter,
+                                            flow_lookup_fn lookup, void *lookup_ctx)
+{
+    struct monitor_handler *h = calloc(1, sizeof(*h));
+    if (!h)
+        return NULL;
+    h->out = out;
+    h->filter = *filter;
+    if (out->format == OUTPUT_JSON && !(h->summary = malloc(sizeof(*h->summary)))) {
+        free(h);
+        return NULL;
+    }
+    h->lookup = lookup;
+    h->lookup_ctx = lookup_ctx;
+    if (!(h->tcp = tcp_reassembly_new())) {
+        free(h->summary);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+void monitor_handler_free(struct monitor_handler *h)
+{
+    if (!h)
+        return;
+    tcp_reassembly_free(h->tcp);
+    free(h->summary);
+    free(h);
+}
+
+static void say_skipped(struct monitor_handler *h)
+{
+    if (h->skipped.pending == 1)
+        log_warn("skipped a DNS packet: %s", h->skipped_why);
+    else
+        log_warn("skipped %llu DNS packets, the last: %s", h->skipped.pending, h->skipped_why);
+    h->skipped.pending = 0;
+}
+
+static void say_cut(struct monitor_handler *h)
+{
+    log_warn("%llu line(s) of %llu DNS message(s) not printed (at most %d lines per message)",
+             h->cut_lines_pending, h->cut_msgs.pending, MONITOR_LINES_PER_MESSAGE);
+    h->cut_msgs.pending = h->cut_lines_pending = 0;
+}
+
+void monitor_handler_tick(struct monitor_handler *h, uint64_t now_ms)
+{
+    if (h->skipped.pending && log_due(&h->skipped.rate, now_ms))
+        say_skipped(h);
+    if (h->cut_msgs.pending && log_due(&h->cut_msgs.rate, now_ms))
+        say_cut(h);
+}
+
+static void skip(struct monitor_handler *h, const char *what, const char *why)
+{
+    h->skipped.total++;
+    h->skipped.pending++;
+    snprintf(h->skipped_why, sizeof(h->skipped_why), "%s: %s", what, why);
+}
+
+static void print_item(const struct dns_item *item, void *ctx)
+{
+    const struct sample_ctx *s = ctx;
+    output_dns_item(s->h->out, s->origin, s->frame, item);
+}
+
+/* --output json: the whole message, one event. */
+static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
+{
+    const char *why = NULL;
+    if (dns_summarize(msg, len, s->h->summary, &why) != 0) {
+        skip(s->h, "DNS message", why);
+        output_dns_unparsed(s->h->out, s->origin, s->frame, why, msg, len);
+    } else
+        output_dns_message(s->h->out, s->origin, s->frame, s->h->summary);
+}
+
+static void decode_message(const uint8_t *msg, size_t len, void *ctx)
+{
+    struct sample_ctx *s = ctx;
+    if (s->h->out->format == OUTPUT_JSON) {
+        describe_message(msg, len, s);
+        return;
+    }
+    const char *why = NULL;
+    long items = dns_decode_message(msg, len, MONITOR_LINES_PER_MESSAGE, print_item, s, &why);
+    if (items < 0) {
+        skip(s->h, "DNS message", why);
+    } else if (items > MONITOR_LINES_PER_MESSAGE) {
+        unsigned long long cut = (unsigned long long)items - MONITOR_LINES_PER_MESSAGE;
+        s->h->cut_msgs.total++;
+        s->h->cut_msgs.pending++;
+        s->h->cut_lines_total += cut;
+        s->h->cut_lines_pending += cut;
+    }
+}
+
+/* The process's name: recorded in the kernel with the flow, else /proc, else the
+ * sending thread's. */
+static void process_name(const struct port_val *proc, char *buf, size_t len)
+{
+    if (proc->comm_is_process)
+        text_printable(buf, len, proc->comm, sizeof(proc->comm));
+    else
+        proc_comm((pid_t)proc->pid, proc->comm, sizeof(proc->comm), buf, len);
+}
+
+/* The process record and the frame of a sample; -1 (counted) when they do not decode. */
+static int split_sample(struct monitor_handler *h, const void *data, size_t size,
+                        struct port_val *proc, struct frame_info *frame)
+{
+    if (size < sizeof(*proc)) {
+        skip(h, "sample", "shorter than its process record");
+        return -1;
+    }
+    memcpy(proc, data, sizeof(*proc)); /* the sample is not aligned for port_val */
+    int st = frame_decode((const uint8_t *)data + sizeof(*proc), size - sizeof(*proc), frame);
+    if (st != FRAME_OK) {
+        skip(h, "frame", frame_strerror(st));
+        return -1;
+    }
+    return 0;
+}
+
+static void reassemble(struct monitor_handler *h, const struct frame_info *frame, uint64_t now_ms,
+                       struct sample_ctx *ctx)
+{
+    tcp_reassembly_segment(h->tcp, frame, now_ms, decode_message, ctx);
+    unsigned long long gaps = tcp_reassembly_stats(h->tcp)->gaps;
+    if (gaps != h->tcp_gaps_seen) {
+        h->tcp_gaps_seen = gaps;
+        skip(h, "TCP segment", "bytes before it were never seen (a DNS message is lost)");
+    }
+}
+
+/* The flow of an outgoing packet the kernel found no process for (pid 0), looked up again
+ * now that its send has returned: exact, then without the client's address. */
+static int attribute(struct monitor_handler *h, const struct frame_info *frame,
+                     struct port_val *proc)
+{
+    struct port_key key;
+    struct port_val found;
+    memset(&key, 0, sizeof(key));
+    key.proto = frame->proto;
+    key.family = (uint8_t)frame->family;
+    key.lport = frame->sport;
+    key.rport = frame->dport;
+    memcpy(key.laddr, frame->saddr, sizeof(key.laddr));
+    memcpy(key.raddr, frame->daddr, sizeof(key.raddr));
+    if (h->lookup(h->lookup_ctx, &key, &found) != 0) {
+        memset(key.laddr, 0, sizeof(key.laddr));
+        if (h->lookup(h->lookup_ctx, &key, &found) != 0) {
+            h->unattributed++;
+            return -1;
+        }
+    }
+    found.ifindex = proc->ifindex;
+    *proc = found;
+    return 0;
+}
+
+static bool wanted(const struct monitor_filter *f, const struct port_val *proc, const char *comm)
+{
+    return (!f->by_pid || proc->pid == f->pid) && (!f->by_uid || proc->uid == f->uid) &&
+           (!f->comm || strcmp(comm, f->comm) == 0);
+}
+
+void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t size,
+                           uint64_t now_ms)
+{
+    struct port_val proc;
+    struct frame_info frame;
+    if (split_sample(h, data, size, &proc, &frame) == 0 &&
+        (proc.pid != 0 || attribute(h, &frame, &proc) == 0)) {
+        char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ifname[32];
+        process_name(&proc, comm, sizeof(comm));
+        if (!wanted(&h->filter, &proc, comm)) {
+            monitor_handler_tick(h, now_ms);
+            return;
+        }
+        proc_ifname_cached(&h->ifnames, proc.ifindex, now_ms, ifname, sizeof(ifname));
+        struct dns_origin origin = {.proc = &proc, .comm = comm, .ifname = ifname};
+        struct sample_ctx ctx = {.h = h, .origin = &origin, .frame = &frame};
+        if (frame.proto == IPPROTO_TCP)
+            reassemble(h, &frame, now_ms, &ctx);
+        else
+            decode_message(frame.payload, frame.payload_len, &ctx);
+    }
+    monitor_handler_tick(h, now_ms);
+}
+
+void monitor_report(struct monitor_handler *h)
+{
+    if (h->skipped.pending)
+        say_skipped(h);
+    if (h->cut_msgs.pending)
+        say_cut(h);
+    if (h->skipped.total)
+        log_warn("%llu DNS packet(s) could not be decoded in all", h->skipped.total);
+    if (h->cut_msgs.total)
+        log_warn("%llu line(s) of %llu DNS message(s) not printed in all", h->cut_lines_total,
+                 h->cut_msgs.total);
+    if (h->unattributed)
+        log_warn("%llu DNS packet(s) of a local socket whose process was never found",
+                 h->unattributed);
+    unsigned long long evicted = tcp_reassembly_stats(h->tcp)->evicted;
+    if (evicted)
+        log_warn("%llu unfinished DNS-over-TCP message(s) dropped for room or idleness", evicted);
+}

@@ -1,0 +1,49 @@
+/* ebpf_monitor in user space: a dns_events sample (the process record, then the frame)
+ * turned into the original's lines, one per A/AAAA question or answer, at most
+ * MONITOR_LINES_PER_MESSAGE per DNS message. DNS over TCP is reassembled per flow.
+ * Problems (undecodable packets, lines past the bound) are counted, said at most once a
+ * second, and totalled at exit. Free of libbcc. */
+#ifndef EBPFSHIELD_MONITOR_HANDLER_H
+#define EBPFSHIELD_MONITOR_HANDLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "output/output.h"
+
+#define MONITOR_LINES_PER_MESSAGE 32
+
+struct monitor_handler;
+struct port_key;
+struct port_val;
+
+/* Looks key up in the kernel's flow table: 0 and *val filled when it is there. */
+typedef int (*flow_lookup_fn)(void *ctx, const struct port_key *key, struct port_val *val);
+
+/* -p, -u, --comm: only the DNS packets of matching processes (all when none is set). */
+struct monitor_filter {
+    bool by_pid, by_uid;
+    uint32_t pid, uid;
+    const char *comm; /* the process name as printed; NULL: any */
+};
+
+/* Events go to out, those of processes filter lets through; samples the kernel could not
+ * attribute (pid 0) are looked up again through lookup. NULL when out of memory. */
+struct monitor_handler *monitor_handler_new(const struct output *out,
+                                            const struct monitor_filter *filter,
+                                            flow_lookup_fn lookup, void *lookup_ctx);
+void monitor_handler_free(struct monitor_handler *h);
+
+/* Prints the lines of one sample, size bytes as the kernel sent them, seen at now_ms
+ * (monotonic_ms()). */
+void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t size,
+                           uint64_t now_ms);
+
+/* Says the problems counted since the last warning, once that is a second old. */
+void monitor_handler_tick(struct monitor_handler *h, uint64_t now_ms);
+
+/* The totals at exit, on the log stream (nothing when all went well). */
+void monitor_report(struct monitor_handler *h);
+
+#endif

@@ -1,0 +1,315 @@
+#include "output/json_format.h"
+
+#include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "base/text.h"
+
+#define PATH_SEGMENT_MAX 32
+#define PAYLOAD_HEX_BYTES 128 /* of a message ldns could not parse, shown in hex */
+
+/* An allocation of the event being built failed (json-c returns NULL): it is dropped
+ * whole. Per thread: the dump worker builds events too. */
+static _Thread_local bool failed;
+
+/* value added to arr; on failure value is freed and the event marked failed. */
+static void append(json_object *arr, json_object *value)
+{
+    if (!arr || !value || json_object_array_add(arr, value) != 0) {
+        json_object_put(value);
+        failed = true;
+    }
+}
+
+/* value added under key to obj (NULL: failed before). */
+static json_object *add(json_object *obj, const char *key, json_object *value)
+{
+    if (!obj || !value || json_object_object_add(obj, key, value) != 0) {
+        json_object_put(value);
+        failed = true;
+        return NULL;
+    }
+    return value;
+}
+
+/* The object under key in parent, created when missing (NULL on failure). */
+static json_object *child(json_object *parent, const char *key)
+{
+    json_object *obj;
+    if (parent && json_object_object_get_ex(parent, key, &obj))
+        return obj;
+    return add(parent, key, json_object_new_object());
+}
+
+/* Sets a dotted ECS path ("process.thread.id") to value, creating the objects on the way;
+ * the first segment may itself hold no dot only ("@timestamp"). */
+static void put(json_object *root, const char *path, json_object *value)
+{
+    const char *dot;
+    while ((dot = strchr(path, '.')) != NULL) {
+        char key[PATH_SEGMENT_MAX];
+        snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
+        root = child(root, key);
+        path = dot + 1;
+    }
+    add(root, path, value);
+}
+
+static void put_str(json_object *root, const char *path, const char *value)
+{
+    put(root, path, json_object_new_string(value));
+}
+
+static void put_int(json_object *root, const char *path, int64_t value)
+{
+    put(root, path, json_object_new_int64(value));
+}
+
+/* ECS keeps ids as strings (keyword). */
+static void put_id(json_object *root, const char *path, uint32_t value)
+{
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%u", value);
+    put_str(root, path, buf);
+}
+
+static void put_list(json_object *root, const char *path, const char *const *values, size_t n)
+{
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < n; i++)
+        append(arr, json_object_new_string(values[i]));
+    put(root, path, arr);
+}
+
+/* @timestamp (UTC, microseconds) and the event.* fields every kind has. */
+static json_object *new_event(const char *kind, const char *action, const char *outcome)
+{
+    char stamp[OUTPUT_TIME_MAX];
+    output_time(stamp, sizeof(stamp), true);
+    json_object *root = json_object_new_object();
+    failed = !root;
+    put_str(root, "@timestamp", stamp);
+    put_str(root, "event.kind", kind);
+    put_str(root, "event.module", "ebpfshield");
+    put_str(root, "event.action", action);
+    put_str(root, "event.outcome", outcome);
+    return root;
+}
+
+/* The event as one line (malloc'd), or NULL when it could not be built; root is freed. */
+static char *finish(json_object *root)
+{
+    const char *text = failed ? NULL
+                              : json_object_to_json_string_ext(
+                                    root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *line = text ? strdup(text) : NULL;
+    json_object_put(root);
+    return line;
+}
+
+static const char *transport(uint8_t proto)
+{
+    return proto == IPPROTO_TCP ? "tcp" : "udp";
+}
+
+/* A name in ECS form: presentation format without the root's trailing dot. */
+static void put_name(json_object *root, const char *path, const char *name)
+{
+    size_t n = strlen(name), slashes = 0;
+    while (slashes + 1 < n && name[n - 2 - slashes] == '\\')
+        slashes++;
+    if (n > 1 && name[n - 1] == '.' && slashes % 2 == 0) /* an odd run escapes the dot */
+        n--;
+    put(root, path, json_object_new_string_len(name, (int)n));
+}
+
+static void put_process(json_object *root, const char *comm, uint32_t pid, uint32_t tid,
+                        uint32_t uid, uint32_t gid)
+{
+    put_str(root, "process.name", comm);
+    put_int(root, "process.pid", pid);
+    put_int(root, "process.thread.id", tid);
+    put_id(root, "user.id", uid);
+    put_id(root, "group.id", gid);
+}
+
+/* A count of what was left out, when anything was. */
+static void put_omitted(json_object *root, const char *path, size_t total, size_t shown)
+{
+    if (total > shown)
+        put_int(root, path, (int64_t)(total - shown));
+}
+
+static void put_answers(json_object *root, const struct dns_summary *msg)
+{
+    json_object *answers = json_object_new_array(), *resolved = json_object_new_array();
+    for (size_t i = 0; i < msg->answer_count; i++) {
+        const struct dns_answer *a = &msg->answers[i];
+        json_object *obj = json_object_new_object();
+        put_name(obj, "name", a->name);
+        put_str(obj, "type", a->type);
+        put_str(obj, "class", a->rclass);
+        put_int(obj, "ttl", a->ttl);
+        put_str(obj, "data", a->data);
+        append(answers, obj);
+    }
+    for (size_t i = 0; i < msg->resolved_count; i++)
+        append(resolved, json_object_new_string(msg->resolved[i]));
+    put(root, "dns.answers", answers);
+    put(root, "dns.resolved_ip", resolved);
+    put_omitted(root, "ebpfshield.dns.answers_omitted", msg->answer_total, msg->answer_count);
+    put_omitted(root, "ebpfshield.dns.resolved_omitted", msg->resolved_total, msg->resolved_count);
+}
+
+/* The first question in dns.question (ECS has one); the others, when there are, in
+ * ebpfshield.dns.other_questions. */
+static void put_questions(json_object *root, const struct dns_summary *msg)
+{
+    if (msg->question_count == 0)
+        return;
+    const struct dns_question *q = &msg->questions[0];
+    put_name(root, "dns.question.name", q->name);
+    put_str(root, "dns.question.type", q->type);
+    put_str(root, "dns.question.class", q->qclass);
+    if (msg->question_total < 2)
+        return;
+    json_object *others = json_object_new_array();
+    for (size_t i = 1; i < msg->question_count; i++) {
+        json_object *obj = json_object_new_object();
+        put_name(obj, "name", msg->questions[i].name);
+        put_str(obj, "type", msg->questions[i].type);
+        put_str(obj, "class", msg->questions[i].qclass);
+        append(others, obj);
+    }
+    put(root, "ebpfshield.dns.other_questions", others);
+    put_omitted(root, "ebpfshield.dns.questions_omitted", msg->question_total, msg->question_count);
+}
+
+/* The fields of every DNS event: the process, the flow, the device. */
+static void put_dns_flow(json_object *root, const struct dns_origin *origin,
+                         const struct frame_info *frame)
+{
+    char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
+    static const char *const network[] = {"network"}, *const protocol[] = {"protocol"};
+    put_list(root, "event.category", network, 1);
+    put_list(root, "event.type", protocol, 1);
+    const struct port_val *p = origin->proc;
+    put_process(root, origin->comm, p->pid, p->tid, p->uid, p->gid);
+    text_address(frame->family, frame->saddr, src, sizeof(src));
+    text_address(frame->family, frame->daddr, dst, sizeof(dst));
+    put_str(root, "network.protocol", "dns");
+    put_str(root, "network.transport", transport(frame->proto));
+    put_str(root, "network.type", frame->family == AF_INET6 ? "ipv6" : "ipv4");
+    put_str(root, "source.ip", src);
+    put_int(root, "source.port", frame->sport);
+    put_str(root, "destination.ip", dst);
+    put_int(root, "destination.port", frame->dport);
+    put_str(root, "observer.ingress.interface.name", origin->ifname);
+}
+
+char *json_dns_message(const struct dns_origin *origin, const struct frame_info *frame,
+                       const struct dns_summary *msg)
+{
+    const char *outcome = !msg->qr                             ? "unknown"
+                          : strcmp(msg->rcode, "NOERROR") == 0 ? "success"
+                                                               : "failure";
+    json_object *root = new_event("event", msg->qr ? "dns-response" : "dns-query", outcome);
+    put_dns_flow(root, origin, frame);
+    put_id(root, "dns.id", msg->id);
+    put_str(root, "dns.type", msg->qr ? "answer" : "query");
+    put_questions(root, msg);
+    const char *flags[8];
+    for (size_t i = 0; i < msg->flag_count; i++)
+        flags[i] = msg->flags[i];
+    put_list(root, "dns.header_flags", flags, msg->flag_count);
+    if (msg->qr) {
+        put_str(root, "dns.response_code", msg->rcode);
+        put_answers(root, msg);
+    }
+    return finish(root);
+}
+
+char *json_dns_unparsed(const struct dns_origin *origin, const struct frame_info *frame,
+                        const char *why, const uint8_t *msg, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    char shown[2 * PAYLOAD_HEX_BYTES + 1];
+    size_t i = 0;
+    for (; i < len && i < PAYLOAD_HEX_BYTES; i++) {
+        shown[2 * i] = hex[msg[i] >> 4];
+        shown[2 * i + 1] = hex[msg[i] & 15];
+    }
+    shown[2 * i] = '\0';
+    json_object *root = new_event("event", "dns-unparsed", "failure");
+    put_dns_flow(root, origin, frame);
+    put_str(root, "error.message", why);
+    put_int(root, "ebpfshield.dns.payload_bytes", (int64_t)len);
+    put_str(root, "ebpfshield.dns.payload_hex", shown);
+    return finish(root);
+}
+
+/* The fields a connection and a hit share. */
+static void put_connection(json_object *root, const struct conn_event *c)
+{
+    put_process(root, c->comm, c->pid, c->tid, c->uid, c->gid);
+    put_str(root, "network.transport", transport(c->proto));
+    put_str(root, "network.type", c->ipv6 ? "ipv6" : "ipv4");
+    put_str(root, "network.direction", "egress");
+    put_str(root, "destination.ip", c->ip);
+    put_int(root, "destination.port", c->port);
+}
+
+char *json_connection(const struct conn_event *c)
+{
+    json_object *root = new_event("event", "connection-attempted", "unknown");
+    static const char *const network[] = {"network"}, *const types[] = {"connection", "start"};
+    put_list(root, "event.category", network, 1);
+    put_list(root, "event.type", types, 2);
+    put_connection(root, c);
+    return finish(root);
+}
+
+/* event.action of a hit: what was done to the connection or its process. */
+static const char *hit_action(enum block_action block, enum hit_result result)
+{
+    if (result == HIT_NO_CORE)
+        return "process-killed";
+    switch (block) {
+    case BLOCK_PRINT:
+        return "connection-reported";
+    case BLOCK_DENY:
+        return "connection-denied";
+    case BLOCK_SUSPEND:
+        return "process-suspended";
+    case BLOCK_KILL:
+        return "process-killed";
+    case BLOCK_DUMP:
+        return "process-dumped";
+    }
+    return "unknown";
+}
+
+char *json_hit(const struct conn_event *c, enum block_action block, enum hit_result result,
+               const char *dump_dir)
+{
+    json_object *root =
+        new_event("alert", hit_action(block, result), result == HIT_ACTED ? "success" : "failure");
+    static const char *const categories[] = {"network", "intrusion_detection"};
+    static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
+                                                                                     "denied"};
+    put_list(root, "event.category", categories, 2);
+    put_list(root, "event.type", block == BLOCK_PRINT ? reported : denied, 2);
+    put_connection(root, c);
+    put_str(root, "threat.indicator.ip", c->ip);
+    put_str(root, "threat.indicator.type", c->ipv6 ? "ipv6-addr" : "ipv4-addr");
+    if (c->feed)
+        put_str(root, "threat.feed.name", c->feed);
+    put_str(root, "ebpfshield.block", block_action_names[block]);
+    if (block == BLOCK_DUMP && result == HIT_ACTED)
+        put_str(root, "ebpfshield.dump_dir", dump_dir);
+    return finish(root);
+}
