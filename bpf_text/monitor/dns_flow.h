@@ -5,7 +5,7 @@
 #ifndef EBPFSHIELD_DNS_FLOW_H
 #define EBPFSHIELD_DNS_FLOW_H
 
-#include "monitor/dns_ports.h"
+#include "common/dns_ports.h"
 #include "common/net_abi.h"
 #include "common/ebpfshield_events.h"
 

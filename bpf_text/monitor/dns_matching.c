@@ -4,7 +4,7 @@
  * (load_byte/half/word) and bpf_skb_load_bytes, which end the program safely (or fail)
  * on a short packet. */
 #include "common/net_abi.h"
-#include "monitor/dns_ports.h"
+#include "common/dns_ports.h"
 #include "common/ebpfshield_events.h"
 
 BPF_TABLE("extern", struct port_key, struct port_val, proc_ports, EBPFSHIELD_PROC_PORTS_MAX);

@@ -1,10 +1,11 @@
-/* Which ports are DNS (--dns-port LIST), for ebpf_monitor's programs. User space compiles
- * them with EBPFSHIELD_DNS_PORTS: the ports, comma-separated ("53,5353"). */
+/* Which ports are DNS (--dns-port LIST), for the monitor's programs and the guard's name
+ * check. User space compiles them with EBPFSHIELD_DNS_PORTS: the ports, comma-separated
+ * ("53,5353"). */
 #ifndef EBPFSHIELD_DNS_PORTS_H
 #define EBPFSHIELD_DNS_PORTS_H
 
 #ifndef EBPFSHIELD_DNS_PORTS
-#error "ebpf_monitor's programs need EBPFSHIELD_DNS_PORTS"
+#error "dns_ports.h needs EBPFSHIELD_DNS_PORTS"
 #endif
 
 static inline int is_dns_port(__u16 port)
