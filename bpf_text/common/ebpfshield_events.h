@@ -64,11 +64,25 @@ struct netevent {
     char comm[EBPFSHIELD_TASK_COMM_LEN];
     __u8 daddr6[16]; /* AF_INET6 */
     __u8 proto;      /* IPPROTO_TCP or IPPROTO_UDP */
-    __u8 hit;        /* the destination is in a feed */
+    __u8 hit;        /* EBPFSHIELD_HIT_*: what of it is in a feed (0: nothing) */
     __u8 refused;    /* the kernel refused it with EPERM (--block other than print) */
     __u8 signalled;  /* the kernel sent the action's signal to the process */
     __u32 feed;      /* with hit: the feed's index in load order */
     __u32 gid;
+};
+
+#define EBPFSHIELD_HIT_ADDRESS 1 /* the destination address */
+#define EBPFSHIELD_HIT_DOMAIN 2  /* a DNS message's name: the sample is a domainevent */
+
+/* A DNS message to a DNS port whose question names a listed domain (or lies under one),
+ * seen by the guard's egress program: the process and the DNS server in conn, then the
+ * name as sent, in wire form. */
+struct domainevent {
+    struct netevent conn;
+    __u16 qtype;
+    __u16 name_len; /* bytes of name, the root's 0 included */
+    __u32 pad;
+    __u8 name[256];
 };
 
 /* Keys of the feed tries (BPF_MAP_TYPE_LPM_TRIE): prefix length, then the address in
@@ -92,6 +106,8 @@ _Static_assert(__builtin_offsetof(struct port_val, comm) == 24, "port_val.comm")
 _Static_assert(sizeof(struct netevent) == 72, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");
+_Static_assert(sizeof(struct domainevent) == 336, "domainevent layout");
+_Static_assert(__builtin_offsetof(struct domainevent, name) == 80, "domainevent.name");
 _Static_assert(sizeof(struct lpm_v4) == 8, "lpm_v4 layout");
 _Static_assert(sizeof(struct lpm_v6) == 20, "lpm_v6 layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr) == 20, "netevent.daddr");

@@ -16,7 +16,9 @@
  *                      tcp_v4_connect kprobe does (kprobe mode), so none is reported twice
  *   GUARD_V4_ENTRIES, GUARD_V6_ENTRIES  sizes of the tries
  *   GUARD_GROUP_DEAD   offset of group_dead in sched_process_exit's record (kernels from
- *                      6.16 on), else -1 */
+ *                      6.16 on), else -1
+ *   GUARD_DOMAINS      1: the egress program also checks the names of DNS messages
+ *                      (domain_guard.h, with its own flags) */
 #ifndef EBPFSHIELD_CONNECT_GUARD_H
 #define EBPFSHIELD_CONNECT_GUARD_H
 
@@ -25,9 +27,9 @@
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
     !defined(GUARD_REPORT_CONNECTS) || !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || \
-    !defined(GUARD_GROUP_DEAD)
+    !defined(GUARD_GROUP_DEAD) || !defined(GUARD_DOMAINS)
 #error                                                                                             \
-    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD and the trie sizes"
+    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD, GUARD_DOMAINS and the trie sizes"
 #endif
 
 #define GUARD_PENDING_MAX 16384
@@ -38,6 +40,10 @@ BPF_LPM_TRIE(feeds_v6, struct lpm_v6, __u32, GUARD_V6_ENTRIES);
 /* Process (tgid) -> the event of its refused call, until one of its syscalls returns;
  * forgotten when the process exits, so that a recycled pid is never signalled. */
 BPF_TABLE("lru_hash", __u32, struct netevent, pending_signal, GUARD_PENDING_MAX);
+
+#if GUARD_DOMAINS
+#include "guard/domain_guard.h"
+#endif
 
 /* 1 when daddr (network order) is in a feed; *feed is its index. */
 static inline int feed_of_v4(__u32 daddr, __u32 *feed)
@@ -89,7 +95,13 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     struct netevent ev;
     netevent_fill(&ev, (__u8)ctx->protocol);
     int v4 = guard_destination(ctx, v6, &ev);
-    ev.hit = v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6(ev.daddr6, &ev.feed);
+    ev.hit = (v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6(ev.daddr6, &ev.feed))
+                 ? EBPFSHIELD_HIT_ADDRESS
+                 : 0;
+#if GUARD_DOMAINS
+    if (connect)
+        sock_owner_record(ctx);
+#endif
     ev.refused = ev.hit && GUARD_REFUSE;
     int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;
     /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on. */
@@ -127,6 +139,24 @@ int guard_sendmsg6(struct bpf_sock_addr *ctx)
     return guard_check(ctx, 1, 0);
 }
 
+/* A pending refusal's event: the connect's, or the name hit's kept beside it. */
+static inline void submit_pending(void *ctx, const struct netevent *ev)
+{
+#if GUARD_DOMAINS
+    if (ev->hit == EBPFSHIELD_HIT_DOMAIN) {
+        __u32 tgid = ev->pid;
+        struct domainevent *d = pending_domain.lookup(&tgid);
+        if (d) {
+            d->conn.signalled = ev->signalled;
+            events.perf_submit(ctx, d, sizeof(*d));
+            pending_domain.delete(&tgid);
+            return;
+        }
+    }
+#endif
+    events.perf_submit(ctx, (void *)ev, sizeof(*ev));
+}
+
 /* Attached to raw_syscalls:sys_exit: when a syscall of a process with a refused call
  * returns, the process gets the action's signal before it runs another instruction, and
  * the event says whether the kernel could send it. Only the thread that removes the
@@ -141,7 +171,7 @@ int guard_signal(void *ctx)
     if (pending_signal.delete(&tgid) != 0)
         return 0;
     ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
-    events.perf_submit(ctx, &ev, sizeof(ev));
+    submit_pending(ctx, &ev);
     return 0;
 }
 
@@ -170,27 +200,37 @@ int guard_forget(void *ctx)
         return 0;
     struct netevent ev = *pending;
     if (pending_signal.delete(&tgid) == 0)
-        events.perf_submit(ctx, &ev, sizeof(ev));
+        submit_pending(ctx, &ev);
     return 0;
 }
 
-/* cgroup_skb egress: drops any packet to a feed address that got past the hooks above. */
-int guard_egress(struct __sk_buff *skb)
+/* 1 when skb goes to a feed address. */
+static inline int egress_listed(struct __sk_buff *skb)
 {
     __u32 feed;
     if (skb->protocol == htons(ETH_P_IP)) {
         __u32 daddr;
-        if (bpf_skb_load_bytes(skb, 16, &daddr, sizeof(daddr)) != 0)
-            return 1;
-        return !feed_of_v4(daddr, &feed);
+        return bpf_skb_load_bytes(skb, 16, &daddr, sizeof(daddr)) == 0 && feed_of_v4(daddr, &feed);
     }
     if (skb->protocol == htons(ETH_P_IPV6)) {
         __u8 daddr6[16];
-        if (bpf_skb_load_bytes(skb, 24, daddr6, sizeof(daddr6)) != 0)
-            return 1;
-        return !feed_of_v6(daddr6, &feed);
+        return bpf_skb_load_bytes(skb, 24, daddr6, sizeof(daddr6)) == 0 &&
+               feed_of_v6(daddr6, &feed);
     }
+    return 0;
+}
+
+/* cgroup_skb egress: drops any packet to a feed address that got past the hooks above,
+ * and checks the names of DNS messages. */
+int guard_egress(struct __sk_buff *skb)
+{
+    if (GUARD_REFUSE && egress_listed(skb))
+        return 0;
+#if GUARD_DOMAINS
+    return domain_check(skb);
+#else
     return 1;
+#endif
 }
 
 #endif

@@ -46,7 +46,7 @@ static void say_feeds(const struct feed_set *set)
 
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[7][CFLAG_LEN];
+    char flags[8][CFLAG_LEN];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", p->block != BLOCK_PRINT);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action_signal(p->block));
     snprintf(flags[2], CFLAG_LEN, "-DGUARD_REPORT_TCP4=%d", mode != ATTACH_KPROBE);
@@ -57,8 +57,9 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     snprintf(flags[5], CFLAG_LEN, "-DGUARD_GROUP_DEAD=%d",
              attach_tracepoint_field("sched/sched_process_exit", "group_dead"));
     snprintf(flags[6], CFLAG_LEN, "-DGUARD_REPORT_CONNECTS=%d", p->handler.verbose);
-    const char *cflags[] = {flags[0], flags[1], flags[2], flags[3],
-                            flags[4], flags[5], flags[6], NULL};
+    snprintf(flags[7], CFLAG_LEN, "-DGUARD_DOMAINS=0");
+    const char *cflags[] = {flags[0], flags[1], flags[2], flags[3], flags[4],
+                            flags[5], flags[6], flags[7], NULL};
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }

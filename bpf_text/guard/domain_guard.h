@@ -1,0 +1,402 @@
+/* The guard's name check, pasted into connect_guard.h when GUARD_DOMAINS is 1: every
+ * message a local process sends to a DNS port (UDP or TCP, IPv4 or IPv6, any network
+ * namespace of the cgroup tree) is read by the cgroup_skb egress program before it leaves.
+ * Its question's name and every name above it are looked up in the domain table
+ * (domain_hash.h); a hit is reported, and with --block other than print the packet is
+ * dropped (UDP: the send fails with EPERM; TCP: the segment never leaves) and the
+ * action's signal goes to the process. What cannot be read as one question is treated as
+ * follows: several questions, a compressed or malformed name, a UDP GSO send or a
+ * pre-fragmented raw packet are dropped when refusing (counted, never a line); a TCP
+ * segment that holds only part of a message's question is dropped in every mode, and
+ * TCP's retransmission, which merges the queued segments, brings the whole question.
+ *
+ * User space compiles it with, besides connect_guard.h's flags:
+ *   GUARD_DOMAIN_ENTRIES   size of the domain table
+ *   GUARD_NAME_MULT, GUARD_NAME_SEED   the run's hash constants (domain_hash.h)
+ *   EBPFSHIELD_DNS_PORTS   the DNS ports (dns_ports.h) */
+#ifndef EBPFSHIELD_DOMAIN_GUARD_H
+#define EBPFSHIELD_DOMAIN_GUARD_H
+
+#include "common/domain_hash.h"
+#include "common/dns_ports.h"
+
+#define DNS_HEADER_LEN 12
+#define DNS_LABELS_MAX 128 /* a wire name of 255 bytes has at most 127 labels and the root */
+
+enum dns_verdict { DNS_CLEAN, DNS_HIT, DNS_UNREADABLE, DNS_PARTIAL };
+
+/* Counters user space reports at exit: messages dropped unread, TCP segments held back. */
+enum { DOMAIN_DROPPED_UNREADABLE, DOMAIN_HELD_PARTIAL, DOMAIN_COUNTERS };
+
+/* TCP to a DNS port: where the next message starts in the stream (sequence number), and
+ * the start of the last message reported, so that a retransmission is not reported again. */
+struct dns_tcp_stream {
+    __u32 next_msg;
+    __u32 reported_msg;
+    __u8 started;
+    __u8 reported;
+    __u8 pad[2];
+};
+
+/* A message being checked: its event, and the name walk's state. */
+struct domain_work {
+    struct domainevent ev;
+    __u64 starts[4]; /* bit k: the name's byte k is a label's length */
+    __u32 root;      /* offset of the root's 0 in ev.name */
+    __u32 hit, allowed;
+    __u32 pad;
+};
+
+/* Who connected a socket, for a TCP segment the kernel sends outside its process. */
+struct sock_owner {
+    __u32 pid, tid, uid, gid;
+    char comm[EBPFSHIELD_TASK_COMM_LEN];
+};
+
+BPF_F_TABLE("hash", __u64, __u32, domains, GUARD_DOMAIN_ENTRIES, BPF_F_NO_PREALLOC);
+BPF_SK_STORAGE(dns_streams, struct dns_tcp_stream);
+BPF_SK_STORAGE(sock_owners, struct sock_owner);
+BPF_PERCPU_ARRAY(domain_counters, __u64, DOMAIN_COUNTERS);
+/* The event being built, one per nesting level of the program on a CPU (a task's send,
+ * a softirq's on top of it): too large for the stack. */
+#define DOMAIN_NESTING_MAX 3
+BPF_PERCPU_ARRAY(domain_scratch, struct domain_work, DOMAIN_NESTING_MAX);
+BPF_PERCPU_ARRAY(domain_nesting, __u32, 1);
+/* A TCP hit whose process is not the current task: its event until a syscall of that
+ * process returns (guard_signal). */
+BPF_TABLE("lru_hash", __u32, struct domainevent, pending_domain, 4096);
+
+static inline void domain_count(__u32 counter)
+{
+    __u64 *n = domain_counters.lookup(&counter);
+    if (n)
+        (*n)++;
+}
+
+/* Called by the connect hooks: the socket's connecting process. */
+static inline void sock_owner_record(struct bpf_sock_addr *ctx)
+{
+    struct sock_owner *o = sock_owners.sk_storage_get(ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+    if (!o)
+        return;
+    __u64 id = bpf_get_current_pid_tgid(), ug = bpf_get_current_uid_gid();
+    o->pid = id >> 32;
+    o->tid = (__u32)id;
+    o->uid = (__u32)ug;
+    o->gid = ug >> 32;
+    bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/* The label starts of the wire name in w->ev.name (n bytes read) into w->starts, the
+ * offset of the root's 0 into w->root; DNS_CLEAN, or why not. The results go to memory,
+ * not registers, so that every way out of the loop leaves the verifier one state. */
+static inline int name_labels(struct domain_work *w, __u32 n)
+{
+    __u32 pos = 0;
+    for (int i = 0; i < DNS_LABELS_MAX; i++) {
+        if (pos >= n)
+            return pos >= DOMAIN_WIRE_MAX ? DNS_UNREADABLE : DNS_PARTIAL;
+        __u8 len = w->ev.name[pos & 0xff];
+        if (len == 0) {
+            w->root = pos;
+            return DNS_CLEAN;
+        }
+        if (len > 63) /* a compression pointer or a reserved label type */
+            return DNS_UNREADABLE;
+        w->starts[(pos >> 6) & 3] |= 1ULL << (pos & 63);
+        pos += len + 1;
+    }
+    return DNS_UNREADABLE;
+}
+
+/* Every suffix of the name looked up, from the top-level domain down; an allowed one
+ * clears the name whatever else is listed. */
+static inline int name_lookup(struct domain_work *w)
+{
+    __u32 root = w->root & 0xff;
+    __u64 value = 0;
+    for (int i = 0; i <= DOMAIN_WIRE_MAX; i++) {
+        int k = (int)root - i;
+        if (k < 0)
+            break;
+        int length_byte = (w->starts[(k >> 6) & 3] >> (k & 63)) & 1;
+        value = domain_hash_step(value, w->ev.name[k & 0xff], length_byte, GUARD_NAME_MULT);
+        if (!length_byte)
+            continue;
+        __u64 key = domain_hash_key(value, GUARD_NAME_SEED);
+        __u32 *feed = domains.lookup(&key);
+        if (!feed)
+            continue;
+        if (*feed == DOMAIN_ALLOWED)
+            w->allowed = 1;
+        else if (!w->hit) {
+            w->hit = 1;
+            w->ev.conn.feed = *feed;
+        }
+    }
+    return w->hit && !w->allowed ? DNS_HIT : DNS_CLEAN;
+}
+
+/* The one question of the DNS message at off (end: where the packet's payload ends),
+ * its name and type into w->ev. */
+static inline int message_verdict(struct __sk_buff *skb, __u32 off, __u32 end,
+                                  struct domain_work *w)
+{
+    struct domainevent *ev = &w->ev;
+    __u8 hdr[DNS_HEADER_LEN];
+    if (off + DNS_HEADER_LEN > end)
+        return DNS_PARTIAL;
+    if (bpf_skb_load_bytes(skb, off, hdr, sizeof(hdr)) != 0)
+        return DNS_UNREADABLE;
+    __u16 questions = (__u16)hdr[4] << 8 | hdr[5];
+    if (questions == 0)
+        return DNS_CLEAN;
+    if (questions > 1)
+        return DNS_UNREADABLE;
+    off += DNS_HEADER_LEN;
+    if (off >= end)
+        return DNS_PARTIAL;
+    __u32 n = end - off;
+    if (n > DOMAIN_WIRE_MAX)
+        n = DOMAIN_WIRE_MAX;
+    asm volatile("" : "+r"(n)); /* keep the mask below: the verifier needs to see the bound */
+    n &= 0xff;
+    if (n == 0)
+        return DNS_PARTIAL;
+    if (bpf_skb_load_bytes(skb, off, ev->name, n) != 0)
+        return DNS_UNREADABLE;
+    __builtin_memset(w->starts, 0, sizeof(w->starts));
+    w->hit = w->allowed = 0;
+    int verdict = name_labels(w, n);
+    if (verdict != DNS_CLEAN)
+        return verdict;
+    __u32 root = w->root & 0xff;
+    __u8 type[2];
+    if (off + root + 1 + sizeof(type) > end)
+        return DNS_PARTIAL;
+    if (bpf_skb_load_bytes(skb, off + root + 1, type, sizeof(type)) != 0)
+        return DNS_UNREADABLE;
+    ev->name_len = root + 1;
+    ev->qtype = (__u16)type[0] << 8 | type[1];
+    return name_lookup(w);
+}
+
+/* The sender of skb into ev: the current task for UDP (always sent from the sendmsg call);
+ * for TCP the socket's connecting process, since a segment may go out from a timer or
+ * another task's interrupt. *current: the sender is the current task. */
+static inline void domain_sender(struct __sk_buff *skb, __u8 proto, struct domainevent *ev,
+                                 int *current)
+{
+    netevent_fill(&ev->conn, proto);
+    *current = 1;
+    struct bpf_sock *sk = skb->sk;
+    if (proto != IPPROTO_TCP || !sk || !(sk = bpf_sk_fullsock(sk)))
+        return;
+    struct sock_owner *o = sock_owners.sk_storage_get(sk, 0, 0);
+    if (!o || o->pid == ev->conn.pid)
+        return;
+    *current = 0;
+    ev->conn.pid = o->pid;
+    ev->conn.tid = o->tid;
+    ev->conn.uid = o->uid;
+    ev->conn.gid = o->gid;
+    __builtin_memcpy(ev->conn.comm, o->comm, sizeof(ev->conn.comm));
+}
+
+/* A hit: reported, and its process signalled (now when it is the current task, else when
+ * one of its syscalls returns). */
+static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int current)
+{
+    ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
+    ev->conn.refused = GUARD_REFUSE;
+    if (GUARD_SIGNAL == 0 || !GUARD_REFUSE) {
+        events.perf_submit(skb, ev, sizeof(*ev));
+        return;
+    }
+    if (current) {
+        ev->conn.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+        events.perf_submit(skb, ev, sizeof(*ev));
+        return;
+    }
+    __u32 tgid = ev->conn.pid;
+    pending_domain.update(&tgid, ev);
+    pending_signal.update(&tgid, &ev->conn);
+}
+
+/* 1 lets the packet go, 0 drops it. */
+static inline int domain_verdict_action(struct __sk_buff *skb, int verdict, struct domainevent *ev,
+                                        int current, int report)
+{
+    if (verdict == DNS_CLEAN)
+        return 1;
+    if (verdict == DNS_PARTIAL) {
+        domain_count(DOMAIN_HELD_PARTIAL);
+        return 0;
+    }
+    if (verdict == DNS_UNREADABLE) {
+        if (GUARD_REFUSE)
+            domain_count(DOMAIN_DROPPED_UNREADABLE);
+        return !GUARD_REFUSE;
+    }
+    if (report)
+        domain_hit(skb, ev, current);
+    return !GUARD_REFUSE;
+}
+
+static inline int domain_check_udp(struct __sk_buff *skb, __u32 l4, struct domain_work *w)
+{
+    struct domainevent *ev = &w->ev;
+    __u8 udp[4];
+    if (bpf_skb_load_bytes(skb, l4, udp, sizeof(udp)) != 0)
+        return 1;
+    if (!is_dns_port((__u16)udp[2] << 8 | udp[3]))
+        return 1;
+    int current;
+    domain_sender(skb, IPPROTO_UDP, ev, &current);
+    ev->conn.dport = (__u16)udp[3] << 8 | udp[2]; /* network order, as in netevent */
+    /* Several datagrams in one buffer (UDP_SEGMENT): only the first would be read. */
+    if (skb->gso_segs > 1)
+        return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
+    int verdict = message_verdict(skb, l4 + 8, skb->len, w);
+    if (verdict == DNS_PARTIAL) /* a datagram is whole: what is missing is malformed */
+        verdict = DNS_UNREADABLE;
+    return domain_verdict_action(skb, verdict, ev, current, 1);
+}
+
+/* The TCP stream of skb's socket (created at its first segment). */
+static inline struct dns_tcp_stream *tcp_stream(struct __sk_buff *skb)
+{
+    struct bpf_sock *sk = skb->sk;
+    if (!sk || !(sk = bpf_sk_fullsock(sk)))
+        return 0;
+    return dns_streams.sk_storage_get(sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+}
+
+/* A TCP segment to a DNS port. The message that starts in it (after its 2-byte length)
+ * is checked. A segment that starts past a message not yet checked, or that holds only a
+ * part of a message's question, is held back: TCP retransmits it, merged with what
+ * followed, and it is checked again. One message is checked per pass (each more costs
+ * the verifier too much): a segment in which a second message starts is held back
+ * after the first is checked, and its retransmission is checked from the second. */
+static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domain_work *w)
+{
+    struct domainevent *ev = &w->ev;
+    __u8 tcp[14];
+    if (bpf_skb_load_bytes(skb, l4, tcp, sizeof(tcp)) != 0)
+        return 1;
+    if (!is_dns_port((__u16)tcp[2] << 8 | tcp[3]))
+        return 1;
+    __u32 data = l4 + ((tcp[12] >> 4) * 4), end = skb->len;
+    __u32 seq = (__u32)tcp[4] << 24 | (__u32)tcp[5] << 16 | (__u32)tcp[6] << 8 | tcp[7];
+    if (data >= end)
+        return 1;
+    int current;
+    domain_sender(skb, IPPROTO_TCP, ev, &current);
+    ev->conn.dport = (__u16)tcp[3] << 8 | tcp[2];
+    struct dns_tcp_stream *st = tcp_stream(skb);
+    if (!st)
+        return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
+    if (!st->started) {
+        st->started = 1;
+        st->next_msg = seq + ((tcp[13] & 0x02) ? 1 : 0); /* data in a SYN follows its seq */
+    }
+    __s32 at = (__s32)(st->next_msg - seq);
+    if (at < 0) /* the message before was never let through */
+        return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
+    if (data + (__u32)at >= end) /* only the rest of messages already checked */
+        return 1;
+    __u32 msg = data + (__u32)at;
+    __u8 len[2];
+    if (msg + 2 > end)
+        return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
+    if (bpf_skb_load_bytes(skb, msg, len, sizeof(len)) != 0)
+        return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
+    __u32 msg_len = (__u32)len[0] << 8 | len[1];
+    __u32 msg_end = msg + 2 + msg_len < end ? msg + 2 + msg_len : end;
+    int verdict = message_verdict(skb, msg + 2, msg_end, w);
+    if (verdict == DNS_PARTIAL && msg + 2 + msg_len <= end) /* whole, and malformed */
+        verdict = DNS_UNREADABLE;
+    int again = st->reported && st->reported_msg == st->next_msg;
+    if (verdict == DNS_HIT && !again) {
+        st->reported = 1;
+        st->reported_msg = st->next_msg;
+    }
+    if (!domain_verdict_action(skb, verdict, ev, current, !again))
+        return 0;
+    st->next_msg += 2 + msg_len;
+    if (msg + 2 + msg_len < end) /* another message starts here: checked on the next pass */
+        return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
+    return 1;
+}
+
+/* The transport of the packet at skb's network header: 0 and *proto, *l4 set, or -1 for
+ * one to leave alone. Fragments exist here only when a raw socket built them. */
+static inline int ip_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, int *fragment)
+{
+    __u8 ip[10];
+    *fragment = 0;
+    if (skb->protocol == htons(ETH_P_IP)) {
+        if (bpf_skb_load_bytes(skb, 0, ip, sizeof(ip)) != 0)
+            return -1;
+        *l4 = (ip[0] & 0xf) * 4;
+        *proto = ip[9];
+        *fragment = (ip[6] & 0x3f) != 0 || ip[7] != 0; /* MF or an offset */
+        return 0;
+    }
+    if (skb->protocol != htons(ETH_P_IPV6) || bpf_skb_load_bytes(skb, 6, ip, 1) != 0)
+        return -1;
+    __u32 off = 40;
+    __u8 next = ip[0];
+#pragma unroll
+    for (int i = 0; i < 4; i++) { /* hop-by-hop, routing, destination options */
+        if (next != 0 && next != 43 && next != 60)
+            break;
+        __u8 ext[2];
+        if (bpf_skb_load_bytes(skb, off, ext, sizeof(ext)) != 0)
+            return -1;
+        next = ext[0];
+        off += (ext[1] + 1) * 8;
+    }
+    *fragment = next == 44;
+    *proto = next;
+    *l4 = off;
+    return 0;
+}
+
+static inline int domain_check_transport(struct __sk_buff *skb, struct domain_work *w)
+{
+    __u8 proto;
+    __u32 l4;
+    int fragment;
+    if (ip_transport(skb, &proto, &l4, &fragment) != 0)
+        return 1;
+    if (fragment && (proto == IPPROTO_UDP || proto == IPPROTO_TCP || proto == 44))
+        return domain_verdict_action(skb, DNS_UNREADABLE, 0, 0, 0);
+    if (proto == IPPROTO_UDP)
+        return domain_check_udp(skb, l4, w);
+    if (proto == IPPROTO_TCP)
+        return domain_check_tcp(skb, l4, w);
+    return 1;
+}
+
+/* 1 lets the packet go, 0 drops it. */
+static inline int domain_check(struct __sk_buff *skb)
+{
+    __u32 zero = 0;
+    __u32 *nesting = domain_nesting.lookup(&zero);
+    if (!nesting)
+        return 1;
+    __u32 level = *nesting;
+    if (level >= DOMAIN_NESTING_MAX)
+        return domain_verdict_action(skb, DNS_UNREADABLE, 0, 0, 0);
+    struct domain_work *w = domain_scratch.lookup(&level);
+    if (!w)
+        return 1;
+    *nesting = level + 1;
+    __builtin_memset(&w->ev, 0, sizeof(w->ev));
+    int verdict = domain_check_transport(skb, w);
+    *nesting = level;
+    return verdict;
+}
+
+#endif

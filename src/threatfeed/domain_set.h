@@ -1,0 +1,64 @@
+/* The listed and allowed domain names of a feed set, as the kernel's domain table holds
+ * them (bpf_text/common/domain_hash.h: one 64-bit key per name, valued with its feed's
+ * id or DOMAIN_ALLOWED), and as user space checks a hit: a queried name is listed when
+ * it or a name above it is, and none of them is allowed. Names are kept too, so that a
+ * hit is confirmed by name, never by key alone. Built whole, replaced whole. */
+#ifndef EBPFSHIELD_DOMAIN_SET_H
+#define EBPFSHIELD_DOMAIN_SET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/log.h"
+#include "common/domain_hash.h"
+
+/* The most names a set may hold (the kernel's table holds twice as many, so that a
+ * reload puts the new set in before the old one goes). */
+#define DOMAIN_SET_MAX (1u << 21)
+
+/* The run's hash constants, compiled into the kernel programs. */
+struct domain_hash {
+    uint64_t mult; /* odd */
+    uint64_t seed;
+};
+
+/* Draws the constants from getrandom(2); 0, or -1 with a message in e. */
+int domain_hash_draw(struct domain_hash *h, struct error *e);
+
+/* The table key of a name in wire form (wire_len bytes, the root's 0 last), or of the
+ * lower-case dotted name (no trailing dot), as the kernel computes it. */
+uint64_t domain_key_wire(const struct domain_hash *h, const uint8_t *wire, size_t wire_len);
+uint64_t domain_key_dotted(const struct domain_hash *h, const char *name);
+
+/* The dotted, lower-case text of a wire name (at most 253 characters, "." for the root);
+ * -1 when wire is not a whole, uncompressed name of at most wire_len bytes. */
+int domain_wire_to_text(const uint8_t *wire, size_t wire_len, char out[256]);
+
+struct domain_set;
+
+struct domain_set *domain_set_new(const struct domain_hash *h);
+void domain_set_free(struct domain_set *s);
+
+/* Adds a lower-case dotted name listed by feed (or allowed: feed DOMAIN_ALLOWED, which
+ * wins over any feed). 0, or -1 with a message in e when out of memory or over
+ * DOMAIN_SET_MAX. A name listed by two feeds keeps the first. */
+int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct error *e);
+
+size_t domain_set_listed(const struct domain_set *s);  /* names with a feed */
+size_t domain_set_allowed(const struct domain_set *s); /* allowed names */
+
+/* The listed name that name (lower-case dotted) is, or lies under, with its feed; NULL
+ * when there is none or an allowed name covers it. */
+const char *domain_set_match(const struct domain_set *s, const char *name, uint32_t *feed);
+
+typedef int (*domain_key_fn)(uint64_t key, uint32_t value, void *ctx);
+
+/* Turns a table holding old's keys (old NULL: none) into one holding next's without a
+ * moment of less: put() for each key of next that old lacks or values otherwise, then
+ * del() for each of old that next lacks. Stops at the first non-zero return and returns
+ * it. Both sets must use the same constants. */
+int domain_set_sync(const struct domain_set *old, const struct domain_set *next, domain_key_fn put,
+                    domain_key_fn del, void *ctx);
+
+#endif
