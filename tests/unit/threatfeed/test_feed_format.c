@@ -32,7 +32,7 @@
     "+224.0.0.0/3 firehol_level1.netset\n"
 
 static const struct load_case samples[] = {
-    {LOAD_CASE, .dir = "fixture-drop.txt", .files = {{"drop.txt"}},
+    {LOAD_CASE, .dir = "fixture-drop.txt", .files = {{"drop.txt", NULL}},
      .log = "loaded 10 entries (10 v4, 0 v6) from %1$s/drop.txt, 0 lines skipped\n", .loaded = true,
      .stats = {true, 1, 10, 0, 0, 10, 0},
      .lookups = {{"1.10.15.255", NULL},
@@ -54,7 +54,7 @@ static const struct load_case samples[] = {
               "+192.0.2.0/24 drop.txt\n"
               "+198.51.100.0/24 drop.txt\n"
               "+203.0.113.0/25 drop.txt\n"},
-    {LOAD_CASE, .dir = "fixture-dropv6.txt", .files = {{"dropv6.txt"}},
+    {LOAD_CASE, .dir = "fixture-dropv6.txt", .files = {{"dropv6.txt", NULL}},
      .log = "loaded 10 entries (0 v4, 10 v6) from %1$s/dropv6.txt, 0 lines skipped\n",
      .loaded = true, .stats = {true, 1, 0, 10, 0, 0, 10},
      .lookups = {{"2001:db7:ffff:ffff:ffff:ffff:ffff:ffff", NULL},
@@ -79,7 +79,7 @@ static const struct load_case samples[] = {
     /* FireHOL level1 includes bogons meant for a perimeter firewall: on a host, its wide
      * entries over loopback, private, link-local and multicast addresses are skipped, and
      * its last line, 224.0.0.0/3, is wider than an IPv4 /8. */
-    {LOAD_CASE, .dir = "fixture-firehol_level1.netset", .files = {{"firehol_level1.netset"}},
+    {LOAD_CASE, .dir = "fixture-firehol_level1.netset", .files = {{"firehol_level1.netset", NULL}},
      .log = FIREHOL_WARNINGS
      "loaded 7 entries (7 v4, 0 v6) from %1$s/firehol_level1.netset, 8 lines skipped\n",
      .loaded = true, .stats = {true, 1, 7, 0, 0, 7, 0},
@@ -96,8 +96,8 @@ static const struct load_case samples[] = {
                  {"199.255.255.255", NULL},
                  {"224.0.0.1", NULL}},
      .cidrs = FIREHOL_CIDRS},
-    {LOAD_CASE, .dir = "fixture-wide-firehol_level1.netset", .files = {{"firehol_level1.netset"}},
-     .allow_wide = true,
+    {LOAD_CASE, .dir = "fixture-wide-firehol_level1.netset",
+     .files = {{"firehol_level1.netset", NULL}}, .allow_wide = true,
      .log = "loaded 15 entries (15 v4, 0 v6) from %1$s/firehol_level1.netset, 0 lines skipped\n",
      .stats = {true, 1, 15, 0, 0, 15, 0},
      .lookups = {{"0.0.0.0", "firehol_level1.netset"},
@@ -107,7 +107,7 @@ static const struct load_case samples[] = {
                  {"224.0.0.1", "firehol_level1.netset"},
                  {"255.255.255.255", "firehol_level1.netset"}},
      .cidrs = FIREHOL_CIDRS_WIDE},
-    {LOAD_CASE, .dir = "fixture-dshield_block.txt", .files = {{"dshield_block.txt"}},
+    {LOAD_CASE, .dir = "fixture-dshield_block.txt", .files = {{"dshield_block.txt", NULL}},
      .log = "loaded 10 entries (10 v4, 0 v6) from %1$s/dshield_block.txt, 0 lines skipped\n",
      .loaded = true, .stats = {true, 1, 10, 0, 0, 10, 0},
      .lookups = {{"89.248.164.255", NULL},
@@ -127,7 +127,8 @@ static const struct load_case samples[] = {
               "+198.51.100.0/24 dshield_block.txt\n"
               "+203.0.113.0/24 dshield_block.txt\n"},
     /* Two neighbours that no CIDR holds alone: two /32s. */
-    {LOAD_CASE, .dir = "fixture-tor_exit_addresses.txt", .files = {{"tor_exit_addresses.txt"}},
+    {LOAD_CASE, .dir = "fixture-tor_exit_addresses.txt",
+     .files = {{"tor_exit_addresses.txt", NULL}},
      .log = "loaded 6 entries (6 v4, 0 v6) from %1$s/tor_exit_addresses.txt, 0 lines skipped\n",
      .loaded = true, .stats = {true, 1, 6, 0, 0, 6, 0},
      .lookups = {{"162.247.74.201", "tor_exit_addresses.txt"},
@@ -143,7 +144,7 @@ static const struct load_case samples[] = {
               "+192.0.2.200/32 tor_exit_addresses.txt\n"
               "+198.51.100.23/32 tor_exit_addresses.txt\n"
               "+203.0.113.77/32 tor_exit_addresses.txt\n"},
-    {LOAD_CASE, .dir = "fixture-feodo_ipblocklist.csv", .files = {{"feodo_ipblocklist.csv"}},
+    {LOAD_CASE, .dir = "fixture-feodo_ipblocklist.csv", .files = {{"feodo_ipblocklist.csv", NULL}},
      .log = "loaded 7 entries (7 v4, 0 v6) from %1$s/feodo_ipblocklist.csv, 0 lines skipped\n",
      .loaded = true, .stats = {true, 1, 7, 0, 0, 7, 0},
      .lookups = {{"162.243.103.246", "feodo_ipblocklist.csv"},
@@ -156,7 +157,8 @@ static const struct load_case samples[] = {
               "+192.0.2.45/32 feodo_ipblocklist.csv\n"
               "+198.51.100.150/32 feodo_ipblocklist.csv\n"
               "+203.0.113.201/32 feodo_ipblocklist.csv\n"},
-    {LOAD_CASE, .dir = "fixture-talos_ip_blacklist.txt", .files = {{"talos_ip_blacklist.txt"}},
+    {LOAD_CASE, .dir = "fixture-talos_ip_blacklist.txt",
+     .files = {{"talos_ip_blacklist.txt", NULL}},
      .log = "loaded 12 entries (12 v4, 0 v6) from %1$s/talos_ip_blacklist.txt, 0 lines skipped\n",
      .loaded = true, .stats = {true, 1, 12, 0, 0, 12, 0},
      .lookups = {{"1.12.231.30", "talos_ip_blacklist.txt"},
@@ -177,7 +179,7 @@ static const struct load_case samples[] = {
               "+218.92.0.112/32 talos_ip_blacklist.txt\n"},
     /* 100.64.0.0-100.64.255.255 is wider than a /24 over shared address space (RFC 6598).
      * 10.0.0.0-10.0.0.255 and 10.0.1.0-10.0.1.255 make one /23. */
-    {LOAD_CASE, .dir = "fixture-ranges.txt", .files = {{"ranges.txt"}},
+    {LOAD_CASE, .dir = "fixture-ranges.txt", .files = {{"ranges.txt", NULL}},
      .log = P "%1$s/ranges.txt:5: wide, over loopback, private, link-local or multicast addresses "
               "(use --allow-wide): \"100.64.0.0-100.64.255.255\"\n"
               "loaded 9 entries (7 v4, 2 v6) from %1$s/ranges.txt, 1 lines skipped\n",
@@ -216,7 +218,8 @@ static const struct load_case samples[] = {
               "+2001:db8:2::4/126 ranges.txt\n"
               "+2001:db8:2::8/125 ranges.txt\n"
               "+2001:db8:2::10/128 ranges.txt\n"},
-    {LOAD_CASE, .dir = "fixture-wide-ranges.txt", .files = {{"ranges.txt"}}, .allow_wide = true,
+    {LOAD_CASE, .dir = "fixture-wide-ranges.txt", .files = {{"ranges.txt", NULL}},
+     .allow_wide = true,
      .log = "loaded 10 entries (8 v4, 2 v6) from %1$s/ranges.txt, 0 lines skipped\n",
      .stats = {true, 1, 8, 2, 0, 13, 6},
      .lookups = {{"100.64.0.1", "ranges.txt"},
