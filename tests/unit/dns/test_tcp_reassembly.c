@@ -60,6 +60,15 @@ static void check_msg(int line, const struct msgs *m, int i, const uint8_t *want
     }
 }
 
+/* The number of messages m holds is want (for a script's step at line). */
+static void check_count_at(int line, int got, int want)
+{
+    if (got != want) {
+        fprintf(stderr, "%s:%d: %d messages, want %d\n", __FILE__, line, got, want);
+        check_failures++;
+    }
+}
+
 /* The real payloads: the stream (prefix and message) and the bare message. */
 struct dns_tcp {
     struct blob tcp, dns;
@@ -182,6 +191,50 @@ static void feed_seg(struct tcp_reassembly *r, const struct frame_info *fl, uint
 /* Message i of m is message k of stream_of(). */
 #define CHECK_NTH(m, i, k) CHECK_MSG(m, i, nth_msg(k)->dns.data, nth_msg(k)->dns.len)
 
+/* Offsets in a script: the end of the stream, and the end of its first message. */
+#define END SIZE_MAX
+#define FIRST_END (SIZE_MAX - 1)
+
+/* One segment of a script: bytes [from, to) of the stream, fed at now_ms = its place + 1;
+ * then m.n must be want_n (-1: not checked). */
+struct step {
+    size_t from, to;
+    int want_n;
+};
+
+#define STEPS_MAX 6
+
+/* Segments fed to a new reassembly, then the messages that came out checked against want. */
+struct script {
+    int line;
+    struct step steps[STEPS_MAX];
+};
+
+static size_t resolve(size_t off, size_t first_end, size_t len)
+{
+    return off == END ? len : off == FIRST_END ? first_end : off;
+}
+
+static void run_script(const struct script *sc, const uint8_t *stream, size_t first_end, size_t len,
+                       uint32_t seq, const struct blob *const *want, int nwant)
+{
+    const struct frame_info fl = dig_flow();
+    struct tcp_reassembly *r = new_r();
+    struct msgs m = {0};
+
+    for (int i = 0; i < STEPS_MAX && sc->steps[i].to; i++) {
+        const struct step *st = &sc->steps[i];
+        feed_range(r, &fl, seq, stream, resolve(st->from, first_end, len),
+                   resolve(st->to, first_end, len), (uint64_t)i + 1, &m);
+        if (st->want_n >= 0)
+            check_count_at(sc->line, m.n, st->want_n);
+    }
+    for (int i = 0; i < nwant; i++)
+        check_msg(sc->line, &m, i, want[i]->data, want[i]->len);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
+}
+
 /* The captured frames themselves, query and response (two directions), through
  * frame_decode: each message comes out whole, and once only when the frame comes again. */
 static void test_captured_frames(void)
@@ -218,35 +271,18 @@ static void test_splits(const struct dns_tcp *p)
     const uint32_t seq = 0xfffffff0u; /* the sequence numbers wrap inside the message */
     const uint8_t *s = p->tcp.data;
     size_t len = p->tcp.len;
+    static const struct script scripts[] = {
+        {__LINE__, {{0, END, 1}}},
+        {__LINE__, {{0, 2, 0}, {2, END, 1}}},
+        {__LINE__, {{0, 1, -1}, {1, 2, 0}, {2, END, 1}}},
+    };
+    const struct blob *const want[] = {&p->dns};
+
+    for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++)
+        run_script(&scripts[i], s, len, len, seq, want, 1);
+
     struct tcp_reassembly *r = new_r();
     struct msgs m = {0};
-
-    feed_range(r, &fl, seq, s, 0, len, 1, &m);
-    CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, p->dns.data, p->dns.len);
-    msgs_clear(&m);
-    tcp_reassembly_free(r);
-
-    r = new_r();
-    feed_range(r, &fl, seq, s, 0, 2, 1, &m);
-    CHECK_INT(m.n, 0);
-    feed_range(r, &fl, seq, s, 2, len, 2, &m);
-    CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, p->dns.data, p->dns.len);
-    msgs_clear(&m);
-    tcp_reassembly_free(r);
-
-    r = new_r();
-    feed_range(r, &fl, seq, s, 0, 1, 1, &m);
-    feed_range(r, &fl, seq, s, 1, 2, 2, &m);
-    CHECK_INT(m.n, 0);
-    feed_range(r, &fl, seq, s, 2, len, 3, &m);
-    CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, p->dns.data, p->dns.len);
-    msgs_clear(&m);
-    tcp_reassembly_free(r);
-
-    r = new_r();
     for (size_t i = 0; i < len; i++) {
         feed_range(r, &fl, seq, s, i, i + 1, i, &m);
         CHECK_INT(m.n, i + 1 == len);
@@ -349,37 +385,27 @@ static void test_retransmissions(void)
     uint8_t buf[512];
     size_t len = concat(buf, &qa.tcp, &qaaaa.tcp), a = qa.tcp.len;
     const uint32_t seq = 5000;
+    static const struct script scripts[] = {
+        /* whole segments again */
+        {__LINE__,
+         {{0, FIRST_END, -1},
+          {0, FIRST_END, 1},
+          {FIRST_END, END, -1},
+          {0, END, -1},
+          {FIRST_END, END, 2}}},
+        /* partial overlaps, one of them across the boundary between the messages; 60-70 is
+         * wholly old, inside the second message */
+        {__LINE__, {{0, 40, -1}, {10, 80, 1}, {60, 70, -1}, {60, END, 2}}},
+    };
+    const struct blob *const want[] = {&qa.dns, &qaaaa.dns};
+
+    for (size_t i = 0; i < sizeof(scripts) / sizeof(scripts[0]); i++)
+        run_script(&scripts[i], buf, a, len, seq, want, 2);
+
     struct tcp_reassembly *r = new_r();
     struct msgs m = {0};
 
-    /* whole segments again */
-    feed_range(r, &fl, seq, buf, 0, a, 1, &m);
-    feed_range(r, &fl, seq, buf, 0, a, 2, &m);
-    CHECK_INT(m.n, 1);
-    feed_range(r, &fl, seq, buf, a, len, 3, &m);
-    feed_range(r, &fl, seq, buf, 0, len, 4, &m);
-    feed_range(r, &fl, seq, buf, a, len, 5, &m);
-    CHECK_INT(m.n, 2);
-    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
-    CHECK_MSG(&m, 1, qaaaa.dns.data, qaaaa.dns.len);
-    msgs_clear(&m);
-    tcp_reassembly_free(r);
-
-    /* partial overlaps, one of them across the boundary between the messages */
-    r = new_r();
-    feed_range(r, &fl, seq, buf, 0, 40, 1, &m);
-    feed_range(r, &fl, seq, buf, 10, 80, 2, &m);
-    CHECK_INT(m.n, 1);
-    feed_range(r, &fl, seq, buf, 60, 70, 3, &m); /* wholly old, inside the second message */
-    feed_range(r, &fl, seq, buf, 60, len, 4, &m);
-    CHECK_INT(m.n, 2);
-    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
-    CHECK_MSG(&m, 1, qaaaa.dns.data, qaaaa.dns.len);
-    msgs_clear(&m);
-    tcp_reassembly_free(r);
-
     /* an overlap whose old part carries other bytes: the ones first seen are kept */
-    r = new_r();
     feed_range(r, &fl, seq, buf, 0, 30, 1, &m);
     uint8_t *tail = copy_of(buf + 20, a - 20);
     memset(tail, 0xff, 10);
