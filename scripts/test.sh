@@ -5,7 +5,7 @@
 # with clang with warnings as errors (scripts/build-matrix.sh), and runs the tests: unit
 # (lint and the install tree included) and native end-to-end (in network namespaces) in
 # both builds, then the VM tests (Debian's stock kernel in qemu, kprobe mode) and the .deb
-# (install_deb) with the normal build.
+# (install_deb: built by scripts/package.sh with Debian's hardening flags).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
