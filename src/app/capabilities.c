@@ -191,10 +191,11 @@ int caps_effective(uint64_t *held, struct error *e)
     struct __user_cap_header_struct head = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
     struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
     memset(data, 0, sizeof(data));
-    if (syscall(SYS_capget, &head, data) != 0)
-        return error_set(e, "capget: %s", strerror(errno));
+    int rc = 0;
+    if (syscall(SYS_capget, &head, data) != 0) /* data stays zeroed: none held */
+        rc = error_set(e, "capget: %s", strerror(errno));
     *held = (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
-    return 0;
+    return rc;
 }
 
 /* A number from a /proc/sys file, or fallback. */

@@ -52,7 +52,7 @@ const char *caps_name(int cap);
 bool caps_memlock_short(uint64_t pages_per_cpu, uint64_t page_size, unsigned cpus, uint64_t memlock,
                         uint64_t mlock_kb, int paranoid);
 
-/* This process's effective set (capget(2)); 0, or -1 with a message in e. */
+/* This process's effective set (capget(2)); 0, or -1 with a message in e (*held then 0). */
 int caps_effective(uint64_t *held, struct error *e);
 
 /* The request of opts on this machine (tracefs, cgroup2, the memlock limit for a perf

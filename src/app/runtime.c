@@ -13,6 +13,7 @@
 
 #include "engine/bpf_shim.h"
 #include "app/capabilities.h"
+#include "base/clock.h"
 #include "engine/compiler_memory.h"
 #include "guard/guard_feature.h"
 #include "output/line_writer.h"

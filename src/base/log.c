@@ -1,7 +1,6 @@
 #include "base/log.h"
 
 #include <stdarg.h>
-#include <time.h>
 
 #define PREFIX "ebpfshield-bcc: "
 
@@ -74,11 +73,4 @@ bool log_due(struct log_rate *r, uint64_t now_ms)
         return false;
     r->next_ms = now_ms + WARN_INTERVAL_MS;
     return true;
-}
-
-uint64_t monotonic_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

@@ -38,9 +38,6 @@ struct log_rate {
 /* True (and the next second starts) when now_ms is a second past the last true. */
 bool log_due(struct log_rate *r, uint64_t now_ms);
 
-/* CLOCK_MONOTONIC in ms. */
-uint64_t monotonic_ms(void);
-
 /* Where warn/fatal/note write; NULL restores stderr. For tests. */
 void log_set_stream(FILE *stream);
 

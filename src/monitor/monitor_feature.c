@@ -15,6 +15,7 @@
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
 #include "monitor/monitor_handler.h"
+#include "base/clock.h"
 #include "base/proc_info.h"
 #include "engine/sample_batch.h"
 

@@ -3,7 +3,8 @@
  * with ldns (at most MAX_LINES items formatted), on real captured frames (tests/fixtures).
  * Build and run from the source tree:
  *   gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Isrc -Ibpf_text -Itests/unit \
- *       src/frame.c src/dns_decode.c src/tcp_reassembly.c tests/bench/bench_dns.c \
+ *       src/dns/frame.c src/dns/dns_decode.c src/dns/dns_name.c src/dns/tcp_reassembly.c \
+ *       src/base/text.c tests/bench/bench_dns.c \
  *       $(pkg-config --cflags --libs ldns) -o /tmp/bench_dns &&
  *   FIXTURES=tests/fixtures /tmp/bench_dns
  * Prints decoded frames per second and ns per frame for each fixture. */

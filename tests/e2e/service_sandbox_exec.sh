@@ -153,6 +153,13 @@ if ((!inner)); then
     exec unshare "${flags[@]}" -- "$0" --inner "$unit" "$destdir" "$etc_local" "$@"
 fi
 
+# What the sandbox runs from this script's directory is read now, before the mounts: they
+# hide the directory of a checkout under /tmp (PrivateTmp=), /home or /root (ProtectHome=).
+seccomp_helper=
+if [ -n "${SANDBOX_SECCOMP:-}" ]; then
+    seccomp_helper=$(<"$(dirname "$0")/service_sandbox_seccomp.py")
+fi
+
 # The install tree where the unit expects it: read-only overlays, the tree above the host's.
 resolv=$(cat /etc/resolv.conf 2>/dev/null || true)
 mount -t overlay overlay -o "lowerdir=$destdir/usr:/usr" /usr
@@ -402,7 +409,6 @@ fi
 on NoNewPrivileges && setp+=(--no-new-privs)
 # The seccomp settings, when the filter helper can be used (else: not emulated).
 seccomp=()
-here=$(cd "$(dirname "$0")" && pwd)
 if [ -n "${SANDBOX_SECCOMP:-}" ]; then
     sargs=()
     for key in RestrictAddressFamilies RestrictNamespaces RestrictRealtime RestrictSUIDSGID \
@@ -410,7 +416,7 @@ if [ -n "${SANDBOX_SECCOMP:-}" ]; then
         ProtectHostname ProtectKernelLogs ProtectKernelModules; do
         [ -n "${S[$key]:-}" ] && sargs+=("$key=${S[$key]}")
     done
-    ((${#sargs[@]})) && seccomp=("$SANDBOX_SECCOMP" "$here/service_sandbox_seccomp.py" "${sargs[@]}" --)
+    ((${#sargs[@]})) && seccomp=("$SANDBOX_SECCOMP" -c "$seccomp_helper" "${sargs[@]}" --)
 fi
 envv=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8)
 for k in "${!ENVV[@]}"; do envv+=("$k=${ENVV[$k]}"); done

@@ -1,25 +1,21 @@
 #!/usr/bin/env bash
-# The Debian package, for real (root): cpack -G DEB from the build directory BINDIR
-# (configured with the prefix /usr), its control data, apt-get install of the .deb
-# (dependencies resolved by apt), the installed files, the binary and the update script
-# run, the state directories postinst made, then apt-get purge: the files gone and the
-# state directory as it was before. Packages apt pulled in for the test are purged too.
-# usage: deb.sh BINDIR
+# The Debian package, for real (root): built by scripts/package.sh (Debian's hardening
+# flags) in a build directory of its own, its control data, the hardening of the packaged
+# binary (readelf: PIE, full RELRO, stack protector, fortified libc calls), apt-get
+# install of the .deb (dependencies resolved by apt), the installed files, the binary and
+# the update script run, the state directories postinst made, then apt-get purge: the
+# files gone and the state directory as it was before. Packages apt pulled in for the
+# test are purged too.
+# usage: deb.sh
 set -euo pipefail
 
-bindir=$(cd "${1:?usage: deb.sh BINDIR}" && pwd)
+src=$(cd "$(dirname "$0")/../.." && pwd)
 if ((EUID != 0)); then
     echo "FAIL: deb.sh installs a package: run it as root" >&2
     exit 1
 fi
 . "$(dirname "$0")/checks.sh"
-need_tools cpack apt-get dpkg dpkg-deb dpkg-query dpkg-shlibdeps man
-prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:[A-Z]*=//p' "$bindir/CMakeCache.txt")
-if [[ $prefix != /usr ]]; then
-    echo "FAIL: $bindir has the prefix '$prefix'; the .deb is built from a /usr tree" >&2
-    exit 1
-fi
-version=$(sed -n 's/^CMAKE_PROJECT_VERSION:[A-Z]*=//p' "$bindir/CMakeCache.txt")
+need_tools cmake cpack dpkg-buildflags apt-get dpkg dpkg-deb dpkg-query dpkg-shlibdeps man readelf
 arch=$(dpkg --print-architecture)
 export DEBIAN_FRONTEND=noninteractive
 
@@ -60,14 +56,16 @@ state_before=$(snapshot)
 packages_before=$(packages)
 
 # --- the package ------------------------------------------------------------------------
-if ! cpack -G DEB -B "$tmp/pkg" --config "$bindir/CPackConfig.cmake" >"$tmp/cpack.log" 2>&1; then
-    cat "$tmp/cpack.log" >&2
-    echo "FAIL: cpack -G DEB" >&2
+bindir=$tmp/build
+if ! "$src/scripts/package.sh" "$bindir" >"$tmp/package.log" 2>&1; then
+    tail -n 40 "$tmp/package.log" >&2
+    echo "FAIL: scripts/package.sh" >&2
     exit 1
 fi
-deb=$tmp/pkg/ebpfshield-bcc_${version}_${arch}.deb
+version=$(sed -n 's/^CMAKE_PROJECT_VERSION:[A-Z]*=//p' "$bindir/CMakeCache.txt")
+deb=$bindir/ebpfshield-bcc_${version}_${arch}.deb
 if [[ ! -f $deb ]]; then
-    echo "FAIL: no $deb; cpack made: $(ls "$tmp/pkg")" >&2
+    echo "FAIL: no $deb; scripts/package.sh made: $(ls "$bindir")" >&2
     exit 1
 fi
 echo "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
@@ -88,6 +86,23 @@ expect "conffiles" "$(cat "$tmp/control/conffiles")" /etc/default/ebpfshield-bcc
 for script in postinst postrm; do
     expect "$script mode" "$(stat -c %a "$tmp/control/$script")" 755
 done
+
+# --- hardening (dpkg-buildflags' hardening=+all) of the packaged binary ------------------
+dpkg-deb -x "$deb" "$tmp/root"
+elf=$tmp/root/usr/sbin/ebpfshield-bcc
+# hardened WHAT TEXT ERE: a line of TEXT (readelf's) matches ERE
+hardened() {
+    if grep -qE "$3" <<<"$2"; then ok; else fail "hardening: $1 ($3 not in readelf's output)"; fi
+}
+dynamic=$(readelf -dW "$elf")
+hardened "PIE (-fPIE -pie)" "$dynamic" '\(FLAGS_1\).* PIE\b'
+hardened "BIND_NOW (-z now)" "$dynamic" '\(FLAGS\).* BIND_NOW\b'
+hardened "RELRO (-z relro)" "$(readelf -lW "$elf")" '^ *GNU_RELRO '
+symbols=$(readelf --dyn-syms -W "$elf")
+hardened "stack protector (-fstack-protector-strong)" "$symbols" ' __stack_chk_fail(@|$)'
+hardened "fortified libc calls (-D_FORTIFY_SOURCE=2)" "$symbols" ' __[a-z0-9_]+_chk(@|$)'
+echo "hardening of /usr/sbin/ebpfshield-bcc: fortified calls:" \
+    "$(grep -oE ' __[a-z0-9_]+_chk(@|$)' <<<"$symbols" | tr -d @ | sort -u | xargs)"
 
 # --- apt-get install ---------------------------------------------------------------------
 if ! apt-get install -y -q "$deb" >"$tmp/apt.log" 2>&1; then
