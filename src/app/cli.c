@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,7 +98,7 @@ static int parse_mib(const char *text, unsigned long *mib)
 
 /* A comma-separated list of distinct ports from 1 to 65535, at most
  * EBPFSHIELD_DNS_PORTS_MAX of them. */
-static int parse_ports(const char *text, struct options *opts)
+static int parse_ports(const char *text, struct monitor_config *cfg)
 {
     size_t n = 0;
     const char *p = text;
@@ -109,16 +110,16 @@ static int parse_ports(const char *text, struct options *opts)
             n == EBPFSHIELD_DNS_PORTS_MAX)
             return -1;
         for (size_t i = 0; i < n; i++)
-            if (opts->dns_ports[i] == v)
+            if (cfg->dns_ports[i] == v)
                 return -1;
-        opts->dns_ports[n++] = (uint16_t)v;
+        cfg->dns_ports[n++] = (uint16_t)v;
         if (*end == '\0')
             break;
         if (*end != ',')
             return -1;
         p = end + 1;
     }
-    opts->dns_port_count = n;
+    cfg->dns_port_count = n;
     return 0;
 }
 
@@ -236,10 +237,9 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {NULL, 0, NULL, 0},
     };
     const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
-    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR,
-                             .dump_max_mib = DEFAULT_DUMP_MAX_MIB,
-                             .dns_ports = {EBPFSHIELD_DEFAULT_DNS_PORT},
-                             .dns_port_count = 1};
+    *opts = (struct options){
+        .guard = {.dump_dir = DEFAULT_DUMP_DIR, .dump_max_mib = DEFAULT_DUMP_MAX_MIB},
+        .monitor = {.dns_ports = {EBPFSHIELD_DEFAULT_DNS_PORT}, .dns_port_count = 1}};
 
     bool ports_given = false;
     optind = 0; /* full reset, so that tests may parse several times */
@@ -260,7 +260,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             if ((idx = choice(optarg, block_action_names, BLOCK_ACTION_COUNT)) < 0)
                 return bad_choice(err, prog, "--block", optarg, block_action_names,
                                   BLOCK_ACTION_COUNT);
-            opts->block = (enum block_action)idx;
+            opts->guard.block = (enum block_action)idx;
             break;
         case OPT_ATTACH:
             if ((idx = choice(optarg, attach_names, COUNT(attach_names))) < 0)
@@ -268,16 +268,16 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             opts->attach = (enum attach_mode)idx;
             break;
         case OPT_VERBOSE:
-            opts->verbose = true;
+            opts->guard.verbose = true;
             break;
         case OPT_FEEDS:
-            opts->feeds_dir = optarg;
+            opts->guard.feeds_dir = optarg;
             break;
         case OPT_ALLOW:
-            opts->allow_file = optarg;
+            opts->guard.allow_file = optarg;
             break;
         case OPT_ALLOW_WIDE:
-            opts->allow_wide = true;
+            opts->guard.allow_wide = true;
             break;
         case OPT_CHECK_FEED:
             opts->check_feed = optarg;
@@ -286,14 +286,14 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             opts->debug = true;
             break;
         case OPT_DUMP_DIR:
-            opts->dump_dir = optarg;
+            opts->guard.dump_dir = optarg;
             break;
         case OPT_DUMP_MAX:
-            if (parse_mib(optarg, &opts->dump_max_mib) != 0)
+            if (parse_mib(optarg, &opts->guard.dump_max_mib) != 0)
                 return bad_value(err, prog, "--dump-max", optarg, "MiB, 1 to 1048576");
             break;
         case OPT_DNS_PORT:
-            if (parse_ports(optarg, opts) != 0)
+            if (parse_ports(optarg, &opts->monitor) != 0)
                 return bad_value(err, prog, "--dns-port", optarg,
                                  "distinct ports from 1 to 65535, comma-separated, at most 16");
             ports_given = true;
@@ -301,34 +301,34 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         case OPT_OUTPUT:
             if ((idx = choice(optarg, format_names, COUNT(format_names))) < 0)
                 return bad_choice(err, prog, "--output", optarg, format_names, COUNT(format_names));
-            opts->format = (enum output_format)idx;
+            opts->output.format = (enum output_format)idx;
             break;
         case OPT_OUTPUT_FILE:
-            opts->output_file = optarg;
+            opts->output.file = optarg;
             break;
         case OPT_SYSLOG:
-            opts->syslog = true;
+            opts->output.syslog = true;
             break;
         case 't':
         case OPT_TIMESTAMP:
-            opts->timestamp = true;
+            opts->output.timestamp = true;
             break;
         case 'p':
         case OPT_PID:
-            if (parse_number(optarg, 1, PID_MAX, &opts->filter.pid) != 0)
+            if (parse_number(optarg, 1, PID_MAX, &opts->monitor.filter.pid) != 0)
                 return bad_value(err, prog, "--pid", optarg, "a process id");
-            opts->filter.by_pid = true;
+            opts->monitor.filter.by_pid = true;
             break;
         case 'u':
         case OPT_UID:
-            if (parse_number(optarg, 0, UID_MAX, &opts->filter.uid) != 0)
+            if (parse_number(optarg, 0, UID_MAX, &opts->monitor.filter.uid) != 0)
                 return bad_value(err, prog, "--uid", optarg, "a user id");
-            opts->filter.by_uid = true;
+            opts->monitor.filter.by_uid = true;
             break;
         case OPT_COMM:
             if (optarg[0] == '\0' || strlen(optarg) >= EBPFSHIELD_TASK_COMM_LEN)
                 return bad_value(err, prog, "--comm", optarg, "a process name of 1 to 15 bytes");
-            opts->filter.comm = optarg;
+            opts->monitor.filter.comm = optarg;
             break;
         case 'h':
         case OPT_HELP:
@@ -355,20 +355,21 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
     }
     if (ports_given && opts->feature != FEATURE_MONITOR)
         return misuse(err, prog, "--dns-port applies to --feature ebpf_monitor only");
-    if ((opts->filter.by_pid || opts->filter.by_uid || opts->filter.comm) &&
+    if ((opts->monitor.filter.by_pid || opts->monitor.filter.by_uid || opts->monitor.filter.comm) &&
         opts->feature != FEATURE_MONITOR)
         return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
-    if (opts->output_file && opts->syslog)
+    if (opts->output.file && opts->output.syslog)
         return misuse(err, prog, "events go to --output-file or to --syslog, not both");
-    if (opts->timestamp && opts->format == OUTPUT_JSON)
+    if (opts->output.timestamp && opts->output.format == OUTPUT_JSON)
         return misuse(err, prog, "--timestamp applies to --output text (JSON has @timestamp)");
-    if ((opts->allow_file || opts->allow_wide) && opts->feature == FEATURE_MONITOR)
+    if ((opts->guard.allow_file || opts->guard.allow_wide) && opts->feature == FEATURE_MONITOR)
         return misuse(err, prog,
                       "--allow and --allow-wide apply to --feature ebpf_ipintelligence only");
-    if (opts->dump_dir[0] == '\0' || (opts->feeds_dir && opts->feeds_dir[0] == '\0') ||
-        (opts->allow_file && opts->allow_file[0] == '\0') ||
+    if (opts->guard.dump_dir[0] == '\0' ||
+        (opts->guard.feeds_dir && opts->guard.feeds_dir[0] == '\0') ||
+        (opts->guard.allow_file && opts->guard.allow_file[0] == '\0') ||
         (opts->check_feed && opts->check_feed[0] == '\0') ||
-        (opts->output_file && opts->output_file[0] == '\0'))
+        (opts->output.file && opts->output.file[0] == '\0'))
         return misuse(err, prog, "an empty file or directory name is not allowed");
     return CLI_OK;
 }

@@ -3,38 +3,25 @@
 #define EBPFSHIELD_CLI_H
 
 #include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include "guard/block_actions.h"
 #include "engine/attach.h"
-#include "common/ebpfshield_events.h"
 #include "engine/feature.h"
-#include "monitor/monitor_handler.h"
-#include "output/output.h"
+#include "guard/guard_config.h"
+#include "monitor/monitor_config.h"
+#include "output/output_config.h"
 
+/* The command line: what the run is, then each part's own configuration. */
 struct options {
     enum feature_id feature;
-    enum block_action block;
     enum attach_mode attach;
-    bool verbose;
     bool debug; /* --debug: libbcc's start-up noise too */
     bool help;
     bool version;
-    const char *feeds_dir;  /* NULL: EBPFSHIELD_FEEDS_DIR */
-    const char *allow_file; /* --allow: addresses no feed may block */
-    bool allow_wide;        /* --allow-wide: accept entries wider than /8 (IPv4), /16 (IPv6) */
     const char *check_feed; /* --check-feed: only parse this file and say what it holds */
-    const char *dump_dir;
-    unsigned long dump_max_mib;                   /* the most one core may take */
-    uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* ebpf_monitor: 53, or --dns-port LIST */
-    size_t dns_port_count;
-    enum output_format format;    /* --output */
-    const char *output_file;      /* --output-file: events there instead of stdout */
-    bool syslog;                  /* --syslog: events to syslog(3) instead of stdout */
-    bool timestamp;               /* -t: text lines start with the time */
-    struct monitor_filter filter; /* -p, -u, --comm */
+    struct output_config output;
+    struct guard_config guard;
+    struct monitor_config monitor;
 };
 
 enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };
