@@ -3,6 +3,7 @@
 #define EBPFSHIELD_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "engine/attach.h"
@@ -23,6 +24,28 @@ struct options {
     struct guard_config guard;
     struct monitor_config monitor;
 };
+
+/* The part of struct options an option fills. */
+enum cli_part { CLI_PART_APP, CLI_PART_OUTPUT, CLI_PART_GUARD, CLI_PART_MONITOR };
+
+/* One option: how cli_parse takes it and what --help says of it. */
+struct cli_option {
+    const char *name;           /* the long name, without "--" */
+    char letter;                /* the short option, or 0 */
+    const char *arg;            /* its value's name in --help ("DIR"); NULL: it takes none */
+    enum cli_part part;         /* what set fills: struct options, or its output, guard or
+                                 * monitor part */
+    const char *const *choices; /* the values it takes (NULL: set judges) */
+    size_t choice_count;
+    /* Stores arg (choice: its index in choices, else -1) in part; -1 when it refuses it. */
+    int (*set)(void *part, const char *arg, int choice);
+    const char *expected; /* what set wants, said when it refuses a value */
+    const char *help;     /* --help's lines for it, '\n' between them */
+};
+
+/* Every option, in the order of --help. */
+extern const struct cli_option cli_options[];
+extern const size_t cli_option_count;
 
 enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };
 
