@@ -1,7 +1,8 @@
 /* The option table (cli_options) against what documents it: every option is in --help
  * (the usage and the option list), in the bash completion (offered after "-", and in its
  * "case $prev" when it takes a value) and in the man page (SYNOPSIS and an OPTIONS tag),
- * and none of these names an option the table lacks. The files are read from $SRCDIR. */
+ * and none of these names an option the table lacks; the completion offers an option's
+ * choices. The files are read from $SRCDIR. */
 #include "check.h"
 #include "app/cli.h"
 #include "testlib.h"
@@ -105,7 +106,7 @@ static void check_same_at(int line, const char *where, const struct names *got,
         }
     for (size_t i = 0; i < got->n; i++)
         if (!has(want, got->v[i])) {
-            fprintf(stderr, "%s:%d: %s names %s, not in cli_options\n", __FILE__, line, where,
+            fprintf(stderr, "%s:%d: %s names %s, not in the table\n", __FILE__, line, where,
                     got->v[i]);
             check_failures++;
         }
@@ -152,6 +153,30 @@ static void test_help(void)
     free(help);
 }
 
+/* The values the completion offers after each option with choices are its choices. */
+static void check_completion_choices(const char *text)
+{
+    for (size_t i = 0; i < cli_option_count; i++) {
+        const struct cli_option *o = &cli_options[i];
+        char pattern[64];
+        size_t len;
+        if (!o->choices)
+            continue;
+        snprintf(pattern, sizeof(pattern), "\n    --%s)\n", o->name);
+        const char *words = between(strstr(text, pattern), "compgen -W '", "'", &len);
+        struct names got = {0}, want = {0};
+        for (size_t w = 0; words && w < len; w += strspn(words + w, " ")) {
+            size_t n = strcspn(words + w, " '");
+            add(&got, words + w, n);
+            w += n;
+        }
+        for (size_t c = 0; c < o->choice_count; c++)
+            add(&want, o->choices[c], strlen(o->choices[c]));
+        snprintf(pattern, sizeof(pattern), "the completion's values of --%s", o->name);
+        check_same(pattern, &got, &want);
+    }
+}
+
 static void test_completion(void)
 {
     char *text = read_source(COMPLETION);
@@ -174,6 +199,7 @@ static void test_completion(void)
     table_words(&with_arg, true, true);
     check_same("the completion's option list", &offered, &longs);
     check_same("the completion's case $prev", &valued, &with_arg);
+    check_completion_choices(text);
     free(text);
 }
 
@@ -211,8 +237,8 @@ static void test_man_page(void)
     }
     for (size_t i = 0; i < synopsis.n; i++)
         if (!has(&all, synopsis.v[i])) {
-            fprintf(stderr, "%s:%d: the man page's SYNOPSIS names %s, not in cli_options\n",
-                    __FILE__, __LINE__, synopsis.v[i]);
+            fprintf(stderr, "%s:%d: the man page's SYNOPSIS names %s, not in the table\n", __FILE__,
+                    __LINE__, synopsis.v[i]);
             check_failures++;
         }
     /* OPTIONS: the tag line after each .TP. */
