@@ -224,18 +224,14 @@ static bool memlock_short(int perf_pages_per_cpu, int paranoid)
                               mlock_kb > 0 ? (uint64_t)mlock_kb : 0, paranoid);
 }
 
-int caps_check_process(const struct options *opts, int perf_pages_per_cpu, struct error *e)
+int caps_check_process(const struct caps_request *asked, int perf_pages_per_cpu, struct error *e)
 {
     int paranoid = (int)sysctl_number("/proc/sys/kernel/perf_event_paranoid", 2);
-    struct caps_request r = {
-        .feature = opts->feature,
-        .block = opts->block,
-        .attach = opts->attach,
-        .tracefs_missing = !attach_tracefs_mounted(),
-        .cgroup2_missing = opts->feature == FEATURE_GUARD && !attach_cgroup2_mounted(),
-        .memlock_short = memlock_short(perf_pages_per_cpu, paranoid),
-        .perf_locked = paranoid > 2,
-    };
+    struct caps_request r = *asked;
+    r.tracefs_missing = !attach_tracefs_mounted();
+    r.cgroup2_missing = r.feature == FEATURE_GUARD && !attach_cgroup2_mounted();
+    r.memlock_short = memlock_short(perf_pages_per_cpu, paranoid);
+    r.perf_locked = paranoid > 2;
     uint64_t held;
     if (caps_effective(&held, e) != 0)
         return -1;

@@ -10,7 +10,6 @@
 
 #include "guard/block_actions.h"
 #include "engine/attach.h"
-#include "app/cli.h"
 #include "engine/feature.h"
 #include "base/log.h"
 
@@ -55,8 +54,9 @@ bool caps_memlock_short(uint64_t pages_per_cpu, uint64_t page_size, unsigned cpu
 /* This process's effective set (capget(2)); 0, or -1 with a message in e (*held then 0). */
 int caps_effective(uint64_t *held, struct error *e);
 
-/* The request of opts on this machine (tracefs, cgroup2, the memlock limit for a perf
- * buffer of perf_pages_per_cpu) checked against this process's effective set. */
-int caps_check_process(const struct options *opts, int perf_pages_per_cpu, struct error *e);
+/* The feature, block action and attach mode of asked, on this machine (tracefs, cgroup2,
+ * the memlock limit for a perf buffer of perf_pages_per_cpu; asked's other fields are
+ * ignored), checked against this process's effective set. */
+int caps_check_process(const struct caps_request *asked, int perf_pages_per_cpu, struct error *e);
 
 #endif

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,32 @@ static const char *const attach_names[] = {"auto", "kprobe", "tracepoint"};
 static const char *const format_names[] = {"text", "json"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+#define XSTR(x) #x
+#define STR(x) XSTR(x) /* a number's macro as a string literal */
+
+/* --help's option list: a label fills 15 columns; one that fills them exactly is followed
+ * by a space, a longer one by two, and the lines that follow line up with the text. */
+#define LABEL_WIDTH 15
+
+static void option_help(FILE *out, const struct cli_option *o)
+{
+    char label[64];
+    int len = o->letter ? snprintf(label, sizeof(label), "-%c, --%s", o->letter, o->name)
+                        : snprintf(label, sizeof(label), "--%s", o->name);
+    if (o->arg)
+        len += snprintf(label + len, sizeof(label) - (size_t)len, " %s", o->arg);
+    int gap = len < LABEL_WIDTH ? LABEL_WIDTH - len : len == LABEL_WIDTH ? 1 : 2;
+    fprintf(out, "  %s%*s", label, gap, "");
+    for (const char *line = o->help;;) {
+        size_t n = strcspn(line, "\n");
+        fprintf(out, "%.*s\n", (int)n, line);
+        if (line[n] == '\0')
+            break;
+        line += n + 1;
+        fprintf(out, "%*s", 2 + LABEL_WIDTH, "");
+    }
+}
 
 void cli_usage(FILE *out, const char *prog, bool full)
 {
@@ -25,46 +52,13 @@ void cli_usage(FILE *out, const char *prog, bool full)
             prog);
     if (!full)
         return;
+    fputs("\nWatch DNS lookups (ebpf_monitor) or outbound connections checked against\n"
+          "threat feeds (ebpf_ipintelligence) with eBPF. Runs as root, or with the\n"
+          "capabilities it names when one is missing (see ebpfshield-bcc(8)).\n\n",
+          out);
+    for (size_t i = 0; i < cli_option_count; i++)
+        option_help(out, &cli_options[i]);
     fprintf(out,
-            "\nWatch DNS lookups (ebpf_monitor) or outbound connections checked against\n"
-            "threat feeds (ebpf_ipintelligence) with eBPF. Runs as root, or with the\n"
-            "capabilities it names when one is missing (see ebpfshield-bcc(8)).\n\n"
-            "  --feature F    ebpf_ipintelligence (default) or ebpf_monitor\n"
-            "  --block A      on a feed hit (TCP or UDP, IPv4 or IPv6): print (default,\n"
-            "                 the connection goes on), or have the kernel refuse it, then:\n"
-            "                 deny (nothing more), suspend (SIGSTOP), kill (SIGKILL) or\n"
-            "                 dump (SIGSTOP, core with gcore, then kill)\n"
-            "  --verbose      ebpf_ipintelligence: print every TCP connection\n"
-            "  --feeds DIR    directory of feeds: *.txt, *.csv, *.netset, *.ipset (default\n"
-            "                 %s); it, its files and every directory above\n"
-            "                 them must be root's and writable by no one else\n"
-            "  --allow FILE   addresses, CIDRs or ranges that no feed blocks\n"
-            "  --allow-wide   accept feed entries wider than an IPv4 /8 or an IPv6 /16, wide\n"
-            "                 ones over private or local addresses, files over 1/16 of IPv4\n"
-            "  --check-feed FILE  read FILE as a feed, say what it holds, exit 0 when it\n"
-            "                 holds an entry and more entries than junk (no eBPF, no root)\n"
-            "  --dump-dir DIR where --block dump writes cores (default %s, created 0700;\n"
-            "                 every directory above it must be root's, writable by no one else)\n"
-            "  --dump-max MIB the most one core may take (default %d; less when the disk\n"
-            "                 has less room: 64 MiB are always left free)\n"
-            "  --dns-port LIST ebpf_monitor: the DNS server ports to watch, comma-separated\n"
-            "                 (default 53; at most %d, e.g. 53,5353,5335)\n"
-            "  --attach M     auto (default: kprobes if the kernel has them, else\n"
-            "                 tracepoints), kprobe or tracepoint\n"
-            "  --output F     text (default: the original's lines) or json (one object per\n"
-            "                 line, Elastic Common Schema field names)\n"
-            "  --output-file PATH  events appended to PATH instead of standard output\n"
-            "                 (created 0600, never through a symlink; reopened on SIGHUP)\n"
-            "  --syslog       events to syslog: facility authpriv for feed hits, daemon for\n"
-            "                 DNS events and connections, one event per message\n"
-            "  -t, --timestamp text lines start with the local time (ISO 8601, ms)\n"
-            "  -p, --pid PID  ebpf_monitor: only the DNS packets of process PID\n"
-            "  -u, --uid UID  ebpf_monitor: only those of user UID\n"
-            "  --comm NAME    ebpf_monitor: only those of processes named NAME\n"
-            "  --debug        also show libbcc's messages that say nothing to act on\n"
-            "                 (\"sha1 socket not available\", \"cannot get prog tag\")\n"
-            "  -h, --help     this help\n"
-            "  --version      print the version\n"
             "\nEXAMPLES:\n"
             "    %s --feature ebpf_monitor      # every DNS query and A/AAAA answer\n"
             "    %s                             # print connections to feed addresses\n"
@@ -75,7 +69,6 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s --feature ebpf_monitor -t --comm curl\n"
             "    %s --block deny --output json --syslog   # to a SIEM through rsyslog\n"
             "    %s --output json --output-file /var/log/ebpfshield.json\n",
-            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, EBPFSHIELD_DNS_PORTS_MAX,
             prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
@@ -97,7 +90,7 @@ static int parse_mib(const char *text, unsigned long *mib)
 
 /* A comma-separated list of distinct ports from 1 to 65535, at most
  * EBPFSHIELD_DNS_PORTS_MAX of them. */
-static int parse_ports(const char *text, struct options *opts)
+static int parse_ports(const char *text, struct monitor_config *cfg)
 {
     size_t n = 0;
     const char *p = text;
@@ -109,16 +102,16 @@ static int parse_ports(const char *text, struct options *opts)
             n == EBPFSHIELD_DNS_PORTS_MAX)
             return -1;
         for (size_t i = 0; i < n; i++)
-            if (opts->dns_ports[i] == v)
+            if (cfg->dns_ports[i] == v)
                 return -1;
-        opts->dns_ports[n++] = (uint16_t)v;
+        cfg->dns_ports[n++] = (uint16_t)v;
         if (*end == '\0')
             break;
         if (*end != ',')
             return -1;
         p = end + 1;
     }
-    opts->dns_port_count = n;
+    cfg->dns_port_count = n;
     return 0;
 }
 
@@ -144,15 +137,6 @@ static int choice(const char *value, const char *const *names, size_t n)
     return -1;
 }
 
-/* A flag's value that is not what it must be: the reason, then the usage. */
-static enum cli_result bad_value(FILE *err, const char *prog, const char *flag, const char *value,
-                                 const char *expected)
-{
-    fprintf(err, "%s: invalid value '%s' for %s (%s)\n", prog, value, flag, expected);
-    cli_usage(err, prog, false);
-    return CLI_USAGE;
-}
-
 /* An option given without its value; fmt and its argument name the option. */
 static enum cli_result __attribute__((format(printf, 3, 4)))
 missing_value(FILE *err, const char *prog, const char *fmt, ...)
@@ -175,200 +159,370 @@ static enum cli_result misuse(FILE *err, const char *prog, const char *why)
     return CLI_USAGE;
 }
 
-static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag, const char *value,
-                                  const char *const *names, size_t n)
+/* A value the option o does not take: the reason, then the usage. */
+static enum cli_result refused(FILE *err, const char *prog, const struct cli_option *o,
+                               const char *value)
 {
-    fprintf(err, "%s: invalid value '%s' for %s (choose from", prog, value, flag);
-    for (size_t i = 0; i < n; i++)
-        fprintf(err, "%s '%s'", i ? "," : "", names[i]);
+    fprintf(err, "%s: invalid value '%s' for --%s (", prog, value, o->name);
+    if (o->choices)
+        for (size_t i = 0; i < o->choice_count; i++)
+            fprintf(err, "%s'%s'", i ? ", " : "choose from ", o->choices[i]);
+    else
+        fputs(o->expected, err);
     fprintf(err, ")\n");
     cli_usage(err, prog, false);
     return CLI_USAGE;
 }
 
+/* The setters of cli_options: each fills its part (struct options for CLI_PART_APP). */
+
+static int set_feature(void *part, const char *arg, int choice)
+{
+    (void)arg;
+    ((struct options *)part)->feature = (enum feature_id)choice;
+    return 0;
+}
+
+static int set_attach(void *part, const char *arg, int choice)
+{
+    (void)arg;
+    ((struct options *)part)->attach = (enum attach_mode)choice;
+    return 0;
+}
+
+static int set_check_feed(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    ((struct options *)part)->check_feed = arg;
+    return 0;
+}
+
+static int set_debug(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct options *)part)->debug = true;
+    return 0;
+}
+
+static int set_help(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct options *)part)->help = true;
+    return 0;
+}
+
+static int set_version(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct options *)part)->version = true;
+    return 0;
+}
+
+static int set_block(void *part, const char *arg, int choice)
+{
+    (void)arg;
+    ((struct guard_config *)part)->block = (enum block_action)choice;
+    return 0;
+}
+
+static int set_verbose(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct guard_config *)part)->verbose = true;
+    return 0;
+}
+
+static int set_feeds(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    ((struct guard_config *)part)->feeds_dir = arg;
+    return 0;
+}
+
+static int set_allow(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    ((struct guard_config *)part)->allow_file = arg;
+    return 0;
+}
+
+static int set_allow_wide(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct guard_config *)part)->allow_wide = true;
+    return 0;
+}
+
+static int set_dump_dir(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    ((struct guard_config *)part)->dump_dir = arg;
+    return 0;
+}
+
+static int set_dump_max(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    return parse_mib(arg, &((struct guard_config *)part)->dump_max_mib);
+}
+
+static int set_dns_port(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    return parse_ports(arg, part);
+}
+
+static int set_pid(void *part, const char *arg, int choice)
+{
+    struct monitor_filter *f = &((struct monitor_config *)part)->filter;
+    (void)choice;
+    if (parse_number(arg, 1, PID_MAX, &f->pid) != 0)
+        return -1;
+    f->by_pid = true;
+    return 0;
+}
+
+static int set_uid(void *part, const char *arg, int choice)
+{
+    struct monitor_filter *f = &((struct monitor_config *)part)->filter;
+    (void)choice;
+    if (parse_number(arg, 0, UID_MAX, &f->uid) != 0)
+        return -1;
+    f->by_uid = true;
+    return 0;
+}
+
+static int set_comm(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    if (arg[0] == '\0' || strlen(arg) >= EBPFSHIELD_TASK_COMM_LEN)
+        return -1;
+    ((struct monitor_config *)part)->filter.comm = arg;
+    return 0;
+}
+
+static int set_output(void *part, const char *arg, int choice)
+{
+    (void)arg;
+    ((struct output_config *)part)->format = (enum output_format)choice;
+    return 0;
+}
+
+static int set_output_file(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    ((struct output_config *)part)->file = arg;
+    return 0;
+}
+
+static int set_syslog(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct output_config *)part)->syslog = true;
+    return 0;
+}
+
+static int set_timestamp(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct output_config *)part)->timestamp = true;
+    return 0;
+}
+
+#define CHOICES(names) names, COUNT(names)
+
+const struct cli_option cli_options[] = {
+    {"feature", 0, "F", CLI_PART_APP, CHOICES(feature_names), set_feature, NULL,
+     "ebpf_ipintelligence (default) or ebpf_monitor"},
+    {"block", 0, "A", CLI_PART_GUARD, block_action_names, BLOCK_ACTION_COUNT, set_block, NULL,
+     "on a feed hit (TCP or UDP, IPv4 or IPv6): print (default,\n"
+     "the connection goes on), or have the kernel refuse it, then:\n"
+     "deny (nothing more), suspend (SIGSTOP), kill (SIGKILL) or\n"
+     "dump (SIGSTOP, core with gcore, then kill)"},
+    {"verbose", 0, NULL, CLI_PART_GUARD, NULL, 0, set_verbose, NULL,
+     "ebpf_ipintelligence: print every TCP connection"},
+    {"feeds", 0, "DIR", CLI_PART_GUARD, NULL, 0, set_feeds, NULL,
+     "directory of feeds: *.txt, *.csv, *.netset, *.ipset (default\n" EBPFSHIELD_FEEDS_DIR
+     "); it, its files and every directory above\n"
+     "them must be root's and writable by no one else"},
+    {"allow", 0, "FILE", CLI_PART_GUARD, NULL, 0, set_allow, NULL,
+     "addresses, CIDRs or ranges that no feed blocks"},
+    {"allow-wide", 0, NULL, CLI_PART_GUARD, NULL, 0, set_allow_wide, NULL,
+     "accept feed entries wider than an IPv4 /8 or an IPv6 /16, wide\n"
+     "ones over private or local addresses, files over 1/16 of IPv4"},
+    {"check-feed", 0, "FILE", CLI_PART_APP, NULL, 0, set_check_feed, NULL,
+     "read FILE as a feed, say what it holds, exit 0 when it\n"
+     "holds an entry and more entries than junk (no eBPF, no root)"},
+    {"dump-dir", 0, "DIR", CLI_PART_GUARD, NULL, 0, set_dump_dir, NULL,
+     "where --block dump writes cores (default " DEFAULT_DUMP_DIR ", created 0700;\n"
+     "every directory above it must be root's, writable by no one else)"},
+    {"dump-max", 0, "MIB", CLI_PART_GUARD, NULL, 0, set_dump_max, "MiB, 1 to 1048576",
+     "the most one core may take (default " STR(
+         DEFAULT_DUMP_MAX_MIB) "; less when the disk\n"
+                               "has less room: 64 MiB are always left free)"},
+    {"dns-port", 0, "LIST", CLI_PART_MONITOR, NULL, 0, set_dns_port,
+     "distinct ports from 1 to 65535, comma-separated, at most " STR(EBPFSHIELD_DNS_PORTS_MAX),
+     "ebpf_monitor: the DNS server ports to watch, comma-separated\n"
+     "(default 53; at most " STR(EBPFSHIELD_DNS_PORTS_MAX) ", e.g. 53,5353,5335)"},
+    {"attach", 0, "M", CLI_PART_APP, CHOICES(attach_names), set_attach, NULL,
+     "auto (default: kprobes if the kernel has them, else\n"
+     "tracepoints), kprobe or tracepoint"},
+    {"output", 0, "F", CLI_PART_OUTPUT, CHOICES(format_names), set_output, NULL,
+     "text (default: the original's lines) or json (one object per\n"
+     "line, Elastic Common Schema field names)"},
+    {"output-file", 0, "PATH", CLI_PART_OUTPUT, NULL, 0, set_output_file, NULL,
+     "events appended to PATH instead of standard output\n"
+     "(created 0600, never through a symlink; reopened on SIGHUP)"},
+    {"syslog", 0, NULL, CLI_PART_OUTPUT, NULL, 0, set_syslog, NULL,
+     "events to syslog: facility authpriv for feed hits, daemon for\n"
+     "DNS events and connections, one event per message"},
+    {"timestamp", 't', NULL, CLI_PART_OUTPUT, NULL, 0, set_timestamp, NULL,
+     "text lines start with the local time (ISO 8601, ms)"},
+    {"pid", 'p', "PID", CLI_PART_MONITOR, NULL, 0, set_pid, "a process id",
+     "ebpf_monitor: only the DNS packets of process PID"},
+    {"uid", 'u', "UID", CLI_PART_MONITOR, NULL, 0, set_uid, "a user id",
+     "ebpf_monitor: only those of user UID"},
+    {"comm", 0, "NAME", CLI_PART_MONITOR, NULL, 0, set_comm, "a process name of 1 to 15 bytes",
+     "ebpf_monitor: only those of processes named NAME"},
+    {"debug", 0, NULL, CLI_PART_APP, NULL, 0, set_debug, NULL,
+     "also show libbcc's messages that say nothing to act on\n"
+     "(\"sha1 socket not available\", \"cannot get prog tag\")"},
+    {"help", 'h', NULL, CLI_PART_APP, NULL, 0, set_help, NULL, "this help"},
+    {"version", 0, NULL, CLI_PART_APP, NULL, 0, set_version, NULL, "print the version"},
+};
+const size_t cli_option_count = COUNT(cli_options);
+
+/* getopt_long's val for cli_options[i] is LONG_VAL + i, clear of every short option. */
+#define LONG_VAL 256
+
+/* getopt_long's tables for cli_options: longs has cli_option_count + 1 entries, shorts
+ * room for ":" and three characters per option. */
+static void getopt_tables(struct option *longs, char *shorts)
+{
+    *shorts++ = ':'; /* a missing value returns ':' */
+    for (size_t i = 0; i < cli_option_count; i++) {
+        const struct cli_option *o = &cli_options[i];
+        longs[i] = (struct option){o->name, o->arg ? required_argument : no_argument, NULL,
+                                   LONG_VAL + (int)i};
+        if (o->letter) {
+            *shorts++ = o->letter;
+            if (o->arg)
+                *shorts++ = ':';
+        }
+    }
+    longs[cli_option_count] = (struct option){NULL, 0, NULL, 0};
+    *shorts = '\0';
+}
+
+/* The option getopt_long returned as c, or NULL. */
+static const struct cli_option *option_of(int c)
+{
+    if (c >= LONG_VAL)
+        return &cli_options[c - LONG_VAL];
+    for (size_t i = 0; i < cli_option_count; i++)
+        if (cli_options[i].letter == c)
+            return &cli_options[i];
+    return NULL;
+}
+
+static void *part_of(struct options *opts, enum cli_part part)
+{
+    switch (part) {
+    case CLI_PART_OUTPUT:
+        return &opts->output;
+    case CLI_PART_GUARD:
+        return &opts->guard;
+    case CLI_PART_MONITOR:
+        return &opts->monitor;
+    default:
+        return opts;
+    }
+}
+
+/* An option getopt_long does not know; optopt is the character of a bad short option, in
+ * any cluster. */
+static enum cli_result unknown(FILE *err, const char *prog, const char *word)
+{
+    if (optopt > 0 && optopt < LONG_VAL)
+        fprintf(err, "%s: unknown option '-%c'\n", prog, optopt);
+    else
+        fprintf(err, "%s: unknown option '%s'\n", prog, word);
+    cli_usage(err, prog, false);
+    return CLI_USAGE;
+}
+
+/* What each option allows alone is checked; now what they allow together. */
+static enum cli_result check_together(FILE *err, const char *prog, const struct options *opts)
+{
+    const struct guard_config *g = &opts->guard;
+    const struct output_config *out = &opts->output;
+    const struct monitor_filter *filter = &opts->monitor.filter;
+    bool monitor = opts->feature == FEATURE_MONITOR;
+    if (opts->monitor.dns_port_count && !monitor)
+        return misuse(err, prog, "--dns-port applies to --feature ebpf_monitor only");
+    if ((filter->by_pid || filter->by_uid || filter->comm) && !monitor)
+        return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
+    if (out->file && out->syslog)
+        return misuse(err, prog, "events go to --output-file or to --syslog, not both");
+    if (out->timestamp && out->format == OUTPUT_JSON)
+        return misuse(err, prog, "--timestamp applies to --output text (JSON has @timestamp)");
+    if ((g->allow_file || g->allow_wide) && monitor)
+        return misuse(err, prog,
+                      "--allow and --allow-wide apply to --feature ebpf_ipintelligence only");
+    if (g->dump_dir[0] == '\0' || (g->feeds_dir && g->feeds_dir[0] == '\0') ||
+        (g->allow_file && g->allow_file[0] == '\0') ||
+        (opts->check_feed && opts->check_feed[0] == '\0') || (out->file && out->file[0] == '\0'))
+        return misuse(err, prog, "an empty file or directory name is not allowed");
+    return CLI_OK;
+}
+
+/* One option o with its value arg (NULL for a flag) into opts. */
+static enum cli_result take(FILE *err, const char *prog, const struct cli_option *o,
+                            const char *arg, struct options *opts)
+{
+    int index = -1;
+    if (o->choices && (index = choice(arg, o->choices, o->choice_count)) < 0)
+        return refused(err, prog, o, arg);
+    if (o->set(part_of(opts, o->part), arg, index) != 0)
+        return refused(err, prog, o, arg);
+    return CLI_OK;
+}
+
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err)
 {
-    enum {
-        OPT_FEATURE = 256,
-        OPT_BLOCK,
-        OPT_VERBOSE,
-        OPT_FEEDS,
-        OPT_ALLOW,
-        OPT_ALLOW_WIDE,
-        OPT_CHECK_FEED,
-        OPT_DEBUG,
-        OPT_DUMP_DIR,
-        OPT_DUMP_MAX,
-        OPT_DNS_PORT,
-        OPT_ATTACH,
-        OPT_VERSION,
-        OPT_HELP,
-        OPT_OUTPUT,
-        OPT_OUTPUT_FILE,
-        OPT_SYSLOG,
-        OPT_COMM,
-        OPT_TIMESTAMP,
-        OPT_PID,
-        OPT_UID
-    };
-    static const struct option longopts[] = {
-        {"feature", required_argument, NULL, OPT_FEATURE},
-        {"block", required_argument, NULL, OPT_BLOCK},
-        {"verbose", no_argument, NULL, OPT_VERBOSE},
-        {"feeds", required_argument, NULL, OPT_FEEDS},
-        {"allow", required_argument, NULL, OPT_ALLOW},
-        {"allow-wide", no_argument, NULL, OPT_ALLOW_WIDE},
-        {"check-feed", required_argument, NULL, OPT_CHECK_FEED},
-        {"debug", no_argument, NULL, OPT_DEBUG},
-        {"dump-dir", required_argument, NULL, OPT_DUMP_DIR},
-        {"dump-max", required_argument, NULL, OPT_DUMP_MAX},
-        {"dns-port", required_argument, NULL, OPT_DNS_PORT},
-        {"attach", required_argument, NULL, OPT_ATTACH},
-        {"output", required_argument, NULL, OPT_OUTPUT},
-        {"output-file", required_argument, NULL, OPT_OUTPUT_FILE},
-        {"syslog", no_argument, NULL, OPT_SYSLOG},
-        {"timestamp", no_argument, NULL, OPT_TIMESTAMP},
-        {"pid", required_argument, NULL, OPT_PID},
-        {"uid", required_argument, NULL, OPT_UID},
-        {"comm", required_argument, NULL, OPT_COMM},
-        {"help", no_argument, NULL, OPT_HELP},
-        {"version", no_argument, NULL, OPT_VERSION},
-        {NULL, 0, NULL, 0},
-    };
+    struct option longs[COUNT(cli_options) + 1];
+    char shorts[1 + 3 * COUNT(cli_options) + 1];
+    getopt_tables(longs, shorts);
     const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
-    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR,
-                             .dump_max_mib = DEFAULT_DUMP_MAX_MIB,
-                             .dns_ports = {EBPFSHIELD_DEFAULT_DNS_PORT},
-                             .dns_port_count = 1};
+    /* The DNS ports stay empty until the end, so that a --dns-port given shows. */
+    *opts = (struct options){
+        .guard = {.dump_dir = DEFAULT_DUMP_DIR, .dump_max_mib = DEFAULT_DUMP_MAX_MIB}};
 
-    bool ports_given = false;
     optind = 0; /* full reset, so that tests may parse several times */
     opterr = 0;
     int c, idx;
-    while ((idx = -1, c = getopt_long(argc, argv, ":htp:u:", longopts, &idx)) != -1) {
+    while ((idx = -1, c = getopt_long(argc, argv, shorts, longs, &idx)) != -1) {
         if (optarg && strncmp(optarg, "--", 2) == 0) /* "--feeds --verbose": no value */
-            return idx >= 0 ? missing_value(err, prog, "--%s", longopts[idx].name)
+            return idx >= 0 ? missing_value(err, prog, "--%s", longs[idx].name)
                             : missing_value(err, prog, "-%c", c);
-        switch (c) {
-        case OPT_FEATURE:
-            if ((idx = choice(optarg, feature_names, COUNT(feature_names))) < 0)
-                return bad_choice(err, prog, "--feature", optarg, feature_names,
-                                  COUNT(feature_names));
-            opts->feature = (enum feature_id)idx;
-            break;
-        case OPT_BLOCK:
-            if ((idx = choice(optarg, block_action_names, BLOCK_ACTION_COUNT)) < 0)
-                return bad_choice(err, prog, "--block", optarg, block_action_names,
-                                  BLOCK_ACTION_COUNT);
-            opts->block = (enum block_action)idx;
-            break;
-        case OPT_ATTACH:
-            if ((idx = choice(optarg, attach_names, COUNT(attach_names))) < 0)
-                return bad_choice(err, prog, "--attach", optarg, attach_names, COUNT(attach_names));
-            opts->attach = (enum attach_mode)idx;
-            break;
-        case OPT_VERBOSE:
-            opts->verbose = true;
-            break;
-        case OPT_FEEDS:
-            opts->feeds_dir = optarg;
-            break;
-        case OPT_ALLOW:
-            opts->allow_file = optarg;
-            break;
-        case OPT_ALLOW_WIDE:
-            opts->allow_wide = true;
-            break;
-        case OPT_CHECK_FEED:
-            opts->check_feed = optarg;
-            break;
-        case OPT_DEBUG:
-            opts->debug = true;
-            break;
-        case OPT_DUMP_DIR:
-            opts->dump_dir = optarg;
-            break;
-        case OPT_DUMP_MAX:
-            if (parse_mib(optarg, &opts->dump_max_mib) != 0)
-                return bad_value(err, prog, "--dump-max", optarg, "MiB, 1 to 1048576");
-            break;
-        case OPT_DNS_PORT:
-            if (parse_ports(optarg, opts) != 0)
-                return bad_value(err, prog, "--dns-port", optarg,
-                                 "distinct ports from 1 to 65535, comma-separated, at most 16");
-            ports_given = true;
-            break;
-        case OPT_OUTPUT:
-            if ((idx = choice(optarg, format_names, COUNT(format_names))) < 0)
-                return bad_choice(err, prog, "--output", optarg, format_names, COUNT(format_names));
-            opts->format = (enum output_format)idx;
-            break;
-        case OPT_OUTPUT_FILE:
-            opts->output_file = optarg;
-            break;
-        case OPT_SYSLOG:
-            opts->syslog = true;
-            break;
-        case 't':
-        case OPT_TIMESTAMP:
-            opts->timestamp = true;
-            break;
-        case 'p':
-        case OPT_PID:
-            if (parse_number(optarg, 1, PID_MAX, &opts->filter.pid) != 0)
-                return bad_value(err, prog, "--pid", optarg, "a process id");
-            opts->filter.by_pid = true;
-            break;
-        case 'u':
-        case OPT_UID:
-            if (parse_number(optarg, 0, UID_MAX, &opts->filter.uid) != 0)
-                return bad_value(err, prog, "--uid", optarg, "a user id");
-            opts->filter.by_uid = true;
-            break;
-        case OPT_COMM:
-            if (optarg[0] == '\0' || strlen(optarg) >= EBPFSHIELD_TASK_COMM_LEN)
-                return bad_value(err, prog, "--comm", optarg, "a process name of 1 to 15 bytes");
-            opts->filter.comm = optarg;
-            break;
-        case 'h':
-        case OPT_HELP:
-            opts->help = true;
-            break;
-        case OPT_VERSION:
-            opts->version = true;
-            break;
-        case ':': /* the last word */
+        if (c == ':') /* the last word */
             return missing_value(err, prog, "%s", argv[optind - 1]);
-        default: /* optopt is the character of a bad short option, in any cluster */
-            if (optopt > 0 && optopt < OPT_FEATURE)
-                fprintf(err, "%s: unknown option '-%c'\n", prog, optopt);
-            else
-                fprintf(err, "%s: unknown option '%s'\n", prog, argv[optind - 1]);
-            cli_usage(err, prog, false);
+        const struct cli_option *o = option_of(c);
+        if (!o)
+            return unknown(err, prog, argv[optind - 1]);
+        if (take(err, prog, o, optarg, opts) != CLI_OK)
             return CLI_USAGE;
-        }
     }
     if (optind < argc) {
         fprintf(err, "%s: unexpected argument '%s'\n", prog, argv[optind]);
         cli_usage(err, prog, false);
         return CLI_USAGE;
     }
-    if (ports_given && opts->feature != FEATURE_MONITOR)
-        return misuse(err, prog, "--dns-port applies to --feature ebpf_monitor only");
-    if ((opts->filter.by_pid || opts->filter.by_uid || opts->filter.comm) &&
-        opts->feature != FEATURE_MONITOR)
-        return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
-    if (opts->output_file && opts->syslog)
-        return misuse(err, prog, "events go to --output-file or to --syslog, not both");
-    if (opts->timestamp && opts->format == OUTPUT_JSON)
-        return misuse(err, prog, "--timestamp applies to --output text (JSON has @timestamp)");
-    if ((opts->allow_file || opts->allow_wide) && opts->feature == FEATURE_MONITOR)
-        return misuse(err, prog,
-                      "--allow and --allow-wide apply to --feature ebpf_ipintelligence only");
-    if (opts->dump_dir[0] == '\0' || (opts->feeds_dir && opts->feeds_dir[0] == '\0') ||
-        (opts->allow_file && opts->allow_file[0] == '\0') ||
-        (opts->check_feed && opts->check_feed[0] == '\0') ||
-        (opts->output_file && opts->output_file[0] == '\0'))
-        return misuse(err, prog, "an empty file or directory name is not allowed");
+    if (check_together(err, prog, opts) != CLI_OK)
+        return CLI_USAGE;
+    if (opts->monitor.dns_port_count == 0) {
+        opts->monitor.dns_ports[0] = EBPFSHIELD_DEFAULT_DNS_PORT;
+        opts->monitor.dns_port_count = 1;
+    }
     return CLI_OK;
 }

@@ -4,38 +4,48 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 
-#include "guard/block_actions.h"
 #include "engine/attach.h"
-#include "common/ebpfshield_events.h"
 #include "engine/feature.h"
-#include "monitor/monitor_handler.h"
-#include "output/output.h"
+#include "guard/guard_config.h"
+#include "monitor/monitor_config.h"
+#include "output/output_config.h"
 
+/* The command line: what the run is, then each part's own configuration. */
 struct options {
     enum feature_id feature;
-    enum block_action block;
     enum attach_mode attach;
-    bool verbose;
     bool debug; /* --debug: libbcc's start-up noise too */
     bool help;
     bool version;
-    const char *feeds_dir;  /* NULL: EBPFSHIELD_FEEDS_DIR */
-    const char *allow_file; /* --allow: addresses no feed may block */
-    bool allow_wide;        /* --allow-wide: accept entries wider than /8 (IPv4), /16 (IPv6) */
     const char *check_feed; /* --check-feed: only parse this file and say what it holds */
-    const char *dump_dir;
-    unsigned long dump_max_mib;                   /* the most one core may take */
-    uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* ebpf_monitor: 53, or --dns-port LIST */
-    size_t dns_port_count;
-    enum output_format format;    /* --output */
-    const char *output_file;      /* --output-file: events there instead of stdout */
-    bool syslog;                  /* --syslog: events to syslog(3) instead of stdout */
-    bool timestamp;               /* -t: text lines start with the time */
-    struct monitor_filter filter; /* -p, -u, --comm */
+    struct output_config output;
+    struct guard_config guard;
+    struct monitor_config monitor;
 };
+
+/* The part of struct options an option fills. */
+enum cli_part { CLI_PART_APP, CLI_PART_OUTPUT, CLI_PART_GUARD, CLI_PART_MONITOR };
+
+/* One option: how cli_parse takes it and what --help says of it. */
+struct cli_option {
+    const char *name;           /* the long name, without "--" */
+    char letter;                /* the short option, or 0 */
+    const char *arg;            /* its value's name in --help ("DIR"); NULL: it takes none */
+    enum cli_part part;         /* what set fills: struct options, or its output, guard or
+                                 * monitor part */
+    const char *const *choices; /* the values it takes (NULL: set judges) */
+    size_t choice_count;
+    /* Stores arg (choice: its index in choices, else -1) in part; -1 when it refuses it. */
+    int (*set)(void *part, const char *arg, int choice);
+    const char *expected; /* what set wants, said when it refuses a value */
+    const char *help;     /* --help's lines for it, '\n' between them */
+};
+
+/* Every option, in the order of --help. */
+extern const struct cli_option cli_options[];
+extern const size_t cli_option_count;
 
 enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };
 

@@ -15,7 +15,7 @@ static int check_feed(const struct options *opts)
     struct feed_file_stats st;
     struct error e;
     signal(SIGHUP, SIG_IGN); /* a reload signal meant for the running tool */
-    if (feeds_check_file(opts->check_feed, opts->allow_wide, &st, &e) != 0)
+    if (feeds_check_file(opts->check_feed, opts->guard.allow_wide, &st, &e) != 0)
         return log_fatal("%s", e.msg);
     size_t entries = st.v4 + st.v6;
     if (entries == 0)

@@ -134,25 +134,25 @@ static int syslog_listens(struct error *e)
 }
 
 /* The events' writer and its stream: standard output, --output-file or --syslog. */
-static int open_events(const struct options *opts, struct outputs *io, struct error *e)
+static int open_events(const struct output_config *cfg, struct outputs *io, struct error *e)
 {
     struct line_target t = {.fd = STDOUT_FILENO};
     const char *name = "standard output";
-    if (opts->output_file) {
-        if ((t.fd = output_file_open(opts->output_file, e)) < 0)
+    if (cfg->file) {
+        if ((t.fd = output_file_open(cfg->file, e)) < 0)
             return -1;
         t.owned = true;
-        name = opts->output_file;
-        io->file = opts->output_file;
-    } else if (opts->syslog) {
+        name = cfg->file;
+        io->file = cfg->file;
+    } else if (cfg->syslog) {
         if (syslog_listens(e) != 0)
             return -1;
         openlog("ebpfshield-bcc", LOG_PID | LOG_NDELAY, LOG_DAEMON);
         t = (struct line_target){.fd = -1, .syslog = true};
         name = "syslog";
     }
-    io->events = (struct output){
-        .format = opts->format, .timestamp = opts->timestamp, .syslog = opts->syslog};
+    io->events =
+        (struct output){.format = cfg->format, .timestamp = cfg->timestamp, .syslog = cfg->syslog};
     if (!(io->out = line_writer_open(&t, name, OUTPUT_QUEUE_BYTES, &io->events.stream, e))) {
         if (t.owned)
             close(t.fd);
@@ -314,7 +314,9 @@ int runtime_run(const struct options *opts)
 {
     install_hangup();
     struct error denied; /* the capabilities this run needs, not the euid */
-    if (caps_check_process(opts,
+    struct caps_request asked = {
+        .feature = opts->feature, .block = opts->guard.block, .attach = opts->attach};
+    if (caps_check_process(&asked,
                            opts->feature == FEATURE_MONITOR ? MONITOR_PERF_PAGES_PER_CPU
                                                             : GUARD_PERF_PAGES_PER_CPU,
                            &denied) != 0)
@@ -341,12 +343,12 @@ int runtime_run(const struct options *opts)
     if (!filter)
         log_warn("%s", e.msg); /* libbcc's noise shows, nothing worse */
     int rc = 0;
-    if (open_events(opts, &io, &e) != 0)
+    if (open_events(&opts->output, &io, &e) != 0)
         rc = log_fatal("%s", e.msg);
     struct feature f;
     if (rc == 0 &&
-        (opts->feature == FEATURE_MONITOR ? monitor_feature(&f, opts, &io.events, &e)
-                                          : guard_feature(&f, opts, &io.events, &e)) != 0) {
+        (opts->feature == FEATURE_MONITOR ? monitor_feature(&f, &opts->monitor, &io.events, &e)
+                                          : guard_feature(&f, &opts->guard, &io.events, &e)) != 0) {
         rc = log_fatal("%s", e.msg);
     } else if (rc == 0) {
         rc = run(&f, opts, &io);

@@ -224,20 +224,20 @@ static void destroy(void *self)
     free(p);
 }
 
-int guard_feature(struct feature *f, const struct options *opts, const struct output *out,
+int guard_feature(struct feature *f, const struct guard_config *cfg, const struct output *out,
                   struct error *e)
 {
     struct guard *p = calloc(1, sizeof(*p));
     if (!p)
         return error_set(e, "out of memory");
     p->sources =
-        (struct feed_sources){.dir = opts->feeds_dir ? opts->feeds_dir : EBPFSHIELD_FEEDS_DIR,
-                              .allow = opts->allow_file,
-                              .allow_wide = opts->allow_wide};
-    p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)opts->dump_max_mib << 20};
+        (struct feed_sources){.dir = cfg->feeds_dir ? cfg->feeds_dir : EBPFSHIELD_FEEDS_DIR,
+                              .allow = cfg->allow_file,
+                              .allow_wide = cfg->allow_wide};
+    p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)cfg->dump_max_mib << 20};
     p->lock = -1;
     int rc = 0;
-    if (opts->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0)
+    if (cfg->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0)
         rc = -1;
     else if (!(p->registry = feed_registry_new()))
         rc = error_set(e, "out of memory");
@@ -248,16 +248,16 @@ int guard_feature(struct feature *f, const struct options *opts, const struct ou
     } else {
         say_feeds(p->feeds);
     }
-    if (rc != 0 || (opts->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(
-                                                      opts->dump_dir, "dump directory", e)) < 0)) {
+    if (rc != 0 || (cfg->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(
+                                                     cfg->dump_dir, "dump directory", e)) < 0)) {
         destroy(p);
         return -1;
     }
     p->out = out;
-    p->block = opts->block;
-    p->dump_dir = opts->dump_dir;
+    p->block = cfg->block;
+    p->dump_dir = cfg->dump_dir;
     p->handler = (struct guard_handler){
-        .out = out, .block = opts->block, .verbose = opts->verbose, .feeds = p->registry};
+        .out = out, .block = cfg->block, .verbose = cfg->verbose, .feeds = p->registry};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = GUARD_PERF_PAGES_PER_CPU,

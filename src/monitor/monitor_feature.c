@@ -211,25 +211,25 @@ static void destroy(void *self)
     free(m);
 }
 
-static void ports_flag(const struct options *opts, char *buf, size_t len)
+static void ports_flag(const struct monitor_config *cfg, char *buf, size_t len)
 {
     size_t n = (size_t)snprintf(buf, len, "-DEBPFSHIELD_DNS_PORTS=");
-    for (size_t i = 0; i < opts->dns_port_count && n < len; i++)
-        n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "", opts->dns_ports[i]);
+    for (size_t i = 0; i < cfg->dns_port_count && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "", cfg->dns_ports[i]);
 }
 
-int monitor_feature(struct feature *f, const struct options *opts, const struct output *out,
+int monitor_feature(struct feature *f, const struct monitor_config *cfg, const struct output *out,
                     struct error *e)
 {
     struct monitor *m = calloc(1, sizeof(*m));
-    if (!m || !(m->handler = monitor_handler_new(out, &opts->filter, lookup_flow, m)) ||
+    if (!m || !(m->handler = monitor_handler_new(out, &cfg->filter, lookup_flow, m)) ||
         !(m->batch = sample_batch_new(MONITOR_BATCH_BYTES, handle, m))) {
         if (m)
             monitor_handler_free(m->handler);
         free(m);
         return error_set(e, "out of memory");
     }
-    ports_flag(opts, m->ports_flag, sizeof(m->ports_flag));
+    ports_flag(cfg, m->ports_flag, sizeof(m->ports_flag));
     *f = (struct feature){.self = m,
                           .events_table = "dns_events",
                           .perf_pages_per_cpu = MONITOR_PERF_PAGES_PER_CPU,

@@ -4,8 +4,8 @@
 
 #include <stdio.h>
 
-#include "app/cli.h"
 #include "engine/feature.h"
+#include "monitor/monitor_config.h"
 #include "output/output.h"
 
 /* 1024 pages (4 MiB) per CPU: a burst of tens of thousands of DNS frames fits. */
@@ -13,9 +13,9 @@
 #define MONITOR_WAKEUP_EVENTS 32       /* a burst wakes the loop once per 32 DNS packets */
 #define MONITOR_BATCH_BYTES (4u << 20) /* a poll's samples sorted at most 4 MiB at a time */
 
-/* Fills f with the monitor of the DNS ports in opts, printing its lines to out. 0, or -1
- * with a message in e. */
-int monitor_feature(struct feature *f, const struct options *opts, const struct output *out,
+/* Fills f with the monitor of the DNS ports and filter of cfg, printing its lines to out.
+ * 0, or -1 with a message in e. */
+int monitor_feature(struct feature *f, const struct monitor_config *cfg, const struct output *out,
                     struct error *e);
 
 #endif

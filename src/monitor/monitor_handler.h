@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "monitor/monitor_config.h"
 #include "output/output.h"
 
 #define MONITOR_LINES_PER_MESSAGE 32
@@ -20,13 +21,6 @@ struct port_val;
 
 /* Looks key up in the kernel's flow table: 0 and *val filled when it is there. */
 typedef int (*flow_lookup_fn)(void *ctx, const struct port_key *key, struct port_val *val);
-
-/* -p, -u, --comm: only the DNS packets of matching processes (all when none is set). */
-struct monitor_filter {
-    bool by_pid, by_uid;
-    uint32_t pid, uid;
-    const char *comm; /* the process name as printed; NULL: any */
-};
 
 /* Events go to out, those of processes filter lets through; samples the kernel could not
  * attribute (pid 0) are looked up again through lookup. NULL when out of memory. */

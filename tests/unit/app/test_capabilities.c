@@ -232,10 +232,10 @@ static void test_this_process(void)
 
     /* This process without CAP_NET_RAW in its effective set: the monitor's check names it
      * (alone when the rest is held, as root). */
-    struct options opts = {.feature = FEATURE_MONITOR, .attach = ATTACH_AUTO};
+    struct caps_request asked = {.feature = FEATURE_MONITOR, .attach = ATTACH_AUTO};
     const uint64_t rest = BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_SYS_ADMIN) | BIT(CAP_IPC_LOCK);
     CHECK_INT(set_effective(held & ~BIT(CAP_NET_RAW)), 0);
-    int rc = caps_check_process(&opts, 1024, &e);
+    int rc = caps_check_process(&asked, 1024, &e);
     CHECK_INT(rc, -1);
     if ((held & rest) == rest)
         CHECK_STR(e.msg, "missing capability: CAP_NET_RAW (to open the raw packet socket of the "
@@ -247,7 +247,7 @@ static void test_this_process(void)
     CHECK_INT(caps_effective(&back, &e), 0);
     CHECK_INT(back, held);
     if ((held & (rest | BIT(CAP_NET_RAW))) == (rest | BIT(CAP_NET_RAW)))
-        CHECK_INT(caps_check_process(&opts, 1024, &e), 0);
+        CHECK_INT(caps_check_process(&asked, 1024, &e), 0);
 }
 
 int main(void)

@@ -77,11 +77,11 @@ static void test_defaults(void)
     CHECK_INT(parse(NO_ARGS, &opts), CLI_OK);
     CHECK_STR(err_text, "");
     CHECK_INT(opts.feature, FEATURE_GUARD);
-    CHECK_INT(opts.block, BLOCK_PRINT);
+    CHECK_INT(opts.guard.block, BLOCK_PRINT);
     CHECK_INT(opts.attach, ATTACH_AUTO);
-    CHECK_STR(opts.dump_dir, "/var/lib/ebpfshield/dumps");
-    CHECK(opts.feeds_dir == NULL);
-    CHECK(!opts.verbose);
+    CHECK_STR(opts.guard.dump_dir, "/var/lib/ebpfshield/dumps");
+    CHECK(opts.guard.feeds_dir == NULL);
+    CHECK(!opts.guard.verbose);
     CHECK(!opts.help);
     CHECK(!opts.version);
 }
@@ -111,7 +111,7 @@ static int chosen(const struct options *opts, const char *flag)
     if (strcmp(flag, "--feature") == 0)
         return (int)opts->feature;
     if (strcmp(flag, "--block") == 0)
-        return (int)opts->block;
+        return (int)opts->guard.block;
     return (int)opts->attach;
 }
 
@@ -143,23 +143,23 @@ static void test_flags(void)
     struct options opts;
 
     CHECK_INT(parse(ARGS("--verbose"), &opts), CLI_OK);
-    CHECK(opts.verbose);
-    CHECK(!opts.debug && !opts.allow_wide && !opts.allow_file && !opts.check_feed);
+    CHECK(opts.guard.verbose);
+    CHECK(!opts.debug && !opts.guard.allow_wide && !opts.guard.allow_file && !opts.check_feed);
     CHECK_INT(parse(ARGS("--debug", "--allow-wide", "--allow", "a.txt"), &opts), CLI_OK);
-    CHECK(opts.debug && opts.allow_wide);
-    CHECK_STR(opts.allow_file, "a.txt");
+    CHECK(opts.debug && opts.guard.allow_wide);
+    CHECK_STR(opts.guard.allow_file, "a.txt");
     CHECK_INT(parse(ARGS("--check-feed", "x.csv"), &opts), CLI_OK);
     CHECK_STR(opts.check_feed, "x.csv");
     check_refused(ARGS("--feature", "ebpf_monitor", "--allow-wide"),
                   PROG ": --allow and --allow-wide apply to --feature ebpf_ipintelligence only");
     CHECK_INT(parse(ARGS("--feeds", "/srv/feeds"), &opts), CLI_OK);
-    CHECK_STR(opts.feeds_dir, "/srv/feeds");
+    CHECK_STR(opts.guard.feeds_dir, "/srv/feeds");
     CHECK_INT(parse(ARGS("--feeds=rel/feeds"), &opts), CLI_OK);
-    CHECK_STR(opts.feeds_dir, "rel/feeds");
+    CHECK_STR(opts.guard.feeds_dir, "rel/feeds");
     CHECK_INT(parse(ARGS("--dump-dir", "/root/cores"), &opts), CLI_OK);
-    CHECK_STR(opts.dump_dir, "/root/cores");
+    CHECK_STR(opts.guard.dump_dir, "/root/cores");
     CHECK_INT(parse(ARGS("--dump-dir=/tmp/c d"), &opts), CLI_OK);
-    CHECK_STR(opts.dump_dir, "/tmp/c d");
+    CHECK_STR(opts.guard.dump_dir, "/tmp/c d");
     CHECK_INT(parse(ARGS("-h"), &opts), CLI_OK);
     CHECK(opts.help && !opts.version);
     CHECK_INT(parse(ARGS("--help"), &opts), CLI_OK);
@@ -179,18 +179,18 @@ static void test_combined(void)
                     &opts),
               CLI_OK);
     CHECK_INT(opts.feature, FEATURE_MONITOR);
-    CHECK_INT(opts.block, BLOCK_SUSPEND);
+    CHECK_INT(opts.guard.block, BLOCK_SUSPEND);
     CHECK_INT(opts.attach, ATTACH_TRACEPOINT);
-    CHECK_STR(opts.feeds_dir, "f");
-    CHECK_STR(opts.dump_dir, "d");
-    CHECK(opts.verbose && !opts.help && !opts.version);
+    CHECK_STR(opts.guard.feeds_dir, "f");
+    CHECK_STR(opts.guard.dump_dir, "d");
+    CHECK(opts.guard.verbose && !opts.help && !opts.version);
     /* The next parse starts from the defaults again, not from the previous options. */
     CHECK_INT(parse(ARGS("--attach", "kprobe"), &opts), CLI_OK);
     CHECK_INT(opts.attach, ATTACH_KPROBE);
     CHECK_INT(opts.feature, FEATURE_GUARD);
-    CHECK_INT(opts.block, BLOCK_PRINT);
-    CHECK(opts.feeds_dir == NULL && !opts.verbose);
-    CHECK_STR(opts.dump_dir, DEFAULT_DUMP_DIR);
+    CHECK_INT(opts.guard.block, BLOCK_PRINT);
+    CHECK(opts.guard.feeds_dir == NULL && !opts.guard.verbose);
+    CHECK_STR(opts.guard.dump_dir, DEFAULT_DUMP_DIR);
 }
 
 static void test_unknown_flag(void)
@@ -270,7 +270,7 @@ static void test_program_name(void)
     argv[0] = NULL;
     CHECK_INT(cli_parse(0, argv, &opts, stderr), CLI_OK);
     CHECK_INT(opts.feature, FEATURE_GUARD);
-    CHECK_STR(opts.dump_dir, DEFAULT_DUMP_DIR);
+    CHECK_STR(opts.guard.dump_dir, DEFAULT_DUMP_DIR);
 }
 
 /* Parses an example line (after the program name, up to a '#' comment) as argv. */
@@ -349,28 +349,29 @@ static void test_output_flags(void)
     struct options opts;
 
     CHECK_INT(parse(NO_ARGS, &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_TEXT);
-    CHECK(opts.output_file == NULL && !opts.syslog && !opts.timestamp);
-    CHECK(!opts.filter.by_pid && !opts.filter.by_uid && opts.filter.comm == NULL);
+    CHECK_INT(opts.output.format, OUTPUT_TEXT);
+    CHECK(opts.output.file == NULL && !opts.output.syslog && !opts.output.timestamp);
+    CHECK(!opts.monitor.filter.by_pid && !opts.monitor.filter.by_uid &&
+          opts.monitor.filter.comm == NULL);
     CHECK_INT(parse(ARGS("--output", "json"), &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK_INT(opts.output.format, OUTPUT_JSON);
     CHECK_INT(parse(ARGS("--output=json", "--output", "text"), &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK_INT(opts.output.format, OUTPUT_TEXT);
     CHECK_INT(parse(ARGS("--output=json"), &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK_INT(opts.output.format, OUTPUT_JSON);
     CHECK_INT(parse(ARGS("--output-file", "/var/log/e.json"), &opts), CLI_OK);
-    CHECK_STR(opts.output_file, "/var/log/e.json");
-    CHECK(!opts.syslog);
+    CHECK_STR(opts.output.file, "/var/log/e.json");
+    CHECK(!opts.output.syslog);
     CHECK_INT(parse(ARGS("--output-file=rel/e.log", "--output", "json"), &opts), CLI_OK);
-    CHECK_STR(opts.output_file, "rel/e.log");
-    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK_STR(opts.output.file, "rel/e.log");
+    CHECK_INT(opts.output.format, OUTPUT_JSON);
     CHECK_INT(parse(ARGS("--syslog", "--output=json"), &opts), CLI_OK);
-    CHECK(opts.syslog && opts.output_file == NULL);
+    CHECK(opts.output.syslog && opts.output.file == NULL);
     CHECK_INT(parse(ARGS("-t"), &opts), CLI_OK);
-    CHECK(opts.timestamp);
+    CHECK(opts.output.timestamp);
     CHECK_INT(parse(ARGS("--timestamp", "--syslog", "--output", "text"), &opts), CLI_OK);
-    CHECK(opts.timestamp && opts.syslog);
-    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK(opts.output.timestamp && opts.output.syslog);
+    CHECK_INT(opts.output.format, OUTPUT_TEXT);
     CHECK_STR(err_text, "");
 }
 
@@ -379,15 +380,18 @@ static void check_filter_at(int line, const char *const *args, bool by_pid, uint
 {
     struct options opts;
     enum cli_result rc = parse(args, &opts);
-    if (rc != CLI_OK || opts.filter.by_pid != by_pid || (by_pid && opts.filter.pid != pid) ||
-        opts.filter.by_uid != by_uid || (by_uid && opts.filter.uid != uid) ||
-        (comm ? !opts.filter.comm || strcmp(opts.filter.comm, comm) != 0 : !!opts.filter.comm) ||
-        opts.timestamp != timestamp || opts.feature != FEATURE_MONITOR || err_text[0]) {
+    if (rc != CLI_OK || opts.monitor.filter.by_pid != by_pid ||
+        (by_pid && opts.monitor.filter.pid != pid) || opts.monitor.filter.by_uid != by_uid ||
+        (by_uid && opts.monitor.filter.uid != uid) ||
+        (comm ? !opts.monitor.filter.comm || strcmp(opts.monitor.filter.comm, comm) != 0
+              : !!opts.monitor.filter.comm) ||
+        opts.output.timestamp != timestamp || opts.feature != FEATURE_MONITOR || err_text[0]) {
         fprintf(stderr,
                 "%s:%d: rc %d, pid %d/%u, uid %d/%u, comm %s, timestamp %d (stderr \"%s\")\n",
-                __FILE__, line, rc, opts.filter.by_pid, opts.filter.pid, opts.filter.by_uid,
-                opts.filter.uid, opts.filter.comm ? opts.filter.comm : "(null)", opts.timestamp,
-                err_text);
+                __FILE__, line, rc, opts.monitor.filter.by_pid, opts.monitor.filter.pid,
+                opts.monitor.filter.by_uid, opts.monitor.filter.uid,
+                opts.monitor.filter.comm ? opts.monitor.filter.comm : "(null)",
+                opts.output.timestamp, err_text);
         check_failures++;
     }
 }

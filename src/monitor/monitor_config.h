@@ -1,0 +1,24 @@
+/* What ebpf_monitor is asked to watch: its part of the command line. */
+#ifndef EBPFSHIELD_MONITOR_CONFIG_H
+#define EBPFSHIELD_MONITOR_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/ebpfshield_events.h"
+
+/* -p, -u, --comm: only the DNS packets of matching processes (all when none is set). */
+struct monitor_filter {
+    bool by_pid, by_uid;
+    uint32_t pid, uid;
+    const char *comm; /* the process name as printed; NULL: any */
+};
+
+struct monitor_config {
+    uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* 53, or --dns-port LIST */
+    size_t dns_port_count;
+    struct monitor_filter filter;
+};
+
+#endif
