@@ -8,23 +8,19 @@
 
 static const char *const feature_names[] = {"ebpf_ipintelligence", "ebpf_monitor"};
 static const char *const attach_names[] = {"auto", "kprobe", "tracepoint"};
-static const char *const format_names[] = {"text", "json"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-void cli_usage(FILE *out, const char *prog, bool full)
+/* The formats' words in --help: "a (...) or b (...)". */
+static void format_help(FILE *out)
 {
-    fprintf(out,
-            "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
-            "[--block print|deny|suspend|kill|dump]\n"
-            "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
-            "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
-            "       [--dns-port LIST] [--attach auto|kprobe|tracepoint]\n"
-            "       [--output text|json] [--output-file PATH | --syslog] [-t|--timestamp]\n"
-            "       [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] [--version]\n",
-            prog);
-    if (!full)
-        return;
+    for (size_t i = 0; output_formats[i]; i++)
+        fprintf(out, "%s%s", i ? " or " : "", output_formats[i]->help);
+}
+
+/* --help past the usage lines. */
+static void usage_options(FILE *out, const char *prog)
+{
     fprintf(out,
             "\nWatch DNS lookups (ebpf_monitor) or outbound connections checked against\n"
             "threat feeds (ebpf_ipintelligence) with eBPF. Runs as root, or with the\n"
@@ -51,8 +47,11 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "                 (default 53; at most %d, e.g. 53,5353,5335)\n"
             "  --attach M     auto (default: kprobes if the kernel has them, else\n"
             "                 tracepoints), kprobe or tracepoint\n"
-            "  --output F     text (default: the original's lines) or json (one object per\n"
-            "                 line, Elastic Common Schema field names)\n"
+            "  --output F     ",
+            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, EBPFSHIELD_DNS_PORTS_MAX);
+    format_help(out);
+    fprintf(out,
+            "\n"
             "  --output-file PATH  events appended to PATH instead of standard output\n"
             "                 (created 0600, never through a symlink; reopened on SIGHUP)\n"
             "  --syslog       events to syslog: facility authpriv for feed hits, daemon for\n"
@@ -75,8 +74,26 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s --feature ebpf_monitor -t --comm curl\n"
             "    %s --block deny --output json --syslog   # to a SIEM through rsyslog\n"
             "    %s --output json --output-file /var/log/ebpfshield.json\n",
-            EBPFSHIELD_FEEDS_DIR, DEFAULT_DUMP_DIR, DEFAULT_DUMP_MAX_MIB, EBPFSHIELD_DNS_PORTS_MAX,
             prog, prog, prog, prog, prog, prog, prog, prog, prog);
+}
+
+void cli_usage(FILE *out, const char *prog, bool full)
+{
+    fprintf(out,
+            "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
+            "[--block print|deny|suspend|kill|dump]\n"
+            "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
+            "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
+            "       [--dns-port LIST] [--attach auto|kprobe|tracepoint]\n"
+            "       [--output ",
+            prog);
+    for (size_t i = 0; output_formats[i]; i++)
+        fprintf(out, "%s%s", i ? "|" : "", output_formats[i]->name);
+    fputs("] [--output-file PATH | --syslog] [-t|--timestamp]\n"
+          "       [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] [--version]\n",
+          out);
+    if (full)
+        usage_options(out, prog);
 }
 
 #define MAX_DUMP_MIB (1ul << 20)
@@ -175,15 +192,47 @@ static enum cli_result misuse(FILE *err, const char *prog, const char *why)
     return CLI_USAGE;
 }
 
-static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag, const char *value,
-                                  const char *const *names, size_t n)
+/* "invalid value ... (choose from 'a', 'b')": the start, each name (the i-th), the end. */
+static void choices_start(FILE *err, const char *prog, const char *flag, const char *value)
 {
     fprintf(err, "%s: invalid value '%s' for %s (choose from", prog, value, flag);
-    for (size_t i = 0; i < n; i++)
-        fprintf(err, "%s '%s'", i ? "," : "", names[i]);
+}
+
+static void choices_name(FILE *err, size_t i, const char *name)
+{
+    fprintf(err, "%s '%s'", i ? "," : "", name);
+}
+
+static enum cli_result choices_end(FILE *err, const char *prog)
+{
     fprintf(err, ")\n");
     cli_usage(err, prog, false);
     return CLI_USAGE;
+}
+
+static enum cli_result bad_choice(FILE *err, const char *prog, const char *flag, const char *value,
+                                  const char *const *names, size_t n)
+{
+    choices_start(err, prog, flag, value);
+    for (size_t i = 0; i < n; i++)
+        choices_name(err, i, names[i]);
+    return choices_end(err, prog);
+}
+
+static enum cli_result bad_block(FILE *err, const char *prog, const char *value)
+{
+    choices_start(err, prog, "--block", value);
+    for (size_t i = 0; i < BLOCK_ACTION_COUNT; i++)
+        choices_name(err, i, block_actions[i].name);
+    return choices_end(err, prog);
+}
+
+static enum cli_result bad_format(FILE *err, const char *prog, const char *value)
+{
+    choices_start(err, prog, "--output", value);
+    for (size_t i = 0; output_formats[i]; i++)
+        choices_name(err, i, output_formats[i]->name);
+    return choices_end(err, prog);
 }
 
 enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err)
@@ -236,7 +285,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         {NULL, 0, NULL, 0},
     };
     const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
-    *opts = (struct options){.dump_dir = DEFAULT_DUMP_DIR,
+    *opts = (struct options){.format = output_formats[0],
+                             .dump_dir = DEFAULT_DUMP_DIR,
                              .dump_max_mib = DEFAULT_DUMP_MAX_MIB,
                              .dns_ports = {EBPFSHIELD_DEFAULT_DNS_PORT},
                              .dns_port_count = 1};
@@ -257,9 +307,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             opts->feature = (enum feature_id)idx;
             break;
         case OPT_BLOCK:
-            if ((idx = choice(optarg, block_action_names, BLOCK_ACTION_COUNT)) < 0)
-                return bad_choice(err, prog, "--block", optarg, block_action_names,
-                                  BLOCK_ACTION_COUNT);
+            if ((idx = block_action_named(optarg)) < 0)
+                return bad_block(err, prog, optarg);
             opts->block = (enum block_action)idx;
             break;
         case OPT_ATTACH:
@@ -299,9 +348,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
             ports_given = true;
             break;
         case OPT_OUTPUT:
-            if ((idx = choice(optarg, format_names, COUNT(format_names))) < 0)
-                return bad_choice(err, prog, "--output", optarg, format_names, COUNT(format_names));
-            opts->format = (enum output_format)idx;
+            if (!(opts->format = output_format_named(optarg)))
+                return bad_format(err, prog, optarg);
             break;
         case OPT_OUTPUT_FILE:
             opts->output_file = optarg;
@@ -360,7 +408,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
         return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
     if (opts->output_file && opts->syslog)
         return misuse(err, prog, "events go to --output-file or to --syslog, not both");
-    if (opts->timestamp && opts->format == OUTPUT_JSON)
+    if (opts->timestamp && opts->format->structured)
         return misuse(err, prog, "--timestamp applies to --output text (JSON has @timestamp)");
     if ((opts->allow_file || opts->allow_wide) && opts->feature == FEATURE_MONITOR)
         return misuse(err, prog,

@@ -12,7 +12,7 @@
 #include "common/ebpfshield_events.h"
 #include "engine/feature.h"
 #include "monitor/monitor_handler.h"
-#include "output/output.h"
+#include "output/format.h"
 
 struct options {
     enum feature_id feature;
@@ -30,11 +30,11 @@ struct options {
     unsigned long dump_max_mib;                   /* the most one core may take */
     uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* ebpf_monitor: 53, or --dns-port LIST */
     size_t dns_port_count;
-    enum output_format format;    /* --output */
-    const char *output_file;      /* --output-file: events there instead of stdout */
-    bool syslog;                  /* --syslog: events to syslog(3) instead of stdout */
-    bool timestamp;               /* -t: text lines start with the time */
-    struct monitor_filter filter; /* -p, -u, --comm */
+    const struct output_format *format; /* --output */
+    const char *output_file;            /* --output-file: events there instead of stdout */
+    bool syslog;                        /* --syslog: events to syslog(3) instead of stdout */
+    bool timestamp;                     /* -t: text lines start with the time */
+    struct monitor_filter filter;       /* -p, -u, --comm */
 };
 
 enum cli_result { CLI_OK = 0, CLI_USAGE = 2 };

@@ -53,12 +53,13 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     log_warn("%s (pid %u) connected to %s, listed in %s", c.comm, c.pid, c.ip,
              c.feed ? c.feed : "a feed");
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
-    if (action_signal(h->block) && !ev.signalled) {
+    const struct block_action_info *action = &block_actions[h->block];
+    if (action->signal && !ev.signalled) {
         h->failed_actions++;
         output_hit(h->out, &c, h->block, HIT_EXITED, NULL);
         return;
     }
-    if (h->block != BLOCK_DUMP) {
+    if (!action->dumps) {
         output_hit(h->out, &c, h->block, HIT_ACTED, NULL);
         return;
     }

@@ -349,28 +349,28 @@ static void test_output_flags(void)
     struct options opts;
 
     CHECK_INT(parse(NO_ARGS, &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK(opts.format == output_format_named("text"));
     CHECK(opts.output_file == NULL && !opts.syslog && !opts.timestamp);
     CHECK(!opts.filter.by_pid && !opts.filter.by_uid && opts.filter.comm == NULL);
     CHECK_INT(parse(ARGS("--output", "json"), &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK(opts.format == output_format_named("json"));
     CHECK_INT(parse(ARGS("--output=json", "--output", "text"), &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK(opts.format == output_format_named("text"));
     CHECK_INT(parse(ARGS("--output=json"), &opts), CLI_OK);
-    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK(opts.format == output_format_named("json"));
     CHECK_INT(parse(ARGS("--output-file", "/var/log/e.json"), &opts), CLI_OK);
     CHECK_STR(opts.output_file, "/var/log/e.json");
     CHECK(!opts.syslog);
     CHECK_INT(parse(ARGS("--output-file=rel/e.log", "--output", "json"), &opts), CLI_OK);
     CHECK_STR(opts.output_file, "rel/e.log");
-    CHECK_INT(opts.format, OUTPUT_JSON);
+    CHECK(opts.format == output_format_named("json"));
     CHECK_INT(parse(ARGS("--syslog", "--output=json"), &opts), CLI_OK);
     CHECK(opts.syslog && opts.output_file == NULL);
     CHECK_INT(parse(ARGS("-t"), &opts), CLI_OK);
     CHECK(opts.timestamp);
     CHECK_INT(parse(ARGS("--timestamp", "--syslog", "--output", "text"), &opts), CLI_OK);
     CHECK(opts.timestamp && opts.syslog);
-    CHECK_INT(opts.format, OUTPUT_TEXT);
+    CHECK(opts.format == output_format_named("text"));
     CHECK_STR(err_text, "");
 }
 
