@@ -280,9 +280,7 @@ char *ecs_hit(const struct conn_event *c, enum block_action block, enum hit_resu
               const char *dump_dir)
 {
     const struct block_action_info *a = &block_actions[block];
-    /* --block dump without a core: the process was killed */
-    const char *action =
-        result == HIT_NO_CORE ? block_actions[BLOCK_KILL].ecs_action : a->ecs_action;
+    const char *action = output_hit_action(block, result)->ecs_action;
     json_object *root = new_event("alert", action, result == HIT_ACTED ? "success" : "failure");
     static const char *const categories[] = {"network", "intrusion_detection"};
     static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",

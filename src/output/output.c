@@ -28,6 +28,11 @@ void sink_end(const struct sink *s)
     funlockfile(s->o->stream);
 }
 
+const struct block_action_info *output_hit_action(enum block_action block, enum hit_result result)
+{
+    return &block_actions[result == HIT_NO_CORE ? BLOCK_KILL : block];
+}
+
 void output_dns_item(const struct output *o, const struct dns_origin *origin,
                      const struct frame_info *frame, const struct dns_item *item)
 {

@@ -39,6 +39,10 @@ void output_connection(const struct output *o, const struct conn_event *c);
 void output_hit(const struct output *o, const struct conn_event *c, enum block_action block,
                 enum hit_result result, const char *dump_dir);
 
+/* The action a hit is reported as: its own, but kill for a dump without a core (the
+ * process was killed). */
+const struct block_action_info *output_hit_action(enum block_action block, enum hit_result result);
+
 /* One event's line on its way to the stream: its format writes it between sink_begin,
  * which takes the stream and writes the prefixes, and sink_end. */
 struct sink {

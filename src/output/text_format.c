@@ -103,9 +103,8 @@ static const struct block_action_info exited = {.verb = "exited before eBPFShiel
 static void hit(const struct sink *s, const struct conn_event *c, enum block_action block,
                 enum hit_result result, const char *dump_dir)
 {
-    const struct block_action_info *a = result == HIT_EXITED    ? &exited
-                                        : result == HIT_NO_CORE ? &block_actions[BLOCK_KILL]
-                                                                : &block_actions[block];
+    const struct block_action_info *a =
+        result == HIT_EXITED ? &exited : output_hit_action(block, result);
     FILE *out = sink_begin(s);
     fprintf(out, "Client:%s (pid:%u) %s", c->comm, c->pid, a->verb);
     if (a->dumps)
