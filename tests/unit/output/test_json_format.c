@@ -1371,7 +1371,8 @@ static void test_hit_json(void)
     free(text);
 }
 
-/* Quotes, backslashes and every control byte in the strings the encoder is given. */
+/* Quotes, backslashes and every control byte in the strings the encoder is given: each
+ * event with the string fields it must give back exactly. */
 static void test_hostile_strings(void)
 {
     char comm[64];
@@ -1381,45 +1382,36 @@ static void test_hostile_strings(void)
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
         n += (size_t)snprintf(comm + n, sizeof(comm) - n, "%s", parts[i]);
     CHECK_INT(n, 13);
-
-    /* DNS: the comm through origin, unbounded */
-    struct dns_summary *s = summarize(new_pkt(12, false, LDNS_RCODE_NOERROR, "h.test. IN A"));
-    char *text = dns_event(&json_out, comm, &udp4, s);
-    json_object *root = parse_line(text);
-    JSTR(root, "process.name", comm);
-    json_object_put(root);
-    free(text);
-    free(s);
-
+    char all[128]; /* every byte from 1 to 127 */
+    for (int i = 1; i < 128; i++)
+        all[i - 1] = (char)i;
+    all[127] = '\0';
     /* connections and hits: 16 bytes of them in conn_event.comm */
     struct conn_event c = conn("", "192.0.2.1", false);
     memcpy(c.comm, comm, EBPFSHIELD_TASK_COMM_LEN);
     c.comm[EBPFSHIELD_TASK_COMM_LEN] = '\0';
     c.feed = "fe\"ed\\\x01.txt";
-    text = connection_text(&json_out, &c);
-    root = parse_line(text);
-    JSTR(root, "process.name", c.comm);
-    json_object_put(root);
-    free(text);
-    text = hit_text(&json_out, &c, BLOCK_DUMP, HIT_ACTED, "/d\"i\\r\n");
-    root = parse_line(text);
-    JSTR(root, "process.name", c.comm);
-    JSTR(root, "threat.feed.name", "fe\"ed\\\x01.txt");
-    JSTR(root, "ebpfshield.dump_dir", "/d\"i\\r\n");
-    json_object_put(root);
-    free(text);
-
-    /* every byte from 1 to 127 */
-    char all[128];
-    for (int i = 1; i < 128; i++)
-        all[i - 1] = (char)i;
-    all[127] = '\0';
-    s = summarize(new_pkt(13, false, LDNS_RCODE_NOERROR, "h.test. IN A"));
-    text = dns_event(&json_out, all, &udp4, s);
-    root = parse_line(text);
-    JSTR(root, "process.name", all);
-    json_object_put(root);
-    free(text);
+    const char *dir = "/d\"i\\r\n";
+    struct dns_summary *s = summarize(new_pkt(12, false, LDNS_RCODE_NOERROR, "h.test. IN A"));
+    const struct {
+        char *text;
+        const char *path[3], *want[3];
+    } cases[] = {
+        /* DNS: the comm through origin, unbounded */
+        {dns_event(&json_out, comm, &udp4, s), {"process.name"}, {comm}},
+        {dns_event(&json_out, all, &udp4, s), {"process.name"}, {all}},
+        {connection_text(&json_out, &c), {"process.name"}, {c.comm}},
+        {hit_text(&json_out, &c, BLOCK_DUMP, HIT_ACTED, dir),
+         {"process.name", "threat.feed.name", "ebpfshield.dump_dir"},
+         {c.comm, c.feed, dir}},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_object *root = parse_line(cases[i].text);
+        for (size_t k = 0; k < 3 && cases[i].path[k]; k++)
+            JSTR(root, cases[i].path[k], cases[i].want[k]);
+        json_object_put(root);
+        free(cases[i].text);
+    }
     free(s);
 }
 
