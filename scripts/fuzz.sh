@@ -13,7 +13,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_G
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c))
 core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
       src/guard/core_file.c src/guard/block_actions.c src/output/event.c src/output/format.c
-      src/output/output.c src/output/json_format.c src/output/text_format.c)
+      src/output/output.c src/output/*_format.c)
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c) -o "$out/$name"
