@@ -12,7 +12,8 @@ mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c))
 core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
-      src/guard/core_file.c src/guard/block_actions.c src/output/output.c src/output/json_format.c)
+      src/guard/core_file.c src/guard/block_actions.c src/output/event.c src/output/format.c
+      src/output/output.c src/output/*_format.c)
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c) -o "$out/$name"

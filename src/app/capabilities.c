@@ -114,6 +114,9 @@ static const char *admin_why(const struct caps_request *r)
     return cgroup2 ? "to mount a cgroup2 hierarchy for the guard: none is mounted" : NULL;
 }
 
+/* BPF, PERFMON, NET_RAW or NET_ADMIN, the action's, IPC_LOCK, SYS_ADMIN. */
+_Static_assert(3 + BLOCK_CAPS_MAX + 2 <= CAPS_NEED_MAX, "CAPS_NEED_MAX is too small");
+
 size_t caps_needed(const struct caps_request *r, struct caps_need out[CAPS_NEED_MAX])
 {
     size_t n = 0;
@@ -123,9 +126,10 @@ size_t caps_needed(const struct caps_request *r, struct caps_need out[CAPS_NEED_
         n = add(out, n, CAP_NET_RAW, "to open the raw packet socket of the DNS filter");
     else
         n = add(out, n, CAP_NET_ADMIN, "to load the guard's cgroup programs");
-    if (r->feature == FEATURE_GUARD && r->block == BLOCK_DUMP) {
-        n = add(out, n, CAP_SYS_PTRACE, "for gcore to attach to the process it dumps");
-        n = add(out, n, CAP_KILL, "to kill a dumped process of another user");
+    if (r->feature == FEATURE_GUARD) {
+        const struct block_cap *caps = block_actions[r->block].caps;
+        for (size_t i = 0; i < BLOCK_CAPS_MAX && caps[i].why; i++)
+            n = add(out, n, caps[i].cap, caps[i].why);
     }
     if (r->memlock_short)
         n = add(out, n, CAP_IPC_LOCK, "to lock the perf buffer, larger than RLIMIT_MEMLOCK allows");

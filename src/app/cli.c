@@ -9,9 +9,10 @@
 
 static const char *const feature_names[] = {"ebpf_ipintelligence", "ebpf_monitor"};
 static const char *const attach_names[] = {"auto", "kprobe", "tracepoint"};
-static const char *const format_names[] = {"text", "json"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *format_choice(size_t i);
 
 #define XSTR(x) #x
 #define STR(x) XSTR(x) /* a number's macro as a string literal */
@@ -29,7 +30,10 @@ static void option_help(FILE *out, const struct cli_option *o)
         len += snprintf(label + len, sizeof(label) - (size_t)len, " %s", o->arg);
     int gap = len < LABEL_WIDTH ? LABEL_WIDTH - len : len == LABEL_WIDTH ? 1 : 2;
     fprintf(out, "  %s%*s", label, gap, "");
-    for (const char *line = o->help;;) {
+    char generated[512] = "";
+    if (!o->help)
+        o->help_of(generated, sizeof(generated));
+    for (const char *line = o->help ? o->help : generated;;) {
         size_t n = strcspn(line, "\n");
         fprintf(out, "%.*s\n", (int)n, line);
         if (line[n] == '\0')
@@ -47,9 +51,14 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
             "       [--dns-port LIST] [--attach auto|kprobe|tracepoint]\n"
-            "       [--output text|json] [--output-file PATH | --syslog] [-t|--timestamp]\n"
-            "       [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] [--version]\n",
+            "       [--output ",
             prog);
+    const char *name;
+    for (size_t i = 0; (name = format_choice(i)); i++)
+        fprintf(out, "%s%s", i ? "|" : "", name);
+    fputs("] [--output-file PATH | --syslog] [-t|--timestamp]\n"
+          "       [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] [--version]\n",
+          out);
     if (!full)
         return;
     fputs("\nWatch DNS lookups (ebpf_monitor) or outbound connections checked against\n"
@@ -128,13 +137,46 @@ static int parse_number(const char *text, unsigned long min, unsigned long max, 
     return 0;
 }
 
-/* Index of value in names, or -1. */
-static int choice(const char *value, const char *const *names, size_t n)
+/* Index of value among o's values, or -1. */
+static int choice(const char *value, const struct cli_option *o)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(value, names[i]) == 0)
+    const char *name;
+    for (size_t i = 0; (name = o->choice(i)); i++)
+        if (strcmp(value, name) == 0)
             return (int)i;
     return -1;
+}
+
+static const char *feature_choice(size_t i)
+{
+    return i < COUNT(feature_names) ? feature_names[i] : NULL;
+}
+
+static const char *attach_choice(size_t i)
+{
+    return i < COUNT(attach_names) ? attach_names[i] : NULL;
+}
+
+static const char *block_choice(size_t i)
+{
+    return i < BLOCK_ACTION_COUNT ? block_actions[i].name : NULL;
+}
+
+static const char *format_choice(size_t i)
+{
+    for (size_t n = 0; n <= i; n++) /* the table ends with NULL */
+        if (!output_formats[n])
+            return NULL;
+    return output_formats[i]->name;
+}
+
+/* --output's help: each format's words, "a (...) or b (...)". */
+static void formats_help(char *buf, size_t len)
+{
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; output_formats[i] && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " or " : "", output_formats[i]->help);
 }
 
 /* An option given without its value; fmt and its argument name the option. */
@@ -164,11 +206,10 @@ static enum cli_result refused(FILE *err, const char *prog, const struct cli_opt
                                const char *value)
 {
     fprintf(err, "%s: invalid value '%s' for --%s (", prog, value, o->name);
-    if (o->choices)
-        for (size_t i = 0; i < o->choice_count; i++)
-            fprintf(err, "%s'%s'", i ? ", " : "choose from ", o->choices[i]);
-    else
+    if (!o->choice)
         fputs(o->expected, err);
+    for (size_t i = 0; o->choice && o->choice(i); i++)
+        fprintf(err, "%s'%s'", i ? ", " : "choose from ", o->choice(i));
     fprintf(err, ")\n");
     cli_usage(err, prog, false);
     return CLI_USAGE;
@@ -304,7 +345,7 @@ static int set_comm(void *part, const char *arg, int choice)
 static int set_output(void *part, const char *arg, int choice)
 {
     (void)arg;
-    ((struct output_config *)part)->format = (enum output_format)choice;
+    ((struct output_config *)part)->format = output_formats[choice];
     return 0;
 }
 
@@ -329,66 +370,73 @@ static int set_timestamp(void *part, const char *arg, int choice)
     return 0;
 }
 
-#define CHOICES(names) names, COUNT(names)
-
 const struct cli_option cli_options[] = {
-    {"feature", 0, "F", CLI_PART_APP, CHOICES(feature_names), set_feature, NULL,
-     "ebpf_ipintelligence (default) or ebpf_monitor"},
-    {"block", 0, "A", CLI_PART_GUARD, block_action_names, BLOCK_ACTION_COUNT, set_block, NULL,
+    {"feature", 0, "F", CLI_PART_APP, feature_choice, set_feature, NULL,
+     "ebpf_ipintelligence (default) or ebpf_monitor", NULL},
+    {"block", 0, "A", CLI_PART_GUARD, block_choice, set_block, NULL,
      "on a feed hit (TCP or UDP, IPv4 or IPv6): print (default,\n"
      "the connection goes on), or have the kernel refuse it, then:\n"
      "deny (nothing more), suspend (SIGSTOP), kill (SIGKILL) or\n"
-     "dump (SIGSTOP, core with gcore, then kill)"},
-    {"verbose", 0, NULL, CLI_PART_GUARD, NULL, 0, set_verbose, NULL,
-     "ebpf_ipintelligence: print every TCP connection"},
-    {"feeds", 0, "DIR", CLI_PART_GUARD, NULL, 0, set_feeds, NULL,
+     "dump (SIGSTOP, core with gcore, then kill)",
+     NULL},
+    {"verbose", 0, NULL, CLI_PART_GUARD, NULL, set_verbose, NULL,
+     "ebpf_ipintelligence: print every TCP connection", NULL},
+    {"feeds", 0, "DIR", CLI_PART_GUARD, NULL, set_feeds, NULL,
      "directory of feeds: *.txt, *.csv, *.netset, *.ipset (default\n" EBPFSHIELD_FEEDS_DIR
      "); it, its files and every directory above\n"
-     "them must be root's and writable by no one else"},
-    {"allow", 0, "FILE", CLI_PART_GUARD, NULL, 0, set_allow, NULL,
-     "addresses, CIDRs or ranges that no feed blocks"},
-    {"allow-wide", 0, NULL, CLI_PART_GUARD, NULL, 0, set_allow_wide, NULL,
+     "them must be root's and writable by no one else",
+     NULL},
+    {"allow", 0, "FILE", CLI_PART_GUARD, NULL, set_allow, NULL,
+     "addresses, CIDRs or ranges that no feed blocks", NULL},
+    {"allow-wide", 0, NULL, CLI_PART_GUARD, NULL, set_allow_wide, NULL,
      "accept feed entries wider than an IPv4 /8 or an IPv6 /16, wide\n"
-     "ones over private or local addresses, files over 1/16 of IPv4"},
-    {"check-feed", 0, "FILE", CLI_PART_APP, NULL, 0, set_check_feed, NULL,
+     "ones over private or local addresses, files over 1/16 of IPv4",
+     NULL},
+    {"check-feed", 0, "FILE", CLI_PART_APP, NULL, set_check_feed, NULL,
      "read FILE as a feed, say what it holds, exit 0 when it\n"
-     "holds an entry and more entries than junk (no eBPF, no root)"},
-    {"dump-dir", 0, "DIR", CLI_PART_GUARD, NULL, 0, set_dump_dir, NULL,
+     "holds an entry and more entries than junk (no eBPF, no root)",
+     NULL},
+    {"dump-dir", 0, "DIR", CLI_PART_GUARD, NULL, set_dump_dir, NULL,
      "where --block dump writes cores (default " DEFAULT_DUMP_DIR ", created 0700;\n"
-     "every directory above it must be root's, writable by no one else)"},
-    {"dump-max", 0, "MIB", CLI_PART_GUARD, NULL, 0, set_dump_max, "MiB, 1 to 1048576",
+     "every directory above it must be root's, writable by no one else)",
+     NULL},
+    {"dump-max", 0, "MIB", CLI_PART_GUARD, NULL, set_dump_max, "MiB, 1 to 1048576",
      "the most one core may take (default " STR(
          DEFAULT_DUMP_MAX_MIB) "; less when the disk\n"
-                               "has less room: 64 MiB are always left free)"},
-    {"dns-port", 0, "LIST", CLI_PART_MONITOR, NULL, 0, set_dns_port,
+                               "has less room: 64 MiB are always left free)",
+     NULL},
+    {"dns-port", 0, "LIST", CLI_PART_MONITOR, NULL, set_dns_port,
      "distinct ports from 1 to 65535, comma-separated, at most " STR(EBPFSHIELD_DNS_PORTS_MAX),
      "ebpf_monitor: the DNS server ports to watch, comma-separated\n"
-     "(default 53; at most " STR(EBPFSHIELD_DNS_PORTS_MAX) ", e.g. 53,5353,5335)"},
-    {"attach", 0, "M", CLI_PART_APP, CHOICES(attach_names), set_attach, NULL,
+     "(default 53; at most " STR(EBPFSHIELD_DNS_PORTS_MAX) ", e.g. 53,5353,5335)",
+     NULL},
+    {"attach", 0, "M", CLI_PART_APP, attach_choice, set_attach, NULL,
      "auto (default: kprobes if the kernel has them, else\n"
-     "tracepoints), kprobe or tracepoint"},
-    {"output", 0, "F", CLI_PART_OUTPUT, CHOICES(format_names), set_output, NULL,
-     "text (default: the original's lines) or json (one object per\n"
-     "line, Elastic Common Schema field names)"},
-    {"output-file", 0, "PATH", CLI_PART_OUTPUT, NULL, 0, set_output_file, NULL,
+     "tracepoints), kprobe or tracepoint",
+     NULL},
+    {"output", 0, "F", CLI_PART_OUTPUT, format_choice, set_output, NULL, NULL, formats_help},
+    {"output-file", 0, "PATH", CLI_PART_OUTPUT, NULL, set_output_file, NULL,
      "events appended to PATH instead of standard output\n"
-     "(created 0600, never through a symlink; reopened on SIGHUP)"},
-    {"syslog", 0, NULL, CLI_PART_OUTPUT, NULL, 0, set_syslog, NULL,
+     "(created 0600, never through a symlink; reopened on SIGHUP)",
+     NULL},
+    {"syslog", 0, NULL, CLI_PART_OUTPUT, NULL, set_syslog, NULL,
      "events to syslog: facility authpriv for feed hits, daemon for\n"
-     "DNS events and connections, one event per message"},
-    {"timestamp", 't', NULL, CLI_PART_OUTPUT, NULL, 0, set_timestamp, NULL,
-     "text lines start with the local time (ISO 8601, ms)"},
-    {"pid", 'p', "PID", CLI_PART_MONITOR, NULL, 0, set_pid, "a process id",
-     "ebpf_monitor: only the DNS packets of process PID"},
-    {"uid", 'u', "UID", CLI_PART_MONITOR, NULL, 0, set_uid, "a user id",
-     "ebpf_monitor: only those of user UID"},
-    {"comm", 0, "NAME", CLI_PART_MONITOR, NULL, 0, set_comm, "a process name of 1 to 15 bytes",
-     "ebpf_monitor: only those of processes named NAME"},
-    {"debug", 0, NULL, CLI_PART_APP, NULL, 0, set_debug, NULL,
+     "DNS events and connections, one event per message",
+     NULL},
+    {"timestamp", 't', NULL, CLI_PART_OUTPUT, NULL, set_timestamp, NULL,
+     "text lines start with the local time (ISO 8601, ms)", NULL},
+    {"pid", 'p', "PID", CLI_PART_MONITOR, NULL, set_pid, "a process id",
+     "ebpf_monitor: only the DNS packets of process PID", NULL},
+    {"uid", 'u', "UID", CLI_PART_MONITOR, NULL, set_uid, "a user id",
+     "ebpf_monitor: only those of user UID", NULL},
+    {"comm", 0, "NAME", CLI_PART_MONITOR, NULL, set_comm, "a process name of 1 to 15 bytes",
+     "ebpf_monitor: only those of processes named NAME", NULL},
+    {"debug", 0, NULL, CLI_PART_APP, NULL, set_debug, NULL,
      "also show libbcc's messages that say nothing to act on\n"
-     "(\"sha1 socket not available\", \"cannot get prog tag\")"},
-    {"help", 'h', NULL, CLI_PART_APP, NULL, 0, set_help, NULL, "this help"},
-    {"version", 0, NULL, CLI_PART_APP, NULL, 0, set_version, NULL, "print the version"},
+     "(\"sha1 socket not available\", \"cannot get prog tag\")",
+     NULL},
+    {"help", 'h', NULL, CLI_PART_APP, NULL, set_help, NULL, "this help", NULL},
+    {"version", 0, NULL, CLI_PART_APP, NULL, set_version, NULL, "print the version", NULL},
 };
 const size_t cli_option_count = COUNT(cli_options);
 
@@ -464,7 +512,7 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
         return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
     if (out->file && out->syslog)
         return misuse(err, prog, "events go to --output-file or to --syslog, not both");
-    if (out->timestamp && out->format == OUTPUT_JSON)
+    if (out->timestamp && out->format->structured)
         return misuse(err, prog, "--timestamp applies to --output text (JSON has @timestamp)");
     if ((g->allow_file || g->allow_wide) && monitor)
         return misuse(err, prog,
@@ -481,7 +529,7 @@ static enum cli_result take(FILE *err, const char *prog, const struct cli_option
                             const char *arg, struct options *opts)
 {
     int index = -1;
-    if (o->choices && (index = choice(arg, o->choices, o->choice_count)) < 0)
+    if (o->choice && (index = choice(arg, o)) < 0)
         return refused(err, prog, o, arg);
     if (o->set(part_of(opts, o->part), arg, index) != 0)
         return refused(err, prog, o, arg);
@@ -496,6 +544,7 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
     const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
     /* The DNS ports stay empty until the end, so that a --dns-port given shows. */
     *opts = (struct options){
+        .output = {.format = output_formats[0]},
         .guard = {.dump_dir = DEFAULT_DUMP_DIR, .dump_max_mib = DEFAULT_DUMP_MAX_MIB}};
 
     optind = 0; /* full reset, so that tests may parse several times */

@@ -30,17 +30,20 @@ enum cli_part { CLI_PART_APP, CLI_PART_OUTPUT, CLI_PART_GUARD, CLI_PART_MONITOR 
 
 /* One option: how cli_parse takes it and what --help says of it. */
 struct cli_option {
-    const char *name;           /* the long name, without "--" */
-    char letter;                /* the short option, or 0 */
-    const char *arg;            /* its value's name in --help ("DIR"); NULL: it takes none */
-    enum cli_part part;         /* what set fills: struct options, or its output, guard or
-                                 * monitor part */
-    const char *const *choices; /* the values it takes (NULL: set judges) */
-    size_t choice_count;
-    /* Stores arg (choice: its index in choices, else -1) in part; -1 when it refuses it. */
+    const char *name;   /* the long name, without "--" */
+    char letter;        /* the short option, or 0 */
+    const char *arg;    /* its value's name in --help ("DIR"); NULL: it takes none */
+    enum cli_part part; /* what set fills: struct options, or its output, guard or
+                         * monitor part */
+    /* The i-th value it takes, NULL past the last (the member NULL: set judges); the
+     * lists are the tables of what they name (block actions, output formats, ...). */
+    const char *(*choice)(size_t i);
+    /* Stores arg (choice: its index among the values, else -1) in part; -1 when it
+     * refuses it. */
     int (*set)(void *part, const char *arg, int choice);
     const char *expected; /* what set wants, said when it refuses a value */
-    const char *help;     /* --help's lines for it, '\n' between them */
+    const char *help;     /* --help's lines for it, '\n' between them; NULL: help_of's */
+    void (*help_of)(char *buf, size_t len);
 };
 
 /* Every option, in the order of --help. */

@@ -19,6 +19,7 @@
 #include "output/line_writer.h"
 #include "base/log.h"
 #include "monitor/monitor_feature.h"
+#include "output/format.h"
 #include "output/output.h"
 #include "output/output_file.h"
 #include "engine/stderr_filter.h"
@@ -100,14 +101,14 @@ static void reload(struct feature *f, const struct outputs *io)
         log_warn("reload failed, the feeds in use stay: %s", e.msg);
 }
 
-/* The running line goes where the original printed it, standard output, unless events in
- * JSON fill it: then to the log, so that every line there is a JSON object. */
+/* The running line goes where the original printed it, standard output, unless events of a
+ * structured format fill it: then to the log, so that every line there is an event. */
 static void say_running(const struct outputs *io)
 {
     if (io->file || io->events.syslog) {
         fputs(RUNNING_LINE "\n", stdout);
         fflush(stdout);
-    } else if (io->events.format == OUTPUT_JSON) {
+    } else if (io->events.format->structured) {
         log_note("%s", RUNNING_LINE);
     } else {
         fprintf(io->events.stream, "%s\n", RUNNING_LINE);

@@ -1,21 +1,45 @@
-/* What --block does to a process that touched a feed address. */
+/* What --block does to a process that touched a feed address: one row per action, read by
+ * the kernel program's flags (guard_feature.c), the handler of its events, the output
+ * formats and the capability check. */
 #ifndef EBPFSHIELD_BLOCK_ACTIONS_H
 #define EBPFSHIELD_BLOCK_ACTIONS_H
 
-/* What --block does on a feed hit. Every action but print has the kernel refuse the
- * connection first; deny does nothing more. */
+#include <stdbool.h>
+
+#include "output/event.h"
+
+/* What --block does on a feed hit, indexed into block_actions[]. */
 enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL, BLOCK_DENY };
 #define BLOCK_ACTION_COUNT 5
-
-/* The actions' names as --block takes them, indexed by enum block_action. */
-extern const char *const block_action_names[BLOCK_ACTION_COUNT];
 
 #define DEFAULT_DUMP_DIR EBPFSHIELD_DUMP_DIR /* CMake: the state directory's dumps/ */
 #define DEFAULT_DUMP_MAX_MIB 4096
 
-/* The signal the kernel sends a process after refusing its connection for block (0:
- * none): SIGKILL for kill; SIGSTOP for suspend, and for dump before the core is taken
- * (dump.c). */
-int action_signal(enum block_action block);
+/* A capability an action needs beyond the guard's own, and why (a phrase of the error). */
+struct block_cap {
+    int cap;
+    const char *why;
+};
+
+#define BLOCK_CAPS_MAX 2
+
+struct block_action_info {
+    const char *name;       /* as --block takes it */
+    bool refuses;           /* the kernel refuses the connection (GUARD_REFUSE) */
+    int signal;             /* the kernel then sends it to the process (GUARD_SIGNAL; 0: none) */
+    bool dumps;             /* the process's core is taken in user space (dump_worker.c) */
+    struct hit_words words; /* how its hits read */
+    struct block_cap caps[BLOCK_CAPS_MAX]; /* why NULL: no more */
+};
+
+extern const struct block_action_info block_actions[BLOCK_ACTION_COUNT];
+
+/* The action --block names name, or -1. */
+int block_action_named(const char *name);
+
+/* A hit of block's with result, as the output reports it; dump_dir: where --block dump
+ * writes cores. */
+struct hit_report block_hit_report(enum block_action block, enum hit_result result,
+                                   const char *dump_dir);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guard/block_actions.h"
 #include "output/output.h"
 #include "base/quiet_thread.h"
 
@@ -22,6 +23,13 @@ struct dump_worker {
     pthread_t thread;
 };
 
+/* The line of a job's hit. */
+static void report(const struct dump_worker *w, const struct dump_job *job, enum hit_result result)
+{
+    struct hit_report r = block_hit_report(BLOCK_DUMP, result, w->dir);
+    output_hit(w->out, &job->conn, &r);
+}
+
 /* One job: the dump (none once cancel is set), then its line (the dump's or, failing
  * that, what became of the process) and, on failure, the reason on the log. */
 static void run_job(struct dump_worker *w, const struct dump_job *job, const atomic_bool *cancel,
@@ -30,12 +38,11 @@ static void run_job(struct dump_worker *w, const struct dump_job *job, const ato
     struct error e;
     enum dump_result r = dump_process(&job->target, &w->place, cancel, &e);
     if (r == DUMP_TAKEN) {
-        output_hit(w->out, &job->conn, BLOCK_DUMP, HIT_ACTED, w->dir);
+        report(w, job, HIT_ACTED);
         return;
     }
     log_warn("%s%s", e.msg, why);
-    output_hit(w->out, &job->conn, BLOCK_DUMP, r == DUMP_NO_CORE ? HIT_NO_CORE : HIT_EXITED,
-               w->dir);
+    report(w, job, r == DUMP_NO_CORE ? HIT_NO_CORE : HIT_EXITED);
     pthread_mutex_lock(&w->lock);
     w->failed++;
     pthread_mutex_unlock(&w->lock);

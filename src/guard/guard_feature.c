@@ -47,8 +47,9 @@ static void say_feeds(const struct feed_set *set)
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
     char flags[8][CFLAG_LEN];
-    snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", p->block != BLOCK_PRINT);
-    snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action_signal(p->block));
+    const struct block_action_info *action = &block_actions[p->block];
+    snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
+    snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
     snprintf(flags[2], CFLAG_LEN, "-DGUARD_REPORT_TCP4=%d", mode != ATTACH_KPROBE);
     /* Room for two sets, so that a reload puts the new one in before the old one goes;
      * an LPM trie takes memory per entry, not per slot. */
@@ -151,14 +152,15 @@ static const struct {
  * program drops, so it runs only when hits are refused. */
 static int attach_guard(struct guard *p, struct error *e)
 {
-    if (action_signal(p->block) &&
+    const struct block_action_info *action = &block_actions[p->block];
+    if (action->signal &&
         (shim_attach_tracepoint(p->prog, "raw_syscalls:sys_exit", "guard_signal", e) != 0 ||
          shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0))
         return -1;
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
-    size_t hooks = p->block == BLOCK_PRINT ? COUNT(guard_hooks) - 1 : COUNT(guard_hooks);
+    size_t hooks = action->refuses ? COUNT(guard_hooks) : COUNT(guard_hooks) - 1;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < hooks; i++)
         rc = shim_attach_cgroup(p->prog, guard_hooks[i].prog, guard_hooks[i].hook, root, e);
@@ -188,7 +190,7 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
         rc = shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
     if (rc == 0)
         rc = attach_guard(p, e);
-    if (rc == 0 && p->block == BLOCK_DUMP &&
+    if (rc == 0 && block_actions[p->block].dumps &&
         !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, e)))
         rc = -1;
     if (rc != 0) {
@@ -236,8 +238,10 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
                               .allow_wide = cfg->allow_wide};
     p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)cfg->dump_max_mib << 20};
     p->lock = -1;
+    const struct block_action_info *action = &block_actions[cfg->block];
     int rc = 0;
-    if (cfg->block != BLOCK_PRINT && (p->lock = instance_lock(e)) < 0)
+    /* One enforcing instance per host (instance_lock.h). */
+    if (action->refuses && (p->lock = instance_lock(e)) < 0)
         rc = -1;
     else if (!(p->registry = feed_registry_new()))
         rc = error_set(e, "out of memory");
@@ -248,8 +252,8 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     } else {
         say_feeds(p->feeds);
     }
-    if (rc != 0 || (cfg->block == BLOCK_DUMP && (p->dump_place.dirfd = private_dir_open(
-                                                     cfg->dump_dir, "dump directory", e)) < 0)) {
+    if (rc != 0 || (action->dumps && (p->dump_place.dirfd = private_dir_open(
+                                          cfg->dump_dir, "dump directory", e)) < 0)) {
         destroy(p);
         return -1;
     }

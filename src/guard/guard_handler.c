@@ -53,13 +53,16 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     log_warn("%s (pid %u) connected to %s, listed in %s", c.comm, c.pid, c.ip,
              c.feed ? c.feed : "a feed");
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
-    if (action_signal(h->block) && !ev.signalled) {
+    const struct block_action_info *action = &block_actions[h->block];
+    if (action->signal && !ev.signalled) {
         h->failed_actions++;
-        output_hit(h->out, &c, h->block, HIT_EXITED, NULL);
+        struct hit_report r = block_hit_report(h->block, HIT_EXITED, NULL);
+        output_hit(h->out, &c, &r);
         return;
     }
-    if (h->block != BLOCK_DUMP) {
-        output_hit(h->out, &c, h->block, HIT_ACTED, NULL);
+    if (!action->dumps) {
+        struct hit_report r = block_hit_report(h->block, HIT_ACTED, NULL);
+        output_hit(h->out, &c, &r);
         return;
     }
     struct dump_job job = {

@@ -9,6 +9,7 @@
 #include "common/ebpfshield_events.h"
 #include "dns/frame.h"
 #include "base/log.h"
+#include "output/format.h"
 #include "output/output.h"
 #include "base/proc_info.h"
 #include "dns/tcp_reassembly.h"
@@ -25,7 +26,7 @@ struct problem {
 struct monitor_handler {
     const struct output *out;
     struct monitor_filter filter;
-    struct dns_summary *summary; /* --output json: the message being described */
+    struct dns_summary *summary; /* a per-message format: the message being described */
     flow_lookup_fn lookup;
     void *lookup_ctx;
     unsigned long long unattributed; /* local queries whose flow was never found */
@@ -54,7 +55,7 @@ struct monitor_handler *monitor_handler_new(const struct output *out,
         return NULL;
     h->out = out;
     h->filter = *filter;
-    if (out->format == OUTPUT_JSON && !(h->summary = malloc(sizeof(*h->summary)))) {
+    if (out->format->per_message && !(h->summary = malloc(sizeof(*h->summary)))) {
         free(h);
         return NULL;
     }
@@ -114,7 +115,7 @@ static void print_item(const struct dns_item *item, void *ctx)
     output_dns_item(s->h->out, s->origin, s->frame, item);
 }
 
-/* --output json: the whole message, one event. */
+/* A per-message format: the whole message, one event. */
 static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
 {
     const char *why = NULL;
@@ -128,7 +129,7 @@ static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *
 static void decode_message(const uint8_t *msg, size_t len, void *ctx)
 {
     struct sample_ctx *s = ctx;
-    if (s->h->out->format == OUTPUT_JSON) {
+    if (s->h->out->format->per_message) {
         describe_message(msg, len, s);
         return;
     }

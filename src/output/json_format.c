@@ -7,7 +7,10 @@
 
 #include <json-c/json.h>
 
+#include "base/log.h"
 #include "base/text.h"
+#include "output/format.h"
+#include "output/output.h"
 
 #define PATH_SEGMENT_MAX 32
 #define PAYLOAD_HEX_BYTES 128 /* of a message ldns could not parse, shown in hex */
@@ -211,8 +214,8 @@ static void put_dns_flow(json_object *root, const struct dns_origin *origin,
     put_str(root, "observer.ingress.interface.name", origin->ifname);
 }
 
-char *json_dns_message(const struct dns_origin *origin, const struct frame_info *frame,
-                       const struct dns_summary *msg)
+char *ecs_dns_message(const struct dns_origin *origin, const struct frame_info *frame,
+                      const struct dns_summary *msg)
 {
     const char *outcome = !msg->qr                             ? "unknown"
                           : strcmp(msg->rcode, "NOERROR") == 0 ? "success"
@@ -233,8 +236,8 @@ char *json_dns_message(const struct dns_origin *origin, const struct frame_info 
     return finish(root);
 }
 
-char *json_dns_unparsed(const struct dns_origin *origin, const struct frame_info *frame,
-                        const char *why, const uint8_t *msg, size_t len)
+char *ecs_dns_unparsed(const struct dns_origin *origin, const struct frame_info *frame,
+                       const char *why, const uint8_t *msg, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     char shown[2 * PAYLOAD_HEX_BYTES + 1];
@@ -263,7 +266,7 @@ static void put_connection(json_object *root, const struct conn_event *c)
     put_int(root, "destination.port", c->port);
 }
 
-char *json_connection(const struct conn_event *c)
+char *ecs_connection(const struct conn_event *c)
 {
     json_object *root = new_event("event", "connection-attempted", "unknown");
     static const char *const network[] = {"network"}, *const types[] = {"connection", "start"};
@@ -273,43 +276,69 @@ char *json_connection(const struct conn_event *c)
     return finish(root);
 }
 
-/* event.action of a hit: what was done to the connection or its process. */
-static const char *hit_action(enum block_action block, enum hit_result result)
-{
-    if (result == HIT_NO_CORE)
-        return "process-killed";
-    switch (block) {
-    case BLOCK_PRINT:
-        return "connection-reported";
-    case BLOCK_DENY:
-        return "connection-denied";
-    case BLOCK_SUSPEND:
-        return "process-suspended";
-    case BLOCK_KILL:
-        return "process-killed";
-    case BLOCK_DUMP:
-        return "process-dumped";
-    }
-    return "unknown";
-}
-
-char *json_hit(const struct conn_event *c, enum block_action block, enum hit_result result,
-               const char *dump_dir)
+char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
 {
     json_object *root =
-        new_event("alert", hit_action(block, result), result == HIT_ACTED ? "success" : "failure");
+        new_event("alert", r->words->ecs_action, r->result == HIT_ACTED ? "success" : "failure");
     static const char *const categories[] = {"network", "intrusion_detection"};
     static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
                                                                                      "denied"};
     put_list(root, "event.category", categories, 2);
-    put_list(root, "event.type", block == BLOCK_PRINT ? reported : denied, 2);
+    put_list(root, "event.type", r->refused ? denied : reported, 2);
     put_connection(root, c);
     put_str(root, "threat.indicator.ip", c->ip);
     put_str(root, "threat.indicator.type", c->ipv6 ? "ipv6-addr" : "ipv4-addr");
     if (c->feed)
         put_str(root, "threat.feed.name", c->feed);
-    put_str(root, "ebpfshield.block", block_action_names[block]);
-    if (block == BLOCK_DUMP && result == HIT_ACTED)
-        put_str(root, "ebpfshield.dump_dir", dump_dir);
+    put_str(root, "ebpfshield.block", r->block);
+    if (r->dump_dir)
+        put_str(root, "ebpfshield.dump_dir", r->dump_dir);
     return finish(root);
 }
+
+/* An event (NULL: it could not be built) as one line. */
+static void put_line(const struct sink *s, char *line)
+{
+    if (!line) {
+        log_warn("an event was not reported: out of memory");
+        return;
+    }
+    fprintf(sink_begin(s), "%s\n", line);
+    sink_end(s);
+    free(line);
+}
+
+static void dns_message(const struct sink *s, const struct dns_origin *origin,
+                        const struct frame_info *frame, const struct dns_summary *msg)
+{
+    put_line(s, ecs_dns_message(origin, frame, msg));
+}
+
+static void dns_unparsed(const struct sink *s, const struct dns_origin *origin,
+                         const struct frame_info *frame, const char *why, const uint8_t *msg,
+                         size_t len)
+{
+    put_line(s, ecs_dns_unparsed(origin, frame, why, msg, len));
+}
+
+static void connection(const struct sink *s, const struct conn_event *c)
+{
+    put_line(s, ecs_connection(c));
+}
+
+static void hit(const struct sink *s, const struct conn_event *c, const struct hit_report *r)
+{
+    put_line(s, ecs_hit(c, r));
+}
+
+const struct output_format json_format = {
+    .name = "json",
+    .help = "json (one object per\n" /* --help indents the lines that follow */
+            "line, Elastic Common Schema field names)",
+    .per_message = true,
+    .structured = true,
+    .dns_message = dns_message,
+    .dns_unparsed = dns_unparsed,
+    .connection = connection,
+    .hit = hit,
+};

@@ -4,13 +4,13 @@
 
 #include <stdbool.h>
 
-#include "output/output.h"
+#include "output/format.h"
 
 struct output_config {
-    enum output_format format; /* --output */
-    const char *file;          /* --output-file: events there instead of stdout */
-    bool syslog;               /* --syslog: events to syslog(3) instead of stdout */
-    bool timestamp;            /* -t: text lines start with the time */
+    const struct output_format *format; /* --output */
+    const char *file;                   /* --output-file: events there instead of stdout */
+    bool syslog;                        /* --syslog: events to syslog(3) instead of stdout */
+    bool timestamp;                     /* -t: text lines start with the time */
 };
 
 #endif

@@ -1,5 +1,5 @@
 /* libFuzzer target: a DNS message (untrusted: any packet to or from a DNS port) through
- * dns_summarize and json_dns_message, as --output json describes it. The summary must keep
+ * dns_summarize and ecs_dns_message, as --output json describes it. The summary must keep
  * its bounds (32 answers and 8 questions described within DNS_SUMMARY_BUDGET bytes of names
  * and data, 64 addresses listed, the rest counted; rdata cut below DNS_RDATA_MAX); a
  * malformed message must come with a reason and gives a dns-unparsed event (the reason, the
@@ -254,7 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (dns_summarize(data, size, &s, &why) != 0) {
         if (!why || !*why)
             abort();
-        char *text = json_dns_unparsed(&origin, &frame, why, data, size);
+        char *text = ecs_dns_unparsed(&origin, &frame, why, data, size);
         size_t len = with_newline(&text);
         check_unparsed(text, len, why, data, size, comm);
         free(text);
@@ -262,7 +262,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_summary(&s);
 
-    char *text = json_dns_message(&origin, &frame, &s);
+    char *text = ecs_dns_message(&origin, &frame, &s);
     size_t len = with_newline(&text); /* check_json takes the line as written */
     check_json(text, len, &s, comm);
     free(text);

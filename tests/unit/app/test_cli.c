@@ -349,29 +349,29 @@ static void test_output_flags(void)
     struct options opts;
 
     CHECK_INT(parse(NO_ARGS, &opts), CLI_OK);
-    CHECK_INT(opts.output.format, OUTPUT_TEXT);
+    CHECK(opts.output.format == output_format_named("text"));
     CHECK(opts.output.file == NULL && !opts.output.syslog && !opts.output.timestamp);
     CHECK(!opts.monitor.filter.by_pid && !opts.monitor.filter.by_uid &&
           opts.monitor.filter.comm == NULL);
     CHECK_INT(parse(ARGS("--output", "json"), &opts), CLI_OK);
-    CHECK_INT(opts.output.format, OUTPUT_JSON);
+    CHECK(opts.output.format == output_format_named("json"));
     CHECK_INT(parse(ARGS("--output=json", "--output", "text"), &opts), CLI_OK);
-    CHECK_INT(opts.output.format, OUTPUT_TEXT);
+    CHECK(opts.output.format == output_format_named("text"));
     CHECK_INT(parse(ARGS("--output=json"), &opts), CLI_OK);
-    CHECK_INT(opts.output.format, OUTPUT_JSON);
+    CHECK(opts.output.format == output_format_named("json"));
     CHECK_INT(parse(ARGS("--output-file", "/var/log/e.json"), &opts), CLI_OK);
     CHECK_STR(opts.output.file, "/var/log/e.json");
     CHECK(!opts.output.syslog);
     CHECK_INT(parse(ARGS("--output-file=rel/e.log", "--output", "json"), &opts), CLI_OK);
     CHECK_STR(opts.output.file, "rel/e.log");
-    CHECK_INT(opts.output.format, OUTPUT_JSON);
+    CHECK(opts.output.format == output_format_named("json"));
     CHECK_INT(parse(ARGS("--syslog", "--output=json"), &opts), CLI_OK);
     CHECK(opts.output.syslog && opts.output.file == NULL);
     CHECK_INT(parse(ARGS("-t"), &opts), CLI_OK);
     CHECK(opts.output.timestamp);
     CHECK_INT(parse(ARGS("--timestamp", "--syslog", "--output", "text"), &opts), CLI_OK);
     CHECK(opts.output.timestamp && opts.output.syslog);
-    CHECK_INT(opts.output.format, OUTPUT_TEXT);
+    CHECK(opts.output.format == output_format_named("text"));
     CHECK_STR(err_text, "");
 }
 

@@ -160,7 +160,7 @@ static void check_completion_choices(const char *text)
         const struct cli_option *o = &cli_options[i];
         char pattern[64];
         size_t len;
-        if (!o->choices)
+        if (!o->choice)
             continue;
         snprintf(pattern, sizeof(pattern), "\n    --%s)\n", o->name);
         const char *words = between(strstr(text, pattern), "compgen -W '", "'", &len);
@@ -170,8 +170,9 @@ static void check_completion_choices(const char *text)
             add(&got, words + w, n);
             w += n;
         }
-        for (size_t c = 0; c < o->choice_count; c++)
-            add(&want, o->choices[c], strlen(o->choices[c]));
+        const char *name;
+        for (size_t c = 0; (name = o->choice(c)); c++)
+            add(&want, name, strlen(name));
         snprintf(pattern, sizeof(pattern), "the completion's values of --%s", o->name);
         check_same(pattern, &got, &want);
     }

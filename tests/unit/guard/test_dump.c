@@ -11,6 +11,7 @@
 #include "guard/dump.h"
 #include "base/private_dir.h"
 #include "guard/dump_worker.h"
+#include "output/format.h"
 #include "base/proc_info.h"
 #include "scratch.h"
 #include "testlib.h"
@@ -423,7 +424,7 @@ static void test_worker(void)
     free(msg);
     capture_open(&out);
     capture_log(&log);
-    struct output o = {.stream = out.f};
+    struct output o = {.stream = out.f, .format = output_format_named("text")};
     struct dump_worker *w =
         dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, &o, &e);
     CHECK(w != NULL);

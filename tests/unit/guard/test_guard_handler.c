@@ -4,6 +4,7 @@
 #include "check.h"
 #include "common/ebpfshield_events.h"
 #include "guard/guard_handler.h"
+#include "output/format.h"
 #include "scratch.h"
 #include "testlib.h"
 
@@ -51,6 +52,7 @@ static char *handle(struct guard_handler *h, const struct netevent *ev, size_t s
     capture_log(&log);
     static struct output o; /* the handler keeps a pointer to it */
     o.stream = out.f;
+    o.format = output_format_named("text");
     h->out = &o;
     guard_handle_sample(h, ev, size);
     *logged = capture_log_text(&log);
@@ -166,7 +168,7 @@ static void test_dump(void)
     old.ts_boot_ns -= 1000000000u; /* beyond the clock-tick rounding of the start time */
     capture_open(&out);
     capture_log(&log);
-    struct output o = {.stream = out.f};
+    struct output o = {.stream = out.f, .format = output_format_named("text")};
     h.out = &o;
     h.dumps =
         dump_worker_start(root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30}, &o, &e);

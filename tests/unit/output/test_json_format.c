@@ -1,4 +1,4 @@
-/* Unit tests of --output json and of the output layer's prefixes: DNS messages built with
+/* Unit tests of --output json (json_format.c): DNS messages built with
  * ldns (every answer type, rcode and header flag; 40 answers; a 10 kB TXT; no question;
  * malformed input; an A record after 32 TXT ones and 70 A records for dns.resolved_ip;
  * several questions; answers past the 16 KiB budget and the worst lines it allows) go
@@ -8,12 +8,12 @@
  * parsed back with json_tokener in strict mode (exactly one object, then the newline) and
  * flattened to its dotted field paths: the set of fields must be exactly the expected one,
  * each of the right JSON type and value. Hostile strings (quotes, backslashes, control
- * bytes, ldns escapes in DNS names) must round-trip exactly. Text lines are compared byte
- * for byte with the original's lines; the syslog <PRI> prefix and the -t time prefix are
- * checked for each kind of event. */
+ * bytes, ldns escapes in DNS names) must round-trip exactly. The prefixes are
+ * output.c's (test_output.c). */
 #include "check.h"
+#include "guard/block_actions.h"
 #include "dns/dns_decode.h"
-#include "output/json_format.h"
+#include "output/format.h"
 #include "output/output.h"
 #include "testlib.h"
 
@@ -326,7 +326,7 @@ static char *dns_event(const struct output *tmpl, const char *comm, const struct
     return capture_text(&c);
 }
 
-static const struct output json_out = {.format = OUTPUT_JSON};
+static struct output json_out; /* main: --output json */
 
 /* The JSON object output_dns_message makes of s, with the fields every DNS event has
  * checked against proc, udp4 and "dig" (the caller puts it). */
@@ -1210,7 +1210,8 @@ static void test_unparsed(void)
     free(text);
 
     /* under --syslog: <PRI> of a DNS event, then the object */
-    struct output o = {.format = OUTPUT_JSON, .syslog = true};
+    struct output o = json_out;
+    o.syslog = true;
     text = unparsed_event(&o, "x", cut, 3);
     char pri[16];
     snprintf(pri, sizeof(pri), "<%d>", LOG_DAEMON | LOG_INFO);
@@ -1258,7 +1259,8 @@ static char *hit_text(const struct output *tmpl, const struct conn_event *c,
     capture_open(&cap);
     struct output o = *tmpl;
     o.stream = cap.f;
-    output_hit(&o, c, block, result, dump_dir);
+    struct hit_report r = block_hit_report(block, result, dump_dir);
+    output_hit(&o, c, &r);
     return capture_text(&cap);
 }
 
@@ -1371,7 +1373,8 @@ static void test_hit_json(void)
     free(text);
 }
 
-/* Quotes, backslashes and every control byte in the strings the encoder is given. */
+/* Quotes, backslashes and every control byte in the strings the encoder is given: each
+ * event with the string fields it must give back exactly. */
 static void test_hostile_strings(void)
 {
     char comm[64];
@@ -1381,194 +1384,37 @@ static void test_hostile_strings(void)
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
         n += (size_t)snprintf(comm + n, sizeof(comm) - n, "%s", parts[i]);
     CHECK_INT(n, 13);
-
-    /* DNS: the comm through origin, unbounded */
-    struct dns_summary *s = summarize(new_pkt(12, false, LDNS_RCODE_NOERROR, "h.test. IN A"));
-    char *text = dns_event(&json_out, comm, &udp4, s);
-    json_object *root = parse_line(text);
-    JSTR(root, "process.name", comm);
-    json_object_put(root);
-    free(text);
-    free(s);
-
+    char all[128]; /* every byte from 1 to 127 */
+    for (int i = 1; i < 128; i++)
+        all[i - 1] = (char)i;
+    all[127] = '\0';
     /* connections and hits: 16 bytes of them in conn_event.comm */
     struct conn_event c = conn("", "192.0.2.1", false);
     memcpy(c.comm, comm, EBPFSHIELD_TASK_COMM_LEN);
     c.comm[EBPFSHIELD_TASK_COMM_LEN] = '\0';
     c.feed = "fe\"ed\\\x01.txt";
-    text = connection_text(&json_out, &c);
-    root = parse_line(text);
-    JSTR(root, "process.name", c.comm);
-    json_object_put(root);
-    free(text);
-    text = hit_text(&json_out, &c, BLOCK_DUMP, HIT_ACTED, "/d\"i\\r\n");
-    root = parse_line(text);
-    JSTR(root, "process.name", c.comm);
-    JSTR(root, "threat.feed.name", "fe\"ed\\\x01.txt");
-    JSTR(root, "ebpfshield.dump_dir", "/d\"i\\r\n");
-    json_object_put(root);
-    free(text);
-
-    /* every byte from 1 to 127 */
-    char all[128];
-    for (int i = 1; i < 128; i++)
-        all[i - 1] = (char)i;
-    all[127] = '\0';
-    s = summarize(new_pkt(13, false, LDNS_RCODE_NOERROR, "h.test. IN A"));
-    text = dns_event(&json_out, all, &udp4, s);
-    root = parse_line(text);
-    JSTR(root, "process.name", all);
-    json_object_put(root);
-    free(text);
-    free(s);
-}
-
-/* ---- prefixes and text lines ---- */
-
-static bool matches(const char *text, const char *pattern)
-{
-    regex_t re;
-    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
-        exit(2);
-    bool ok = regexec(&re, text, 0, NULL, 0) == 0;
-    regfree(&re);
-    return ok;
-}
-
-#define TIME_PREFIX                                                                                \
-    "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}[+-][0-9]{2}:[0-9]{2} "
-
-/* text is prefix (a literal), then with -t the time, then want exactly. */
-static void prefixed_at(int line, const char *text, const char *prefix, bool timestamp,
-                        const char *want)
-{
-    size_t np = strlen(prefix);
-    const char *rest = text;
-    bool ok = strncmp(text, prefix, np) == 0;
-    if (ok) {
-        rest = text + np;
-        if (timestamp) {
-            ok = matches(rest, "^" TIME_PREFIX);
-            const char *space = strchr(rest, ' ');
-            rest = space ? space + 1 : rest;
-        }
-    }
-    if (!ok || strcmp(rest, want) != 0) {
-        fprintf(stderr, "%s:%d: got \"%s\", want \"%s%s%s\"\n", __FILE__, line, text, prefix,
-                timestamp ? "<time> " : "", want);
-        check_failures++;
-    }
-}
-
-/* The lines the original's functions print, as a string (the caller frees it). */
-static char *block_line(enum block_action block, const char *comm, const char *ip)
-{
-    struct capture c;
-    capture_open(&c);
-    output_block_line(c.f, block, comm, 777, ip, "/var/dumps");
-    return capture_text(&c);
-}
-
-static void test_text_and_prefixes(void)
-{
-    char pri_hit[16], pri_info[16];
-    snprintf(pri_hit, sizeof(pri_hit), "<%d>", LOG_AUTHPRIV | LOG_WARNING);
-    snprintf(pri_info, sizeof(pri_info), "<%d>", LOG_DAEMON | LOG_INFO);
-    CHECK_STR(pri_hit, "<84>");
-    CHECK_STR(pri_info, "<30>");
-
-    struct conn_event c = conn("curl", "203.0.113.9", false);
-    /* the original's lines, literally, for every action and result */
-    static const struct {
-        enum block_action block;
-        enum hit_result result;
-        const char *line;
-    } hits[] = {
-        {BLOCK_PRINT, HIT_ACTED,
-         "Client:curl (pid:777) touched a bad IP (ip-blacklist:203.0.113.9)\n"},
-        {BLOCK_DUMP, HIT_ACTED,
-         "Client:curl (pid:777) eBPFShield took a dump in /var/dumps/ "
-         "(ip-blacklist:203.0.113.9)\n"},
-        {BLOCK_SUSPEND, HIT_ACTED,
-         "Client:curl (pid:777) was suspended (ip-blacklist:203.0.113.9) \n"},
-        {BLOCK_KILL, HIT_ACTED,
-         "Client:curl (pid:777) was killed by eBPFShield (ip-blacklist:203.0.113.9) \n"},
-        {BLOCK_DENY, HIT_ACTED,
-         "Client:curl (pid:777) was denied by eBPFShield (ip-blacklist:203.0.113.9) \n"},
-        {BLOCK_DUMP, HIT_NO_CORE,
-         "Client:curl (pid:777) was killed by eBPFShield (ip-blacklist:203.0.113.9) \n"},
+    const char *dir = "/d\"i\\r\n";
+    struct dns_summary *s = summarize(new_pkt(12, false, LDNS_RCODE_NOERROR, "h.test. IN A"));
+    const struct {
+        char *text;
+        const char *path[3], *want[3];
+    } cases[] = {
+        /* DNS: the comm through origin, unbounded */
+        {dns_event(&json_out, comm, &udp4, s), {"process.name"}, {comm}},
+        {dns_event(&json_out, all, &udp4, s), {"process.name"}, {all}},
+        {connection_text(&json_out, &c), {"process.name"}, {c.comm}},
+        {hit_text(&json_out, &c, BLOCK_DUMP, HIT_ACTED, dir),
+         {"process.name", "threat.feed.name", "ebpfshield.dump_dir"},
+         {c.comm, c.feed, dir}},
     };
-    static const enum block_action exited_blocks[] = {BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL,
-                                                      BLOCK_DENY};
-    const char *exited =
-        "Client:curl (pid:777) exited before eBPFShield could act (ip-blacklist:203.0.113.9) \n";
-    for (int mode = 0; mode < 4; mode++) {
-        struct output o = {.format = OUTPUT_TEXT, .syslog = mode & 1, .timestamp = mode & 2};
-        const char *hp = o.syslog ? pri_hit : "", *ip = o.syslog ? pri_info : "";
-        for (size_t i = 0; i < sizeof(hits) / sizeof(hits[0]); i++) {
-            char *text = hit_text(&o, &c, hits[i].block, hits[i].result, "/var/dumps");
-            prefixed_at(__LINE__, text, hp, o.timestamp, hits[i].line);
-            free(text);
-            if (hits[i].result == HIT_ACTED) { /* the same as output_block_line's */
-                char *ref = block_line(hits[i].block, "curl", "203.0.113.9");
-                CHECK_STR(ref, hits[i].line);
-                free(ref);
-            }
-        }
-        for (size_t i = 0; i < sizeof(exited_blocks) / sizeof(exited_blocks[0]); i++) {
-            char *text = hit_text(&o, &c, exited_blocks[i], HIT_EXITED, "/var/dumps");
-            prefixed_at(__LINE__, text, hp, o.timestamp, exited);
-            free(text);
-        }
-        char *text = connection_text(&o, &c);
-        prefixed_at(__LINE__, text, ip, o.timestamp, "\tcurl (777) 203.0.113.9:443\n");
-        free(text);
-
-        /* a DNS item: output_dns_line's line */
-        struct dns_origin origin = {.proc = &proc, .comm = "dig", .ifname = "lo"};
-        struct dns_item item = {
-            .qr = 1, .name = "a.example.test.", .type = "A", .data = "10.1.2.3"};
-        struct capture cap, ref;
-        capture_open(&cap);
-        o.stream = cap.f;
-        output_dns_item(&o, &origin, &udp4, &item);
-        text = capture_text(&cap);
-        capture_open(&ref);
-        output_dns_line(ref.f, &origin, &udp4, &item);
-        char *want = capture_text(&ref);
-        CHECK_STR(want, "COMM=dig PID=4242 TGID=4243 DEV=lo PROTO=UDP SRC=127.0.0.53 "
-                        "DST=192.0.2.7 SPT=53 DPT=33703 UID=1000 GID=100 DNS_QR=1 "
-                        "DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n");
-        prefixed_at(__LINE__, text, ip, o.timestamp, want);
-        free(text);
-        free(want);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_object *root = parse_line(cases[i].text);
+        for (size_t k = 0; k < 3 && cases[i].path[k]; k++)
+            JSTR(root, cases[i].path[k], cases[i].want[k]);
+        json_object_put(root);
+        free(cases[i].text);
     }
-
-    /* JSON: <PRI> then the object; -t adds nothing (JSON has @timestamp) */
-    for (int mode = 0; mode < 4; mode++) {
-        struct output o = {.format = OUTPUT_JSON, .syslog = mode & 1, .timestamp = mode & 2};
-        const char *hp = o.syslog ? pri_hit : "", *ip = o.syslog ? pri_info : "";
-        char *text = hit_text(&o, &c, BLOCK_KILL, HIT_ACTED, NULL);
-        CHECK(strncmp(text, hp, strlen(hp)) == 0 && text[strlen(hp)] == '{');
-        json_object *root = parse_line(text + strlen(hp));
-        JSTR(root, "event.action", "process-killed");
-        json_object_put(root);
-        free(text);
-        text = connection_text(&o, &c);
-        CHECK(strncmp(text, ip, strlen(ip)) == 0 && text[strlen(ip)] == '{');
-        root = parse_line(text + strlen(ip));
-        JSTR(root, "event.action", "connection-attempted");
-        json_object_put(root);
-        free(text);
-        struct dns_summary *s = summarize(new_pkt(14, false, LDNS_RCODE_NOERROR, "p.test. IN A"));
-        text = dns_event(&o, "dig", &udp4, s);
-        CHECK(strncmp(text, ip, strlen(ip)) == 0 && text[strlen(ip)] == '{');
-        root = parse_line(text + strlen(ip));
-        JSTR(root, "event.action", "dns-query");
-        json_object_put(root);
-        free(text);
-        free(s);
-    }
+    free(s);
 }
 
 /* IPv6 over TCP in a DNS event. */
@@ -1593,8 +1439,7 @@ static void test_dns_ipv6_tcp(void)
 
 int main(void)
 {
-    setenv("TZ", "Europe/Paris", 1); /* a zone with an offset for -t */
-    tzset();
+    json_out.format = output_format_named("json");
     setup_frames();
     test_query();
     test_cname_a_aaaa();
@@ -1615,7 +1460,6 @@ int main(void)
     test_connection_json();
     test_hit_json();
     test_hostile_strings();
-    test_text_and_prefixes();
     test_dns_ipv6_tcp();
     CHECK_DONE();
 }

@@ -1,951 +1,128 @@
-/* Unit tests of the printed lines, byte for byte: the original eBPFShield's own session
- * (the reference ebpf_monitor.txt and ebpf_ipintelligence.txt) rebuilt from hand-made
- * structs; the monitor's sample handler on the real frames of tests/fixtures (and on IPv6
- * and split TCP frames built around their DNS messages), credited to real processes named
- * as in the capture; its bound on lines per message, its rate-limited warnings and exit
- * totals; and text_printable's edges. */
+/* Unit tests of the output layer (output.c) over every format of the table: each kind of
+ * event reaches the format's entry and comes out as one line on the stream, with syslog's
+ * <PRI> (authpriv.warning for a feed hit, daemon.info for the others) under --syslog and
+ * the local time under -t for the formats that are not structured (those carry their own
+ * time). */
 #include "check.h"
-#include "fixture.h"
-#include "monitor/monitor_handler.h"
+#include "output/format.h"
 #include "output/output.h"
 #include "testlib.h"
-#include "base/text.h"
 
+#include <regex.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
+#include <syslog.h>
 
-static const uint8_t localhost[16] = {127, 0, 0, 1};
+static const struct hit_words kill_words = {
+    .verb = "was killed by eBPFShield", .verb_space = true, .ecs_action = "process-killed"};
+static const struct hit_report kill_hit = {
+    .block = "kill", .refused = true, .words = &kill_words, .result = HIT_ACTED};
+static struct port_val proc = {.pid = 4242, .tid = 4243, .uid = 1000, .gid = 100};
+static const struct dns_origin origin = {.proc = &proc, .comm = "dig", .ifname = "lo"};
+static struct frame_info udp4 = {
+    .proto = IPPROTO_UDP, .family = AF_INET, .sport = 53, .dport = 33703};
+static const struct dns_item item = {
+    .qr = 1, .name = "a.example.test.", .type = "A", .data = "10.1.2.3"};
+static struct dns_summary summary = {.qr = 0, .rcode = "NOERROR"};
+static const uint8_t junk[] = {0x0f, 0xe1, 0x80};
 
-/* One line of the original's ebpf_monitor session and the values that made it. */
-struct monitor_ref {
-    const char *comm;
-    uint32_t pid, tgid;
-    uint8_t proto;
-    uint16_t sport, dport;
-    int qr;
-    const char *name, *type, *data;
-    const char *line;
-};
+/* The kinds of event, each with its syslog priority. */
+enum kind { KIND_DNS, KIND_UNPARSED, KIND_CONNECTION, KIND_HIT, KIND_COUNT };
+static const int priorities[KIND_COUNT] = {LOG_DAEMON | LOG_INFO, LOG_DAEMON | LOG_INFO,
+                                           LOG_DAEMON | LOG_INFO, LOG_AUTHPRIV | LOG_WARNING};
 
-/* ../shared/reference/ebpf_monitor.txt (the original tool in a real session), verbatim. */
-static const struct monitor_ref monitor_refs[] = {
-    {"dig", 272, 273, 17, 33703, 53, 0, "a.example.test.", "A", "",
-     "COMM=dig PID=272 TGID=273 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=33703 DPT=53 "
-     "UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n"},
-    {"dig", 272, 273, 17, 53, 33703, 1, "a.example.test.", "A", "10.1.2.3",
-     "COMM=dig PID=272 TGID=273 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 DPT=33703 "
-     "UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"dig", 275, 276, 17, 38330, 53, 0, "b.example.test.", "AAAA", "",
-     "COMM=dig PID=275 TGID=276 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=38330 DPT=53 "
-     "UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n"},
-    {"dig", 275, 276, 17, 53, 38330, 1, "b.example.test.", "AAAA", "fd00::7",
-     "COMM=dig PID=275 TGID=276 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 DPT=38330 "
-     "UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
-    {"dig", 278, 279, 6, 42793, 53, 0, "a.example.test.", "A", "",
-     "COMM=dig PID=278 TGID=279 DEV=lo PROTO=TCP SRC=127.0.0.1 DST=127.0.0.1 SPT=42793 DPT=53 "
-     "UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n"},
-    {"dig", 278, 279, 6, 53, 42793, 1, "a.example.test.", "A", "10.1.2.3",
-     "COMM=dig PID=278 TGID=279 DEV=lo PROTO=TCP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 DPT=42793 "
-     "UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"getent", 282, 282, 17, 51703, 53, 0, "b.example.test.", "A", "",
-     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=51703 "
-     "DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=A\n"},
-    {"getent", 282, 282, 17, 51703, 53, 0, "b.example.test.", "AAAA", "",
-     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=51703 "
-     "DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n"},
-    {"getent", 282, 282, 17, 53, 51703, 1, "b.example.test.", "A", "10.9.8.7",
-     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 "
-     "DPT=51703 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=A DNS_DATA=10.9.8.7\n"},
-    {"getent", 282, 282, 17, 53, 51703, 1, "b.example.test.", "AAAA", "fd00::7",
-     "COMM=getent PID=282 TGID=282 DEV=lo PROTO=UDP SRC=127.0.0.1 DST=127.0.0.1 SPT=53 "
-     "DPT=51703 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
-};
-
-static void print_ref(FILE *out, const struct monitor_ref *r)
+/* What o writes for an event of kind (the caller frees it). */
+static char *event_text(struct output o, enum kind kind)
 {
-    struct port_val proc = {.ifindex = 1, .pid = r->pid, .tid = r->tgid};
-    struct dns_origin origin = {.proc = &proc, .comm = r->comm, .ifname = "lo"};
-    struct frame_info frame = {
-        .proto = r->proto, .family = AF_INET, .sport = r->sport, .dport = r->dport};
-    struct dns_item item = {.qr = r->qr, .type = r->type};
-
-    memcpy(frame.saddr, localhost, 16);
-    memcpy(frame.daddr, localhost, 16);
-    snprintf(proc.comm, sizeof(proc.comm), "%s", r->comm);
-    snprintf(item.name, sizeof(item.name), "%s", r->name);
-    snprintf(item.data, sizeof(item.data), "%s", r->data);
-    output_dns_line(out, &origin, &frame, &item);
+    struct conn_event c = {.comm = "curl", .ip = "203.0.113.9", .pid = 777, .port = 443};
+    struct capture cap;
+    capture_open(&cap);
+    o.stream = cap.f;
+    if (kind == KIND_DNS && o.format->per_message)
+        output_dns_message(&o, &origin, &udp4, &summary);
+    else if (kind == KIND_DNS)
+        output_dns_item(&o, &origin, &udp4, &item);
+    else if (kind == KIND_UNPARSED)
+        output_dns_unparsed(&o, &origin, &udp4, "cut", junk, sizeof(junk));
+    else if (kind == KIND_CONNECTION)
+        output_connection(&o, &c);
+    else
+        output_hit(&o, &c, &kill_hit);
+    return capture_text(&cap);
 }
 
-static void test_monitor_reference(void)
+static bool matches(const char *text, const char *pattern)
 {
-    for (size_t i = 0; i < sizeof(monitor_refs) / sizeof(monitor_refs[0]); i++) {
-        struct capture c;
-        capture_open(&c);
-        print_ref(c.f, &monitor_refs[i]);
-        char *got = capture_text(&c);
-        CHECK_STR(got, monitor_refs[i].line);
-        free(got);
-    }
-}
-
-/* Other processes, devices and addresses: every field comes from its own input. */
-static void test_monitor_fields(void)
-{
-    struct port_val proc = {.ifindex = 7,
-                            .pid = 4294967295u,
-                            .tid = 1,
-                            .uid = 1000,
-                            .gid = 4294967294u,
-                            .comm = "kernel-name"};
-    struct dns_origin origin = {.proc = &proc, .comm = "resolver x", .ifname = "7"};
-    struct frame_info frame = {.proto = 6, .family = AF_INET, .sport = 65535, .dport = 53};
-    struct dns_item item = {
-        .qr = 0, .name = "\\.weird\\032name.", .type = "AAAA", .data = "ignored for a query"};
-    struct capture c;
-
-    test_addr(frame.saddr, AF_INET, "192.168.1.2");
-    test_addr(frame.daddr, AF_INET, "8.8.4.4");
-    capture_open(&c);
-    output_dns_line(c.f, &origin, &frame, &item);
-    frame = (struct frame_info){.proto = 17, .family = AF_INET, .sport = 53, .dport = 0};
-    test_addr(frame.saddr, AF_INET, "10.0.0.1");
-    test_addr(frame.daddr, AF_INET, "255.255.255.255");
-    item.qr = 1;
-    item.type = "A";
-    snprintf(item.data, sizeof(item.data), "%s", "255.0.0.1");
-    output_dns_line(c.f, &origin, &frame, &item);
-    /* IPv6: the addresses in their shortest form (RFC 5952), an IPv4-mapped one as such */
-    frame = (struct frame_info){.proto = 6, .family = AF_INET6, .sport = 853, .dport = 40000};
-    test_addr(frame.saddr, AF_INET6, "2001:0db8:0000:0000:0000:0000:0000:0053");
-    test_addr(frame.daddr, AF_INET6, "::ffff:192.0.2.1");
-    item.type = "AAAA";
-    snprintf(item.data, sizeof(item.data), "%s", "fd00::7");
-    output_dns_line(c.f, &origin, &frame, &item);
-    frame.proto = 17;
-    test_addr(frame.saddr, AF_INET6, "::");
-    test_addr(frame.daddr, AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
-    output_dns_line(c.f, &origin, &frame, &item);
-    char *got = capture_text(&c);
-    CHECK_STR(got, "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=192.168.1.2 "
-                   "DST=8.8.4.4 SPT=65535 DPT=53 UID=1000 GID=4294967294 DNS_QR=0 "
-                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA\n"
-                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=10.0.0.1 "
-                   "DST=255.255.255.255 SPT=53 DPT=0 UID=1000 GID=4294967294 DNS_QR=1 "
-                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=A DNS_DATA=255.0.0.1\n"
-                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=2001:db8::53 "
-                   "DST=::ffff:192.0.2.1 SPT=853 DPT=40000 UID=1000 GID=4294967294 DNS_QR=1 "
-                   "DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA DNS_DATA=fd00::7\n"
-                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=:: "
-                   "DST=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff SPT=853 DPT=40000 UID=1000 "
-                   "GID=4294967294 DNS_QR=1 DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA "
-                   "DNS_DATA=fd00::7\n");
-    free(got);
-}
-
-/* The header fields of a frame read straight from its bytes (Ethernet, then IPv4 with its
- * IHL, then the ports of UDP or TCP), independently of frame_decode. */
-struct raw_header {
-    uint8_t proto;
-    char src[16], dst[16];
-    unsigned sport, dport;
-};
-
-static struct raw_header raw_header(const struct blob *b)
-{
-    const uint8_t *ip = b->data + 14;
-    const uint8_t *l4 = ip + (ip[0] & 0x0f) * 4;
-    struct raw_header h = {.proto = ip[9]};
-
-    if (b->len < 14 + 20 || l4 + 4 > b->data + b->len) {
-        fprintf(stderr, "fixture too short for its headers\n");
+    regex_t re;
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
         exit(2);
+    bool ok = regexec(&re, text, 0, NULL, 0) == 0;
+    regfree(&re);
+    return ok;
+}
+
+#define TIME_PREFIX                                                                                \
+    "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}[+-][0-9]{2}:[0-9]{2} "
+
+/* text is <PRI> (under syslog), the time (-t, unstructured formats), then plain; a
+ * structured format's line (which carries its own time) is one object. */
+static void check_prefixed(const struct output *o, enum kind kind, const char *text,
+                           const char *plain)
+{
+    char pri[16] = "";
+    if (o->syslog)
+        snprintf(pri, sizeof(pri), "<%d>", priorities[kind]);
+    const char *rest = text + strlen(pri);
+    CHECK(strncmp(text, pri, strlen(pri)) == 0);
+    if (o->timestamp && !o->format->structured) {
+        CHECK(matches(rest, "^" TIME_PREFIX));
+        rest = strchr(rest, ' ') + 1;
     }
-    snprintf(h.src, sizeof(h.src), "%u.%u.%u.%u", ip[12], ip[13], ip[14], ip[15]);
-    snprintf(h.dst, sizeof(h.dst), "%u.%u.%u.%u", ip[16], ip[17], ip[18], ip[19]);
-    h.sport = (unsigned)l4[0] << 8 | l4[1];
-    h.dport = (unsigned)l4[2] << 8 | l4[3];
-    return h;
+    if (o->format->structured)
+        CHECK(rest[0] == '{' && strcmp(rest + strlen(rest) - 2, "}\n") == 0);
+    else
+        CHECK_STR(rest, plain);
+    CHECK(strchr(rest, '\n') == rest + strlen(rest) - 1); /* one line */
 }
 
-/* A captured frame, the name of the process it is credited to, the thread id, its ports
- * (README.md) and every line it must print (%1$d: the pid of that process). */
-struct fixture_case {
-    const char *frame;
-    const char *comm;
-    uint32_t tid;
-    unsigned sport, dport;
-    const char *lines;
-};
-
-#define DIG "COMM=dig PID=%1$d TGID=273 DEV=lo "
-#define GETENT "COMM=getent PID=%1$d TGID=282 DEV=lo "
-#define LO "SRC=127.0.0.1 DST=127.0.0.1 "
-
-static const struct fixture_case fixture_cases[] = {
-    {"udp_query_a.frame", "dig", 273, 51676, 53,
-     DIG "PROTO=UDP " LO "SPT=51676 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
-         "DNS_TYPE=A\n"},
-    {"udp_response_a.frame", "dig", 273, 53, 51676,
-     DIG "PROTO=UDP " LO "SPT=53 DPT=51676 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
-         "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"udp_query_aaaa.frame", "dig", 273, 44001, 53,
-     DIG "PROTO=UDP " LO "SPT=44001 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
-         "DNS_TYPE=AAAA\n"},
-    {"udp_response_aaaa.frame", "dig", 273, 53, 44001,
-     DIG "PROTO=UDP " LO "SPT=53 DPT=44001 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
-         "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
-    {"tcp_query_a.frame", "dig", 273, 42101, 53,
-     DIG "PROTO=TCP " LO "SPT=42101 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
-         "DNS_TYPE=A\n"},
-    {"tcp_response_a.frame", "dig", 273, 53, 42101,
-     DIG "PROTO=TCP " LO "SPT=53 DPT=42101 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
-         "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"tcp_query_aaaa.frame", "dig", 273, 35787, 53,
-     DIG "PROTO=TCP " LO "SPT=35787 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
-         "DNS_TYPE=AAAA\n"},
-    {"tcp_response_aaaa.frame", "dig", 273, 53, 35787,
-     DIG "PROTO=TCP " LO "SPT=53 DPT=35787 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
-         "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
-    {"udp_query_cname.frame", "dig", 273, 36805, 53,
-     DIG "PROTO=UDP " LO "SPT=36805 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=c.example.test. "
-         "DNS_TYPE=A\n"},
-    /* The CNAME record prints nothing; the A record prints under its own owner. */
-    {"udp_response_cname.frame", "dig", 273, 53, 36805,
-     DIG "PROTO=UDP " LO "SPT=53 DPT=36805 UID=0 GID=0 DNS_QR=1 DNS_NAME=a.example.test. "
-         "DNS_TYPE=A DNS_DATA=10.1.2.3\n"},
-    {"udp_query_txt.frame", "dig", 273, 51396, 53, ""},
-    {"udp_response_txt.frame", "dig", 273, 53, 51396, ""},
-    {"udp_query_nodata.frame", "dig", 273, 39591, 53,
-     DIG "PROTO=UDP " LO "SPT=39591 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=a.example.test. "
-         "DNS_TYPE=AAAA\n"},
-    {"udp_response_nodata.frame", "dig", 273, 53, 39591, ""},
-    {"getent_query_a.frame", "getent", 282, 37605, 53,
-     GETENT "PROTO=UDP " LO "SPT=37605 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
-            "DNS_TYPE=A\n"},
-    {"getent_query_aaaa.frame", "getent", 282, 37605, 53,
-     GETENT "PROTO=UDP " LO "SPT=37605 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=b.example.test. "
-            "DNS_TYPE=AAAA\n"},
-    {"getent_response_a.frame", "getent", 282, 53, 37605,
-     GETENT "PROTO=UDP " LO "SPT=53 DPT=37605 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
-            "DNS_TYPE=A DNS_DATA=10.9.8.7\n"},
-    {"getent_response_aaaa.frame", "getent", 282, 53, 37605,
-     GETENT "PROTO=UDP " LO "SPT=53 DPT=37605 UID=0 GID=0 DNS_QR=1 DNS_NAME=b.example.test. "
-            "DNS_TYPE=AAAA DNS_DATA=fd00::7\n"},
-};
-
-/* The fixture's own bytes agree with the ports and addresses written in its lines. */
-static void check_raw_header(const struct fixture_case *fc, const struct blob *b)
+static void test_prefixes(void)
 {
-    struct raw_header h = raw_header(b);
-    const char *proto = h.proto == 6 ? "PROTO=TCP " : "PROTO=UDP ";
-    char ports[64];
-
-    CHECK(h.proto == 6 || h.proto == 17);
-    CHECK_STR(h.src, "127.0.0.1");
-    CHECK_STR(h.dst, "127.0.0.1");
-    CHECK_INT(h.sport, fc->sport);
-    CHECK_INT(h.dport, fc->dport);
-    snprintf(ports, sizeof(ports), "SPT=%u DPT=%u ", h.sport, h.dport);
-    if (fc->lines[0] && (!strstr(fc->lines, ports) || !strstr(fc->lines, proto))) {
-        fprintf(stderr, "%s:%d: %s: lines do not carry %s%s\n", __FILE__, __LINE__, fc->frame,
-                proto, ports);
-        check_failures++;
-    }
-}
-
-/* A dns_events sample as the socket filter ships it: the process record, then the frame. */
-static uint8_t *make_sample(const struct port_val *proc, const struct blob *frame, size_t *len)
-{
-    *len = sizeof(*proc) + frame->len;
-    uint8_t *sample = malloc(*len);
-    memcpy(sample, proc, sizeof(*proc));
-    memcpy(sample + sizeof(*proc), frame->data, frame->len);
-    return sample;
-}
-
-/* The kernel's flow table as the handler sees it through its lookup function: the
- * entries, and the keys it was asked for. */
-#define TABLE_MAX 4
-
-struct flow_table {
-    int entries;
-    struct port_key key[TABLE_MAX];
-    struct port_val val[TABLE_MAX];
-    int calls;
-    struct port_key asked[TABLE_MAX];
-};
-
-static int table_lookup(void *ctx, const struct port_key *key, struct port_val *val)
-{
-    struct flow_table *t = ctx;
-
-    if (t->calls < TABLE_MAX)
-        t->asked[t->calls] = *key;
-    t->calls++;
-    for (int i = 0; i < t->entries; i++) {
-        if (memcmp(&t->key[i], key, sizeof(*key)) == 0) {
-            *val = t->val[i];
-            return 0;
+    for (size_t f = 0; output_formats[f]; f++) {
+        for (enum kind kind = 0; kind < KIND_COUNT; kind++) {
+            struct output plain_out = {.format = output_formats[f]};
+            if (kind == KIND_UNPARSED && !plain_out.format->per_message)
+                continue; /* only per-message formats see whole messages */
+            char *plain = event_text(plain_out, kind);
+            for (int mode = 0; mode < 4; mode++) {
+                struct output o = {
+                    .format = output_formats[f], .syslog = mode & 1, .timestamp = mode & 2};
+                char *text = event_text(o, kind);
+                check_prefixed(&o, kind, text, plain);
+                free(text);
+            }
+            free(plain);
         }
     }
-    return -1;
 }
 
-/* The monitor's handler printing into a capture, how much of it was read, and the flow
- * table it looks unattributed samples up in (empty unless a test fills it). */
-struct mon {
-    struct monitor_handler *h;
-    struct capture out;
-    size_t seen;
-    struct flow_table table;
-    struct output o;
-};
-
-static void mon_open(struct mon *m)
+/* The priorities syslog is given: authpriv.warning and daemon.info. */
+static void test_priorities(void)
 {
-    capture_open(&m->out);
-    m->seen = 0;
-    memset(&m->table, 0, sizeof(m->table));
-    m->o = (struct output){.stream = m->out.f};
-    static const struct monitor_filter all;
-    m->h = monitor_handler_new(&m->o, &all, table_lookup, &m->table);
-    if (!m->h) {
-        fprintf(stderr, "monitor_handler_new failed\n");
-        exit(2);
-    }
-}
-
-/* What the handler printed since the last call (the caller frees it). */
-static char *mon_printed(struct mon *m)
-{
-    fflush(m->out.f);
-    if (!m->out.buf)
-        return strdup("");
-    char *text = strndup(m->out.buf + m->seen, m->out.size - m->seen);
-    m->seen = m->out.size;
-    return text;
-}
-
-static void mon_close(struct mon *m)
-{
-    monitor_handler_free(m->h);
-    free(capture_text(&m->out));
-}
-
-/* Handles one sample seen at now_ms; returns what it printed and, in *logged, what it
- * warned (the caller frees both). */
-static char *mon_sample(struct mon *m, const uint8_t *sample, size_t len, uint64_t now_ms,
-                        char **logged)
-{
-    struct capture log;
-
-    capture_log(&log);
-    monitor_handle_sample(m->h, sample, len, now_ms);
-    *logged = capture_log_text(&log);
-    return mon_printed(m);
-}
-
-/* What monitor_handler_tick at now_ms warned (the caller frees it). */
-static char *mon_tick(struct mon *m, uint64_t now_ms)
-{
-    struct capture log;
-
-    capture_log(&log);
-    monitor_handler_tick(m->h, now_ms);
-    return capture_log_text(&log);
-}
-
-/* What monitor_report said at exit (the caller frees it). */
-static char *mon_report(struct mon *m)
-{
-    struct capture log;
-
-    capture_log(&log);
-    monitor_report(m->h);
-    return capture_log_text(&log);
-}
-
-/* Checks what one call printed or warned against want, then frees it. */
-#define CHECK_TEXT(got, want)                                                                      \
-    do {                                                                                           \
-        char *t_ = (got);                                                                          \
-        CHECK_STR(t_, want);                                                                       \
-        free(t_);                                                                                  \
-    } while (0)
-
-static void check_fixture(const struct fixture_case *fc, pid_t pid)
-{
-    struct blob b = load_fixture(fc->frame);
-    /* the kernel recorded a thread's name: the process's (/proc) is printed */
-    struct port_val proc = {
-        .ifindex = 1, .pid = (uint32_t)pid, .tid = fc->tid, .comm = "worker-thread"};
-    struct mon m;
-    size_t len;
-    char *logged, *want;
-
-    check_raw_header(fc, &b);
-    uint8_t *sample = make_sample(&proc, &b, &len);
-    mon_open(&m);
-    char *got = mon_sample(&m, sample, len, 1000, &logged);
-    if (asprintf(&want, fc->lines, (int)pid) < 0)
-        exit(2);
-    if (strcmp(got, want) != 0) {
-        fprintf(stderr, "%s:%d: %s: printed\n%swant\n%s", __FILE__, __LINE__, fc->frame, got, want);
-        check_failures++;
-    }
-    CHECK_STR(logged, "");
-    CHECK_TEXT(mon_report(&m), ""); /* nothing to report when all went well */
-    CHECK_INT(m.table.calls, 0);    /* the kernel named the process */
-    mon_close(&m);
-    free(want);
-    free(got);
-    free(logged);
-    free(sample);
-    free(b.data);
-}
-
-static void name_child(const void *name)
-{
-    prctl(PR_SET_NAME, name, 0, 0, 0);
-}
-
-/* Every fixture through the handler, credited to live processes named dig and getent. */
-static void test_fixture_lines(void)
-{
-    pid_t dig = spawn_child(name_child, "dig"), getent = spawn_child(name_child, "getent");
-
-    for (size_t i = 0; i < sizeof(fixture_cases) / sizeof(fixture_cases[0]); i++) {
-        const struct fixture_case *fc = &fixture_cases[i];
-        check_fixture(fc, strcmp(fc->comm, "dig") == 0 ? dig : getent);
-    }
-    reap(dig);
-    reap(getent);
-}
-
-/* The line of udp_query_a.frame for a process record (the caller frees it). */
-static char *query_line(const struct port_val *proc)
-{
-    struct blob b = load_fixture("udp_query_a.frame");
-    struct mon m;
-    size_t len;
-    char *logged;
-    uint8_t *sample = make_sample(proc, &b, &len);
-
-    mon_open(&m);
-    char *got = mon_sample(&m, sample, len, 1000, &logged);
-    CHECK_STR(logged, "");
-    mon_close(&m);
-    free(logged);
-    free(sample);
-    free(b.data);
-    return got;
-}
-
-/* The process's name: the one the kernel recorded for the process (comm_is_process) as it
- * is, whatever /proc says of its pid; else /proc/<pid>/comm; else, the process gone, the
- * recorded thread's name. Made printable either way. */
-static void test_process_names(void)
-{
-    pid_t dig = spawn_child(name_child, "dig");
-    struct port_val gone = {.ifindex = 1, .pid = NO_PID, .tid = 7, .comm = "dig\x1b[0m"};
-    const char *tail = " TGID=7 DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 UID=0 GID=0 DNS_QR=0 "
-                       "DNS_NAME=a.example.test. DNS_TYPE=A\n";
-    char *want;
-
-    /* comm_is_process 0, the process gone: the thread's name */
-    if (asprintf(&want, "COMM=dig?[0m PID=2147483647%s", tail) < 0)
-        exit(2);
-    CHECK_TEXT(query_line(&gone), want);
-    free(want);
-    /* comm_is_process 1, the process gone: its recorded name */
-    struct port_val recorded = gone;
-    recorded.comm_is_process = 1;
-    snprintf(recorded.comm, sizeof(recorded.comm), "getent");
-    if (asprintf(&want, "COMM=getent PID=2147483647%s", tail) < 0)
-        exit(2);
-    CHECK_TEXT(query_line(&recorded), want);
-    free(want);
-    /* comm_is_process 1, a live process named otherwise: still the recorded name, all 16
-     * bytes of it (no NUL) */
-    recorded.pid = (uint32_t)dig;
-    memcpy(recorded.comm, "resolver\x07thread", 16);
-    if (asprintf(&want, "COMM=resolver?thread PID=%d%s", (int)dig, tail) < 0)
-        exit(2);
-    CHECK_TEXT(query_line(&recorded), want);
-    free(want);
-    /* comm_is_process 0, the process alive: /proc's name, not the thread's */
-    struct port_val thread = gone;
-    thread.pid = (uint32_t)dig;
-    if (asprintf(&want, "COMM=dig PID=%d%s", (int)dig, tail) < 0)
-        exit(2);
-    CHECK_TEXT(query_line(&thread), want);
-    free(want);
-    reap(dig);
-}
-
-/* Bad samples print nothing, the first warning at once, the next ones (counted) once a
- * second has passed, the last at exit with the totals. */
-static void test_bad_samples(void)
-{
-    struct blob b = load_fixture("udp_query_a.frame");
-    struct port_val proc = {.ifindex = 1, .pid = NO_PID};
-    struct mon m;
-    size_t len;
-    char *logged, *got;
-    uint8_t *sample = make_sample(&proc, &b, &len);
-
-    mon_open(&m);
-    got = mon_sample(&m, sample, sizeof(proc) - 1, 5000, &logged);
-    CHECK_STR(got, "");
-    CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: sample: shorter than its process "
-                      "record\n");
-    free(got);
-    free(logged);
-    got = mon_sample(&m, sample, sizeof(proc) + 20, 5001, &logged); /* Ethernet, part of IPv4 */
-    CHECK_STR(got, "");
-    CHECK_STR(logged, "");
-    free(got);
-    free(logged);
-    got = mon_sample(&m, sample, len - 3, 5002, &logged); /* the question cut short */
-    CHECK_STR(got, "");
-    CHECK_STR(logged, "");
-    free(got);
-    free(logged);
-    CHECK_TEXT(mon_tick(&m, 5999), "");
-    logged = mon_tick(&m, 6000);
-    const char *two = "ebpfshield-bcc: skipped 2 DNS packets, the last: DNS message: ";
-    CHECK(strncmp(logged, two, strlen(two)) == 0 && strlen(logged) > strlen(two) + 1 &&
-          strchr(logged, '\n') == logged + strlen(logged) - 1);
-    free(logged);
-    CHECK_TEXT(mon_tick(&m, 9000), "");                             /* nothing new */
-    got = mon_sample(&m, sample, sizeof(proc) + 20, 9001, &logged); /* due again: said */
-    CHECK_STR(got, "");
-    CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: frame: truncated frame\n");
-    free(got);
-    free(logged);
-    got = mon_sample(&m, sample, sizeof(proc) + 20, 9002, &logged);
-    CHECK_STR(got, "");
-    CHECK_STR(logged, "");
-    free(got);
-    free(logged);
-    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: skipped a DNS packet: frame: truncated frame\n"
-                               "ebpfshield-bcc: 5 DNS packet(s) could not be decoded in all\n");
-    mon_close(&m);
-    free(sample);
-    free(b.data);
-}
-
-/* A sample of the frame t around payload, for a process recorded by the kernel as dig. */
-static uint8_t *built_sample(const struct test_frame *t, const uint8_t *payload, size_t plen,
-                             uint32_t ifindex, size_t *len)
-{
-    struct port_val proc = {.ifindex = ifindex,
-                            .pid = 4242,
-                            .tid = 4243,
-                            .uid = 1000,
-                            .gid = 100,
-                            .comm_is_process = 1,
-                            .comm = "dig"};
-    uint8_t frame[4096];
-    struct blob b = {frame, test_frame_build(frame, sizeof(frame), t, payload, plen)};
-
-    return make_sample(&proc, &b, len);
-}
-
-/* Handles the sample of t around the fixture payload; returns what was printed, with what
- * was warned in *logged. */
-static char *handle_built(const struct test_frame *t, const char *payload, uint32_t ifindex,
-                          char **logged)
-{
-    struct blob p = load_fixture(payload);
-    size_t len;
-    uint8_t *sample = built_sample(t, p.data, p.len, ifindex, &len);
-    struct mon m;
-
-    mon_open(&m);
-    char *got = mon_sample(&m, sample, len, 1000, logged);
-    mon_close(&m);
-    free(sample);
-    free(p.data);
-    return got;
-}
-
-#define REC_DIG "COMM=dig PID=4242 TGID=4243 "
-#define REC_IDS "UID=1000 GID=100 "
-
-/* IPv6 frames (with extension headers) around the real DNS messages: the addresses in
- * their short form; a non-first fragment is refused, and said so. */
-static void test_ipv6_lines(void)
-{
-    struct test_frame t = {
-        .family = AF_INET6, .proto = IPPROTO_UDP, .sport = 51676, .dport = 53, .n_ext = 0};
-    const struct test_ext hop = {IPPROTO_HOPOPTS, 0, 0}, dest = {IPPROTO_DSTOPTS, 1, 0},
-                          routing = {IPPROTO_ROUTING, 2, 0};
-    const char *query = REC_DIG "DEV=lo PROTO=UDP SRC=::1 DST=::1 SPT=51676 DPT=53 " REC_IDS
-                                "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n";
-    char *logged;
-
-    test_addr(t.saddr, AF_INET6, "::1");
-    test_addr(t.daddr, AF_INET6, "::1");
-    CHECK_TEXT(handle_built(&t, "udp_query_a.dns", 1, &logged), query);
-    CHECK_TEXT(logged, "");
-    t.n_ext = 1;
-    t.ext[0] = hop;
-    CHECK_TEXT(handle_built(&t, "udp_query_a.dns", 1, &logged), query);
-    CHECK_TEXT(logged, "");
-
-    /* a response from another address, through three extension headers, on a device that
-     * is gone (its index printed) */
-    t.sport = 53;
-    t.dport = 44001;
-    test_addr(t.saddr, AF_INET6, "2001:db8:0:0:0:0:0:53");
-    test_addr(t.daddr, AF_INET6, "fd00:0:0:0:0:0:1:2");
-    t.n_ext = 3;
-    t.ext[0] = hop;
-    t.ext[1] = routing;
-    t.ext[2] = dest;
-    CHECK_TEXT(handle_built(&t, "udp_response_aaaa.dns", 999999, &logged), REC_DIG
-               "DEV=999999 PROTO=UDP SRC=2001:db8::53 DST=fd00::1:2 SPT=53 DPT=44001 " REC_IDS
-               "DNS_QR=1 DNS_NAME=b.example.test. DNS_TYPE=AAAA DNS_DATA=fd00::7\n");
-    CHECK_TEXT(logged, "");
-
-    /* TCP over IPv6 */
-    struct test_frame tcp = {.family = AF_INET6,
-                             .proto = IPPROTO_TCP,
-                             .sport = 53,
-                             .dport = 42101,
-                             .seq = 0x0cfea409,
-                             .tcp_flags = TEST_TCP_ACK_PSH};
-    test_addr(tcp.saddr, AF_INET6, "::1");
-    test_addr(tcp.daddr, AF_INET6, "::1");
-    CHECK_TEXT(handle_built(&tcp, "tcp_response_a.tcp", 1, &logged),
-               REC_DIG "DEV=lo PROTO=TCP SRC=::1 DST=::1 SPT=53 DPT=42101 " REC_IDS
-                       "DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n");
-    CHECK_TEXT(logged, "");
-
-    /* fragments: the first (offset 0, more to come) is decoded, a later one refused */
-    t.n_ext = 1;
-    t.ext[0] = (struct test_ext){IPPROTO_FRAGMENT, 0, 1};
-    CHECK_TEXT(handle_built(&t, "udp_response_a.dns", 1, &logged),
-               REC_DIG "DEV=lo PROTO=UDP SRC=2001:db8::53 DST=fd00::1:2 SPT=53 DPT=44001 " REC_IDS
-                       "DNS_QR=1 DNS_NAME=a.example.test. DNS_TYPE=A DNS_DATA=10.1.2.3\n");
-    CHECK_TEXT(logged, "");
-    t.ext[0] = (struct test_ext){IPPROTO_FRAGMENT, 0, 185 << 3};
-    CHECK_TEXT(handle_built(&t, "udp_response_a.dns", 1, &logged), "");
-    CHECK_TEXT(logged, "ebpfshield-bcc: skipped a DNS packet: frame: non-first IP fragment\n");
-}
-
-/* A query the kernel could not attribute (pid 0) is looked up again in the flow table:
- * the exact key first, then without the client's address. The process found is printed
- * on the sample's device; a flow never found prints nothing and is counted at exit. */
-static void test_unattributed(void)
-{
-    struct blob b = load_fixture("udp_query_a.frame");
-    struct port_val proc = {.ifindex = 1, .pid = 0, .tid = 0, .comm = "swapper/0"};
-    struct port_key key = {.proto = IPPROTO_UDP, .family = AF_INET, .lport = 51676, .rport = 53};
-    struct mon m;
-    size_t len;
-    char *logged;
-    uint8_t *sample = make_sample(&proc, &b, &len);
-
-    memcpy(key.raddr, localhost, 16);
-    mon_open(&m);
-    m.table.entries = 1;
-    m.table.key[0] = key; /* laddr zero: the socket was not bound when it sent */
-    m.table.val[0] = (struct port_val){.ifindex = 77,
-                                       .pid = 4242,
-                                       .tid = 4243,
-                                       .uid = 1000,
-                                       .gid = 100,
-                                       .comm_is_process = 1,
-                                       .comm = "dig"};
-    CHECK_TEXT(mon_sample(&m, sample, len, 1000, &logged),
-               REC_DIG "DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
-                       "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n");
-    CHECK_TEXT(logged, "");
-    CHECK_INT(m.table.calls, 2);
-    memcpy(key.laddr, localhost, 16);
-    CHECK(memcmp(&m.table.asked[0], &key, sizeof(key)) == 0);
-    memset(key.laddr, 0, 16);
-    CHECK(memcmp(&m.table.asked[1], &key, sizeof(key)) == 0);
-    /* found with the exact key: asked once */
-    memcpy(m.table.key[0].laddr, localhost, 16);
-    m.table.calls = 0;
-    CHECK_TEXT(mon_sample(&m, sample, len, 1001, &logged),
-               REC_DIG "DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
-                       "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n");
-    CHECK_TEXT(logged, "");
-    CHECK_INT(m.table.calls, 1);
-    /* another flow: not found, nothing printed */
-    m.table.entries = 0;
-    m.table.calls = 0;
-    CHECK_TEXT(mon_sample(&m, sample, len, 1002, &logged), "");
-    CHECK_TEXT(logged, "");
-    CHECK_INT(m.table.calls, 2);
-    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: 1 DNS packet(s) of a local socket whose process "
-                               "was never found\n");
-    mon_close(&m);
-    free(sample);
-    free(b.data);
-}
-
-/* The line of question qNN of a query from dig (as built by test_dns_questions). */
-static void append_question_lines(char **text, unsigned from, unsigned to)
-{
-    for (unsigned i = from; i < to; i++) {
-        char *more;
-        if (asprintf(&more,
-                     "%s" REC_DIG "DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
-                     "DNS_QR=0 DNS_NAME=q%02u.example.test. DNS_TYPE=A\n",
-                     *text, i) < 0)
-            exit(2);
-        free(*text);
-        *text = more;
-    }
-}
-
-/* At most 32 lines per DNS message: a query with 40 A questions prints the first 32; the
- * rest is said at once, then at most once a second, and totalled at exit. */
-static void test_lines_bound(void)
-{
-    struct blob q = load_fixture("udp_query_a.dns");
-    const uint16_t a[] = {1};
-    struct test_frame t = {.family = AF_INET, .proto = IPPROTO_UDP, .sport = 51676, .dport = 53};
-    uint8_t dns[2048];
-    size_t len40, len32;
-    struct mon m;
-    char *logged, *want = strdup("");
-
-    CHECK_INT(MONITOR_LINES_PER_MESSAGE, 32);
-    memcpy(t.saddr, localhost, 16);
-    memcpy(t.daddr, localhost, 16);
-    size_t dlen = test_dns_questions(dns, sizeof(dns), q.data, 40, a, 1);
-    uint8_t *forty = built_sample(&t, dns, dlen, 1, &len40);
-    dlen = test_dns_questions(dns, sizeof(dns), q.data, 32, a, 1);
-    uint8_t *thirty_two = built_sample(&t, dns, dlen, 1, &len32);
-    append_question_lines(&want, 0, 32);
-
-    mon_open(&m);
-    CHECK_TEXT(mon_sample(&m, forty, len40, 1000, &logged), want);
-    CHECK_TEXT(logged, "ebpfshield-bcc: 8 line(s) of 1 DNS message(s) not printed (at most 32 "
-                       "lines per message)\n");
-    CHECK_TEXT(mon_sample(&m, forty, len40, 1001, &logged), want);
-    CHECK_TEXT(logged, "");
-    CHECK_TEXT(mon_sample(&m, thirty_two, len32, 1002, &logged), want); /* all 32 */
-    CHECK_TEXT(logged, "");
-    CHECK_TEXT(mon_sample(&m, forty, len40, 1003, &logged), want);
-    CHECK_TEXT(logged, "");
-    CHECK_TEXT(mon_report(&m),
-               "ebpfshield-bcc: 16 line(s) of 2 DNS message(s) not printed (at most 32 lines per "
-               "message)\n"
-               "ebpfshield-bcc: 24 line(s) of 3 DNS message(s) not printed in all\n");
-    mon_close(&m);
-    free(want);
-    free(forty);
-    free(thirty_two);
-    free(q.data);
-}
-
-/* DNS over TCP through the handler: a message split over two samples (at every kind of
- * cut) is printed once, when complete; missing bytes are warned about; a message left
- * unfinished for the idle time is counted at exit. */
-static void test_tcp_samples(void)
-{
-    struct blob cap = load_fixture("tcp_query_a.frame"), qa = load_fixture("tcp_query_a.tcp"),
-                qaaaa = load_fixture("tcp_query_aaaa.tcp");
-    struct frame_info fi;
-    const size_t cuts[] = {1, 2, 3, 30, 56};
-    const char *line_a = REC_DIG "DEV=lo PROTO=TCP " LO "SPT=42101 DPT=53 " REC_IDS
-                                 "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n";
-    char *logged;
-    size_t len;
-    uint8_t *sample;
-
-    /* the captured segment's addresses, ports and sequence number */
-    CHECK_INT(frame_decode(cap.data, cap.len, &fi), FRAME_OK);
-    struct test_frame t = {.family = fi.family,
-                           .proto = IPPROTO_TCP,
-                           .sport = fi.sport,
-                           .dport = fi.dport,
-                           .seq = fi.seq,
-                           .tcp_flags = TEST_TCP_ACK_PSH};
-    memcpy(t.saddr, fi.saddr, 16);
-    memcpy(t.daddr, fi.daddr, 16);
-
-    for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-        struct mon m;
-        mon_open(&m);
-        t.seq = fi.seq;
-        sample = built_sample(&t, qa.data, cuts[i], 1, &len);
-        CHECK_TEXT(mon_sample(&m, sample, len, 1000, &logged), "");
-        CHECK_TEXT(logged, "");
-        free(sample);
-        t.seq = fi.seq + (uint32_t)cuts[i];
-        sample = built_sample(&t, qa.data + cuts[i], qa.len - cuts[i], 1, &len);
-        CHECK_TEXT(mon_sample(&m, sample, len, 1001, &logged), line_a);
-        CHECK_TEXT(logged, "");
-        CHECK_TEXT(mon_sample(&m, sample, len, 1002, &logged), ""); /* retransmitted */
-        CHECK_TEXT(logged, "");
-        free(sample);
-        CHECK_TEXT(mon_report(&m), "");
-        mon_close(&m);
-    }
-
-    /* the next message before the rest of the first (read out of order, as two CPUs'
-     * perf buffers may give them): held, then both printed in order, nothing lost */
-    struct mon m;
-    mon_open(&m);
-    t.seq = fi.seq;
-    sample = built_sample(&t, qa.data, 30, 1, &len);
-    CHECK_TEXT(mon_sample(&m, sample, len, 1000, &logged), "");
-    CHECK_TEXT(logged, "");
-    free(sample);
-    t.seq = fi.seq + (uint32_t)qa.len;
-    sample = built_sample(&t, qaaaa.data, qaaaa.len, 1, &len);
-    CHECK_TEXT(mon_sample(&m, sample, len, 1001, &logged), "");
-    CHECK_TEXT(logged, "");
-    free(sample);
-    t.seq = fi.seq + 30;
-    sample = built_sample(&t, qa.data + 30, qa.len - 30, 1, &len);
-    const char *line_aaaa = REC_DIG "DEV=lo PROTO=TCP " LO "SPT=42101 DPT=53 " REC_IDS
-                                    "DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n";
-    char both[1024];
-    snprintf(both, sizeof(both), "%s%s", line_a, line_aaaa);
-    CHECK_TEXT(mon_sample(&m, sample, len, 1002, &logged), both);
-    CHECK_TEXT(logged, "");
-    free(sample);
-    /* a message left unfinished, then more than 30 s without it: dropped, counted */
-    t.seq = fi.seq + (uint32_t)(qa.len + qaaaa.len);
-    sample = built_sample(&t, qa.data, 30, 1, &len);
-    CHECK_TEXT(mon_sample(&m, sample, len, 2000, &logged), "");
-    CHECK_TEXT(logged, "");
-    free(sample);
-    t.sport = 42102; /* another flow, looked up after the idle time */
-    t.seq = 1;
-    sample = built_sample(&t, qaaaa.data, qaaaa.len, 1, &len);
-    CHECK_TEXT(mon_sample(&m, sample, len, 32001, &logged),
-               REC_DIG "DEV=lo PROTO=TCP " LO "SPT=42102 DPT=53 " REC_IDS
-                       "DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n");
-    CHECK_TEXT(logged, "");
-    free(sample);
-    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: 1 unfinished DNS-over-TCP message(s) dropped for "
-                               "room or idleness\n");
-    mon_close(&m);
-    free(cap.data);
-    free(qa.data);
-    free(qaaaa.data);
-}
-
-static void test_verbose_line(void)
-{
-    struct capture c;
-
-    capture_open(&c);
-    output_verbose_line(c.f, "curl", 285, "127.0.0.2", 8080);
-    output_verbose_line(c.f, "a b", 4294967295u, "255.255.255.255", 65535);
-    output_verbose_line(c.f, "x", 1, "0.0.0.0", 0);
-    char *got = capture_text(&c);
-    CHECK_STR(got, "\tcurl (285) 127.0.0.2:8080\n"
-                   "\ta b (4294967295) 255.255.255.255:65535\n"
-                   "\tx (1) 0.0.0.0:0\n");
-    free(got);
-}
-
-/* ref with the Python artifact "b'curl'" printed as plain "curl"; the caller frees it. */
-static char *plain_comm(const char *ref)
-{
-    const char *at = strstr(ref, "b'curl'");
-    char *out;
-
-    if (!at || asprintf(&out, "%.*scurl%s", (int)(at - ref), ref, at + strlen("b'curl'")) < 0)
-        exit(2);
-    return out;
-}
-
-static void check_block(enum block_action block, uint32_t pid, const char *dump_dir,
-                        const char *want)
-{
-    struct capture c;
-
-    capture_open(&c);
-    output_block_line(c.f, block, "curl", pid, "127.0.0.2", dump_dir);
-    char *got = capture_text(&c);
-    CHECK_STR(got, want);
-    free(got);
-}
-
-static void test_block_lines(void)
-{
-    /* ../shared/reference/ebpf_ipintelligence.txt, verbatim (comm printed plainly). */
-    char *print =
-        plain_comm("Client:b'curl' (pid:208) touched a bad IP (ip-blacklist:127.0.0.2)\n");
-    char *kill =
-        plain_comm("Client:b'curl' (pid:285) was killed by eBPFShield (ip-blacklist:127.0.0.2) \n");
-
-    check_block(BLOCK_PRINT, 208, DEFAULT_DUMP_DIR, print);
-    check_block(BLOCK_KILL, 285, DEFAULT_DUMP_DIR, kill);
-    CHECK_STR(print, "Client:curl (pid:208) touched a bad IP (ip-blacklist:127.0.0.2)\n");
-    CHECK_STR(kill, "Client:curl (pid:285) was killed by eBPFShield (ip-blacklist:127.0.0.2) \n");
-    /* The original's main.py formats for the other two actions (dump names our dir). */
-    check_block(BLOCK_SUSPEND, 285, DEFAULT_DUMP_DIR,
-                "Client:curl (pid:285) was suspended (ip-blacklist:127.0.0.2) \n");
-    check_block(BLOCK_DUMP, 285, DEFAULT_DUMP_DIR,
-                "Client:curl (pid:285) eBPFShield took a dump in /var/lib/ebpfshield/dumps/ "
-                "(ip-blacklist:127.0.0.2)\n");
-    check_block(BLOCK_DUMP, 9, "/root/cores",
-                "Client:curl (pid:9) eBPFShield took a dump in /root/cores/ "
-                "(ip-blacklist:127.0.0.2)\n");
-    free(print);
-    free(kill);
-}
-
-/* text_printable into a buffer of 'X's (dstlen at most 9), whose tenth byte must stay
- * untouched; returns the buffer, NUL-terminated after those ten bytes. */
-static const char *printable(const char *src, size_t srclen, size_t dstlen)
-{
-    static char dst[11];
-
-    memset(dst, 'X', 10);
-    dst[10] = '\0';
-    text_printable(dst, dstlen, src, srclen);
-    CHECK(dst[9] == 'X');
-    return dst;
-}
-
-static void test_printable(void)
-{
-    static const char bytes[] = {'a', 0x01, 0x1b, 0x7f, (char)0x80, (char)0xff, '\t', 'z'};
-    char *exact = malloc(3); /* no NUL: text_printable must stop at srclen */
-
-    CHECK_STR(printable("plain ~", 8, 8), "plain ~");
-    CHECK_STR(printable(bytes, sizeof(bytes), 9), "a??????z");
-    CHECK_STR(printable("\x1b[31mred", 8, 9), "?[31mred");
-    CHECK_STR(printable("ab\0cd", 5, 8), "ab");
-    CHECK_STR(printable("abcdef", 3, 8), "abc");
-    CHECK_STR(printable("abcdefghijk", 11, 4), "abc");
-    CHECK_STR(printable("abcdefghijk", 11, 9), "abcdefgh");
-    CHECK_STR(printable("abc", 0, 8), "");
-    CHECK_STR(printable("abc", 3, 1), "");
-    CHECK_STR(printable("abc", 3, 0), "XXXXXXXXXX"); /* dstlen 0: nothing written */
-    memcpy(exact, "xyz", 3);
-    CHECK_STR(printable(exact, 3, 8), "xyz");
-    free(exact);
+    CHECK_INT(priorities[KIND_HIT], 84);
+    CHECK_INT(priorities[KIND_DNS], 30);
+    struct output o = {.format = output_format_named("text"), .syslog = true};
+    char *text = event_text(o, KIND_HIT);
+    CHECK_STR(text,
+              "<84>Client:curl (pid:777) was killed by eBPFShield (ip-blacklist:203.0.113.9) \n");
+    free(text);
 }
 
 int main(void)
 {
-    test_monitor_reference();
-    test_monitor_fields();
-    test_fixture_lines();
-    test_process_names();
-    test_bad_samples();
-    test_ipv6_lines();
-    test_unattributed();
-    test_lines_bound();
-    test_tcp_samples();
-    test_verbose_line();
-    test_block_lines();
-    test_printable();
+    setenv("TZ", "Europe/Paris", 1); /* a zone with an offset for -t */
+    tzset();
+    test_addr(udp4.saddr, AF_INET, "127.0.0.53");
+    test_addr(udp4.daddr, AF_INET, "192.0.2.7");
+    test_prefixes();
+    test_priorities();
     CHECK_DONE();
 }

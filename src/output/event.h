@@ -1,0 +1,64 @@
+/* The events ebpfshield-bcc reports, as every output format receives them. */
+#ifndef EBPFSHIELD_EVENT_H
+#define EBPFSHIELD_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <netinet/in.h>
+
+#include "common/ebpfshield_events.h"
+#include "dns/dns_decode.h"
+#include "dns/frame.h"
+
+/* Process and device of a DNS packet, resolved by the caller. */
+struct dns_origin {
+    const struct port_val *proc;
+    const char *comm;   /* process name, printable */
+    const char *ifname; /* device name, or its index in decimal */
+};
+
+/* A connection seen by ebpf_ipintelligence, as reported. */
+struct conn_event {
+    char comm[EBPFSHIELD_TASK_COMM_LEN + 1]; /* printable */
+    char ip[INET6_ADDRSTRLEN];               /* an IPv4-mapped destination as IPv4 */
+    const char *feed;                        /* a hit's feed file name (the registry's) */
+    uint32_t pid, tid, uid, gid;
+    uint16_t port;
+    uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+    bool ipv6;     /* the destination is not IPv4 (nor IPv4-mapped) */
+};
+
+/* What came of a feed hit's action. */
+enum hit_result {
+    HIT_ACTED,   /* done as asked (with --block dump: the core was taken) */
+    HIT_EXITED,  /* the process exited before the action could reach it */
+    HIT_NO_CORE, /* --block dump: killed without a core */
+};
+
+#define OUTPUT_TIME_MAX 64
+
+/* The time now in ISO 8601: UTC with microseconds ("2026-11-22T02:36:35.123456Z", JSON's
+ * @timestamp), or local with milliseconds and the offset ("2026-11-22T03:36:35.123+01:00",
+ * what -t prefixes). */
+void output_time(char *buf, size_t len, bool utc);
+
+/* How a --block action reads in a hit's event (guard/block_actions.c has one per action). */
+struct hit_words {
+    const char *verb; /* the text line: "Client:<comm> (pid:<pid>) <verb>[ <dump dir>/] ..." */
+    bool verb_space;  /* that line ends with the original's space before the newline */
+    const char *ecs_action; /* event.action of a hit acted on */
+};
+
+/* A feed hit as reported (guard/block_actions.h builds it from --block's action). */
+struct hit_report {
+    const char *block; /* --block's action, as it was given */
+    bool refused;      /* the kernel refused the connection */
+    const struct hit_words
+        *words; /* what was done: the action's, kill's for a dump without a core */
+    enum hit_result result;
+    const char *dump_dir; /* where the core went (--block dump, HIT_ACTED), else NULL */
+};
+
+#endif

@@ -1,0 +1,120 @@
+/* --output text: the original eBPFShield's lines, byte for byte. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/text.h"
+#include "output/format.h"
+#include "output/output.h"
+
+static const char *proto_name(uint8_t proto)
+{
+    return proto == IPPROTO_TCP ? "TCP" : "UDP";
+}
+
+/* A line assembled field by field: the monitor prints one per DNS record, and printf's
+ * parsing of a 15-field format was most of what a line cost. Cut (never overrun) at
+ * LINE_MAX_BYTES, which the longest DNS line (a 1,004-character name) stays far below. */
+#define LINE_MAX_BYTES 2048
+
+struct line {
+    char text[LINE_MAX_BYTES];
+    size_t len;
+};
+
+static void put(struct line *l, const char *s)
+{
+    size_t n = strlen(s), room = sizeof(l->text) - l->len;
+    if (n > room)
+        n = room;
+    memcpy(l->text + l->len, s, n);
+    l->len += n;
+}
+
+static void put_u32(struct line *l, uint32_t v)
+{
+    char digits[10];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n && l->len < sizeof(l->text))
+        l->text[l->len++] = digits[--n];
+}
+
+/* key (with its leading space and "=") then the value. */
+static void put_field(struct line *l, const char *key, const char *value)
+{
+    put(l, key);
+    put(l, value);
+}
+
+static void put_number(struct line *l, const char *key, uint32_t value)
+{
+    put(l, key);
+    put_u32(l, value);
+}
+
+/* COMM=... PID=... ... DNS_QR=0|1 DNS_NAME=... DNS_TYPE=... [DNS_DATA=...] */
+static void dns_item(const struct sink *s, const struct dns_origin *origin,
+                     const struct frame_info *frame, const struct dns_item *item)
+{
+    char src[TEXT_ADDRESS_MAX] = "?", dst[TEXT_ADDRESS_MAX] = "?";
+    const struct port_val *p = origin->proc;
+    struct line l = {.len = 0};
+
+    text_address(frame->family, frame->saddr, src, sizeof(src));
+    text_address(frame->family, frame->daddr, dst, sizeof(dst));
+    put_field(&l, "COMM=", origin->comm);
+    put_number(&l, " PID=", p->pid);
+    put_number(&l, " TGID=", p->tid); /* the original's key; like the original, the thread id */
+    put_field(&l, " DEV=", origin->ifname);
+    put_field(&l, " PROTO=", proto_name(frame->proto));
+    put_field(&l, " SRC=", src);
+    put_field(&l, " DST=", dst);
+    put_number(&l, " SPT=", frame->sport);
+    put_number(&l, " DPT=", frame->dport);
+    put_number(&l, " UID=", p->uid);
+    put_number(&l, " GID=", p->gid);
+    put_field(&l, " DNS_QR=", item->qr ? "1" : "0");
+    put_field(&l, " DNS_NAME=", item->name);
+    put_field(&l, " DNS_TYPE=", item->type);
+    if (item->qr)
+        put_field(&l, " DNS_DATA=", item->data);
+    FILE *out = sink_begin(s);
+    fwrite_unlocked(l.text, 1, l.len, out);
+    fputc_unlocked('\n', out);
+    sink_end(s);
+}
+
+/* \t<comm> (<pid>) <ip>:<port> */
+static void connection(const struct sink *s, const struct conn_event *c)
+{
+    fprintf(sink_begin(s), "\t%s (%u) %s:%u\n", c->comm, c->pid, c->ip, c->port);
+    sink_end(s);
+}
+
+/* Not in the original: a hit whose process exited before its action could be carried out
+ * (the connection was still refused), worded like the original's lines. */
+static const struct hit_words exited = {.verb = "exited before eBPFShield could act",
+                                        .verb_space = true};
+
+/* Client:<comm> (pid:<pid>) <verb>[ <dump dir>/] (ip-blacklist:<ip>)[ ] */
+static void hit(const struct sink *s, const struct conn_event *c, const struct hit_report *r)
+{
+    const struct hit_words *a = r->result == HIT_EXITED ? &exited : r->words;
+    FILE *out = sink_begin(s);
+    fprintf(out, "Client:%s (pid:%u) %s", c->comm, c->pid, a->verb);
+    if (r->dump_dir)
+        fprintf(out, " %s/", r->dump_dir);
+    fprintf(out, " (ip-blacklist:%s)%s\n", c->ip, a->verb_space ? " " : "");
+    sink_end(s);
+}
+
+const struct output_format text_format = {
+    .name = "text",
+    .help = "text (default: the original's lines)",
+    .dns_item = dns_item,
+    .connection = connection,
+    .hit = hit,
+};
