@@ -91,22 +91,13 @@ static const char *name_rules(const struct domain_line_parser *p, const char *na
     return NULL;
 }
 
-/* Normalizes word into out and applies name_rules(); NULL or why it is refused. */
-static const char *take_name(const struct domain_line_parser *p, struct span word,
-                             char out[DOMAIN_NAME_MAX + 1])
-{
-    const char *why;
-    if (domain_name_normalize(word.s, word.len, out, &why) != 0)
-        return why;
-    return name_rules(p, out);
-}
-
 /* A line of one name: r becomes kind with that name, or INVALID. */
 static void one_name(const struct domain_line_parser *p, struct span word,
                      enum domain_line_kind kind, struct domain_line_result *r)
 {
-    const char *why = take_name(p, word, r->names[0]);
-    if (why) {
+    const char *why;
+    if (domain_name_normalize(word.s, word.len, r->names[0], &why) != 0 ||
+        (why = name_rules(p, r->names[0])) != NULL) {
         invalid(r, why);
         return;
     }
