@@ -17,7 +17,7 @@ static int check_feed(const struct options *opts)
     signal(SIGHUP, SIG_IGN); /* a reload signal meant for the running tool */
     if (feeds_check_file(opts->check_feed, opts->guard.allow_wide, &st, &e) != 0)
         return log_fatal("%s", e.msg);
-    size_t entries = st.v4 + st.v6;
+    size_t entries = st.v4 + st.v6 + st.names;
     if (entries == 0)
         return log_fatal("%s: no entry", opts->check_feed);
     if (st.skipped > entries)

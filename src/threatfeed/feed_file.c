@@ -98,6 +98,9 @@ static ssize_t take_lines(struct parser *p, char *buf, size_t len, bool eof, str
             feed_skip(p, "NUL byte in line", "");
         else
             rc = feed_parse_line(p, line);
+        if (rc == ADD_TOO_MANY_NAMES)
+            return error_set(e, "%s:%lu: more than %u domain names in all, file refused", p->path,
+                             p->lineno, DOMAIN_SET_MAX);
         if (rc == ADD_TOO_MANY)
             return error_set(e, "%s:%lu: more than %u CIDRs, file refused", p->path, p->lineno,
                              FEED_FILE_CIDRS_MAX);
@@ -148,11 +151,18 @@ static int read_lines(struct parser *p, int fd, struct error *e)
 }
 
 int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
-                    struct feed_ranges *out, struct feed_file_stats *st, struct error *e)
+                    struct feed_ranges *out, struct domain_set *names, struct feed_file_stats *st,
+                    struct error *e)
 {
-    struct parser p = {
-        .path = path, .feed = feed, .allow_wide = allow_wide, .out = out, .st = st, .csv_col = -1};
+    struct parser p = {.path = path,
+                       .feed = feed,
+                       .allow_wide = allow_wide,
+                       .out = out,
+                       .st = st,
+                       .csv_col = -1,
+                       .names = names};
     p.csv = feed_format_is_csv(path);
+    domain_line_init(&p.domain_syntax, domain_syntax_for_path(path), allow_wide);
     struct stat sb;
     size_t mark = out->n;
     *st = (struct feed_file_stats){0};

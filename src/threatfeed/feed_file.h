@@ -76,16 +76,21 @@ struct feed_ranges {
 struct feed_file_stats {
     size_t v4, v6;  /* entries accepted */
     size_t skipped; /* lines that are not an entry, a comment, a header or blank */
+    size_t names;   /* domain names accepted (domain_line.h) */
 };
 
+struct domain_set;
+
 /* Appends the entries of the regular file open on fd (named path in messages) to out,
- * labelled feed. Entries wider than an IPv4 /8 or an IPv6 /16 are skipped unless
- * allow_wide, and so are entries wider than an IPv4 /24 or an IPv6 /48 over loopback,
- * private, link-local or multicast addresses. Returns 0, or -1 with a message in e and out
- * as it was, when the file is refused: larger than FEED_FILE_MAX, a line longer than
- * FEED_LINE_MAX, entries needing more than FEED_FILE_CIDRS_MAX CIDRs, covering more than
+ * labelled feed, and its domain names to names (NULL: domain lines are not entries). Entries wider
+ * than an IPv4 /8 or an IPv6 /16 are skipped unless allow_wide, and so are entries wider than an
+ * IPv4 /24 or an IPv6 /48 over loopback, private, link-local or multicast addresses. Returns 0, or
+ * -1 with a message in e and out as it was, when the file is refused: larger than FEED_FILE_MAX, a
+ * line longer than FEED_LINE_MAX, entries needing more than FEED_FILE_CIDRS_MAX CIDRs, names over
+ * DOMAIN_SET_MAX in the set (which keeps those added), covering more than
  * 1/16 of IPv4 (unless allow_wide), a read error or no memory. */
 int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
-                    struct feed_ranges *out, struct feed_file_stats *st, struct error *e);
+                    struct feed_ranges *out, struct domain_set *names, struct feed_file_stats *st,
+                    struct error *e);
 
 #endif

@@ -133,11 +133,15 @@ int feed_parse_line(struct parser *p, char *line)
         return 0;
     if (p->csv_col >= 0)
         return feed_csv_line(p, line);
+    bool domain;
+    int rc = feed_domain_line(p, line, &domain);
+    if (domain)
+        return rc;
     line[strcspn(line, "#;")] = '\0';
     int n = tokens(line, tok);
     if (n == 0)
         return 0;
-    int rc = NOT_MINE;
+    rc = NOT_MINE;
     for (size_t i = 0; rc == NOT_MINE; i++)
         rc = line_formats[i](p, tok, n);
     return rc;

@@ -24,6 +24,7 @@ struct feed_set {
     uint32_t *key4; /* the starts alone, searched: fewer cache lines than the intervals */
     feed_addr *key6;
     struct feeds_stats stats;
+    struct domain_set *names; /* never NULL in a loaded set */
 };
 
 /* Byte i of a, from the least significant. */

@@ -15,7 +15,7 @@
  * files of update-feeds.sh) are not. */
 static bool is_feed_name(const char *name)
 {
-    static const char *const endings[] = {".txt", ".csv", ".netset", ".ipset"};
+    static const char *const endings[] = {".txt", ".csv", ".netset", ".ipset", ".hosts", ".rpz"};
     size_t n = strlen(name);
     if (name[0] == '.')
         return false;
@@ -80,14 +80,21 @@ static ssize_t list_feeds(int dirfd, const char *dir, char ***names, struct erro
 
 static void say_loaded(const char *path, const struct feed_file_stats *st)
 {
-    log_note("loaded %zu entries (%zu v4, %zu v6) from %s, %zu lines skipped", st->v4 + st->v6,
-             st->v4, st->v6, path, st->skipped);
+    if (st->names)
+        log_note("loaded %zu entries (%zu v4, %zu v6, %zu names) from %s, %zu lines skipped",
+                 st->v4 + st->v6 + st->names, st->v4, st->v6, st->names, path, st->skipped);
+    else
+        log_note("loaded %zu entries (%zu v4, %zu v6) from %s, %zu lines skipped", st->v4 + st->v6,
+                 st->v4, st->v6, path, st->skipped);
 }
+
+/* The keys of a set whose sources take no names, and of --check-feed's (never in a kernel). */
+static const struct domain_hash no_names = {.mult = 1, .seed = 0};
 
 /* Reads one file of the set; -1 only when the load must fail (e says why). */
 static int load_feed(int dirfd, const char *dir, const char *name, struct feed_registry *reg,
                      const struct feed_sources *src, struct feed_ranges *ranges,
-                     struct feeds_stats *stats, struct error *e)
+                     struct domain_set *names, struct feeds_stats *stats, struct error *e)
 {
     struct feed_file_stats st;
     struct error why;
@@ -99,7 +106,8 @@ static int load_feed(int dirfd, const char *dir, const char *name, struct feed_r
     int fd = trusted_openat(dirfd, dir, name, O_RDONLY | O_NONBLOCK, "feed", &why);
     if (fd < 0 && errno == EPERM)
         return error_set(e, "%s", why.msg);
-    if (fd < 0 || feed_file_parse(fd, path, (uint32_t)id, src->allow_wide, ranges, &st, &why)) {
+    if (fd < 0 ||
+        feed_file_parse(fd, path, (uint32_t)id, src->allow_wide, ranges, names, &st, &why)) {
         log_warn("%s", why.msg);
         if (fd >= 0)
             close(fd);
@@ -115,14 +123,14 @@ static int load_feed(int dirfd, const char *dir, const char *name, struct feed_r
 
 /* The allow-list must be read whole: without it, allowed peers would be cut off. */
 static int load_allow(const struct feed_sources *src, struct feed_ranges *allow,
-                      struct feeds_stats *stats, struct error *e)
+                      struct domain_set *names, struct feeds_stats *stats, struct error *e)
 {
     struct feed_file_stats st;
     int fd = trusted_open(src->allow, O_RDONLY | O_NONBLOCK, "allow-list", e);
     if (fd < 0)
         return -1;
     /* No width bound: a wide allowed range blocks nothing. */
-    int rc = feed_file_parse(fd, src->allow, ALLOW_FEED, true, allow, &st, e);
+    int rc = feed_file_parse(fd, src->allow, ALLOW_FEED, true, allow, names, &st, e);
     close(fd);
     if (rc == 0) {
         say_loaded(src->allow, &st);
@@ -135,17 +143,18 @@ static int load_allow(const struct feed_sources *src, struct feed_ranges *allow,
 }
 
 static int load_dir(const struct feed_sources *src, struct feed_registry *reg,
-                    struct feed_ranges *ranges, struct feeds_stats *stats, struct error *e)
+                    struct feed_ranges *ranges, struct domain_set *names, struct feeds_stats *stats,
+                    struct error *e)
 {
-    char **names = NULL;
+    char **files = NULL;
     int dirfd = trusted_open(src->dir, O_RDONLY | O_DIRECTORY, "feeds", e);
     if (dirfd < 0)
         return -1;
-    ssize_t n = list_feeds(dirfd, src->dir, &names, e);
+    ssize_t n = list_feeds(dirfd, src->dir, &files, e);
     int rc = n < 0 ? -1 : 0;
     for (ssize_t i = 0; rc == 0 && i < n; i++)
-        rc = load_feed(dirfd, src->dir, names[i], reg, src, ranges, stats, e);
-    free_names(names, n > 0 ? (size_t)n : 0);
+        rc = load_feed(dirfd, src->dir, files[i], reg, src, ranges, names, stats, e);
+    free_names(files, n > 0 ? (size_t)n : 0);
     close(dirfd);
     return rc;
 }
@@ -166,12 +175,19 @@ struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry
 {
     struct feed_ranges ranges = {0}, allow = {0};
     struct feed_set *set = calloc(1, sizeof(*set));
-    int rc = set ? 0 : error_set(e, "feeds: %s", strerror(ENOMEM));
+    int rc = set && (set->names = domain_set_new(src->names ? src->names : &no_names))
+                 ? 0
+                 : error_set(e, "feeds: %s", strerror(ENOMEM));
+    struct domain_set *names = rc == 0 && src->names ? set->names : NULL;
     if (rc == 0 && src->allow)
-        rc = load_allow(src, &allow, &set->stats, e);
+        rc = load_allow(src, &allow, names, &set->stats, e);
     if (rc == 0)
-        rc = load_dir(src, reg, &ranges, &set->stats, e);
-    bool empty = rc == 0 && ranges.n == 0;
+        rc = load_dir(src, reg, &ranges, names, &set->stats, e);
+    if (rc == 0) {
+        set->stats.names = domain_set_listed(set->names);
+        set->stats.names_allowed = domain_set_allowed(set->names);
+    }
+    bool empty = rc == 0 && ranges.n == 0 && set->stats.names == 0;
     if (empty)
         rc = error_set(e, "no usable feed in %s", src->dir);
     if (rc == 0 && build(set, &ranges, &allow) != 0)
@@ -197,12 +213,18 @@ struct feed_set *feeds_load(const struct feed_sources *src, struct feed_registry
 int feeds_check_file(const char *path, bool allow_wide, struct feed_file_stats *st, struct error *e)
 {
     struct feed_ranges r = {0};
+    struct domain_set *names = domain_set_new(&no_names);
+    if (!names)
+        return error_set(e, "feeds: %s", strerror(ENOMEM));
     int fd = trusted_open(path, O_RDONLY | O_NONBLOCK, "feed", e);
-    if (fd < 0)
+    if (fd < 0) {
+        domain_set_free(names);
         return -1;
-    int rc = feed_file_parse(fd, path, 0, allow_wide, &r, st, e);
+    }
+    int rc = feed_file_parse(fd, path, 0, allow_wide, &r, names, st, e);
     close(fd);
     free(r.v);
+    domain_set_free(names);
     if (rc == 0)
         say_loaded(path, st);
     return rc;

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "threatfeed/domain_line.h"
+#include "threatfeed/domain_set.h"
 #include "threatfeed/feed_file.h"
 
 #define TOKENS_MAX 4 /* of a line: the entry and what may follow it */
@@ -25,11 +27,14 @@ struct parser {
     size_t warned;
     size_t cidrs;             /* what the entries take in a trie, each alone */
     feed_addr cover4, cover6; /* addresses the entries cover, overlaps counted twice */
+    struct domain_set *names; /* where domain entries go (NULL: none are taken) */
+    struct domain_line_parser domain_syntax;
 };
 
 /* What handling a line returns: 0, or one of these. */
 #define ADD_NO_MEMORY (-1)
-#define ADD_TOO_MANY (-2) /* the file needs more than FEED_FILE_CIDRS_MAX CIDRs */
+#define ADD_TOO_MANY (-2)       /* the file needs more than FEED_FILE_CIDRS_MAX CIDRs */
+#define ADD_TOO_MANY_NAMES (-3) /* the set would hold more than DOMAIN_SET_MAX names */
 
 /* A line that is not an entry: counted, and shown while under FEED_WARNINGS_MAX. */
 void feed_skip(struct parser *p, const char *reason, const char *tok);
@@ -43,6 +48,10 @@ int feed_add_token(struct parser *p, char *tok);
 
 /* Whether path names a CSV file (its header then names the address column). */
 bool feed_format_is_csv(const char *path);
+
+/* A domain entry (domain_format.c): *taken when line is one, its names then added to
+ * p->names (or it is skipped with the reason): 0, ADD_NO_MEMORY or ADD_TOO_MANY_NAMES. */
+int feed_domain_line(struct parser *p, const char *line, bool *taken);
 
 /* Handles one line (NUL-terminated, without its line break; modified) by its format. */
 int feed_parse_line(struct parser *p, char *line);

@@ -42,6 +42,7 @@ void feeds_free(struct feed_set *set)
     free(set->v6);
     free(set->key4);
     free(set->key6);
+    domain_set_free(set->names);
     free(set);
 }
 
@@ -89,4 +90,9 @@ const char *feeds_lookup6(const struct feed_set *set, const uint8_t addr[16])
 struct feeds_stats feeds_stats(const struct feed_set *set)
 {
     return set ? set->stats : (struct feeds_stats){0};
+}
+
+const struct domain_set *feeds_domains(const struct feed_set *set)
+{
+    return set->names;
 }

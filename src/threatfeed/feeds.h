@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "threatfeed/domain_set.h"
 #include "threatfeed/feed_file.h"
 #include "base/log.h"
 
@@ -30,9 +31,11 @@ void feed_registry_free(struct feed_registry *reg);
 
 /* Where a set comes from. */
 struct feed_sources {
-    const char *dir;   /* its *.txt, *.csv, *.netset and *.ipset files, hidden ones left out */
+    const char *dir;   /* its *.txt, *.csv, *.netset, *.ipset, *.hosts and *.rpz files, hidden
+                        * ones left out */
     const char *allow; /* an allow-list in the same formats, or NULL: it wins over every feed */
     bool allow_wide;   /* accept entries wider than an IPv4 /8 or an IPv6 /16 */
+    const struct domain_hash *names; /* the keys of domain names (NULL: names are skipped) */
 };
 
 struct feed_set;
@@ -62,9 +65,14 @@ struct feeds_stats {
     size_t v4, v6;         /* entries read from them */
     size_t allowed;        /* entries of the allow-list */
     size_t cidrs4, cidrs6; /* what the tries need */
+    size_t names;          /* domain names listed (domain_set.h) */
+    size_t names_allowed;  /* domain names allowed (--allow, exceptions) */
 };
 
 struct feeds_stats feeds_stats(const struct feed_set *set);
+
+/* The set's domain names (empty when its sources took none). */
+const struct domain_set *feeds_domains(const struct feed_set *set);
 
 /* One CIDR of a set; addr in network order (IPv4 in its first 4 bytes). */
 struct feed_cidr {
