@@ -99,8 +99,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
                  ? EBPFSHIELD_HIT_ADDRESS
                  : 0;
 #if GUARD_DOMAINS
-    if (connect)
-        sock_owner_record(ctx);
+    sock_owner_record(ctx);
 #endif
     ev.refused = ev.hit && GUARD_REFUSE;
     int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;

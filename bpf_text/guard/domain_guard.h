@@ -13,6 +13,10 @@
  * User space compiles it with, besides connect_guard.h's flags:
  *   GUARD_DOMAIN_ENTRIES   size of the domain table
  *   GUARD_NAME_MULT, GUARD_NAME_SEED   the run's hash constants (domain_hash.h)
+ *   GUARD_SKB_TASK         1 when cgroup_skb programs may read the current task and signal
+ *                          it (kernels from 6.2 on, measured: attach.c); 0: the sender is
+ *                          the socket's last connecting or addressing process, signalled
+ *                          when one of its syscalls returns
  *   EBPFSHIELD_DNS_PORTS   the DNS ports (dns_ports.h) */
 #ifndef EBPFSHIELD_DOMAIN_GUARD_H
 #define EBPFSHIELD_DOMAIN_GUARD_H
@@ -73,7 +77,7 @@ static inline void domain_count(__u32 counter)
         (*n)++;
 }
 
-/* Called by the connect hooks: the socket's connecting process. */
+/* Called by the connect and addressed-send hooks: the socket's last such process. */
 static inline void sock_owner_record(struct bpf_sock_addr *ctx)
 {
     struct sock_owner *o = sock_owners.sk_storage_get(ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
@@ -181,19 +185,40 @@ static inline int message_verdict(struct __sk_buff *skb, __u32 off, __u32 end,
     return name_lookup(w);
 }
 
+/* The DNS server: the packet's destination address. */
+static inline void domain_server(struct __sk_buff *skb, struct netevent *conn)
+{
+    if (skb->protocol == htons(ETH_P_IP)) {
+        conn->family = AF_INET;
+        bpf_skb_load_bytes(skb, 16, &conn->daddr, sizeof(conn->daddr));
+    } else {
+        conn->family = AF_INET6;
+        bpf_skb_load_bytes(skb, 24, conn->daddr6, sizeof(conn->daddr6));
+    }
+}
+
 /* The sender of skb into ev: the current task for UDP (always sent from the sendmsg call);
  * for TCP the socket's connecting process, since a segment may go out from a timer or
  * another task's interrupt. *current: the sender is the current task. */
 static inline void domain_sender(struct __sk_buff *skb, __u8 proto, struct domainevent *ev,
                                  int *current)
 {
+#if GUARD_SKB_TASK
     netevent_fill(&ev->conn, proto);
     *current = 1;
+#else
+    ev->conn.ts_boot_ns = bpf_ktime_get_boot_ns();
+    ev->conn.proto = proto;
+    *current = 0;
+#endif
+    domain_server(skb, &ev->conn);
+    if (GUARD_SKB_TASK && proto != IPPROTO_TCP)
+        return;
     struct bpf_sock *sk = skb->sk;
-    if (proto != IPPROTO_TCP || !sk || !(sk = bpf_sk_fullsock(sk)))
+    if (!sk || !(sk = bpf_sk_fullsock(sk)))
         return;
     struct sock_owner *o = sock_owners.sk_storage_get(sk, 0, 0);
-    if (!o || o->pid == ev->conn.pid)
+    if (!o || (*current && o->pid == ev->conn.pid))
         return;
     *current = 0;
     ev->conn.pid = o->pid;
@@ -213,12 +238,18 @@ static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int
         events.perf_submit(skb, ev, sizeof(*ev));
         return;
     }
+#if GUARD_SKB_TASK
     if (current) {
         ev->conn.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
         events.perf_submit(skb, ev, sizeof(*ev));
         return;
     }
+#endif
     __u32 tgid = ev->conn.pid;
+    if (tgid == 0) { /* a socket no hook has seen: nobody to signal */
+        events.perf_submit(skb, ev, sizeof(*ev));
+        return;
+    }
     pending_domain.update(&tgid, ev);
     pending_signal.update(&tgid, &ev->conn);
 }

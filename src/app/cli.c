@@ -111,16 +111,16 @@ static int parse_ports(const char *text, struct monitor_config *cfg)
             n == EBPFSHIELD_DNS_PORTS_MAX)
             return -1;
         for (size_t i = 0; i < n; i++)
-            if (cfg->dns_ports[i] == v)
+            if (cfg->dns.port[i] == v)
                 return -1;
-        cfg->dns_ports[n++] = (uint16_t)v;
+        cfg->dns.port[n++] = (uint16_t)v;
         if (*end == '\0')
             break;
         if (*end != ',')
             return -1;
         p = end + 1;
     }
-    cfg->dns_port_count = n;
+    cfg->dns.count = n;
     return 0;
 }
 
@@ -407,7 +407,8 @@ const struct cli_option cli_options[] = {
      NULL},
     {"dns-port", 0, "LIST", CLI_PART_MONITOR, NULL, set_dns_port,
      "distinct ports from 1 to 65535, comma-separated, at most " STR(EBPFSHIELD_DNS_PORTS_MAX),
-     "ebpf_monitor: the DNS server ports to watch, comma-separated\n"
+     "the DNS server ports, comma-separated: ebpf_monitor watches\n"
+     "them, ebpf_ipintelligence checks the names sent to them\n"
      "(default 53; at most " STR(EBPFSHIELD_DNS_PORTS_MAX) ", e.g. 53,5353,5335)",
      NULL},
     {"attach", 0, "M", CLI_PART_APP, attach_choice, set_attach, NULL,
@@ -506,8 +507,6 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
     const struct output_config *out = &opts->output;
     const struct monitor_filter *filter = &opts->monitor.filter;
     bool monitor = opts->feature == FEATURE_MONITOR;
-    if (opts->monitor.dns_port_count && !monitor)
-        return misuse(err, prog, "--dns-port applies to --feature ebpf_monitor only");
     if ((filter->by_pid || filter->by_uid || filter->comm) && !monitor)
         return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
     if (out->file && out->syslog)
@@ -569,9 +568,8 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
     }
     if (check_together(err, prog, opts) != CLI_OK)
         return CLI_USAGE;
-    if (opts->monitor.dns_port_count == 0) {
-        opts->monitor.dns_ports[0] = EBPFSHIELD_DEFAULT_DNS_PORT;
-        opts->monitor.dns_port_count = 1;
-    }
+    if (opts->monitor.dns.count == 0)
+        opts->monitor.dns = (struct dns_ports){.port = {EBPFSHIELD_DEFAULT_DNS_PORT}, .count = 1};
+    opts->guard.dns = opts->monitor.dns;
     return CLI_OK;
 }

@@ -59,11 +59,76 @@ static long report_rrs(const ldns_rr_list *list, int qr, size_t max, dns_item_fn
     return count;
 }
 
-/* The message parsed by ldns, or NULL with a reason in *why. */
-static ldns_pkt *parse_message(const uint8_t *msg, size_t len, const char **why)
+/* ldns_wire2pkt (ldns 1.8.3 of Debian 12, unchanged in ldns' develop branch) leaks every
+ * TSIG record of the additional section but the last it parses: it hands each to
+ * ldns_pkt_set_tsig, which overwrites the packet's one TSIG pointer without freeing the
+ * record there (an ldns_rr, its owner name and rdata), whether the parse then succeeds or
+ * fails. A message may carry one TSIG, as its last record (RFC 8945 5.1), so the sender of
+ * any packet seen on a DNS port could make the monitor leak on every packet.
+ *
+ * Returns the loop index at which ldns_wire2pkt would parse a second TSIG record of msg,
+ * or 0 if it would not: the additional loop of ldns_wire2pkt replayed with ldns_wire2rr,
+ * from the same positions (ldns_wire2rdf can stop short of an rdata's end, so only ldns
+ * itself knows where the next record starts) and with its bound, which ldns lowers by one
+ * per TSIG record. The records are freed as they are parsed. */
+static unsigned second_tsig(const uint8_t *msg, size_t len)
+{
+    /* The first TSIG at index i1 >= 0 lowers the bound to arcount - 1, and a second one
+     * needs an index i1 < i2 < arcount - 1: fewer than 3 records cannot hold it (the
+     * usual message, spared the replay). */
+    if (len < LDNS_HEADER_SIZE || LDNS_ARCOUNT(msg) < 3)
+        return 0;
+    const unsigned counts[] = {LDNS_QDCOUNT(msg), LDNS_ANCOUNT(msg), LDNS_NSCOUNT(msg)};
+    const ldns_pkt_section sections[] = {LDNS_SECTION_QUESTION, LDNS_SECTION_ANSWER,
+                                         LDNS_SECTION_AUTHORITY};
+    size_t pos = LDNS_HEADER_SIZE;
+    ldns_rr *rr = NULL;
+    for (size_t s = 0; s < 3; s++)
+        for (unsigned i = 0; i < counts[s]; i++) {
+            if (ldns_wire2rr(&rr, msg, len, &pos, sections[s]) != LDNS_STATUS_OK)
+                return 0; /* ldns_wire2pkt fails here too, before any TSIG */
+            ldns_rr_free(rr);
+        }
+    unsigned bound = LDNS_ARCOUNT(msg), tsigs = 0;
+    for (unsigned i = 0; i < bound; i++) {
+        if (ldns_wire2rr(&rr, msg, len, &pos, LDNS_SECTION_ADDITIONAL) != LDNS_STATUS_OK)
+            return 0;
+        bool tsig = ldns_rr_get_type(rr) == LDNS_RR_TYPE_TSIG;
+        ldns_rr_free(rr);
+        if (!tsig)
+            continue;
+        if (tsigs++)
+            return i;
+        bound--;
+    }
+    return 0;
+}
+
+ldns_pkt *dns_parse_message(const uint8_t *msg, size_t len, const char **why)
 {
     ldns_pkt *pkt = NULL;
-    ldns_status status = ldns_wire2pkt(&pkt, msg, len);
+    ldns_status status;
+    unsigned cut = second_tsig(msg, len);
+    if (cut == 0) {
+        status = ldns_wire2pkt(&pkt, msg, len);
+    } else {
+        /* A copy whose ARCOUNT is cut + 1: the first TSIG lowers ldns' bound to cut, so
+         * ldns_wire2pkt parses every record before the second TSIG as it would in msg
+         * and stops there (cut + 1 <= 65535: cut is below the 16-bit ARCOUNT). The rest
+         * of the additional section, past the TSIG that is to be the last record, is
+         * not read; question and answer records are all kept for the report. (A name
+         * compressed to a pointer at ARCOUNT reads the new bytes: where records start
+         * does not depend on it, so ldns meets no second TSIG in the copy either.) */
+        uint8_t *copy = malloc(len);
+        if (!copy) {
+            set_why(why, "out of memory");
+            return NULL;
+        }
+        memcpy(copy, msg, len);
+        ldns_write_uint16(copy + LDNS_ARCOUNT_OFF, (uint16_t)(cut + 1));
+        status = ldns_wire2pkt(&pkt, copy, len);
+        free(copy);
+    }
     if (status == LDNS_STATUS_OK)
         return pkt;
     const char *reason = ldns_get_errorstr_by_id(status);
@@ -74,7 +139,7 @@ static ldns_pkt *parse_message(const uint8_t *msg, size_t len, const char **why)
 long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
                         const char **why)
 {
-    ldns_pkt *pkt = parse_message(msg, len, why);
+    ldns_pkt *pkt = dns_parse_message(msg, len, why);
     if (!pkt)
         return -1;
     long rc = ldns_pkt_qr(pkt) ? report_rrs(ldns_pkt_answer(pkt), 1, max, fn, ctx, why)
@@ -181,7 +246,7 @@ static void describe_answers(const ldns_rr_list *list, struct dns_summary *out, 
 
 int dns_summarize(const uint8_t *msg, size_t len, struct dns_summary *out, const char **why)
 {
-    ldns_pkt *pkt = parse_message(msg, len, why);
+    ldns_pkt *pkt = dns_parse_message(msg, len, why);
     if (!pkt)
         return -1;
     out->id = ldns_pkt_id(pkt);

@@ -66,6 +66,14 @@ struct dns_summary {
     char resolved[DNS_SUMMARY_RESOLVED][DNS_DATA_MAX];
 };
 
+struct ldns_struct_pkt; /* ldns_pkt, of <ldns/ldns.h> */
+
+/* ldns_wire2pkt for a message from the network, without the leak of ldns' own (see
+ * dns_decode.c): the message parsed by ldns (free it with ldns_pkt_free), or NULL with a
+ * reason in *why (why may be NULL) for a malformed message. A message with more than one
+ * TSIG record parses as though its additional section ended before the second one. */
+struct ldns_struct_pkt *dns_parse_message(const uint8_t *msg, size_t len, const char **why);
+
 /* Describes one DNS message into *out (large: keep it off small stacks). 0, or -1 with a
  * reason in *why for a malformed message. */
 int dns_summarize(const uint8_t *msg, size_t len, struct dns_summary *out, const char **why);

@@ -11,6 +11,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
+#include <sys/syscall.h>
+
 /* libbcc prefers the debugfs path when it exists; so do we. */
 static const char *const tracing_dirs[] = {"/sys/kernel/debug/tracing", "/sys/kernel/tracing"};
 
@@ -204,4 +207,27 @@ int attach_open_cgroup2_root(struct error *e)
             return fd;
     }
     return open_cgroup2_privately(e);
+}
+
+bool attach_skb_knows_task(void)
+{
+    /* r0 = get_current_pid_tgid(); r1 = 0; r0 = send_signal(r1); r0 = 1; exit */
+    struct bpf_insn insns[] = {
+        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0},
+        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_send_signal},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.prog_type = BPF_PROG_TYPE_CGROUP_SKB;
+    attr.insns = (uint64_t)(uintptr_t)insns;
+    attr.insn_cnt = sizeof(insns) / sizeof(insns[0]);
+    attr.license = (uint64_t)(uintptr_t) "GPL";
+    int fd = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
 }

@@ -44,6 +44,11 @@ int attach_check_kernel_headers(struct error *e);
 /* True when a cgroup2 hierarchy is mounted (else attach_open_cgroup2_root mounts one). */
 bool attach_cgroup2_mounted(void);
 
+/* True when this kernel lets cgroup_skb programs read the current task and send it a
+ * signal (bpf_get_current_pid_tgid, bpf_send_signal: Linux 6.2 and later; Debian 12's
+ * 6.1 refuses them), found by loading a 4-instruction program. */
+bool attach_skb_knows_task(void);
+
 /* An fd of the cgroup-v2 root directory, or -1 with a message in e. */
 int attach_open_cgroup2_root(struct error *e);
 

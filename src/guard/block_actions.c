@@ -9,7 +9,9 @@
  * process (SIGSTOP) until its core is taken, then kills it. */
 const struct block_action_info block_actions[BLOCK_ACTION_COUNT] = {
     [BLOCK_PRINT] = {.name = "print",
-                     .words = {.verb = "touched a bad IP", .ecs_action = "connection-reported"}},
+                     .words = {.verb = "touched a bad IP",
+                               .verb_domain = "touched a bad domain",
+                               .ecs_action = "connection-reported"}},
     [BLOCK_DUMP] = {.name = "dump",
                     .refuses = true,
                     .signal = SIGSTOP,

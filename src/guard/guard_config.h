@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "dns/dns_ports.h"
 #include "guard/block_actions.h"
 
 struct guard_config {
@@ -14,6 +15,7 @@ struct guard_config {
     bool allow_wide;            /* --allow-wide: accept entries wider than /8 (IPv4), /16 (IPv6) */
     const char *dump_dir;       /* where --block dump writes cores */
     unsigned long dump_max_mib; /* the most one core may take */
+    struct dns_ports dns;       /* where the names of DNS messages are checked */
 };
 
 #endif

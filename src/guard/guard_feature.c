@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/attach.h"
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
 #include "base/private_dir.h"
@@ -31,6 +32,9 @@ struct guard {
     const char *dump_dir;
     struct dump_place dump_place; /* dirfd -1 unless --block dump */
     int lock;                     /* instance_lock(), -1 with --block print */
+    struct domain_hash names;     /* the keys of the domain table, drawn per run */
+    char ports_flag[DNS_PORTS_CFLAG_MAX];
+    bool egress; /* the egress program is attached: refusing, or names to check */
 };
 
 /* What a set holds, once it is the one in use. */
@@ -40,13 +44,15 @@ static void say_feeds(const struct feed_set *set)
     log_note("feeds: %zu file(s), %zu IPv4 and %zu IPv6 entries, %zu allowed; %zu IPv4 and %zu "
              "IPv6 CIDRs to check",
              st.files, st.v4, st.v6, st.allowed, st.cidrs4, st.cidrs6);
+    if (st.names || st.names_allowed)
+        log_note("feeds: %zu domain names to check, %zu allowed", st.names, st.names_allowed);
 }
 
 #define CFLAG_LEN 48
 
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[8][CFLAG_LEN];
+    char flags[12][CFLAG_LEN];
     const struct block_action_info *action = &block_actions[p->block];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
@@ -58,9 +64,14 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     snprintf(flags[5], CFLAG_LEN, "-DGUARD_GROUP_DEAD=%d",
              attach_tracepoint_field("sched/sched_process_exit", "group_dead"));
     snprintf(flags[6], CFLAG_LEN, "-DGUARD_REPORT_CONNECTS=%d", p->handler.verbose);
-    snprintf(flags[7], CFLAG_LEN, "-DGUARD_DOMAINS=0");
-    const char *cflags[] = {flags[0], flags[1], flags[2], flags[3], flags[4],
-                            flags[5], flags[6], flags[7], NULL};
+    snprintf(flags[7], CFLAG_LEN, "-DGUARD_DOMAINS=1");
+    snprintf(flags[8], CFLAG_LEN, "-DGUARD_DOMAIN_ENTRIES=%u", 2 * DOMAIN_SET_MAX);
+    snprintf(flags[9], CFLAG_LEN, "-DGUARD_NAME_MULT=%#llxULL", (unsigned long long)p->names.mult);
+    snprintf(flags[10], CFLAG_LEN, "-DGUARD_NAME_SEED=%#llxULL", (unsigned long long)p->names.seed);
+    snprintf(flags[11], CFLAG_LEN, "-DGUARD_SKB_TASK=%d", attach_skb_knows_task());
+    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3], flags[4],
+                            flags[5],  flags[6],  flags[7],      flags[8], flags[9],
+                            flags[10], flags[11], p->ports_flag, NULL};
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }
@@ -107,13 +118,46 @@ static int del_cidr(const struct feed_cidr *c, void *ctx)
     return apply_cidr(c, ctx, false);
 }
 
-/* The kernel's tries from old's CIDRs (NULL: none) to new's, never holding less than
- * one of them. */
+static int put_name(uint64_t key, uint32_t value, void *ctx)
+{
+    struct trie_sync *s = ctx;
+    return shim_table_update(s->prog, "domains", &key, &value, s->e);
+}
+
+static int del_name(uint64_t key, uint32_t value, void *ctx)
+{
+    (void)value;
+    struct trie_sync *s = ctx;
+    return shim_table_delete(s->prog, "domains", &key, s->e);
+}
+
+/* The kernel's tries and domain table from old's entries (NULL: none) to new's, never
+ * holding less than one of them. */
 static int sync_tries(struct guard *p, const struct feed_set *old, const struct feed_set *new,
                       struct error *e)
 {
     struct trie_sync s = {.prog = p->prog, .e = e};
-    return feeds_sync(old, new, put_cidr, del_cidr, &s);
+    int rc = feeds_sync(old, new, put_cidr, del_cidr, &s);
+    return rc != 0 ? rc
+                   : domain_set_sync(old ? feeds_domains(old) : NULL, feeds_domains(new), put_name,
+                                     del_name, &s);
+}
+
+static bool has_names(const struct feed_set *set)
+{
+    return domain_set_listed(feeds_domains(set)) > 0;
+}
+
+/* The egress program, which drops and checks names: attached once refusing or names ask
+ * for it (a print-only guard without names leaves every packet alone). */
+static int attach_egress(struct guard *p, int root, struct error *e)
+{
+    if (p->egress || (!block_actions[p->block].refuses && !has_names(p->feeds)))
+        return 0;
+    if (shim_attach_cgroup(p->prog, "guard_egress", SHIM_EGRESS, root, e) != 0)
+        return -1;
+    p->egress = true;
+    return 0;
 }
 
 /* SIGHUP: a new set from the same sources replaces the old one in the tries, then in
@@ -134,7 +178,14 @@ static int reload(void *self, struct error *e)
     feeds_free(p->feeds);
     p->feeds = set;
     say_feeds(set);
-    return 0;
+    if (p->egress || !has_names(set))
+        return 0;
+    int root = attach_open_cgroup2_root(e); /* names where there were none: check them now */
+    if (root < 0)
+        return -1;
+    int rc = attach_egress(p, root, e);
+    close(root);
+    return rc;
 }
 
 static const struct {
@@ -143,13 +194,11 @@ static const struct {
 } guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
                    {"guard_connect6", SHIM_CONNECT6},
                    {"guard_sendmsg4", SHIM_SENDMSG4},
-                   {"guard_sendmsg6", SHIM_SENDMSG6},
-                   {"guard_egress", SHIM_EGRESS}};
+                   {"guard_sendmsg6", SHIM_SENDMSG6}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The signal tracepoints first, so that no refusal goes without its signal. The egress
- * program drops, so it runs only when hits are refused. */
+/* The signal tracepoints first, so that no refusal goes without its signal. */
 static int attach_guard(struct guard *p, struct error *e)
 {
     const struct block_action_info *action = &block_actions[p->block];
@@ -160,10 +209,11 @@ static int attach_guard(struct guard *p, struct error *e)
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
-    size_t hooks = action->refuses ? COUNT(guard_hooks) : COUNT(guard_hooks) - 1;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < hooks; i++)
+    for (size_t i = 0; rc == 0 && i < COUNT(guard_hooks); i++)
         rc = shim_attach_cgroup(p->prog, guard_hooks[i].prog, guard_hooks[i].hook, root, e);
+    if (rc == 0)
+        rc = attach_egress(p, root, e);
     close(root);
     return rc;
 }
@@ -175,6 +225,7 @@ static void stop(void *self)
     struct guard *p = self;
     shim_destroy(p->prog);
     p->prog = NULL;
+    p->egress = false;
     if (p->handler.dumps)
         p->handler.failed_actions += dump_worker_stop(p->handler.dumps);
     p->handler.dumps = NULL;
@@ -235,10 +286,16 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     p->sources =
         (struct feed_sources){.dir = cfg->feeds_dir ? cfg->feeds_dir : EBPFSHIELD_FEEDS_DIR,
                               .allow = cfg->allow_file,
-                              .allow_wide = cfg->allow_wide};
+                              .allow_wide = cfg->allow_wide,
+                              .names = &p->names};
+    dns_ports_cflag(&cfg->dns, p->ports_flag);
     p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)cfg->dump_max_mib << 20};
     p->lock = -1;
     const struct block_action_info *action = &block_actions[cfg->block];
+    if (domain_hash_draw(&p->names, e) != 0) {
+        destroy(p);
+        return -1;
+    }
     int rc = 0;
     /* One enforcing instance per host (instance_lock.h). */
     if (action->refuses && (p->lock = instance_lock(e)) < 0)
@@ -260,8 +317,11 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     p->out = out;
     p->block = cfg->block;
     p->dump_dir = cfg->dump_dir;
-    p->handler = (struct guard_handler){
-        .out = out, .block = cfg->block, .verbose = cfg->verbose, .feeds = p->registry};
+    p->handler = (struct guard_handler){.out = out,
+                                        .block = cfg->block,
+                                        .verbose = cfg->verbose,
+                                        .feeds = p->registry,
+                                        .set = (const struct feed_set *const *)&p->feeds};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = GUARD_PERF_PAGES_PER_CPU,

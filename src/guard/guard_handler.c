@@ -32,26 +32,70 @@ static void describe(const struct guard_handler *h, const struct netevent *ev, s
     c->port = ntohs(ev->dport);
     c->proto = ev->proto;
     c->ipv6 = ev->family == AF_INET6;
+    c->domain[0] = c->listed[0] = '\0';
+}
+
+/* A domain hit's name (the queried one, and the listed one above it) into c, confirmed
+ * against the set in use: the kernel matched a hash, this matches the name. */
+static void describe_domain(const struct guard_handler *h, const struct domainevent *d,
+                            struct conn_event *c)
+{
+    size_t len = d->name_len < sizeof(d->name) ? d->name_len : sizeof(d->name);
+    if (domain_wire_to_text(d->name, len, c->domain) != 0) {
+        snprintf(c->domain, sizeof(c->domain), "(unreadable name)");
+        return;
+    }
+    uint32_t feed;
+    const char *listed =
+        h->set && *h->set ? domain_set_match(feeds_domains(*h->set), c->domain, &feed) : NULL;
+    if (!listed) {
+        log_warn("%s: matched in the kernel, not in the domain feeds now (reloaded, or a hash "
+                 "collision)",
+                 c->domain);
+        return;
+    }
+    snprintf(c->listed, sizeof(c->listed), "%s", listed);
+    c->feed = feed_registry_name(h->feeds, feed);
+}
+
+/* The sample as a connection, and for a domain hit its name: 0, or -1 when it is cut. */
+static int read_sample(const struct guard_handler *h, const void *data, size_t size,
+                       struct netevent *ev, struct conn_event *c)
+{
+    if (size < sizeof(*ev))
+        return -1;
+    memcpy(ev, data, sizeof(*ev)); /* the sample is not aligned for netevent */
+    describe(h, ev, c);
+    if (ev->hit != EBPFSHIELD_HIT_DOMAIN)
+        return 0;
+    struct domainevent d;
+    if (size < sizeof(d))
+        return -1;
+    memcpy(&d, data, sizeof(d));
+    describe_domain(h, &d, c);
+    return 0;
 }
 
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
 {
     struct netevent ev;
-    if (size < sizeof(ev)) {
+    struct conn_event c;
+    if (read_sample(h, data, size, &ev, &c) != 0) {
         log_warn("skipped a connect event of %zu bytes", size);
         return;
     }
-    memcpy(&ev, data, sizeof(ev)); /* the sample is not aligned for netevent */
-
-    struct conn_event c;
-    describe(h, &ev, &c);
-    if (h->verbose)
+    if (h->verbose && ev.hit != EBPFSHIELD_HIT_DOMAIN)
         output_connection(h->out, &c);
     if (!ev.hit)
         return;
     h->hits++;
-    log_warn("%s (pid %u) connected to %s, listed in %s", c.comm, c.pid, c.ip,
-             c.feed ? c.feed : "a feed");
+    h->domain_hits += c.domain[0] != '\0';
+    if (c.domain[0])
+        log_warn("%s (pid %u) asked %s for %s, listed%s%s in %s", c.comm, c.pid, c.ip, c.domain,
+                 c.listed[0] ? " as " : "", c.listed, c.feed ? c.feed : "a feed");
+    else
+        log_warn("%s (pid %u) connected to %s, listed in %s", c.comm, c.pid, c.ip,
+                 c.feed ? c.feed : "a feed");
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
     const struct block_action_info *action = &block_actions[h->block];
     if (action->signal && !ev.signalled) {
@@ -76,4 +120,6 @@ void guard_report(const struct guard_handler *h)
     if (h->hits)
         log_warn("%llu connection(s) to feed addresses, %llu could not be acted on", h->hits,
                  h->failed_actions);
+    if (h->domain_hits)
+        log_warn("%llu DNS message(s) for feed names among them", h->domain_hits);
 }

@@ -19,12 +19,15 @@ struct guard_handler {
     bool verbose;                      /* print every connection */
     struct dump_worker *dumps;         /* with --block dump */
     const struct feed_registry *feeds; /* names the feed of a hit */
-    unsigned long long hits;           /* connections to a feed address */
+    const struct feed_set *const *set; /* the set in use (domain hits are checked by name) */
+    unsigned long long hits;           /* connections to a feed address or DNS messages for a
+                                        * feed name */
+    unsigned long long domain_hits;    /* the latter */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
 };
 
-/* One netevent sample: the verbose line, and on a feed hit its line (with --block dump,
- * the worker prints it once the core is taken). Every hit gets one line: the action's, or
+/* One netevent or domainevent sample: the verbose line, and on a feed hit its line (with --block
+ * dump, the worker prints it once the core is taken). Every hit gets one line: the action's, or
  * that the process exited before the action could reach it. */
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size);
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/ebpfshield_events.h"
+#include "dns/dns_ports.h"
 
 /* -p, -u, --comm: only the DNS packets of matching processes (all when none is set). */
 struct monitor_filter {
@@ -16,8 +16,7 @@ struct monitor_filter {
 };
 
 struct monitor_config {
-    uint16_t dns_ports[EBPFSHIELD_DNS_PORTS_MAX]; /* 53, or --dns-port LIST */
-    size_t dns_port_count;
+    struct dns_ports dns; /* 53, or --dns-port LIST */
     struct monitor_filter filter;
 };
 

@@ -62,11 +62,8 @@ static const struct hook name_hooks[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-/* "-DEBPFSHIELD_DNS_PORTS=" and up to EBPFSHIELD_DNS_PORTS_MAX ports of 5 digits. */
-#define PORTS_FLAG_MAX (32 + EBPFSHIELD_DNS_PORTS_MAX * 6)
-
 struct monitor {
-    char ports_flag[PORTS_FLAG_MAX];
+    char ports_flag[DNS_PORTS_CFLAG_MAX];
     struct monitor_handler *handler;
     struct sample_batch *batch; /* a poll's samples, handled in the kernel's order */
     struct shim_tables *tables; /* holds proc_ports for both programs */
@@ -211,13 +208,6 @@ static void destroy(void *self)
     free(m);
 }
 
-static void ports_flag(const struct monitor_config *cfg, char *buf, size_t len)
-{
-    size_t n = (size_t)snprintf(buf, len, "-DEBPFSHIELD_DNS_PORTS=");
-    for (size_t i = 0; i < cfg->dns_port_count && n < len; i++)
-        n += (size_t)snprintf(buf + n, len - n, "%s%u", i ? "," : "", cfg->dns_ports[i]);
-}
-
 int monitor_feature(struct feature *f, const struct monitor_config *cfg, const struct output *out,
                     struct error *e)
 {
@@ -229,7 +219,7 @@ int monitor_feature(struct feature *f, const struct monitor_config *cfg, const s
         free(m);
         return error_set(e, "out of memory");
     }
-    ports_flag(cfg, m->ports_flag, sizeof(m->ports_flag));
+    dns_ports_cflag(&cfg->dns, m->ports_flag);
     *f = (struct feature){.self = m,
                           .events_table = "dns_events",
                           .perf_pages_per_cpu = MONITOR_PERF_PAGES_PER_CPU,

@@ -28,6 +28,10 @@ struct conn_event {
     uint16_t port;
     uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
     bool ipv6;     /* the destination is not IPv4 (nor IPv4-mapped) */
+    /* A domain hit: the name the process asked for (lower case, dotted), the destination
+     * being its DNS server; "" for an address hit. */
+    char domain[256];
+    char listed[256]; /* a domain hit: the listed name it is or lies under */
 };
 
 /* What came of a feed hit's action. */
@@ -47,16 +51,17 @@ void output_time(char *buf, size_t len, bool utc);
 /* How a --block action reads in a hit's event (guard/block_actions.c has one per action). */
 struct hit_words {
     const char *verb; /* the text line: "Client:<comm> (pid:<pid>) <verb>[ <dump dir>/] ..." */
-    bool verb_space;  /* that line ends with the original's space before the newline */
-    const char *ecs_action; /* event.action of a hit acted on */
+    const char *verb_domain; /* the same for a domain hit; NULL: verb */
+    bool verb_space;         /* that line ends with the original's space before the newline */
+    const char *ecs_action;  /* event.action of a hit acted on */
 };
 
 /* A feed hit as reported (guard/block_actions.h builds it from --block's action). */
 struct hit_report {
     const char *block; /* --block's action, as it was given */
     bool refused;      /* the kernel refused the connection */
-    const struct hit_words
-        *words; /* what was done: the action's, kill's for a dump without a core */
+    /* What was done: the action's, kill's for a dump without a core. */
+    const struct hit_words *words;
     enum hit_result result;
     const char *dump_dir; /* where the core went (--block dump, HIT_ACTED), else NULL */
 };

@@ -286,8 +286,14 @@ char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
     put_list(root, "event.category", categories, 2);
     put_list(root, "event.type", r->refused ? denied : reported, 2);
     put_connection(root, c);
-    put_str(root, "threat.indicator.ip", c->ip);
-    put_str(root, "threat.indicator.type", c->ipv6 ? "ipv6-addr" : "ipv4-addr");
+    if (c->domain[0]) {
+        put_str(root, "dns.question.name", c->domain);
+        put_str(root, "threat.indicator.type", "domain-name");
+        put_str(root, "threat.indicator.url.domain", c->listed[0] ? c->listed : c->domain);
+    } else {
+        put_str(root, "threat.indicator.ip", c->ip);
+        put_str(root, "threat.indicator.type", c->ipv6 ? "ipv6-addr" : "ipv4-addr");
+    }
     if (c->feed)
         put_str(root, "threat.feed.name", c->feed);
     put_str(root, "ebpfshield.block", r->block);

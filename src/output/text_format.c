@@ -104,10 +104,14 @@ static void hit(const struct sink *s, const struct conn_event *c, const struct h
 {
     const struct hit_words *a = r->result == HIT_EXITED ? &exited : r->words;
     FILE *out = sink_begin(s);
-    fprintf(out, "Client:%s (pid:%u) %s", c->comm, c->pid, a->verb);
+    fprintf(out, "Client:%s (pid:%u) %s", c->comm, c->pid,
+            c->domain[0] && a->verb_domain ? a->verb_domain : a->verb);
     if (r->dump_dir)
         fprintf(out, " %s/", r->dump_dir);
-    fprintf(out, " (ip-blacklist:%s)%s\n", c->ip, a->verb_space ? " " : "");
+    if (c->domain[0])
+        fprintf(out, " (domain-blacklist:%s)%s\n", c->domain, a->verb_space ? " " : "");
+    else
+        fprintf(out, " (ip-blacklist:%s)%s\n", c->ip, a->verb_space ? " " : "");
     sink_end(s);
 }
 

@@ -108,7 +108,6 @@ for ports in 0 65536 53,53 53, ,53 x 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 -
     expect_exit "bad_dns_port_$ports" 2 "invalid value '$ports' for --dns-port \\(distinct ports" \
         "$B" --feature ebpf_monitor --dns-port "$ports"
 done
-expect_exit dns_port_ipintel 2 "--dns-port applies to --feature ebpf_monitor only" "$B" --dns-port 53
 
 rel=$(uname -r)
 expect_exit no_headers 1 "kernel headers for $rel not found.*install linux-headers-$rel" \
