@@ -25,8 +25,9 @@ mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz
 cp tests/fixtures/*.frame tests/fuzz/regressions/* "$out/corpus/fuzz_dns_frame/"
 cp feeds/*.txt tests/fixtures/feeds/* "$out/corpus/fuzz_feeds/" 2>/dev/null || true
 printf '# feed\n127.0.0.2\n10.0.0.0/8\nfd00:bad::/64\n::ffff:1.2.3.4\n' >"$out/corpus/fuzz_feeds/seed.txt"
-cp tests/fixtures/*.dns "$out/corpus/fuzz_dns_json/"
-cp tests/fixtures/*.dns "$out/corpus/fuzz_dns_name/"
+# tests/fuzz/regressions/: frames and DNS messages, seeds of each target that reads either.
+cp tests/fixtures/*.dns tests/fuzz/regressions/* "$out/corpus/fuzz_dns_json/"
+cp tests/fixtures/*.dns tests/fuzz/regressions/* "$out/corpus/fuzz_dns_name/"
 head -c 4096 /bin/true >"$out/corpus/fuzz_core_file/elf"
 d="$out/corpus/fuzz_domain_line"
 printf '# plain\nevil.example\n*.Evil.Example. # c\nb\xc3\xbccher.example\n' >"$d/plain"
