@@ -58,6 +58,9 @@ struct sock_owner {
 };
 
 BPF_F_TABLE("hash", __u64, __u32, domains, GUARD_DOMAIN_ENTRIES, BPF_F_NO_PREALLOC);
+/* [0]: 1 while the feeds list names (set by user space): without names no DNS message is
+ * read, held back or dropped. */
+BPF_ARRAY(domain_active, __u32, 1);
 BPF_SK_STORAGE(dns_streams, struct dns_tcp_stream);
 BPF_SK_STORAGE(sock_owners, struct sock_owner);
 BPF_PERCPU_ARRAY(domain_counters, __u64, DOMAIN_COUNTERS);
@@ -199,28 +202,29 @@ static inline void domain_server(struct __sk_buff *skb, struct netevent *conn)
 
 /* The sender of skb into ev: the current task for UDP (always sent from the sendmsg call);
  * for TCP the socket's connecting process, since a segment may go out from a timer or
- * another task's interrupt. *current: the sender is the current task. */
+ * another task's interrupt (whose task is never the sender: a socket no hook has seen, as
+ * one left behind by an exited process, is reported with pid 0 and signals nobody).
+ * *current: the sender is the current task. */
 static inline void domain_sender(struct __sk_buff *skb, __u8 proto, struct domainevent *ev,
                                  int *current)
 {
-#if GUARD_SKB_TASK
-    netevent_fill(&ev->conn, proto);
-    *current = 1;
-#else
+    *current = GUARD_SKB_TASK && proto == IPPROTO_UDP;
+    if (*current)
+        netevent_fill(&ev->conn, proto);
     ev->conn.ts_boot_ns = bpf_ktime_get_boot_ns();
     ev->conn.proto = proto;
-    *current = 0;
-#endif
     domain_server(skb, &ev->conn);
-    if (GUARD_SKB_TASK && proto != IPPROTO_TCP)
+    if (*current)
         return;
     struct bpf_sock *sk = skb->sk;
     if (!sk || !(sk = bpf_sk_fullsock(sk)))
         return;
     struct sock_owner *o = sock_owners.sk_storage_get(sk, 0, 0);
-    if (!o || (*current && o->pid == ev->conn.pid))
+    if (!o)
         return;
-    *current = 0;
+#if GUARD_SKB_TASK
+    *current = o->pid == bpf_get_current_pid_tgid() >> 32;
+#endif
     ev->conn.pid = o->pid;
     ev->conn.tid = o->tid;
     ev->conn.uid = o->uid;
@@ -414,6 +418,9 @@ static inline int domain_check_transport(struct __sk_buff *skb, struct domain_wo
 static inline int domain_check(struct __sk_buff *skb)
 {
     __u32 zero = 0;
+    __u32 *active = domain_active.lookup(&zero);
+    if (!active || !*active)
+        return 1;
     __u32 *nesting = domain_nesting.lookup(&zero);
     if (!nesting)
         return 1;

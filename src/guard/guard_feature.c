@@ -138,9 +138,11 @@ static int sync_tries(struct guard *p, const struct feed_set *old, const struct 
 {
     struct trie_sync s = {.prog = p->prog, .e = e};
     int rc = feeds_sync(old, new, put_cidr, del_cidr, &s);
-    return rc != 0 ? rc
-                   : domain_set_sync(old ? feeds_domains(old) : NULL, feeds_domains(new), put_name,
-                                     del_name, &s);
+    if (rc == 0)
+        rc = domain_set_sync(old ? feeds_domains(old) : NULL, feeds_domains(new), put_name,
+                             del_name, &s);
+    uint32_t zero = 0, active = domain_set_listed(feeds_domains(new)) > 0;
+    return rc != 0 ? rc : shim_table_update(p->prog, "domain_active", &zero, &active, e);
 }
 
 static bool has_names(const struct feed_set *set)

@@ -40,7 +40,9 @@ static bool is_domain_line(const struct parser *p, const char *line)
     char first[WORD_MAX], second[WORD_MAX];
     const char *rest = first_word(s, first);
     first_word(rest, second);
-    if (first[0] == '\0' || strchr("#;!", first[0]))
+    if (first[0] == '!' || first[0] == '[') /* AdBlock comments and headers */
+        return true;
+    if (first[0] == '\0' || strchr("#;", first[0]))
         return false;
     if (is_address(first))
         return second[0] != '\0' && !strchr("#;-", second[0]) && !is_address(second);

@@ -162,6 +162,8 @@ static int load_dir(const struct feed_sources *src, struct feed_registry *reg,
 /* Merges the loaded ranges into set; -1 when out of memory. */
 static int build(struct feed_set *set, struct feed_ranges *ranges, struct feed_ranges *allow)
 {
+    if (ranges->n == 0) /* names alone: no address to check */
+        return 0;
     struct feed_ranges iv = {0};
     int rc = feed_intervals(ranges, allow, &iv);
     if (rc == 0)

@@ -9,6 +9,8 @@
  * set sorts in 4 passes). */
 static int sort_ranges(struct feed_range *v, size_t n)
 {
+    if (n < 2) /* sorted; and a set of names alone has no range at all */
+        return 0;
     static size_t count[16][256];
     struct feed_range *tmp = reallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
     if (!tmp)

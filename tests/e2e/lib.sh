@@ -150,7 +150,7 @@ finish() {
 }
 
 PROGS=' name (guard_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4)'
-MAPS=' name (proc_ports|proc_names|dns_events|events|feeds_v4|feeds_v6|pending_signal)'
+MAPS=' name (proc_ports|proc_names|dns_events|events|feeds_v4|feeds_v6|pending_signal|domains|dns_streams|sock_owners|domain_[a-z]+|pending_domain)'
 # nothing_attached NAME: no program or map of the tool in the kernel (the kernel frees a
 # socket filter's program and the maps after an RCU grace period: up to 5 s).
 nothing_attached() {

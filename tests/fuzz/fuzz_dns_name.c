@@ -1,8 +1,8 @@
 /* libFuzzer target: dns_name_format against ldns_rdf2str. The input is a DNS message
  * (untrusted: any packet to or from a DNS port); every owner name and rdata field ldns
- * parses from it (through dns_parse_message, as the monitor does) is formatted both ways, into a buffer of the size the tool uses and into
- * short ones. The texts must be equal (cut alike when the buffer is short); any difference
- * aborts. */
+ * parses from it (through dns_parse_message, as the monitor does) is formatted both ways, into a
+ * buffer of the size the tool uses and into short ones. The texts must be equal (cut alike when the
+ * buffer is short); any difference aborts. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

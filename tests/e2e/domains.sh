@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Domain feeds end to end: dnsmasq (--log-queries) counts every query that reaches it while
+# clients ask for listed names, names below them, an allowed name below a listed one and a
+# clean name, over every transport (UDP and TCP, IPv4 and IPv6, a query split across TCP
+# segments, a second --dns-port) and for every list syntax (plain, hosts, AdBlock, RPZ).
+# print lets the queries through and prints one line each (the control); deny keeps them
+# in the host and the client goes on; kill keeps them in and kills the client.
+# Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
+. "$(dirname "$0")/lib.sh"
+here=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+
+sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null
+QLOG=$WORK/queries.log
+for port in 53 5335; do
+    dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1,::1 --bind-interfaces \
+        --port=$port --address=/test/10.1.2.3 --log-queries --log-facility="$QLOG.$port" \
+        --pid-file="$WORK/dnsmasq.$port.pid" || exit 1
+    EXTRA_PIDS="${EXTRA_PIDS:-} $(cat "$WORK/dnsmasq.$port.pid")"
+done
+
+mkdir "$WORK/feeds"
+printf '# plain list\nplain.test\n' >"$WORK/feeds/plain.txt"
+printf '# hosts file\n127.0.0.1 localhost\n0.0.0.0 hosts.test\n:: hosts6.test\n' \
+    >"$WORK/feeds/block.hosts"
+printf '[Adblock Plus 2.0]\n! comment\n||adblock.test^\n@@||ok.adblock.test^\n' \
+    >"$WORK/feeds/adguard.txt"
+printf '$TTL 300\n@ SOA ns.rpz. admin.rpz. (1 3600\n 600 86400 300)\n NS ns.rpz.\n' \
+    >"$WORK/feeds/zone.rpz"
+printf 'rpz.test CNAME .\n*.wild.rpz.test CNAME .\n' >>"$WORK/feeds/zone.rpz"
+
+# arrived NAME [PORT]: how many queries for NAME reached dnsmasq.
+arrived() { grep -ci "query\[A\] $1 from" "$QLOG.${2:-53}" 2>/dev/null || true; }
+
+# client NAME CMD...: runs a DNS client; its pid in CPID, its exit status in CRC.
+client() {
+    local name=$1
+    shift
+    (
+        "$@" >"$WORK/$name.client" 2>&1 &
+        echo $! >"$WORK/$name.pid"
+        wait $!
+        echo $? >"$WORK/$name.rc"
+    ) 2>/dev/null
+    CPID=$(cat "$WORK/$name.pid")
+    CRC=$(cat "$WORK/$name.rc")
+}
+
+DIG=(dig +tries=1 +time=2 +short)
+# The cases: LABEL NAME (the queried one) CLIENT... (%N% is the name).
+CASES=("udp4-plain plain.test ${DIG[*]} @127.0.0.1 %N%"
+       "udp4-sub a.b.plain.test ${DIG[*]} @127.0.0.1 %N%"
+       "udp4-hosts hosts.test ${DIG[*]} @127.0.0.1 %N%"
+       "udp4-hosts6 hosts6.test ${DIG[*]} @127.0.0.1 %N%"
+       "udp4-adblock x.adblock.test ${DIG[*]} @127.0.0.1 %N%"
+       "udp4-rpz rpz.test ${DIG[*]} @127.0.0.1 %N%"
+       "udp4-rpzwild a.wild.rpz.test ${DIG[*]} @127.0.0.1 %N%"
+       "udp4-case PLAIN.Test ${DIG[*]} @127.0.0.1 %N%"
+       "udp6 plain.test ${DIG[*]} @::1 %N%"
+       "tcp4 plain.test ${DIG[*]} +tcp @127.0.0.1 %N%"
+       "tcp6 plain.test ${DIG[*]} +tcp @::1 %N%"
+       "tcp-bytes plain.test $PY $here/dns_client.py tcp bytes ::1 53 %N%"
+       "tcp-prefix plain.test $PY $here/dns_client.py tcp prefix 127.0.0.1 53 %N%"
+       "udp-port5335 plain.test ${DIG[*]} -p 5335 @127.0.0.1 %N%")
+
+# run_cases PHASE WANT_RC LINE_VERB QUERIES: every case once: the client exits WANT_RC
+# (any: -1), the tool prints one line with LINE_VERB for it, and QUERIES of it reach
+# dnsmasq (on its port).
+run_cases() {
+    local phase=$1 want_rc=$2 verb=$3 want_q=$4 c label name port before lower
+    for c in "${CASES[@]}"; do
+        set -- $c
+        label=$1 name=$2
+        shift 2
+        port=53
+        [[ $label == *5335 ]] && port=5335
+        lower=${name,,}
+        before=$(arrived "$lower" $port)
+        client "$phase-$label" "${@//%N%/$name}"
+        [ "$want_rc" -ge 0 ] &&
+            check "$phase: $label: client exit $want_rc (got $CRC)" [ "$CRC" -eq "$want_rc" ]
+        expect_count "$OUT" "^Client:[^ ]+ \(pid:$CPID\) $verb \(domain-blacklist:${lower//./\\.}\) ?$" 1 \
+            "$phase: $label: one line for pid $CPID"
+        sleep 0.3
+        check "$phase: $label: $want_q quer(ies) of $lower at the server (got $(($(arrived "$lower" $port) - before)))" \
+            [ $(($(arrived "$lower" $port) - before)) -eq "$want_q" ]
+    done
+}
+
+# clean_cases PHASE: names that are not listed (or allowed) are answered and print nothing.
+clean_cases() {
+    local phase=$1 name
+    for name in clean.test ok.adblock.test x.ok.adblock.test notplain.test; do
+        client "$phase-clean-$name" "${DIG[@]}" @127.0.0.1 "$name"
+        check "$phase: $name answered (exit $CRC, $(cat "$WORK/$phase-clean-$name.client"))" \
+            [ "$CRC" -eq 0 ] && [ "$(cat "$WORK/$phase-clean-$name.client")" = 10.1.2.3 ]
+        expect_count "$OUT" "domain-blacklist:$name\)" 0 "$phase: no line for $name"
+    done
+}
+
+ARGS=(--feeds "$WORK/feeds" --dns-port 53,5335)
+
+if start_tool print "${ARGS[@]}" --block print; then
+    check "print: names counted" grep -q '^feeds: 6 domain names to check, 1 allowed$' "$ERR"
+    run_cases print 0 'touched a bad domain' 1
+    clean_cases print
+    stop_tool print
+fi
+
+if start_tool deny "${ARGS[@]}" --block deny; then
+    run_cases deny -1 'was denied by eBPFShield' 0
+    check "deny: the clients were not killed" \
+        sh -c "! grep -lx 137 $WORK/deny-*.rc"
+    clean_cases deny
+    stop_tool deny
+fi
+
+if start_tool kill "${ARGS[@]}" --block kill; then
+    run_cases kill 137 'was killed by eBPFShield' 0
+    clean_cases kill
+    stop_tool kill
+fi
+
+# JSON: the running line goes to stderr, standard output holds only events.
+if launch json err "$EBPFSHIELD_BIN" "${ARGS[@]}" --block deny --output json; then
+    client json-plain "${DIG[@]}" @127.0.0.1 x.plain.test
+    expect_count "$OUT" "\"dns\":\\{\"question\":\\{\"name\":\"x.plain.test\"\\}\\}" 1 \
+        "json: dns.question.name"
+    expect_count "$OUT" "\"name\":\"x.plain.test\"\\}\\},\"threat\":\\{\"indicator\":\\{\"type\":\"domain-name\",\"url\":\\{\"domain\":\"plain.test\"\\}\\},\"feed\":\\{\"name\":\"plain.txt\"\\}\\}" 1 \
+        "json: threat.indicator (the listed name) and threat.feed.name"
+    stop_tool json
+fi
+nothing_attached "domains: at the end"
+finish
