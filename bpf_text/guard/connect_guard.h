@@ -33,6 +33,7 @@
 #endif
 
 #define GUARD_PENDING_MAX 16384
+#define GUARD_DOMAIN_SIGNAL_NS 2000000000ULL /* a name hit's signal waits at most 2 s */
 
 BPF_PERF_OUTPUT(events);
 BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
@@ -156,6 +157,24 @@ static inline void submit_pending(void *ctx, const struct netevent *ev)
     events.perf_submit(ctx, (void *)ev, sizeof(*ev));
 }
 
+/* Whether the current thread may take a pending refusal: 1 yes, 0 not this one, -1 it is
+ * too old for anyone. A connect's refusal is made by the process itself; a name hit's
+ * names the socket's recorded process, whose pid another process may hold by now: the
+ * thread must bear the recorded name, within GUARD_DOMAIN_SIGNAL_NS. */
+static inline int may_take(const struct netevent *ev)
+{
+    if (ev->hit != EBPFSHIELD_HIT_DOMAIN)
+        return 1;
+    if (bpf_ktime_get_boot_ns() - ev->ts_boot_ns >= GUARD_DOMAIN_SIGNAL_NS)
+        return -1;
+    char comm[EBPFSHIELD_TASK_COMM_LEN];
+    bpf_get_current_comm(comm, sizeof(comm));
+    for (int i = 0; i < EBPFSHIELD_TASK_COMM_LEN; i++)
+        if (comm[i] != ev->comm[i])
+            return 0;
+    return 1;
+}
+
 /* Attached to raw_syscalls:sys_exit: when a syscall of a process with a refused call
  * returns, the process gets the action's signal before it runs another instruction, and
  * the event says whether the kernel could send it. Only the thread that removes the
@@ -167,9 +186,10 @@ int guard_signal(void *ctx)
     if (!pending)
         return 0;
     struct netevent ev = *pending;
-    if (pending_signal.delete(&tgid) != 0)
+    int take = may_take(&ev);
+    if (take == 0 || pending_signal.delete(&tgid) != 0)
         return 0;
-    ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+    ev.signalled = take > 0 && bpf_send_signal(GUARD_SIGNAL) == 0;
     submit_pending(ctx, &ev);
     return 0;
 }

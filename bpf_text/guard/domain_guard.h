@@ -48,7 +48,7 @@ struct domain_work {
     __u64 starts[4]; /* bit k: the name's byte k is a label's length */
     __u32 root;      /* offset of the root's 0 in ev.name */
     __u32 hit, allowed;
-    __u32 pad;
+    __u32 token; /* drawn at entry: another run that took this slot meanwhile changed it */
 };
 
 /* Who connected a socket, for a TCP segment the kernel sends outside its process. */
@@ -232,8 +232,11 @@ static inline void domain_sender(struct __sk_buff *skb, __u8 proto, struct domai
     __builtin_memcpy(ev->conn.comm, o->comm, sizeof(ev->conn.comm));
 }
 
-/* A hit: reported, and its process signalled (now when it is the current task, else when
- * one of its syscalls returns). */
+/* A hit: reported, and its process signalled when it is the current task. Where cgroup_skb
+ * cannot signal (GUARD_SKB_TASK 0), the socket's recorded process is signalled when one of
+ * its syscalls returns, if it is still the process of that name (guard_signal: a pid taken
+ * by a new process after the recorded one exited is never signalled). A sender that is
+ * neither is not signalled: the message is refused all the same. */
 static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int current)
 {
     ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
@@ -243,11 +246,10 @@ static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int
         return;
     }
 #if GUARD_SKB_TASK
-    if (current) {
+    if (current)
         ev->conn.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
-        events.perf_submit(skb, ev, sizeof(*ev));
-        return;
-    }
+    events.perf_submit(skb, ev, sizeof(*ev));
+    return;
 #endif
     __u32 tgid = ev->conn.pid;
     if (tgid == 0) { /* a socket no hook has seen: nobody to signal */
@@ -321,6 +323,10 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
         return 1;
     if (!is_dns_port((__u16)tcp[2] << 8 | tcp[3]))
         return 1;
+    /* Urgent data: a receiver takes the urgent byte out of the stream, this check would
+     * not; so no message of a segment that carries one is read. */
+    if (tcp[13] & 0x20)
+        return domain_verdict_action(skb, DNS_UNREADABLE, ev, 0, 0);
     __u32 data = l4 + ((tcp[12] >> 4) * 4), end = skb->len;
     __u32 seq = (__u32)tcp[4] << 24 | (__u32)tcp[5] << 16 | (__u32)tcp[6] << 8 | tcp[7];
     if (data >= end)
@@ -432,8 +438,13 @@ static inline int domain_check(struct __sk_buff *skb)
         return 1;
     *nesting = level + 1;
     __builtin_memset(&w->ev, 0, sizeof(w->ev));
+    __u32 token = bpf_get_prandom_u32();
+    w->token = token;
     int verdict = domain_check_transport(skb, w);
     *nesting = level;
+    /* A preempted run whose slot another run took: its reading is not to be trusted. */
+    if (w->token != token)
+        return domain_verdict_action(skb, DNS_UNREADABLE, 0, 0, 0);
     return verdict;
 }
 

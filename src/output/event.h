@@ -30,8 +30,8 @@ struct conn_event {
     bool ipv6;     /* the destination is not IPv4 (nor IPv4-mapped) */
     /* A domain hit: the name the process asked for (lower case, dotted), the destination
      * being its DNS server; "" for an address hit. */
-    char domain[256];
-    char listed[256]; /* a domain hit: the listed name it is or lies under */
+    char domain[4 * 255 + 1]; /* bytes outside LDH and '_' as \DDD */
+    char listed[256];         /* a domain hit: the listed name it is or lies under */
 };
 
 /* What came of a feed hit's action. */

@@ -26,6 +26,17 @@ static bool is_address(const char *word)
     return feed_parse_addr(word, &a);
 }
 
+/* The addresses hosts-format blocklists point names at; "203.0.113.7 Emotet" in an
+ * address feed is an address with a note, not a hosts line. */
+static bool is_sinkhole(const char *word)
+{
+    static const char *const sinkholes[] = {"0.0.0.0", "127.0.0.1", "::", "::1"};
+    for (size_t i = 0; i < sizeof(sinkholes) / sizeof(sinkholes[0]); i++)
+        if (strcmp(word, sinkholes[i]) == 0)
+            return true;
+    return false;
+}
+
 /* Whether line is a domain entry: any line of an RPZ file; an AdBlock rule; a hosts line
  * (an address, then a word that is not an address, a range dash or a comment); a single
  * dotted word with a letter that is no IPv6 address or CIDR. Everything else is left to
@@ -44,8 +55,9 @@ static bool is_domain_line(const struct parser *p, const char *line)
         return true;
     if (first[0] == '\0' || strchr("#;", first[0]))
         return false;
-    if (is_address(first))
-        return second[0] != '\0' && !strchr("#;-", second[0]) && !is_address(second);
+    if (is_address(first)) /* a hosts line: a sinkhole address, or any in a *.hosts file */
+        return second[0] != '\0' && !strchr("#;-", second[0]) && !is_address(second) &&
+               (is_sinkhole(first) || p->hosts_file);
     if (second[0] != '\0' && !strchr("#;", second[0]))
         return false;
     return strchr(first, '.') && !strpbrk(first, "/:") &&

@@ -1,6 +1,7 @@
 #include "threatfeed/domain_set.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -72,19 +73,31 @@ uint64_t domain_key_dotted(const struct domain_hash *h, const char *name)
     return domain_key_wire(h, wire, n ? n : 1);
 }
 
-int domain_wire_to_text(const uint8_t *wire, size_t wire_len, char out[256])
+/* One byte of a label as text: letters folded, LDH and '_' as they are, any other
+ * byte (a '.', a control byte) as \DDD (RFC 1035), so that a name never forges a line. */
+static size_t label_byte(uint8_t c, char *out)
+{
+    if (c >= 'A' && c <= 'Z')
+        c = (uint8_t)(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+        out[0] = (char)c;
+        return 1;
+    }
+    snprintf(out, 5, "\\%03u", c);
+    return 4;
+}
+
+int domain_wire_to_text(const uint8_t *wire, size_t wire_len, char out[DOMAIN_TEXT_MAX])
 {
     size_t pos = 0, n = 0;
     while (pos < wire_len && wire[pos] != 0) {
         size_t len = wire[pos];
-        if (len > 63 || pos + 1 + len >= wire_len || n + len + 1 > 254)
+        if (len > 63 || pos + 1 + len >= wire_len || n + 4 * len + 2 > DOMAIN_TEXT_MAX)
             return -1;
         if (n)
             out[n++] = '.';
-        for (size_t i = 0; i < len; i++) {
-            char c = (char)wire[pos + 1 + i];
-            out[n++] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-        }
+        for (size_t i = 0; i < len; i++)
+            n += label_byte(wire[pos + 1 + i], out + n);
         pos += len + 1;
     }
     if (pos >= wire_len)
@@ -195,6 +208,23 @@ int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct
     else
         s->listed++;
     return 0;
+}
+
+int domain_set_merge(struct domain_set *s, const struct domain_set *from, struct error *e)
+{
+    if (s->used + from->used > DOMAIN_SET_MAX) /* refused before a name is added */
+        return error_set(e, "more than %u names in all", DOMAIN_SET_MAX);
+    for (size_t i = 0; i < from->cap; i++) {
+        const struct domain_entry *en = &from->slots[i];
+        if (!slot_empty(en) && domain_set_add(s, from->names + en->text, en->value, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+struct domain_set *domain_set_sibling(const struct domain_set *s)
+{
+    return domain_set_new(&s->hash);
 }
 
 size_t domain_set_listed(const struct domain_set *s)

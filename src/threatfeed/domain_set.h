@@ -31,9 +31,13 @@ int domain_hash_draw(struct domain_hash *h, struct error *e);
 uint64_t domain_key_wire(const struct domain_hash *h, const uint8_t *wire, size_t wire_len);
 uint64_t domain_key_dotted(const struct domain_hash *h, const char *name);
 
-/* The dotted, lower-case text of a wire name (at most 253 characters, "." for the root);
- * -1 when wire is not a whole, uncompressed name of at most wire_len bytes. */
-int domain_wire_to_text(const uint8_t *wire, size_t wire_len, char out[256]);
+/* Room for a wire name as text: every byte as \DDD, the dots, the NUL. */
+#define DOMAIN_TEXT_MAX (4 * DOMAIN_WIRE_MAX + 1)
+
+/* The dotted, lower-case text of a wire name ("." for the root; bytes other than letters,
+ * digits, '-' and '_' as \DDD); -1 when wire is not a whole, uncompressed name of at most
+ * wire_len bytes. */
+int domain_wire_to_text(const uint8_t *wire, size_t wire_len, char out[DOMAIN_TEXT_MAX]);
 
 struct domain_set;
 
@@ -44,6 +48,13 @@ void domain_set_free(struct domain_set *s);
  * wins over any feed). 0, or -1 with a message in e when out of memory or over
  * DOMAIN_SET_MAX. A name listed by two feeds keeps the first. */
 int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct error *e);
+
+/* Adds every name of from to s, as domain_set_add would one by one: 0, or -1 with a
+ * message in e (s then holds part of from). */
+int domain_set_merge(struct domain_set *s, const struct domain_set *from, struct error *e);
+
+/* A new empty set with s's constants, or NULL when out of memory. */
+struct domain_set *domain_set_sibling(const struct domain_set *s);
 
 size_t domain_set_listed(const struct domain_set *s);  /* names with a feed */
 size_t domain_set_allowed(const struct domain_set *s); /* allowed names */

@@ -99,7 +99,7 @@ static ssize_t take_lines(struct parser *p, char *buf, size_t len, bool eof, str
         else
             rc = feed_parse_line(p, line);
         if (rc == ADD_TOO_MANY_NAMES)
-            return error_set(e, "%s:%lu: more than %u domain names in all, file refused", p->path,
+            return error_set(e, "%s:%lu: more than %u domain names, file refused", p->path,
                              p->lineno, DOMAIN_SET_MAX);
         if (rc == ADD_TOO_MANY)
             return error_set(e, "%s:%lu: more than %u CIDRs, file refused", p->path, p->lineno,
@@ -150,33 +150,46 @@ static int read_lines(struct parser *p, int fd, struct error *e)
     return -1;
 }
 
+/* Reads the regular file open on fd whole into p; -1 (out as it was) when it is refused. */
+static int read_file(struct parser *p, int fd, struct error *e)
+{
+    struct stat sb;
+    size_t mark = p->out->n;
+    if (fstat(fd, &sb) != 0)
+        return error_set(e, "cannot read %s: %s", p->path, strerror(errno));
+    if (!S_ISREG(sb.st_mode))
+        return error_set(e, "cannot read %s: not a regular file", p->path);
+    if ((uint64_t)sb.st_size > FEED_FILE_MAX)
+        return error_set(e, "%s: larger than %zu MiB, file refused", p->path, FEED_FILE_MAX >> 20);
+    if (read_lines(p, fd, e) != 0 ||
+        (!p->allow_wide && feed_file_too_wide(p->path, p->cover4, p->cover6, e))) {
+        p->out->n = mark;
+        return -1;
+    }
+    return 0;
+}
+
 int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
                     struct feed_ranges *out, struct domain_set *names, struct feed_file_stats *st,
                     struct error *e)
 {
-    struct parser p = {.path = path,
-                       .feed = feed,
-                       .allow_wide = allow_wide,
-                       .out = out,
-                       .st = st,
-                       .csv_col = -1,
-                       .names = names};
+    struct parser p = {
+        .path = path, .feed = feed, .allow_wide = allow_wide, .out = out, .st = st, .csv_col = -1};
     p.csv = feed_format_is_csv(path);
     domain_line_init(&p.domain_syntax, domain_syntax_for_path(path), allow_wide);
-    struct stat sb;
-    size_t mark = out->n;
+    size_t len = strlen(path);
+    p.hosts_file = len > 6 && strcmp(path + len - 6, ".hosts") == 0;
     *st = (struct feed_file_stats){0};
-    if (fstat(fd, &sb) != 0)
-        return error_set(e, "cannot read %s: %s", path, strerror(errno));
-    if (!S_ISREG(sb.st_mode))
-        return error_set(e, "cannot read %s: not a regular file", path);
-    if ((uint64_t)sb.st_size > FEED_FILE_MAX)
-        return error_set(e, "%s: larger than %zu MiB, file refused", path, FEED_FILE_MAX >> 20);
-    if (read_lines(&p, fd, e) != 0 ||
-        (!allow_wide && feed_file_too_wide(path, p.cover4, p.cover6, e))) {
-        out->n = mark;
+    /* The file's names go to a set of their own, joined to names once the file is taken
+     * whole: a refused file leaves nothing behind, names no more than addresses. */
+    if (names && !(p.names = domain_set_sibling(names)))
+        return error_set(e, "%s: out of memory", path);
+    int rc = read_file(&p, fd, e);
+    if (rc == 0 && names && domain_set_merge(names, p.names, e) != 0)
+        rc = error_set(e, "%s: %s, file refused", path, e->msg);
+    domain_set_free(names ? p.names : NULL);
+    if (rc != 0)
         return -1;
-    }
     if (p.warned > FEED_WARNINGS_MAX)
         log_warn("%s: %zu more line(s) skipped", path, p.warned - FEED_WARNINGS_MAX);
     if (p.host_bits)

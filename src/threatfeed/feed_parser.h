@@ -29,6 +29,7 @@ struct parser {
     feed_addr cover4, cover6; /* addresses the entries cover, overlaps counted twice */
     struct domain_set *names; /* where domain entries go (NULL: none are taken) */
     struct domain_line_parser domain_syntax;
+    bool hosts_file; /* a *.hosts file: any address may start a hosts line */
 };
 
 /* What handling a line returns: 0, or one of these. */

@@ -73,7 +73,7 @@ static void test_keys(void)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         uint8_t wire[DOMAIN_WIRE_MAX];
         size_t n = wire_of(names[i], wire);
-        char lower[256], text[256];
+        char lower[256], text[DOMAIN_TEXT_MAX];
         size_t j = 0;
         for (; names[i][j]; j++)
             lower[j] =
@@ -91,10 +91,24 @@ static void test_keys(void)
     /* Labels are length-prefixed: "ab.c" and "a.bc" differ. */
     CHECK(domain_key_dotted(&hash, "ab.c") != domain_key_dotted(&hash, "a.bc"));
     uint8_t bad[] = {3, 'a', 'b'};
-    char text[256];
+    char text[DOMAIN_TEXT_MAX];
     CHECK(domain_wire_to_text(bad, sizeof(bad), text) == -1);
     uint8_t pointer[] = {0xc0, 12, 0};
     CHECK(domain_wire_to_text(pointer, sizeof(pointer), text) == -1);
+    /* A '.' inside a label, a line break, a NUL: escaped, never a forged line. */
+    uint8_t odd[] = {3, 'a', '.', 'B', 2, '\n', 0, 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0};
+    CHECK(domain_wire_to_text(odd, sizeof(odd), text) == 0);
+    CHECK_STR(text, "a\\046b.\\010\\000.example");
+    /* The longest text: 255 wire bytes of escaped bytes fit. */
+    uint8_t wide[255];
+    for (size_t i = 0; i < 254; i += 64) {
+        size_t len = 254 - i - 1 < 63 ? 254 - i - 1 : 63;
+        wide[i] = (uint8_t)len;
+        memset(wide + i + 1, 0xff, len);
+    }
+    wide[254] = 0;
+    CHECK(domain_wire_to_text(wide, sizeof(wide), text) == 0);
+    CHECK(strlen(text) < DOMAIN_TEXT_MAX);
 }
 
 /* The table the sync callbacks keep: key -> value, with a check that it never lacks a
