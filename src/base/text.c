@@ -1,5 +1,6 @@
 #include "base/text.h"
 
+#include <string.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
@@ -42,4 +43,10 @@ const char *text_address(int family, const void *addr, char *dst, size_t size)
     }
     dst[n] = '\0';
     return dst;
+}
+
+bool text_ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
 }

@@ -3,6 +3,7 @@
 #ifndef EBPFSHIELD_TEXT_H
 #define EBPFSHIELD_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,9 @@
  * printable ASCII with '?', so that names taken from processes or feeds cannot steer the
  * terminal. Returns the number of source bytes copied. */
 size_t text_printable(char *dst, size_t dstlen, const char *src, size_t srclen);
+
+/* True when s is longer than suffix and ends with it (a file of that kind: "x.csv"). */
+bool text_ends_with(const char *s, const char *suffix);
 
 /* inet_ntop(family, addr, dst, size): the same text, an IPv4 address formatted without
  * glibc's sprintf (the monitor formats three addresses per printed line). */

@@ -1,4 +1,5 @@
 #include "threatfeed/domain_line.h"
+#include "base/text.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -383,8 +384,7 @@ static void parse_auto(const struct domain_line_parser *p, struct span line,
 
 enum domain_syntax domain_syntax_for_path(const char *path)
 {
-    size_t n = strlen(path);
-    return n >= 4 && strcmp(path + n - 4, ".rpz") == 0 ? DOMAIN_SYNTAX_RPZ : DOMAIN_SYNTAX_AUTO;
+    return text_ends_with(path, ".rpz") ? DOMAIN_SYNTAX_RPZ : DOMAIN_SYNTAX_AUTO;
 }
 
 void domain_line_init(struct domain_line_parser *p, enum domain_syntax syntax, bool allow_wide)

@@ -182,11 +182,12 @@ static uint32_t keep_name(struct domain_set *s, const char *name)
     return (uint32_t)(s->names_len - len);
 }
 
-int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct error *e)
+/* domain_set_add() of a name whose key (with s's constants) is known. */
+static int add_keyed(struct domain_set *s, uint64_t key, const char *name, uint32_t feed,
+                     struct error *e)
 {
     if ((s->used + 1) * 2 > s->cap && grow(s) != 0)
         return error_set(e, "out of memory");
-    uint64_t key = domain_key_dotted(&s->hash, name);
     struct domain_entry *slot = find(s, key, name);
     if (!slot_empty(slot)) {
         if (feed == DOMAIN_ALLOWED && slot->value != DOMAIN_ALLOWED) {
@@ -210,13 +211,18 @@ int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct
     return 0;
 }
 
+int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct error *e)
+{
+    return add_keyed(s, domain_key_dotted(&s->hash, name), name, feed, e);
+}
+
 int domain_set_merge(struct domain_set *s, const struct domain_set *from, struct error *e)
 {
     if (s->used + from->used > DOMAIN_SET_MAX) /* refused before a name is added */
         return error_set(e, "more than %u names in all", DOMAIN_SET_MAX);
     for (size_t i = 0; i < from->cap; i++) {
         const struct domain_entry *en = &from->slots[i];
-        if (!slot_empty(en) && domain_set_add(s, from->names + en->text, en->value, e) != 0)
+        if (!slot_empty(en) && add_keyed(s, en->key, from->names + en->text, en->value, e) != 0)
             return -1;
     }
     return 0;

@@ -49,8 +49,9 @@ void domain_set_free(struct domain_set *s);
  * DOMAIN_SET_MAX. A name listed by two feeds keeps the first. */
 int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct error *e);
 
-/* Adds every name of from to s, as domain_set_add would one by one: 0, or -1 with a
- * message in e (s then holds part of from). */
+/* Adds every name of from (a sibling of s: the same constants, its keys reused) to s, as
+ * domain_set_add would one by one: 0, or -1 with a message in e (s then holds part of
+ * from). */
 int domain_set_merge(struct domain_set *s, const struct domain_set *from, struct error *e);
 
 /* A new empty set with s's constants, or NULL when out of memory. */

@@ -177,8 +177,7 @@ int feed_file_parse(int fd, const char *path, uint32_t feed, bool allow_wide,
         .path = path, .feed = feed, .allow_wide = allow_wide, .out = out, .st = st, .csv_col = -1};
     p.csv = feed_format_is_csv(path);
     domain_line_init(&p.domain_syntax, domain_syntax_for_path(path), allow_wide);
-    size_t len = strlen(path);
-    p.hosts_file = len > 6 && strcmp(path + len - 6, ".hosts") == 0;
+    p.hosts_file = text_ends_with(path, ".hosts");
     *st = (struct feed_file_stats){0};
     /* The file's names go to a set of their own, joined to names once the file is taken
      * whole: a refused file leaves nothing behind, names no more than addresses. */

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "threatfeed/address_parse.h"
+#include "base/text.h"
 
 /* What a line format returns for a line that is not its own. */
 #define NOT_MINE 1
@@ -19,8 +20,7 @@ typedef int (*line_format)(struct parser *p, char **tok, int n);
 
 bool feed_format_is_csv(const char *path)
 {
-    size_t len = strlen(path);
-    return len > 4 && strcmp(path + len - 4, ".csv") == 0;
+    return text_ends_with(path, ".csv");
 }
 
 int feed_add_token(struct parser *p, char *tok)

@@ -10,20 +10,18 @@
 #include <unistd.h>
 
 #include "base/trusted_path.h"
+#include "base/text.h"
 
 /* Feed files by their ending, as the original's *.txt; hidden ones (and the temporary
  * files of update-feeds.sh) are not. */
 static bool is_feed_name(const char *name)
 {
     static const char *const endings[] = {".txt", ".csv", ".netset", ".ipset", ".hosts", ".rpz"};
-    size_t n = strlen(name);
     if (name[0] == '.')
         return false;
-    for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
-        size_t k = strlen(endings[i]);
-        if (n > k && strcmp(name + n - k, endings[i]) == 0)
+    for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++)
+        if (text_ends_with(name, endings[i]))
             return true;
-    }
     return false;
 }
 
