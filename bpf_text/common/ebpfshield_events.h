@@ -74,14 +74,35 @@ struct netevent {
 #define EBPFSHIELD_HIT_ADDRESS 1 /* the destination address */
 #define EBPFSHIELD_HIT_DOMAIN 2  /* a DNS message's name: the sample is a domainevent */
 
-/* A DNS message to a DNS port whose question names a listed domain (or lies under one),
- * seen by the guard's egress program: the process and the DNS server in conn, then the
- * name as sent, in wire form. */
+/* A DNS message whose name is a listed domain (or lies under one): a question sent to a
+ * DNS port (the guard's egress program), or a CNAME target in an answer received from one
+ * (its ingress program). The process and the DNS server in conn, then the name in wire
+ * form; for an answer, also its question's name. */
 struct domainevent {
     struct netevent conn;
     __u16 qtype;
-    __u16 name_len; /* bytes of name, the root's 0 included */
-    __u32 pad;
+    __u16 name_len;     /* bytes of name, the root's 0 included */
+    __u16 question_len; /* an answer's hit: bytes of question; 0: a query's, name is asked */
+    __u16 pad;
+    __u8 name[256];
+    __u8 question[256];
+};
+
+/* The guard's record of the addresses a process resolved (A and AAAA answers its sockets
+ * received), so that an address hit can name the domain asked for: key and value of
+ * resolved_names. */
+#define EBPFSHIELD_RESOLVED_MAX 16384
+struct resolved_key {
+    __u32 pid;
+    __u16 family; /* AF_INET (addr's first 4 bytes) or AF_INET6 */
+    __u16 pad;
+    __u8 addr[16];
+};
+
+struct resolved_name {
+    __u64 expires_boot_ns; /* the record's TTL (at most a day) from its arrival */
+    __u16 name_len;        /* bytes of name (the question's, wire form) */
+    __u8 pad[6];
     __u8 name[256];
 };
 
@@ -106,7 +127,10 @@ _Static_assert(__builtin_offsetof(struct port_val, comm) == 24, "port_val.comm")
 _Static_assert(sizeof(struct netevent) == 72, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");
-_Static_assert(sizeof(struct domainevent) == 336, "domainevent layout");
+_Static_assert(sizeof(struct domainevent) == 592, "domainevent layout");
+_Static_assert(__builtin_offsetof(struct domainevent, question) == 336, "domainevent.question");
+_Static_assert(sizeof(struct resolved_key) == 24, "resolved_key layout");
+_Static_assert(sizeof(struct resolved_name) == 272, "resolved_name layout");
 _Static_assert(__builtin_offsetof(struct domainevent, name) == 80, "domainevent.name");
 _Static_assert(sizeof(struct lpm_v4) == 8, "lpm_v4 layout");
 _Static_assert(sizeof(struct lpm_v6) == 20, "lpm_v6 layout");

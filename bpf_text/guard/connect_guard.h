@@ -252,4 +252,8 @@ int guard_egress(struct __sk_buff *skb)
 #endif
 }
 
+#if GUARD_DOMAINS
+#include "guard/answer_guard.h"
+#endif
+
 #endif

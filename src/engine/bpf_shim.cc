@@ -169,18 +169,30 @@ extern "C" int shim_attach_packet_socket(shim_bpf *b, const char *prog, error *e
     });
 }
 
+namespace
+{
+
+const bpf_attach_type cgroup_types[] = {BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT,
+                                        BPF_CGROUP_UDP4_SENDMSG,  BPF_CGROUP_UDP6_SENDMSG,
+                                        BPF_CGROUP_INET_EGRESS,   BPF_CGROUP_INET_INGRESS};
+
+int load_cgroup_prog(shim_bpf *b, const char *prog, shim_cgroup_hook hook, int &fd, error *e)
+{
+    const bpf_prog_type type = hook == SHIM_EGRESS || hook == SHIM_INGRESS
+                                   ? BPF_PROG_TYPE_CGROUP_SKB
+                                   : BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
+    return check(b->bpf.load_func(prog, type, fd, 0, cgroup_types[hook]), e,
+                 "loading cgroup program");
+}
+
+} // namespace
+
 extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hook hook,
                                   int cgroup_fd, error *e)
 {
-    static const bpf_attach_type types[] = {BPF_CGROUP_INET4_CONNECT, BPF_CGROUP_INET6_CONNECT,
-                                            BPF_CGROUP_UDP4_SENDMSG, BPF_CGROUP_UDP6_SENDMSG,
-                                            BPF_CGROUP_INET_EGRESS};
-    const bpf_prog_type prog_type =
-        hook == SHIM_EGRESS ? BPF_PROG_TYPE_CGROUP_SKB : BPF_PROG_TYPE_CGROUP_SOCK_ADDR;
     return guarded(e, prog, [&] {
         int prog_fd = -1;
-        if (check(b->bpf.load_func(prog, prog_type, prog_fd, 0, types[hook]), e,
-                  "loading cgroup program"))
+        if (load_cgroup_prog(b, prog, hook, prog_fd, e) != 0)
             return -1;
         // BPF_LINK_CREATE rather than libbcc's BPF_PROG_ATTACH: an attachment stays after
         // its process dies, a link goes with its last fd.
@@ -188,12 +200,24 @@ extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hoo
         std::memset(&attr, 0, sizeof(attr));
         attr.link_create.prog_fd = prog_fd;
         attr.link_create.target_fd = cgroup_fd;
-        attr.link_create.attach_type = types[hook];
+        attr.link_create.attach_type = cgroup_types[hook];
         int link = static_cast<int>(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr)));
         if (link < 0)
             return fail(e, "linking cgroup program", std::strerror(errno));
         b->links.push_back(link);
         return 0;
+    });
+}
+
+extern "C" int shim_set_tail_call(shim_bpf *b, const char *table, int index, const char *prog,
+                                  shim_cgroup_hook hook, error *e)
+{
+    return guarded(e, prog, [&] {
+        int prog_fd = -1;
+        if (load_cgroup_prog(b, prog, hook, prog_fd, e) != 0)
+            return -1;
+        return check(b->bpf.get_prog_table(table).update_value(index, prog_fd), e,
+                     "setting a tail call");
     });
 }
 

@@ -37,14 +37,26 @@ int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const
                                struct error *e);
 /* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
 int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct error *e);
-/* Where a cgroup-v2 program hooks in: sock_addr hooks, and the egress of every packet. */
-enum shim_cgroup_hook { SHIM_CONNECT4, SHIM_CONNECT6, SHIM_SENDMSG4, SHIM_SENDMSG6, SHIM_EGRESS };
+/* Where a cgroup-v2 program hooks in: sock_addr hooks, and the egress and ingress of every
+ * packet of a socket. */
+enum shim_cgroup_hook {
+    SHIM_CONNECT4,
+    SHIM_CONNECT6,
+    SHIM_SENDMSG4,
+    SHIM_SENDMSG6,
+    SHIM_EGRESS,
+    SHIM_INGRESS
+};
 
 /* Loads prog as a cgroup-v2 program for hook and links it to the cgroup
  * directory open as cgroup_fd, next to any other program there. The link belongs to b:
  * the kernel detaches it when b is destroyed or this process dies, even by SIGKILL. */
 int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_hook hook,
                        int cgroup_fd, struct error *e);
+/* Loads prog as a program of hook's kind and puts it at index of the program array table
+ * (BPF_PROG_ARRAY), where hook's programs tail-call it. */
+int shim_set_tail_call(struct shim_bpf *b, const char *table, int index, const char *prog,
+                       enum shim_cgroup_hook hook, struct error *e);
 /* Inserts key -> value into table unless the key is there (BPF_NOEXIST): 0 inserted, 1
  * already there, -1 on an error. */
 int shim_table_insert(struct shim_bpf *b, const char *table, const void *key, const void *value,

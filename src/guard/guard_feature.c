@@ -190,6 +190,15 @@ static int reload(void *self, struct error *e)
     return rc;
 }
 
+/* The ingress program, which reads DNS answers (answer_guard.h): its chain of steps
+ * first. */
+static int attach_ingress(struct guard *p, int root, struct error *e)
+{
+    if (shim_set_tail_call(p->prog, "answer_steps", 0, "answer_step", SHIM_INGRESS, e) != 0)
+        return -1;
+    return shim_attach_cgroup(p->prog, "guard_ingress", SHIM_INGRESS, root, e);
+}
+
 static const struct {
     const char *prog;
     enum shim_cgroup_hook hook;
@@ -216,6 +225,8 @@ static int attach_guard(struct guard *p, struct error *e)
         rc = shim_attach_cgroup(p->prog, guard_hooks[i].prog, guard_hooks[i].hook, root, e);
     if (rc == 0)
         rc = attach_egress(p, root, e);
+    if (rc == 0)
+        rc = attach_ingress(p, root, e);
     close(root);
     return rc;
 }
