@@ -10,13 +10,13 @@ cc=$(command -v clang-14 || command -v clang)
 out=build-fuzz
 mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
-       -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c))
+       -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c libpsl))
 core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
       src/guard/core_file.c src/guard/block_actions.c src/output/event.c src/output/format.c
       src/output/output.c src/output/*_format.c)
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
-    "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c) -o "$out/$name"
+    "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c libpsl) -o "$out/$name"
 done
 rm -rf "$out/corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* # from an earlier run

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what ebpfshield-bcc needs to build and run on Debian 12 (compiler, CMake,
-# libbcc, ldns, json-c, gdb for --block dump, curl for the feed updater, kernel headers),
-# then makes sure libbcc finds headers for the running kernel (scripts/kernel-headers.sh).
+# libbcc, ldns, json-c, libpsl and the Public Suffix List, gdb for --block dump, curl for
+# the feed updater, kernel headers), then makes sure libbcc finds headers for the running
+# kernel (scripts/kernel-headers.sh).
 # With --test, also what the tests need (the VM, clang for the fuzzers, lint tools, DNS
 # servers and clients, rsyslog, logrotate, mandoc, dpkg-dev, systemd-analyze, ...).
 # usage: scripts/setup.sh [--test]
@@ -18,8 +19,8 @@ case ${1:-} in
     ;;
 esac
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev libjson-c-dev gdb curl
-      linux-headers-amd64 procps util-linux)
+pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev libjson-c-dev libpsl-dev
+      publicsuffix gdb curl linux-headers-amd64 procps util-linux)
 if [ "${1:-}" = --test ]; then
     pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod xz-utils
            clang-14 libclang-rt-14-dev clang-format cppcheck

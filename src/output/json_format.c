@@ -9,6 +9,7 @@
 
 #include "base/log.h"
 #include "base/text.h"
+#include "dns/registered_domain.h"
 #include "output/format.h"
 #include "output/output.h"
 
@@ -276,6 +277,18 @@ char *ecs_connection(const struct conn_event *c)
     return finish(root);
 }
 
+/* A domain hit's names: the queried one, its registered domain where the Public Suffix
+ * List knows it, the listed one. */
+static void put_domain_hit(json_object *root, const struct conn_event *c)
+{
+    char registered[REGISTERED_DOMAIN_MAX];
+    put_str(root, "dns.question.name", c->domain);
+    if (registered_domain(c->domain, registered, sizeof(registered)))
+        put_str(root, "dns.question.registered_domain", registered);
+    put_str(root, "threat.indicator.type", "domain-name");
+    put_str(root, "threat.indicator.url.domain", c->listed[0] ? c->listed : c->domain);
+}
+
 char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
 {
     json_object *root =
@@ -287,9 +300,7 @@ char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
     put_list(root, "event.type", r->refused ? denied : reported, 2);
     put_connection(root, c);
     if (c->domain[0]) {
-        put_str(root, "dns.question.name", c->domain);
-        put_str(root, "threat.indicator.type", "domain-name");
-        put_str(root, "threat.indicator.url.domain", c->listed[0] ? c->listed : c->domain);
+        put_domain_hit(root, c);
     } else {
         put_str(root, "threat.indicator.ip", c->ip);
         put_str(root, "threat.indicator.type", c->ipv6 ? "ipv6-addr" : "ipv4-addr");

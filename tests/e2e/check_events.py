@@ -6,9 +6,10 @@ usage: check_events.py SCHEMA FILE...
 Every line of every FILE must be one whole JSON object (the last one ended by a newline)
 of one of the schema's kinds, picked by event.action: dns-query, dns-response,
 dns-unparsed (a DNS message ldns could not parse), connection-attempted, or any
-event.kind "alert" (a hit). Prints, per file, the count of each kind ("dns N",
-"dns_unparsed N", "connection N", "hit N"), then every violation as
-"FILE:LINE: PATH: what", then "violations N". Exit status 0 when there is none.
+event.kind "alert" (a hit: a domain hit when it has dns, else an address hit). Prints,
+per file, the count of each kind ("dns N", "dns_unparsed N", "connection N", "hit N"),
+then every violation as "FILE:LINE: PATH: what", then "violations N". Exit status 0 when
+there is none.
 
 Beyond the schema, what it cannot say across fields: payload_hex holds the first
 min(payload_bytes, 128) bytes; resolved_omitted comes with 64 addresses listed;
@@ -131,8 +132,8 @@ def kind_of(obj):
         return None
     if event.get("action") in KIND_OF_ACTION:
         return KIND_OF_ACTION[event["action"]]
-    if event.get("kind") == "alert":
-        return ("hit", "hit")
+    if event.get("kind") == "alert":  # a domain hit has the queried name in dns.question
+        return ("hit", "domain_hit" if "dns" in obj else "hit")
     return None
 
 

@@ -71,7 +71,7 @@ fi
 echo "built $(basename "$deb") ($(stat -c %s "$deb") bytes)"
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for dep in libbpfcc libldns3 libc6 libstdc++6 curl util-linux procps; do
+for dep in libbpfcc libldns3 libpsl5 libc6 libstdc++6 curl util-linux procps; do
     has "Depends" "$depends" "$dep"
 done
 if grep -q 'json-c' "$bindir/CMakeCache.txt"; then

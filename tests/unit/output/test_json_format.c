@@ -4,7 +4,8 @@
  * several questions; answers past the 16 KiB budget and the worst lines it allows) go
  * through dns_summarize and output_dns_message, messages ldns refuses through
  * output_dns_unparsed (the dns-unparsed event, its hex), connections and feed
- * hits through output_connection and output_hit, each on a captured stream. Every line is
+ * hits (address and domain hits, dns.question.registered_domain by the real libpsl)
+ * through output_connection and output_hit, each on a captured stream. Every line is
  * parsed back with json_tokener in strict mode (exactly one object, then the newline) and
  * flattened to its dotted field paths: the set of fields must be exactly the expected one,
  * each of the right JSON type and value. Hostile strings (quotes, backslashes, control
@@ -1373,6 +1374,53 @@ static void test_hit_json(void)
     free(text);
 }
 
+/* A domain hit: the queried name, its registered domain right after it where the Public
+ * Suffix List knows it (the real libpsl), the listed name; no threat.indicator.ip. */
+static void test_domain_hit_json(void)
+{
+    static const struct {
+        const char *domain, *listed, *registered; /* registered NULL: not known */
+    } cases[] = {
+        {"a.b.evil.example.co.uk", "evil.example.co.uk", "example.co.uk"},
+        {"www.x.github.io", "x.github.io", "x.github.io"},
+        {"x.plain.test", "plain.test", NULL},
+        {"bad\\032name.example.com", "example.com", NULL},
+        {"(unreadable name)", "", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct conn_event c = conn("dig", "127.0.0.53", false);
+        c.proto = IPPROTO_UDP;
+        c.port = 53;
+        snprintf(c.domain, sizeof(c.domain), "%s", cases[i].domain);
+        snprintf(c.listed, sizeof(c.listed), "%s", cases[i].listed);
+        char *text = hit_text(&json_out, &c, BLOCK_DENY, HIT_ACTED, NULL);
+        json_object *root = parse_line(text);
+        if (cases[i].registered)
+            FIELDS(root, CONN_COMMON, "dns.question.name", "dns.question.registered_domain",
+                   "threat.indicator.type", "threat.indicator.url.domain", "threat.feed.name",
+                   "ebpfshield.block");
+        else
+            FIELDS(root, CONN_COMMON, "dns.question.name", "threat.indicator.type",
+                   "threat.indicator.url.domain", "threat.feed.name", "ebpfshield.block");
+        check_conn_fields_at(__LINE__, root, &c);
+        JSTR(root, "event.action", "connection-denied");
+        JSTR(root, "dns.question.name", cases[i].domain);
+        if (cases[i].registered) {
+            JSTR(root, "dns.question.registered_domain", cases[i].registered);
+            char want[128];
+            snprintf(want, sizeof(want),
+                     "\"question\":{\"name\":\"%s\",\"registered_domain\":\"%s\"}", cases[i].domain,
+                     cases[i].registered);
+            CHECK(strstr(text, want) != NULL);
+        }
+        JSTR(root, "threat.indicator.type", "domain-name");
+        JSTR(root, "threat.indicator.url.domain",
+             cases[i].listed[0] ? cases[i].listed : cases[i].domain);
+        json_object_put(root);
+        free(text);
+    }
+}
+
 /* Quotes, backslashes and every control byte in the strings the encoder is given: each
  * event with the string fields it must give back exactly. */
 static void test_hostile_strings(void)
@@ -1459,6 +1507,7 @@ int main(void)
     test_unparsed();
     test_connection_json();
     test_hit_json();
+    test_domain_hit_json();
     test_hostile_strings();
     test_dns_ipv6_tcp();
     CHECK_DONE();
