@@ -5,6 +5,9 @@
 # --check-feed` (the tool's own parser and trust rules) before it atomically replaces
 # the old feed; a failed one keeps the old feed and makes the exit status non-zero.
 # After at least one feed was replaced, the running tool is told to reload (SIGHUP).
+# Opt-in (--encrypted-dns-resolvers): the addresses of public DoH/DoT resolvers as two
+# more feeds; refused, they make applications that fall back use plain DNS, which the
+# guard checks by name.
 #
 # Made to run from a timer: the only output of a run that succeeds is one line per feed;
 # runs never overlap (as root an flock on /run/ebpfshield-bcc/update-feeds.lock): a run
@@ -18,6 +21,11 @@ set -euo pipefail
 prog=update-feeds
 tor_url=${EBPFSHIELD_TOR_URL:-https://check.torproject.org/torbulkexitlist}
 talos_url=${EBPFSHIELD_TALOS_URL:-https://www.talosintelligence.com/documents/ip-blacklist}
+# Public DoH/DoT resolvers (dibdot/DoH-IP-blocklists, refreshed hourly upstream): one
+# address a line, then "# " and the resolver names that have it.
+encdns_base=https://raw.githubusercontent.com/dibdot/DoH-IP-blocklists/master
+encdns_v4_url=${EBPFSHIELD_ENCRYPTED_DNS_V4_URL:-$encdns_base/doh-ipv4.txt}
+encdns_v6_url=${EBPFSHIELD_ENCRYPTED_DNS_V6_URL:-$encdns_base/doh-ipv6.txt}
 # The defaults of the feeds directory and of the checker: the installed copy
 # (ebpfshield-update-feeds, made by CMake) has the paths it was configured with here.
 default_feeds_dir=/var/lib/ebpfshield/feeds
@@ -25,12 +33,14 @@ default_bin=/usr/sbin/ebpfshield-bcc
 feeds_dir=${EBPFSHIELD_FEEDS_DIR:-$default_feeds_dir}
 list=${EBPFSHIELD_FEED_LIST:-}
 reload=${EBPFSHIELD_RELOAD:-1}
+encrypted_dns=${EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS:-0}
 allow_wide=()
 name_re='^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|csv|netset|ipset)$'
 
 usage() {
     cat <<EOF
-Usage: update-feeds.sh [--dir DIR] [--list FILE] [--no-reload] [--allow-wide]
+Usage: update-feeds.sh [--dir DIR] [--list FILE] [--encrypted-dns-resolvers]
+                       [--no-reload] [--allow-wide]
        update-feeds.sh --help
 
 Downloads threat feeds into the feeds directory of ebpfshield-bcc. Every download is
@@ -49,6 +59,17 @@ Options:
                  feeds directory and must match
                  ^[A-Za-z0-9][A-Za-z0-9._-]*\\.(txt|csv|netset|ipset)\$
                  A bad line is reported and skipped (exit status 1).
+  --encrypted-dns-resolvers
+                 also fetch the addresses of public DoH/DoT resolvers as the feeds
+                 encrypted-dns-v4.txt and encrypted-dns-v6.txt (also:
+                 EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS=1). Under --block deny the guard
+                 then refuses every connection to them, on every port: DoH, DoT and
+                 DoQ to them fail, and applications that fall back (browsers do)
+                 use plain DNS, whose names the guard checks (kill, suspend and dump
+                 stop the application instead). Plain DNS to these resolvers
+                 (1.1.1.1, 8.8.8.8, 9.9.9.9, ...) is refused too, and so are other
+                 sites on the CDN addresses some of them share. A list line of the
+                 same name wins over this option.
   --no-reload    do not signal the running tool (also: EBPFSHIELD_RELOAD=0)
   --allow-wide   accept entries wider than an IPv4 /8 or IPv6 /16 when checking (use it
                  when the tool runs with --allow-wide)
@@ -57,7 +78,11 @@ Options:
 Without a list, the feeds are tor-exit-nodes.txt from \$EBPFSHIELD_TOR_URL (default
 https://check.torproject.org/torbulkexitlist) and talos-ip-blacklist.txt from
 \$EBPFSHIELD_TALOS_URL (default
-https://www.talosintelligence.com/documents/ip-blacklist).
+https://www.talosintelligence.com/documents/ip-blacklist). --encrypted-dns-resolvers
+adds, to these or to the list's feeds, encrypted-dns-v4.txt from
+\$EBPFSHIELD_ENCRYPTED_DNS_V4_URL and encrypted-dns-v6.txt from
+\$EBPFSHIELD_ENCRYPTED_DNS_V6_URL (defaults: doh-ipv4.txt and doh-ipv6.txt of
+$encdns_base).
 
 The checker is \$EBPFSHIELD_BIN, else ebpfshield-bcc on PATH, else
 $default_bin, else build/ebpfshield-bcc of the source tree of this script.
@@ -75,6 +100,13 @@ EXAMPLES
           spamhaus-dropv6.txt https://www.spamhaus.org/drop/dropv6.txt
           tor-exit-addresses.txt https://check.torproject.org/exit-addresses
           feodo.csv https://feodotracker.abuse.ch/downloads/ipblocklist.csv
+  sudo update-feeds.sh --encrypted-dns-resolvers
+        the Tor and Talos feeds and the public DoH/DoT resolvers' addresses
+  sudo update-feeds.sh --list /etc/ebpfshield/feeds.list --encrypted-dns-resolvers
+        the list's feeds and the resolvers' addresses; or, instead of the option,
+        these two lines in the list:
+          encrypted-dns-v4.txt $encdns_base/doh-ipv4.txt
+          encrypted-dns-v6.txt $encdns_base/doh-ipv6.txt
   update-feeds.sh --dir /tmp/feeds --no-reload
         try it out in a directory of your own, without touching the running tool
   EBPFSHIELD_BIN=build/ebpfshield-bcc update-feeds.sh --dir /tmp/feeds --no-reload
@@ -103,6 +135,7 @@ while (($#)); do
     --dir=?*) feeds_dir=${1#--dir=} && shift ;;
     --list=?*) list=${1#--list=} && shift ;;
     --no-reload) reload=0 && shift ;;
+    --encrypted-dns-resolvers) encrypted_dns=1 && shift ;;
     --allow-wide) allow_wide=(--allow-wide) && shift ;;
     -h | --help)
         usage
@@ -114,6 +147,10 @@ done
 case $reload in
 0 | 1) ;;
 *) bad_usage "EBPFSHIELD_RELOAD must be 0 or 1, not '$reload'" ;;
+esac
+case $encrypted_dns in
+0 | 1) ;;
+*) bad_usage "EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS must be 0 or 1, not '$encrypted_dns'" ;;
 esac
 
 # The checker: the same binary, so the same parser, as the tool that loads the feeds.
@@ -333,6 +370,13 @@ if [[ -n $list ]]; then
     fi
 else
     feeds=("tor-exit-nodes.txt $tor_url" "talos-ip-blacklist.txt $talos_url")
+fi
+# The resolvers' feeds join the others; a list line of the same name wins (its URL).
+if ((encrypted_dns)); then
+    for f in "encrypted-dns-v4.txt $encdns_v4_url" \
+        "encrypted-dns-v6.txt $encdns_v6_url"; do
+        [[ " ${feeds[*]%% *} " == *" ${f%% *} "* ]] || feeds+=("$f")
+    done
 fi
 
 # As root the lock is a file in a directory only root may write (/run/ebpfshield-bcc):

@@ -2,8 +2,9 @@
 # Runs feeds/update-feeds.sh against a real HTTP server on 127.0.0.1 (/usr/bin/python3 -m
 # http.server) serving feeds of several formats (tests/fixtures/update-feeds), HTML
 # garbage, empty and comment-only files, a wide-only feed and 404s, and checks what ends
-# up in the feeds directory byte for byte, the messages and exit statuses, the lock, the
-# SIGHUP reload (to a dummy process named ebpfshield-bcc) and the trust refusals.
+# up in the feeds directory byte for byte, the messages and exit statuses, the opt-in
+# feeds of public DoH/DoT resolvers, the lock, the SIGHUP reload (to a dummy process
+# named ebpfshield-bcc) and the trust refusals.
 #
 # Needs SRCDIR (the source tree), the built binary (EBPFSHIELD_BIN, default
 # $SRCDIR/build/ebpfshield-bcc: the script checks downloads with its --check-feed),
@@ -150,7 +151,8 @@ base=http://127.0.0.1:$port
 # A proxy from the environment must not intercept loopback requests.
 export no_proxy=127.0.0.1 NO_PROXY=127.0.0.1
 unset EBPFSHIELD_FEEDS_DIR EBPFSHIELD_FEED_LIST EBPFSHIELD_TOR_URL EBPFSHIELD_TALOS_URL \
-    EBPFSHIELD_RELOAD EBPFSHIELD_BIN
+    EBPFSHIELD_RELOAD EBPFSHIELD_BIN EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS \
+    EBPFSHIELD_ENCRYPTED_DNS_V4_URL EBPFSHIELD_ENCRYPTED_DNS_V6_URL
 echo "server at $base, checker $bin"
 
 check "running as root (the trust and reload cases need it; CI runs as root)" \
@@ -356,6 +358,109 @@ check "bad URLs: line break refused" has "$err" \
 check "bad URLs: file:// refused" has "$err" \
     "talos-ip-blacklist.txt: file:///etc/hosts is not an http:// or https:// URL"
 check "bad URLs: no temporary file" only "$feeds" tor-exit-nodes.txt talos-ip-blacklist.txt
+
+# --- Opt-in: the public DoH/DoT resolvers' addresses ----------------------------------
+# doh-ipv4.txt and doh-ipv6.txt are lines of dibdot/DoH-IP-blocklists as published
+# ("ADDRESS<blanks># name, name", the longest IPv6 address followed by one blank). Every
+# URL of this section is served here (exported for the section, unset after it).
+export EBPFSHIELD_TOR_URL=$base/exit-addresses EBPFSHIELD_TALOS_URL=$base/drop.txt \
+    EBPFSHIELD_ENCRYPTED_DNS_V4_URL=$base/doh-ipv4.txt \
+    EBPFSHIELD_ENCRYPTED_DNS_V6_URL=$base/doh-ipv6.txt
+enc_requests() { # how many times the server was asked for the resolvers' files
+    grep -cE '"GET /doh-ipv[46]\.txt ' "$work/server.log" || true
+}
+enc_v4_line="update-feeds: encrypted-dns-v4.txt: 7 entries (7 v4, 0 v6), 0 lines skipped, from $base/doh-ipv4.txt"
+enc_v6_line="update-feeds: encrypted-dns-v6.txt: 6 entries (0 v4, 6 v6), 0 lines skipped, from $base/doh-ipv6.txt"
+
+rm -f -- "$feeds"/*
+requests=$(enc_requests)
+run_update --dir "$feeds"
+check "resolvers, without the option: exit 0 (got $rc; $err)" test "$rc" -eq 0
+check "resolvers, without the option: not fetched" test "$(enc_requests)" -eq "$requests"
+check "resolvers, without the option: only the default feeds" \
+    only "$feeds" tor-exit-nodes.txt talos-ip-blacklist.txt
+run_update --dir "$feeds" --list "$work/one.list"
+check "resolvers, without the option, a list: exit 0 (got $rc; $err)" test "$rc" -eq 0
+check "resolvers, without the option, a list: not fetched" \
+    test "$(enc_requests)" -eq "$requests"
+rm -f -- "$feeds"/*
+
+run_update --dir "$feeds" --encrypted-dns-resolvers
+check "resolvers: exit 0 (got $rc; $err)" test "$rc" -eq 0
+check "resolvers: nothing on stderr" test -z "$err"
+check "resolvers: IPv4 feed installed with its header" installed_from \
+    "$feeds/encrypted-dns-v4.txt" "$base/doh-ipv4.txt" "$work/www/doh-ipv4.txt"
+check "resolvers: IPv6 feed installed with its header" installed_from \
+    "$feeds/encrypted-dns-v6.txt" "$base/doh-ipv6.txt" "$work/www/doh-ipv6.txt"
+check "resolvers: added to the default feeds" only "$feeds" tor-exit-nodes.txt \
+    talos-ip-blacklist.txt encrypted-dns-v4.txt encrypted-dns-v6.txt
+check "resolvers: four lines on stdout" test "$(wc -l <<<"$out")" -eq 4
+check "resolvers: IPv4 counted" has "$out" "$enc_v4_line"
+check "resolvers: IPv6 counted" has "$out" "$enc_v6_line"
+check "resolvers: installed IPv4 feed accepted by --check-feed" \
+    has "$("$bin" --check-feed "$feeds/encrypted-dns-v4.txt" 2>&1)" \
+    "loaded 7 entries (7 v4, 0 v6) from $feeds/encrypted-dns-v4.txt, 0 lines skipped"
+check "resolvers: installed IPv6 feed accepted by --check-feed" \
+    has "$("$bin" --check-feed "$feeds/encrypted-dns-v6.txt" 2>&1)" \
+    "loaded 6 entries (0 v4, 6 v6) from $feeds/encrypted-dns-v6.txt, 0 lines skipped"
+
+# From the environment, added to a list's feeds.
+rm -f -- "$feeds"/*
+EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS=1 run_update --dir "$feeds" --list "$work/one.list"
+check "resolvers from the environment, a list: exit 0 (got $rc; $err)" test "$rc" -eq 0
+check "resolvers from the environment, a list: the list's feed and both" \
+    only "$feeds" feodo.csv encrypted-dns-v4.txt encrypted-dns-v6.txt
+check "resolvers from the environment, a list: three lines on stdout" \
+    test "$(wc -l <<<"$out")" -eq 3
+check "resolvers from the environment, a list: IPv6 counted" has "$out" "$enc_v6_line"
+EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS=yes run_update --dir "$feeds"
+check "bad EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS: exit 2 (got $rc)" test "$rc" -eq 2
+check "bad EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS: said" \
+    has "$err" "EBPFSHIELD_ENCRYPTED_DNS_RESOLVERS must be 0 or 1, not 'yes'"
+
+# A list line of the same name wins over the option (its URL, no "named twice").
+printf 'encrypted-dns-v4.txt %s/drop.txt\n' "$base" >"$work/enc.list"
+run_update --dir "$feeds" --list "$work/enc.list" --encrypted-dns-resolvers
+check "resolvers, one named in the list: exit 0 (got $rc; $err)" test "$rc" -eq 0
+check "resolvers, one named in the list: the list's URL used" installed_from \
+    "$feeds/encrypted-dns-v4.txt" "$base/drop.txt" "$work/www/drop.txt"
+check "resolvers, one named in the list: the other from the option" installed_from \
+    "$feeds/encrypted-dns-v6.txt" "$base/doh-ipv6.txt" "$work/www/doh-ipv6.txt"
+check "resolvers, one named in the list: two lines on stdout" \
+    test "$(wc -l <<<"$out")" -eq 2
+
+# The two list lines --help shows, to copy instead of the option: with the upstream
+# address replaced by this server's, they fetch both feeds.
+run_update --help
+grep -E '^ +encrypted-dns-v[46]\.txt https://' <<<"$out" |
+    sed -E 's|^ +||; s|^([^ ]+) https://raw\.githubusercontent\.com/dibdot/DoH-IP-blocklists/master/|\1 '"$base"'/|' \
+        >"$work/help.list"
+check "--help: two list lines for the resolvers" test "$(wc -l <"$work/help.list")" -eq 2
+rm -f -- "$feeds"/*
+run_update --dir "$feeds" --list "$work/help.list"
+check "--help's resolver lines: exit 0 (got $rc; $err)" test "$rc" -eq 0
+check "--help's resolver lines: IPv4 counted" has "$out" "$enc_v4_line"
+check "--help's resolver lines: IPv6 counted" has "$out" "$enc_v6_line"
+
+# A failing URL for one of them: exit 1, its old feed kept, the others replaced.
+printf '# old v6\n2001:db8::1\n' >"$feeds/encrypted-dns-v6.txt"
+cp "$feeds/encrypted-dns-v6.txt" "$work/old-enc-v6"
+EBPFSHIELD_ENCRYPTED_DNS_V6_URL=$base/missing-doh-ipv6.txt \
+    run_update --dir "$feeds" --encrypted-dns-resolvers
+check "resolvers, IPv6 URL failing: exit 1 (got $rc)" test "$rc" -eq 1
+check "resolvers, IPv6 URL failing: old IPv6 feed kept" \
+    cmp -s "$feeds/encrypted-dns-v6.txt" "$work/old-enc-v6"
+check "resolvers, IPv6 URL failing: said" has "$err" \
+    "update-feeds: encrypted-dns-v6.txt: download of $base/missing-doh-ipv6.txt failed (or was larger than 100 MiB), keeping the old feed"
+check "resolvers, IPv6 URL failing: counted" \
+    has "$err" "update-feeds: 1 feed(s) not updated"
+check "resolvers, IPv6 URL failing: IPv4 still replaced" installed_from \
+    "$feeds/encrypted-dns-v4.txt" "$base/doh-ipv4.txt" "$work/www/doh-ipv4.txt"
+check "resolvers, IPv6 URL failing: no temporary file" only "$feeds" tor-exit-nodes.txt \
+    talos-ip-blacklist.txt encrypted-dns-v4.txt encrypted-dns-v6.txt
+rm -f -- "$feeds"/*
+unset EBPFSHIELD_TOR_URL EBPFSHIELD_TALOS_URL EBPFSHIELD_ENCRYPTED_DNS_V4_URL \
+    EBPFSHIELD_ENCRYPTED_DNS_V6_URL
 
 # --- Usage and setup errors -----------------------------------------------------------
 run_update --help
