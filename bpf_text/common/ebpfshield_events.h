@@ -83,7 +83,7 @@ struct domainevent {
     __u16 qtype;
     __u16 name_len;     /* bytes of name, the root's 0 included */
     __u16 question_len; /* an answer's hit: bytes of question; 0: a query's, name is asked */
-    __u16 pad;
+    __u16 owner_exited; /* the socket's recorded process had exited: nobody to signal */
     __u8 name[256];
     __u8 question[256];
 };

@@ -6,9 +6,9 @@
  *   name: reported like a query's, and with --block other than print the answer is
  *   dropped, so the process never learns the addresses behind the listed name. The
  *   answer's socket belongs to the process recorded by the connect and send hooks, which
- *   is signalled as for a TCP query (guard_signal, within GUARD_DOMAIN_SIGNAL_NS).
+ *   is signalled as for a TCP query sent from a timer (domain_pend).
  * - Each A and AAAA record is remembered for that process (resolved_names, until its TTL
- *   ends), so that user space can name the domain behind an address hit.
+ *   ends, at least ANSWER_TTL_MIN), so that user space can name the domain behind an address hit.
  * The records are read by a chain of tail calls (answer_step), ANSWER_RECORDS_PER_STEP
  * records and at most one CNAME target each, so that the verifier sees one step's work.
  * An answer that cannot be read whole (compression loops, more records than the steps
@@ -19,6 +19,9 @@
 
 #define ANSWER_RECORDS_PER_STEP 8
 #define ANSWER_STEPS_MAX 30 /* tail calls: the kernel allows 33 */
+/* How long a resolved address names its domain: its TTL within these bounds (programs
+ * keep addresses beyond a TTL of 0 or a few seconds: stub resolvers ignore it). */
+#define ANSWER_TTL_MIN 60
 #define ANSWER_TTL_MAX 86400
 #define DNS_TYPE_A 1
 #define DNS_TYPE_CNAME 5
@@ -55,19 +58,7 @@ static inline void answer_receiver(struct __sk_buff *skb, __u8 proto, struct ans
         conn->family = AF_INET6;
         bpf_skb_load_bytes(skb, 8, conn->daddr6, sizeof(conn->daddr6));
     }
-    w->sender_known = 0;
-    struct bpf_sock *sk = skb->sk;
-    if (!sk || !(sk = bpf_sk_fullsock(sk)))
-        return;
-    struct sock_owner *o = sock_owners.sk_storage_get(sk, 0, 0);
-    if (!o)
-        return;
-    w->sender_known = 1;
-    conn->pid = o->pid;
-    conn->tid = o->tid;
-    conn->uid = o->uid;
-    conn->gid = o->gid;
-    __builtin_memcpy(conn->comm, o->comm, sizeof(conn->comm));
+    w->sender_known = sock_owner_fill(skb->sk, &w->d.ev);
 }
 
 /* The end of the answer's question (after its type and class), its name kept in
@@ -179,6 +170,8 @@ static inline void remember_address(struct __sk_buff *skb, __u32 rdata, __u16 fa
     struct resolved_key key = {.pid = w->d.ev.conn.pid, .family = family};
     if (bpf_skb_load_bytes(skb, rdata, key.addr, family == AF_INET ? 4 : 16) != 0)
         return;
+    if (ttl < ANSWER_TTL_MIN)
+        ttl = ANSWER_TTL_MIN;
     if (ttl > ANSWER_TTL_MAX)
         ttl = ANSWER_TTL_MAX;
     w->rec.expires_boot_ns = w->d.ev.conn.ts_boot_ns + (__u64)ttl * 1000000000ULL;
@@ -217,7 +210,8 @@ static inline int read_records(struct __sk_buff *skb, struct answer_work *w)
 }
 
 /* The answer's verdict once read (or found unreadable): 1 lets it in, 0 drops it. A hit
- * is reported, and its process signalled when one of its syscalls returns. */
+ * is reported, and its process signalled when one of its syscalls returns (never the
+ * current task: answers arrive in softirq). */
 static inline int answer_done(struct __sk_buff *skb, struct answer_work *w, __u32 token,
                               int verdict)
 {
@@ -232,17 +226,8 @@ static inline int answer_done(struct __sk_buff *skb, struct answer_work *w, __u3
     }
     if (verdict != DNS_HIT)
         return 1;
-    struct domainevent *ev = &w->d.ev;
-    ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
-    ev->conn.refused = GUARD_REFUSE;
-    __u32 tgid = ev->conn.pid;
-    if (GUARD_SIGNAL == 0 || !GUARD_REFUSE || tgid == 0) {
-        events.perf_submit(skb, ev, sizeof(*ev));
-        return !GUARD_REFUSE;
-    }
-    pending_domain.update(&tgid, ev);
-    pending_signal.update(&tgid, &ev->conn);
-    return 0;
+    domain_hit(skb, &w->d.ev, 0);
+    return !GUARD_REFUSE;
 }
 
 /* One step of the chain: ANSWER_RECORDS_PER_STEP records, and the CNAME target among them

@@ -33,7 +33,9 @@
 #endif
 
 #define GUARD_PENDING_MAX 16384
-#define GUARD_DOMAIN_SIGNAL_NS 2000000000ULL /* a name hit's signal waits at most 2 s */
+/* A name hit's signal waits at most 30 s for the process to return from a syscall: what
+ * glibc's resolver waits for an answer at most (5 s, 2 tries, 3 servers). */
+#define GUARD_DOMAIN_SIGNAL_NS 30000000000ULL
 
 BPF_PERF_OUTPUT(events);
 BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
@@ -160,7 +162,8 @@ static inline void submit_pending(void *ctx, const struct netevent *ev)
 /* Whether the current thread may take a pending refusal: 1 yes, 0 not this one, -1 it is
  * too old for anyone. A connect's refusal is made by the process itself; a name hit's
  * names the socket's recorded process, whose pid another process may hold by now: the
- * thread must bear the recorded name, within GUARD_DOMAIN_SIGNAL_NS. */
+ * thread must bear the recorded name, within GUARD_DOMAIN_SIGNAL_NS (and the recorded
+ * process had not exited when the hit was seen: domain_pend). */
 static inline int may_take(const struct netevent *ev)
 {
     if (ev->hit != EBPFSHIELD_HIT_DOMAIN)
@@ -202,20 +205,27 @@ static inline int group_ends(void *ctx, __u32 tid, __u32 tgid, const struct nete
 #if GUARD_GROUP_DEAD >= 0
     return *((__u8 *)ctx + GUARD_GROUP_DEAD) != 0;
 #else
-    return tid == tgid || tid == pending->tid;
+    return tid == tgid || (pending && tid == pending->tid);
 #endif
 }
 
-/* Attached to sched:sched_process_exit (every exiting thread): a process that ends with a
- * refusal still pending (its threads never returned from a syscall, e.g. an io_uring
- * worker made the call) reports it unsignalled, so that the hit still gets its line, and
- * forgets it, so that a recycled pid is never signalled. */
+/* Attached to sched:sched_process_exit (every exiting thread): a process that ends is
+ * noted in exited_procs (for domain_pend); one that ends with a refusal still pending
+ * (its threads never returned from a syscall, e.g. an io_uring worker made the call)
+ * reports it unsignalled, so that the hit still gets its line, and forgets it, so that a
+ * recycled pid is never signalled. */
 int guard_forget(void *ctx)
 {
     __u64 id = bpf_get_current_pid_tgid();
     __u32 tgid = id >> 32;
     struct netevent *pending = pending_signal.lookup(&tgid);
-    if (!pending || !group_ends(ctx, (__u32)id, tgid, pending))
+    if (!group_ends(ctx, (__u32)id, tgid, pending))
+        return 0;
+#if GUARD_DOMAINS
+    __u64 now = bpf_ktime_get_boot_ns();
+    exited_procs.update(&tgid, &now);
+#endif
+    if (!pending)
         return 0;
     struct netevent ev = *pending;
     if (pending_signal.delete(&tgid) == 0)

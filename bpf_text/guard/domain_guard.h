@@ -32,14 +32,24 @@ enum dns_verdict { DNS_CLEAN, DNS_HIT, DNS_UNREADABLE, DNS_PARTIAL };
 /* Counters user space reports at exit: messages dropped unread, TCP segments held back. */
 enum { DOMAIN_DROPPED_UNREADABLE, DOMAIN_HELD_PARTIAL, DOMAIN_COUNTERS };
 
+/* What of a message decides its check: the 2-byte length, the header and the question
+ * (a name of at most DOMAIN_WIRE_MAX bytes, its type and class): at most 273 bytes, kept
+ * in a buffer of 512 so that a length masked with 0x1ff fits it. */
+#define DNS_CHECKED_MAX 512
+
 /* TCP to a DNS port: where the next message starts in the stream (sequence number), and
- * the start of the last message reported, so that a retransmission is not reported again. */
+ * the start of the last message reported, so that a retransmission is not reported again.
+ * A message checked in a segment that was then held back (a second message starts in it)
+ * is kept as checked (held_msg, held_bytes): its retransmission must carry the same bytes,
+ * or it is checked again (a page under sendfile or MSG_ZEROCOPY can change meanwhile). */
 struct dns_tcp_stream {
     __u32 next_msg;
     __u32 reported_msg;
+    __u32 held_msg;
+    __u16 held_len; /* bytes of held_bytes; 0: nothing held */
     __u8 started;
     __u8 reported;
-    __u8 pad[2];
+    __u8 held_bytes[DNS_CHECKED_MAX];
 };
 
 /* A message being checked: its event, and the name walk's state. */
@@ -49,12 +59,14 @@ struct domain_work {
     __u32 root;      /* offset of the root's 0 in ev.name */
     __u32 hit, allowed;
     __u32 token; /* drawn at entry: another run that took this slot meanwhile changed it */
+    __u8 again[DNS_CHECKED_MAX]; /* a held message's bytes as retransmitted */
 };
 
 /* Who connected a socket, for a TCP segment the kernel sends outside its process. */
 struct sock_owner {
     __u32 pid, tid, uid, gid;
     char comm[EBPFSHIELD_TASK_COMM_LEN];
+    __u64 since; /* when it was recorded (boot ns) */
 };
 
 BPF_F_TABLE("hash", __u64, __u32, domains, GUARD_DOMAIN_ENTRIES, BPF_F_NO_PREALLOC);
@@ -72,6 +84,9 @@ BPF_PERCPU_ARRAY(domain_nesting, __u32, 1);
 /* A TCP hit whose process is not the current task: its event until a syscall of that
  * process returns (guard_signal). */
 BPF_TABLE("lru_hash", __u32, struct domainevent, pending_domain, 4096);
+/* Process (tgid) -> when it exited (guard_forget), so that a hit on a socket its process
+ * left behind signals nobody, even once another process has its pid. */
+BPF_TABLE("lru_hash", __u32, __u64, exited_procs, GUARD_PENDING_MAX);
 
 static inline void domain_count(__u32 counter)
 {
@@ -91,7 +106,27 @@ static inline void sock_owner_record(struct bpf_sock_addr *ctx)
     o->tid = (__u32)id;
     o->uid = (__u32)ug;
     o->gid = ug >> 32;
+    o->since = bpf_ktime_get_boot_ns();
     bpf_get_current_comm(o->comm, sizeof(o->comm));
+}
+
+/* The process recorded for sk into ev (left zero when none was); 1 when there is one. */
+static inline int sock_owner_fill(struct bpf_sock *sk, struct domainevent *ev)
+{
+    if (!sk || !(sk = bpf_sk_fullsock(sk)))
+        return 0;
+    struct sock_owner *o = sock_owners.sk_storage_get(sk, 0, 0);
+    if (!o)
+        return 0;
+    ev->conn.pid = o->pid;
+    ev->conn.tid = o->tid;
+    ev->conn.uid = o->uid;
+    ev->conn.gid = o->gid;
+    __builtin_memcpy(ev->conn.comm, o->comm, sizeof(ev->conn.comm));
+    __u32 tgid = o->pid;
+    __u64 *exited = exited_procs.lookup(&tgid);
+    ev->owner_exited = exited && *exited >= o->since;
+    return 1;
 }
 
 /* The label starts of the wire name in w->ev.name (n bytes read) into w->starts, the
@@ -151,6 +186,7 @@ static inline int message_verdict(struct __sk_buff *skb, __u32 off, __u32 end,
 {
     struct domainevent *ev = &w->ev;
     __u8 hdr[DNS_HEADER_LEN];
+    w->root = 0;
     if (off + DNS_HEADER_LEN > end)
         return DNS_PARTIAL;
     if (bpf_skb_load_bytes(skb, off, hdr, sizeof(hdr)) != 0)
@@ -214,29 +250,29 @@ static inline void domain_sender(struct __sk_buff *skb, __u8 proto, struct domai
     ev->conn.ts_boot_ns = bpf_ktime_get_boot_ns();
     ev->conn.proto = proto;
     domain_server(skb, &ev->conn);
-    if (*current)
-        return;
-    struct bpf_sock *sk = skb->sk;
-    if (!sk || !(sk = bpf_sk_fullsock(sk)))
-        return;
-    struct sock_owner *o = sock_owners.sk_storage_get(sk, 0, 0);
-    if (!o)
+    if (*current || !sock_owner_fill(skb->sk, ev))
         return;
 #if GUARD_SKB_TASK
-    *current = o->pid == bpf_get_current_pid_tgid() >> 32;
+    *current = ev->conn.pid == bpf_get_current_pid_tgid() >> 32;
 #endif
-    ev->conn.pid = o->pid;
-    ev->conn.tid = o->tid;
-    ev->conn.uid = o->uid;
-    ev->conn.gid = o->gid;
-    __builtin_memcpy(ev->conn.comm, o->comm, sizeof(ev->conn.comm));
 }
 
-/* A hit: reported, and its process signalled when it is the current task. Where cgroup_skb
- * cannot signal (GUARD_SKB_TASK 0), the socket's recorded process is signalled when one of
- * its syscalls returns, if it is still the process of that name (guard_signal: a pid taken
- * by a new process after the recorded one exited is never signalled). A sender that is
- * neither is not signalled: the message is refused all the same. */
+/* A hit whose process is not the current task: signalled when one of its syscalls returns,
+ * if it is still the process of that name (guard_signal); reported unsignalled when the
+ * socket has no recorded process, or that process has exited. */
+static inline void domain_pend(void *ctx, struct domainevent *ev)
+{
+    __u32 tgid = ev->conn.pid;
+    if (tgid == 0 || ev->owner_exited) {
+        events.perf_submit(ctx, ev, sizeof(*ev));
+        return;
+    }
+    pending_domain.update(&tgid, ev);
+    pending_signal.update(&tgid, &ev->conn);
+}
+
+/* A hit: reported, and the action's signal sent to its process: at once when it is the
+ * current task (GUARD_SKB_TASK 1), else through domain_pend. */
 static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int current)
 {
     ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
@@ -246,18 +282,13 @@ static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int
         return;
     }
 #if GUARD_SKB_TASK
-    if (current)
+    if (current) {
         ev->conn.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
-    events.perf_submit(skb, ev, sizeof(*ev));
-    return;
-#endif
-    __u32 tgid = ev->conn.pid;
-    if (tgid == 0) { /* a socket no hook has seen: nobody to signal */
         events.perf_submit(skb, ev, sizeof(*ev));
         return;
     }
-    pending_domain.update(&tgid, ev);
-    pending_signal.update(&tgid, &ev->conn);
+#endif
+    domain_pend(skb, ev);
 }
 
 /* 1 lets the packet go, 0 drops it. */
@@ -309,6 +340,40 @@ static inline struct dns_tcp_stream *tcp_stream(struct __sk_buff *skb)
     return dns_streams.sk_storage_get(sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 }
 
+/* Keeps the checked part of the message at msg (len bytes, at most DNS_CHECKED_MAX) as
+ * held; nothing is held when it cannot be read. */
+static inline void hold_checked(struct __sk_buff *skb, __u32 msg, __u32 len,
+                                struct dns_tcp_stream *st)
+{
+    __builtin_memset(st->held_bytes, 0, sizeof(st->held_bytes));
+    asm volatile("" : "+r"(len));
+    len = ((len - 1) & 0x1ff) + 1;
+    if (bpf_skb_load_bytes(skb, msg, st->held_bytes, len) != 0)
+        return;
+    st->held_msg = st->next_msg;
+    st->held_len = len;
+}
+
+/* 1 when this segment (its data at data, sequence number seq) does not carry the held
+ * message's checked bytes as they were: changed, or not all there. */
+static inline int held_changed(struct __sk_buff *skb, __u32 data, __u32 seq,
+                               struct dns_tcp_stream *st, struct domain_work *w)
+{
+    __s32 at = (__s32)(st->held_msg - seq);
+    __u32 len = st->held_len;
+    if (at < 0 || len == 0 || len > DNS_CHECKED_MAX || data + (__u32)at + len > skb->len)
+        return 1;
+    __builtin_memset(w->again, 0, sizeof(w->again));
+    asm volatile("" : "+r"(len));
+    len = ((len - 1) & 0x1ff) + 1;
+    if (bpf_skb_load_bytes(skb, data + (__u32)at, w->again, len) != 0)
+        return 1;
+    for (int i = 0; i < DNS_CHECKED_MAX / 8; i++)
+        if (*(__u64 *)&w->again[i * 8] != *(__u64 *)&st->held_bytes[i * 8])
+            return 1;
+    return 0;
+}
+
 /* A TCP segment to a DNS port. The message that starts in it (after its 2-byte length)
  * is checked. A segment that starts past a message not yet checked, or that holds only a
  * part of a message's question, is held back: TCP retransmits it, merged with what
@@ -341,6 +406,9 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
         st->started = 1;
         st->next_msg = seq + ((tcp[13] & 0x02) ? 1 : 0); /* data in a SYN follows its seq */
     }
+    if (st->held_len && held_changed(skb, data, seq, st, w))
+        st->next_msg = st->held_msg; /* checked again, here */
+    st->held_len = 0;
     __s32 at = (__s32)(st->next_msg - seq);
     if (at < 0) /* the message before was never let through */
         return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
@@ -364,9 +432,12 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
     }
     if (!domain_verdict_action(skb, verdict, ev, current, !again))
         return 0;
-    st->next_msg += 2 + msg_len;
-    if (msg + 2 + msg_len < end) /* another message starts here: checked on the next pass */
+    if (msg + 2 + msg_len < end) { /* another message starts here: checked on the next pass */
+        hold_checked(skb, msg, 2 + DNS_HEADER_LEN + w->root + 1 + 4, st);
+        st->next_msg += 2 + msg_len;
         return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
+    }
+    st->next_msg += 2 + msg_len;
     return 1;
 }
 

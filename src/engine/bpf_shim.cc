@@ -270,6 +270,21 @@ extern "C" int shim_table_lookup(shim_bpf *b, const char *table, const void *key
     });
 }
 
+extern "C" int shim_percpu_sum(shim_bpf *b, const char *table, int index, unsigned long long *sum,
+                               error *e)
+{
+    return guarded(e, table, [&] {
+        std::vector<uint64_t> values;
+        auto counters = b->bpf.get_percpu_array_table<uint64_t>(table);
+        if (check(counters.get_value(index, values), e, "reading counters"))
+            return -1;
+        *sum = 0;
+        for (uint64_t v : values)
+            *sum += v;
+        return 0;
+    });
+}
+
 // A table's TableDesc, which ebpf::BPFTable keeps to itself: ebpf::BPF's own
 // open_perf_buffer() sets no wakeup watermark, so the reader would wake at every sample.
 // The table must be one the program declares: for an unknown name, libbcc 0.26's

@@ -69,6 +69,10 @@ int shim_table_delete(struct shim_bpf *b, const char *table, const void *key, st
 /* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
 int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
                       struct error *e);
+/* The sum over every CPU of entry index of the per-CPU array of 64-bit counters table
+ * (BPF_PERCPU_ARRAY) into *sum: 0, or -1 on an error. */
+int shim_percpu_sum(struct shim_bpf *b, const char *table, int index, unsigned long long *sum,
+                    struct error *e);
 /* Opens the perf buffer table (a BPF_PERF_OUTPUT of b's text; one per program object),
  * pages_per_cpu pages on each CPU; the kernel wakes the reader once wakeup_events samples
  * wait on a CPU (1: at every sample). */

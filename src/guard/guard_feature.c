@@ -150,6 +150,17 @@ static bool has_names(const struct feed_set *set)
     return domain_set_listed(feeds_domains(set)) > 0;
 }
 
+/* guard_handler's view of resolved_names. */
+static int lookup_resolved(void *ctx, const struct resolved_key *key, struct resolved_name *value)
+{
+    struct guard *p = ctx;
+    struct error e;
+    int rc = p->prog ? shim_table_lookup(p->prog, "resolved_names", key, value, &e) : 1;
+    if (rc < 0)
+        log_warn("reading resolved names: %s", e.msg);
+    return rc == 0;
+}
+
 /* The egress program, which drops and checks names: attached once refusing or names ask
  * for it (a print-only guard without names leaves every packet alone). */
 static int attach_egress(struct guard *p, int root, struct error *e)
@@ -233,9 +244,25 @@ static int attach_guard(struct guard *p, struct error *e)
 
 /* The programs first, so that no new hit arrives; then the dumps (cancelled: processes
  * still waiting are killed without a core). */
+/* The name check's counters (domain_guard.h's order), added to the handler's. */
+static void read_domain_counters(struct guard *p)
+{
+    unsigned long long *to[] = {&p->handler.dropped_unread, &p->handler.held_partial};
+    for (int i = 0; p->prog && i < (int)COUNT(to); i++) {
+        unsigned long long n;
+        struct error e;
+        if (shim_percpu_sum(p->prog, "domain_counters", i, &n, &e) != 0) {
+            log_warn("reading the name check's counters: %s", e.msg);
+            return;
+        }
+        *to[i] += n;
+    }
+}
+
 static void stop(void *self)
 {
     struct guard *p = self;
+    read_domain_counters(p);
     shim_destroy(p->prog);
     p->prog = NULL;
     p->egress = false;
@@ -334,7 +361,9 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
                                         .block = cfg->block,
                                         .verbose = cfg->verbose,
                                         .feeds = p->registry,
-                                        .set = (const struct feed_set *const *)&p->feeds};
+                                        .set = (const struct feed_set *const *)&p->feeds,
+                                        .resolved = lookup_resolved,
+                                        .resolved_ctx = p};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = GUARD_PERF_PAGES_PER_CPU,

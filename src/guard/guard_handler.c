@@ -32,7 +32,25 @@ static void describe(const struct guard_handler *h, const struct netevent *ev, s
     c->port = ntohs(ev->dport);
     c->proto = ev->proto;
     c->ipv6 = ev->family == AF_INET6;
-    c->domain[0] = c->listed[0] = '\0';
+    c->domain[0] = c->listed[0] = c->question[0] = c->resolved[0] = '\0';
+}
+
+/* The name the process had resolved to an address hit's destination, into c->resolved. */
+static void describe_resolved(const struct guard_handler *h, const struct netevent *ev,
+                              struct conn_event *c)
+{
+    struct resolved_key key = {.pid = ev->pid, .family = ev->family};
+    if (ev->family == AF_INET6)
+        memcpy(key.addr, ev->daddr6, sizeof(key.addr));
+    else
+        memcpy(key.addr, &ev->daddr, sizeof(ev->daddr));
+    struct resolved_name rec;
+    if (!h->resolved || !h->resolved(h->resolved_ctx, &key, &rec) ||
+        rec.expires_boot_ns < ev->ts_boot_ns)
+        return;
+    size_t len = rec.name_len < sizeof(rec.name) ? rec.name_len : sizeof(rec.name);
+    if (domain_wire_to_text(rec.name, len, c->resolved) != 0)
+        c->resolved[0] = '\0';
 }
 
 /* A domain hit's name (the queried one, and the listed one above it) into c, confirmed
@@ -40,6 +58,9 @@ static void describe(const struct guard_handler *h, const struct netevent *ev, s
 static void describe_domain(const struct guard_handler *h, const struct domainevent *d,
                             struct conn_event *c)
 {
+    size_t qlen = d->question_len < sizeof(d->question) ? d->question_len : sizeof(d->question);
+    if (qlen && domain_wire_to_text(d->question, qlen, c->question) != 0)
+        snprintf(c->question, sizeof(c->question), "(unreadable name)");
     size_t len = d->name_len < sizeof(d->name) ? d->name_len : sizeof(d->name);
     if (domain_wire_to_text(d->name, len, c->domain) != 0) {
         snprintf(c->domain, sizeof(c->domain), "(unreadable name)");
@@ -66,6 +87,8 @@ static int read_sample(const struct guard_handler *h, const void *data, size_t s
         return -1;
     memcpy(ev, data, sizeof(*ev)); /* the sample is not aligned for netevent */
     describe(h, ev, c);
+    if (ev->hit == EBPFSHIELD_HIT_ADDRESS)
+        describe_resolved(h, ev, c);
     if (ev->hit != EBPFSHIELD_HIT_DOMAIN)
         return 0;
     struct domainevent d;
@@ -74,6 +97,24 @@ static int read_sample(const struct guard_handler *h, const void *data, size_t s
     memcpy(&d, data, sizeof(d));
     describe_domain(h, &d, c);
     return 0;
+}
+
+/* A hit's explanation on the log stream, beside its line. */
+static void explain_hit(const struct conn_event *c)
+{
+    const char *feed = c->feed ? c->feed : "a feed";
+    const char *as = c->listed[0] ? " as " : "";
+    if (c->question[0])
+        log_warn("%s (pid %u) got an answer from %s for %s through %s, listed%s%s in %s", c->comm,
+                 c->pid, c->ip, c->question, c->domain, as, c->listed, feed);
+    else if (c->domain[0])
+        log_warn("%s (pid %u) asked %s for %s, listed%s%s in %s", c->comm, c->pid, c->ip, c->domain,
+                 as, c->listed, feed);
+    else if (c->resolved[0])
+        log_warn("%s (pid %u) connected to %s (resolved from %s), listed in %s", c->comm, c->pid,
+                 c->ip, c->resolved, feed);
+    else
+        log_warn("%s (pid %u) connected to %s, listed in %s", c->comm, c->pid, c->ip, feed);
 }
 
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
@@ -90,12 +131,7 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
         return;
     h->hits++;
     h->domain_hits += c.domain[0] != '\0';
-    if (c.domain[0])
-        log_warn("%s (pid %u) asked %s for %s, listed%s%s in %s", c.comm, c.pid, c.ip, c.domain,
-                 c.listed[0] ? " as " : "", c.listed, c.feed ? c.feed : "a feed");
-    else
-        log_warn("%s (pid %u) connected to %s, listed in %s", c.comm, c.pid, c.ip,
-                 c.feed ? c.feed : "a feed");
+    explain_hit(&c);
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
     const struct block_action_info *action = &block_actions[h->block];
     if (action->signal && !ev.signalled) {
@@ -122,4 +158,11 @@ void guard_report(const struct guard_handler *h)
                  h->failed_actions);
     if (h->domain_hits)
         log_warn("%llu DNS message(s) for feed names among them", h->domain_hits);
+    if (h->dropped_unread)
+        log_warn("%llu DNS message(s) dropped unread (several questions, a compressed or "
+                 "malformed name, a GSO or fragmented send, urgent data)",
+                 h->dropped_unread);
+    if (h->held_partial)
+        log_note("%llu TCP segment(s) to a DNS port held back until their question was whole",
+                 h->held_partial);
 }

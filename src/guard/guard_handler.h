@@ -12,6 +12,11 @@
 #include "guard/dump_worker.h"
 #include "threatfeed/feeds.h"
 #include "output/output.h"
+#include "common/ebpfshield_events.h"
+
+/* The kernel's record of what a process resolved (resolved_names): 1 found, 0 not. */
+typedef int (*resolved_lookup_fn)(void *ctx, const struct resolved_key *key,
+                                  struct resolved_name *value);
 
 struct guard_handler {
     const struct output *out;
@@ -20,10 +25,15 @@ struct guard_handler {
     struct dump_worker *dumps;         /* with --block dump */
     const struct feed_registry *feeds; /* names the feed of a hit */
     const struct feed_set *const *set; /* the set in use (domain hits are checked by name) */
+    resolved_lookup_fn resolved;       /* names an address hit's domain; NULL: none */
+    void *resolved_ctx;
     unsigned long long hits;           /* connections to a feed address or DNS messages for a
                                         * feed name */
     unsigned long long domain_hits;    /* the latter */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
+    /* The kernel's name-check counters, read when the programs stop: DNS messages dropped
+     * unread (refusing), TCP segments held back until their question was whole. */
+    unsigned long long dropped_unread, held_partial;
 };
 
 /* One netevent or domainevent sample: the verbose line, and on a feed hit its line (with --block

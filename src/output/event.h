@@ -32,6 +32,12 @@ struct conn_event {
      * being its DNS server; "" for an address hit. */
     char domain[4 * 255 + 1]; /* bytes outside LDH and '_' as \DDD */
     char listed[256];         /* a domain hit: the listed name it is or lies under */
+    /* A domain hit in an answer (domain is a CNAME's target): the name the process asked
+     * for; "" for a query's hit. */
+    char question[4 * 255 + 1];
+    /* An address hit: the name the process had resolved to that address (an A or AAAA
+     * answer it received, within its TTL); "" when none is known. */
+    char resolved[4 * 255 + 1];
 };
 
 /* What came of a feed hit's action. */

@@ -279,12 +279,25 @@ char *ecs_connection(const struct conn_event *c)
 
 /* A domain hit's names: the queried one, its registered domain where the Public Suffix
  * List knows it, the listed one. */
+/* An answer's hit: the CNAME record whose target is listed, as dns.answers' one entry. */
+static void put_cname(json_object *root, const char *target)
+{
+    json_object *answers = json_object_new_array(), *obj = json_object_new_object();
+    put_str(obj, "type", "CNAME");
+    put_str(obj, "data", target);
+    append(answers, obj);
+    put(root, "dns.answers", answers);
+}
+
 static void put_domain_hit(json_object *root, const struct conn_event *c)
 {
     char registered[REGISTERED_DOMAIN_MAX];
-    put_str(root, "dns.question.name", c->domain);
-    if (registered_domain(c->domain, registered, sizeof(registered)))
+    const char *asked = c->question[0] ? c->question : c->domain;
+    put_str(root, "dns.question.name", asked);
+    if (registered_domain(asked, registered, sizeof(registered)))
         put_str(root, "dns.question.registered_domain", registered);
+    if (c->question[0]) /* the answer's CNAME that hit */
+        put_cname(root, c->domain);
     put_str(root, "threat.indicator.type", "domain-name");
     put_str(root, "threat.indicator.url.domain", c->listed[0] ? c->listed : c->domain);
 }
@@ -304,6 +317,8 @@ char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
     } else {
         put_str(root, "threat.indicator.ip", c->ip);
         put_str(root, "threat.indicator.type", c->ipv6 ? "ipv6-addr" : "ipv4-addr");
+        if (c->resolved[0])
+            put_str(root, "destination.domain", c->resolved);
     }
     if (c->feed)
         put_str(root, "threat.feed.name", c->feed);

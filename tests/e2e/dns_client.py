@@ -4,9 +4,10 @@
 usage: dns_client.py flood N
        dns_client.py udp sendto|connected ADDR PORT NAME
        dns_client.py longlived ADDR PORT NAME GO_FILE
-       dns_client.py tcp prefix|bytes|more|two|bad ADDR PORT NAME [NAME2]
+       dns_client.py tcp prefix|bytes|more|two|bad|rewrite ADDR PORT NAME [NAME2]
        dns_client.py questions N ADDR PORT NAME
        dns_client.py thread NAME [GO_FILE]
+       dns_client.py resolve ADDR PORT NAME CONNECT_PORT
 
 flood: N distinct flows towards port 53 (127.x.y.z) on one UDP socket, as an
 unprivileged user could make them: a connect() each (what a route lookup records) and a
@@ -17,8 +18,13 @@ longlived: a connected UDP socket asks for first.NAME, waits for GO_FILE, then a
 NAME on the same socket (a resolver's long-lived socket, after a flood).
 tcp: one A query over TCP, written as: prefix (the 2-byte length alone, then the message),
 bytes (one byte per segment), more (the length with MSG_MORE), two (NAME and NAME2 in one
-segment), bad (a 3-byte malformed message then NAME, in one segment). Reads the answers.
+segment), bad (a 3-byte malformed message then NAME, in one segment), rewrite (NAME2 and
+the start of another NAME2 sent from a file with sendfile, then NAME (of NAME2's length)
+written over the first in the file, then the rest). Reads the answers.
 questions: one UDP query holding N questions for NAME (compression pointers), unanswered.
+resolve: one A query for NAME over a connected UDP socket (answer awaited 1 s, exit 3
+without one), then a TCP connection to the first address of the answer (after its CNAME
+records) on CONNECT_PORT, which gets "resolved NAME\n" (exit 4 when it fails), exit 0.
 thread: a thread named "dns-worker" sends the query to 127.0.0.1:53 and the process exits
 at once; with GO_FILE it waits for that file first (a process older than the tool)."""
 import ctypes
@@ -79,6 +85,21 @@ def framed(name):
     return struct.pack("!H", len(msg)) + msg
 
 
+def rewrite(s, listed, clean):
+    """The clean query and the start of a second one sent from a file's pages (sendfile),
+    whose bytes then become the listed query (the same length): what a retransmission of
+    that segment carries unless something copied it."""
+    import tempfile
+    with tempfile.TemporaryFile() as f:
+        f.write(clean + clean[:3])
+        f.flush()
+        os.sendfile(s.fileno(), f.fileno(), 0, len(clean) + 3)
+        time.sleep(0.05)
+        os.pwrite(f.fileno(), listed, 0)
+        time.sleep(0.5)
+        s.send(clean[3:])
+
+
 def tcp(how, addr, port, names):
     s = socket.create_connection((addr, port), timeout=5)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -98,6 +119,8 @@ def tcp(how, addr, port, names):
         s.send(first + framed(names[1]))
     elif how == "bad":
         s.send(b"\x00\x03\x12\x34\x01" + first)
+    elif how == "rewrite":
+        rewrite(s, first, framed(names[1]))
     answers = 2 if how == "two" else 1
     data = b""
     try:
@@ -140,6 +163,46 @@ def thread(name, go_file):
     sys.exit("no answer")
 
 
+def skip_name(msg, off):
+    while msg[off] != 0:
+        if msg[off] >= 0xC0:
+            return off + 2
+        off += msg[off] + 1
+    return off + 1
+
+
+def first_address(msg):
+    """The first A record's address in an answer, or None."""
+    answers = struct.unpack("!H", msg[6:8])[0]
+    off = skip_name(msg, 12) + 4
+    for _ in range(answers):
+        off = skip_name(msg, off)
+        rtype, _, _, rdlen = struct.unpack("!HHIH", msg[off:off + 10])
+        off += 10
+        if rtype == 1 and rdlen == 4:
+            return socket.inet_ntoa(msg[off:off + 4])
+        off += rdlen
+    return None
+
+
+def resolve(addr, port, name, connect_port):
+    s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
+    s.settimeout(1)
+    s.connect((addr, port))
+    s.send(query(name))
+    try:
+        answer = s.recv(4096)
+    except socket.timeout:
+        sys.exit(3)
+    target = first_address(answer)
+    try:
+        c = socket.create_connection((target, connect_port), timeout=2)
+        c.sendall(b"resolved " + name.encode() + b"\n")
+        c.close()
+    except (OSError, TypeError):
+        sys.exit(4)
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "flood":
@@ -154,6 +217,8 @@ def main(argv):
         questions(int(argv[2]), argv[3], int(argv[4]), argv[5])
     elif cmd == "thread":
         thread(argv[2], argv[3] if len(argv) > 3 else None)
+    elif cmd == "resolve":
+        resolve(argv[2], int(argv[3]), argv[4], int(argv[5]))
 
 
 if __name__ == "__main__":

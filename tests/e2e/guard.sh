@@ -52,7 +52,7 @@ victim() {
 
 # guard_programs: how many of the guard's programs the kernel holds (by name, whatever
 # the cgroup mounts of this namespace).
-guard_programs() { bpftool prog show 2>/dev/null | grep -c ' name guard_'; }
+guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name (guard|answer)_'; }
 
 # each_path PHASE EXPECT_RC EXPECT_OUTPUT LINE_REGEX: every path once; the victim must exit
 # EXPECT_RC having printed EXPECT_OUTPUT, and the tool print LINE_REGEX (%PID% and %IP%

@@ -97,7 +97,7 @@ stop_tool() {
         fi
     done
     check "$name: no guard program left in the kernel" \
-        sh -c '! bpftool prog show 2>/dev/null | grep -q " name guard_"'
+        sh -c '! bpftool prog show 2>/dev/null | grep -Eq " name (guard|answer)_"'
     # Scenarios that send malformed packets on purpose count their warnings themselves.
     if grep -qE 'lost|skipped a connect' "$ERR"; then
         fail "$name: lost or skipped events"

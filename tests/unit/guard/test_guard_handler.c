@@ -206,6 +206,51 @@ static void test_dump(void)
     free(logged);
 }
 
+/* A kernel record of resolved names: one process resolved bad-ip.example to one address. */
+static struct resolved_key resolved_key;
+static struct resolved_name resolved_rec;
+
+static int lookup_one(void *ctx, const struct resolved_key *key, struct resolved_name *value)
+{
+    (void)ctx;
+    if (memcmp(key, &resolved_key, sizeof(*key)) != 0)
+        return 0;
+    *value = resolved_rec;
+    return 1;
+}
+
+/* An address hit names the domain its process had resolved to it, within the record's
+ * TTL, and only for that process and that address. */
+static void test_resolved_name(void)
+{
+    struct guard_handler h = {.block = BLOCK_DENY, .feeds = feeds, .resolved = lookup_one};
+    struct netevent ev = event(500, "curl", "198.51.100.88", 443, true);
+    static const uint8_t wire[] = "\6bad-ip\7example";
+    resolved_key = (struct resolved_key){.pid = 500, .family = AF_INET};
+    memcpy(resolved_key.addr, &ev.daddr, sizeof(ev.daddr));
+    resolved_rec =
+        (struct resolved_name){.expires_boot_ns = ev.ts_boot_ns + 1, .name_len = sizeof(wire)};
+    memcpy(resolved_rec.name, wire, sizeof(wire));
+    const char *line = "Client:curl (pid:500) was denied by eBPFShield "
+                       "(ip-blacklist:198.51.100.88) \n";
+    check_output(&h, &ev, line,
+                 "ebpfshield-bcc: curl (pid 500) connected to 198.51.100.88 (resolved from "
+                 "bad-ip.example), listed in bad.txt\n");
+    const char *unnamed =
+        "ebpfshield-bcc: curl (pid 500) connected to 198.51.100.88, listed in bad.txt\n";
+    resolved_rec.expires_boot_ns = ev.ts_boot_ns - 1; /* the TTL ended before the hit */
+    check_output(&h, &ev, line, unnamed);
+    resolved_rec.expires_boot_ns = ev.ts_boot_ns + 1;
+    struct netevent other = ev; /* another process, same address */
+    other.pid = other.tid = 501;
+    check_output(&h, &other,
+                 "Client:curl (pid:501) was denied by eBPFShield (ip-blacklist:198.51.100.88) \n",
+                 "ebpfshield-bcc: curl (pid 501) connected to 198.51.100.88, listed in bad.txt\n");
+    memset(resolved_rec.name, 63, sizeof(resolved_rec.name)); /* labels past the end */
+    resolved_rec.name_len = 300;
+    check_output(&h, &ev, line, unnamed);
+}
+
 static void test_short_sample(void)
 {
     struct guard_handler h = {.block = BLOCK_PRINT, .verbose = true};
@@ -234,6 +279,7 @@ int main(void)
     test_kernel_actions();
     test_unsignalled();
     test_dump();
+    test_resolved_name();
     test_short_sample();
     scratch_dir_remove(root);
     feed_registry_free(feeds);

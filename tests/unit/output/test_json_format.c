@@ -1421,6 +1421,39 @@ static void test_domain_hit_json(void)
     }
 }
 
+/* A hit in an answer: the asked name is the question, the CNAME target that hit is the
+ * one answer shown; an address hit of a process that resolved it: destination.domain. */
+static void test_answer_and_resolved_json(void)
+{
+    struct conn_event c = conn("curl", "127.0.0.53", false);
+    snprintf(c.question, sizeof(c.question), "alias.good.example.org");
+    snprintf(c.domain, sizeof(c.domain), "cdn.evil.example.com");
+    snprintf(c.listed, sizeof(c.listed), "evil.example.com");
+    char *text = hit_text(&json_out, &c, BLOCK_KILL, HIT_ACTED, NULL);
+    json_object *root = parse_line(text);
+    FIELDS(root, CONN_COMMON, "dns.question.name", "dns.question.registered_domain", "dns.answers",
+           "threat.indicator.type", "threat.indicator.url.domain", "threat.feed.name",
+           "ebpfshield.block");
+    JSTR(root, "dns.question.name", "alias.good.example.org");
+    JSTR(root, "dns.question.registered_domain", "example.org");
+    CHECK(strstr(text, "\"answers\":[{\"type\":\"CNAME\",\"data\":\"cdn.evil.example.com\"}]") !=
+          NULL);
+    JSTR(root, "threat.indicator.url.domain", "evil.example.com");
+    json_object_put(root);
+    free(text);
+
+    c = conn("curl", "198.51.100.88", false);
+    snprintf(c.resolved, sizeof(c.resolved), "bad-ip.example.net");
+    text = hit_text(&json_out, &c, BLOCK_DENY, HIT_ACTED, NULL);
+    root = parse_line(text);
+    FIELDS(root, CONN_COMMON, "destination.domain", "threat.indicator.ip", "threat.indicator.type",
+           "threat.feed.name", "ebpfshield.block");
+    JSTR(root, "destination.domain", "bad-ip.example.net");
+    JSTR(root, "threat.indicator.ip", "198.51.100.88");
+    json_object_put(root);
+    free(text);
+}
+
 /* Quotes, backslashes and every control byte in the strings the encoder is given: each
  * event with the string fields it must give back exactly. */
 static void test_hostile_strings(void)
@@ -1508,6 +1541,7 @@ int main(void)
     test_connection_json();
     test_hit_json();
     test_domain_hit_json();
+    test_answer_and_resolved_json();
     test_hostile_strings();
     test_dns_ipv6_tcp();
     CHECK_DONE();
