@@ -5,8 +5,10 @@
  * - A CNAME record whose target is a listed name (or lies under one) is a hit on that
  *   name: reported like a query's, and with --block other than print the answer is
  *   dropped, so the process never learns the addresses behind the listed name. The
- *   answer's socket belongs to the process recorded by the connect and send hooks, which
- *   is signalled as for a TCP query sent from a timer (domain_pend).
+ *   answer's socket belongs to the process recorded by the connect and send hooks, named
+ *   in the report but never signalled (answer_done).
+ * - An answer whose question is a listed name is dropped when refusing, unreported: its
+ *   query was reported (or dropped) on the way out, unless it got past that check.
  * - Each A and AAAA record is remembered for that process (resolved_names, until its TTL
  *   ends, at least ANSWER_TTL_MIN), so that user space can name the domain behind an address hit.
  * The records are read by a chain of tail calls (answer_step), ANSWER_RECORDS_PER_STEP
@@ -90,6 +92,13 @@ static inline int answer_question(struct __sk_buff *skb, struct answer_work *w)
     w->rec.name_len = len;
     w->off = off + len + 4;
     return w->off <= w->end ? DNS_CLEAN : DNS_UNREADABLE;
+}
+
+/* 1 when the answer's question (in w->d, labels marked by answer_question) is listed. */
+static inline int question_listed(struct answer_work *w)
+{
+    w->d.hit = w->d.allowed = 0;
+    return name_lookup(&w->d) == DNS_HIT;
 }
 
 /* Past the record owner's name at w->off: w->off moved after it; 0, or -1 when the name
@@ -210,8 +219,8 @@ static inline int read_records(struct __sk_buff *skb, struct answer_work *w)
 }
 
 /* The answer's verdict once read (or found unreadable): 1 lets it in, 0 drops it. A hit
- * is reported, and its process signalled when one of its syscalls returns (never the
- * current task: answers arrive in softirq). */
+ * is reported, never signalled: anyone can send a socket an answer-shaped datagram from
+ * port 53, and a local resolver receives its clients' answers. */
 static inline int answer_done(struct __sk_buff *skb, struct answer_work *w, __u32 token,
                               int verdict)
 {
@@ -226,7 +235,10 @@ static inline int answer_done(struct __sk_buff *skb, struct answer_work *w, __u3
     }
     if (verdict != DNS_HIT)
         return 1;
-    domain_hit(skb, &w->d.ev, 0);
+    struct domainevent *ev = &w->d.ev;
+    ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
+    ev->conn.refused = GUARD_REFUSE;
+    events.perf_submit(skb, ev, sizeof(*ev));
     return !GUARD_REFUSE;
 }
 
@@ -266,7 +278,8 @@ static inline int answer_in_tcp(struct __sk_buff *skb, __u32 l4, struct answer_w
     return 0;
 }
 
-/* Where the DNS answer in skb starts and ends; 0, or 1 for a packet to leave alone. */
+/* Where the DNS answer in skb starts and ends; 0, 1 for a packet to leave alone, or -1
+ * for one that cannot be read. */
 static inline int answer_bounds(struct __sk_buff *skb, struct answer_work *w)
 {
     __u8 proto;
@@ -285,7 +298,8 @@ static inline int answer_bounds(struct __sk_buff *skb, struct answer_work *w)
         return answer_in_tcp(skb, l4, w);
     w->msg = l4 + 8;
     w->end = skb->len;
-    return 0;
+    /* Datagrams coalesced for a UDP_GRO socket: only the first would be read. */
+    return skb->gso_segs > 1 ? -1 : 0;
 }
 
 /* cgroup_skb ingress: the first step of an answer's check. */
@@ -300,7 +314,10 @@ int guard_ingress(struct __sk_buff *skb)
     __u32 token = bpf_get_prandom_u32();
     w->token = token;
     __builtin_memset(&w->d.ev, 0, sizeof(w->d.ev));
-    if (answer_bounds(skb, w) != 0)
+    int bounds = answer_bounds(skb, w);
+    if (bounds < 0)
+        return answer_done(skb, w, token, DNS_UNREADABLE);
+    if (bounds > 0)
         return 1;
     __u8 hdr[DNS_HEADER_LEN];
     if (w->msg + sizeof(hdr) > w->end || bpf_skb_load_bytes(skb, w->msg, hdr, sizeof(hdr)))
@@ -310,6 +327,10 @@ int guard_ingress(struct __sk_buff *skb)
         return 1;
     if (((__u16)hdr[4] << 8 | hdr[5]) != 1 || answer_question(skb, w) != DNS_CLEAN)
         return answer_done(skb, w, token, DNS_UNREADABLE);
+    if (w->check_names && question_listed(w)) {
+        domain_count(DOMAIN_ANSWER_LISTED);
+        return !GUARD_REFUSE;
+    }
     if (!w->sender_known && !w->check_names) /* nothing to remember, nothing to check */
         return 1;
     w->steps = 0;

@@ -29,26 +29,30 @@
 
 enum dns_verdict { DNS_CLEAN, DNS_HIT, DNS_UNREADABLE, DNS_PARTIAL };
 
-/* Counters user space reports at exit: messages dropped unread, TCP segments held back. */
-enum { DOMAIN_DROPPED_UNREADABLE, DOMAIN_HELD_PARTIAL, DOMAIN_COUNTERS };
+/* Counters user space reports at exit: messages dropped unread, TCP segments held back,
+ * answers to a listed question (their query got past the check, or was let through by
+ * print). */
+enum { DOMAIN_DROPPED_UNREADABLE, DOMAIN_HELD_PARTIAL, DOMAIN_ANSWER_LISTED, DOMAIN_COUNTERS };
 
-/* What of a message decides its check: the 2-byte length, the header and the question
- * (a name of at most DOMAIN_WIRE_MAX bytes, its type and class): at most 273 bytes, kept
- * in a buffer of 512 so that a length masked with 0x1ff fits it. */
+/* The most bytes of checked messages held back at once (whole messages, each with its
+ * 2-byte length): a length masked with 0x1ff fits it. */
 #define DNS_CHECKED_MAX 512
 
 /* TCP to a DNS port: where the next message starts in the stream (sequence number), and
  * the start of the last message reported, so that a retransmission is not reported again.
- * A message checked in a segment that was then held back (a second message starts in it)
- * is kept as checked (held_msg, held_bytes): its retransmission must carry the same bytes,
- * or it is checked again (a page under sendfile or MSG_ZEROCOPY can change meanwhile). */
+ * Messages checked in segments that were then held back (a second message starts in
+ * them) are kept as checked (held_start, held_bytes) until a segment carrying them is let
+ * out: every retransmission must carry the same bytes, or they are all checked again (a
+ * page under sendfile or MSG_ZEROCOPY can change meanwhile). */
 struct dns_tcp_stream {
     __u32 next_msg;
     __u32 reported_msg;
-    __u32 held_msg;
-    __u16 held_len; /* bytes of held_bytes; 0: nothing held */
+    __u32 held_start; /* sequence number of held_bytes[0] */
+    __u16 held_len;   /* bytes of held_bytes; 0: nothing held */
     __u8 started;
     __u8 reported;
+    __u8 unframed;
+    __u8 pad[7];
     __u8 held_bytes[DNS_CHECKED_MAX];
 };
 
@@ -215,7 +219,7 @@ static inline int message_verdict(struct __sk_buff *skb, __u32 off, __u32 end,
         return verdict;
     __u32 root = w->root & 0xff;
     __u8 type[2];
-    if (off + root + 1 + sizeof(type) > end)
+    if (off + root + 1 + 4 > end) /* the type and the class */
         return DNS_PARTIAL;
     if (bpf_skb_load_bytes(skb, off + root + 1, type, sizeof(type)) != 0)
         return DNS_UNREADABLE;
@@ -340,26 +344,34 @@ static inline struct dns_tcp_stream *tcp_stream(struct __sk_buff *skb)
     return dns_streams.sk_storage_get(sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 }
 
-/* Keeps the checked part of the message at msg (len bytes, at most DNS_CHECKED_MAX) as
- * held; nothing is held when it cannot be read. */
-static inline void hold_checked(struct __sk_buff *skb, __u32 msg, __u32 len,
-                                struct dns_tcp_stream *st)
+/* Keeps the messages checked in segments that were held back, from the first of them
+ * (held_start) to the end of the one that starts at msg_seq and ends at end_seq, as this
+ * segment (data at data, sequence number seq) carries them: 0, or -1 when they do not fit
+ * DNS_CHECKED_MAX or are not all in it. */
+static inline int hold_checked(struct __sk_buff *skb, __u32 data, __u32 seq, __u32 msg_seq,
+                               __u32 end_seq, struct dns_tcp_stream *st)
 {
+    __u32 start = st->held_len ? st->held_start : msg_seq;
+    __s32 at = (__s32)(start - seq);
+    __u32 len = end_seq - start;
+    if (at < 0 || len == 0 || len > DNS_CHECKED_MAX || data + (__u32)at + len > skb->len)
+        return -1;
     __builtin_memset(st->held_bytes, 0, sizeof(st->held_bytes));
     asm volatile("" : "+r"(len));
     len = ((len - 1) & 0x1ff) + 1;
-    if (bpf_skb_load_bytes(skb, msg, st->held_bytes, len) != 0)
-        return;
-    st->held_msg = st->next_msg;
+    if (bpf_skb_load_bytes(skb, data + (__u32)at, st->held_bytes, len) != 0)
+        return -1;
+    st->held_start = start;
     st->held_len = len;
+    return 0;
 }
 
 /* 1 when this segment (its data at data, sequence number seq) does not carry the held
- * message's checked bytes as they were: changed, or not all there. */
+ * messages as they were checked: changed, or not all there. */
 static inline int held_changed(struct __sk_buff *skb, __u32 data, __u32 seq,
                                struct dns_tcp_stream *st, struct domain_work *w)
 {
-    __s32 at = (__s32)(st->held_msg - seq);
+    __s32 at = (__s32)(st->held_start - seq);
     __u32 len = st->held_len;
     if (at < 0 || len == 0 || len > DNS_CHECKED_MAX || data + (__u32)at + len > skb->len)
         return 1;
@@ -372,6 +384,13 @@ static inline int held_changed(struct __sk_buff *skb, __u32 data, __u32 seq,
         if (*(__u64 *)&w->again[i * 8] != *(__u64 *)&st->held_bytes[i * 8])
             return 1;
     return 0;
+}
+
+/* A segment let out: what was held went with it, checked. */
+static inline int tcp_let_out(struct dns_tcp_stream *st)
+{
+    st->held_len = 0;
+    return 1;
 }
 
 /* A TCP segment to a DNS port. The message that starts in it (after its 2-byte length)
@@ -406,14 +425,17 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
         st->started = 1;
         st->next_msg = seq + ((tcp[13] & 0x02) ? 1 : 0); /* data in a SYN follows its seq */
     }
-    if (st->held_len && held_changed(skb, data, seq, st, w))
-        st->next_msg = st->held_msg; /* checked again, here */
-    st->held_len = 0;
+    if (st->unframed) /* print only: a stream whose framing was given up */
+        return 1;
+    if (st->held_len && held_changed(skb, data, seq, st, w)) {
+        st->next_msg = st->held_start; /* every held message is checked again */
+        st->held_len = 0;
+    }
     __s32 at = (__s32)(st->next_msg - seq);
     if (at < 0) /* the message before was never let through */
         return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
     if (data + (__u32)at >= end) /* only the rest of messages already checked */
-        return 1;
+        return tcp_let_out(st);
     __u32 msg = data + (__u32)at;
     __u8 len[2];
     if (msg + 2 > end)
@@ -432,13 +454,18 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
     }
     if (!domain_verdict_action(skb, verdict, ev, current, !again))
         return 0;
+    __u32 end_seq = st->next_msg + 2 + msg_len;
     if (msg + 2 + msg_len < end) { /* another message starts here: checked on the next pass */
-        hold_checked(skb, msg, 2 + DNS_HEADER_LEN + w->root + 1 + 4, st);
-        st->next_msg += 2 + msg_len;
+        if (hold_checked(skb, data, seq, st->next_msg, end_seq, st) != 0) {
+            /* Too much held: refused when refusing; under print the stream is let be. */
+            st->unframed = !GUARD_REFUSE;
+            return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
+        }
+        st->next_msg = end_seq;
         return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
     }
-    st->next_msg += 2 + msg_len;
-    return 1;
+    st->next_msg = end_seq;
+    return tcp_let_out(st);
 }
 
 /* The transport of the packet at skb's network header: 0 and *proto, *l4 set, or -1 for

@@ -247,7 +247,8 @@ static int attach_guard(struct guard *p, struct error *e)
 /* The name check's counters (domain_guard.h's order), added to the handler's. */
 static void read_domain_counters(struct guard *p)
 {
-    unsigned long long *to[] = {&p->handler.dropped_unread, &p->handler.held_partial};
+    unsigned long long *to[] = {&p->handler.dropped_unread, &p->handler.held_partial,
+                                &p->handler.answers_listed};
     for (int i = 0; p->prog && i < (int)COUNT(to); i++) {
         unsigned long long n;
         struct error e;

@@ -92,6 +92,10 @@ static int read_sample(const struct guard_handler *h, const void *data, size_t s
     if (ev->hit != EBPFSHIELD_HIT_DOMAIN)
         return 0;
     struct domainevent d;
+    if (size == sizeof(*ev)) { /* a pending hit whose name the kernel's table lost */
+        snprintf(c->domain, sizeof(c->domain), "(name lost)");
+        return 0;
+    }
     if (size < sizeof(d))
         return -1;
     memcpy(&d, data, sizeof(d));
@@ -134,6 +138,12 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     explain_hit(&c);
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
     const struct block_action_info *action = &block_actions[h->block];
+    if (c.question[0]) { /* an answer's hit: dropped when refusing, never signalled */
+        struct hit_report r =
+            block_hit_report(action->refuses ? BLOCK_DENY : BLOCK_PRINT, HIT_ACTED, NULL);
+        output_hit(h->out, &c, &r);
+        return;
+    }
     if (action->signal && !ev.signalled) {
         h->failed_actions++;
         struct hit_report r = block_hit_report(h->block, HIT_EXITED, NULL);
@@ -162,6 +172,8 @@ void guard_report(const struct guard_handler *h)
         log_warn("%llu DNS message(s) dropped unread (several questions, a compressed or "
                  "malformed name, a GSO or fragmented send, urgent data)",
                  h->dropped_unread);
+    if (h->answers_listed)
+        log_note("%llu DNS answer(s) to a question for a feed name", h->answers_listed);
     if (h->held_partial)
         log_note("%llu TCP segment(s) to a DNS port held back until their question was whole",
                  h->held_partial);

@@ -32,8 +32,9 @@ struct guard_handler {
     unsigned long long domain_hits;    /* the latter */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
     /* The kernel's name-check counters, read when the programs stop: DNS messages dropped
-     * unread (refusing), TCP segments held back until their question was whole. */
-    unsigned long long dropped_unread, held_partial;
+     * unread (refusing), TCP segments held back until their question was whole, answers
+     * to a listed question (dropped when refusing). */
+    unsigned long long dropped_unread, held_partial, answers_listed;
 };
 
 /* One netevent or domainevent sample: the verbose line, and on a feed hit its line (with --block

@@ -8,6 +8,8 @@ usage: dns_client.py flood N
        dns_client.py questions N ADDR PORT NAME
        dns_client.py thread NAME [GO_FILE]
        dns_client.py resolve ADDR PORT NAME CONNECT_PORT
+       dns_client.py server ADDR PORT SECONDS
+       dns_client.py forge SRC ADDR PORT NAME TARGET
 
 flood: N distinct flows towards port 53 (127.x.y.z) on one UDP socket, as an
 unprivileged user could make them: a connect() each (what a route lookup records) and a
@@ -25,6 +27,11 @@ questions: one UDP query holding N questions for NAME (compression pointers), un
 resolve: one A query for NAME over a connected UDP socket (answer awaited 1 s, exit 3
 without one), then a TCP connection to the first address of the answer (after its CNAME
 records) on CONNECT_PORT, which gets "resolved NAME\n" (exit 4 when it fails), exit 0.
+server: a UDP service on ADDR:PORT that answers one datagram with sendto (so the guard
+records it as the socket's process), then listens SECONDS and exits 0, printing what it
+received (a process killed meanwhile never exits 0).
+forge: one answer-shaped datagram from SRC port 53 to ADDR:PORT, nobody having asked:
+NAME CNAME TARGET.
 thread: a thread named "dns-worker" sends the query to 127.0.0.1:53 and the process exits
 at once; with GO_FILE it waits for that file first (a process older than the tool)."""
 import ctypes
@@ -203,6 +210,30 @@ def resolve(addr, port, name, connect_port):
         sys.exit(4)
 
 
+def server(addr, port, seconds):
+    s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
+    s.bind((addr, port))
+    s.sendto(b"hello", (addr, 9))  # an addressed send: the socket's process is recorded
+    s.settimeout(0.2)
+    got, end = 0, time.time() + seconds
+    while time.time() < end:
+        try:
+            got += len(s.recv(4096))
+        except socket.timeout:
+            pass
+    print("received", got)
+
+
+def forge(src, addr, port, name, target):
+    wire = lambda n: b"".join(bytes([len(p)]) + p.encode() for p in n.split(".")) + b"\0"
+    msg = struct.pack("!HHHHHH", 0x4242, 0x8180, 1, 1, 0, 0) + wire(name) + struct.pack("!HH", 1, 1)
+    rdata = wire(target)
+    msg += b"\xc0\x0c" + struct.pack("!HHIH", 5, 1, 300, len(rdata)) + rdata
+    s = socket.socket(family_of(src), socket.SOCK_DGRAM)
+    s.bind((src, 53))
+    s.sendto(msg, (addr, port))
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "flood":
@@ -219,6 +250,10 @@ def main(argv):
         thread(argv[2], argv[3] if len(argv) > 3 else None)
     elif cmd == "resolve":
         resolve(argv[2], int(argv[3]), argv[4], int(argv[5]))
+    elif cmd == "server":
+        server(argv[2], int(argv[3]), float(argv[4]))
+    elif cmd == "forge":
+        forge(argv[2], argv[3], int(argv[4]), argv[5], argv[6])
 
 
 if __name__ == "__main__":

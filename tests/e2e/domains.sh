@@ -41,6 +41,7 @@ BYTES=$WORK/bytes
 "$PY" "$here/byte_counter.py" "$BYTES" tcp:127.0.0.77:9400 tcp:127.0.0.66:9400 \
     tcp:127.0.0.88:9400 &
 EXTRA_PIDS="$EXTRA_PIDS $!"
+disown $!
 for _ in $(seq 50); do [ -s "$BYTES" ] && break; sleep 0.1; done
 bytes() { cat "$BYTES"; }
 
@@ -152,6 +153,8 @@ if start_tool print "${ARGS[@]}" --block print; then
     clean_cases print
     cname_cases print 0 'touched a bad domain' 1
     stop_tool print
+    check "print: the segments held back are counted at exit" \
+        grep -Eq '^[1-9][0-9]* TCP segment\(s\) to a DNS port held back until their question was whole$' "$ERR"
 fi
 
 if start_tool deny "${ARGS[@]}" --block deny; then
@@ -166,7 +169,18 @@ fi
 if start_tool kill "${ARGS[@]}" --block kill; then
     run_cases kill 137 'was killed by eBPFShield' 0
     clean_cases kill
-    cname_cases kill 137 'was killed by eBPFShield' 0
+    # An answer's hit is never signalled (anyone can send a socket an answer from port
+    # 53): the answer is dropped, the line says denied, the client goes on unanswered.
+    cname_cases kill 3 'was denied by eBPFShield' 0
+    # An attacker's answer from port 53, unasked, to a UDP service: not a signal.
+    "$PY" "$here/dns_client.py" server 127.0.0.1 9500 2 >"$WORK/server.out" 2>&1 &
+    server=$!
+    sleep 0.5
+    "$PY" "$here/dns_client.py" forge 127.0.0.2 127.0.0.1 9500 x.good.example evil.example
+    wait $server
+    rc=$?
+    check "kill: a UDP service sent a forged answer from port 53 is not killed (exit $rc, $(cat "$WORK/server.out"))" \
+        [ "$rc" -eq 0 ]
     stop_tool kill
 fi
 

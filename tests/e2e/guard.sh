@@ -146,8 +146,8 @@ start_tool kill --feeds "$WORK/feeds" --block kill && {
 
     # SIGKILL of the tool: the kernel drops its links and the guard is gone.
     running=$(guard_programs)
-    check "kill: the kernel holds the guard's 7 programs while the tool runs ($running)" \
-        [ "$running" -eq 7 ]
+    check "kill: the kernel holds the guard's 9 programs (answer_step held by its program array) while the tool runs ($running)" \
+        [ "$running" -eq 9 ]
     kill -KILL "$TOOL_PID"
     wait "$TOOL_PID" 2>/dev/null
     TOOL_PID=

@@ -61,6 +61,34 @@ static void test_bounds(void)
     CHECK_INT(load_errno, ENODATA);
 }
 
+/* A hosts file of more names than the set may hold (every list of over 2,097,152 names,
+ * a hosts file of 10M lines included, meets the cap on the same line) is refused as a
+ * whole, with its line; the other files' names stay. */
+static void test_name_bounds(void)
+{
+    const char *dir = new_dir("name-bounds");
+    const char *path = join(dir, "big.hosts");
+    FILE *f = fopen(path, "w");
+    if (!f)
+        exit(2);
+    for (unsigned i = 0; i <= DOMAIN_SET_MAX; i++)
+        fprintf(f, "0.0.0.0 n%u.example\n", i);
+    fclose(f);
+    write_file(dir, "ok.txt", "listed.example\n");
+    struct domain_hash hash = {.mult = 0x100000001b3ull, .seed = 7};
+    struct feed_set *set = load_src_expect(
+        &((struct feed_sources){.dir = dir, .names = &hash}),
+        P "%1$s/big.hosts:2097153: more than 2097152 domain names, file refused\n"
+          "loaded 1 entries (0 v4, 0 v6, 1 names) from %1$s/ok.txt, 0 lines skipped\n",
+        NULL);
+    CHECK(set != NULL);
+    uint32_t feed;
+    CHECK(domain_set_match(feeds_domains(set), "listed.example", &feed) != NULL);
+    CHECK(domain_set_match(feeds_domains(set), "n1.example", &feed) == NULL);
+    CHECK_INT(domain_set_listed(feeds_domains(set)), 1);
+    feeds_free(set);
+}
+
 static void test_check_file(void)
 {
     const char *dir = new_dir("check-file");
@@ -132,6 +160,7 @@ int main(void)
 {
     feeds_test_begin("test_feed_file");
     test_bounds();
+    test_name_bounds();
     test_check_file();
     return feeds_test_end();
 }
