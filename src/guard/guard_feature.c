@@ -260,10 +260,21 @@ static void read_domain_counters(struct guard *p)
     }
 }
 
+/* The tail call's program out of its array first: the kernel clears an array left to
+ * it later, from a work queue, so its program would outlive the tool for a while. */
+static void clear_tail_calls(struct guard *p)
+{
+    int zero = 0;
+    struct error e;
+    if (p->prog && shim_table_delete(p->prog, "answer_steps", &zero, &e) != 0)
+        log_warn("clearing the answer check's program array: %s", e.msg);
+}
+
 static void stop(void *self)
 {
     struct guard *p = self;
     read_domain_counters(p);
+    clear_tail_calls(p);
     shim_destroy(p->prog);
     p->prog = NULL;
     p->egress = false;
