@@ -118,17 +118,17 @@ static int del_cidr(const struct feed_cidr *c, void *ctx)
     return apply_cidr(c, ctx, false);
 }
 
-static int put_name(uint64_t key, uint32_t value, void *ctx)
+static int put_names(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
 {
     struct trie_sync *s = ctx;
-    return shim_table_update(s->prog, "domains", &key, &value, s->e);
+    return shim_table_update_batch(s->prog, "domains", keys, values, n, s->e);
 }
 
-static int del_name(uint64_t key, uint32_t value, void *ctx)
+static int del_names(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
 {
-    (void)value;
+    (void)values;
     struct trie_sync *s = ctx;
-    return shim_table_delete(s->prog, "domains", &key, s->e);
+    return shim_table_delete_batch(s->prog, "domains", keys, n, s->e);
 }
 
 /* The kernel's tries and domain table from old's entries (NULL: none) to new's, never
@@ -139,8 +139,8 @@ static int sync_tries(struct guard *p, const struct feed_set *old, const struct 
     struct trie_sync s = {.prog = p->prog, .e = e};
     int rc = feeds_sync(old, new, put_cidr, del_cidr, &s);
     if (rc == 0)
-        rc = domain_set_sync(old ? feeds_domains(old) : NULL, feeds_domains(new), put_name,
-                             del_name, &s);
+        rc = domain_set_sync(old ? feeds_domains(old) : NULL, feeds_domains(new), put_names,
+                             del_names, &s);
     uint32_t zero = 0, active = domain_set_listed(feeds_domains(new)) > 0;
     return rc != 0 ? rc : shim_table_update(p->prog, "domain_active", &zero, &active, e);
 }

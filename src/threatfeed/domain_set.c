@@ -216,10 +216,37 @@ int domain_set_add(struct domain_set *s, const char *name, uint32_t feed, struct
     return add_keyed(s, domain_key_dotted(&s->hash, name), name, feed, e);
 }
 
+/* An empty s made a copy of from: its slots and texts as they are (the same constants, so
+ * the same keys and places), instead of a million inserts at random places. */
+static int copy_whole(struct domain_set *s, const struct domain_set *from, struct error *e)
+{
+    struct domain_entry *slots = malloc(from->cap * sizeof(*slots));
+    char *names = malloc(from->names_len);
+    if (!slots || !names) {
+        free(slots);
+        free(names);
+        return error_set(e, "out of memory");
+    }
+    memcpy(slots, from->slots, from->cap * sizeof(*slots));
+    memcpy(names, from->names, from->names_len);
+    free(s->slots);
+    free(s->names);
+    s->slots = slots;
+    s->cap = from->cap;
+    s->names = names;
+    s->names_len = s->names_cap = from->names_len;
+    s->used = from->used;
+    s->listed = from->listed;
+    s->allowed = from->allowed;
+    return 0;
+}
+
 int domain_set_merge(struct domain_set *s, const struct domain_set *from, struct error *e)
 {
     if (s->used + from->used > DOMAIN_SET_MAX) /* refused before a name is added */
         return error_set(e, "more than %u names in all", DOMAIN_SET_MAX);
+    if (s->used == 0 && from->used > 0)
+        return copy_whole(s, from, e);
     for (size_t i = 0; i < from->cap; i++) {
         const struct domain_entry *en = &from->slots[i];
         if (!slot_empty(en) && add_keyed(s, en->key, from->names + en->text, en->value, e) != 0)
@@ -279,11 +306,14 @@ static int value_of(const struct domain_set *s, uint64_t key, uint32_t *value)
     }
 }
 
-/* Calls fn for each entry of a that b (NULL: none) lacks, or values otherwise when
- * changed is set. */
+/* Calls fn, in batches, for the entries of a that b (NULL: none) lacks, or values
+ * otherwise when changed is set. */
 static int each_missing(const struct domain_set *a, const struct domain_set *b, bool changed,
-                        domain_key_fn fn, void *ctx)
+                        domain_keys_fn fn, void *ctx)
 {
+    uint64_t keys[DOMAIN_SYNC_BATCH];
+    uint32_t values[DOMAIN_SYNC_BATCH];
+    size_t n = 0;
     for (size_t i = 0; a && i < a->cap; i++) {
         const struct domain_entry *e = &a->slots[i];
         uint32_t other;
@@ -292,15 +322,20 @@ static int each_missing(const struct domain_set *a, const struct domain_set *b, 
         int found = value_of(b, e->key, &other) == 0;
         if (found && (!changed || other == e->value))
             continue;
-        int rc = fn(e->key, e->value, ctx);
-        if (rc != 0)
-            return rc;
+        keys[n] = e->key;
+        values[n++] = e->value;
+        if (n == DOMAIN_SYNC_BATCH) {
+            int rc = fn(keys, values, n, ctx);
+            if (rc != 0)
+                return rc;
+            n = 0;
+        }
     }
-    return 0;
+    return n ? fn(keys, values, n, ctx) : 0;
 }
 
-int domain_set_sync(const struct domain_set *old, const struct domain_set *next, domain_key_fn put,
-                    domain_key_fn del, void *ctx)
+int domain_set_sync(const struct domain_set *old, const struct domain_set *next, domain_keys_fn put,
+                    domain_keys_fn del, void *ctx)
 {
     int rc = each_missing(next, old, true, put, ctx);
     return rc != 0 ? rc : each_missing(old, next, false, del, ctx);

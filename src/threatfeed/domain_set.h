@@ -64,13 +64,19 @@ size_t domain_set_allowed(const struct domain_set *s); /* allowed names */
  * when there is none or an allowed name covers it. */
 const char *domain_set_match(const struct domain_set *s, const char *name, uint32_t *feed);
 
-typedef int (*domain_key_fn)(uint64_t key, uint32_t value, void *ctx);
+/* At most this many keys a domain_set_sync() callback is given at once. */
+#define DOMAIN_SYNC_BATCH 1024
+
+/* n keys (1 to DOMAIN_SYNC_BATCH) and their values. */
+typedef int (*domain_keys_fn)(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx);
 
 /* Turns a table holding old's keys (old NULL: none) into one holding next's without a
- * moment of less: put() for each key of next that old lacks or values otherwise, then
- * del() for each of old that next lacks. Stops at the first non-zero return and returns
- * it. Both sets must use the same constants. */
-int domain_set_sync(const struct domain_set *old, const struct domain_set *next, domain_key_fn put,
-                    domain_key_fn del, void *ctx);
+ * moment of less: put() for the keys of next that old lacks or values otherwise, then,
+ * once every put() has returned, del() for those of old that next lacks (with old's
+ * values). Keys come in batches, so that a kernel table takes many in one system call.
+ * Stops at the first non-zero return and returns it. Both sets must use the same
+ * constants. */
+int domain_set_sync(const struct domain_set *old, const struct domain_set *next, domain_keys_fn put,
+                    domain_keys_fn del, void *ctx);
 
 #endif

@@ -86,8 +86,10 @@ static void say_loaded(const char *path, const struct feed_file_stats *st)
                  st->v4, st->v6, path, st->skipped);
 }
 
-/* The keys of a set whose sources take no names, and of --check-feed's (never in a kernel). */
-static const struct domain_hash no_names = {.mult = 1, .seed = 0};
+/* The keys of a set whose sources take no names, and of --check-feed's (never in a kernel).
+ * Not 1: with it a key was the sum of the name's bytes, and the set's slots collided so
+ * often that --check-feed took 5.3 s for 1,000,000 names instead of 0.5 s. */
+static const struct domain_hash no_names = {.mult = 0x9e3779b97f4a7c15ULL, .seed = 0};
 
 /* Reads one file of the set; -1 only when the load must fail (e says why). */
 static int load_feed(int dirfd, const char *dir, const char *name, struct feed_registry *reg,

@@ -121,23 +121,26 @@ struct table {
     size_t must_n, gaps;
 };
 
-static int put(uint64_t key, uint32_t value, void *ctx)
+static void put_one(struct table *t, uint64_t key, uint32_t value)
 {
-    struct table *t = ctx;
     for (size_t i = 0; i < t->n; i++)
         if (t->keys[i] == key) {
             t->values[i] = value;
-            return 0;
+            return;
         }
     t->keys[t->n] = key;
     t->values[t->n++] = value;
+}
+
+static int put(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
+{
+    for (size_t i = 0; i < n; i++)
+        put_one(ctx, keys[i], values[i]);
     return 0;
 }
 
-static int del(uint64_t key, uint32_t value, void *ctx)
+static void del_one(struct table *t, uint64_t key)
 {
-    (void)value;
-    struct table *t = ctx;
     for (size_t i = 0; i < t->n; i++)
         if (t->keys[i] == key) {
             t->keys[i] = t->keys[--t->n];
@@ -149,6 +152,13 @@ static int del(uint64_t key, uint32_t value, void *ctx)
             found |= t->keys[i] == t->must[m];
         t->gaps += !found;
     }
+}
+
+static int del(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
+{
+    (void)values;
+    for (size_t i = 0; i < n; i++)
+        del_one(ctx, keys[i]);
     return 0;
 }
 
@@ -177,6 +187,82 @@ static void test_sync(void)
     domain_set_free(b);
 }
 
+/* Batches: none empty or over DOMAIN_SYNC_BATCH, every key once, every put before the
+ * first del (a reload's new names are all in before an old one goes). */
+struct batches {
+    size_t puts, dels, calls, bad_sizes, puts_after_del;
+    uint64_t key_sum;
+};
+
+static int count_puts(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
+{
+    (void)values;
+    struct batches *b = ctx;
+    b->calls++;
+    b->bad_sizes += n == 0 || n > DOMAIN_SYNC_BATCH;
+    b->puts_after_del += b->dels > 0;
+    b->puts += n;
+    for (size_t i = 0; i < n; i++)
+        b->key_sum += keys[i];
+    return 0;
+}
+
+static int count_dels(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
+{
+    (void)values;
+    struct batches *b = ctx;
+    b->calls++;
+    b->bad_sizes += n == 0 || n > DOMAIN_SYNC_BATCH;
+    b->dels += n;
+    for (size_t i = 0; i < n; i++)
+        b->key_sum -= keys[i];
+    return 0;
+}
+
+static int fail_second(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
+{
+    (void)keys;
+    (void)values;
+    (void)n;
+    return ++*(int *)ctx == 2 ? 7 : 0;
+}
+
+static void test_sync_batches(void)
+{
+    struct error e;
+    struct domain_set *a = domain_set_new(&hash), *b = domain_set_new(&hash);
+    char name[64];
+    /* a: n0 .. n2999; b: n1000 .. n5499 (n1000 .. n1999 with another feed). */
+    uint64_t put_keys = 0, del_keys = 0;
+    for (int i = 0; i < 5500; i++) {
+        snprintf(name, sizeof(name), "n%d.example", i);
+        if (i < 3000)
+            CHECK(domain_set_add(a, name, 1, &e) == 0);
+        if (i >= 1000)
+            CHECK(domain_set_add(b, name, i < 2000 ? 2 : 1, &e) == 0);
+        if (i < 1000)
+            del_keys += domain_key_dotted(&hash, name);
+        else if (i < 2000 || i >= 3000)
+            put_keys += domain_key_dotted(&hash, name);
+    }
+    struct batches got = {0};
+    CHECK(domain_set_sync(NULL, b, count_puts, count_dels, &got) == 0);
+    CHECK_INT(got.puts, 4500);
+    CHECK_INT(got.calls, (4500 + DOMAIN_SYNC_BATCH - 1) / DOMAIN_SYNC_BATCH);
+    got = (struct batches){0};
+    CHECK(domain_set_sync(a, b, count_puts, count_dels, &got) == 0);
+    CHECK_INT(got.puts, 3500); /* 1,000 revalued, 2,500 new */
+    CHECK_INT(got.dels, 1000);
+    CHECK_INT(got.bad_sizes, 0);
+    CHECK_INT(got.puts_after_del, 0);
+    CHECK(got.key_sum == put_keys - del_keys);
+    int calls = 0;
+    CHECK_INT(domain_set_sync(NULL, b, fail_second, count_dels, &calls), 7);
+    CHECK_INT(calls, 2); /* stopped at the failing batch */
+    domain_set_free(a);
+    domain_set_free(b);
+}
+
 static void test_many(void)
 {
     struct error e;
@@ -199,6 +285,7 @@ int main(void)
     test_match();
     test_keys();
     test_sync();
+    test_sync_batches();
     test_many();
     CHECK_DONE();
 }
