@@ -6,10 +6,9 @@
 
 #include "common/ebpfshield_events.h"
 
-/* A connection event of the current task; the caller fills in the destination. */
-static inline void netevent_fill(struct netevent *ev, __u8 proto)
+/* The current task into a connection event (the rest left as it is). */
+static inline void netevent_task(struct netevent *ev, __u8 proto)
 {
-    __builtin_memset(ev, 0, sizeof(*ev));
     __u64 pid_tgid = bpf_get_current_pid_tgid();
     ev->ts_boot_ns = bpf_ktime_get_boot_ns();
     ev->pid = pid_tgid >> 32;
@@ -19,6 +18,13 @@ static inline void netevent_fill(struct netevent *ev, __u8 proto)
     ev->gid = uid_gid >> 32;
     ev->proto = proto;
     bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+/* A connection event of the current task; the caller fills in the destination. */
+static inline void netevent_fill(struct netevent *ev, __u8 proto)
+{
+    __builtin_memset(ev, 0, sizeof(*ev));
+    netevent_task(ev, proto);
 }
 
 #endif

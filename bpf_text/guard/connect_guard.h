@@ -96,13 +96,14 @@ static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, struct ne
 static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
 {
     struct netevent ev;
-    netevent_fill(&ev, (__u8)ctx->protocol);
+    __builtin_memset(&ev, 0, sizeof(ev));
     int v4 = guard_destination(ctx, v6, &ev);
     ev.hit = (v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6(ev.daddr6, &ev.feed))
                  ? EBPFSHIELD_HIT_ADDRESS
                  : 0;
 #if GUARD_DOMAINS
-    sock_owner_record(ctx);
+    if (is_dns_port(ntohs(ev.dport))) /* the sockets whose DNS the guard reads */
+        sock_owner_record(ctx);
 #endif
     ev.refused = ev.hit && GUARD_REFUSE;
     int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;
@@ -110,7 +111,12 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused;
     /* A refusal with a signal is reported once the signal went out (guard_signal). */
     int signal_reports = ev.refused && GUARD_SIGNAL != 0;
-    if (!kprobe_reports && !signal_reports && (ev.hit || (tcp_connect && GUARD_REPORT_CONNECTS)))
+    int reports =
+        !kprobe_reports && !signal_reports && (ev.hit || (tcp_connect && GUARD_REPORT_CONNECTS));
+    if (!reports && !ev.refused)
+        return 1; /* the usual way: nobody asks who it was */
+    netevent_task(&ev, (__u8)ctx->protocol);
+    if (reports)
         events.perf_submit(ctx, &ev, sizeof(ev));
     if (!ev.refused)
         return 1;

@@ -323,15 +323,19 @@ static inline int domain_check_udp(struct __sk_buff *skb, __u32 l4, struct domai
         return 1;
     if (!is_dns_port((__u16)udp[2] << 8 | udp[3]))
         return 1;
-    int current;
-    domain_sender(skb, IPPROTO_UDP, ev, &current);
-    ev->conn.dport = (__u16)udp[3] << 8 | udp[2]; /* network order, as in netevent */
     /* Several datagrams in one buffer (UDP_SEGMENT): only the first would be read. */
     if (skb->gso_segs > 1)
-        return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
+        return domain_verdict_action(skb, DNS_UNREADABLE, ev, 0, 0);
     int verdict = message_verdict(skb, l4 + 8, skb->len, w);
     if (verdict == DNS_PARTIAL) /* a datagram is whole: what is missing is malformed */
         verdict = DNS_UNREADABLE;
+    int current = 0;
+    if (verdict == DNS_HIT) { /* the sender is read for a hit only */
+        __u32 feed = ev->conn.feed;
+        domain_sender(skb, IPPROTO_UDP, ev, &current);
+        ev->conn.feed = feed;
+        ev->conn.dport = (__u16)udp[3] << 8 | udp[2]; /* network order, as in netevent */
+    }
     return domain_verdict_action(skb, verdict, ev, current, 1);
 }
 
@@ -535,7 +539,8 @@ static inline int domain_check(struct __sk_buff *skb)
     if (!w)
         return 1;
     *nesting = level + 1;
-    __builtin_memset(&w->ev, 0, sizeof(w->ev));
+    /* The names are written before they are read (and sent with their lengths). */
+    __builtin_memset(&w->ev, 0, __builtin_offsetof(struct domainevent, name));
     __u32 token = bpf_get_prandom_u32();
     w->token = token;
     int verdict = domain_check_transport(skb, w);
