@@ -39,9 +39,26 @@ struct answer_work {
     __u32 cname, at, n; /* a CNAME target's offset, the walk's place, its expanded length */
     __u32 sender_known; /* the socket has a recorded process */
     __u32 check_names;  /* the feeds list names (domain_active) */
+    __u32 begin;        /* the next step begins the message at next_start */
+    __u32 next_start;   /* where the next message (its TCP length) starts */
+    __u32 seg_end;      /* where the packet's payload ends */
+    /* TCP: the segment's sequence number at its data's offset, and where the stream's
+     * next message starts once this segment is let in */
+    __u32 tcp, seq, data, next_seq;
 };
 
+/* An answer's stream over TCP: where its next message starts (sequence number). */
+struct dns_answer_stream {
+    __u32 next_msg;
+    __u32 started;
+    __u32 reported_msg; /* the last message with a hit reported: a retransmission is not */
+    __u32 reported;
+};
+
+#define ANSWER_LISTED 4 /* a verdict beside dns_verdict's: the question is listed */
+
 BPF_PROG_ARRAY(answer_steps, 1);
+BPF_SK_STORAGE(answer_streams, struct dns_answer_stream);
 BPF_PERCPU_ARRAY(answer_scratch, struct answer_work, 1);
 BPF_TABLE("lru_hash", struct resolved_key, struct resolved_name, resolved_names,
           EBPFSHIELD_RESOLVED_MAX);
@@ -218,6 +235,38 @@ static inline int read_records(struct __sk_buff *skb, struct answer_work *w)
     return DNS_CLEAN;
 }
 
+/* The TCP answer stream of skb's socket (created at its first segment). */
+static inline struct dns_answer_stream *answer_stream(struct __sk_buff *skb)
+{
+    struct bpf_sock *sk = skb->sk;
+    if (!sk || !(sk = bpf_sk_fullsock(sk)))
+        return 0;
+    return answer_streams.sk_storage_get(sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+}
+
+/* A segment let in: the stream's next message starts at next_seq. */
+static inline void answer_stream_on(struct __sk_buff *skb, __u32 next_seq)
+{
+    struct dns_answer_stream *st = answer_stream(skb);
+    if (st)
+        st->next_msg = next_seq;
+}
+
+/* 1 when the TCP message read now had its hit reported already (the segment dropped,
+ * and retransmitted); else it is noted as reported. */
+static inline int answer_reported(struct __sk_buff *skb, struct answer_work *w)
+{
+    struct dns_answer_stream *st = w->tcp ? answer_stream(skb) : 0;
+    if (!st)
+        return 0;
+    __u32 msg_seq = w->seq + (w->msg - 2 - w->data);
+    if (st->reported && st->reported_msg == msg_seq)
+        return 1;
+    st->reported = 1;
+    st->reported_msg = msg_seq;
+    return 0;
+}
+
 /* The answer's verdict once read (or found unreadable): 1 lets it in, 0 drops it. A hit
  * is reported, never signalled: anyone can send a socket an answer-shaped datagram from
  * port 53, and a local resolver receives its clients' answers. */
@@ -226,24 +275,61 @@ static inline int answer_done(struct __sk_buff *skb, struct answer_work *w, __u3
 {
     if (w->token != token) /* another run took the slot: this one's reading is void */
         verdict = DNS_UNREADABLE;
-    if (verdict == DNS_UNREADABLE) {
-        if (!w->check_names)
-            return 1;
+    int pass = 1;
+    if (verdict == DNS_UNREADABLE && w->check_names) {
         if (GUARD_REFUSE)
             domain_count(DOMAIN_DROPPED_UNREADABLE);
-        return !GUARD_REFUSE;
+        pass = !GUARD_REFUSE;
+    } else if (verdict == ANSWER_LISTED) {
+        domain_count(DOMAIN_ANSWER_LISTED);
+        pass = !GUARD_REFUSE;
+    } else if (verdict == DNS_HIT) {
+        struct domainevent *ev = &w->d.ev;
+        ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
+        ev->conn.refused = GUARD_REFUSE;
+        if (!answer_reported(skb, w))
+            events.perf_submit(skb, ev, sizeof(*ev));
+        pass = !GUARD_REFUSE;
     }
-    if (verdict != DNS_HIT)
-        return 1;
-    struct domainevent *ev = &w->d.ev;
-    ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
-    ev->conn.refused = GUARD_REFUSE;
-    events.perf_submit(skb, ev, sizeof(*ev));
-    return !GUARD_REFUSE;
+    if (pass && w->tcp)
+        answer_stream_on(skb, w->next_seq);
+    return pass;
 }
 
-/* One step of the chain: ANSWER_RECORDS_PER_STEP records, and the CNAME target among them
- * checked; then the next step, or the verdict. */
+/* Begins the message at w->next_start (after its 2-byte length over TCP): its header and
+ * question read, w->left its answer records to read (0: none, a query or an empty
+ * answer); DNS_CLEAN, DNS_UNREADABLE or ANSWER_LISTED. */
+static inline int answer_message(struct __sk_buff *skb, struct answer_work *w)
+{
+    __u32 msg_end = w->seg_end;
+    w->msg = w->next_start;
+    if (w->tcp) {
+        __u8 len[2];
+        if (w->msg + 2 > w->seg_end || bpf_skb_load_bytes(skb, w->msg, len, 2) != 0)
+            return DNS_UNREADABLE;
+        w->msg += 2;
+        msg_end = w->msg + ((__u32)len[0] << 8 | len[1]);
+        w->next_seq = w->seq + (msg_end - w->data);
+    }
+    w->next_start = msg_end;
+    w->end = msg_end < w->seg_end ? msg_end : w->seg_end;
+    __u8 hdr[DNS_HEADER_LEN];
+    w->left = 0;
+    if (w->msg + sizeof(hdr) > w->end || bpf_skb_load_bytes(skb, w->msg, hdr, sizeof(hdr)))
+        return w->tcp ? DNS_UNREADABLE : DNS_CLEAN;
+    if (!(hdr[2] & 0x80) || !(hdr[6] | hdr[7])) /* a query, or no answer records */
+        return DNS_CLEAN;
+    if (((__u16)hdr[4] << 8 | hdr[5]) != 1 || answer_question(skb, w) != DNS_CLEAN)
+        return DNS_UNREADABLE;
+    if (w->check_names && question_listed(w))
+        return ANSWER_LISTED;
+    w->left = (__u16)hdr[6] << 8 | hdr[7];
+    return DNS_CLEAN;
+}
+
+/* One step of the chain: a message begun, or ANSWER_RECORDS_PER_STEP of its records read
+ * and the CNAME target among them checked; then the next step (the message's next
+ * records, or the next message of a TCP segment), or the verdict. */
 int answer_step(struct __sk_buff *skb)
 {
     __u32 zero = 0;
@@ -251,30 +337,62 @@ int answer_step(struct __sk_buff *skb)
     if (!w)
         return !GUARD_REFUSE;
     __u32 token = w->token;
-    int verdict = read_records(skb, w);
-    if (verdict == DNS_CLEAN && w->cname && w->check_names)
-        verdict = cname_verdict(skb, w);
-    if (verdict != DNS_CLEAN || w->left == 0)
+    int verdict;
+    if (w->begin) {
+        w->begin = 0;
+        verdict = answer_message(skb, w);
+    } else {
+        verdict = read_records(skb, w);
+        if (verdict == DNS_CLEAN && w->cname && w->check_names)
+            verdict = cname_verdict(skb, w);
+    }
+    if (verdict != DNS_CLEAN)
         return answer_done(skb, w, token, verdict);
+    if (w->left == 0) { /* this message is read: the next one in the segment, if any */
+        if (!w->tcp || w->next_start >= w->seg_end)
+            return answer_done(skb, w, token, DNS_CLEAN);
+        w->begin = 1;
+    }
     if (++w->steps <= ANSWER_STEPS_MAX)
         answer_steps.call(skb, 0);
     return answer_done(skb, w, token, DNS_UNREADABLE);
 }
 
-/* Where the message starts in a TCP segment from a DNS port: 0 and w->msg, w->end set,
- * or 1 when there is none to read (a continuation, or no data). */
+/* Where the first message to read starts in a TCP segment from a DNS port: 0 and
+ * w->next_start set, 1 when there is none to read (no data, or only what was let in
+ * before), -1 when the segment cannot be framed (it starts past the stream's next
+ * message: a gap). */
 static inline int answer_in_tcp(struct __sk_buff *skb, __u32 l4, struct answer_work *w)
 {
-    __u8 tcp[13];
+    __u8 tcp[14];
     if (bpf_skb_load_bytes(skb, l4, tcp, sizeof(tcp)) != 0)
         return 1;
-    __u32 data = l4 + ((tcp[12] >> 4) * 4);
-    __u8 len[2];
-    if (data + 2 + DNS_HEADER_LEN > skb->len || bpf_skb_load_bytes(skb, data, len, 2) != 0)
+    struct dns_answer_stream *st = answer_stream(skb);
+    if (!st)
+        return -1;
+    __u32 seq = (__u32)tcp[4] << 24 | (__u32)tcp[5] << 16 | (__u32)tcp[6] << 8 | tcp[7];
+    if (tcp[13] & 0x02) { /* SYN: the data starts after it */
+        st->next_msg = seq + 1;
+        st->started = 1;
         return 1;
-    __u32 msg_end = data + 2 + ((__u32)len[0] << 8 | len[1]);
-    w->msg = data + 2;
-    w->end = msg_end < skb->len ? msg_end : skb->len;
+    }
+    __u32 data = l4 + ((tcp[12] >> 4) * 4);
+    if (data >= skb->len)
+        return 1;
+    if (!st->started) { /* first seen mid-stream: framed from here */
+        st->next_msg = seq;
+        st->started = 1;
+    }
+    __s32 at = (__s32)(st->next_msg - seq);
+    if (at < 0)
+        return -1;
+    if (data + (__u32)at >= skb->len)
+        return 1;
+    w->tcp = 1;
+    w->seq = seq;
+    w->data = data;
+    w->next_start = data + (__u32)at;
+    w->seg_end = skb->len;
     return 0;
 }
 
@@ -294,15 +412,16 @@ static inline int answer_bounds(struct __sk_buff *skb, struct answer_work *w)
         return 1;
     answer_receiver(skb, proto, w);
     w->d.ev.conn.dport = (__u16)ports[1] << 8 | ports[0]; /* network order, as in netevent */
+    w->tcp = 0;
     if (proto == IPPROTO_TCP)
         return answer_in_tcp(skb, l4, w);
-    w->msg = l4 + 8;
-    w->end = skb->len;
+    w->next_start = l4 + 8;
+    w->seg_end = skb->len;
     /* Datagrams coalesced for a UDP_GRO socket: only the first would be read. */
     return skb->gso_segs > 1 ? -1 : 0;
 }
 
-/* cgroup_skb ingress: the first step of an answer's check. */
+/* cgroup_skb ingress: where the answer is, then the chain of steps reads it. */
 int guard_ingress(struct __sk_buff *skb)
 {
     __u32 zero = 0;
@@ -317,23 +436,10 @@ int guard_ingress(struct __sk_buff *skb)
     int bounds = answer_bounds(skb, w);
     if (bounds < 0)
         return answer_done(skb, w, token, DNS_UNREADABLE);
-    if (bounds > 0)
-        return 1;
-    __u8 hdr[DNS_HEADER_LEN];
-    if (w->msg + sizeof(hdr) > w->end || bpf_skb_load_bytes(skb, w->msg, hdr, sizeof(hdr)))
-        return 1;
-    w->left = (__u16)hdr[6] << 8 | hdr[7];
-    if (!(hdr[2] & 0x80) || w->left == 0) /* a query, or no answer records */
-        return 1;
-    if (((__u16)hdr[4] << 8 | hdr[5]) != 1 || answer_question(skb, w) != DNS_CLEAN)
-        return answer_done(skb, w, token, DNS_UNREADABLE);
-    if (w->check_names && question_listed(w)) {
-        domain_count(DOMAIN_ANSWER_LISTED);
-        return !GUARD_REFUSE;
-    }
-    if (!w->sender_known && !w->check_names) /* nothing to remember, nothing to check */
+    if (bounds > 0 || (!w->sender_known && !w->check_names)) /* nothing to remember or check */
         return 1;
     w->steps = 0;
+    w->begin = 1;
     answer_steps.call(skb, 0);
     return answer_done(skb, w, token, DNS_UNREADABLE);
 }

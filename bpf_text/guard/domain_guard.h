@@ -34,26 +34,30 @@ enum dns_verdict { DNS_CLEAN, DNS_HIT, DNS_UNREADABLE, DNS_PARTIAL };
  * print). */
 enum { DOMAIN_DROPPED_UNREADABLE, DOMAIN_HELD_PARTIAL, DOMAIN_ANSWER_LISTED, DOMAIN_COUNTERS };
 
-/* The most bytes of checked messages held back at once (whole messages, each with its
- * 2-byte length): a length masked with 0x1ff fits it. */
+/* The most bytes of checked messages kept until acknowledged: the first 512 of a
+ * message (its length, header and question are at most 273), or several whole small
+ * ones. Kept in a buffer of twice that, so that an offset and a length each masked with
+ * 0x1ff stay inside it. */
 #define DNS_CHECKED_MAX 512
 
 /* TCP to a DNS port: where the next message starts in the stream (sequence number), and
  * the start of the last message reported, so that a retransmission is not reported again.
- * Messages checked in segments that were then held back (a second message starts in
- * them) are kept as checked (held_start, held_bytes) until a segment carrying them is let
- * out: every retransmission must carry the same bytes, or they are all checked again (a
- * page under sendfile or MSG_ZEROCOPY can change meanwhile). */
+ * The messages checked and not yet acknowledged by the server (let out, or held back
+ * because a second message starts in their segment) are kept as checked, byte for byte
+ * (kept_start, kept): a retransmission, of a segment held back or lost on the way (a
+ * router drops what a sender's IP_TTL of 1 lets out), must carry the same bytes. A page
+ * under sendfile, MSG_ZEROCOPY or vmsplice can be rewritten meanwhile: then what was kept
+ * is checked again, or, for a retransmission starting past it, refused. */
 struct dns_tcp_stream {
     __u32 next_msg;
     __u32 reported_msg;
-    __u32 held_start; /* sequence number of held_bytes[0] */
-    __u16 held_len;   /* bytes of held_bytes; 0: nothing held */
+    __u32 kept_start; /* sequence number of kept[0] */
+    __u16 kept_len;   /* bytes kept; 0: none */
     __u8 started;
     __u8 reported;
     __u8 unframed;
     __u8 pad[7];
-    __u8 held_bytes[DNS_CHECKED_MAX];
+    __u8 kept[2 * DNS_CHECKED_MAX];
 };
 
 /* A message being checked: its event, and the name walk's state. */
@@ -63,7 +67,7 @@ struct domain_work {
     __u32 root;      /* offset of the root's 0 in ev.name */
     __u32 hit, allowed;
     __u32 token; /* drawn at entry: another run that took this slot meanwhile changed it */
-    __u8 again[DNS_CHECKED_MAX]; /* a held message's bytes as retransmitted */
+    __u8 again[DNS_CHECKED_MAX]; /* kept bytes as a retransmission carries them */
 };
 
 /* Who connected a socket, for a TCP segment the kernel sends outside its process. */
@@ -348,53 +352,64 @@ static inline struct dns_tcp_stream *tcp_stream(struct __sk_buff *skb)
     return dns_streams.sk_storage_get(sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
 }
 
-/* Keeps the messages checked in segments that were held back, from the first of them
- * (held_start) to the end of the one that starts at msg_seq and ends at end_seq, as this
- * segment (data at data, sequence number seq) carries them: 0, or -1 when they do not fit
- * DNS_CHECKED_MAX or are not all in it. */
-static inline int hold_checked(struct __sk_buff *skb, __u32 data, __u32 seq, __u32 msg_seq,
-                               __u32 end_seq, struct dns_tcp_stream *st)
+/* Forgets what the server has acknowledged: the kept bytes once all of them are. */
+static inline void tcp_acknowledged(struct __sk_buff *skb, struct dns_tcp_stream *st)
 {
-    __u32 start = st->held_len ? st->held_start : msg_seq;
-    __s32 at = (__s32)(start - seq);
-    __u32 len = end_seq - start;
-    if (at < 0 || len == 0 || len > DNS_CHECKED_MAX || data + (__u32)at + len > skb->len)
+    struct bpf_sock *sk = skb->sk;
+    if (!st->kept_len || !sk || !(sk = bpf_sk_fullsock(sk)))
+        return;
+    struct bpf_tcp_sock *tp = bpf_tcp_sock(sk);
+    if (tp && (__s32)(tp->snd_una - (st->kept_start + st->kept_len)) >= 0)
+        st->kept_len = 0;
+}
+
+/* Keeps the checked message from msg_seq to end_seq (its first DNS_CHECKED_MAX bytes) after
+ * what is kept, as this segment (data at data, sequence number seq) carries it: 0, or -1
+ * when it does not fit beside what is kept (the segment waits for the server's
+ * acknowledgement) or is not all in the segment. */
+static inline int tcp_keep(struct __sk_buff *skb, __u32 data, __u32 seq, __u32 msg_seq,
+                           __u32 end_seq, struct dns_tcp_stream *st)
+{
+    if (!st->kept_len)
+        st->kept_start = msg_seq;
+    __u32 off = msg_seq - st->kept_start, len = end_seq - msg_seq;
+    if (off == 0 && len > DNS_CHECKED_MAX)
+        len = DNS_CHECKED_MAX;
+    __s32 at = (__s32)(msg_seq - seq);
+    if (at < 0 || len == 0 || off + len > DNS_CHECKED_MAX || data + (__u32)at + len > skb->len)
         return -1;
-    __builtin_memset(st->held_bytes, 0, sizeof(st->held_bytes));
     asm volatile("" : "+r"(len));
     len = ((len - 1) & 0x1ff) + 1;
-    if (bpf_skb_load_bytes(skb, data + (__u32)at, st->held_bytes, len) != 0)
+    if (bpf_skb_load_bytes(skb, data + (__u32)at, &st->kept[off & 0x1ff], len) != 0)
         return -1;
-    st->held_start = start;
-    st->held_len = len;
+    st->kept_len = off + len;
     return 0;
 }
 
-/* 1 when this segment (its data at data, sequence number seq) does not carry the held
- * messages as they were checked: changed, or not all there. */
-static inline int held_changed(struct __sk_buff *skb, __u32 data, __u32 seq,
-                               struct dns_tcp_stream *st, struct domain_work *w)
+/* Whether this segment (data at data, sequence number seq, end_seq after it) carries the
+ * kept bytes it overlaps as they were: 0 yes (or none), 1 changed or unreadable. */
+static inline int tcp_kept_changed(struct __sk_buff *skb, __u32 data, __u32 seq, __u32 end_seq,
+                                   struct dns_tcp_stream *st, struct domain_work *w)
 {
-    __s32 at = (__s32)(st->held_start - seq);
-    __u32 len = st->held_len;
-    if (at < 0 || len == 0 || len > DNS_CHECKED_MAX || data + (__u32)at + len > skb->len)
+    __u32 kept_end = st->kept_start + st->kept_len;
+    __u32 from = (__s32)(st->kept_start - seq) > 0 ? st->kept_start : seq;
+    __u32 to = (__s32)(kept_end - end_seq) < 0 ? kept_end : end_seq;
+    if ((__s32)(to - from) <= 0)
+        return 0;
+    __u32 n = to - from, koff = from - st->kept_start;
+    if (n > DNS_CHECKED_MAX || koff >= DNS_CHECKED_MAX)
         return 1;
-    __builtin_memset(w->again, 0, sizeof(w->again));
-    asm volatile("" : "+r"(len));
-    len = ((len - 1) & 0x1ff) + 1;
-    if (bpf_skb_load_bytes(skb, data + (__u32)at, w->again, len) != 0)
+    asm volatile("" : "+r"(n));
+    n = ((n - 1) & 0x1ff) + 1;
+    if (bpf_skb_load_bytes(skb, data + (from - seq), w->again, n) != 0)
         return 1;
-    for (int i = 0; i < DNS_CHECKED_MAX / 8; i++)
-        if (*(__u64 *)&w->again[i * 8] != *(__u64 *)&st->held_bytes[i * 8])
+    for (__u32 i = 0; i < DNS_CHECKED_MAX; i++) {
+        if (i >= n)
+            break;
+        if (w->again[i] != st->kept[(koff + i) & 0x3ff])
             return 1;
+    }
     return 0;
-}
-
-/* A segment let out: what was held went with it, checked. */
-static inline int tcp_let_out(struct dns_tcp_stream *st)
-{
-    st->held_len = 0;
-    return 1;
 }
 
 /* A TCP segment to a DNS port. The message that starts in it (after its 2-byte length)
@@ -431,15 +446,20 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
     }
     if (st->unframed) /* print only: a stream whose framing was given up */
         return 1;
-    if (st->held_len && held_changed(skb, data, seq, st, w)) {
-        st->next_msg = st->held_start; /* every held message is checked again */
-        st->held_len = 0;
+    tcp_acknowledged(skb, st);
+    if (st->kept_len && tcp_kept_changed(skb, data, seq, seq + (end - data), st, w)) {
+        /* Rewritten since checked: from the first kept message on, all checked again;
+         * a retransmission that starts past it cannot be, and goes no further. */
+        if ((__s32)(st->kept_start - seq) < 0)
+            return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
+        st->next_msg = st->kept_start;
+        st->kept_len = 0;
     }
     __s32 at = (__s32)(st->next_msg - seq);
     if (at < 0) /* the message before was never let through */
         return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
     if (data + (__u32)at >= end) /* only the rest of messages already checked */
-        return tcp_let_out(st);
+        return 1;
     __u32 msg = data + (__u32)at;
     __u8 len[2];
     if (msg + 2 > end)
@@ -459,17 +479,16 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
     if (!domain_verdict_action(skb, verdict, ev, current, !again))
         return 0;
     __u32 end_seq = st->next_msg + 2 + msg_len;
-    if (msg + 2 + msg_len < end) { /* another message starts here: checked on the next pass */
-        if (hold_checked(skb, data, seq, st->next_msg, end_seq, st) != 0) {
-            /* Too much held: refused when refusing; under print the stream is let be. */
-            st->unframed = !GUARD_REFUSE;
-            return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
-        }
-        st->next_msg = end_seq;
-        return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
+    if (tcp_keep(skb, data, seq, st->next_msg, end_seq, st) != 0) {
+        if (st->kept_len) /* room once the server acknowledges what is kept */
+            return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
+        st->unframed = !GUARD_REFUSE; /* under print the stream is let be */
+        return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
     }
     st->next_msg = end_seq;
-    return tcp_let_out(st);
+    if (msg + 2 + msg_len < end) /* another message starts here: checked on the next pass */
+        return domain_verdict_action(skb, DNS_PARTIAL, ev, current, 0);
+    return 1;
 }
 
 /* The transport of the packet at skb's network header: 0 and *proto, *l4 set, or -1 for

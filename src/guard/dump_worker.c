@@ -76,7 +76,9 @@ struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
         error_set(e, "out of memory");
         return NULL;
     }
-    *w = (struct dump_worker){.dir = dir, .place = place, .out = out};
+    w->dir = dir; /* field by field: a compound literal of the queue would be on the stack */
+    w->place = place;
+    w->out = out;
     atomic_init(&w->cancel, false);
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);

@@ -4,12 +4,14 @@
 usage: dns_client.py flood N
        dns_client.py udp sendto|connected ADDR PORT NAME
        dns_client.py longlived ADDR PORT NAME GO_FILE
-       dns_client.py tcp prefix|bytes|more|two|bad|rewrite ADDR PORT NAME [NAME2]
+       dns_client.py tcp prefix|bytes|more|two|bad|rewrite|lost ADDR PORT NAME [NAME2]
        dns_client.py questions N ADDR PORT NAME
        dns_client.py thread NAME [GO_FILE]
        dns_client.py resolve ADDR PORT NAME CONNECT_PORT
        dns_client.py server ADDR PORT SECONDS
        dns_client.py forge SRC ADDR PORT NAME TARGET
+       dns_client.py twoanswers ADDR NAME TARGET TARGET_ADDR
+       dns_client.py asktwo ADDR CLEAN NAME CONNECT_PORT
 
 flood: N distinct flows towards port 53 (127.x.y.z) on one UDP socket, as an
 unprivileged user could make them: a connect() each (what a route lookup records) and a
@@ -20,7 +22,9 @@ longlived: a connected UDP socket asks for first.NAME, waits for GO_FILE, then a
 NAME on the same socket (a resolver's long-lived socket, after a flood).
 tcp: one A query over TCP, written as: prefix (the 2-byte length alone, then the message),
 bytes (one byte per segment), more (the length with MSG_MORE), two (NAME and NAME2 in one
-segment), bad (a 3-byte malformed message then NAME, in one segment), rewrite (NAME2 and
+segment), bad (a 3-byte malformed message then NAME, in one segment), lost (NAME2 alone
+from a file with sendfile, then NAME (of NAME2's length) written over it in the file:
+what a retransmission carries when the first segment was lost), rewrite (NAME2 and
 the start of another NAME2 sent from a file with sendfile, then NAME (of NAME2's length)
 written over the first in the file, then the rest). Reads the answers.
 questions: one UDP query holding N questions for NAME (compression pointers), unanswered.
@@ -32,6 +36,12 @@ records it as the socket's process), then listens SECONDS and exits 0, printing 
 received (a process killed meanwhile never exits 0).
 forge: one answer-shaped datagram from SRC port 53 to ADDR:PORT, nobody having asked:
 NAME CNAME TARGET.
+twoanswers: a DNS server over TCP on ADDR port 53 for one connection: it reads two
+queries and writes both answers in one send (one segment): the first empty, the second
+NAME CNAME TARGET, TARGET A TARGET_ADDR.
+asktwo: asks ADDR over TCP for CLEAN and NAME on one connection, reads both answers
+(exit 3 without them), then connects to the address of NAME's answer on CONNECT_PORT
+(exit 4 when it fails), which gets "resolved NAME\n".
 thread: a thread named "dns-worker" sends the query to 127.0.0.1:53 and the process exits
 at once; with GO_FILE it waits for that file first (a process older than the tool)."""
 import ctypes
@@ -107,6 +117,20 @@ def rewrite(s, listed, clean):
         s.send(clean[3:])
 
 
+def lost(s, listed, clean):
+    """The clean query alone sent from a file's pages (sendfile); its segment is lost on
+    the way (the test drops it), and before TCP retransmits it the file's bytes become
+    the listed query (the same length)."""
+    import tempfile
+    with tempfile.TemporaryFile() as f:
+        f.write(clean)
+        f.flush()
+        os.sendfile(s.fileno(), f.fileno(), 0, len(clean))
+        time.sleep(0.05)
+        os.pwrite(f.fileno(), listed, 0)
+        time.sleep(0.5)
+
+
 def tcp(how, addr, port, names):
     s = socket.create_connection((addr, port), timeout=5)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -128,6 +152,8 @@ def tcp(how, addr, port, names):
         s.send(b"\x00\x03\x12\x34\x01" + first)
     elif how == "rewrite":
         rewrite(s, first, framed(names[1]))
+    elif how == "lost":
+        lost(s, first, framed(names[1]))
     answers = 2 if how == "two" else 1
     data = b""
     try:
@@ -234,6 +260,67 @@ def forge(src, addr, port, name, target):
     s.sendto(msg, (addr, port))
 
 
+def wire_name(name):
+    return b"".join(bytes([len(p)]) + p.encode() for p in name.split(".")) + b"\0"
+
+
+def answer(qid, name, records):
+    head = struct.pack("!HHHHHH", qid, 0x8180, 1, len(records), 0, 0)
+    return head + wire_name(name) + struct.pack("!HH", 1, 1) + b"".join(records)
+
+
+def record(owner, rtype, rdata):
+    return wire_name(owner) + struct.pack("!HHIH", rtype, 1, 300, len(rdata)) + rdata
+
+
+def read_framed(s, count):
+    data, msgs = b"", []
+    while len(msgs) < count:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+        while len(data) >= 2 and len(data) >= 2 + struct.unpack("!H", data[:2])[0]:
+            n = struct.unpack("!H", data[:2])[0]
+            msgs.append(data[2:2 + n])
+            data = data[2 + n:]
+    return msgs
+
+
+def twoanswers(addr, name, target, target_addr):
+    srv = socket.socket(family_of(addr), socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((addr, 53))
+    srv.listen(1)
+    srv.settimeout(20)
+    c, _ = srv.accept()
+    queries = read_framed(c, 2)
+    first = answer(struct.unpack("!H", queries[0][:2])[0], "clean.example", [])
+    second = answer(struct.unpack("!H", queries[1][:2])[0], name,
+                    [record(name, 5, wire_name(target)),
+                     record(target, 1, socket.inet_aton(target_addr))])
+    c.sendall(b"".join(struct.pack("!H", len(m)) + m for m in (first, second)))
+    time.sleep(3)
+
+
+def asktwo(addr, clean, name, connect_port):
+    s = socket.create_connection((addr, 53), timeout=2)
+    s.sendall(framed(clean) + struct.pack("!H", len(query(name, 0x4343))) + query(name, 0x4343))
+    try:
+        msgs = read_framed(s, 2)
+    except socket.timeout:
+        sys.exit(3)
+    if len(msgs) < 2:
+        sys.exit(3)
+    target = first_address(msgs[1])
+    try:
+        c = socket.create_connection((target, connect_port), timeout=2)
+        c.sendall(b"resolved " + name.encode() + b"\n")
+        c.close()
+    except (OSError, TypeError):
+        sys.exit(4)
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "flood":
@@ -254,6 +341,10 @@ def main(argv):
         server(argv[2], int(argv[3]), float(argv[4]))
     elif cmd == "forge":
         forge(argv[2], argv[3], int(argv[4]), argv[5], argv[6])
+    elif cmd == "twoanswers":
+        twoanswers(argv[2], argv[3], argv[4], argv[5])
+    elif cmd == "asktwo":
+        asktwo(argv[2], argv[3], argv[4], int(argv[5]))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,19 @@ printf '$TTL 300\n@ SOA ns.rpz. admin.rpz. (1 3600\n 600 86400 300)\n NS ns.rpz.
     >"$WORK/feeds/zone.rpz"
 printf 'rpz.test CNAME .\n*.wild.rpz.test CNAME .\n' >>"$WORK/feeds/zone.rpz"
 
+# The loss an unprivileged sender can make (IP_TTL 1 past a router), made here at the
+# server's input: every TCP segment to port 53 whose question starts with "zlost" (after
+# a 32-byte TCP header, the 2-byte length and the 12-byte header) is dropped, after the
+# guard let it out.
+nft -f - <<'NFT' || exit 1
+table inet ebs_loss {
+    chain input {
+        type filter hook input priority 0;
+        tcp dport 53 @th,368,48 0x057a6c6f7374 drop
+    }
+}
+NFT
+
 # The witness: what clients send to the addresses behind the names (listed or not).
 BYTES=$WORK/bytes
 "$PY" "$here/byte_counter.py" "$BYTES" tcp:127.0.0.77:9400 tcp:127.0.0.66:9400 \
@@ -78,6 +91,7 @@ CASES=("udp4-plain plain.test ${DIG[*]} @127.0.0.1 %N%"
        "tcp-bytes plain.test $PY $here/dns_client.py tcp bytes ::1 53 %N%"
        "tcp-prefix plain.test $PY $here/dns_client.py tcp prefix 127.0.0.1 53 %N%"
        "tcp-rewrite plain.test $PY $here/dns_client.py tcp rewrite 127.0.0.1 53 %N% clean.test"
+       "tcp-lost plain.test $PY $here/dns_client.py tcp lost 127.0.0.1 53 %N% zlost.test"
        "udp-port5335 plain.test ${DIG[*]} -p 5335 @127.0.0.1 %N%")
 
 # run_cases PHASE WANT_RC LINE_VERB QUERIES: every case once: the client exits WANT_RC
@@ -145,6 +159,32 @@ cname_cases() {
     done
 }
 
+# two_answers PHASE WANT_RC LINE_VERB GETS_THROUGH: a server over TCP writes two answers in
+# one segment, a clean one first, then one whose CNAME leads to evil.example: the second
+# is read too (the client exits WANT_RC; one line; its bytes reach the listener or not).
+two_answers() {
+    local phase=$1 want_rc=$2 verb=$3 through=$4 before sent server
+    "$PY" "$here/dns_client.py" twoanswers 127.0.0.3 alias.two.example evil.example 127.0.0.77 &
+    server=$!
+    sleep 0.3
+    before=$(bytes)
+    client "$phase-twoanswers" "$PY" "$here/dns_client.py" asktwo 127.0.0.3 clean.example \
+        alias.two.example 9400
+    check "$phase: two answers in one TCP segment: client exit $want_rc (got $CRC)" \
+        [ "$CRC" -eq "$want_rc" ]
+    expect_count "$OUT" "^Client:[^ ]+ \(pid:$CPID\) $verb \(domain-blacklist:evil\.example\) ?$" 1 \
+        "$phase: two answers in one TCP segment: one line for pid $CPID"
+    sleep 0.2
+    sent=$(($(bytes) - before))
+    if [ "$through" = 1 ]; then
+        check "$phase: two answers in one TCP segment: the bytes reached the listener ($sent)" [ "$sent" -gt 0 ]
+    else
+        check "$phase: two answers in one TCP segment: not a byte reached the listener ($sent)" [ "$sent" -eq 0 ]
+    fi
+    kill "$server" 2>/dev/null
+    wait "$server" 2>/dev/null
+}
+
 ARGS=(--feeds "$WORK/feeds" --dns-port 53,5335)
 
 if start_tool print "${ARGS[@]}" --block print; then
@@ -152,6 +192,7 @@ if start_tool print "${ARGS[@]}" --block print; then
     run_cases print 0 'touched a bad domain' 1
     clean_cases print
     cname_cases print 0 'touched a bad domain' 1
+    two_answers print 0 'touched a bad domain' 1
     stop_tool print
     check "print: the segments held back are counted at exit" \
         grep -Eq '^[1-9][0-9]* TCP segment\(s\) to a DNS port held back until their question was whole$' "$ERR"
@@ -163,6 +204,7 @@ if start_tool deny "${ARGS[@]}" --block deny; then
         sh -c "! grep -lx 137 $WORK/deny-*.rc"
     clean_cases deny
     cname_cases deny 3 'was denied by eBPFShield' 0
+    two_answers deny 3 'was denied by eBPFShield' 0
     stop_tool deny
 fi
 
@@ -172,6 +214,7 @@ if start_tool kill "${ARGS[@]}" --block kill; then
     # An answer's hit is never signalled (anyone can send a socket an answer from port
     # 53): the answer is dropped, the line says denied, the client goes on unanswered.
     cname_cases kill 3 'was denied by eBPFShield' 0
+    two_answers kill 3 'was denied by eBPFShield' 0
     # An attacker's answer from port 53, unasked, to a UDP service: not a signal.
     "$PY" "$here/dns_client.py" server 127.0.0.1 9500 2 >"$WORK/server.out" 2>&1 &
     server=$!
@@ -203,5 +246,6 @@ if launch json err "$EBPFSHIELD_BIN" "${ARGS[@]}" --block deny --output json; th
     check "json: every event fits the ECS schema ($(echo "$report" | tr '\n' ' '))" \
         grep -q '^violations 0\b' <<<"$report"
 fi
+nft delete table inet ebs_loss
 nothing_attached "domains: at the end"
 finish
