@@ -21,7 +21,8 @@ done
 rm -rf "$out/corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* # from an earlier run
 mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz_core_file" \
-    "$out/corpus/fuzz_dns_json" "$out/corpus/fuzz_dns_name" "$out/corpus/fuzz_domain_line"
+    "$out/corpus/fuzz_dns_json" "$out/corpus/fuzz_dns_name" "$out/corpus/fuzz_domain_line" \
+    "$out/corpus/fuzz_domain_walk"
 cp tests/fixtures/*.frame tests/fuzz/regressions/* "$out/corpus/fuzz_dns_frame/"
 cp feeds/*.txt tests/fixtures/feeds/* "$out/corpus/fuzz_feeds/" 2>/dev/null || true
 printf '# feed\n127.0.0.2\n10.0.0.0/8\nfd00:bad::/64\n::ffff:1.2.3.4\n' >"$out/corpus/fuzz_feeds/seed.txt"
@@ -34,6 +35,11 @@ printf '# plain\nevil.example\n*.Evil.Example. # c\nb\xc3\xbccher.example\n' >"$
 printf '0.0.0.0 a.example b.example # c\n::1 ip6-localhost\n127.0.0.1 localhost\n' >"$d/hosts"
 printf '[Adblock Plus 2.0]\n! c\n||evil.example^$important\n@@||good.example^\n||a.example^$third-party\n' >"$d/adblock"
 printf '$TTL 300\n@ IN SOA a. b. (\n 1 2 3 ; c\n 4 5 )\n$ORIGIN rpz.example.\n*.evil.example 300 IN CNAME .\ngood.example CNAME rpz-passthru.\nx.example.rpz.example. CNAME .\n' >"$d/rpz"
+d="$out/corpus/fuzz_domain_walk" # wire names: listed, allowed below listed, case, deep
+printf '\4evil\7example\0' >"$d/listed"
+printf '\2ok\4evil\7example\0' >"$d/allowed"
+printf '\1x\4EVIL\7Example\0' >"$d/case"
+printf '\4deep\1c\1b\1a\0' >"$d/deep"
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     echo "== $name, $secs s"
