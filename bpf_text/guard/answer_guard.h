@@ -367,14 +367,23 @@ static inline int answer_in_tcp(struct __sk_buff *skb, __u32 l4, struct answer_w
     __u8 tcp[14];
     if (bpf_skb_load_bytes(skb, l4, tcp, sizeof(tcp)) != 0)
         return 1;
-    struct dns_answer_stream *st = answer_stream(skb);
+    struct bpf_sock *sk = skb->sk;
+    if (!sk || !(sk = bpf_sk_fullsock(sk)))
+        return -1;
+    struct dns_answer_stream *st =
+        answer_streams.sk_storage_get(sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
     if (!st)
         return -1;
     __u32 seq = (__u32)tcp[4] << 24 | (__u32)tcp[5] << 16 | (__u32)tcp[6] << 8 | tcp[7];
     if (tcp[13] & 0x02) { /* SYN: the data starts after it */
-        st->next_msg = seq + 1;
+        /* Only the SYN-ACK the socket waits for frames the stream anew; TCP drops any other
+         * (a stray or forged SYN must not reframe an established stream). */
+        if (!(tcp[13] & 0x10) || sk->state != BPF_TCP_SYN_SENT)
+            return 1;
+        seq += 1;
+        st->next_msg = seq;
         st->started = 1;
-        return 1;
+        st->reported = 0;
     }
     __u32 data = l4 + ((tcp[12] >> 4) * 4);
     if (data >= skb->len)
@@ -392,6 +401,7 @@ static inline int answer_in_tcp(struct __sk_buff *skb, __u32 l4, struct answer_w
     w->seq = seq;
     w->data = data;
     w->next_start = data + (__u32)at;
+    w->next_seq = st->next_msg; /* until a message is begun */
     w->seg_end = skb->len;
     return 0;
 }

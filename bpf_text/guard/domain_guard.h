@@ -439,17 +439,27 @@ static inline int domain_check_tcp(struct __sk_buff *skb, __u32 l4, struct domai
         return domain_verdict_action(skb, DNS_UNREADABLE, ev, 0, 0);
     __u32 data = l4 + ((tcp[12] >> 4) * 4), end = skb->len;
     __u32 seq = (__u32)tcp[4] << 24 | (__u32)tcp[5] << 16 | (__u32)tcp[6] << 8 | tcp[7];
+    int syn = tcp[13] & 0x02;
+    if (syn) /* data in a SYN (Fast Open) follows its sequence number */
+        seq += 1;
+    struct dns_tcp_stream *st = syn || data < end ? tcp_stream(skb) : 0;
+    if (st && syn) { /* a connection begins, maybe again on this socket: its stream anew */
+        st->started = 1;
+        st->next_msg = seq;
+        st->kept_len = 0;
+        st->reported = 0;
+        st->unframed = 0;
+    }
     if (data >= end)
         return 1;
     int current;
     domain_sender(skb, IPPROTO_TCP, ev, &current);
     ev->conn.dport = (__u16)tcp[3] << 8 | tcp[2];
-    struct dns_tcp_stream *st = tcp_stream(skb);
     if (!st)
         return domain_verdict_action(skb, DNS_UNREADABLE, ev, current, 0);
-    if (!st->started) {
+    if (!st->started) { /* first seen mid-stream: framed from here */
         st->started = 1;
-        st->next_msg = seq + ((tcp[13] & 0x02) ? 1 : 0); /* data in a SYN follows its seq */
+        st->next_msg = seq;
     }
     if (st->unframed) /* print only: a stream whose framing was given up */
         return 1;
