@@ -218,6 +218,16 @@ def first_address(msg):
     return None
 
 
+def connect_resolved(target, connect_port, name):
+    """Sends "resolved NAME" to the address an answer gave (exit 4 when that fails)."""
+    try:
+        c = socket.create_connection((target, connect_port), timeout=2)
+        c.sendall(b"resolved " + name.encode() + b"\n")
+        c.close()
+    except (OSError, TypeError):
+        sys.exit(4)
+
+
 def resolve(addr, port, name, connect_port):
     s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
     s.settimeout(1)
@@ -228,12 +238,7 @@ def resolve(addr, port, name, connect_port):
     except socket.timeout:
         sys.exit(3)
     target = first_address(answer)
-    try:
-        c = socket.create_connection((target, connect_port), timeout=2)
-        c.sendall(b"resolved " + name.encode() + b"\n")
-        c.close()
-    except (OSError, TypeError):
-        sys.exit(4)
+    connect_resolved(target, connect_port, name)
 
 
 def server(addr, port, seconds):
@@ -313,12 +318,7 @@ def asktwo(addr, clean, name, connect_port):
     if len(msgs) < 2:
         sys.exit(3)
     target = first_address(msgs[1])
-    try:
-        c = socket.create_connection((target, connect_port), timeout=2)
-        c.sendall(b"resolved " + name.encode() + b"\n")
-        c.close()
-    except (OSError, TypeError):
-        sys.exit(4)
+    connect_resolved(target, connect_port, name)
 
 
 def main(argv):
