@@ -46,6 +46,17 @@ struct port_val {
                   * the order its lines are printed in. 0 in proc_ports */
 };
 
+/* The head of every dns_events sample; the packet follows it. Samples of the socket filter
+ * (dns_matching.c) carry an Ethernet frame seen in the tool's own network namespace;
+ * samples of the socket hooks (monitor/dns_sockets.h) carry the packet from its IP header
+ * as a local socket of another namespace sent or received it. */
+struct dns_sample {
+    struct port_val proc; /* pid 0: the kernel could not tell the process */
+    __u64 netns;          /* the socket hooks': the namespace's cookie (SO_NETNS_COOKIE) */
+    __u8 from_socket;     /* 1: shipped by the socket hooks, the packet starts at IP */
+    __u8 pad[7];
+};
+
 /* Value of proc_names (key: the process id): the process's name, /proc/<pid>/comm. */
 struct proc_name {
     char comm[EBPFSHIELD_TASK_COMM_LEN];
@@ -124,6 +135,8 @@ _Static_assert(__builtin_offsetof(struct port_key, raddr) == 24, "port_key.raddr
 _Static_assert(sizeof(struct port_val) == 48, "port_val layout");
 _Static_assert(__builtin_offsetof(struct port_val, ts_ns) == 40, "port_val.ts_ns");
 _Static_assert(__builtin_offsetof(struct port_val, comm) == 24, "port_val.comm");
+_Static_assert(sizeof(struct dns_sample) == 64, "dns_sample layout");
+_Static_assert(__builtin_offsetof(struct dns_sample, netns) == 48, "dns_sample.netns");
 _Static_assert(sizeof(struct netevent) == 72, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");

@@ -1,13 +1,16 @@
-/* ebpf_monitor: socket filter on a raw packet socket (all interfaces). Matches UDP and TCP
- * packets to or from a DNS port, over IPv4 or IPv6, against proc_ports and ships the
- * process record plus the whole frame to user space. Loads through LD_ABS
+/* ebpf_monitor: socket filter on a raw packet socket (all interfaces of the tool's network
+ * namespace). Matches UDP and TCP packets to or from a DNS port, over IPv4 or IPv6, against
+ * proc_ports (filled by the socket hooks' egress program, monitor/dns_sockets.h, just before
+ * a local socket's packet gets here) and ships the process record plus the whole frame to
+ * user space; a packet of no recorded flow is shipped with pid 0. Loads through LD_ABS
  * (load_byte/half/word) and bpf_skb_load_bytes, which end the program safely (or fail)
  * on a short packet. */
 #include "common/net_abi.h"
 #include "common/dns_ports.h"
 #include "common/ebpfshield_events.h"
 
-BPF_TABLE("extern", struct port_key, struct port_val, proc_ports, EBPFSHIELD_PROC_PORTS_MAX);
+BPF_TABLE_PUBLIC("lru_hash", struct port_key, struct port_val, proc_ports,
+                 EBPFSHIELD_PROC_PORTS_MAX);
 BPF_PERF_OUTPUT(dns_events);
 
 #define ETH_HLEN_ 14
@@ -15,7 +18,7 @@ BPF_PERF_OUTPUT(dns_events);
 #define IPV6_EXT_MAX_ 4 /* extension headers skipped before giving up */
 #define TCP_FLAGS_FIN_SYN_RST_ 0x07
 /* 65535 less the record header (8), its size field (4) and port_val, 8-byte aligned */
-#define FRAME_SUBMIT_MAX_ (65480 - sizeof(struct port_val))
+#define FRAME_SUBMIT_MAX_ (65480 - sizeof(struct dns_sample))
 
 /* The IPv4 header at ETH_HLEN_: *l4 its transport header, *end the end of its data. */
 static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
@@ -103,24 +106,18 @@ int dns_matching(struct __sk_buff *skb)
         __builtin_memset(key.laddr, 0, sizeof(key.laddr));
         found = proc_ports.lookup(&key);
     }
-    struct port_val val;
-    if (found) {
-        val = *found;
-    } else {
-        /* A local query whose flow was pushed out of the LRU: in tracepoint mode the flow
-         * is recorded again as the send returns, and user space looks it up then (pid 0
-         * asks it to). Forwarded packets are not "out": they carry their input device. */
-        if (!out)
-            return 0;
-        __builtin_memset(&val, 0, sizeof(val));
-    }
-    val.ifindex = skb->ifindex;
-    val.ts_ns = bpf_ktime_get_ns();
+    /* pid 0 when not found: user space looks the flow up once more, then counts it. */
+    struct dns_sample s;
+    __builtin_memset(&s, 0, sizeof(s));
+    if (found)
+        s.proc = *found;
+    s.proc.ifindex = skb->ifindex;
+    s.proc.ts_ns = bpf_ktime_get_ns();
     /* A perf record's size is 16 bits: a longer frame would wrap it and corrupt the
      * buffer. What is cut off is left out; user space sees a truncated message. */
     __u32 len = skb->len;
     if (len > FRAME_SUBMIT_MAX_)
         len = FRAME_SUBMIT_MAX_;
-    dns_events.perf_submit_skb(skb, len, &val, sizeof(val));
+    dns_events.perf_submit_skb(skb, len, &s, sizeof(s));
     return 0;
 }

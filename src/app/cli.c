@@ -50,7 +50,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "[--block print|deny|suspend|kill|dump]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
-            "       [--dns-port LIST] [--attach auto|kprobe|tracepoint]\n"
+            "       [--dns-port LIST] [--netns all|host] [--attach auto|kprobe|tracepoint]\n"
             "       [--output ",
             prog);
     const char *name;
@@ -150,6 +150,13 @@ static int choice(const char *value, const struct cli_option *o)
 static const char *feature_choice(size_t i)
 {
     return i < COUNT(feature_names) ? feature_names[i] : NULL;
+}
+
+static const char *const netns_names[] = {"all", "host"};
+
+static const char *netns_choice(size_t i)
+{
+    return i < COUNT(netns_names) ? netns_names[i] : NULL;
 }
 
 static const char *attach_choice(size_t i)
@@ -313,6 +320,13 @@ static int set_dns_port(void *part, const char *arg, int choice)
     return parse_ports(arg, part);
 }
 
+static int set_netns(void *part, const char *arg, int choice)
+{
+    (void)arg;
+    ((struct monitor_config *)part)->own_netns_only = choice == 1;
+    return 0;
+}
+
 static int set_pid(void *part, const char *arg, int choice)
 {
     struct monitor_filter *f = &((struct monitor_config *)part)->filter;
@@ -411,6 +425,11 @@ const struct cli_option cli_options[] = {
      "them, ebpf_ipintelligence checks the names sent to them\n"
      "(default 53; at most " STR(EBPFSHIELD_DNS_PORTS_MAX) ", e.g. 53,5353,5335)",
      NULL},
+    {"netns", 0, "N", CLI_PART_MONITOR, netns_choice, set_netns, NULL,
+     "ebpf_monitor: all (default: the DNS of every network\n"
+     "namespace, containers' included) or host (only the\n"
+     "namespace the tool runs in)",
+     NULL},
     {"attach", 0, "M", CLI_PART_APP, attach_choice, set_attach, NULL,
      "auto (default: kprobes if the kernel has them, else\n"
      "tracepoints), kprobe or tracepoint",
@@ -507,8 +526,9 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
     const struct output_config *out = &opts->output;
     const struct monitor_filter *filter = &opts->monitor.filter;
     bool monitor = opts->feature == FEATURE_MONITOR;
-    if ((filter->by_pid || filter->by_uid || filter->comm) && !monitor)
-        return misuse(err, prog, "-p, -u and --comm apply to --feature ebpf_monitor only");
+    if ((filter->by_pid || filter->by_uid || filter->comm || opts->monitor.own_netns_only) &&
+        !monitor)
+        return misuse(err, prog, "-p, -u, --comm and --netns apply to --feature ebpf_monitor only");
     if (out->file && out->syslog)
         return misuse(err, prog, "events go to --output-file or to --syslog, not both");
     if (out->timestamp && out->format->structured)

@@ -158,6 +158,19 @@ int frame_decode(const uint8_t *frame, size_t len, struct frame_info *out)
     return status;
 }
 
+int frame_decode_ip(const uint8_t *packet, size_t len, struct frame_info *out)
+{
+    struct frame_info fi = {0};
+    if (len < 1)
+        return FRAME_TRUNCATED;
+    int status = packet[0] >> 4 == 4   ? decode_ipv4(packet, len, &fi)
+                 : packet[0] >> 4 == 6 ? decode_ipv6(packet, len, &fi)
+                                       : FRAME_NOT_IP;
+    if (status == FRAME_OK)
+        *out = fi;
+    return status;
+}
+
 const char *frame_strerror(int status)
 {
     switch (status) {

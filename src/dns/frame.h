@@ -1,4 +1,5 @@
-/* Decoding of the frames the socket filter ships: Ethernet, IPv4 (options allowed) or
+/* Decoding of the frames the socket filter ships (Ethernet) and of the packets the socket
+ * hooks ship (from the IP header): IPv4 (options allowed) or
  * IPv6 (extension headers allowed), UDP or TCP (options allowed). Every length is checked
  * against the captured bytes. */
 #ifndef EBPFSHIELD_FRAME_H
@@ -12,6 +13,8 @@
 #define FRAME_TCP_RST 0x04
 
 struct frame_info {
+    uint64_t netns;         /* the network namespace's cookie, set by the caller (0: the
+                             * tool's own): part of a flow's identity */
     uint8_t proto;          /* 6 (TCP) or 17 (UDP) */
     int family;             /* AF_INET or AF_INET6 */
     uint8_t saddr[16];      /* network order; IPv4 in the first 4 bytes */
@@ -35,6 +38,8 @@ enum frame_status {
 
 /* frame starts at the Ethernet header. Returns a frame_status. */
 int frame_decode(const uint8_t *frame, size_t len, struct frame_info *out);
+/* packet starts at the IP header (version 4 or 6). Returns a frame_status. */
+int frame_decode_ip(const uint8_t *packet, size_t len, struct frame_info *out);
 const char *frame_strerror(int status);
 
 #endif

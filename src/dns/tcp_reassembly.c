@@ -15,6 +15,7 @@
 
 /* One direction of one TCP connection. */
 struct flow_id {
+    uint64_t netns;
     int family;
     uint8_t saddr[16], daddr[16];
     uint16_t sport, dport;
@@ -82,6 +83,7 @@ const struct tcp_reassembly_stats *tcp_reassembly_stats(const struct tcp_reassem
 static void flow_id_of(const struct frame_info *fr, struct flow_id *id)
 {
     memset(id, 0, sizeof(*id));
+    id->netns = fr->netns;
     id->family = fr->family;
     memcpy(id->saddr, fr->saddr, sizeof(id->saddr));
     memcpy(id->daddr, fr->daddr, sizeof(id->daddr));

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -209,25 +210,59 @@ int attach_open_cgroup2_root(struct error *e)
     return open_cgroup2_privately(e);
 }
 
-bool attach_skb_knows_task(void)
+/* Whether the kernel loads a cgroup_skb program of insns. */
+static bool skb_program_loads(const struct bpf_insn *insns, unsigned int count)
 {
-    /* r0 = get_current_pid_tgid(); r1 = 0; r0 = send_signal(r1); r0 = 1; exit */
-    struct bpf_insn insns[] = {
-        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid},
-        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0},
-        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_send_signal},
-        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
-        {.code = BPF_JMP | BPF_EXIT},
-    };
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.prog_type = BPF_PROG_TYPE_CGROUP_SKB;
     attr.insns = (uint64_t)(uintptr_t)insns;
-    attr.insn_cnt = sizeof(insns) / sizeof(insns[0]);
+    attr.insn_cnt = count;
     attr.license = (uint64_t)(uintptr_t) "GPL";
     int fd = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
     if (fd < 0)
         return false;
     close(fd);
     return true;
+}
+
+bool attach_skb_knows_task(void)
+{
+    /* r0 = get_current_pid_tgid(); r1 = 0; r0 = send_signal(r1); r0 = 1; exit */
+    const struct bpf_insn insns[] = {
+        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0},
+        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_send_signal},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    return skb_program_loads(insns, sizeof(insns) / sizeof(insns[0]));
+}
+
+bool attach_skb_knows_netns(void)
+{
+    /* r1 is the context: r0 = get_netns_cookie(r1); r0 = 1; exit */
+    const struct bpf_insn insns[] = {
+        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_netns_cookie},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    return skb_program_loads(insns, sizeof(insns) / sizeof(insns[0]));
+}
+
+int attach_own_netns(uint64_t *cookie, struct error *e)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return error_set(e, "socket: %s", strerror(errno));
+    socklen_t len = sizeof(*cookie);
+    int rc = getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len);
+    int err = errno;
+    close(fd);
+    if (rc != 0)
+        return error_set(e,
+                         "this kernel does not tell a network namespace's cookie "
+                         "(SO_NETNS_COOKIE, Linux 5.14 and later): %s",
+                         strerror(err));
+    return 0;
 }

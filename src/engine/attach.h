@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/log.h"
 
@@ -48,6 +49,14 @@ bool attach_cgroup2_mounted(void);
  * signal (bpf_get_current_pid_tgid, bpf_send_signal: Linux 6.2 and later; Debian 12's
  * 6.1 refuses them), found by loading a 4-instruction program. */
 bool attach_skb_knows_task(void);
+
+/* True when cgroup_skb programs may call bpf_get_netns_cookie (6.18 here; Debian 12's
+ * 6.1 refuses it). */
+bool attach_skb_knows_netns(void);
+
+/* The cookie of this process's network namespace, as bpf_get_netns_cookie gives it: 0, or
+ * -1 with a message in e. */
+int attach_own_netns(uint64_t *cookie, struct error *e);
 
 /* An fd of the cgroup-v2 root directory, or -1 with a message in e. */
 int attach_open_cgroup2_root(struct error *e);

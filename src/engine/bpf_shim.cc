@@ -231,6 +231,14 @@ template <typename Op> int on_table(shim_bpf *b, const char *table, error *e, Op
     });
 }
 
+extern "C" int shim_table_fd(shim_bpf *b, const char *table, int *fd, error *e)
+{
+    return on_table(b, table, e, [&](int table_fd) {
+        *fd = table_fd;
+        return 0;
+    });
+}
+
 extern "C" int shim_table_insert(shim_bpf *b, const char *table, const void *key, const void *value,
                                  error *e)
 {

@@ -75,6 +75,9 @@ int shim_table_update_batch(struct shim_bpf *b, const char *table, const void *k
  * or -1 on an error. */
 int shim_table_delete_batch(struct shim_bpf *b, const char *table, const void *keys, size_t count,
                             struct error *e);
+/* The fd of table (valid while b lives), for another program's text to name the same map
+ * (bpf_pseudo_fd): 0, or -1 on an error. */
+int shim_table_fd(struct shim_bpf *b, const char *table, int *fd, struct error *e);
 /* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
 int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
                       struct error *e);

@@ -1,7 +1,10 @@
-/* ebpf_monitor's kernel side. Two programs, as in the original: one fills the public table
- * proc_ports from the sending side (kprobes, or tracepoints where the kernel has no
- * kprobes) and names processes in proc_names; the socket filter reads proc_ports as
- * extern, matches packets against it and ships them to user space (monitor_handler.c). */
+/* ebpf_monitor's kernel side. Two programs, as in the original: the socket filter
+ * (dns_matching.c) owns the table proc_ports and the perf buffer dns_events, matches the
+ * packets of the tool's network namespace against proc_ports and ships them; the flow
+ * program (the socket hooks of dns_sockets.h on the cgroup-v2 root, with kprobes or
+ * tracepoints for process names) fills proc_ports as a local socket sends, and ships the
+ * DNS packets of every other namespace into the same perf buffer, so that user space
+ * (monitor_handler.c) reads one stream in the kernel's order. */
 #include "monitor/monitor_feature.h"
 
 #include <ctype.h>
@@ -11,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
@@ -26,7 +30,7 @@ struct hook {
     const char *if_missing; /* optional hook: what is not seen without it */
 };
 
-#define FLOW_HOOKS 5 /* up to four, then the end of the list */
+#define FLOW_HOOKS 3 /* up to two, then the end of the list */
 
 /* The program that fills proc_ports in one attach mode, and where it hooks in. */
 struct flow_program {
@@ -38,19 +42,23 @@ static const struct flow_program kprobe_flows = {
     bpf_text_kprobe_sendmsg,
     {{shim_attach_kprobe, "udp_sendmsg", "trace_udp_sendmsg", NULL},
      {shim_attach_kprobe, "udpv6_sendmsg", "trace_udpv6_sendmsg", NULL},
-     {shim_attach_kprobe, "tcp_sendmsg", "trace_tcp_sendmsg", NULL},
      {NULL, NULL, NULL, NULL}},
 };
 
-static const struct flow_program tracepoint_flows = {
-    bpf_text_tp_sendmsg,
-    {{shim_attach_tracepoint, "fib:fib_table_lookup", "tracepoint__fib__fib_table_lookup", NULL},
-     {shim_attach_tracepoint, "fib6:fib6_table_lookup", "tracepoint__fib6__fib6_table_lookup",
-      NULL},
-     {shim_attach_tracepoint, "sock:sock_send_length", "tracepoint__sock__sock_send_length", NULL},
-     {shim_attach_raw_tracepoint, "tcp_sendmsg_locked", "raw_tracepoint__tcp_sendmsg_locked",
-      "the first DNS message of an IPv6 TCP connection from an unbound socket"}},
-};
+static const struct flow_program tracepoint_flows = {bpf_text_tp_sendmsg,
+                                                     {{NULL, NULL, NULL, NULL}}};
+
+/* In both modes: the socket hooks (dns_sockets.h). */
+static const struct {
+    const char *prog;
+    enum shim_cgroup_hook hook;
+} socket_hooks[] = {{"monitor_connect4", SHIM_CONNECT4}, {"monitor_connect6", SHIM_CONNECT6},
+                    {"monitor_sendmsg4", SHIM_SENDMSG4}, {"monitor_sendmsg6", SHIM_SENDMSG6},
+                    {"monitor_egress", SHIM_EGRESS},     {"monitor_ingress", SHIM_INGRESS}};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define SOCKET_COUNT_NO_NETNS 0 /* as in dns_sockets.h */
+#define FLAG_LEN 64
 
 /* In both modes: processes named on exec, fork and rename (dns_flow.h). */
 static const struct hook name_hooks[] = {
@@ -64,9 +72,11 @@ static const struct hook name_hooks[] = {
 
 struct monitor {
     char ports_flag[DNS_PORTS_CFLAG_MAX];
+    bool all_netns;
     struct monitor_handler *handler;
-    struct sample_batch *batch; /* a poll's samples, handled in the kernel's order */
-    struct shim_tables *tables; /* holds proc_ports for both programs */
+    struct sample_batch *batch;  /* a poll's samples, handled in the kernel's order */
+    struct shim_tables *tables;  /* holds proc_ports for both programs */
+    unsigned long long no_netns; /* socket_counts at the last stop */
     struct shim_bpf *flows;
     struct shim_bpf *filter;
 };
@@ -124,36 +134,99 @@ static int check_tracepoints(const struct hook *hooks, struct error *e)
     return 0;
 }
 
+static int attach_socket_hooks(struct monitor *m, struct error *e)
+{
+    int root = attach_open_cgroup2_root(e);
+    if (root < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < COUNT(socket_hooks); i++)
+        rc = shim_attach_cgroup(m->flows, socket_hooks[i].prog, socket_hooks[i].hook, root, e);
+    close(root);
+    return rc;
+}
+
+/* What mode needs of the kernel, said before anything is compiled (a missing tracepoint
+ * would only fail the compile on its type, with a page of clang errors). */
+static int check_kernel(enum attach_mode mode, struct error *e)
+{
+    if (check_tracepoints(name_hooks, e) != 0)
+        return -1;
+    if (mode != ATTACH_TRACEPOINT || attach_skb_knows_task())
+        return 0;
+    struct utsname u;
+    uname(&u);
+    return error_set(e,
+                     "tracepoint mode needs a kernel whose cgroup_skb programs may read the "
+                     "sending task (Linux 6.2 and later), which kernel %s is not (kprobe mode "
+                     "does not need it)",
+                     u.release);
+}
+
+/* The flow program's flags: which perf buffer, which namespace is the tool's, what the
+ * kernel's cgroup_skb programs may ask. */
+static int flow_flags(struct monitor *m, char flags[][FLAG_LEN], struct error *e)
+{
+    int events_fd;
+    uint64_t own;
+    if (shim_table_fd(m->filter, "dns_events", &events_fd, e) != 0 ||
+        attach_own_netns(&own, e) != 0)
+        return -1;
+    snprintf(flags[0], FLAG_LEN, "-DMONITOR_EVENTS_FD=%d", events_fd);
+    snprintf(flags[1], FLAG_LEN, "-DMONITOR_OWN_NETNS=%lluULL", (unsigned long long)own);
+    snprintf(flags[2], FLAG_LEN, "-DMONITOR_ALL_NETNS=%d", m->all_netns);
+    snprintf(flags[3], FLAG_LEN, "-DMONITOR_SKB_TASK=%d", attach_skb_knows_task());
+    snprintf(flags[4], FLAG_LEN, "-DMONITOR_SKB_NETNS=%d", attach_skb_knows_netns());
+    return 0;
+}
+
 static int start_flows(struct monitor *m, enum attach_mode mode, struct error *e)
 {
     const struct flow_program *p = mode == ATTACH_KPROBE ? &kprobe_flows : &tracepoint_flows;
-    const char *const cflags[] = {m->ports_flag, NULL};
-    if (check_tracepoints(name_hooks, e) != 0 || check_tracepoints(p->hooks, e) != 0)
+    char flags[5][FLAG_LEN];
+    const char *const cflags[] = {m->ports_flag, flags[0], flags[1], flags[2],
+                                  flags[3],      flags[4], NULL};
+    if (flow_flags(m, flags, e) != 0)
         return -1;
     if (shim_init(&m->flows, p->text, cflags, "flow program", m->tables, e) != 0)
         return -1;
     if (attach_hooks(m->flows, name_hooks, e) != 0 || attach_hooks(m->flows, p->hooks, e) != 0)
         return -1;
     name_running_processes(m);
-    return 0;
+    return attach_socket_hooks(m, e);
+}
+
+/* What the socket hooks counted, kept past stop for the report. */
+static void read_counts(struct monitor *m)
+{
+    struct error e;
+    unsigned long long n;
+    if (m->flows && shim_percpu_sum(m->flows, "socket_counts", SOCKET_COUNT_NO_NETNS, &n, &e) == 0)
+        m->no_netns = n;
 }
 
 static void stop(void *self)
 {
     struct monitor *m = self;
-    shim_destroy(m->filter); /* before the table storage it reads proc_ports from */
-    shim_destroy(m->flows);
+    read_counts(m);
+    shim_destroy(m->flows); /* its programs write into the filter's tables */
+    shim_destroy(m->filter);
     shim_tables_free(m->tables);
     m->filter = m->flows = NULL;
     m->tables = NULL;
 }
 
+/* The filter first: the flow program names its perf buffer and proc_ports; attached to
+ * its packet socket last, once every socket hook records. */
 static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
 {
     struct monitor *m = self;
     const char *const cflags[] = {m->ports_flag, NULL};
-    if (shim_tables_new(&m->tables, e) != 0 || start_flows(m, mode, e) != 0 ||
+    if (check_kernel(mode, e) != 0)
+        return -1;
+    if (shim_tables_new(&m->tables, e) != 0 ||
         shim_init(&m->filter, bpf_text_dns_matching, cflags, "socket filter", m->tables, e) != 0 ||
+        start_flows(m, mode, e) != 0 ||
         shim_attach_packet_socket(m->filter, "dns_matching", e) != 0) {
         stop(m);
         return -1;
@@ -165,7 +238,7 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
 static int lookup_flow(void *self, const struct port_key *key, struct port_val *val)
 {
     struct monitor *m = self;
-    return m->flows ? shim_table_lookup(m->flows, "proc_ports", key, val, NULL) : -1;
+    return m->filter ? shim_table_lookup(m->filter, "proc_ports", key, val, NULL) : -1;
 }
 
 static void handle(void *self, const void *data, size_t size)
@@ -180,7 +253,7 @@ static void on_sample(void *self, const void *data, size_t size)
 {
     struct monitor *m = self;
     uint64_t ts = 0;
-    if (size >= sizeof(struct port_val))
+    if (size >= sizeof(struct dns_sample))
         memcpy(&ts, (const char *)data + offsetof(struct port_val, ts_ns), sizeof(ts));
     sample_batch_add(m->batch, ts, data, size);
 }
@@ -197,6 +270,11 @@ static void report(void *self)
     struct monitor *m = self;
     sample_batch_flush(m->batch); /* what an error path left held */
     monitor_report(m->handler);
+    if (m->no_netns)
+        log_warn("%llu DNS packet(s) of sockets whose network namespace the kernel did not tell "
+                 "(sockets connected before the tool started, on a kernel whose cgroup_skb "
+                 "programs cannot ask): those of other namespaces were not printed",
+                 m->no_netns);
 }
 
 static void destroy(void *self)
@@ -220,6 +298,7 @@ int monitor_feature(struct feature *f, const struct monitor_config *cfg, const s
         return error_set(e, "out of memory");
     }
     dns_ports_cflag(&cfg->dns, m->ports_flag);
+    m->all_netns = !cfg->own_netns_only;
     *f = (struct feature){.self = m,
                           .events_table = "dns_events",
                           .perf_pages_per_cpu = MONITOR_PERF_PAGES_PER_CPU,

@@ -29,7 +29,7 @@ struct monitor_handler {
     struct dns_summary *summary; /* a per-message format: the message being described */
     flow_lookup_fn lookup;
     void *lookup_ctx;
-    unsigned long long unattributed; /* local queries whose flow was never found */
+    struct problem unattributed; /* packets whose process the kernel could not tell */
     struct tcp_reassembly *tcp;
     struct ifname_cache ifnames;
     struct problem skipped; /* undecodable packets and messages */
@@ -94,8 +94,18 @@ static void say_cut(struct monitor_handler *h)
     h->cut_msgs.pending = h->cut_lines_pending = 0;
 }
 
+static void say_unattributed(struct monitor_handler *h)
+{
+    log_warn("%llu DNS packet(s) whose process the kernel could not tell, not printed (%llu so "
+             "far)",
+             h->unattributed.pending, h->unattributed.total);
+    h->unattributed.pending = 0;
+}
+
 void monitor_handler_tick(struct monitor_handler *h, uint64_t now_ms)
 {
+    if (h->unattributed.pending && log_due(&h->unattributed.rate, now_ms))
+        say_unattributed(h);
     if (h->skipped.pending && log_due(&h->skipped.rate, now_ms))
         say_skipped(h);
     if (h->cut_msgs.pending && log_due(&h->cut_msgs.rate, now_ms))
@@ -156,20 +166,24 @@ static void process_name(const struct port_val *proc, char *buf, size_t len)
         proc_comm((pid_t)proc->pid, proc->comm, sizeof(proc->comm), buf, len);
 }
 
-/* The process record and the frame of a sample; -1 (counted) when they do not decode. */
+/* The head and the frame of a sample; -1 (counted) when they do not decode. */
 static int split_sample(struct monitor_handler *h, const void *data, size_t size,
-                        struct port_val *proc, struct frame_info *frame)
+                        struct dns_sample *head, struct frame_info *frame)
 {
-    if (size < sizeof(*proc)) {
+    if (size < sizeof(*head)) {
         skip(h, "sample", "shorter than its process record");
         return -1;
     }
-    memcpy(proc, data, sizeof(*proc)); /* the sample is not aligned for port_val */
-    int st = frame_decode((const uint8_t *)data + sizeof(*proc), size - sizeof(*proc), frame);
+    memcpy(head, data, sizeof(*head)); /* the sample is not aligned for dns_sample */
+    const uint8_t *packet = (const uint8_t *)data + sizeof(*head);
+    size_t len = size - sizeof(*head);
+    int st =
+        head->from_socket ? frame_decode_ip(packet, len, frame) : frame_decode(packet, len, frame);
     if (st != FRAME_OK) {
         skip(h, "frame", frame_strerror(st));
         return -1;
     }
+    frame->netns = head->from_socket ? head->netns : 0;
     return 0;
 }
 
@@ -184,11 +198,18 @@ static void reassemble(struct monitor_handler *h, const struct frame_info *frame
     }
 }
 
-/* The flow of an outgoing packet the kernel found no process for (pid 0), looked up again
- * now that its send has returned: exact, then without the client's address. */
-static int attribute(struct monitor_handler *h, const struct frame_info *frame,
-                     struct port_val *proc)
+/* The flow of a packet of the tool's namespace the socket filter found no process for
+ * (pid 0), looked up again now that its send has returned: exact, then without the
+ * client's address. Counted when not found (a packet of another namespace is shipped
+ * with its socket's process, or with none, which is final). */
+static int attribute(struct monitor_handler *h, const struct dns_sample *head,
+                     const struct frame_info *frame, struct port_val *proc)
 {
+    if (head->from_socket) {
+        h->unattributed.total++;
+        h->unattributed.pending++;
+        return -1;
+    }
     struct port_key key;
     struct port_val found;
     memset(&key, 0, sizeof(key));
@@ -201,7 +222,8 @@ static int attribute(struct monitor_handler *h, const struct frame_info *frame,
     if (h->lookup(h->lookup_ctx, &key, &found) != 0) {
         memset(key.laddr, 0, sizeof(key.laddr));
         if (h->lookup(h->lookup_ctx, &key, &found) != 0) {
-            h->unattributed++;
+            h->unattributed.total++;
+            h->unattributed.pending++;
             return -1;
         }
     }
@@ -219,18 +241,23 @@ static bool wanted(const struct monitor_filter *f, const struct port_val *proc, 
 void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t size,
                            uint64_t now_ms)
 {
-    struct port_val proc;
+    struct dns_sample head;
     struct frame_info frame;
-    if (split_sample(h, data, size, &proc, &frame) == 0 &&
-        (proc.pid != 0 || attribute(h, &frame, &proc) == 0)) {
+    if (split_sample(h, data, size, &head, &frame) == 0 &&
+        (head.proc.pid != 0 || attribute(h, &head, &frame, &head.proc) == 0)) {
+        const struct port_val proc = head.proc;
         char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ifname[32];
         process_name(&proc, comm, sizeof(comm));
         if (!wanted(&h->filter, &proc, comm)) {
             monitor_handler_tick(h, now_ms);
             return;
         }
-        proc_ifname_cached(&h->ifnames, proc.ifindex, now_ms, ifname, sizeof(ifname));
-        struct dns_origin origin = {.proc = &proc, .comm = comm, .ifname = ifname};
+        if (head.from_socket) /* a device of another namespace: its index */
+            snprintf(ifname, sizeof(ifname), "%u", proc.ifindex);
+        else
+            proc_ifname_cached(&h->ifnames, proc.ifindex, now_ms, ifname, sizeof(ifname));
+        struct dns_origin origin = {
+            .proc = &proc, .comm = comm, .ifname = ifname, .netns = head.netns};
         struct sample_ctx ctx = {.h = h, .origin = &origin, .frame = &frame};
         if (frame.proto == IPPROTO_TCP)
             reassemble(h, &frame, now_ms, &ctx);
@@ -251,9 +278,11 @@ void monitor_report(struct monitor_handler *h)
     if (h->cut_msgs.total)
         log_warn("%llu line(s) of %llu DNS message(s) not printed in all", h->cut_lines_total,
                  h->cut_msgs.total);
-    if (h->unattributed)
-        log_warn("%llu DNS packet(s) of a local socket whose process was never found",
-                 h->unattributed);
+    if (h->unattributed.pending)
+        say_unattributed(h);
+    if (h->unattributed.total)
+        log_warn("%llu DNS packet(s) whose process the kernel could not tell in all",
+                 h->unattributed.total);
     unsigned long long evicted = tcp_reassembly_stats(h->tcp)->evicted;
     if (evicted)
         log_warn("%llu unfinished DNS-over-TCP message(s) dropped for room or idleness", evicted);

@@ -17,6 +17,7 @@ struct dns_origin {
     const struct port_val *proc;
     const char *comm;   /* process name, printable */
     const char *ifname; /* device name, or its index in decimal */
+    uint64_t netns;     /* the network namespace's cookie; 0: the tool's own */
 };
 
 /* A connection seen by ebpf_ipintelligence, as reported. */

@@ -49,6 +49,23 @@ static void put_field(struct line *l, const char *key, const char *value)
     put(l, value);
 }
 
+/* A process name, which its process chooses: a space, "=" or "\\" in it is written as
+ * \xHH, so that no name reads as more fields (a deviation from the original's bytes for
+ * such names only). */
+static void put_comm(struct line *l, const char *comm)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (const char *c = comm; *c && l->len + 4 <= sizeof(l->text); c++) {
+        if (*c != ' ' && *c != '=' && *c != '\\') {
+            l->text[l->len++] = *c;
+            continue;
+        }
+        unsigned char b = (unsigned char)*c;
+        char esc[5] = {'\\', 'x', hex[b >> 4], hex[b & 15], '\0'};
+        put(l, esc);
+    }
+}
+
 static void put_number(struct line *l, const char *key, uint32_t value)
 {
     put(l, key);
@@ -65,7 +82,8 @@ static void dns_item(const struct sink *s, const struct dns_origin *origin,
 
     text_address(frame->family, frame->saddr, src, sizeof(src));
     text_address(frame->family, frame->daddr, dst, sizeof(dst));
-    put_field(&l, "COMM=", origin->comm);
+    put(&l, "COMM=");
+    put_comm(&l, origin->comm);
     put_number(&l, " PID=", p->pid);
     put_number(&l, " TGID=", p->tid); /* the original's key; like the original, the thread id */
     put_field(&l, " DEV=", origin->ifname);

@@ -96,8 +96,8 @@ stop_tool() {
             break
         fi
     done
-    check "$name: no guard program left in the kernel" \
-        sh -c '! bpftool prog show 2>/dev/null | grep -Eq " name (guard|answer)_"'
+    check "$name: no guard or monitor program left in the kernel" \
+        sh -c '! bpftool prog show 2>/dev/null | grep -Eq " name (guard|answer|monitor)_"'
     # Scenarios that send malformed packets on purpose count their warnings themselves.
     if grep -qE 'lost|skipped a connect' "$ERR"; then
         fail "$name: lost or skipped events"
@@ -149,8 +149,8 @@ finish() {
     [ "$FAILS" -eq 0 ]
 }
 
-PROGS=' name (guard_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4)'
-MAPS=' name (proc_ports|proc_names|dns_events|events|feeds_v4|feeds_v6|pending_signal|domains|dns_streams|sock_owners|domain_[a-z]+|pending_domain)'
+PROGS=' name (guard_|monitor_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4)'
+MAPS=' name (proc_ports|proc_names|dns_events|events|feeds_v4|feeds_v6|pending_signal|domains|dns_streams|sock_owners|socket_owners|socket_counts|send_slots|domain_[a-z]+|pending_domain)'
 # nothing_attached NAME: no program or map of the tool in the kernel (the kernel frees a
 # socket filter's program and the maps after an RCU grace period: up to 5 s).
 nothing_attached() {

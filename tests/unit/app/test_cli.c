@@ -481,8 +481,12 @@ static void test_filters_refused(void)
     check_refused(ARGS(MON, "-u", "--comm", "x"), PROG ": option '-u' needs a value");
     check_refused(ARGS(MON, "--comm", "--pid"), PROG ": option '--comm' needs a value");
     /* ebpf_ipintelligence (the default) has no filter */
-    const char *only = PROG ": -p, -u and --comm apply to --feature ebpf_monitor only";
+    const char *only = PROG ": -p, -u, --comm and --netns apply to --feature ebpf_monitor only";
     check_refused(ARGS("-p", "1"), only);
+    check_refused(ARGS("--netns", "host"), only);
+    check_refused(ARGS(MON, "--netns", "guest"),
+                  PROG ": invalid value 'guest' for --netns (choose from "
+                       "'all', 'host')");
     check_refused(ARGS("-u", "0"), only);
     check_refused(ARGS("--comm", "x"), only);
     check_refused(ARGS("--feature", "ebpf_ipintelligence", "--pid=1"), only);
@@ -494,7 +498,8 @@ static void test_help_output_flags(void)
 {
     char *brief = usage_text(PROG, false), *full = usage_text(PROG, true);
     const char *flags[] = {"--output", "--output-file", "--syslog", "--timestamp", "--pid",
-                           "--uid",    "--comm",        "-t",       "-p",          "-u"};
+                           "--uid",    "--comm",        "-t",       "-p",          "-u",
+                           "--netns"};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         if (!strstr(brief, flags[i]) || !strstr(full + strlen(brief), flags[i])) {
             fprintf(stderr, "%s:%d: %s missing from the usage or help\n", __FILE__, __LINE__,

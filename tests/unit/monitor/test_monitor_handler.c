@@ -127,14 +127,27 @@ static void check_raw_header(const struct fixture_case *fc, const struct blob *b
     }
 }
 
-/* A dns_events sample as the socket filter ships it: the process record, then the frame. */
+#define HEAD sizeof(struct dns_sample)
+#define ETH_LEN 14
+
+/* A dns_events sample as the socket filter ships it: the head (the process record), then
+ * the Ethernet frame; or, from_socket, as the socket hooks ship a packet of namespace
+ * netns: the head, then the frame from its IP header. */
+static uint8_t *socket_sample(const struct port_val *proc, const struct blob *frame,
+                              bool from_socket, uint64_t netns, size_t *len)
+{
+    struct dns_sample head = {.proc = *proc, .netns = netns, .from_socket = from_socket};
+    size_t skip = from_socket ? ETH_LEN : 0;
+    *len = HEAD + frame->len - skip;
+    uint8_t *sample = malloc(*len);
+    memcpy(sample, &head, HEAD);
+    memcpy(sample + HEAD, frame->data + skip, frame->len - skip);
+    return sample;
+}
+
 static uint8_t *make_sample(const struct port_val *proc, const struct blob *frame, size_t *len)
 {
-    *len = sizeof(*proc) + frame->len;
-    uint8_t *sample = malloc(*len);
-    memcpy(sample, proc, sizeof(*proc));
-    memcpy(sample + sizeof(*proc), frame->data, frame->len);
-    return sample;
+    return socket_sample(proc, frame, false, 0, len);
 }
 
 /* The kernel's flow table as the handler sees it through its lookup function: the
@@ -375,13 +388,13 @@ static void test_bad_samples(void)
     uint8_t *sample = make_sample(&proc, &b, &len);
 
     mon_open(&m);
-    got = mon_sample(&m, sample, sizeof(proc) - 1, 5000, &logged);
+    got = mon_sample(&m, sample, HEAD - 1, 5000, &logged);
     CHECK_STR(got, "");
     CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: sample: shorter than its process "
                       "record\n");
     free(got);
     free(logged);
-    got = mon_sample(&m, sample, sizeof(proc) + 20, 5001, &logged); /* Ethernet, part of IPv4 */
+    got = mon_sample(&m, sample, HEAD + 20, 5001, &logged); /* Ethernet, part of IPv4 */
     CHECK_STR(got, "");
     CHECK_STR(logged, "");
     free(got);
@@ -398,12 +411,12 @@ static void test_bad_samples(void)
           strchr(logged, '\n') == logged + strlen(logged) - 1);
     free(logged);
     CHECK_TEXT(mon_tick(&m, 9000), "");                             /* nothing new */
-    got = mon_sample(&m, sample, sizeof(proc) + 20, 9001, &logged); /* due again: said */
+    got = mon_sample(&m, sample, HEAD + 20, 9001, &logged); /* due again: said */
     CHECK_STR(got, "");
     CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: frame: truncated frame\n");
     free(got);
     free(logged);
-    got = mon_sample(&m, sample, sizeof(proc) + 20, 9002, &logged);
+    got = mon_sample(&m, sample, HEAD + 20, 9002, &logged);
     CHECK_STR(got, "");
     CHECK_STR(logged, "");
     free(got);
@@ -560,13 +573,87 @@ static void test_unattributed(void)
     m.table.entries = 0;
     m.table.calls = 0;
     CHECK_TEXT(mon_sample(&m, sample, len, 1002, &logged), "");
-    CHECK_TEXT(logged, "");
+    CHECK_TEXT(logged, "ebpfshield-bcc: 1 DNS packet(s) whose process the kernel could not "
+                       "tell, not printed (1 so far)\n");
     CHECK_INT(m.table.calls, 2);
-    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: 1 DNS packet(s) of a local socket whose process "
-                               "was never found\n");
+    CHECK_TEXT(mon_sample(&m, sample, len, 1003, &logged), ""); /* said once a second */
+    CHECK_TEXT(logged, "");
+    CHECK_TEXT(mon_report(&m), "ebpfshield-bcc: 1 DNS packet(s) whose process the kernel could "
+                               "not tell, not printed (2 so far)\n"
+                               "ebpfshield-bcc: 2 DNS packet(s) whose process the kernel could "
+                               "not tell in all\n");
     mon_close(&m);
     free(sample);
     free(b.data);
+}
+
+/* Packets of other namespaces (from the socket hooks, from their IP header): printed with
+ * the process shipped with them and the device's index, never looked up in the flow table
+ * of the tool's namespace; without a process, counted. Two namespaces' TCP flows with the
+ * same addresses and ports are reassembled apart. */
+static void test_other_namespaces(void)
+{
+    struct blob b = load_fixture("udp_query_a.frame");
+    struct blob cap = load_fixture("tcp_query_a.frame"), qa = load_fixture("tcp_query_a.tcp"),
+                qaaaa = load_fixture("tcp_query_aaaa.tcp");
+    struct port_val proc = {.ifindex = 3,
+                            .pid = 4242,
+                            .tid = 4243,
+                            .uid = 1000,
+                            .gid = 100,
+                            .comm_is_process = 1,
+                            .comm = "dig"};
+    struct port_val nobody = {.ifindex = 3};
+    struct frame_info fi;
+    struct mon m;
+    size_t len;
+    char *logged;
+
+    mon_open(&m);
+    uint8_t *sample = socket_sample(&proc, &b, true, 7, &len);
+    CHECK_TEXT(mon_sample(&m, sample, len, 1000, &logged),
+               REC_DIG "DEV=3 PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
+                       "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n");
+    CHECK_TEXT(logged, "");
+    free(sample);
+    sample = socket_sample(&nobody, &b, true, 7, &len);
+    CHECK_TEXT(mon_sample(&m, sample, len, 1001, &logged), "");
+    CHECK_TEXT(logged, "ebpfshield-bcc: 1 DNS packet(s) whose process the kernel could not "
+                       "tell, not printed (1 so far)\n");
+    free(sample);
+    CHECK_INT(m.table.calls, 0);
+
+    CHECK_INT(frame_decode(cap.data, cap.len, &fi), FRAME_OK);
+    struct test_frame t = {.family = fi.family,
+                           .proto = IPPROTO_TCP,
+                           .sport = fi.sport,
+                           .dport = fi.dport,
+                           .seq = fi.seq,
+                           .tcp_flags = TEST_TCP_ACK_PSH};
+    memcpy(t.saddr, fi.saddr, 16);
+    memcpy(t.daddr, fi.daddr, 16);
+    const struct blob *msg[2] = {&qa, &qaaaa};
+    const char *lines[2] = {REC_DIG "DEV=3 PROTO=TCP " LO "SPT=42101 DPT=53 " REC_IDS
+                                    "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n",
+                            REC_DIG "DEV=3 PROTO=TCP " LO "SPT=42101 DPT=53 " REC_IDS
+                                    "DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=AAAA\n"};
+    for (int half = 0; half < 2; half++)
+        for (int ns = 0; ns < 2; ns++) {
+            uint8_t frame[4096];
+            size_t from = half ? 20 : 0, n = half ? msg[ns]->len - 20 : 20;
+            t.seq = fi.seq + (uint32_t)from;
+            struct blob f = {frame,
+                             test_frame_build(frame, sizeof(frame), &t, msg[ns]->data + from, n)};
+            sample = socket_sample(&proc, &f, true, 100 + (uint64_t)ns, &len);
+            CHECK_TEXT(mon_sample(&m, sample, len, 2000, &logged), half ? lines[ns] : "");
+            CHECK_TEXT(logged, "");
+            free(sample);
+        }
+    mon_close(&m);
+    free(b.data);
+    free(cap.data);
+    free(qa.data);
+    free(qaaaa.data);
 }
 
 /* The line of question qNN of a query from dig (as built by test_dns_questions). */
@@ -788,6 +875,7 @@ int main(void)
     test_bad_samples();
     test_ipv6_lines();
     test_unattributed();
+    test_other_namespaces();
     test_lines_bound();
     test_tcp_samples();
     test_filter();

@@ -160,19 +160,40 @@ static void test_monitor_fields(void)
     test_addr(frame.daddr, AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
     dns_line(c.f, &origin, &frame, &item);
     char *got = capture_text(&c);
-    CHECK_STR(got, "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=192.168.1.2 "
+    CHECK_STR(got, "COMM=resolver\\x20x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=192.168.1.2 "
                    "DST=8.8.4.4 SPT=65535 DPT=53 UID=1000 GID=4294967294 DNS_QR=0 "
                    "DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA\n"
-                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=10.0.0.1 "
+                   "COMM=resolver\\x20x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=10.0.0.1 "
                    "DST=255.255.255.255 SPT=53 DPT=0 UID=1000 GID=4294967294 DNS_QR=1 "
                    "DNS_NAME=\\.weird\\032name. DNS_TYPE=A DNS_DATA=255.0.0.1\n"
-                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=2001:db8::53 "
+                   "COMM=resolver\\x20x PID=4294967295 TGID=1 DEV=7 PROTO=TCP SRC=2001:db8::53 "
                    "DST=::ffff:192.0.2.1 SPT=853 DPT=40000 UID=1000 GID=4294967294 DNS_QR=1 "
                    "DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA DNS_DATA=fd00::7\n"
-                   "COMM=resolver x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=:: "
+                   "COMM=resolver\\x20x PID=4294967295 TGID=1 DEV=7 PROTO=UDP SRC=:: "
                    "DST=ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff SPT=853 DPT=40000 UID=1000 "
                    "GID=4294967294 DNS_QR=1 DNS_NAME=\\.weird\\032name. DNS_TYPE=AAAA "
                    "DNS_DATA=fd00::7\n");
+    free(got);
+}
+
+/* A process name that looks like more fields cannot forge them: space, "=" and "\\"
+ * come out as \xHH (the only deviation from the original's bytes). */
+static void test_forged_comm(void)
+{
+    struct port_val proc = {.pid = 66, .tid = 66, .uid = 65534, .gid = 65534};
+    struct dns_origin origin = {.proc = &proc, .comm = "a UID=0\\GID=0", .ifname = "lo"};
+    struct frame_info frame = {.proto = 17, .family = AF_INET, .sport = 5000, .dport = 53};
+    struct dns_item item = {.qr = 0, .name = "x.", .type = "A"};
+    struct capture c;
+
+    test_addr(frame.saddr, AF_INET, "127.0.0.1");
+    test_addr(frame.daddr, AF_INET, "127.0.0.1");
+    capture_open(&c);
+    dns_line(c.f, &origin, &frame, &item);
+    char *got = capture_text(&c);
+    CHECK_STR(got, "COMM=a\\x20UID\\x3d0\\x5cGID\\x3d0 PID=66 TGID=66 DEV=lo PROTO=UDP "
+                   "SRC=127.0.0.1 DST=127.0.0.1 SPT=5000 DPT=53 UID=65534 GID=65534 DNS_QR=0 "
+                   "DNS_NAME=x. DNS_TYPE=A\n");
     free(got);
 }
 
@@ -274,6 +295,7 @@ int main(void)
 {
     test_monitor_reference();
     test_monitor_fields();
+    test_forged_comm();
     test_verbose_line();
     test_block_lines();
     test_other_hit_lines();

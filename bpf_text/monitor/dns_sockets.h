@@ -1,0 +1,264 @@
+/* ebpf_monitor's socket hooks, pasted into both flow programs: cgroup-v2 programs on the
+ * root cgroup, so they run for every socket of every network namespace.
+ * - connect4/6 and sendmsg4/6 (a connect, or a send with an address, to a DNS port) record
+ *   the calling process and the socket's namespace on the socket (socket_owners), in the
+ *   caller's context, before its first packet exists.
+ * - egress and ingress see each packet of a local socket with the socket in hand. The
+ *   packet is credited to its socket's process: for a UDP send, the sending task itself
+ *   (threads, and sockets handed over by fork or SCM_RIGHTS, name who sent); for TCP, the
+ *   process that connected the socket (a segment may leave from a timer or an interrupt).
+ *   In the tool's own namespace the socket filter prints the packet: egress records its
+ *   flow in proc_ports (exact addresses and ports) just before the filter sees it. In any
+ *   other namespace the packet itself is shipped on dns_events.
+ * Route lookups are never taken as evidence of a sender, and nothing done in one namespace
+ * changes how another namespace's packets are credited.
+ * Compiled with:
+ *   MONITOR_EVENTS_FD    the socket filter's dns_events perf buffer (an fd of this process)
+ *   MONITOR_OWN_NETNS    the cookie of the tool's own network namespace
+ *   MONITOR_ALL_NETNS    1: ship other namespaces' packets; 0: only the tool's own
+ *   MONITOR_SKB_TASK     1 when cgroup_skb programs may read the current task (6.2+)
+ *   MONITOR_SKB_NETNS    1 when they may call bpf_get_netns_cookie (6.18 here, not 6.1)
+ * Where the kernel's cgroup_skb knows neither (Debian's 6.1, kprobe mode), the sending task
+ * comes from send_slots (kprobe_sendmsg.c) and the namespace from the socket's record. */
+#ifndef EBPFSHIELD_DNS_SOCKETS_H
+#define EBPFSHIELD_DNS_SOCKETS_H
+
+#include "common/net_abi.h"
+#include "common/dns_ports.h"
+#include "common/ebpfshield_events.h"
+
+#define SOCKET_IPV6_EXT_MAX_ 4
+#define SOCKET_TCP_FIN_SYN_RST_ 0x07
+/* 65535 less the record header (8), its size field (4) and dns_sample, 8-byte aligned */
+#define SOCKET_SUBMIT_MAX_ (65480 - sizeof(struct dns_sample))
+
+/* What the kernel side counts for user space (socket_counts). */
+#define SOCKET_COUNT_NO_NETNS 0 /* a socket whose namespace the kernel could not tell */
+#define SOCKET_COUNT_SHIPPED 1  /* packets of other namespaces shipped */
+#define SOCKET_COUNT_MAX 2
+
+struct socket_owner {
+    struct port_val proc;
+    __u64 netns;
+};
+
+/* The task inside udp_sendmsg/udpv6_sendmsg on this CPU (kprobe mode): task is the
+ * kernel's task pointer, compared with the current task's at egress. */
+struct send_slot {
+    __u64 task;
+    struct port_val proc;
+};
+
+BPF_SK_STORAGE(socket_owners, struct socket_owner);
+BPF_PERCPU_ARRAY(socket_counts, __u64, SOCKET_COUNT_MAX);
+BPF_PERCPU_ARRAY(send_slots, struct send_slot, 1);
+
+static inline void socket_count(int what)
+{
+    __u64 *n = socket_counts.lookup(&what);
+    if (n)
+        (*n)++;
+}
+
+static inline int monitor_sock_addr(struct bpf_sock_addr *ctx)
+{
+    if (!is_dns_port(ntohs((__u16)ctx->user_port)))
+        return 1;
+    struct socket_owner *o = socket_owners.sk_storage_get(ctx->sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+    if (o) {
+        current_process(&o->proc);
+        o->netns = bpf_get_netns_cookie(ctx);
+    }
+    return 1;
+}
+
+int monitor_connect4(struct bpf_sock_addr *ctx)
+{
+    return monitor_sock_addr(ctx);
+}
+
+int monitor_connect6(struct bpf_sock_addr *ctx)
+{
+    return monitor_sock_addr(ctx);
+}
+
+int monitor_sendmsg4(struct bpf_sock_addr *ctx)
+{
+    return monitor_sock_addr(ctx);
+}
+
+int monitor_sendmsg6(struct bpf_sock_addr *ctx)
+{
+    return monitor_sock_addr(ctx);
+}
+
+/* The transport header of an IPv6 packet (skb data starts at its IP header): *proto and
+ * *l4, past hop-by-hop, routing, destination-option and first-fragment headers. */
+static inline int socket_ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4)
+{
+    __u8 next = 0, hdr[2] = {0, 0};
+    __u32 off = 40;
+    if (bpf_skb_load_bytes(skb, 6, &next, 1) != 0)
+        return -1;
+#pragma unroll
+    for (int i = 0; i < SOCKET_IPV6_EXT_MAX_; i++) {
+        if (next != 0 && next != 43 && next != 60 && next != 44)
+            break;
+        if (bpf_skb_load_bytes(skb, off, hdr, 2) != 0)
+            return -1;
+        if (next == 44) {
+            __u16 frag = 0;
+            if (bpf_skb_load_bytes(skb, off + 2, &frag, 2) != 0 || (ntohs(frag) & 0xfff8))
+                return -1;
+            off += 8;
+        } else {
+            off += ((__u32)hdr[1] + 1) * 8;
+        }
+        next = hdr[0];
+    }
+    *proto = next;
+    *l4 = off;
+    return 0;
+}
+
+/* The client-side flow of a DNS packet of a local socket (egress: sent by it; ingress:
+ * for it): 0 and key filled when the remote port is a DNS port and the packet carries a
+ * message's bytes, or starts or ends a TCP connection. */
+static inline int socket_dns_flow(struct __sk_buff *skb, int egress, struct port_key *key)
+{
+    __u8 proto = 0;
+    __u32 l4 = 0, src = 12, len = 4;
+    __builtin_memset(key, 0, sizeof(*key));
+    if (skb->protocol == htons(ETH_P_IP)) {
+        __u8 vihl[2] = {0, 0};
+        __u16 frag = 0;
+        if (bpf_skb_load_bytes(skb, 0, vihl, 2) != 0 || bpf_skb_load_bytes(skb, 6, &frag, 2) != 0 ||
+            bpf_skb_load_bytes(skb, 9, &proto, 1) != 0)
+            return -1;
+        if ((ntohs(frag) & 0x1fff) || (vihl[0] & 0x0f) < 5) /* later fragment: no ports */
+            return -1;
+        l4 = (vihl[0] & 0x0f) * 4;
+        key->family = AF_INET;
+    } else if (skb->protocol == htons(ETH_P_IPV6)) {
+        if (socket_ipv6_transport(skb, &proto, &l4) != 0)
+            return -1;
+        key->family = AF_INET6;
+        src = 8;
+        len = 16;
+    } else {
+        return -1;
+    }
+    if (proto == IPPROTO_TCP) {
+        __u8 off_flags[2] = {0, 0};
+        if (bpf_skb_load_bytes(skb, l4 + 12, off_flags, 2) != 0)
+            return -1;
+        if (l4 + (off_flags[0] >> 4) * 4 >= skb->len && !(off_flags[1] & SOCKET_TCP_FIN_SYN_RST_))
+            return -1;
+    } else if (proto != IPPROTO_UDP) {
+        return -1;
+    }
+    __u16 ports[2] = {0, 0};
+    if (bpf_skb_load_bytes(skb, l4, ports, 4) != 0)
+        return -1;
+    key->proto = proto;
+    key->lport = ntohs(ports[egress ? 0 : 1]);
+    key->rport = ntohs(ports[egress ? 1 : 0]);
+    if (!is_dns_port(key->rport))
+        return -1;
+    if (len == 4)
+        return bpf_skb_load_bytes(skb, src, egress ? key->laddr : key->raddr, 4) |
+               bpf_skb_load_bytes(skb, src + 4, egress ? key->raddr : key->laddr, 4);
+    return bpf_skb_load_bytes(skb, src, egress ? key->laddr : key->raddr, 16) |
+           bpf_skb_load_bytes(skb, src + 16, egress ? key->raddr : key->laddr, 16);
+}
+
+/* The task sending a UDP datagram (egress runs inside its sendmsg): 1 and *proc filled
+ * when the kernel tells it. */
+static inline int socket_sender(struct port_val *proc)
+{
+#if MONITOR_SKB_TASK
+    current_process(proc);
+    return 1;
+#else
+    int zero = 0;
+    struct send_slot *slot = send_slots.lookup(&zero);
+    if (!slot || slot->task == 0 || slot->task != bpf_get_current_task())
+        return 0;
+    *proc = slot->proc;
+    return 1;
+#endif
+}
+
+/* The packet's process and namespace into s (pid 0 and netns 0 when unknown). A UDP
+ * sender is recorded on its socket, so that its answers name it too. */
+static inline void socket_origin(struct __sk_buff *skb, int egress, __u8 proto,
+                                 struct dns_sample *s)
+{
+    struct bpf_sock *sk = skb->sk;
+    if (sk)
+        sk = bpf_sk_fullsock(sk);
+    struct socket_owner *o = NULL;
+    if (sk)
+        o = socket_owners.sk_storage_get(sk, 0, 0);
+#if MONITOR_SKB_NETNS
+    s->netns = bpf_get_netns_cookie(skb);
+#else
+    s->netns = o ? o->netns : 0;
+#endif
+    if (egress && proto == IPPROTO_UDP && socket_sender(&s->proc)) {
+        if (!sk || s->netns == 0)
+            return;
+        if (!o)
+            o = socket_owners.sk_storage_get(sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+        if (o) {
+            o->proc = s->proc;
+            o->netns = s->netns;
+        }
+        return;
+    }
+    if (o)
+        s->proc = o->proc;
+}
+
+static inline int monitor_packet(struct __sk_buff *skb, int egress)
+{
+    struct dns_sample s;
+    struct port_key key;
+    if (socket_dns_flow(skb, egress, &key) != 0)
+        return 1;
+    __builtin_memset(&s, 0, sizeof(s));
+    socket_origin(skb, egress, key.proto, &s);
+    if (s.netns == 0) {
+        socket_count(SOCKET_COUNT_NO_NETNS);
+        return 1;
+    }
+    if (s.netns == MONITOR_OWN_NETNS) {
+        if (egress && s.proc.pid != 0)
+            proc_ports.update(&key, &s.proc);
+        return 1;
+    }
+    if (!MONITOR_ALL_NETNS)
+        return 1;
+    s.proc.ifindex = skb->ifindex;
+    s.proc.ts_ns = bpf_ktime_get_ns();
+    s.from_socket = 1;
+    __u64 len = skb->len;
+    if (len > SOCKET_SUBMIT_MAX_)
+        len = SOCKET_SUBMIT_MAX_;
+    bpf_perf_event_output(skb, (void *)bpf_pseudo_fd(1, MONITOR_EVENTS_FD),
+                          (len << 32) | BPF_F_CURRENT_CPU, &s, sizeof(s));
+    socket_count(SOCKET_COUNT_SHIPPED);
+    return 1;
+}
+
+int monitor_egress(struct __sk_buff *skb)
+{
+    return monitor_packet(skb, 1);
+}
+
+int monitor_ingress(struct __sk_buff *skb)
+{
+    return monitor_packet(skb, 0);
+}
+
+#endif

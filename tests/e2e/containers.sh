@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# ebpf_monitor across network namespaces, as on a container host: the tool runs in one
+# namespace (the "host"); "containers" are namespaces made after it started. Checked:
+# - a container wired to the host by a veth pair queries the host's resolver: 10 of 10
+#   queries and answers printed with the container's client;
+# - a container with its own resolver on 127.0.0.11 (Docker's embedded DNS) is seen;
+# - two containers sending from the identical tuple 127.0.0.11:40001 -> 127.0.0.11:53 at
+#   the same time: each line names its own process, never the other's;
+# - an unprivileged user in its own user+network namespace sending from the host client's
+#   tuple (127.0.0.1:40002 -> 127.0.0.1:53) every ms cannot take the host client's lines;
+# - a socket connected by one process and used by its child (fork), or by a second thread:
+#   the line names the one that sent;
+# - a process named "a UID=0 GID=0" cannot forge fields of its line;
+# - --netns host prints the host's namespace only.
+# Needs root, an isolated network (a netns or the test VM), EBPFSHIELD_BIN, EXPECT_MODE.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/monitor_lib.sh"
+
+CLIENT="$(dirname "$(realpath "$0")")/ns_client.py"
+NS=ebs-c$$
+NAMESPACES=
+cleanup_namespaces() {
+    local n
+    for n in $NAMESPACES; do ip netns del "$n" 2>/dev/null; done
+}
+trap 'cleanup_namespaces; cleanup_all' EXIT
+
+add_ns() { # add_ns NAME: a namespace with its loopback up
+    ip netns add "$1" && ip -n "$1" link set lo up && NAMESPACES="$NAMESPACES $1"
+}
+
+# dnsmasq LISTEN-ADDRESS [NETNS]: answers NAME.test with 10.0.0.1 (started in NETNS).
+serve() {
+    local where=()
+    [ -n "${2:-}" ] && where=(ip netns exec "$2")
+    "${where[@]}" dnsmasq --no-resolv --no-hosts --listen-address="$1" --bind-interfaces \
+        --address=/test/10.0.0.1 --pid-file="$WORK/dnsmasq.$1.${2:-host}.pid" || exit 1
+    EXTRA_PIDS="${EXTRA_PIDS:-} $(cat "$WORK/dnsmasq.$1.${2:-host}.pid")"
+}
+
+ip link set lo up
+serve 127.0.0.1
+start_tool ns --feature ebpf_monitor || finish
+
+# 1. A container behind a veth pair, querying the host's resolver.
+add_ns "$NS-veth" || exit 1
+ip link add "h$$" type veth peer name eth0 netns "$NS-veth"
+ip addr add 10.200.0.1/24 dev "h$$" && ip link set "h$$" up
+ip -n "$NS-veth" addr add 10.200.0.2/24 dev eth0 && ip -n "$NS-veth" link set eth0 up
+serve 10.200.0.1
+ifindex=$(ip netns exec "$NS-veth" cat /sys/class/net/eth0/ifindex)
+for i in $(seq 10); do
+    run_client "veth$i" ip netns exec "$NS-veth" dig +tries=1 @10.200.0.1 "v$i.test" A
+    re="^COMM=dig PID=$CLIENT_PID TGID=[0-9]+ DEV=$ifindex PROTO=UDP SRC=10\.200\.0\.2 DST=10\.200\.0\.1 SPT=[0-9]+ DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=v$i\.test\. DNS_TYPE=A$"
+    expect_count "$OUT" "$re" 1 "veth: query $i of 10 with the container's dig (pid $CLIENT_PID)"
+    re="^COMM=dig PID=$CLIENT_PID TGID=[0-9]+ DEV=$ifindex PROTO=UDP SRC=10\.200\.0\.1 DST=10\.200\.0\.2 SPT=53 DPT=[0-9]+ UID=0 GID=0 DNS_QR=1 DNS_NAME=v$i\.test\. DNS_TYPE=A DNS_DATA=10\.0\.0\.1$"
+    expect_count "$OUT" "$re" 1 "veth: answer $i of 10 to the container's dig"
+done
+check "veth: no line names the host's dnsmasq" not grep -q '^COMM=dnsmasq' "$OUT"
+
+# 2. Containers with their own resolver on 127.0.0.11; two of them send from the same
+# tuple at the same time.
+for c in a b; do
+    add_ns "$NS-$c" || exit 1
+    ip netns exec "$NS-$c" ip addr add 127.0.0.11/8 dev lo 2>/dev/null
+    serve 127.0.0.11 "$NS-$c"
+done
+ip netns exec "$NS-a" python3 "$CLIENT" bound 127.0.0.11 40001 a.test 20 >"$WORK/a.pid" &
+client_a=$!
+ip netns exec "$NS-b" python3 "$CLIENT" bound 127.0.0.11 40001 b.test 20 >"$WORK/b.pid" &
+client_b=$!
+wait $client_a
+check "same tuple: client a got its 20 answers" [ $? -eq 0 ]
+wait $client_b
+check "same tuple: client b got its 20 answers" [ $? -eq 0 ]
+for c in a b; do
+    pid=$(cat "$WORK/$c.pid")
+    tuple="DEV=1 PROTO=UDP SRC=127\.0\.0\.11 DST=127\.0\.0\.11"
+    expect_count "$OUT" "^COMM=python3 PID=$pid TGID=$pid $tuple SPT=40001 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=$c\.test\. DNS_TYPE=A$" 20 \
+        "same tuple: 20 queries of container $c with its own client (pid $pid)"
+    expect_count "$OUT" "^COMM=python3 PID=$pid TGID=$pid $tuple SPT=53 DPT=40001 UID=0 GID=0 DNS_QR=1 DNS_NAME=$c\.test\. DNS_TYPE=A DNS_DATA=10\.0\.0\.1$" 20 \
+        "same tuple: 20 answers to container $c's client"
+    expect_count "$OUT" "DNS_NAME=$c\.test\." 40 "same tuple: no other line for $c.test"
+done
+
+# 3. Nobody, in a user and network namespace of its own, sends from the tuple the host's
+# client uses while that client queries: every host line stays the host client's.
+# (In the VM the test runs chrooted, where the kernel refuses unprivileged user
+# namespaces: there root makes the namespace and nobody floods from it.)
+as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+if "${as_nobody[@]}" unshare -Urn true 2>/dev/null; then
+    "${as_nobody[@]}" unshare -Urn sh -c \
+        'ip link set lo up && exec python3 "$0" flood 127.0.0.1 40002 4' "$CLIENT" \
+        >"$WORK/flood.out" 2>&1 &
+else
+    echo "NOTE: no unprivileged user namespace here: nobody floods from a namespace root made"
+    add_ns "$NS-nobody" || exit 1
+    ip netns exec "$NS-nobody" "${as_nobody[@]}" python3 "$CLIENT" flood 127.0.0.1 40002 4 \
+        >"$WORK/flood.out" 2>&1 &
+fi
+flooder=$!
+sleep 0.5
+python3 "$CLIENT" bound 127.0.0.1 40002 host.test 20 >"$WORK/host.pid"
+check "planting: the host client got its 20 answers" [ $? -eq 0 ]
+wait $flooder
+check "planting: nobody sent $(head -1 "$WORK/flood.out") queries meanwhile" \
+    [ "$(head -1 "$WORK/flood.out")" -gt 100 ] 2>/dev/null
+pid=$(cat "$WORK/host.pid")
+expect_count "$OUT" "^COMM=python3 PID=$pid TGID=$pid DEV=lo PROTO=UDP SRC=127\.0\.0\.1 DST=127\.0\.0\.1 SPT=40002 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=host\.test\. DNS_TYPE=A$" 20 \
+    "planting: 20 host queries with the host's client (pid $pid)"
+expect_count "$OUT" "^COMM=python3 PID=$pid TGID=$pid DEV=lo PROTO=UDP SRC=127\.0\.0\.1 DST=127\.0\.0\.1 SPT=53 DPT=40002 UID=0 GID=0 DNS_QR=1 DNS_NAME=host\.test\. DNS_TYPE=A DNS_DATA=10\.0\.0\.1$" 20 \
+    "planting: 20 answers to the host's client"
+expect_count "$OUT" "DNS_NAME=host\.test\." 40 "planting: no host.test line names anyone else"
+check "planting: nobody's own queries are printed as nobody's" \
+    grep -qE "^COMM=python3 PID=[0-9]+ TGID=[0-9]+ DEV=1 PROTO=UDP .* UID=65534 GID=65534 DNS_QR=0 DNS_NAME=planted\.test\." "$OUT"
+
+# 4. A socket shared: connected by one process, sent on by its child, or by a thread.
+python3 "$CLIENT" forked child.test >"$WORK/forked.out"
+child=$(awk '$1 == "child" {print $2}' "$WORK/forked.out")
+expect_count "$OUT" "^COMM=python3 PID=$child TGID=$child DEV=lo PROTO=UDP .* DNS_QR=0 DNS_NAME=child\.test\. DNS_TYPE=A$" 1 \
+    "fork: the query names the child that sent it (pid $child)"
+expect_count "$OUT" "^COMM=python3 PID=$child TGID=$child DEV=lo PROTO=UDP .* DNS_QR=1 DNS_NAME=child\.test\. " 1 \
+    "fork: its answer names the child too"
+python3 "$CLIENT" thread thread.test >"$WORK/thread.out"
+tid=$(awk '$1 == "thread" {print $2}' "$WORK/thread.out")
+expect_count "$OUT" "^COMM=python3 PID=[0-9]+ TGID=$tid DEV=lo PROTO=UDP .* DNS_QR=0 DNS_NAME=thread\.test\. DNS_TYPE=A$" 1 \
+    "thread: the query names the thread that sent it (tid $tid)"
+
+# 5. A process name that reads as more fields: escaped, so that UID= is the real one.
+python3 -c 'import socket, sys
+open("/proc/self/comm", "w").write("a UID=0 GID=0")
+sys.path.insert(0, sys.argv[1])
+from ns_client import connected, query
+s = connected()
+s.send(query("forged.test"))
+s.recv(4096)' "$(dirname "$CLIENT")" &
+forger=$!
+wait $forger
+expect_count "$OUT" "^COMM=a\\\\x20UID\\\\x3d0\\\\x20GID\\\\x3d0 PID=$forger TGID=$forger DEV=lo PROTO=UDP .* UID=0 GID=0 DNS_QR=0 DNS_NAME=forged\\.test\\. DNS_TYPE=A$" 1 \
+    "forged comm: the name's space and = escaped"
+
+expect_only "$OUT" '^COMM=(dig|python3|a\\x20UID\\x3d0\\x20GID\\x3d0) PID=[0-9]+ TGID=[0-9]+ DEV=[0-9a-z]+ '
+stop_tool ns
+
+# 6. --netns host: the container's queries are not printed, the host's are.
+start_tool host_only --feature ebpf_monitor --netns host || finish
+run_client host_only_c ip netns exec "$NS-veth" dig +tries=1 @10.200.0.1 c.test A
+run_client host_only_h dig +tries=1 @127.0.0.1 h.test A
+expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=h\.test\. " 1 \
+    "--netns host: the host's query is printed"
+expect_count "$OUT" "DNS_NAME=c\.test\." 0 "--netns host: the container's is not"
+stop_tool host_only
+finish

@@ -1,0 +1,99 @@
+"""DNS clients for the namespace scenario (tests/e2e/containers.sh), each printing what the
+test needs to know about who sent what.
+
+  ns_client.py bound ADDR PORT NAME COUNT   from ADDR:PORT (bound), COUNT queries for NAME
+                                            to ADDR:53, one a second/10; prints its pid
+  ns_client.py forked NAME                  a socket connected to 127.0.0.1:53 by this
+                                            process, one query for NAME sent by a child;
+                                            prints "child PID"
+  ns_client.py thread NAME                  the same socket used by a second thread:
+                                            prints "thread TID"
+  ns_client.py flood ADDR PORT SECONDS      from ADDR:PORT, a query to ADDR:53 every ms
+                                            (nobody need listen), for SECONDS
+"""
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+
+def query(name, qid=0x1234):
+    labels = b"".join(bytes([len(p)]) + p.encode() for p in name.split("."))
+    return struct.pack(">HHHHHH", qid, 0x0100, 1, 0, 0, 0) + labels + b"\x00" + struct.pack(">HH", 1, 1)
+
+
+def bound(addr, port, name, count):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(port)))
+    s.settimeout(2)
+    print(os.getpid(), flush=True)
+    got = 0
+    for i in range(int(count)):
+        s.sendto(query(name, i + 1), (addr, 53))
+        try:
+            s.recvfrom(4096)
+            got += 1
+        except socket.timeout:
+            pass
+        time.sleep(0.1)
+    return 0 if got == int(count) else 1
+
+
+def connected():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.connect(("127.0.0.1", 53))
+    s.settimeout(3)
+    return s
+
+
+def forked(name):
+    s = connected()
+    pid = os.fork()
+    if pid == 0:
+        s.send(query(name))
+        s.recv(4096)
+        os._exit(0)
+    print("child", pid, flush=True)
+    _, status = os.waitpid(pid, 0)
+    return 0 if status == 0 else 1
+
+
+def thread(name):
+    s = connected()
+    out = {}
+
+    def run():
+        out["tid"] = threading.get_native_id()
+        s.send(query(name))
+        out["answer"] = s.recv(4096)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    print("thread", out["tid"], flush=True)
+    return 0 if out.get("answer") else 1
+
+
+def flood(addr, port, seconds):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((addr, int(port)))
+    end = time.monotonic() + float(seconds)
+    n = 0
+    while time.monotonic() < end:
+        try:
+            s.sendto(query("planted.test", n & 0xFFFF), (addr, 53))
+        except OSError:
+            pass
+        n += 1
+        time.sleep(0.001)
+    print(n, flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    sys.exit({"bound": bound, "forked": forked, "thread": thread, "flood": flood}[cmd](*args))
