@@ -12,6 +12,7 @@ mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c libpsl))
 core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
+      src/base/container_id.c
       src/guard/core_file.c src/guard/block_actions.c src/output/event.c src/output/format.c
       src/output/output.c src/output/*_format.c)
 for target in tests/fuzz/fuzz_*.c; do
@@ -22,7 +23,7 @@ rm -rf "$out/corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* # from an earlier run
 mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz_core_file" \
     "$out/corpus/fuzz_dns_json" "$out/corpus/fuzz_dns_name" "$out/corpus/fuzz_domain_line" \
-    "$out/corpus/fuzz_domain_walk"
+    "$out/corpus/fuzz_domain_walk" "$out/corpus/fuzz_container_id"
 cp tests/fixtures/*.frame tests/fuzz/regressions/* "$out/corpus/fuzz_dns_frame/"
 cp feeds/*.txt tests/fixtures/feeds/* "$out/corpus/fuzz_feeds/" 2>/dev/null || true
 printf '# feed\n127.0.0.2\n10.0.0.0/8\nfd00:bad::/64\n::ffff:1.2.3.4\n' >"$out/corpus/fuzz_feeds/seed.txt"
@@ -40,6 +41,14 @@ printf '\4evil\7example\0' >"$d/listed"
 printf '\2ok\4evil\7example\0' >"$d/allowed"
 printf '\1x\4EVIL\7Example\0' >"$d/case"
 printf '\4deep\1c\1b\1a\0' >"$d/deep"
+d="$out/corpus/fuzz_container_id" # the runtimes' cgroup names
+id=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+printf '/system.slice/docker-%s.scope' "$id" >"$d/docker"
+printf '/docker/%s' "$id" >"$d/docker-cgroupfs"
+printf '/kubepods.slice/kubepods-pod1.slice/cri-containerd-%s.scope' "$id" >"$d/cri"
+printf '/machine.slice/libpod-%s.scope/container' "$id" >"$d/podman"
+printf '/machine.slice/machine-web.scope/payload' >"$d/nspawn"
+printf '/lxc.payload.web/init.scope' >"$d/lxc"
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
     echo "== $name, $secs s"

@@ -13,6 +13,10 @@
 /* LRU tables: the least recently used entry makes room, so no user can fill them. */
 #define EBPFSHIELD_PROC_PORTS_MAX 65536
 #define EBPFSHIELD_PROC_NAMES_MAX 65536
+/* Executables kept for processes that may exit before their lines are printed: user space
+ * reads a packet's within a fraction of a second, so the newest execs are enough. */
+#define EBPFSHIELD_PROC_EXES_MAX 8192
+#define EBPFSHIELD_EXE_LEN 256
 #define EBPFSHIELD_DNS_PORTS_MAX 16 /* --dns-port LIST */
 #define EBPFSHIELD_DEFAULT_DNS_PORT 53
 
@@ -44,6 +48,9 @@ struct port_val {
     char comm[EBPFSHIELD_TASK_COMM_LEN];
     __u64 ts_ns; /* in a sample: when the socket filter saw the packet (bpf_ktime_get_ns);
                   * the order its lines are printed in. 0 in proc_ports */
+    __u32 ppid;  /* the parent process, as the kernel saw it fork (0: not seen) */
+    __u32 pad;
+    __u64 cgroup; /* the socket's cgroup (v2 id: its directory's inode), 0 when unknown */
 };
 
 /* The head of every dns_events sample; the packet follows it. Samples of the socket filter
@@ -57,9 +64,17 @@ struct dns_sample {
     __u8 pad[7];
 };
 
-/* Value of proc_names (key: the process id): the process's name, /proc/<pid>/comm. */
+/* Value of proc_names (key: the process id): the process's name, /proc/<pid>/comm, and
+ * its parent's id. */
 struct proc_name {
     char comm[EBPFSHIELD_TASK_COMM_LEN];
+    __u32 ppid;
+};
+
+/* Value of proc_exes (key: the process id): the file its last exec ran, as named to
+ * execve (NUL-terminated, cut at EBPFSHIELD_EXE_LEN - 1 bytes). */
+struct proc_exe {
+    char path[EBPFSHIELD_EXE_LEN];
 };
 
 /* One outbound connection (or datagram) of ebpf_ipintelligence, sent to the events perf
@@ -132,11 +147,13 @@ struct lpm_v6 {
 _Static_assert(sizeof(struct port_key) == 40, "port_key layout");
 _Static_assert(__builtin_offsetof(struct port_key, laddr) == 8, "port_key.laddr");
 _Static_assert(__builtin_offsetof(struct port_key, raddr) == 24, "port_key.raddr");
-_Static_assert(sizeof(struct port_val) == 48, "port_val layout");
+_Static_assert(sizeof(struct port_val) == 64, "port_val layout");
+_Static_assert(__builtin_offsetof(struct port_val, cgroup) == 56, "port_val.cgroup");
 _Static_assert(__builtin_offsetof(struct port_val, ts_ns) == 40, "port_val.ts_ns");
 _Static_assert(__builtin_offsetof(struct port_val, comm) == 24, "port_val.comm");
-_Static_assert(sizeof(struct dns_sample) == 64, "dns_sample layout");
-_Static_assert(__builtin_offsetof(struct dns_sample, netns) == 48, "dns_sample.netns");
+_Static_assert(sizeof(struct dns_sample) == 80, "dns_sample layout");
+_Static_assert(__builtin_offsetof(struct dns_sample, netns) == 64, "dns_sample.netns");
+_Static_assert(sizeof(struct proc_name) == 20, "proc_name layout");
 _Static_assert(sizeof(struct netevent) == 72, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");

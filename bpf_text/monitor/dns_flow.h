@@ -14,6 +14,10 @@ BPF_TABLE("extern", struct port_key, struct port_val, proc_ports, EBPFSHIELD_PRO
  * space at start for the processes already running; read when a flow is recorded, so a
  * process that has exited by the time its packets are printed keeps its name. */
 BPF_TABLE("lru_hash", __u32, struct proc_name, proc_names, EBPFSHIELD_PROC_NAMES_MAX);
+/* Process id -> the file of its last exec (sched_process_exec), for the same reason. */
+BPF_TABLE("lru_hash", __u32, struct proc_exe, proc_exes, EBPFSHIELD_PROC_EXES_MAX);
+/* An exec's path, too big for the stack. */
+BPF_PERCPU_ARRAY(exe_scratch, struct proc_exe, 1);
 
 /* The current task as a process record (its process's name when the kernel has seen it). */
 static inline void current_process(struct port_val *val)
@@ -29,35 +33,52 @@ static inline void current_process(struct port_val *val)
     if (name) {
         __builtin_memcpy(val->comm, name->comm, sizeof(val->comm));
         val->comm_is_process = 1;
+        val->ppid = name->ppid;
     } else {
         bpf_get_current_comm(val->comm, sizeof(val->comm));
         val->comm_is_process = val->pid == val->tid; /* the leader's name is the process's */
     }
 }
 
-static inline void name_process(__u32 pid, const char *comm)
+static inline void name_process(__u32 pid, const char *comm, __u32 ppid)
 {
     struct proc_name name;
     __builtin_memcpy(name.comm, comm, sizeof(name.comm));
+    name.ppid = ppid;
     proc_names.update(&pid, &name);
 }
 
-/* After exec the task is its process's leader, under the new name. */
+/* The parent recorded for pid (0 when none was). */
+static inline __u32 parent_of(__u32 pid)
+{
+    struct proc_name *known = proc_names.lookup(&pid);
+    return known ? known->ppid : 0;
+}
+
+/* After exec the task is its process's leader, under the new name, running filename. */
 TRACEPOINT_PROBE(sched, sched_process_exec)
 {
-    struct proc_name name;
-    bpf_get_current_comm(name.comm, sizeof(name.comm));
-    name_process(bpf_get_current_pid_tgid() >> 32, name.comm);
+    __u32 pid = bpf_get_current_pid_tgid() >> 32;
+    char comm[EBPFSHIELD_TASK_COMM_LEN];
+    bpf_get_current_comm(comm, sizeof(comm));
+    name_process(pid, comm, parent_of(pid));
+    int zero = 0;
+    struct proc_exe *exe = exe_scratch.lookup(&zero);
+    if (!exe)
+        return 0;
+    unsigned short at = args->data_loc_filename & 0xffff;
+    if (bpf_probe_read_kernel_str(exe->path, sizeof(exe->path), (char *)args + at) > 0)
+        proc_exes.update(&pid, exe);
     return 0;
 }
 
-/* A child is named after the thread that forked it (a new thread gets an entry under its
- * own id, which is never looked up as a process's). */
+/* A child is named after the thread that forked it, its parent the forking process (a new
+ * thread gets an entry under its own id, which is never looked up as a process's). */
 TRACEPOINT_PROBE(sched, sched_process_fork)
 {
-    struct proc_name name;
-    bpf_get_current_comm(name.comm, sizeof(name.comm));
-    name_process((__u32)args->child_pid, name.comm);
+    char comm[EBPFSHIELD_TASK_COMM_LEN];
+    bpf_get_current_comm(comm, sizeof(comm));
+    name_process((__u32)args->child_pid, comm, bpf_get_current_pid_tgid() >> 32);
     return 0;
 }
 
@@ -67,9 +88,9 @@ TRACEPOINT_PROBE(task, task_rename)
     __u32 pid = bpf_get_current_pid_tgid() >> 32;
     if ((__u32)args->pid != pid)
         return 0;
-    struct proc_name name;
-    __builtin_memcpy(name.comm, args->newcomm, sizeof(name.comm));
-    name_process(pid, name.comm);
+    char comm[EBPFSHIELD_TASK_COMM_LEN];
+    bpf_probe_read_kernel(comm, sizeof(comm), args->newcomm);
+    name_process(pid, comm, parent_of(pid));
     return 0;
 }
 

@@ -228,6 +228,7 @@ static inline int monitor_packet(struct __sk_buff *skb, int egress)
         return 1;
     __builtin_memset(&s, 0, sizeof(s));
     socket_origin(skb, egress, key.proto, &s);
+    s.proc.cgroup = bpf_skb_cgroup_id(skb);
     if (s.netns == 0) {
         socket_count(SOCKET_COUNT_NO_NETNS);
         return 1;

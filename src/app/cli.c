@@ -56,7 +56,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
     const char *name;
     for (size_t i = 0; (name = format_choice(i)); i++)
         fprintf(out, "%s%s", i ? "|" : "", name);
-    fputs("] [--output-file PATH | --syslog] [-t|--timestamp]\n"
+    fputs("] [--output-file PATH | --syslog] [-t|--timestamp] [--context]\n"
           "       [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] [--version]\n",
           out);
     if (!full)
@@ -377,6 +377,13 @@ static int set_syslog(void *part, const char *arg, int choice)
     return 0;
 }
 
+static int set_context(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct output_config *)part)->context = true;
+    return 0;
+}
+
 static int set_timestamp(void *part, const char *arg, int choice)
 {
     (void)arg, (void)choice;
@@ -445,6 +452,11 @@ const struct cli_option cli_options[] = {
      NULL},
     {"timestamp", 't', NULL, CLI_PART_OUTPUT, NULL, set_timestamp, NULL,
      "text lines start with the local time (ISO 8601, ms)", NULL},
+    {"context", 0, NULL, CLI_PART_OUTPUT, NULL, set_context, NULL,
+     "ebpf_monitor, text: each line ends with NETNS= (the network\n"
+     "namespace's cookie), CGROUP= and CONTAINER= (runtime:id, or -);\n"
+     "JSON always has them",
+     NULL},
     {"pid", 'p', "PID", CLI_PART_MONITOR, NULL, set_pid, "a process id",
      "ebpf_monitor: only the DNS packets of process PID", NULL},
     {"uid", 'u', "UID", CLI_PART_MONITOR, NULL, set_uid, "a user id",
@@ -533,6 +545,10 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
         return misuse(err, prog, "events go to --output-file or to --syslog, not both");
     if (out->timestamp && out->format->structured)
         return misuse(err, prog, "--timestamp applies to --output text (JSON has @timestamp)");
+    if (out->context && (out->format->structured || !monitor))
+        return misuse(err, prog,
+                      "--context applies to --feature ebpf_monitor with --output text (JSON "
+                      "has the fields)");
     if ((g->allow_file || g->allow_wide) && monitor)
         return misuse(err, prog,
                       "--allow and --allow-wide apply to --feature ebpf_ipintelligence only");

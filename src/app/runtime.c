@@ -152,8 +152,10 @@ static int open_events(const struct output_config *cfg, struct outputs *io, stru
         t = (struct line_target){.fd = -1, .syslog = true};
         name = "syslog";
     }
-    io->events =
-        (struct output){.format = cfg->format, .timestamp = cfg->timestamp, .syslog = cfg->syslog};
+    io->events = (struct output){.format = cfg->format,
+                                 .timestamp = cfg->timestamp,
+                                 .syslog = cfg->syslog,
+                                 .context = cfg->context};
     if (!(io->out = line_writer_open(&t, name, OUTPUT_QUEUE_BYTES, &io->events.stream, e))) {
         if (t.owned)
             close(t.fd);

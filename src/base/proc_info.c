@@ -77,6 +77,33 @@ int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns)
     return 0;
 }
 
+int proc_ppid(pid_t pid, uint32_t *ppid)
+{
+    char path[64], stat[1024];
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if (read_small(path, stat, sizeof(stat)) < 0)
+        return -1;
+    const char *p = strrchr(stat, ')'); /* the name may hold spaces and parentheses */
+    unsigned int v;
+    if (!p || sscanf(p, ") %*c %u", &v) != 1)
+        return -1;
+    *ppid = v;
+    return 0;
+}
+
+int proc_exe(pid_t pid, char *buf, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+    if (len == 0)
+        return -1;
+    ssize_t n = readlink(path, buf, len - 1);
+    if (n < 0)
+        return -1;
+    buf[n] = '\0';
+    return 0;
+}
+
 void proc_ifname(uint32_t ifindex, char *buf, size_t len)
 {
     char name[IF_NAMESIZE];

@@ -19,6 +19,13 @@ void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, 
  * resolution. Returns 0, or -1 with errno (ENOENT: no such thread in that process). */
 int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns);
 
+/* The parent's process id from /proc/<pid>/stat; 0, or -1. */
+int proc_ppid(pid_t pid, uint32_t *ppid);
+
+/* The executable's path, /proc/<pid>/exe (NUL-terminated, cut to len - 1 bytes); 0, or
+ * -1 (a kernel thread, a process gone). */
+int proc_exe(pid_t pid, char *buf, size_t len);
+
 /* The interface name, or the index in decimal when it is gone. */
 void proc_ifname(uint32_t ifindex, char *buf, size_t len);
 

@@ -19,8 +19,10 @@
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
 #include "monitor/monitor_handler.h"
+#include "base/cgroup_path.h"
 #include "base/clock.h"
 #include "base/proc_info.h"
+#include "base/text.h"
 #include "engine/sample_batch.h"
 
 struct hook {
@@ -73,6 +75,8 @@ static const struct hook name_hooks[] = {
 struct monitor {
     char ports_flag[DNS_PORTS_CFLAG_MAX];
     bool all_netns;
+    uint64_t own_netns;          /* this process's namespace's cookie */
+    struct cgroup_paths cgroups; /* the names of sockets' cgroups */
     struct monitor_handler *handler;
     struct sample_batch *batch;  /* a poll's samples, handled in the kernel's order */
     struct shim_tables *tables;  /* holds proc_ports for both programs */
@@ -82,7 +86,8 @@ struct monitor {
 };
 
 /* Names the processes that run already, as the kernel names those started from now on
- * (an entry the kernel made meanwhile is newer and stays). */
+ * (an entry the kernel made meanwhile is newer and stays), with their parents and
+ * executables. */
 static void name_running_processes(struct monitor *m)
 {
     DIR *proc = opendir("/proc");
@@ -95,11 +100,16 @@ static void name_running_processes(struct monitor *m)
         __u32 pid = (__u32)strtoul(d->d_name, NULL, 10);
         char comm[64];
         struct proc_name name;
+        struct proc_exe exe;
         if (proc_comm_raw((pid_t)pid, comm, sizeof(comm)) != 0)
             continue;
         memset(&name, 0, sizeof(name));
         memcpy(name.comm, comm, strnlen(comm, sizeof(name.comm)));
+        proc_ppid((pid_t)pid, &name.ppid);
         shim_table_insert(m->flows, "proc_names", &pid, &name, NULL);
+        memset(&exe, 0, sizeof(exe));
+        if (proc_exe((pid_t)pid, exe.path, sizeof(exe.path)) == 0)
+            shim_table_insert(m->flows, "proc_exes", &pid, &exe, NULL);
     }
     closedir(proc);
 }
@@ -134,6 +144,7 @@ static int check_tracepoints(const struct hook *hooks, struct error *e)
     return 0;
 }
 
+/* The hooks on the cgroup-v2 root, whose fd then names sockets' cgroups. */
 static int attach_socket_hooks(struct monitor *m, struct error *e)
 {
     int root = attach_open_cgroup2_root(e);
@@ -142,7 +153,8 @@ static int attach_socket_hooks(struct monitor *m, struct error *e)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < COUNT(socket_hooks); i++)
         rc = shim_attach_cgroup(m->flows, socket_hooks[i].prog, socket_hooks[i].hook, root, e);
-    close(root);
+    cgroup_paths_close(&m->cgroups);
+    cgroup_paths_init(&m->cgroups, root);
     return rc;
 }
 
@@ -168,12 +180,11 @@ static int check_kernel(enum attach_mode mode, struct error *e)
 static int flow_flags(struct monitor *m, char flags[][FLAG_LEN], struct error *e)
 {
     int events_fd;
-    uint64_t own;
     if (shim_table_fd(m->filter, "dns_events", &events_fd, e) != 0 ||
-        attach_own_netns(&own, e) != 0)
+        attach_own_netns(&m->own_netns, e) != 0)
         return -1;
     snprintf(flags[0], FLAG_LEN, "-DMONITOR_EVENTS_FD=%d", events_fd);
-    snprintf(flags[1], FLAG_LEN, "-DMONITOR_OWN_NETNS=%lluULL", (unsigned long long)own);
+    snprintf(flags[1], FLAG_LEN, "-DMONITOR_OWN_NETNS=%lluULL", (unsigned long long)m->own_netns);
     snprintf(flags[2], FLAG_LEN, "-DMONITOR_ALL_NETNS=%d", m->all_netns);
     snprintf(flags[3], FLAG_LEN, "-DMONITOR_SKB_TASK=%d", attach_skb_knows_task());
     snprintf(flags[4], FLAG_LEN, "-DMONITOR_SKB_NETNS=%d", attach_skb_knows_netns());
@@ -235,6 +246,22 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
     return 0;
 }
 
+/* The handler's identity of a packet's process: its executable as the kernel saw it
+ * exec (else /proc), its socket's cgroup. */
+static void identify(void *self, const struct port_val *proc, uint64_t netns,
+                     struct dns_identity *id)
+{
+    struct monitor *m = self;
+    struct proc_exe exe;
+    __u32 pid = proc->pid;
+    id->netns = netns ? netns : m->own_netns;
+    if (m->flows && shim_table_lookup(m->flows, "proc_exes", &pid, &exe, NULL) == 0)
+        text_printable(id->exe, sizeof(id->exe), exe.path, sizeof(exe.path));
+    else if (proc_exe((pid_t)pid, exe.path, sizeof(exe.path)) == 0)
+        text_printable(id->exe, sizeof(id->exe), exe.path, sizeof(exe.path));
+    cgroup_path_of(&m->cgroups, proc->cgroup, monotonic_ms(), id->cgroup, sizeof(id->cgroup));
+}
+
 static int lookup_flow(void *self, const struct port_key *key, struct port_val *val)
 {
     struct monitor *m = self;
@@ -281,16 +308,32 @@ static void destroy(void *self)
 {
     struct monitor *m = self;
     stop(m);
+    cgroup_paths_close(&m->cgroups);
     sample_batch_free(m->batch);
     monitor_handler_free(m->handler);
     free(m);
+}
+
+#define PRIVILEGED_PORTS 1024 /* below it, only root (CAP_NET_BIND_SERVICE) may bind */
+
+/* A DNS port any user may bind: whoever listens there is taken for a DNS server. */
+static void warn_bindable_ports(const struct dns_ports *dns)
+{
+    for (size_t i = 0; i < dns->count; i++)
+        if (dns->port[i] >= PRIVILEGED_PORTS)
+            log_warn("--dns-port %u: any user may bind a port from %d on; a process of theirs "
+                     "listening on %u is taken for a DNS server, and what is sent to it for DNS",
+                     dns->port[i], PRIVILEGED_PORTS, dns->port[i]);
 }
 
 int monitor_feature(struct feature *f, const struct monitor_config *cfg, const struct output *out,
                     struct error *e)
 {
     struct monitor *m = calloc(1, sizeof(*m));
-    if (!m || !(m->handler = monitor_handler_new(out, &cfg->filter, lookup_flow, m)) ||
+    if (m)
+        cgroup_paths_init(&m->cgroups, -1);
+    const struct monitor_lookups lookups = {lookup_flow, identify, m};
+    if (!m || !(m->handler = monitor_handler_new(out, &cfg->filter, &lookups)) ||
         !(m->batch = sample_batch_new(MONITOR_BATCH_BYTES, handle, m))) {
         if (m)
             monitor_handler_free(m->handler);
@@ -299,6 +342,7 @@ int monitor_feature(struct feature *f, const struct monitor_config *cfg, const s
     }
     dns_ports_cflag(&cfg->dns, m->ports_flag);
     m->all_netns = !cfg->own_netns_only;
+    warn_bindable_ports(&cfg->dns);
     *f = (struct feature){.self = m,
                           .events_table = "dns_events",
                           .perf_pages_per_cpu = MONITOR_PERF_PAGES_PER_CPU,

@@ -8,6 +8,7 @@
 #include "dns/dns_decode.h"
 #include "common/ebpfshield_events.h"
 #include "dns/frame.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "output/format.h"
 #include "output/output.h"
@@ -27,9 +28,9 @@ struct monitor_handler {
     const struct output *out;
     struct monitor_filter filter;
     struct dns_summary *summary; /* a per-message format: the message being described */
-    flow_lookup_fn lookup;
-    void *lookup_ctx;
-    struct problem unattributed; /* packets whose process the kernel could not tell */
+    struct monitor_lookups lookups;
+    struct dns_identity identity; /* the sample's, when the output shows it */
+    struct problem unattributed;  /* packets whose process the kernel could not tell */
     struct tcp_reassembly *tcp;
     struct ifname_cache ifnames;
     struct problem skipped; /* undecodable packets and messages */
@@ -48,7 +49,7 @@ struct sample_ctx {
 
 struct monitor_handler *monitor_handler_new(const struct output *out,
                                             const struct monitor_filter *filter,
-                                            flow_lookup_fn lookup, void *lookup_ctx)
+                                            const struct monitor_lookups *lookups)
 {
     struct monitor_handler *h = calloc(1, sizeof(*h));
     if (!h)
@@ -59,8 +60,7 @@ struct monitor_handler *monitor_handler_new(const struct output *out,
         free(h);
         return NULL;
     }
-    h->lookup = lookup;
-    h->lookup_ctx = lookup_ctx;
+    h->lookups = *lookups;
     if (!(h->tcp = tcp_reassembly_new())) {
         free(h->summary);
         free(h);
@@ -219,9 +219,9 @@ static int attribute(struct monitor_handler *h, const struct dns_sample *head,
     key.rport = frame->dport;
     memcpy(key.laddr, frame->saddr, sizeof(key.laddr));
     memcpy(key.raddr, frame->daddr, sizeof(key.raddr));
-    if (h->lookup(h->lookup_ctx, &key, &found) != 0) {
+    if (h->lookups.flow(h->lookups.ctx, &key, &found) != 0) {
         memset(key.laddr, 0, sizeof(key.laddr));
-        if (h->lookup(h->lookup_ctx, &key, &found) != 0) {
+        if (h->lookups.flow(h->lookups.ctx, &key, &found) != 0) {
             h->unattributed.total++;
             h->unattributed.pending++;
             return -1;
@@ -230,6 +230,19 @@ static int attribute(struct monitor_handler *h, const struct dns_sample *head,
     found.ifindex = proc->ifindex;
     *proc = found;
     return 0;
+}
+
+/* The identity of proc's process and socket, when the output shows it (else NULL). */
+static const struct dns_identity *identify(struct monitor_handler *h, const struct port_val *proc,
+                                           uint64_t netns)
+{
+    if (!h->lookups.identity || !(h->out->format->structured || h->out->context))
+        return NULL;
+    struct dns_identity *id = &h->identity;
+    memset(id, 0, sizeof(*id));
+    h->lookups.identity(h->lookups.ctx, proc, netns, id);
+    container_of_cgroup(id->cgroup, strlen(id->cgroup), &id->container);
+    return id;
 }
 
 static bool wanted(const struct monitor_filter *f, const struct port_val *proc, const char *comm)
@@ -256,8 +269,12 @@ void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t s
             snprintf(ifname, sizeof(ifname), "%u", proc.ifindex);
         else
             proc_ifname_cached(&h->ifnames, proc.ifindex, now_ms, ifname, sizeof(ifname));
-        struct dns_origin origin = {
-            .proc = &proc, .comm = comm, .ifname = ifname, .netns = head.netns};
+        struct dns_origin origin = {.proc = &proc,
+                                    .comm = comm,
+                                    .ifname = ifname,
+                                    .netns = head.netns,
+                                    .identity = identify(h, &proc, head.netns)};
+        clock_real_of_monotonic(proc.ts_ns, &origin.when);
         struct sample_ctx ctx = {.h = h, .origin = &origin, .frame = &frame};
         if (frame.proto == IPPROTO_TCP)
             reassemble(h, &frame, now_ms, &ctx);

@@ -3,12 +3,15 @@
 #include <stdio.h>
 #include <time.h>
 
-void output_time(char *buf, size_t len, bool utc)
+void output_time(char *buf, size_t len, bool utc, const struct timespec *when)
 {
     struct timespec now;
     struct tm tm;
     char date[32], zone[8];
-    clock_gettime(CLOCK_REALTIME, &now);
+    if (when && when->tv_sec)
+        now = *when;
+    else
+        clock_gettime(CLOCK_REALTIME, &now);
     if (utc)
         gmtime_r(&now.tv_sec, &tm);
     else

@@ -7,17 +7,31 @@
 #include <stdint.h>
 
 #include <netinet/in.h>
+#include <time.h>
 
 #include "common/ebpfshield_events.h"
 #include "dns/dns_decode.h"
+#include "base/container_id.h"
 #include "dns/frame.h"
 
 /* Process and device of a DNS packet, resolved by the caller. */
+/* Who a DNS packet's process is beyond its ids: looked up only for the formats that show
+ * it (JSON, or text with --context). */
+#define IDENTITY_CGROUP_MAX 512
+struct dns_identity {
+    uint64_t netns;                   /* the network namespace's cookie (SO_NETNS_COOKIE) */
+    char exe[EBPFSHIELD_EXE_LEN];     /* the executable ("": unknown) */
+    char cgroup[IDENTITY_CGROUP_MAX]; /* the socket's cgroup v2 path ("": unknown) */
+    struct container_ref container;   /* runtime NULL: not a container's cgroup */
+};
+
 struct dns_origin {
     const struct port_val *proc;
-    const char *comm;   /* process name, printable */
-    const char *ifname; /* device name, or its index in decimal */
-    uint64_t netns;     /* the network namespace's cookie; 0: the tool's own */
+    const char *comm;                    /* process name, printable */
+    const char *ifname;                  /* device name, or its index in decimal */
+    uint64_t netns;                      /* the network namespace's cookie; 0: the tool's own */
+    const struct dns_identity *identity; /* NULL: not looked up */
+    struct timespec when; /* when the kernel saw the packet (wall clock); zero: now */
 };
 
 /* A connection seen by ebpf_ipintelligence, as reported. */
@@ -50,10 +64,10 @@ enum hit_result {
 
 #define OUTPUT_TIME_MAX 64
 
-/* The time now in ISO 8601: UTC with microseconds ("2026-11-22T02:36:35.123456Z", JSON's
- * @timestamp), or local with milliseconds and the offset ("2026-11-22T03:36:35.123+01:00",
- * what -t prefixes). */
-void output_time(char *buf, size_t len, bool utc);
+/* The time when (NULL or zero: now) in ISO 8601: UTC with microseconds
+ * ("2026-11-22T02:36:35.123456Z", JSON's @timestamp), or local with milliseconds and the
+ * offset ("2026-11-22T03:36:35.123+01:00", what -t prefixes). */
+void output_time(char *buf, size_t len, bool utc, const struct timespec *when);
 
 /* How a --block action reads in a hit's event (guard/block_actions.c has one per action). */
 struct hit_words {

@@ -89,11 +89,13 @@ static void put_list(json_object *root, const char *path, const char *const *val
     put(root, path, arr);
 }
 
-/* @timestamp (UTC, microseconds) and the event.* fields every kind has. */
-static json_object *new_event(const char *kind, const char *action, const char *outcome)
+/* @timestamp (UTC, microseconds; when, or now when NULL) and the event.* fields every
+ * kind has. */
+static json_object *new_event_at(const struct timespec *when, const char *kind, const char *action,
+                                 const char *outcome)
 {
     char stamp[OUTPUT_TIME_MAX];
-    output_time(stamp, sizeof(stamp), true);
+    output_time(stamp, sizeof(stamp), true, when);
     json_object *root = json_object_new_object();
     failed = !root;
     put_str(root, "@timestamp", stamp);
@@ -102,6 +104,11 @@ static json_object *new_event(const char *kind, const char *action, const char *
     put_str(root, "event.action", action);
     put_str(root, "event.outcome", outcome);
     return root;
+}
+
+static json_object *new_event(const char *kind, const char *action, const char *outcome)
+{
+    return new_event_at(NULL, kind, action, outcome);
 }
 
 /* The event as one line (malloc'd), or NULL when it could not be built; root is freed. */
@@ -193,6 +200,20 @@ static void put_questions(json_object *root, const struct dns_summary *msg)
     put_omitted(root, "ebpfshield.dns.questions_omitted", msg->question_total, msg->question_count);
 }
 
+/* The executable, the namespace, the cgroup and the container (ECS container.*). */
+static void put_identity(json_object *root, const struct dns_identity *id)
+{
+    if (id->exe[0])
+        put_str(root, "process.executable", id->exe);
+    put(root, "ebpfshield.netns.cookie", json_object_new_uint64(id->netns));
+    if (id->cgroup[0])
+        put_str(root, "ebpfshield.cgroup.path", id->cgroup);
+    if (id->container.runtime) {
+        put_str(root, "container.id", id->container.id);
+        put_str(root, "container.runtime", id->container.runtime);
+    }
+}
+
 /* The fields of every DNS event: the process, the flow, the device. */
 static void put_dns_flow(json_object *root, const struct dns_origin *origin,
                          const struct frame_info *frame)
@@ -213,6 +234,10 @@ static void put_dns_flow(json_object *root, const struct dns_origin *origin,
     put_str(root, "destination.ip", dst);
     put_int(root, "destination.port", frame->dport);
     put_str(root, "observer.ingress.interface.name", origin->ifname);
+    if (p->ppid)
+        put_int(root, "process.parent.pid", p->ppid);
+    if (origin->identity)
+        put_identity(root, origin->identity);
 }
 
 char *ecs_dns_message(const struct dns_origin *origin, const struct frame_info *frame,
@@ -221,7 +246,8 @@ char *ecs_dns_message(const struct dns_origin *origin, const struct frame_info *
     const char *outcome = !msg->qr                             ? "unknown"
                           : strcmp(msg->rcode, "NOERROR") == 0 ? "success"
                                                                : "failure";
-    json_object *root = new_event("event", msg->qr ? "dns-response" : "dns-query", outcome);
+    json_object *root =
+        new_event_at(&origin->when, "event", msg->qr ? "dns-response" : "dns-query", outcome);
     put_dns_flow(root, origin, frame);
     put_id(root, "dns.id", msg->id);
     put_str(root, "dns.type", msg->qr ? "answer" : "query");
@@ -248,7 +274,7 @@ char *ecs_dns_unparsed(const struct dns_origin *origin, const struct frame_info 
         shown[2 * i + 1] = hex[msg[i] & 15];
     }
     shown[2 * i] = '\0';
-    json_object *root = new_event("event", "dns-unparsed", "failure");
+    json_object *root = new_event_at(&origin->when, "event", "dns-unparsed", "failure");
     put_dns_flow(root, origin, frame);
     put_str(root, "error.message", why);
     put_int(root, "ebpfshield.dns.payload_bytes", (int64_t)len);

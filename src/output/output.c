@@ -17,7 +17,7 @@ FILE *sink_begin(const struct sink *s)
         fprintf(o->stream, "<%d>", s->priority);
     if (o->timestamp && !o->format->structured) {
         char now[OUTPUT_TIME_MAX];
-        output_time(now, sizeof(now), false);
+        output_time(now, sizeof(now), false, s->when);
         fprintf(o->stream, "%s ", now);
     }
     return o->stream;
@@ -31,28 +31,29 @@ void sink_end(const struct sink *s)
 void output_dns_item(const struct output *o, const struct dns_origin *origin,
                      const struct frame_info *frame, const struct dns_item *item)
 {
-    o->format->dns_item(&(struct sink){o, DNS_PRIORITY}, origin, frame, item);
+    o->format->dns_item(&(struct sink){o, DNS_PRIORITY, &origin->when}, origin, frame, item);
 }
 
 void output_dns_message(const struct output *o, const struct dns_origin *origin,
                         const struct frame_info *frame, const struct dns_summary *msg)
 {
-    o->format->dns_message(&(struct sink){o, DNS_PRIORITY}, origin, frame, msg);
+    o->format->dns_message(&(struct sink){o, DNS_PRIORITY, &origin->when}, origin, frame, msg);
 }
 
 void output_dns_unparsed(const struct output *o, const struct dns_origin *origin,
                          const struct frame_info *frame, const char *why, const uint8_t *msg,
                          size_t len)
 {
-    o->format->dns_unparsed(&(struct sink){o, DNS_PRIORITY}, origin, frame, why, msg, len);
+    o->format->dns_unparsed(&(struct sink){o, DNS_PRIORITY, &origin->when}, origin, frame, why, msg,
+                            len);
 }
 
 void output_connection(const struct output *o, const struct conn_event *c)
 {
-    o->format->connection(&(struct sink){o, CONNECTION_PRIORITY}, c);
+    o->format->connection(&(struct sink){o, CONNECTION_PRIORITY, NULL}, c);
 }
 
 void output_hit(const struct output *o, const struct conn_event *c, const struct hit_report *r)
 {
-    o->format->hit(&(struct sink){o, HIT_PRIORITY}, c, r);
+    o->format->hit(&(struct sink){o, HIT_PRIORITY, NULL}, c, r);
 }

@@ -21,6 +21,7 @@ struct output {
     const struct output_format *format;
     bool timestamp; /* each line starts with the local time (not for structured formats) */
     bool syslog;    /* each line starts with <PRI>, taken off by the syslog writer */
+    bool context;   /* text DNS lines end with the namespace, cgroup and container */
 };
 
 /* The events, each written by the output's format. A per-message format takes a DNS
@@ -41,7 +42,8 @@ void output_hit(const struct output *o, const struct conn_event *c, const struct
  * which takes the stream and writes the prefixes, and sink_end. */
 struct sink {
     const struct output *o;
-    int priority; /* syslog's, of the event's kind */
+    int priority;                /* syslog's, of the event's kind */
+    const struct timespec *when; /* the event's time (NULL: now) */
 };
 
 FILE *sink_begin(const struct sink *s);

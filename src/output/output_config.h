@@ -11,6 +11,7 @@ struct output_config {
     const char *file;                   /* --output-file: events there instead of stdout */
     bool syslog;                        /* --syslog: events to syslog(3) instead of stdout */
     bool timestamp;                     /* -t: text lines start with the time */
+    bool context;                       /* --context: DNS lines end with NETNS= etc. */
 };
 
 #endif

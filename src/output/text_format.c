@@ -1,4 +1,5 @@
 /* --output text: the original eBPFShield's lines, byte for byte. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,13 +50,13 @@ static void put_field(struct line *l, const char *key, const char *value)
     put(l, value);
 }
 
-/* A process name, which its process chooses: a space, "=" or "\\" in it is written as
- * \xHH, so that no name reads as more fields (a deviation from the original's bytes for
- * such names only). */
-static void put_comm(struct line *l, const char *comm)
+/* A value someone else chose (a process name, a cgroup's): a space, "=" or "\\" in it is
+ * written as \xHH, so that no value reads as more fields (for process names, a deviation
+ * from the original's bytes for such names only). */
+static void put_escaped(struct line *l, const char *value)
 {
     static const char hex[] = "0123456789abcdef";
-    for (const char *c = comm; *c && l->len + 4 <= sizeof(l->text); c++) {
+    for (const char *c = value; *c && l->len + 4 <= sizeof(l->text); c++) {
         if (*c != ' ' && *c != '=' && *c != '\\') {
             l->text[l->len++] = *c;
             continue;
@@ -72,6 +73,24 @@ static void put_number(struct line *l, const char *key, uint32_t value)
     put_u32(l, value);
 }
 
+/* --context: NETNS=<cookie> CGROUP=<path> CONTAINER=<runtime>:<id> ("-": unknown). */
+static void put_context(struct line *l, const struct dns_identity *id)
+{
+    char netns[24];
+    snprintf(netns, sizeof(netns), "%" PRIu64, id->netns);
+    put_field(l, " NETNS=", netns);
+    put(l, " CGROUP=");
+    put_escaped(l, id->cgroup[0] ? id->cgroup : "-");
+    put(l, " CONTAINER=");
+    if (!id->container.runtime) {
+        put(l, "-");
+        return;
+    }
+    put(l, id->container.runtime);
+    put(l, ":");
+    put_escaped(l, id->container.id);
+}
+
 /* COMM=... PID=... ... DNS_QR=0|1 DNS_NAME=... DNS_TYPE=... [DNS_DATA=...] */
 static void dns_item(const struct sink *s, const struct dns_origin *origin,
                      const struct frame_info *frame, const struct dns_item *item)
@@ -83,7 +102,7 @@ static void dns_item(const struct sink *s, const struct dns_origin *origin,
     text_address(frame->family, frame->saddr, src, sizeof(src));
     text_address(frame->family, frame->daddr, dst, sizeof(dst));
     put(&l, "COMM=");
-    put_comm(&l, origin->comm);
+    put_escaped(&l, origin->comm);
     put_number(&l, " PID=", p->pid);
     put_number(&l, " TGID=", p->tid); /* the original's key; like the original, the thread id */
     put_field(&l, " DEV=", origin->ifname);
@@ -99,6 +118,8 @@ static void dns_item(const struct sink *s, const struct dns_origin *origin,
     put_field(&l, " DNS_TYPE=", item->type);
     if (item->qr)
         put_field(&l, " DNS_DATA=", item->data);
+    if (s->o->context && origin->identity)
+        put_context(&l, origin->identity);
     FILE *out = sink_begin(s);
     fwrite_unlocked(l.text, 1, l.len, out);
     fputc_unlocked('\n', out);

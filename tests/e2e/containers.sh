@@ -11,7 +11,9 @@
 # - a socket connected by one process and used by its child (fork), or by a second thread:
 #   the line names the one that sent;
 # - a process named "a UID=0 GID=0" cannot forge fields of its line;
-# - --netns host prints the host's namespace only.
+# - --netns host prints the host's namespace only; --context ends each line with the
+#   namespace's cookie, the socket's cgroup and the container it names; -t is the
+#   packet's time, not the time the line is written.
 # Needs root, an isolated network (a netns or the test VM), EBPFSHIELD_BIN, EXPECT_MODE.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/monitor_lib.sh"
@@ -142,12 +144,56 @@ expect_count "$OUT" "^COMM=a\\\\x20UID\\\\x3d0\\\\x20GID\\\\x3d0 PID=$forger TGI
 expect_only "$OUT" '^COMM=(dig|python3|a\\x20UID\\x3d0\\x20GID\\x3d0) PID=[0-9]+ TGID=[0-9]+ DEV=[0-9a-z]+ '
 stop_tool ns
 
-# 6. --netns host: the container's queries are not printed, the host's are.
-start_tool host_only --feature ebpf_monitor --netns host || finish
+# 6. --netns host --context: the container's queries are not printed, the host's are,
+# each line ending with its namespace, its socket's cgroup and the container that cgroup
+# names (a Docker-like scope made here; a process outside any: CONTAINER=-).
+cg=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+if [ -z "$cg" ]; then
+    mkdir "$WORK/cgroup2" && mount -t cgroup2 none "$WORK/cgroup2" && cg=$WORK/cgroup2
+fi
+id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+scope=ebs-test-$$.slice/docker-$id.scope
+mkdir -p "$cg/$scope"
+netns=$(python3 -c 'import socket, struct
+s = socket.socket()
+print(struct.unpack("Q", s.getsockopt(socket.SOL_SOCKET, 71, 8))[0])')
+start_tool host_only --feature ebpf_monitor --netns host --context -t || finish
 run_client host_only_c ip netns exec "$NS-veth" dig +tries=1 @10.200.0.1 c.test A
+run_client host_only_d sh -c 'echo $$ >"$0/cgroup.procs" && exec dig +tries=1 @127.0.0.1 d.test A' \
+    "$cg/$scope"
+tail="NETNS=$netns CGROUP=/${scope//./\\.} CONTAINER=docker:$id"
+expect_count "$OUT" "^[^ ]+ COMM=dig PID=$CLIENT_PID .* DNS_QR=0 DNS_NAME=d\\.test\\. DNS_TYPE=A $tail\$" 1 \
+    "--context: the query ends with the namespace, the scope and the container's id"
+expect_count "$OUT" "^[^ ]+ COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=d\\.test\\. DNS_TYPE=A DNS_DATA=10\\.0\\.0\\.1 $tail\$" 1 \
+    "--context: so does its answer"
 run_client host_only_h dig +tries=1 @127.0.0.1 h.test A
-expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=h\.test\. " 1 \
-    "--netns host: the host's query is printed"
-expect_count "$OUT" "DNS_NAME=c\.test\." 0 "--netns host: the container's is not"
+expect_count "$OUT" "^[^ ]+ COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=h\\.test\\. .* NETNS=$netns CGROUP=[^ ]+ CONTAINER=-\$" 1 \
+    "--netns host: the host's query is printed, in no container"
+expect_count "$OUT" "DNS_NAME=c\\.test\\." 0 "--netns host: the container's is not"
+# The packet's time: the tool is stopped for 1.5 s while a query goes out; its line still
+# carries when the kernel saw the packet (between the client's clock readings before and
+# after its send, give or take the line's millisecond).
+kill -STOP "$TOOL_PID"
+python3 -c 'import socket, sys, time
+sys.path.insert(0, sys.argv[1])
+from ns_client import connected, query
+s = connected()
+before = time.time()
+s.send(query("late.test"))
+print(before, time.time())
+s.recv(4096)' "$(dirname "$CLIENT")" >"$WORK/late.times"
+sleep 1.5
+kill -CONT "$TOOL_PID"
+wait_line "$OUT" ' DNS_QR=0 DNS_NAME=late\.test\. '
+verdict=$(grep -E ' DNS_QR=0 DNS_NAME=late\.test\. ' "$OUT" | head -1 | python3 -c 'import datetime, sys
+stamp = sys.stdin.read().split(" ", 1)[0]
+before, after = map(float, open(sys.argv[1]).read().split())
+at = datetime.datetime.fromisoformat(stamp).timestamp()
+ok = before - 0.001 <= at <= after + 0.001
+print("ok" if ok else "bad", round((at - before) * 1000, 1))' "$WORK/late.times")
+check "-t: the line of a query sent while the tool was stopped has the packet's time (${verdict#* } ms after the send began)" \
+    [ "${verdict%% *}" = ok ]
 stop_tool host_only
+rmdir "$cg/$scope" "$cg/ebs-test-$$.slice"
+[ "$cg" != "$WORK/cgroup2" ] || umount "$cg"
 finish

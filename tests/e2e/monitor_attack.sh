@@ -76,7 +76,10 @@ expect_exchange dig6 dig "$CLIENT_PID" '[0-9]+' UDP ::1 53 b.example.test AAAA f
 run_client dig6_tcp dig +tcp @::1 a.example.test A
 expect_exchange dig6_tcp dig "$CLIENT_PID" '[0-9]+' TCP ::1 53 a.example.test A 10.1.2.3
 
-# 3. A second DNS port.
+# 3. A second DNS port, one any user may bind: said at start.
+check "port5335: says that any user may bind it" grep -qx \
+    "ebpfshield-bcc: --dns-port 5335: any user may bind a port from 1024 on; a process of theirs listening on 5335 is taken for a DNS server, and what is sent to it for DNS" \
+    "$ERR"
 run_client port5335 dig -p 5335 @127.0.0.1 a.example.test A
 expect_exchange port5335 dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 5335 a.example.test A 10.1.2.3
 

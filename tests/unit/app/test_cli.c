@@ -484,6 +484,10 @@ static void test_filters_refused(void)
     const char *only = PROG ": -p, -u, --comm and --netns apply to --feature ebpf_monitor only";
     check_refused(ARGS("-p", "1"), only);
     check_refused(ARGS("--netns", "host"), only);
+    const char *context = PROG ": --context applies to --feature ebpf_monitor with --output text "
+                               "(JSON has the fields)";
+    check_refused(ARGS("--context"), context);
+    check_refused(ARGS(MON, "--context", "--output", "json"), context);
     check_refused(ARGS(MON, "--netns", "guest"),
                   PROG ": invalid value 'guest' for --netns (choose from "
                        "'all', 'host')");
@@ -499,7 +503,7 @@ static void test_help_output_flags(void)
     char *brief = usage_text(PROG, false), *full = usage_text(PROG, true);
     const char *flags[] = {"--output", "--output-file", "--syslog", "--timestamp", "--pid",
                            "--uid",    "--comm",        "-t",       "-p",          "-u",
-                           "--netns"};
+                           "--netns",  "--context"};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         if (!strstr(brief, flags[i]) || !strstr(full + strlen(brief), flags[i])) {
             fprintf(stderr, "%s:%d: %s missing from the usage or help\n", __FILE__, __LINE__,

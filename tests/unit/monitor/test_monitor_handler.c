@@ -195,7 +195,8 @@ static void mon_open_as(struct mon *m, const char *format, const struct monitor_
     m->seen = 0;
     memset(&m->table, 0, sizeof(m->table));
     m->o = (struct output){.stream = m->out.f, .format = output_format_named(format)};
-    m->h = monitor_handler_new(&m->o, filter, table_lookup, &m->table);
+    const struct monitor_lookups lookups = {table_lookup, NULL, &m->table};
+    m->h = monitor_handler_new(&m->o, filter, &lookups);
     if (!m->h) {
         fprintf(stderr, "monitor_handler_new failed\n");
         exit(2);
@@ -410,7 +411,7 @@ static void test_bad_samples(void)
     CHECK(strncmp(logged, two, strlen(two)) == 0 && strlen(logged) > strlen(two) + 1 &&
           strchr(logged, '\n') == logged + strlen(logged) - 1);
     free(logged);
-    CHECK_TEXT(mon_tick(&m, 9000), "");                             /* nothing new */
+    CHECK_TEXT(mon_tick(&m, 9000), "");                     /* nothing new */
     got = mon_sample(&m, sample, HEAD + 20, 9001, &logged); /* due again: said */
     CHECK_STR(got, "");
     CHECK_STR(logged, "ebpfshield-bcc: skipped a DNS packet: frame: truncated frame\n");

@@ -1499,6 +1499,47 @@ static void test_hostile_strings(void)
 }
 
 /* IPv6 over TCP in a DNS event. */
+/* The identity of the process and its socket (ebpf_monitor): executable, parent, the
+ * namespace's cookie, the cgroup and its container; none of it without an identity. */
+static void test_identity_json(void)
+{
+    struct dns_identity id = {.netns = 4026531840123ULL,
+                              .exe = "/usr/bin/dig",
+                              .cgroup = "/system.slice/docker-ab.scope",
+                              .container = {.runtime = "docker", .id = "ab"}};
+    struct port_val child = proc;
+    child.ppid = 77;
+    struct dns_origin origin = {.proc = &child, .comm = "dig", .ifname = "3", .identity = &id};
+    ldns_pkt *p = new_pkt(0x1234, false, LDNS_RCODE_NOERROR, "a.example.test. IN A");
+    struct dns_summary *s = summarize(p);
+    struct capture c;
+    capture_open(&c);
+    struct output o = json_out;
+    o.stream = c.f;
+    output_dns_message(&o, &origin, &udp4, s);
+    char *text = capture_text(&c);
+    json_object *root = parse_line_at(__LINE__, text);
+    free(text);
+    if (root) {
+        JSTR(root, "process.executable", "/usr/bin/dig");
+        JINT(root, "process.parent.pid", 77);
+        JINT(root, "ebpfshield.netns.cookie", 4026531840123LL);
+        JSTR(root, "ebpfshield.cgroup.path", "/system.slice/docker-ab.scope");
+        JSTR(root, "container.id", "ab");
+        JSTR(root, "container.runtime", "docker");
+        json_object_put(root);
+    }
+    root = dns_json(s); /* no identity, no parent */
+    if (root) {
+        JABSENT(root, "process.executable");
+        JABSENT(root, "process.parent");
+        JABSENT(root, "container");
+        JABSENT(root, "ebpfshield.netns");
+        json_object_put(root);
+    }
+    free(s);
+}
+
 static void test_dns_ipv6_tcp(void)
 {
     struct frame_info f = {.proto = IPPROTO_TCP, .family = AF_INET6, .sport = 40000, .dport = 53};
@@ -1544,5 +1585,6 @@ int main(void)
     test_answer_and_resolved_json();
     test_hostile_strings();
     test_dns_ipv6_tcp();
+    test_identity_json();
     CHECK_DONE();
 }
