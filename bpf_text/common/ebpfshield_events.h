@@ -59,9 +59,12 @@ struct port_val {
  * as a local socket of another namespace sent or received it. */
 struct dns_sample {
     struct port_val proc; /* pid 0: the kernel could not tell the process */
-    __u64 netns;          /* the socket hooks': the namespace's cookie (SO_NETNS_COOKIE) */
+    __u64 netns;          /* the socket hooks': the namespace's cookie (SO_NETNS_COOKIE), 0
+                           * for the tool's own */
     __u8 from_socket;     /* 1: shipped by the socket hooks, the packet starts at IP */
-    __u8 pad[7];
+    __u8 pad;
+    __u16 gso_size; /* a UDP GSO send (several datagrams in one packet): each one's bytes */
+    __u32 pad2;
 };
 
 /* Value of proc_names (key: the process id): the process's name, /proc/<pid>/comm, and
@@ -152,6 +155,7 @@ _Static_assert(__builtin_offsetof(struct port_val, cgroup) == 56, "port_val.cgro
 _Static_assert(__builtin_offsetof(struct port_val, ts_ns) == 40, "port_val.ts_ns");
 _Static_assert(__builtin_offsetof(struct port_val, comm) == 24, "port_val.comm");
 _Static_assert(sizeof(struct dns_sample) == 80, "dns_sample layout");
+_Static_assert(__builtin_offsetof(struct dns_sample, gso_size) == 74, "dns_sample.gso_size");
 _Static_assert(__builtin_offsetof(struct dns_sample, netns) == 64, "dns_sample.netns");
 _Static_assert(sizeof(struct proc_name) == 20, "proc_name layout");
 _Static_assert(sizeof(struct netevent) == 72, "netevent layout");

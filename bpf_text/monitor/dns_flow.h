@@ -78,7 +78,9 @@ TRACEPOINT_PROBE(sched, sched_process_fork)
 {
     char comm[EBPFSHIELD_TASK_COMM_LEN];
     bpf_get_current_comm(comm, sizeof(comm));
-    name_process((__u32)args->child_pid, comm, bpf_get_current_pid_tgid() >> 32);
+    __u32 child = (__u32)args->child_pid;
+    name_process(child, comm, bpf_get_current_pid_tgid() >> 32);
+    proc_exes.delete(&child); /* an earlier holder's of that pid */
     return 0;
 }
 

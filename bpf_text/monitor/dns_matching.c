@@ -1,8 +1,9 @@
 /* ebpf_monitor: socket filter on a raw packet socket (all interfaces of the tool's network
- * namespace). Matches UDP and TCP packets to or from a DNS port, over IPv4 or IPv6, against
- * proc_ports (filled by the socket hooks' egress program, monitor/dns_sockets.h, just before
- * a local socket's packet gets here) and ships the process record plus the whole frame to
- * user space; a packet of no recorded flow is shipped with pid 0. Loads through LD_ABS
+ * namespace). Matches the UDP and TCP packets sent to a DNS port, over IPv4 or IPv6,
+ * against proc_ports (filled by the socket hooks' egress program, monitor/dns_sockets.h,
+ * just before a local socket's packet gets here) and ships the process record plus the
+ * whole frame to user space; a packet of no recorded flow is shipped with pid 0. Loads
+ * through LD_ABS
  * (load_byte/half/word) and bpf_skb_load_bytes, which end the program safely (or fail)
  * on a short packet. */
 #include "common/net_abi.h"
@@ -83,36 +84,35 @@ int dns_matching(struct __sk_buff *skb)
     } else if (proto != IPPROTO_UDP) {
         return 0;
     }
-    /* The table is keyed from the client's side: a packet sent from this host as is, an
-     * incoming one (an answer to a local client) reversed. */
-    int out = skb->ingress_ifindex == 0;
-    __u16 sport = load_half(skb, l4), dport = load_half(skb, l4 + 2);
+    /* Only what leaves: an answer is shipped by the socket hooks' ingress program when a
+     * socket takes it (this socket sees forged and forwarded packets as well). */
+    if (skb->ingress_ifindex != 0)
+        return 0;
     key.proto = proto;
-    key.lport = out ? sport : dport;
-    key.rport = out ? dport : sport;
+    key.lport = load_half(skb, l4);
+    key.rport = load_half(skb, l4 + 2);
     if (!is_dns_port(key.rport))
         return 0;
     int rc;
     if (key.family == AF_INET)
-        rc = bpf_skb_load_bytes(skb, ETH_HLEN_ + 12, out ? key.laddr : key.raddr, 4) |
-             bpf_skb_load_bytes(skb, ETH_HLEN_ + 16, out ? key.raddr : key.laddr, 4);
+        rc = bpf_skb_load_bytes(skb, ETH_HLEN_ + 12, key.laddr, 4) |
+             bpf_skb_load_bytes(skb, ETH_HLEN_ + 16, key.raddr, 4);
     else
-        rc = bpf_skb_load_bytes(skb, ETH_HLEN_ + 8, out ? key.laddr : key.raddr, 16) |
-             bpf_skb_load_bytes(skb, ETH_HLEN_ + 24, out ? key.raddr : key.laddr, 16);
+        rc = bpf_skb_load_bytes(skb, ETH_HLEN_ + 8, key.laddr, 16) |
+             bpf_skb_load_bytes(skb, ETH_HLEN_ + 24, key.raddr, 16);
     if (rc != 0)
         return 0;
+    /* Written by the egress program for this very packet; pid 0 when it could not tell
+     * the process (user space counts it). */
     struct port_val *found = proc_ports.lookup(&key);
-    if (!found) { /* an unconnected socket's flow, recorded before it had a source */
-        __builtin_memset(key.laddr, 0, sizeof(key.laddr));
-        found = proc_ports.lookup(&key);
-    }
-    /* pid 0 when not found: user space looks the flow up once more, then counts it. */
     struct dns_sample s;
     __builtin_memset(&s, 0, sizeof(s));
     if (found)
         s.proc = *found;
     s.proc.ifindex = skb->ifindex;
     s.proc.ts_ns = bpf_ktime_get_ns();
+    if (proto == IPPROTO_UDP && skb->gso_segs > 1) /* a UDP GSO send, not yet cut */
+        s.gso_size = (__u16)skb->gso_size;
     /* A perf record's size is 16 bits: a longer frame would wrap it and corrupt the
      * buffer. What is cut off is left out; user space sees a truncated message. */
     __u32 len = skb->len;

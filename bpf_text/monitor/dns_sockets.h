@@ -7,9 +7,11 @@
  *   packet is credited to its socket's process: for a UDP send, the sending task itself
  *   (threads, and sockets handed over by fork or SCM_RIGHTS, name who sent); for TCP, the
  *   process that connected the socket (a segment may leave from a timer or an interrupt).
- *   In the tool's own namespace the socket filter prints the packet: egress records its
- *   flow in proc_ports (exact addresses and ports) just before the filter sees it. In any
- *   other namespace the packet itself is shipped on dns_events.
+ *   In the tool's own namespace the socket filter ships what is sent: egress records its
+ *   flow in proc_ports (exact addresses and ports) just before the filter sees it. What a
+ *   socket receives there, and every packet of any other namespace, is shipped from here
+ *   on dns_events: only a packet a socket takes is an answer to it (the packet socket
+ *   sees forged and forwarded ones too).
  * Route lookups are never taken as evidence of a sender, and nothing done in one namespace
  * changes how another namespace's packets are credited.
  * Compiled with:
@@ -234,15 +236,20 @@ static inline int monitor_packet(struct __sk_buff *skb, int egress)
         return 1;
     }
     if (s.netns == MONITOR_OWN_NETNS) {
-        if (egress && s.proc.pid != 0)
-            proc_ports.update(&key, &s.proc);
+        if (egress) { /* the socket filter sees it next */
+            if (s.proc.pid != 0)
+                proc_ports.update(&key, &s.proc);
+            return 1;
+        }
+        s.netns = 0; /* an answer its socket takes: shipped from here, like the others' */
+    } else if (!MONITOR_ALL_NETNS) {
         return 1;
     }
-    if (!MONITOR_ALL_NETNS)
-        return 1;
     s.proc.ifindex = skb->ifindex;
     s.proc.ts_ns = bpf_ktime_get_ns();
     s.from_socket = 1;
+    if (key.proto == IPPROTO_UDP && skb->gso_segs > 1)
+        s.gso_size = (__u16)skb->gso_size;
     __u64 len = skb->len;
     if (len > SOCKET_SUBMIT_MAX_)
         len = SOCKET_SUBMIT_MAX_;

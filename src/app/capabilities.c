@@ -10,8 +10,9 @@
  *   CAP_PERFMON (its fallback writes kprobe_events, root's file).
  * - CAP_NET_RAW, ebpf_monitor: the AF_PACKET socket of the DNS filter ("opening raw packet
  *   socket: Operation not permitted").
- * - CAP_NET_ADMIN, ebpf_ipintelligence: cgroup sock_addr and skb programs ("Failed to load
- *   guard_connect4: -1").
+ * - CAP_NET_ADMIN, every run: cgroup sock_addr and skb programs, the guard's and the
+ *   monitor's socket hooks ("Failed to load guard_connect4: -1", "Failed to load
+ *   monitor_connect4: -1").
  * - CAP_SYS_PTRACE, --block dump: gcore attaches to the process ("gcore failed").
  * - CAP_KILL, --block dump: the SIGKILL after the core, to a process of another user
  *   ("SIGKILL: Operation not permitted"; the kernel's own signals, bpf_send_signal, need
@@ -19,7 +20,10 @@
  * - CAP_IPC_LOCK, when the perf buffer exceeds RLIMIT_MEMLOCK plus the perf allowance
  *   ("mmap: Operation not permitted" under a 1 MiB limit).
  * - CAP_SYS_ADMIN, only to mount tracefs or cgroup2 where they are not mounted (bcc
- *   cannot compile tracepoint programs without tracefs; the guard needs the cgroup2 root).
+ *   cannot compile tracepoint programs without tracefs; both features need the cgroup2
+ *   root).
+ * - CAP_DAC_READ_SEARCH is not asked for: without it the monitor cannot name sockets'
+ *   cgroups (open_by_handle_at), says so once, and goes on without them.
  * Nothing else: the instance lock in /run, the state directories, the feeds and /proc are
  * root's files or readable by all (uid 0 needs no CAP_DAC_OVERRIDE for its own files). */
 #include "app/capabilities.h"
@@ -105,27 +109,29 @@ static const char *admin_why(const struct caps_request *r)
         return "for perf_event_open, which kprobes, tracepoints and the perf buffer use: "
                "kernel.perf_event_paranoid is above 2, as Debian sets it, and then only "
                "CAP_SYS_ADMIN may";
-    bool cgroup2 = r->feature == FEATURE_GUARD && r->cgroup2_missing;
+    bool cgroup2 = r->cgroup2_missing;
     if (r->tracefs_missing && cgroup2)
         return "to mount tracefs at /sys/kernel/tracing and a cgroup2 hierarchy: no tracing "
                "directory is readable, no cgroup2 is mounted";
     if (r->tracefs_missing)
         return "to mount tracefs at /sys/kernel/tracing: no tracing directory is readable";
-    return cgroup2 ? "to mount a cgroup2 hierarchy for the guard: none is mounted" : NULL;
+    return cgroup2 ? "to mount a cgroup2 hierarchy for the cgroup programs: none is mounted" : NULL;
 }
 
-/* BPF, PERFMON, NET_RAW or NET_ADMIN, the action's, IPC_LOCK, SYS_ADMIN. */
-_Static_assert(3 + BLOCK_CAPS_MAX + 2 <= CAPS_NEED_MAX, "CAPS_NEED_MAX is too small");
+/* BPF, PERFMON, NET_RAW, NET_ADMIN, the action's, IPC_LOCK, SYS_ADMIN. */
+_Static_assert(4 + BLOCK_CAPS_MAX + 2 <= CAPS_NEED_MAX, "CAPS_NEED_MAX is too small");
 
 size_t caps_needed(const struct caps_request *r, struct caps_need out[CAPS_NEED_MAX])
 {
     size_t n = 0;
     n = add(out, n, CAP_BPF, "to create the BPF maps and load the programs");
     n = add(out, n, CAP_PERFMON, perfmon_why(r));
-    if (r->feature == FEATURE_MONITOR)
+    if (r->feature == FEATURE_MONITOR) {
         n = add(out, n, CAP_NET_RAW, "to open the raw packet socket of the DNS filter");
-    else
+        n = add(out, n, CAP_NET_ADMIN, "to load the monitor's socket hooks, cgroup programs");
+    } else {
         n = add(out, n, CAP_NET_ADMIN, "to load the guard's cgroup programs");
+    }
     if (r->feature == FEATURE_GUARD) {
         const struct block_cap *caps = block_actions[r->block].caps;
         for (size_t i = 0; i < BLOCK_CAPS_MAX && caps[i].why; i++)
@@ -233,7 +239,7 @@ int caps_check_process(const struct caps_request *asked, int perf_pages_per_cpu,
     int paranoid = (int)sysctl_number("/proc/sys/kernel/perf_event_paranoid", 2);
     struct caps_request r = *asked;
     r.tracefs_missing = !attach_tracefs_mounted();
-    r.cgroup2_missing = r.feature == FEATURE_GUARD && !attach_cgroup2_mounted();
+    r.cgroup2_missing = !attach_cgroup2_mounted();
     r.memlock_short = memlock_short(perf_pages_per_cpu, paranoid);
     r.perf_locked = paranoid > 2;
     uint64_t held;

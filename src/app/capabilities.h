@@ -19,7 +19,7 @@ struct caps_request {
     enum block_action block; /* ebpf_ipintelligence */
     enum attach_mode attach; /* as asked: auto may take kprobes */
     bool tracefs_missing;    /* no tracing directory: the tool mounts tracefs */
-    bool cgroup2_missing;    /* ebpf_ipintelligence: no cgroup2 mount, one is made */
+    bool cgroup2_missing;    /* no cgroup2 mount: one is made for the cgroup programs */
     bool memlock_short;      /* the perf buffer exceeds what RLIMIT_MEMLOCK lets it lock */
     bool perf_locked;        /* kernel.perf_event_paranoid above 2 (Debian's default 3): its
                               * patch lets only CAP_SYS_ADMIN call perf_event_open */

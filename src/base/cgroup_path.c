@@ -1,10 +1,13 @@
 #include "base/cgroup_path.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "base/text.h"
 
 #define FILEID_KERNFS 0xfe /* the kernel's handle type for cgroup directories */
@@ -37,7 +40,7 @@ void cgroup_paths_close(struct cgroup_paths *c)
 }
 
 /* Asks the kernel: 0 and the path in buf, or -1. */
-static int resolve(const struct cgroup_paths *c, uint64_t id, char *buf, size_t len)
+static int resolve(struct cgroup_paths *c, uint64_t id, char *buf, size_t len)
 {
     /* a handle with room for the id after it */
     _Alignas(struct file_handle) char handle[sizeof(struct file_handle) + sizeof(uint64_t)];
@@ -47,6 +50,11 @@ static int resolve(const struct cgroup_paths *c, uint64_t id, char *buf, size_t 
     fh->handle_type = FILEID_KERNFS;
     memcpy(fh->f_handle, &id, sizeof(id));
     int fd = open_by_handle_at(c->root_fd, fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 && errno == EPERM && !c->said_eperm) {
+        c->said_eperm = true;
+        log_warn("cannot name sockets' cgroups without CAP_DAC_READ_SEARCH (open_by_handle_at): "
+                 "events go without cgroup and container");
+    }
     if (fd < 0)
         return -1;
     ssize_t n = fd_path(fd, full, sizeof(full));
@@ -76,4 +84,20 @@ void cgroup_path_of(struct cgroup_paths *c, uint64_t id, uint64_t now_ms, char *
     slot->id = id;
     slot->expires_ms = now_ms + PATH_TTL_MS;
     snprintf(buf, len, "%s", slot->path);
+}
+
+bool cgroup_dir_is_roots(const struct cgroup_paths *c, const char *path, size_t len)
+{
+    char rel[CGROUP_PATH_MAX];
+    struct stat st;
+    while (len > 0 && *path == '/') {
+        path++;
+        len--;
+    }
+    if (c->root_fd < 0 || len == 0 || len >= sizeof(rel))
+        return false;
+    memcpy(rel, path, len);
+    rel[len] = '\0';
+    return fstatat(c->root_fd, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+           st.st_uid == 0;
 }

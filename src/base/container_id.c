@@ -88,8 +88,10 @@ int container_of_cgroup(const char *path, size_t len, struct container_ref *out)
         while (pstart > 0 && path[pstart - 1] != '/')
             pstart--;
         if (end > start && component(start > 0 ? path + pstart : NULL, pend - pstart, path + start,
-                                     end - start, out) == 0)
+                                     end - start, out) == 0) {
+            out->scope_len = end;
             return 0;
+        }
         end = start > 0 ? start - 1 : 0;
     }
     return -1;

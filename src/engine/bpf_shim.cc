@@ -134,6 +134,15 @@ extern "C" int shim_attach_kprobe(shim_bpf *b, const char *kernel_func, const ch
     });
 }
 
+extern "C" int shim_attach_kretprobe(shim_bpf *b, const char *kernel_func, const char *prog,
+                                     error *e)
+{
+    return guarded(e, kernel_func, [&] {
+        return check(b->bpf.attach_kprobe(kernel_func, prog, 0, BPF_PROBE_RETURN), e,
+                     "attaching kretprobe");
+    });
+}
+
 extern "C" int shim_attach_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,
                                       error *e)
 {

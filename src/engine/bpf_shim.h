@@ -30,6 +30,9 @@ int shim_init(struct shim_bpf **out, const char *text, const char *const *cflags
               struct shim_tables *tables, struct error *e);
 int shim_attach_kprobe(struct shim_bpf *b, const char *kernel_func, const char *prog,
                        struct error *e);
+/* Calls prog when kernel_func returns. */
+int shim_attach_kretprobe(struct shim_bpf *b, const char *kernel_func, const char *prog,
+                          struct error *e);
 /* tracepoint is "category:name". */
 int shim_attach_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
                            struct error *e);

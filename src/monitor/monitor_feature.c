@@ -20,6 +20,7 @@
 #include "engine/bpf_texts.h"
 #include "monitor/monitor_handler.h"
 #include "base/cgroup_path.h"
+#include "base/container_id.h"
 #include "base/clock.h"
 #include "base/proc_info.h"
 #include "base/text.h"
@@ -32,7 +33,7 @@ struct hook {
     const char *if_missing; /* optional hook: what is not seen without it */
 };
 
-#define FLOW_HOOKS 3 /* up to two, then the end of the list */
+#define FLOW_HOOKS 5 /* up to four, then the end of the list */
 
 /* The program that fills proc_ports in one attach mode, and where it hooks in. */
 struct flow_program {
@@ -44,6 +45,8 @@ static const struct flow_program kprobe_flows = {
     bpf_text_kprobe_sendmsg,
     {{shim_attach_kprobe, "udp_sendmsg", "trace_udp_sendmsg", NULL},
      {shim_attach_kprobe, "udpv6_sendmsg", "trace_udpv6_sendmsg", NULL},
+     {shim_attach_kretprobe, "udp_sendmsg", "trace_udp_sendmsg_return", NULL},
+     {shim_attach_kretprobe, "udpv6_sendmsg", "trace_udp_sendmsg_return", NULL},
      {NULL, NULL, NULL, NULL}},
 };
 
@@ -246,8 +249,9 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
     return 0;
 }
 
-/* The handler's identity of a packet's process: its executable as the kernel saw it
- * exec (else /proc), its socket's cgroup. */
+/* The handler's identity of a packet's process: its executable (/proc's, the file itself,
+ * while the process lives; else the name its exec was given, as the kernel kept it), its
+ * socket's cgroup and the container that names it. */
 static void identify(void *self, const struct port_val *proc, uint64_t netns,
                      struct dns_identity *id)
 {
@@ -255,17 +259,14 @@ static void identify(void *self, const struct port_val *proc, uint64_t netns,
     struct proc_exe exe;
     __u32 pid = proc->pid;
     id->netns = netns ? netns : m->own_netns;
-    if (m->flows && shim_table_lookup(m->flows, "proc_exes", &pid, &exe, NULL) == 0)
-        text_printable(id->exe, sizeof(id->exe), exe.path, sizeof(exe.path));
-    else if (proc_exe((pid_t)pid, exe.path, sizeof(exe.path)) == 0)
+    if (proc_exe((pid_t)pid, exe.path, sizeof(exe.path)) == 0 ||
+        (m->flows && shim_table_lookup(m->flows, "proc_exes", &pid, &exe, NULL) == 0))
         text_printable(id->exe, sizeof(id->exe), exe.path, sizeof(exe.path));
     cgroup_path_of(&m->cgroups, proc->cgroup, monotonic_ms(), id->cgroup, sizeof(id->cgroup));
-}
-
-static int lookup_flow(void *self, const struct port_key *key, struct port_val *val)
-{
-    struct monitor *m = self;
-    return m->filter ? shim_table_lookup(m->filter, "proc_ports", key, val, NULL) : -1;
+    struct container_ref *c = &id->container;
+    if (container_of_cgroup(id->cgroup, strlen(id->cgroup), c) == 0 &&
+        !cgroup_dir_is_roots(&m->cgroups, id->cgroup, c->scope_len))
+        memset(c, 0, sizeof(*c)); /* a user's cgroup named like a runtime's */
 }
 
 static void handle(void *self, const void *data, size_t size)
@@ -332,7 +333,7 @@ int monitor_feature(struct feature *f, const struct monitor_config *cfg, const s
     struct monitor *m = calloc(1, sizeof(*m));
     if (m)
         cgroup_paths_init(&m->cgroups, -1);
-    const struct monitor_lookups lookups = {lookup_flow, identify, m};
+    const struct monitor_lookups lookups = {identify, m};
     if (!m || !(m->handler = monitor_handler_new(out, &cfg->filter, &lookups)) ||
         !(m->batch = sample_batch_new(MONITOR_BATCH_BYTES, handle, m))) {
         if (m)

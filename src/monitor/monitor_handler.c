@@ -156,6 +156,21 @@ static void decode_message(const uint8_t *msg, size_t len, void *ctx)
     }
 }
 
+/* A UDP packet's messages: one, or for a GSO send (segment bytes each, the last shorter)
+ * as many as the receivers get. */
+static void decode_datagrams(const struct frame_info *frame, uint16_t segment,
+                             struct sample_ctx *ctx)
+{
+    if (segment == 0) {
+        decode_message(frame->payload, frame->payload_len, ctx);
+        return;
+    }
+    for (size_t at = 0; at < frame->payload_len; at += segment) {
+        size_t left = frame->payload_len - at;
+        decode_message(frame->payload + at, left < segment ? left : segment, ctx);
+    }
+}
+
 /* The process's name: recorded in the kernel with the flow, else /proc, else the
  * sending thread's. */
 static void process_name(const struct port_val *proc, char *buf, size_t len)
@@ -198,38 +213,12 @@ static void reassemble(struct monitor_handler *h, const struct frame_info *frame
     }
 }
 
-/* The flow of a packet of the tool's namespace the socket filter found no process for
- * (pid 0), looked up again now that its send has returned: exact, then without the
- * client's address. Counted when not found (a packet of another namespace is shipped
- * with its socket's process, or with none, which is final). */
-static int attribute(struct monitor_handler *h, const struct dns_sample *head,
-                     const struct frame_info *frame, struct port_val *proc)
+/* A packet whose process the kernel could not tell (pid 0): counted, said at most once a
+ * second. */
+static void unattributed(struct monitor_handler *h)
 {
-    if (head->from_socket) {
-        h->unattributed.total++;
-        h->unattributed.pending++;
-        return -1;
-    }
-    struct port_key key;
-    struct port_val found;
-    memset(&key, 0, sizeof(key));
-    key.proto = frame->proto;
-    key.family = (uint8_t)frame->family;
-    key.lport = frame->sport;
-    key.rport = frame->dport;
-    memcpy(key.laddr, frame->saddr, sizeof(key.laddr));
-    memcpy(key.raddr, frame->daddr, sizeof(key.raddr));
-    if (h->lookups.flow(h->lookups.ctx, &key, &found) != 0) {
-        memset(key.laddr, 0, sizeof(key.laddr));
-        if (h->lookups.flow(h->lookups.ctx, &key, &found) != 0) {
-            h->unattributed.total++;
-            h->unattributed.pending++;
-            return -1;
-        }
-    }
-    found.ifindex = proc->ifindex;
-    *proc = found;
-    return 0;
+    h->unattributed.total++;
+    h->unattributed.pending++;
 }
 
 /* The identity of proc's process and socket, when the output shows it (else NULL). */
@@ -241,7 +230,6 @@ static const struct dns_identity *identify(struct monitor_handler *h, const stru
     struct dns_identity *id = &h->identity;
     memset(id, 0, sizeof(*id));
     h->lookups.identity(h->lookups.ctx, proc, netns, id);
-    container_of_cgroup(id->cgroup, strlen(id->cgroup), &id->container);
     return id;
 }
 
@@ -251,35 +239,42 @@ static bool wanted(const struct monitor_filter *f, const struct port_val *proc, 
            (!f->comm || strcmp(comm, f->comm) == 0);
 }
 
+/* The lines of a sample whose process is known. */
+static void handle_known(struct monitor_handler *h, const struct dns_sample *head,
+                         const struct frame_info *frame, uint64_t now_ms)
+{
+    const struct port_val *proc = &head->proc;
+    char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ifname[32];
+    process_name(proc, comm, sizeof(comm));
+    if (!wanted(&h->filter, proc, comm))
+        return;
+    if (head->netns != 0) /* a device of another namespace: its index */
+        snprintf(ifname, sizeof(ifname), "%u", proc->ifindex);
+    else
+        proc_ifname_cached(&h->ifnames, proc->ifindex, now_ms, ifname, sizeof(ifname));
+    struct dns_origin origin = {.proc = proc,
+                                .comm = comm,
+                                .ifname = ifname,
+                                .netns = head->netns,
+                                .identity = identify(h, proc, head->netns)};
+    clock_real_of_monotonic(proc->ts_ns, &origin.when);
+    struct sample_ctx ctx = {.h = h, .origin = &origin, .frame = frame};
+    if (frame->proto == IPPROTO_TCP)
+        reassemble(h, frame, now_ms, &ctx);
+    else
+        decode_datagrams(frame, head->gso_size, &ctx);
+}
+
 void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t size,
                            uint64_t now_ms)
 {
     struct dns_sample head;
     struct frame_info frame;
-    if (split_sample(h, data, size, &head, &frame) == 0 &&
-        (head.proc.pid != 0 || attribute(h, &head, &frame, &head.proc) == 0)) {
-        const struct port_val proc = head.proc;
-        char comm[EBPFSHIELD_TASK_COMM_LEN + 1], ifname[32];
-        process_name(&proc, comm, sizeof(comm));
-        if (!wanted(&h->filter, &proc, comm)) {
-            monitor_handler_tick(h, now_ms);
-            return;
-        }
-        if (head.from_socket) /* a device of another namespace: its index */
-            snprintf(ifname, sizeof(ifname), "%u", proc.ifindex);
+    if (split_sample(h, data, size, &head, &frame) == 0) {
+        if (head.proc.pid == 0)
+            unattributed(h);
         else
-            proc_ifname_cached(&h->ifnames, proc.ifindex, now_ms, ifname, sizeof(ifname));
-        struct dns_origin origin = {.proc = &proc,
-                                    .comm = comm,
-                                    .ifname = ifname,
-                                    .netns = head.netns,
-                                    .identity = identify(h, &proc, head.netns)};
-        clock_real_of_monotonic(proc.ts_ns, &origin.when);
-        struct sample_ctx ctx = {.h = h, .origin = &origin, .frame = &frame};
-        if (frame.proto == IPPROTO_TCP)
-            reassemble(h, &frame, now_ms, &ctx);
-        else
-            decode_message(frame.payload, frame.payload_len, &ctx);
+            handle_known(h, &head, &frame, now_ms);
     }
     monitor_handler_tick(h, now_ms);
 }

@@ -16,26 +16,21 @@
 #define MONITOR_LINES_PER_MESSAGE 32
 
 struct monitor_handler;
-struct port_key;
 struct port_val;
 
-/* Looks key up in the kernel's flow table: 0 and *val filled when it is there. */
-typedef int (*flow_lookup_fn)(void *ctx, const struct port_key *key, struct port_val *val);
-/* Fills id's namespace (netns: a packet's; 0: the tool's own), executable and cgroup path
- * for proc (the container is the handler's to read from the path). */
+/* Fills id (zeroed) for proc: its namespace (netns: a packet's; 0: the tool's own),
+ * executable, cgroup path and container. */
 typedef void (*identity_fn)(void *ctx, const struct port_val *proc, uint64_t netns,
                             struct dns_identity *id);
 
-/* The kernel-facing side of the handler: both called with ctx. */
+/* The kernel-facing side of the handler, called with ctx. */
 struct monitor_lookups {
-    flow_lookup_fn flow;
     identity_fn identity; /* NULL: no identity (JSON and --context go without) */
     void *ctx;
 };
 
 /* Events go to out, those of processes filter lets through; samples the kernel could not
- * attribute (pid 0) are looked up again through the flow lookup. NULL when out of
- * memory. */
+ * attribute (pid 0) are counted. NULL when out of memory. */
 struct monitor_handler *monitor_handler_new(const struct output *out,
                                             const struct monitor_filter *filter,
                                             const struct monitor_lookups *lookups);

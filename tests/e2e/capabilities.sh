@@ -21,7 +21,7 @@ for tool in setpriv capsh prlimit bpftool dnsmasq dig curl gcore unshare nsenter
 done
 [ "$FAILS" -eq 0 ] || { finish; exit 1; }
 
-MONITOR_CAPS=cap_bpf,cap_perfmon,cap_net_raw
+MONITOR_CAPS=cap_bpf,cap_perfmon,cap_net_raw,cap_net_admin
 GUARD_CAPS=cap_bpf,cap_perfmon,cap_net_admin
 DUMP_CAPS=cap_bpf,cap_perfmon,cap_net_admin,cap_sys_ptrace,cap_kill
 # Debian's kernels (the VM's) set kernel.perf_event_paranoid to 3, where its patch lets
@@ -217,7 +217,7 @@ in_ns mount -t tracefs tracefs /sys/kernel/tracing
 in_ns umount /sys/fs/cgroup
 if [ "$PERF_LOCKED" = 0 ]; then
     refused no_cgroup2 "$GUARD_CAPS" CAP_SYS_ADMIN --feeds "$WORK/feeds" --block kill
-    check "no_cgroup2: says why" grep -q 'CAP_SYS_ADMIN (to mount a cgroup2 hierarchy for the guard: none is mounted)' "$WORK/no_cgroup2.err"
+    check "no_cgroup2: says why" grep -q 'CAP_SYS_ADMIN (to mount a cgroup2 hierarchy for the cgroup programs: none is mounted)' "$WORK/no_cgroup2.err"
 fi
 if start_with tracefs_kept "${GUARD_CAPS%,cap_sys_admin},cap_sys_admin" --feeds "$WORK/feeds" --block kill; then
     victim

@@ -10,7 +10,9 @@
 #   tuple (127.0.0.1:40002 -> 127.0.0.1:53) every ms cannot take the host client's lines;
 # - a socket connected by one process and used by its child (fork), or by a second thread:
 #   the line names the one that sent;
+# - three queries in one UDP GSO send: three lines;
 # - a process named "a UID=0 GID=0" cannot forge fields of its line;
+# - 200 namespaces made, queried from and deleted leave no fd or memory in the tool;
 # - --netns host prints the host's namespace only; --context ends each line with the
 #   namespace's cookie, the socket's cgroup and the container it names; -t is the
 #   packet's time, not the time the line is written.
@@ -128,6 +130,17 @@ tid=$(awk '$1 == "thread" {print $2}' "$WORK/thread.out")
 expect_count "$OUT" "^COMM=python3 PID=[0-9]+ TGID=$tid DEV=lo PROTO=UDP .* DNS_QR=0 DNS_NAME=thread\.test\. DNS_TYPE=A$" 1 \
     "thread: the query names the thread that sent it (tid $tid)"
 
+# 4b. Three queries in one UDP GSO send (UDP_SEGMENT), in the tool's namespace and in a
+# container's: three query lines each, as the resolver gets three queries.
+run_client gso_host python3 "$CLIENT" gso 127.0.0.1 g1.test g2.test g3.test
+run_client gso_ns ip netns exec "$NS-a" python3 "$CLIENT" gso 127.0.0.11 n1.test n2.test n3.test
+for i in 1 2 3; do
+    expect_count "$OUT" "^COMM=python3 PID=[0-9]+ TGID=[0-9]+ DEV=lo PROTO=UDP .* DNS_QR=0 DNS_NAME=g$i\\.test\\. DNS_TYPE=A$" 1 \
+        "gso: query $i of 3 in the tool's namespace"
+    expect_count "$OUT" "^COMM=python3 PID=[0-9]+ TGID=[0-9]+ DEV=1 PROTO=UDP .* DNS_QR=0 DNS_NAME=n$i\\.test\\. DNS_TYPE=A$" 1 \
+        "gso: query $i of 3 in a container's"
+done
+
 # 5. A process name that reads as more fields: escaped, so that UID= is the real one.
 python3 -c 'import socket, sys
 open("/proc/self/comm", "w").write("a UID=0 GID=0")
@@ -141,10 +154,28 @@ wait $forger
 expect_count "$OUT" "^COMM=a\\\\x20UID\\\\x3d0\\\\x20GID\\\\x3d0 PID=$forger TGID=$forger DEV=lo PROTO=UDP .* UID=0 GID=0 DNS_QR=0 DNS_NAME=forged\\.test\\. DNS_TYPE=A$" 1 \
     "forged comm: the name's space and = escaped"
 
-expect_only "$OUT" '^COMM=(dig|python3|a\\x20UID\\x3d0\\x20GID\\x3d0) PID=[0-9]+ TGID=[0-9]+ DEV=[0-9a-z]+ '
+# 6. 200 namespaces made, queried from and deleted: each query printed, and the tool keeps
+# no fd and no memory for them (its fds counted, its RSS compared, before and after).
+fds_before=$(ls "/proc/$TOOL_PID/fd" | wc -l)
+rss_before=$(awk '/^VmRSS/ {print $2}' "/proc/$TOOL_PID/status")
+query='\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x04gone\x04test\x00\x00\x01\x00\x01'
+for i in $(seq 200); do
+    ip netns add "$NS-gone" && ip -n "$NS-gone" link set lo up &&
+        ip netns exec "$NS-gone" bash -c 'printf "$0" >/dev/udp/127.0.0.1/53' "$query"
+    ip netns del "$NS-gone"
+done
+expect_count "$OUT" "^COMM=bash PID=[0-9]+ TGID=[0-9]+ DEV=1 PROTO=UDP SRC=127\.0\.0\.1 DST=127\.0\.0\.1 SPT=[0-9]+ DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=gone\.test\. DNS_TYPE=A$" 200 \
+    "200 namespaces: each one's query printed"
+fds_after=$(ls "/proc/$TOOL_PID/fd" | wc -l)
+rss_after=$(awk '/^VmRSS/ {print $2}' "/proc/$TOOL_PID/status")
+check "200 namespaces: no fd kept ($fds_before before, $fds_after after)" [ "$fds_after" -le "$fds_before" ]
+check "200 namespaces: RSS $((rss_before / 1024)) MiB before, $((rss_after / 1024)) MiB after (less than 2 MiB more)" \
+    [ $((rss_after - rss_before)) -lt 2048 ]
+
+expect_only "$OUT" '^COMM=(dig|python3|bash|a\\x20UID\\x3d0\\x20GID\\x3d0) PID=[0-9]+ TGID=[0-9]+ DEV=[0-9a-z]+ '
 stop_tool ns
 
-# 6. --netns host --context: the container's queries are not printed, the host's are,
+# 7. --netns host --context: the container's queries are not printed, the host's are,
 # each line ending with its namespace, its socket's cgroup and the container that cgroup
 # names (a Docker-like scope made here; a process outside any: CONTAINER=-).
 cg=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
@@ -166,6 +197,13 @@ expect_count "$OUT" "^[^ ]+ COMM=dig PID=$CLIENT_PID .* DNS_QR=0 DNS_NAME=d\\.te
     "--context: the query ends with the namespace, the scope and the container's id"
 expect_count "$OUT" "^[^ ]+ COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=d\\.test\\. DNS_TYPE=A DNS_DATA=10\\.0\\.0\\.1 $tail\$" 1 \
     "--context: so does its answer"
+# A user's cgroup named like Docker's (what a delegated subtree allows): no container.
+mkdir "$cg/ebs-test-$$.slice/docker-${id%?}0.scope"
+chown 65534 "$cg/ebs-test-$$.slice/docker-${id%?}0.scope"
+run_client host_only_u sh -c 'echo $$ >"$0/cgroup.procs" && exec dig +tries=1 @127.0.0.1 u.test A' \
+    "$cg/ebs-test-$$.slice/docker-${id%?}0.scope"
+expect_count "$OUT" "^[^ ]+ COMM=dig PID=$CLIENT_PID .* DNS_QR=0 DNS_NAME=u\\.test\\. .* CONTAINER=-\$" 1 \
+    "--context: a user's cgroup named like a container's names none"
 run_client host_only_h dig +tries=1 @127.0.0.1 h.test A
 expect_count "$OUT" "^[^ ]+ COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=h\\.test\\. .* NETNS=$netns CGROUP=[^ ]+ CONTAINER=-\$" 1 \
     "--netns host: the host's query is printed, in no container"
@@ -194,6 +232,6 @@ print("ok" if ok else "bad", round((at - before) * 1000, 1))' "$WORK/late.times"
 check "-t: the line of a query sent while the tool was stopped has the packet's time (${verdict#* } ms after the send began)" \
     [ "${verdict%% *}" = ok ]
 stop_tool host_only
-rmdir "$cg/$scope" "$cg/ebs-test-$$.slice"
+rmdir "$cg/$scope" "$cg/ebs-test-$$.slice/docker-${id%?}0.scope" "$cg/ebs-test-$$.slice"
 [ "$cg" != "$WORK/cgroup2" ] || umount "$cg"
 finish

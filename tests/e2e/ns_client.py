@@ -8,6 +8,9 @@ test needs to know about who sent what.
                                             prints "child PID"
   ns_client.py thread NAME                  the same socket used by a second thread:
                                             prints "thread TID"
+  ns_client.py gso ADDR NAME...            one UDP_SEGMENT send to ADDR:53 holding a
+                                            query for each NAME (all of one length); waits
+                                            for as many answers
   ns_client.py flood ADDR PORT SECONDS      from ADDR:PORT, a query to ADDR:53 every ms
                                             (nobody need listen), for SECONDS
 """
@@ -77,6 +80,23 @@ def thread(name):
     return 0 if out.get("answer") else 1
 
 
+UDP_SEGMENT = 103  # <linux/udp.h>
+
+
+def gso(addr, *names):
+    msgs = [query(n, i + 1) for i, n in enumerate(names)]
+    if len({len(m) for m in msgs}) != 1:
+        return 2
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_UDP, UDP_SEGMENT, len(msgs[0]))
+    s.connect((addr, 53))
+    s.settimeout(3)
+    s.send(b"".join(msgs))
+    for _ in msgs:
+        s.recv(4096)
+    return 0
+
+
 def flood(addr, port, seconds):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -96,4 +116,4 @@ def flood(addr, port, seconds):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    sys.exit({"bound": bound, "forked": forked, "thread": thread, "flood": flood}[cmd](*args))
+    sys.exit({"bound": bound, "forked": forked, "thread": thread, "gso": gso, "flood": flood}[cmd](*args))

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     size_t n = strnlen(ref.id, sizeof(ref.id));
     if (!ref.runtime || n == 0 || n > CONTAINER_ID_MAX || !memmem(data, size, ref.id, n) ||
-        memchr(ref.id, '/', n))
+        memchr(ref.id, '/', n) || ref.scope_len > size || ref.scope_len < n)
         abort();
     return 0;
 }

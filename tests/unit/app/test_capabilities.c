@@ -52,19 +52,21 @@ static void test_names(void)
 static void test_sets(void)
 {
     const uint64_t base = BIT(CAP_BPF) | BIT(CAP_PERFMON);
+    const uint64_t mon = base | BIT(CAP_NET_RAW) | BIT(CAP_NET_ADMIN);
     struct caps_request r = monitor();
-    CHECK_INT(mask_of(&r), base | BIT(CAP_NET_RAW));
+    CHECK_INT(mask_of(&r), mon);
     r.attach = ATTACH_KPROBE; /* kprobes through the perf_kprobe PMU: CAP_PERFMON */
-    CHECK_INT(mask_of(&r), base | BIT(CAP_NET_RAW));
+    CHECK_INT(mask_of(&r), mon);
     r.block = BLOCK_DUMP; /* --block is ebpf_ipintelligence's */
-    CHECK_INT(mask_of(&r), base | BIT(CAP_NET_RAW));
-    r.cgroup2_missing = true; /* the monitor does not use cgroup2 */
-    CHECK_INT(mask_of(&r), base | BIT(CAP_NET_RAW));
+    CHECK_INT(mask_of(&r), mon);
+    r.cgroup2_missing = true; /* the socket hooks need the cgroup2 root */
+    CHECK_INT(mask_of(&r), mon | BIT(CAP_SYS_ADMIN));
+    r.cgroup2_missing = false;
     r.tracefs_missing = true;
-    CHECK_INT(mask_of(&r), base | BIT(CAP_NET_RAW) | BIT(CAP_SYS_ADMIN));
+    CHECK_INT(mask_of(&r), mon | BIT(CAP_SYS_ADMIN));
     r = monitor();
     r.memlock_short = true;
-    CHECK_INT(mask_of(&r), base | BIT(CAP_NET_RAW) | BIT(CAP_IPC_LOCK));
+    CHECK_INT(mask_of(&r), mon | BIT(CAP_IPC_LOCK));
 
     const enum block_action plain[] = {BLOCK_PRINT, BLOCK_DENY, BLOCK_SUSPEND, BLOCK_KILL};
     for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
@@ -95,7 +97,7 @@ static const char *message(const struct caps_request *r, uint64_t held)
 static void test_messages(void)
 {
     struct caps_request r = monitor();
-    const uint64_t mon = BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_NET_RAW);
+    const uint64_t mon = BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_NET_RAW) | BIT(CAP_NET_ADMIN);
     CHECK_STR(message(&r, mon), "");
     CHECK_STR(message(&r, ~0ull), "");
     CHECK_STR(message(&r, mon & ~BIT(CAP_NET_RAW)),
@@ -107,8 +109,12 @@ static void test_messages(void)
     CHECK_STR(message(&r, 0),
               "missing capabilities: CAP_BPF (to create the BPF maps and load the programs), "
               "CAP_PERFMON (to attach the tracepoint programs and open the perf buffer), "
-              "CAP_NET_RAW (to open the raw packet socket of the DNS filter); it must run as "
-              "root or be granted them");
+              "CAP_NET_RAW (to open the raw packet socket of the DNS filter), CAP_NET_ADMIN (to "
+              "load the monitor's socket hooks, cgroup programs); it must run as root or be "
+              "granted them");
+    CHECK_STR(message(&r, mon & ~BIT(CAP_NET_ADMIN)),
+              "missing capability: CAP_NET_ADMIN (to load the monitor's socket hooks, cgroup "
+              "programs); it must run as root or be granted it");
     /* CAP_SYS_ADMIN covers CAP_BPF and CAP_PERFMON (the kernel's fallback), not a raw
      * socket. */
     CHECK_STR(message(&r, BIT(CAP_SYS_ADMIN)),
@@ -152,8 +158,8 @@ static void test_messages(void)
               "perf buffer); it must run as root or be granted it");
     r.cgroup2_missing = true;
     CHECK_STR(message(&r, dump),
-              "missing capability: CAP_SYS_ADMIN (to mount a cgroup2 hierarchy for the guard: "
-              "none is mounted); it must run as root or be granted it");
+              "missing capability: CAP_SYS_ADMIN (to mount a cgroup2 hierarchy for the cgroup "
+              "programs: none is mounted); it must run as root or be granted it");
     r.tracefs_missing = true;
     CHECK_STR(message(&r, dump),
               "missing capability: CAP_SYS_ADMIN (to mount tracefs at /sys/kernel/tracing and a "
@@ -167,7 +173,7 @@ static void test_perf_locked(void)
 {
     struct caps_request r = monitor();
     r.perf_locked = true;
-    const uint64_t mon = BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_NET_RAW);
+    const uint64_t mon = BIT(CAP_BPF) | BIT(CAP_PERFMON) | BIT(CAP_NET_RAW) | BIT(CAP_NET_ADMIN);
     CHECK_INT(mask_of(&r), mon | BIT(CAP_SYS_ADMIN));
     CHECK_STR(message(&r, mon),
               "missing capability: CAP_SYS_ADMIN (for perf_event_open, which kprobes, "

@@ -22,6 +22,15 @@ static void expect(const char *path, const char *runtime, const char *id)
     CHECK_STR(ref.id, id);
 }
 
+/* Where the naming component ends: the directory the caller checks is root's. */
+static void test_scope_len(void)
+{
+    const char *path = "/machine.slice/libpod-" ID ".scope/container";
+    struct container_ref ref = {0};
+    CHECK(container_of_cgroup(path, strlen(path), &ref) == 0);
+    CHECK_INT(ref.scope_len, strlen(path) - strlen("/container"));
+}
+
 int main(void)
 {
     expect("/system.slice/docker-" ID ".scope", "docker", ID);
@@ -51,5 +60,6 @@ int main(void)
            "01234567890123456789012345678901234567890123456789012345678901234.scope",
            NULL, NULL);
     expect("//docker//", NULL, NULL);
+    test_scope_len();
     return check_failures;
 }
