@@ -35,8 +35,8 @@
 #define SOCKET_SUBMIT_MAX_ (65480 - sizeof(struct dns_sample))
 
 /* What the kernel side counts for user space (socket_counts). */
-#define SOCKET_COUNT_NO_NETNS 0 /* a socket whose namespace the kernel could not tell */
-#define SOCKET_COUNT_SHIPPED 1  /* packets of other namespaces shipped */
+#define SOCKET_COUNT_NO_NETNS 0  /* a socket whose namespace the kernel could not tell */
+#define SOCKET_COUNT_UNSHIPPED 1 /* packets the perf buffer had no room for */
 #define SOCKET_COUNT_MAX 2
 
 struct socket_owner {
@@ -253,9 +253,11 @@ static inline int monitor_packet(struct __sk_buff *skb, int egress)
     __u64 len = skb->len;
     if (len > SOCKET_SUBMIT_MAX_)
         len = SOCKET_SUBMIT_MAX_;
-    bpf_perf_event_output(skb, (void *)bpf_pseudo_fd(1, MONITOR_EVENTS_FD),
-                          (len << 32) | BPF_F_CURRENT_CPU, &s, sizeof(s));
-    socket_count(SOCKET_COUNT_SHIPPED);
+    /* A full ring's drop is counted here: perf says so only at its next write, which may
+     * never come. */
+    if (bpf_perf_event_output(skb, (void *)bpf_pseudo_fd(1, MONITOR_EVENTS_FD),
+                              (len << 32) | BPF_F_CURRENT_CPU, &s, sizeof(s)) != 0)
+        socket_count(SOCKET_COUNT_UNSHIPPED);
     return 1;
 }
 

@@ -63,6 +63,7 @@ static const struct {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define SOCKET_COUNT_NO_NETNS 0 /* as in dns_sockets.h */
+#define SOCKET_COUNT_UNSHIPPED 1
 #define FLAG_LEN 64
 
 /* In both modes: processes named on exec, fork and rename (dns_flow.h). */
@@ -81,9 +82,12 @@ struct monitor {
     uint64_t own_netns;          /* this process's namespace's cookie */
     struct cgroup_paths cgroups; /* the names of sockets' cgroups */
     struct monitor_handler *handler;
-    struct sample_batch *batch;  /* a poll's samples, handled in the kernel's order */
-    struct shim_tables *tables;  /* holds proc_ports for both programs */
-    unsigned long long no_netns; /* socket_counts at the last stop */
+    struct sample_batch *batch;   /* a poll's samples, handled in the kernel's order */
+    struct shim_tables *tables;   /* holds proc_ports for both programs */
+    unsigned long long no_netns;  /* socket_counts at the last read */
+    unsigned long long unshipped; /* packets dropped for want of room, both programs */
+    unsigned long long unshipped_said;
+    struct log_rate unshipped_rate;
     struct shim_bpf *flows;
     struct shim_bpf *filter;
 };
@@ -210,13 +214,24 @@ static int start_flows(struct monitor *m, enum attach_mode mode, struct error *e
     return attach_socket_hooks(m, e);
 }
 
-/* What the socket hooks counted, kept past stop for the report. */
-static void read_counts(struct monitor *m)
+/* The sum over CPUs of entry index of the per-CPU counters table of b (0 when unread). */
+static unsigned long long kernel_count(struct shim_bpf *b, const char *table, int index)
 {
     struct error e;
-    unsigned long long n;
-    if (m->flows && shim_percpu_sum(m->flows, "socket_counts", SOCKET_COUNT_NO_NETNS, &n, &e) == 0)
-        m->no_netns = n;
+    unsigned long long n = 0;
+    if (b && shim_percpu_sum(b, table, index, &n, &e) != 0)
+        n = 0;
+    return n;
+}
+
+/* What the kernel counted, kept past stop for the report. */
+static void read_counts(struct monitor *m)
+{
+    if (!m->flows || !m->filter)
+        return;
+    m->no_netns = kernel_count(m->flows, "socket_counts", SOCKET_COUNT_NO_NETNS);
+    m->unshipped = kernel_count(m->flows, "socket_counts", SOCKET_COUNT_UNSHIPPED) +
+                   kernel_count(m->filter, "filter_unshipped", 0);
 }
 
 static void stop(void *self)
@@ -286,11 +301,26 @@ static void on_sample(void *self, const void *data, size_t size)
     sample_batch_add(m->batch, ts, data, size);
 }
 
+/* Drops for want of room in the perf buffer, said at most once a second. */
+static void say_unshipped(struct monitor *m, uint64_t now_ms)
+{
+    if (!log_due(&m->unshipped_rate, now_ms))
+        return;
+    read_counts(m);
+    if (m->unshipped == m->unshipped_said)
+        return;
+    log_warn("%llu DNS packet(s) dropped in the kernel: the perf buffer was full (%llu so far)",
+             m->unshipped - m->unshipped_said, m->unshipped);
+    m->unshipped_said = m->unshipped;
+}
+
 static void tick(void *self)
 {
     struct monitor *m = self;
+    uint64_t now = monotonic_ms();
     sample_batch_flush(m->batch);
-    monitor_handler_tick(m->handler, monotonic_ms());
+    monitor_handler_tick(m->handler, now);
+    say_unshipped(m, now);
 }
 
 static void report(void *self)
@@ -298,6 +328,9 @@ static void report(void *self)
     struct monitor *m = self;
     sample_batch_flush(m->batch); /* what an error path left held */
     monitor_report(m->handler);
+    if (m->unshipped)
+        log_warn("%llu DNS packet(s) dropped in the kernel in all: the perf buffer was full",
+                 m->unshipped);
     if (m->no_netns)
         log_warn("%llu DNS packet(s) of sockets whose network namespace the kernel did not tell "
                  "(sockets connected before the tool started, on a kernel whose cgroup_skb "

@@ -69,13 +69,15 @@ if [ "$spaces" -eq 0 ]; then
     /usr/bin/python3 "$work/client.py" "$queries" "$window" >"$work/client"
 else
     t0=$(date +%s.%N)
+    clients=()
     for i in $(seq "$spaces"); do
         ip netns exec "$ns-$i" /usr/bin/python3 "$work/client.py" $((queries / spaces)) \
             "$window" >"$work/client.$i" &
+        clients+=($!)
     done
-    wait
+    wait "${clients[@]}"
     t1=$(date +%s.%N)
-    cat "$work"/client.* | awk -v t0="$t0" -v t1="$t1" \
+    cat "$work"/client.[0-9]* | awk -v t0="$t0" -v t1="$t1" \
         '{s += $1; a += $2} END {printf "%d %d %.3f\n", s, a, t1 - t0}' >"$work/client"
 fi
 read -r sent answered secs <"$work/client"
@@ -94,17 +96,18 @@ a=$(grep -c ' DNS_QR=1 DNS_NAME=a\.example\.test\. DNS_TYPE=A DNS_DATA=10\.1\.2\
 other=$(($(wc -l <"$work/out") - 1 - q - a))
 # The tool's own counters, as it prints them at exit (see src/runtime.c, line_writer.c).
 lost=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) event\(s\) lost in all$/\1/p' "$work/err")
+dropped=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) DNS packet\(s\) dropped in the kernel in all.*/\1/p' "$work/err")
 unwritten=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) line\(s\) .*not written.*/\1/p' "$work/err" | tail -1)
 hz=$(getconf CLK_TCK)
 lines=$((q + a))
 cpu=$(awk -v t=$((ut1 + st1 - ut0 - st0)) -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
 echo "client: $sent queries sent, $answered answered in $secs s ($(awk -v n="$sent" -v s="$secs" 'BEGIN {printf "%.0f", n / s}') queries/s, $window in flight, from $spaces other namespace(s))"
 echo "lines: $q query lines of $sent expected, $a answer lines of $answered expected, $other other"
-echo "tool: ${lost:-0} event(s) lost (its counter), ${unwritten:-0} line(s) not written, ${unattributed:-0} packet(s) unattributed"
+echo "tool: ${dropped:-0} packet(s) dropped in the kernel (its counter; perf's own: ${lost:-0}), ${unwritten:-0} line(s) not written, ${unattributed:-0} packet(s) unattributed"
 echo "tool CPU: $cpu s in all, $(awk -v c="$cpu" -v l="$lines" 'BEGIN {printf "%.3f", l ? c * 10000 / l : 0}') s per 10,000 lines; RSS $((rss / 1024)) MiB, peak (VmHWM) $((hwm / 1024)) MiB"
 missing=$((sent - q + answered - a))
-if [ "$missing" -ne "${lost:-0}" ] || [ "$other" -ne 0 ] || [ "$missing" -lt 0 ]; then
-    echo "MISMATCH: $missing line(s) missing, the tool counted ${lost:-0} lost, $other unexpected line(s)"
+if [ "$missing" -ne "${dropped:-0}" ] || [ "$other" -ne 0 ] || [ "$missing" -lt 0 ]; then
+    echo "MISMATCH: $missing line(s) missing, the tool counted ${dropped:-0} dropped, $other unexpected line(s)"
 fi
-grep -v 'sha1 socket\|prog tag\|^attach mode' "$work/err" | sed 's/^/stderr: /' | head -5
+grep -v 'sha1 socket\|prog tag\|^attach mode\|compil' "$work/err" | sed 's/^/stderr: /' | head -8
 INNER
