@@ -20,10 +20,9 @@
 #define EBPFSHIELD_DNS_PORTS_MAX 16 /* --dns-port LIST */
 #define EBPFSHIELD_DEFAULT_DNS_PORT 53
 
-/* Key of proc_ports: one DNS flow as seen from the client's socket. Ports in host order,
- * addresses in network order (IPv4 in the first 4 bytes, the rest zero). laddr is zero
- * when the socket's source address was not chosen yet (an unconnected, unbound UDP
- * socket): the socket filter tries the exact key, then the one with laddr zero. */
+/* Key of proc_ports: one DNS flow as seen from the client's socket, as the packet the
+ * egress program sees carries it. Ports in host order, addresses in network order (IPv4
+ * in the first 4 bytes, the rest zero). */
 struct port_key {
     __u8 proto;  /* IPPROTO_UDP or IPPROTO_TCP */
     __u8 family; /* AF_INET or AF_INET6: the packets' (IPv4-mapped IPv6 is AF_INET) */

@@ -239,6 +239,8 @@ static inline int monitor_packet(struct __sk_buff *skb, int egress)
         if (egress) { /* the socket filter sees it next */
             if (s.proc.pid != 0)
                 proc_ports.update(&key, &s.proc);
+            else /* never an earlier owner of the same flow: pid 0, counted */
+                proc_ports.delete(&key);
             return 1;
         }
         s.netns = 0; /* an answer its socket takes: shipped from here, like the others' */

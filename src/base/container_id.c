@@ -23,6 +23,15 @@ static const struct {
     {"lxc.payload.", "", "lxc"},
 };
 
+/* A machine's name: printable, no space (a path from the kernel has no NUL either). */
+static int is_name(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] <= ' ' || s[i] > '~')
+            return 0;
+    return 1;
+}
+
 static int is_hex(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -64,7 +73,7 @@ static int component(const char *parent, size_t pn, const char *c, size_t n,
     }
     for (size_t i = 0; i < sizeof(named_scopes) / sizeof(named_scopes[0]); i++) {
         id = between(c, n, named_scopes[i].prefix, named_scopes[i].suffix, &inner);
-        if (id && inner <= CONTAINER_ID_MAX) {
+        if (id && inner <= CONTAINER_ID_MAX && is_name(id, inner)) {
             set(out, named_scopes[i].runtime, id, inner);
             return 0;
         }

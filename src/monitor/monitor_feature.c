@@ -309,7 +309,8 @@ static void say_unshipped(struct monitor *m, uint64_t now_ms)
     read_counts(m);
     if (m->unshipped == m->unshipped_said)
         return;
-    log_warn("%llu DNS packet(s) dropped in the kernel: the perf buffer was full (%llu so far)",
+    log_warn("%llu DNS packet(s) dropped in the kernel: no room in the perf buffer (%llu so "
+             "far)",
              m->unshipped - m->unshipped_said, m->unshipped);
     m->unshipped_said = m->unshipped;
 }
@@ -329,7 +330,8 @@ static void report(void *self)
     sample_batch_flush(m->batch); /* what an error path left held */
     monitor_report(m->handler);
     if (m->unshipped)
-        log_warn("%llu DNS packet(s) dropped in the kernel in all: the perf buffer was full",
+        log_warn("%llu DNS packet(s) dropped in the kernel in all: no room in the perf buffer, "
+                 "or not yet open at start",
                  m->unshipped);
     if (m->no_netns)
         log_warn("%llu DNS packet(s) of sockets whose network namespace the kernel did not tell "

@@ -60,6 +60,9 @@ int main(void)
            "01234567890123456789012345678901234567890123456789012345678901234.scope",
            NULL, NULL);
     expect("//docker//", NULL, NULL);
+    expect("/machine.slice/machine-a b.scope", NULL, NULL);
+    struct container_ref ref = {0}; /* a NUL inside (found by fuzz_container_id) */
+    CHECK(container_of_cgroup("/lxc.payload.\0\0x", 16, &ref) == -1 && !ref.runtime);
     test_scope_len();
     return check_failures;
 }
