@@ -219,6 +219,15 @@ extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hoo
     });
 }
 
+extern "C" int shim_attach_cgroup_all(shim_bpf *b, const shim_cgroup_prog *progs, size_t count,
+                                      int cgroup_fd, error *e)
+{
+    for (size_t i = 0; i < count; i++)
+        if (shim_attach_cgroup(b, progs[i].prog, progs[i].hook, cgroup_fd, e) != 0)
+            return -1;
+    return 0;
+}
+
 extern "C" int shim_set_tail_call(shim_bpf *b, const char *table, int index, const char *prog,
                                   shim_cgroup_hook hook, error *e)
 {

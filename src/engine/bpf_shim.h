@@ -56,6 +56,15 @@ enum shim_cgroup_hook {
  * the kernel detaches it when b is destroyed or this process dies, even by SIGKILL. */
 int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_hook hook,
                        int cgroup_fd, struct error *e);
+/* A program of b's text and the cgroup hook it goes on. */
+struct shim_cgroup_prog {
+    const char *prog;
+    enum shim_cgroup_hook hook;
+};
+
+/* shim_attach_cgroup for each of the count programs, in order, up to the first error. */
+int shim_attach_cgroup_all(struct shim_bpf *b, const struct shim_cgroup_prog *progs, size_t count,
+                           int cgroup_fd, struct error *e);
 /* Loads prog as a program of hook's kind and puts it at index of the program array table
  * (BPF_PROG_ARRAY), where hook's programs tail-call it. */
 int shim_set_tail_call(struct shim_bpf *b, const char *table, int index, const char *prog,

@@ -210,13 +210,10 @@ static int attach_ingress(struct guard *p, int root, struct error *e)
     return shim_attach_cgroup(p->prog, "guard_ingress", SHIM_INGRESS, root, e);
 }
 
-static const struct {
-    const char *prog;
-    enum shim_cgroup_hook hook;
-} guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
-                   {"guard_connect6", SHIM_CONNECT6},
-                   {"guard_sendmsg4", SHIM_SENDMSG4},
-                   {"guard_sendmsg6", SHIM_SENDMSG6}};
+static const struct shim_cgroup_prog guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
+                                                      {"guard_connect6", SHIM_CONNECT6},
+                                                      {"guard_sendmsg4", SHIM_SENDMSG4},
+                                                      {"guard_sendmsg6", SHIM_SENDMSG6}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -231,9 +228,7 @@ static int attach_guard(struct guard *p, struct error *e)
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < COUNT(guard_hooks); i++)
-        rc = shim_attach_cgroup(p->prog, guard_hooks[i].prog, guard_hooks[i].hook, root, e);
+    int rc = shim_attach_cgroup_all(p->prog, guard_hooks, COUNT(guard_hooks), root, e);
     if (rc == 0)
         rc = attach_egress(p, root, e);
     if (rc == 0)

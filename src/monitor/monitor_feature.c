@@ -54,12 +54,10 @@ static const struct flow_program tracepoint_flows = {bpf_text_tp_sendmsg,
                                                      {{NULL, NULL, NULL, NULL}}};
 
 /* In both modes: the socket hooks (dns_sockets.h). */
-static const struct {
-    const char *prog;
-    enum shim_cgroup_hook hook;
-} socket_hooks[] = {{"monitor_connect4", SHIM_CONNECT4}, {"monitor_connect6", SHIM_CONNECT6},
-                    {"monitor_sendmsg4", SHIM_SENDMSG4}, {"monitor_sendmsg6", SHIM_SENDMSG6},
-                    {"monitor_egress", SHIM_EGRESS},     {"monitor_ingress", SHIM_INGRESS}};
+static const struct shim_cgroup_prog socket_hooks[] = {
+    {"monitor_connect4", SHIM_CONNECT4}, {"monitor_connect6", SHIM_CONNECT6},
+    {"monitor_sendmsg4", SHIM_SENDMSG4}, {"monitor_sendmsg6", SHIM_SENDMSG6},
+    {"monitor_egress", SHIM_EGRESS},     {"monitor_ingress", SHIM_INGRESS}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define SOCKET_COUNT_NO_NETNS 0 /* as in dns_sockets.h */
@@ -157,9 +155,7 @@ static int attach_socket_hooks(struct monitor *m, struct error *e)
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < COUNT(socket_hooks); i++)
-        rc = shim_attach_cgroup(m->flows, socket_hooks[i].prog, socket_hooks[i].hook, root, e);
+    int rc = shim_attach_cgroup_all(m->flows, socket_hooks, COUNT(socket_hooks), root, e);
     cgroup_paths_close(&m->cgroups);
     cgroup_paths_init(&m->cgroups, root);
     return rc;

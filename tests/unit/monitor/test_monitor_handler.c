@@ -397,17 +397,37 @@ static void test_bad_samples(void)
     free(b.data);
 }
 
+/* dig as the kernel records it, on device ifindex. */
+static struct port_val dig_proc(uint32_t ifindex)
+{
+    return (struct port_val){.ifindex = ifindex,
+                             .pid = 4242,
+                             .tid = 4243,
+                             .uid = 1000,
+                             .gid = 100,
+                             .comm_is_process = 1,
+                             .comm = "dig"};
+}
+
+/* A data segment of the captured segment fi's flow, from its sequence number. */
+static struct test_frame tcp_segment_of(const struct frame_info *fi)
+{
+    struct test_frame t = {.family = fi->family,
+                           .proto = IPPROTO_TCP,
+                           .sport = fi->sport,
+                           .dport = fi->dport,
+                           .seq = fi->seq,
+                           .tcp_flags = TEST_TCP_ACK_PSH};
+    memcpy(t.saddr, fi->saddr, 16);
+    memcpy(t.daddr, fi->daddr, 16);
+    return t;
+}
+
 /* A sample of the frame t around payload, for a process recorded by the kernel as dig. */
 static uint8_t *built_sample(const struct test_frame *t, const uint8_t *payload, size_t plen,
                              uint32_t ifindex, size_t *len)
 {
-    struct port_val proc = {.ifindex = ifindex,
-                            .pid = 4242,
-                            .tid = 4243,
-                            .uid = 1000,
-                            .gid = 100,
-                            .comm_is_process = 1,
-                            .comm = "dig"};
+    struct port_val proc = dig_proc(ifindex);
     uint8_t frame[4096];
     struct blob b = {frame, test_frame_build(frame, sizeof(frame), t, payload, plen)};
 
@@ -530,13 +550,7 @@ static void test_gso(void)
 {
     struct blob q = load_fixture("udp_query_a.dns");
     struct test_frame t = {.family = AF_INET, .proto = IPPROTO_UDP, .sport = 51676, .dport = 53};
-    struct port_val proc = {.ifindex = 1,
-                            .pid = 4242,
-                            .tid = 4243,
-                            .uid = 1000,
-                            .gid = 100,
-                            .comm_is_process = 1,
-                            .comm = "dig"};
+    struct port_val proc = dig_proc(1);
     uint8_t three[3 * 512], frame[4096];
     const char *line = REC_DIG "DEV=lo PROTO=UDP " LO "SPT=51676 DPT=53 " REC_IDS
                                "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n";
@@ -571,13 +585,7 @@ static void test_other_namespaces(void)
     struct blob b = load_fixture("udp_query_a.frame");
     struct blob cap = load_fixture("tcp_query_a.frame"), qa = load_fixture("tcp_query_a.tcp"),
                 qaaaa = load_fixture("tcp_query_aaaa.tcp");
-    struct port_val proc = {.ifindex = 3,
-                            .pid = 4242,
-                            .tid = 4243,
-                            .uid = 1000,
-                            .gid = 100,
-                            .comm_is_process = 1,
-                            .comm = "dig"};
+    struct port_val proc = dig_proc(3);
     struct port_val nobody = {.ifindex = 3};
     struct frame_info fi;
     struct mon m;
@@ -598,14 +606,7 @@ static void test_other_namespaces(void)
     free(sample);
 
     CHECK_INT(frame_decode(cap.data, cap.len, &fi), FRAME_OK);
-    struct test_frame t = {.family = fi.family,
-                           .proto = IPPROTO_TCP,
-                           .sport = fi.sport,
-                           .dport = fi.dport,
-                           .seq = fi.seq,
-                           .tcp_flags = TEST_TCP_ACK_PSH};
-    memcpy(t.saddr, fi.saddr, 16);
-    memcpy(t.daddr, fi.daddr, 16);
+    struct test_frame t = tcp_segment_of(&fi);
     const struct blob *msg[2] = {&qa, &qaaaa};
     const char *lines[2] = {REC_DIG "DEV=3 PROTO=TCP " LO "SPT=42101 DPT=53 " REC_IDS
                                     "DNS_QR=0 DNS_NAME=a.example.test. DNS_TYPE=A\n",
@@ -704,14 +705,7 @@ static void test_tcp_samples(void)
 
     /* the captured segment's addresses, ports and sequence number */
     CHECK_INT(frame_decode(cap.data, cap.len, &fi), FRAME_OK);
-    struct test_frame t = {.family = fi.family,
-                           .proto = IPPROTO_TCP,
-                           .sport = fi.sport,
-                           .dport = fi.dport,
-                           .seq = fi.seq,
-                           .tcp_flags = TEST_TCP_ACK_PSH};
-    memcpy(t.saddr, fi.saddr, 16);
-    memcpy(t.daddr, fi.daddr, 16);
+    struct test_frame t = tcp_segment_of(&fi);
 
     for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
         struct mon m;
