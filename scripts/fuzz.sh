@@ -23,13 +23,14 @@ rm -rf "$out/corpus"
 rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* # from an earlier run
 mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz_core_file" \
     "$out/corpus/fuzz_dns_json" "$out/corpus/fuzz_dns_name" "$out/corpus/fuzz_domain_line" \
-    "$out/corpus/fuzz_domain_walk" "$out/corpus/fuzz_container_id"
+    "$out/corpus/fuzz_domain_walk" "$out/corpus/fuzz_container_id" "$out/corpus/fuzz_dns_walk"
 cp tests/fixtures/*.frame tests/fuzz/regressions/* "$out/corpus/fuzz_dns_frame/"
 cp feeds/*.txt tests/fixtures/feeds/* "$out/corpus/fuzz_feeds/" 2>/dev/null || true
 printf '# feed\n127.0.0.2\n10.0.0.0/8\nfd00:bad::/64\n::ffff:1.2.3.4\n' >"$out/corpus/fuzz_feeds/seed.txt"
 # tests/fuzz/regressions/: frames and DNS messages, seeds of each target that reads either.
 cp tests/fixtures/*.dns tests/fuzz/regressions/* "$out/corpus/fuzz_dns_json/"
 cp tests/fixtures/*.dns tests/fuzz/regressions/* "$out/corpus/fuzz_dns_name/"
+cp tests/fixtures/*.dns tests/fuzz/regressions/* "$out/corpus/fuzz_dns_walk/"
 head -c 4096 /bin/true >"$out/corpus/fuzz_core_file/elf"
 d="$out/corpus/fuzz_domain_line"
 printf '# plain\nevil.example\n*.Evil.Example. # c\nb\xc3\xbccher.example\n' >"$d/plain"

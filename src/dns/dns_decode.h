@@ -1,5 +1,7 @@
 /* DNS messages decoded with ldns: the A/AAAA questions of a query and the A/AAAA answer
- * records of a response, as the original tool reports them. */
+ * records of a response, as the original tool reports them, and whole messages for the
+ * structured outputs. Each message is first walked (dns_walk.h: its cost is linear in its
+ * size); ldns parses only the records described. */
 #ifndef EBPFSHIELD_DNS_DECODE_H
 #define EBPFSHIELD_DNS_DECODE_H
 
@@ -65,14 +67,6 @@ struct dns_summary {
     size_t resolved_total, resolved_count; /* A/AAAA addresses among all answers */
     char resolved[DNS_SUMMARY_RESOLVED][DNS_DATA_MAX];
 };
-
-struct ldns_struct_pkt; /* ldns_pkt, of <ldns/ldns.h> */
-
-/* ldns_wire2pkt for a message from the network, without the leak of ldns' own (see
- * dns_decode.c): the message parsed by ldns (free it with ldns_pkt_free), or NULL with a
- * reason in *why (why may be NULL) for a malformed message. A message with more than one
- * TSIG record parses as though its additional section ended before the second one. */
-struct ldns_struct_pkt *dns_parse_message(const uint8_t *msg, size_t len, const char **why);
 
 /* Describes one DNS message into *out (large: keep it off small stacks). 0, or -1 with a
  * reason in *why for a malformed message. */

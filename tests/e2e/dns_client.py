@@ -6,6 +6,7 @@ usage: dns_client.py flood N
        dns_client.py longlived ADDR PORT NAME GO_FILE
        dns_client.py tcp prefix|bytes|more|two|bad|rewrite|lost ADDR PORT NAME [NAME2]
        dns_client.py questions N ADDR PORT NAME
+       dns_client.py pointerflood ADDR PORT RATE SECONDS
        dns_client.py thread NAME [GO_FILE]
        dns_client.py resolve ADDR PORT NAME CONNECT_PORT
        dns_client.py server ADDR PORT SECONDS
@@ -28,6 +29,9 @@ what a retransmission carries when the first segment was lost), rewrite (NAME2 a
 the start of another NAME2 sent from a file with sendfile, then NAME (of NAME2's length)
 written over the first in the file, then the rest). Reads the answers.
 questions: one UDP query holding N questions for NAME (compression pointers), unanswered.
+pointerflood: for SECONDS, RATE queries a second of 60,000 bytes each, ~10,000 questions
+whose names are pointers into one chain of 2,700 pointers (what cost ldns 70 ms a message);
+prints how many it sent.
 resolve: one A query for NAME over a connected UDP socket (answer awaited 1 s, exit 3
 without one), then a TCP connection to the first address of the answer (after its CNAME
 records) on CONNECT_PORT, which gets "resolved NAME\n" (exit 4 when it fails), exit 0.
@@ -177,6 +181,31 @@ def questions(n, addr, port, name):
     msg = head + first + struct.pack("!HH", 1, 1) + rest
     socket.socket(family_of(addr), socket.SOCK_DGRAM).sendto(msg, (addr, port))
     print(len(msg), "bytes")
+
+
+def pointer_chain_query(size, links):
+    msg = bytearray(struct.pack("!HHHHHH", 0x5151, 0x0100, 0, 0, 0, 0))
+    msg += b"\1a\7example\4test\0" + struct.pack("!HH", 1, 1)
+    prev, count = 12, 1
+    while len(msg) + 6 <= size:
+        here = len(msg)
+        msg += struct.pack("!HHH", 0xC000 | prev, 1, 1)
+        if count <= links:
+            prev = here
+        count += 1
+    struct.pack_into("!H", msg, 4, count)
+    return bytes(msg)
+
+
+def pointerflood(addr, port, rate, seconds):
+    msg = pointer_chain_query(60000, 2700)
+    s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
+    sent, start = 0, time.monotonic()
+    while time.monotonic() - start < seconds:
+        s.sendto(msg, (addr, port))
+        sent += 1
+        time.sleep(max(0.0, start + sent / rate - time.monotonic()))
+    print(sent)
 
 
 def thread(name, go_file):
@@ -333,6 +362,8 @@ def main(argv):
         tcp(argv[2], argv[3], int(argv[4]), argv[5:])
     elif cmd == "questions":
         questions(int(argv[2]), argv[3], int(argv[4]), argv[5])
+    elif cmd == "pointerflood":
+        pointerflood(argv[2], int(argv[3]), float(argv[4]), float(argv[5]))
     elif cmd == "thread":
         thread(argv[2], argv[3] if len(argv) > 3 else None)
     elif cmd == "resolve":

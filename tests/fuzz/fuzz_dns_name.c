@@ -1,6 +1,6 @@
 /* libFuzzer target: dns_name_format against ldns_rdf2str. The input is a DNS message
  * (untrusted: any packet to or from a DNS port); every owner name and rdata field ldns
- * parses from it (through dns_parse_message, as the monitor does) is formatted both ways, into a
+ * parses from it (at the places dns_walk finds, as the monitor does) is formatted both ways, into a
  * buffer of the size the tool uses and into short ones. The texts must be equal (cut alike when the
  * buffer is short); any difference aborts. */
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include "dns/dns_decode.h"
 #include "dns/dns_name.h"
+#include "dns/dns_walk.h"
 
 static void compare(const ldns_rdf *rdf)
 {
@@ -36,28 +37,34 @@ static void compare(const ldns_rdf *rdf)
     free(want);
 }
 
-static void compare_list(const ldns_rr_list *list)
+static void compare_record(const ldns_rr *rr)
 {
-    for (size_t i = 0; i < ldns_rr_list_rr_count(list); i++) {
-        const ldns_rr *rr = ldns_rr_list_rr(list, i);
-        compare(ldns_rr_owner(rr));
-        for (size_t f = 0; f < ldns_rr_rd_count(rr); f++)
-            if (ldns_rdf_get_type(ldns_rr_rdf(rr, f)) == LDNS_RDF_TYPE_DNAME)
-                compare(ldns_rr_rdf(rr, f));
-    }
+    compare(ldns_rr_owner(rr));
+    for (size_t f = 0; f < ldns_rr_rd_count(rr); f++)
+        if (ldns_rdf_get_type(ldns_rr_rdf(rr, f)) == LDNS_RDF_TYPE_DNAME)
+            compare(ldns_rr_rdf(rr, f));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    /* dns_parse_message, as the monitor parses: ldns_wire2pkt itself leaks the TSIG
-     * records of a message with more than one (tests/fuzz/regressions/dns_name_two_tsig). */
-    ldns_pkt *pkt = dns_parse_message(data, size, NULL);
-    if (!pkt)
+    static const ldns_pkt_section sections[] = {LDNS_SECTION_QUESTION, LDNS_SECTION_ANSWER,
+                                                LDNS_SECTION_AUTHORITY, LDNS_SECTION_ADDITIONAL};
+    struct dns_layout layout;
+    if (dns_walk(data, size, &layout, NULL) != 0)
         return 0;
-    compare_list(ldns_pkt_question(pkt));
-    compare_list(ldns_pkt_answer(pkt));
-    compare_list(ldns_pkt_authority(pkt));
-    compare_list(ldns_pkt_additional(pkt));
-    ldns_pkt_free(pkt);
+    for (int s = DNS_QUESTIONS; s <= DNS_ADDITIONAL; s++) {
+        struct dns_record_ref rec = {.next = layout.section_at[s]};
+        for (unsigned i = 0; i < layout.count[s]; i++) {
+            dns_record_read(data, rec.next, (enum dns_section_index)s, &rec);
+            ldns_rr *rr = NULL;
+            size_t pos = rec.at;
+            if (ldns_wire2rr(&rr, data, size, &pos, sections[s]) != LDNS_STATUS_OK) {
+                fprintf(stderr, "ldns refused record %u of section %d that dns_walk took\n", i, s);
+                abort();
+            }
+            compare_record(rr);
+            ldns_rr_free(rr);
+        }
+    }
     return 0;
 }
