@@ -50,7 +50,8 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "[--block print|deny|suspend|kill|dump]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
-            "       [--dns-port LIST] [--netns all|host] [--attach auto|kprobe|tracepoint]\n"
+            "       [--dns-port LIST] [--netns all|host] [--qtype address|all]\n"
+            "       [--attach auto|kprobe|tracepoint]\n"
             "       [--output ",
             prog);
     const char *name;
@@ -76,9 +77,10 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s --block kill --allow /etc/ebpfshield/allow.txt   # SIGHUP reloads\n"
             "    %s --feature ebpf_monitor --dns-port 53,5353\n"
             "    %s --feature ebpf_monitor -t --comm curl\n"
+            "    %s --feature ebpf_monitor --qtype all   # TXT, MX, CNAME... too\n"
             "    %s --block deny --output json --syslog   # to a SIEM through rsyslog\n"
             "    %s --output json --output-file /var/log/ebpfshield.json\n",
-            prog, prog, prog, prog, prog, prog, prog, prog, prog);
+            prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 #define MAX_DUMP_MIB (1ul << 20)
@@ -157,6 +159,13 @@ static const char *const netns_names[] = {"all", "host"};
 static const char *netns_choice(size_t i)
 {
     return i < COUNT(netns_names) ? netns_names[i] : NULL;
+}
+
+static const char *const qtype_names[] = {"address", "all"};
+
+static const char *qtype_choice(size_t i)
+{
+    return i < COUNT(qtype_names) ? qtype_names[i] : NULL;
 }
 
 static const char *attach_choice(size_t i)
@@ -327,6 +336,13 @@ static int set_netns(void *part, const char *arg, int choice)
     return 0;
 }
 
+static int set_qtype(void *part, const char *arg, int choice)
+{
+    (void)arg;
+    ((struct monitor_config *)part)->all_types = choice == 1;
+    return 0;
+}
+
 static int set_pid(void *part, const char *arg, int choice)
 {
     struct monitor_filter *f = &((struct monitor_config *)part)->filter;
@@ -437,6 +453,11 @@ const struct cli_option cli_options[] = {
      "namespace, containers' included) or host (only the\n"
      "namespace the tool runs in)",
      NULL},
+    {"qtype", 0, "T", CLI_PART_MONITOR, qtype_choice, set_qtype, NULL,
+     "ebpf_monitor, text output: address (default: A and AAAA\n"
+     "questions and answers, the original's lines) or all (every\n"
+     "type, answers with their data: TXT, MX, CNAME...)",
+     NULL},
     {"attach", 0, "M", CLI_PART_APP, attach_choice, set_attach, NULL,
      "auto (default: kprobes if the kernel has them, else\n"
      "tracepoints), kprobe or tracepoint",
@@ -538,9 +559,14 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
     const struct output_config *out = &opts->output;
     const struct monitor_filter *filter = &opts->monitor.filter;
     bool monitor = opts->feature == FEATURE_MONITOR;
-    if ((filter->by_pid || filter->by_uid || filter->comm || opts->monitor.own_netns_only) &&
+    if ((filter->by_pid || filter->by_uid || filter->comm || opts->monitor.own_netns_only ||
+         opts->monitor.all_types) &&
         !monitor)
-        return misuse(err, prog, "-p, -u, --comm and --netns apply to --feature ebpf_monitor only");
+        return misuse(err, prog,
+                      "-p, -u, --comm, --netns and --qtype apply to --feature ebpf_monitor only");
+    if (opts->monitor.all_types && out->format->structured)
+        return misuse(err, prog,
+                      "--qtype applies to --output text (JSON describes every type already)");
     if (out->file && out->syslog)
         return misuse(err, prog, "events go to --output-file or to --syslog, not both");
     if (out->timestamp && out->format->structured)

@@ -42,48 +42,6 @@ static ldns_rr *parse_record(const uint8_t *msg, size_t len, const struct dns_re
     return rr;
 }
 
-/* The owner name of the record at rec, formatted by ldns' rules into dst. */
-static int record_name(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
-                       enum dns_section_index section, char *dst, size_t size)
-{
-    ldns_rr *rr = parse_record(msg, len, rec, section);
-    if (!rr)
-        return -1;
-    int rc = dns_name_format(ldns_rr_owner(rr), dst, size);
-    ldns_rr_free(rr);
-    return rc;
-}
-
-long dns_decode_message(const uint8_t *msg, size_t len, size_t max, dns_item_fn fn, void *ctx,
-                        const char **why)
-{
-    struct dns_layout layout;
-    if (dns_walk(msg, len, &layout, why) != 0)
-        return -1;
-    struct dns_item item = {.qr = LDNS_QR_WIRE(msg) != 0};
-    enum dns_section_index section = item.qr ? DNS_ANSWERS : DNS_QUESTIONS;
-    struct dns_record_ref rec = {.next = layout.section_at[section]};
-    long count = 0;
-    for (unsigned i = 0; i < layout.count[section]; i++) {
-        dns_record_read(msg, rec.next, section, &rec);
-        if (!is_address_type(rec.type))
-            continue;
-        item.type = rec.type == LDNS_RR_TYPE_A ? "A" : "AAAA";
-        /* Answers without a well-formed address (e.g. empty rdata) are not reported. */
-        if (item.qr && !wire_address(msg, &rec, item.data, sizeof(item.data)))
-            continue;
-        if ((size_t)count++ >= max)
-            continue; /* counted, not formatted */
-        if (record_name(msg, len, &rec, section, item.name, sizeof(item.name)) < 0) {
-            if (why)
-                *why = "out of memory";
-            return -1;
-        }
-        fn(&item, ctx);
-    }
-    return count;
-}
-
 /* An ldns-allocated string copied into dst (cut to fit) and freed; "" when it is NULL. */
 static void take_str(char *dst, size_t size, char *str)
 {
@@ -104,6 +62,63 @@ static void format_rdata(const ldns_rr *rr, char *dst, size_t size)
             break;
         used += (size_t)n < size - used ? (size_t)n : size - used - 1;
     }
+}
+
+void dns_type_name(uint16_t type, char *buf, size_t size)
+{
+    take_str(buf, size, ldns_rr_type2str(type));
+}
+
+/* The item of the record at rec, parsed by ldns: its name, its type's mnemonic and, for
+ * an answer of another type than A/AAAA (whose address is already in item->data), its
+ * rdata. -1 when ldns cannot (out of memory: the walk checked the record). */
+static int describe_item(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
+                         enum dns_section_index section, struct dns_item *item)
+{
+    ldns_rr *rr = parse_record(msg, len, rec, section);
+    if (!rr)
+        return -1;
+    int rc = dns_name_format(ldns_rr_owner(rr), item->name, sizeof(item->name));
+    if (is_address_type(rec->type))
+        snprintf(item->type, sizeof(item->type), "%s", rec->type == LDNS_RR_TYPE_A ? "A" : "AAAA");
+    else
+        dns_type_name(rec->type, item->type, sizeof(item->type));
+    if (item->qr && !is_address_type(rec->type))
+        format_rdata(rr, item->data, sizeof(item->data));
+    ldns_rr_free(rr);
+    return rc;
+}
+
+long dns_decode_message(const uint8_t *msg, size_t len, size_t max, enum dns_types types,
+                        dns_item_fn fn, void *ctx, const char **why)
+{
+    struct dns_layout layout;
+    if (dns_walk(msg, len, &layout, why) != 0)
+        return -1;
+    struct dns_item item = {.qr = LDNS_QR_WIRE(msg) != 0};
+    enum dns_section_index section = item.qr ? DNS_ANSWERS : DNS_QUESTIONS;
+    struct dns_record_ref rec = {.next = layout.section_at[section]};
+    long count = 0;
+    for (unsigned i = 0; i < layout.count[section]; i++) {
+        dns_record_read(msg, rec.next, section, &rec);
+        bool address = is_address_type(rec.type);
+        if (!address && types != DNS_TYPES_ALL)
+            continue;
+        /* Address answers without a well-formed address (e.g. empty rdata) are not
+         * reported. */
+        item.data[0] = '\0';
+        if (item.qr && address && !wire_address(msg, &rec, item.data, sizeof(item.data)))
+            continue;
+        if ((size_t)count++ >= max)
+            continue; /* counted, not formatted */
+        if (describe_item(msg, len, &rec, section, &item) < 0) {
+            if (why)
+                *why = "out of memory";
+            return -1;
+        }
+        fn(&item, ctx);
+    }
+    return count;
 }
 
 static void describe_answer(const ldns_rr *rr, struct dns_answer *a)
@@ -139,8 +154,10 @@ static void describe_questions(const uint8_t *msg, size_t len, const struct dns_
     for (size_t i = 0; i < out->question_total && i < DNS_SUMMARY_QUESTIONS; i++) {
         struct dns_question *q = &out->questions[out->question_count];
         dns_record_read(msg, rec.next, DNS_QUESTIONS, &rec);
-        if (record_name(msg, len, &rec, DNS_QUESTIONS, q->name, sizeof(q->name)) < 0)
+        ldns_rr *rr = parse_record(msg, len, &rec, DNS_QUESTIONS);
+        if (!rr || dns_name_format(ldns_rr_owner(rr), q->name, sizeof(q->name)) < 0)
             q->name[0] = '\0';
+        ldns_rr_free(rr);
         size_t cost = strlen(q->name);
         if (i > 0 && cost > *budget)
             break;

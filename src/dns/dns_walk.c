@@ -287,3 +287,16 @@ void dns_record_read(const uint8_t *msg, size_t at, enum dns_section_index secti
     out->rdata = p + 10;
     out->next = out->rdata + out->rdlength;
 }
+
+int dns_first_question_type(const uint8_t *msg, size_t len)
+{
+    if (len < LDNS_HEADER_SIZE || LDNS_QDCOUNT(msg) == 0)
+        return -1;
+    size_t p = LDNS_HEADER_SIZE;
+    while (p < len && msg[p] != 0 && msg[p] < 192)
+        p += 1u + msg[p];
+    if (p >= len)
+        return -1;
+    p += msg[p] ? 2 : 1;
+    return p + 2 <= len ? read16(msg + p) : -1;
+}

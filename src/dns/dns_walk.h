@@ -44,4 +44,8 @@ int dns_walk(const uint8_t *msg, size_t len, struct dns_layout *out, const char 
 void dns_record_read(const uint8_t *msg, size_t at, enum dns_section_index section,
                      struct dns_record_ref *out);
 
+/* The type of msg's first question, its name skipped (not followed) with every length
+ * checked; -1 when it has none. */
+int dns_first_question_type(const uint8_t *msg, size_t len);
+
 #endif

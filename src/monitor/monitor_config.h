@@ -18,6 +18,7 @@ struct monitor_filter {
 struct monitor_config {
     struct dns_ports dns; /* 53, or --dns-port LIST */
     bool own_netns_only;  /* --netns host: only the tool's own network namespace */
+    bool all_types;       /* --qtype all: text lines for every record type, not only A/AAAA */
     struct monitor_filter filter;
 };
 

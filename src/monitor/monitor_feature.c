@@ -365,7 +365,7 @@ int monitor_feature(struct feature *f, const struct monitor_config *cfg, const s
     if (m)
         cgroup_paths_init(&m->cgroups, -1);
     const struct monitor_lookups lookups = {identify, m};
-    if (!m || !(m->handler = monitor_handler_new(out, &cfg->filter, &lookups)) ||
+    if (!m || !(m->handler = monitor_handler_new(out, cfg, &lookups)) ||
         !(m->batch = sample_batch_new(MONITOR_BATCH_BYTES, handle, m))) {
         if (m)
             monitor_handler_free(m->handler);

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "dns/dns_decode.h"
+#include "dns/dns_walk.h"
 #include "common/ebpfshield_events.h"
 #include "dns/frame.h"
 #include "base/clock.h"
@@ -24,9 +25,25 @@ struct problem {
     struct log_rate rate;
 };
 
+/* Messages that printed no line in text mode (no question or answer of the types asked),
+ * by the type of their first question: the types seen first, the rest together. */
+#define TYPES_TALLIED 8
+struct type_tally {
+    unsigned long long total, other;
+    struct {
+        int type;
+        unsigned long long count;
+    } by[TYPES_TALLIED];
+    size_t used;
+};
+
 struct monitor_handler {
     const struct output *out;
     struct monitor_filter filter;
+    struct dns_ports dns;
+    enum dns_types types;
+    struct type_tally unprinted;
+    struct problem contrary;     /* messages whose QR bit contradicts their direction */
     struct dns_summary *summary; /* a per-message format: the message being described */
     struct monitor_lookups lookups;
     struct dns_identity identity; /* the sample's, when the output shows it */
@@ -48,14 +65,16 @@ struct sample_ctx {
 };
 
 struct monitor_handler *monitor_handler_new(const struct output *out,
-                                            const struct monitor_filter *filter,
+                                            const struct monitor_config *cfg,
                                             const struct monitor_lookups *lookups)
 {
     struct monitor_handler *h = calloc(1, sizeof(*h));
     if (!h)
         return NULL;
     h->out = out;
-    h->filter = *filter;
+    h->filter = cfg->filter;
+    h->dns = cfg->dns;
+    h->types = cfg->all_types ? DNS_TYPES_ALL : DNS_TYPES_ADDRESS;
     if (out->format->per_message && !(h->summary = malloc(sizeof(*h->summary)))) {
         free(h);
         return NULL;
@@ -102,8 +121,18 @@ static void say_unattributed(struct monitor_handler *h)
     h->unattributed.pending = 0;
 }
 
+static void say_contrary(struct monitor_handler *h)
+{
+    log_warn("%llu DNS message(s) whose QR bit contradicts their direction (a response sent "
+             "to a DNS server port, or a query from one), not printed (%llu so far)",
+             h->contrary.pending, h->contrary.total);
+    h->contrary.pending = 0;
+}
+
 void monitor_handler_tick(struct monitor_handler *h, uint64_t now_ms)
 {
+    if (h->contrary.pending && log_due(&h->contrary.rate, now_ms))
+        say_contrary(h);
     if (h->unattributed.pending && log_due(&h->unattributed.rate, now_ms))
         say_unattributed(h);
     if (h->skipped.pending && log_due(&h->skipped.rate, now_ms))
@@ -136,17 +165,64 @@ static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *
         output_dns_message(s->h->out, s->origin, s->frame, s->h->summary);
 }
 
+static bool is_server_port(const struct dns_ports *dns, uint16_t port)
+{
+    for (size_t i = 0; i < dns->count; i++)
+        if (dns->port[i] == port)
+            return true;
+    return false;
+}
+
+/* A response sent to a server port (from a port that is not one), or a query from one
+ * (to a port that is not one): the message is not what its direction says. */
+static bool contradicts_direction(const struct monitor_handler *h, const struct frame_info *f,
+                                  const uint8_t *msg, size_t len)
+{
+    if (len < 3)
+        return false; /* no QR bit: the decoder says why */
+    bool to = is_server_port(&h->dns, f->dport), from = is_server_port(&h->dns, f->sport);
+    bool qr = (msg[2] & 0x80) != 0;
+    return to != from && qr == to;
+}
+
+static void tally_type(struct type_tally *t, int type)
+{
+    t->total++;
+    for (size_t i = 0; i < t->used; i++)
+        if (t->by[i].type == type) {
+            t->by[i].count++;
+            return;
+        }
+    if (t->used == TYPES_TALLIED) {
+        t->other++;
+        return;
+    }
+    t->by[t->used].type = type;
+    t->by[t->used++].count = 1;
+}
+
 static void decode_message(const uint8_t *msg, size_t len, void *ctx)
 {
     struct sample_ctx *s = ctx;
+    if (contradicts_direction(s->h, s->frame, msg, len)) {
+        s->h->contrary.total++;
+        s->h->contrary.pending++;
+        if (s->h->out->format->per_message)
+            output_dns_unparsed(s->h->out, s->origin, s->frame,
+                                "its QR bit contradicts its direction", msg, len);
+        return;
+    }
     if (s->h->out->format->per_message) {
         describe_message(msg, len, s);
         return;
     }
     const char *why = NULL;
-    long items = dns_decode_message(msg, len, MONITOR_LINES_PER_MESSAGE, print_item, s, &why);
+    long items =
+        dns_decode_message(msg, len, MONITOR_LINES_PER_MESSAGE, s->h->types, print_item, s, &why);
     if (items < 0) {
         skip(s->h, "DNS message", why);
+    } else if (items == 0) {
+        tally_type(&s->h->unprinted, dns_first_question_type(msg, len));
     } else if (items > MONITOR_LINES_PER_MESSAGE) {
         unsigned long long cut = (unsigned long long)items - MONITOR_LINES_PER_MESSAGE;
         s->h->cut_msgs.total++;
@@ -279,8 +355,38 @@ void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t s
     monitor_handler_tick(h, now_ms);
 }
 
+/* "TXT 5, HTTPS 4, other 2" */
+static void format_tally(const struct type_tally *t, char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i <= t->used && used < size; i++) {
+        char name[24] = "other";
+        unsigned long long n = i < t->used ? t->by[i].count : t->other;
+        if (n == 0)
+            continue;
+        if (i < t->used && t->by[i].type < 0)
+            snprintf(name, sizeof(name), "no question");
+        else if (i < t->used)
+            dns_type_name((uint16_t)t->by[i].type, name, sizeof(name));
+        int w = snprintf(buf + used, size - used, "%s%s %llu", used ? ", " : "", name, n);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
 void monitor_report(struct monitor_handler *h)
 {
+    if (h->contrary.pending)
+        say_contrary(h);
+    if (h->unprinted.total) {
+        char types[256];
+        format_tally(&h->unprinted, types, sizeof(types));
+        log_warn("%llu DNS message(s) printed no line: no question or answer of type A or AAAA "
+                 "(by question type: %s); --qtype all prints every type",
+                 h->unprinted.total, types);
+    }
     if (h->skipped.pending)
         say_skipped(h);
     if (h->cut_msgs.pending)

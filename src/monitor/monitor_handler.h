@@ -29,10 +29,13 @@ struct monitor_lookups {
     void *ctx;
 };
 
-/* Events go to out, those of processes filter lets through; samples the kernel could not
- * attribute (pid 0) are counted. NULL when out of memory. */
+/* Events go to out, those of the processes cfg's filter lets through, of the record types
+ * it asks (--qtype); samples the kernel could not attribute (pid 0) are counted, and so
+ * are messages whose QR bit contradicts their direction (a response sent to one of cfg's
+ * server ports, or a query from one): not printed as text, dns-unparsed events in JSON.
+ * NULL when out of memory. */
 struct monitor_handler *monitor_handler_new(const struct output *out,
-                                            const struct monitor_filter *filter,
+                                            const struct monitor_config *cfg,
                                             const struct monitor_lookups *lookups);
 void monitor_handler_free(struct monitor_handler *h);
 

@@ -116,8 +116,10 @@ static void dns_item(const struct sink *s, const struct dns_origin *origin,
     put_field(&l, " DNS_QR=", item->qr ? "1" : "0");
     put_field(&l, " DNS_NAME=", item->name);
     put_field(&l, " DNS_TYPE=", item->type);
-    if (item->qr)
-        put_field(&l, " DNS_DATA=", item->data);
+    if (item->qr) { /* --qtype all: data the sender chose (an address is left as it is) */
+        put(&l, " DNS_DATA=");
+        put_escaped(&l, item->data);
+    }
     if (s->o->context && origin->identity)
         put_context(&l, origin->identity);
     FILE *out = sink_begin(s);

@@ -46,8 +46,8 @@ static void decode_message(const uint8_t *msg, size_t len, void *ctx)
 {
     struct run *run = ctx;
     const char *why;
-    if (run->messages >= 0 &&
-        dns_decode_message(msg, len, MAX_LINES, count_item, &run->items, &why) >= 0)
+    if (run->messages >= 0 && dns_decode_message(msg, len, MAX_LINES, DNS_TYPES_ADDRESS, count_item,
+                                                 &run->items, &why) >= 0)
         run->messages++;
     else
         run->messages = -1;
@@ -97,7 +97,8 @@ static int flood_messages(void)
         long got = 0;
         for (int r = 0; r < rounds; r++) {
             const char *why;
-            got = dns_decode_message(m, len, MAX_LINES, count_item, &run.items, &why);
+            got = dns_decode_message(m, len, MAX_LINES, DNS_TYPES_ADDRESS, count_item, &run.items,
+                                     &why);
         }
         double ours = (now_s() - t0) / rounds;
         t0 = now_s();

@@ -11,6 +11,7 @@ usage: dns_client.py flood N
        dns_client.py resolve ADDR PORT NAME CONNECT_PORT
        dns_client.py server ADDR PORT SECONDS
        dns_client.py forge SRC ADDR PORT NAME TARGET
+       dns_client.py answerto ADDR PORT NAME ADDRESS
        dns_client.py twoanswers ADDR NAME TARGET TARGET_ADDR
        dns_client.py asktwo ADDR CLEAN NAME CONNECT_PORT
 
@@ -40,6 +41,8 @@ records it as the socket's process), then listens SECONDS and exits 0, printing 
 received (a process killed meanwhile never exits 0).
 forge: one answer-shaped datagram from SRC port 53 to ADDR:PORT, nobody having asked:
 NAME CNAME TARGET.
+answerto: one answer-shaped datagram (QR set) from an ephemeral port to ADDR:PORT, a
+server's port: NAME A ADDRESS (what would print a forged answer line).
 twoanswers: a DNS server over TCP on ADDR port 53 for one connection: it reads two
 queries and writes both answers in one send (one segment): the first empty, the second
 NAME CNAME TARGET, TARGET A TARGET_ADDR.
@@ -307,6 +310,11 @@ def record(owner, rtype, rdata):
     return wire_name(owner) + struct.pack("!HHIH", rtype, 1, 300, len(rdata)) + rdata
 
 
+def answerto(addr, port, name, address):
+    msg = answer(0x4343, name, [record(name, 1, socket.inet_aton(address))])
+    socket.socket(family_of(addr), socket.SOCK_DGRAM).sendto(msg, (addr, port))
+
+
 def read_framed(s, count):
     data, msgs = b"", []
     while len(msgs) < count:
@@ -372,6 +380,8 @@ def main(argv):
         server(argv[2], int(argv[3]), float(argv[4]))
     elif cmd == "forge":
         forge(argv[2], argv[3], int(argv[4]), argv[5], argv[6])
+    elif cmd == "answerto":
+        answerto(argv[2], int(argv[3]), argv[4], argv[5])
     elif cmd == "twoanswers":
         twoanswers(argv[2], argv[3], argv[4], argv[5])
     elif cmd == "asktwo":

@@ -20,6 +20,7 @@ serve() { # serve PORT ADDR...: dnsmasq on ADDR...:PORT
     for a in "$@"; do listen+=(--listen-address="$a"); done
     dnsmasq --no-resolv --no-hosts --port="$port" "${listen[@]}" --bind-interfaces \
         --address=/a.example.test/10.1.2.3 --address=/b.example.test/fd00::7 \
+        --txt-record=t.example.test,"hello world=1" --mx-host=a.example.test,mail.example.test,10 \
         --pid-file="$WORK/dnsmasq.$port.pid" || exit 1
     EXTRA_PIDS="${EXTRA_PIDS:-} $(cat "$WORK/dnsmasq.$port.pid")"
 }
@@ -85,6 +86,19 @@ check "port5335: says that any user may bind it" grep -qx \
 run_client port5335 dig -p 5335 @127.0.0.1 a.example.test A
 expect_exchange port5335 dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 5335 a.example.test A 10.1.2.3
 
+# 3b. Messages that are not what their direction says: nobody sends answer-shaped
+# messages to the server ports (before: a forged DNS_QR=1 line with its address): no line,
+# counted. Types other than A/AAAA print nothing by default and are totalled at exit.
+run_client forged53 setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$PY" "$CLIENT" answerto 127.0.0.1 53 forged.a.example.test 6.6.6.6
+run_client forged5335 setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$PY" "$CLIENT" answerto 127.0.0.1 5335 forged.a.example.test 6.6.6.6
+check "forged: said, both counted" wait_line "$ERR" \
+    '^ebpfshield-bcc: 1 DNS message\(s\) whose QR bit contradicts their direction \(a response sent to a DNS server port, or a query from one\), not printed \(2 so far\)$'
+check "forged: no line for them" not grep -q 'forged\.a\.example\.test' "$OUT"
+run_client txt dig @127.0.0.1 a.example.test TXT
+check "txt: no line for a TXT exchange" not grep -q 'DNS_TYPE=TXT' "$OUT"
+
 # 4. DNS over TCP, split every way.
 for how in prefix bytes more; do
     run_client "tcp_$how" "$PY" "$CLIENT" tcp "$how" 127.0.0.1 53 "$how.a.example.test"
@@ -131,6 +145,23 @@ expect_only "$OUT" '^COMM=(dig|getent|python3) PID=[0-9]+ TGID=[0-9]+ DEV=lo '
 stop_tool attack
 expect_count "$ERR" '^ebpfshield-bcc: 2 DNS packet\(s\) could not be decoded in all$' 1 \
     "exit: the bad message and the cut datagram in the totals"
+check "exit: the TXT query and its answer totalled by type" grep -qE \
+    '^ebpfshield-bcc: [0-9]+ DNS message\(s\) printed no line: no question or answer of type A or AAAA \(by question type: (.*, )?TXT 2(,.*)?\); --qtype all prints every type$' "$ERR"
+
+# 3c. --qtype all: every type, answers with their data, the data's spaces and "=" escaped.
+start_tool qtypes --feature ebpf_monitor --qtype all || finish
+run_client txt_all dig @127.0.0.1 t.example.test TXT
+expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID .* DNS_QR=0 DNS_NAME=t\\.example\\.test\\. DNS_TYPE=TXT\$" 1 \
+    "qtype all: the TXT question"
+expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=t\\.example\\.test\\. DNS_TYPE=TXT DNS_DATA=\"hello\\\\x20world\\\\x3d1\"\$" 1 \
+    "qtype all: the TXT answer, its data escaped"
+run_client mx_all dig @127.0.0.1 a.example.test MX
+expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=a\\.example\\.test\\. DNS_TYPE=MX DNS_DATA=10\\\\x20mail\\.example\\.test\\.\$" 1 \
+    "qtype all: the MX answer"
+run_client a_all dig @127.0.0.1 a.example.test A
+expect_exchange a_all dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.example.test A 10.1.2.3
+stop_tool qtypes
+check "qtype all: nothing totalled as unprinted" not grep -q 'printed no line' "$ERR"
 
 # 7. Compression-pointer floods: one flooder per CPU (nobody), each FLOOD_RATE messages a
 # second of 60,000 bytes whose ~10,000 names run through a 2,700-pointer chain (70 ms of

@@ -33,7 +33,7 @@ static void decode(const uint8_t *msg, size_t len, size_t max)
 {
     size_t calls = 0;
     const char *why = NULL;
-    long n = dns_decode_message(msg, len, max, item, &calls, &why);
+    long n = dns_decode_message(msg, len, max, DNS_TYPES_ADDRESS, item, &calls, &why);
     if (n < 0 ? why == NULL : calls != ((size_t)n < max ? (size_t)n : max))
         abort();
 }

@@ -211,6 +211,8 @@ check_completion() {
     expect "completion: --feature" "$got" "ebpf_ipintelligence ebpf_monitor "
     got=$(complete_words "$comp" --attach '' | tr '\n' ' ')
     expect "completion: --attach" "$got" "auto kprobe tracepoint "
+    got=$(complete_words "$comp" --qtype '' | tr '\n' ' ')
+    expect "completion: --qtype" "$got" "address all "
     got=$(complete_words "$comp" --output '' | tr '\n' ' ')
     expect "completion: --output" "$got" "json text "
     got=$(complete_words "$comp" --output-f)
@@ -222,7 +224,7 @@ check_completion() {
         expect "completion: $o 1, nothing offered" "$got" ""
     done
     got=$(complete_words "$comp" -- | wc -l)
-    expect "completion: the long options" "$got" 23
+    expect "completion: the long options" "$got" 24
     # Paths: directories for --feeds and --dump-dir, any file for the others.
     mkdir -p "$tmp/paths/cores" && : >"$tmp/paths/cfeed.txt"
     for o in --feeds --dump-dir; do

@@ -372,6 +372,12 @@ static void test_output_flags(void)
     CHECK_INT(parse(ARGS("--timestamp", "--syslog", "--output", "text"), &opts), CLI_OK);
     CHECK(opts.output.timestamp && opts.output.syslog);
     CHECK(opts.output.format == output_format_named("text"));
+    CHECK(!opts.monitor.all_types);
+    CHECK_INT(parse(ARGS("--feature", "ebpf_monitor", "--qtype", "all"), &opts), CLI_OK);
+    CHECK(opts.monitor.all_types);
+    CHECK_INT(parse(ARGS("--feature", "ebpf_monitor", "--qtype=all", "--qtype", "address"), &opts),
+              CLI_OK);
+    CHECK(!opts.monitor.all_types);
     CHECK_STR(err_text, "");
 }
 
@@ -481,9 +487,15 @@ static void test_filters_refused(void)
     check_refused(ARGS(MON, "-u", "--comm", "x"), PROG ": option '-u' needs a value");
     check_refused(ARGS(MON, "--comm", "--pid"), PROG ": option '--comm' needs a value");
     /* ebpf_ipintelligence (the default) has no filter */
-    const char *only = PROG ": -p, -u, --comm and --netns apply to --feature ebpf_monitor only";
+    const char *only =
+        PROG ": -p, -u, --comm, --netns and --qtype apply to --feature ebpf_monitor only";
     check_refused(ARGS("-p", "1"), only);
     check_refused(ARGS("--netns", "host"), only);
+    check_refused(ARGS("--qtype", "all"), only);
+    check_refused(ARGS(MON, "--qtype", "all", "--output", "json"),
+                  PROG ": --qtype applies to --output text (JSON describes every type already)");
+    check_refused(ARGS(MON, "--qtype", "txt"),
+                  PROG ": invalid value 'txt' for --qtype (choose from 'address', 'all')");
     const char *context = PROG ": --context applies to --feature ebpf_monitor with --output text "
                                "(JSON has the fields)";
     check_refused(ARGS("--context"), context);
@@ -503,7 +515,7 @@ static void test_help_output_flags(void)
     char *brief = usage_text(PROG, false), *full = usage_text(PROG, true);
     const char *flags[] = {"--output", "--output-file", "--syslog", "--timestamp", "--pid",
                            "--uid",    "--comm",        "-t",       "-p",          "-u",
-                           "--netns",  "--context"};
+                           "--netns",  "--context",     "--qtype"};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         if (!strstr(brief, flags[i]) || !strstr(full + strlen(brief), flags[i])) {
             fprintf(stderr, "%s:%d: %s missing from the usage or help\n", __FILE__, __LINE__,

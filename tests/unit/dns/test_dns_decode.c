@@ -47,7 +47,7 @@ static long decode_fixture(const char *name, struct items *it)
     const char *why = NULL;
 
     memset(it, 0, sizeof(*it));
-    long rc = dns_decode_message(msg, b.len, MAX_ITEMS, collect, it, &why);
+    long rc = dns_decode_message(msg, b.len, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, it, &why);
     if (rc < 0)
         fprintf(stderr, "%s: %s\n", name, why);
     free(msg);
@@ -99,7 +99,8 @@ static void test_getent(void)
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         struct blob b = load_fixture(names[i]);
         const char *why = NULL;
-        CHECK_INT(dns_decode_message(b.data, b.len, MAX_ITEMS, collect, &it, &why), 1);
+        CHECK_INT(
+            dns_decode_message(b.data, b.len, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, &why), 1);
         free(b.data);
     }
     CHECK_INT(it.n, 4);
@@ -137,7 +138,8 @@ static void test_tcp(void)
         /* with its length prefix, it is no DNS message */
         uint8_t *seg = copy_of(tcp.data, tcp.len);
         memset(&it, 0, sizeof(it));
-        CHECK_INT(dns_decode_message(seg, tcp.len, MAX_ITEMS, collect, &it, NULL), -1);
+        CHECK_INT(
+            dns_decode_message(seg, tcp.len, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, NULL), -1);
         CHECK_INT(it.n, 0);
         free(seg);
         free(tcp.data);
@@ -155,7 +157,8 @@ static void check_cuts(const char *name)
         struct items it = {0};
         const char *why = NULL;
         uint8_t *msg = copy_of(b.data, cut);
-        CHECK_INT(dns_decode_message(msg, cut, MAX_ITEMS, collect, &it, &why), -1);
+        CHECK_INT(dns_decode_message(msg, cut, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, &why),
+                  -1);
         CHECK(why != NULL && why[0] != '\0');
         CHECK_INT(it.n, 0);
         free(msg);
@@ -175,12 +178,15 @@ static void test_malformed(void)
     /* a message shorter than a header; the same behind a TCP length prefix is garbage too
      * (test_tcp_reassembly.c hands such a message on, followed by a good one) */
     const uint8_t garbage[] = {0x00, 0x05, 0x12, 0x34, 0x81, 0x80, 0xff};
-    CHECK_INT(dns_decode_message(garbage + 2, 5, MAX_ITEMS, collect, &it, &why), -1);
+    CHECK_INT(dns_decode_message(garbage + 2, 5, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, &why),
+              -1);
     CHECK(why != NULL);
     why = NULL;
-    CHECK_INT(dns_decode_message(garbage, sizeof(garbage), MAX_ITEMS, collect, &it, &why), -1);
+    CHECK_INT(dns_decode_message(garbage, sizeof(garbage), MAX_ITEMS, DNS_TYPES_ADDRESS, collect,
+                                 &it, &why),
+              -1);
     CHECK(why != NULL);
-    CHECK_INT(dns_decode_message(garbage, 0, MAX_ITEMS, collect, &it, NULL), -1);
+    CHECK_INT(dns_decode_message(garbage, 0, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, NULL), -1);
     CHECK_INT(it.n, 0);
 }
 
@@ -192,7 +198,8 @@ static void test_bad_count(void)
     struct items it = {0};
 
     b.data[7] = 2; /* ANCOUNT */
-    CHECK_INT(dns_decode_message(b.data, b.len, MAX_ITEMS, collect, &it, &why), -1);
+    CHECK_INT(dns_decode_message(b.data, b.len, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, &why),
+              -1);
     CHECK(why != NULL);
     CHECK_INT(it.n, 0);
     free(b.data);
@@ -206,7 +213,7 @@ static void test_empty_rdata(void)
 
     CHECK_INT(b.len, 48);
     b.data[43] = 0; /* RDLENGTH of the only answer, which ends the message */
-    CHECK_INT(dns_decode_message(b.data, 44, MAX_ITEMS, collect, &it, NULL), 0);
+    CHECK_INT(dns_decode_message(b.data, 44, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, NULL), 0);
     CHECK_INT(it.n, 0);
     free(b.data);
 }
@@ -218,14 +225,16 @@ static void test_escaped_names(void)
     struct items it = {0};
 
     q.data[13] = 0x1b; /* the 'a' of the first label becomes ESC */
-    CHECK_INT(dns_decode_message(q.data, q.len, MAX_ITEMS, collect, &it, NULL), 1);
+    CHECK_INT(dns_decode_message(q.data, q.len, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, NULL),
+              1);
     check_item(&it, 0, 0, "\\027.example.test.", "A", "");
     /* the answer's owner is a pointer to the question name: both are escaped */
     r.data[13] = '.';
     r.data[15] = ' ';
     r.data[16] = 0xff;
     it.n = 0;
-    CHECK_INT(dns_decode_message(r.data, r.len, MAX_ITEMS, collect, &it, NULL), 1);
+    CHECK_INT(dns_decode_message(r.data, r.len, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, NULL),
+              1);
     check_item(&it, 0, 1, "\\..\\032\\255ample.test.", "A", "10.9.8.7");
     free(q.data);
     free(r.data);
@@ -248,7 +257,8 @@ static void test_longest_name(void)
     }
     msg[off++] = 0;
     memcpy(msg + off, "\0\1\0\1", 4); /* QTYPE A, QCLASS IN */
-    CHECK_INT(dns_decode_message(msg, off + 4, MAX_ITEMS, collect, &it, NULL), 1);
+    CHECK_INT(dns_decode_message(msg, off + 4, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, NULL),
+              1);
     CHECK_INT(it.n, 1);
     CHECK_INT(strlen(it.item[0].name), (63 * 3 + 61) * 4 + 4);
     CHECK_STR(it.item[0].name + strlen(it.item[0].name) - 5, "\\255.");
@@ -268,11 +278,12 @@ static void test_max_questions(void)
 
     for (size_t i = 0; i < sizeof(maxes) / sizeof(maxes[0]); i++) {
         memset(&it, 0, sizeof(it));
-        CHECK_INT(dns_decode_message(msg, len, maxes[i], collect, &it, NULL), 27);
+        CHECK_INT(dns_decode_message(msg, len, maxes[i], DNS_TYPES_ADDRESS, collect, &it, NULL),
+                  27);
         CHECK_INT(it.n, maxes[i] < 27 ? maxes[i] : 27);
     }
     memset(&it, 0, sizeof(it));
-    CHECK_INT(dns_decode_message(msg, len, MAX_ITEMS, collect, &it, NULL), 27);
+    CHECK_INT(dns_decode_message(msg, len, MAX_ITEMS, DNS_TYPES_ADDRESS, collect, &it, NULL), 27);
     CHECK_INT(it.n, MAX_ITEMS);
     for (int i = 0; i < MAX_ITEMS; i++) {
         char name[32];
@@ -285,7 +296,7 @@ static void test_max_questions(void)
     len = test_dns_questions(buf, sizeof(buf), q.data, 40, a, 1);
     msg = copy_of(buf, len);
     memset(&it, 0, sizeof(it));
-    CHECK_INT(dns_decode_message(msg, len, 32, collect, &it, NULL), 40);
+    CHECK_INT(dns_decode_message(msg, len, 32, DNS_TYPES_ADDRESS, collect, &it, NULL), 40);
     CHECK_INT(it.n, 32);
     check_item(&it, 7, 0, "q07.example.test.", "A", "");
     free(msg);
@@ -311,13 +322,13 @@ static void test_max_answers(void)
     }
     size_t len = header + question + n * answer;
     uint8_t *msg = copy_of(buf, len);
-    CHECK_INT(dns_decode_message(msg, len, 3, collect, &it, NULL), (long)n);
+    CHECK_INT(dns_decode_message(msg, len, 3, DNS_TYPES_ADDRESS, collect, &it, NULL), (long)n);
     CHECK_INT(it.n, 3);
     check_item(&it, 0, 1, "a.example.test.", "A", "10.1.2.0");
     check_item(&it, 1, 1, "a.example.test.", "A", "10.1.2.1");
     check_item(&it, 2, 1, "a.example.test.", "A", "10.1.2.2");
     memset(&it, 0, sizeof(it));
-    CHECK_INT(dns_decode_message(msg, len, 0, collect, &it, NULL), (long)n);
+    CHECK_INT(dns_decode_message(msg, len, 0, DNS_TYPES_ADDRESS, collect, &it, NULL), (long)n);
     CHECK_INT(it.n, 0);
     /* an answer without an address (the second: RDLENGTH 0, its 4 bytes gone) is neither
      * reported nor counted */
@@ -328,7 +339,7 @@ static void test_max_answers(void)
     len -= 4;
     msg = copy_of(buf, len);
     memset(&it, 0, sizeof(it));
-    CHECK_INT(dns_decode_message(msg, len, 2, collect, &it, NULL), (long)n - 1);
+    CHECK_INT(dns_decode_message(msg, len, 2, DNS_TYPES_ADDRESS, collect, &it, NULL), (long)n - 1);
     CHECK_INT(it.n, 2);
     check_item(&it, 0, 1, "a.example.test.", "A", "10.1.2.0");
     check_item(&it, 1, 1, "a.example.test.", "A", "10.1.2.2");

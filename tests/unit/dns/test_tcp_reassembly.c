@@ -730,15 +730,19 @@ static void test_malformed_then_good(void)
 
     const char *why = NULL;
     struct items it = {0};
-    CHECK_INT(dns_decode_message(m.data[0], m.len[0], 32, count_item, &it, &why), -1);
+    CHECK_INT(dns_decode_message(m.data[0], m.len[0], 32, DNS_TYPES_ADDRESS, count_item, &it, &why),
+              -1);
     CHECK(why != NULL);
-    CHECK_INT(dns_decode_message(m.data[2], m.len[2], 32, count_item, &it, NULL), -1);
+    CHECK_INT(dns_decode_message(m.data[2], m.len[2], 32, DNS_TYPES_ADDRESS, count_item, &it, NULL),
+              -1);
     CHECK_INT(it.n, 0);
-    CHECK_INT(dns_decode_message(m.data[1], m.len[1], 32, count_item, &it, NULL), 1);
+    CHECK_INT(dns_decode_message(m.data[1], m.len[1], 32, DNS_TYPES_ADDRESS, count_item, &it, NULL),
+              1);
     CHECK_INT(it.n, 1);
     CHECK_STR(it.first.name, "a.example.test.");
     CHECK_STR(it.first.data, "10.1.2.3");
-    CHECK_INT(dns_decode_message(m.data[3], m.len[3], 32, count_item, &it, NULL), 1);
+    CHECK_INT(dns_decode_message(m.data[3], m.len[3], 32, DNS_TYPES_ADDRESS, count_item, &it, NULL),
+              1);
     CHECK_INT(it.n, 2);
     msgs_clear(&m);
     tcp_reassembly_free(r);

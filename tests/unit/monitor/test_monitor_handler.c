@@ -152,6 +152,7 @@ static uint8_t *make_sample(const struct port_val *proc, const struct blob *fram
 
 /* The monitor's handler printing into a capture, and how much of it was read. */
 struct mon {
+    bool all_types; /* --qtype all */
     struct monitor_handler *h;
     struct capture out;
     size_t seen;
@@ -165,7 +166,9 @@ static void mon_open_as(struct mon *m, const char *format, const struct monitor_
     m->seen = 0;
     m->o = (struct output){.stream = m->out.f, .format = output_format_named(format)};
     const struct monitor_lookups lookups = {NULL, NULL};
-    m->h = monitor_handler_new(&m->o, filter, &lookups);
+    const struct monitor_config cfg = {
+        .dns = {.port = {53}, .count = 1}, .filter = *filter, .all_types = m->all_types};
+    m->h = monitor_handler_new(&m->o, &cfg, &lookups);
     if (!m->h) {
         fprintf(stderr, "monitor_handler_new failed\n");
         exit(2);
@@ -242,7 +245,7 @@ static void check_fixture(const struct fixture_case *fc, pid_t pid)
     /* the kernel recorded a thread's name: the process's (/proc) is printed */
     struct port_val proc = {
         .ifindex = 1, .pid = (uint32_t)pid, .tid = fc->tid, .comm = "worker-thread"};
-    struct mon m;
+    struct mon m = {0};
     size_t len;
     char *logged, *want;
 
@@ -257,7 +260,15 @@ static void check_fixture(const struct fixture_case *fc, pid_t pid)
         check_failures++;
     }
     CHECK_STR(logged, "");
-    CHECK_TEXT(mon_report(&m), ""); /* nothing to report when all went well */
+    /* nothing to report when all went well, but a message that printed nothing is counted
+     * by its question's type */
+    char *report = mon_report(&m);
+    if (want[0] == '\0')
+        CHECK(strstr(report, "ebpfshield-bcc: 1 DNS message(s) printed no line: no question or "
+                             "answer of type A or AAAA (by question type: ") == report);
+    else
+        CHECK_STR(report, "");
+    free(report);
     mon_close(&m);
     free(want);
     free(got);
@@ -288,7 +299,7 @@ static void test_fixture_lines(void)
 static char *query_line(const struct port_val *proc)
 {
     struct blob b = load_fixture("udp_query_a.frame");
-    struct mon m;
+    struct mon m = {0};
     size_t len;
     char *logged;
     uint8_t *sample = make_sample(proc, &b, &len);
@@ -351,7 +362,7 @@ static void test_bad_samples(void)
 {
     struct blob b = load_fixture("udp_query_a.frame");
     struct port_val proc = {.ifindex = 1, .pid = NO_PID};
-    struct mon m;
+    struct mon m = {0};
     size_t len;
     char *logged, *got;
     uint8_t *sample = make_sample(&proc, &b, &len);
@@ -442,7 +453,7 @@ static char *handle_built(const struct test_frame *t, const char *payload, uint3
     struct blob p = load_fixture(payload);
     size_t len;
     uint8_t *sample = built_sample(t, p.data, p.len, ifindex, &len);
-    struct mon m;
+    struct mon m = {0};
 
     mon_open(&m);
     char *got = mon_sample(&m, sample, len, 1000, logged);
@@ -524,7 +535,7 @@ static void test_unattributed(void)
 {
     struct blob b = load_fixture("udp_query_a.frame");
     struct port_val proc = {.ifindex = 1, .pid = 0, .tid = 0, .comm = "swapper/0"};
-    struct mon m;
+    struct mon m = {0};
     size_t len;
     char *logged;
     uint8_t *sample = make_sample(&proc, &b, &len);
@@ -565,7 +576,7 @@ static void test_gso(void)
     struct blob f = {frame, test_frame_build(frame, sizeof(frame), &t, three, 3 * q.len)};
     snprintf(want, sizeof(want), "%s%s%s", line, line, line);
     for (int from_socket = 0; from_socket < 2; from_socket++) {
-        struct mon m;
+        struct mon m = {0};
         uint8_t *sample = socket_sample(&proc, &f, from_socket, 0, &len);
         ((struct dns_sample *)(void *)sample)->gso_size = (uint16_t)q.len;
         mon_open(&m);
@@ -588,7 +599,7 @@ static void test_other_namespaces(void)
     struct port_val proc = dig_proc(3);
     struct port_val nobody = {.ifindex = 3};
     struct frame_info fi;
-    struct mon m;
+    struct mon m = {0};
     size_t len;
     char *logged;
 
@@ -655,7 +666,7 @@ static void test_lines_bound(void)
     struct test_frame t = {.family = AF_INET, .proto = IPPROTO_UDP, .sport = 51676, .dport = 53};
     uint8_t dns[2048];
     size_t len40, len32;
-    struct mon m;
+    struct mon m = {0};
     char *logged, *want = strdup("");
 
     CHECK_INT(MONITOR_LINES_PER_MESSAGE, 32);
@@ -708,7 +719,7 @@ static void test_tcp_samples(void)
     struct test_frame t = tcp_segment_of(&fi);
 
     for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-        struct mon m;
+        struct mon m = {0};
         mon_open(&m);
         t.seq = fi.seq;
         sample = built_sample(&t, qa.data, cuts[i], 1, &len);
@@ -728,7 +739,7 @@ static void test_tcp_samples(void)
 
     /* the next message before the rest of the first (read out of order, as two CPUs'
      * perf buffers may give them): held, then both printed in order, nothing lost */
-    struct mon m;
+    struct mon m = {0};
     mon_open(&m);
     t.seq = fi.seq;
     sample = built_sample(&t, qa.data, 30, 1, &len);
@@ -779,10 +790,14 @@ static char *filtered(const char *format, const struct monitor_filter *filter, c
     struct test_frame t = {.family = AF_INET, .proto = IPPROTO_UDP, .sport = 51676, .dport = 53};
     struct blob p = load_fixture(payload);
     size_t len;
+    if (p.len > 2 && p.data[2] & 0x80) { /* a response: from the server port */
+        t.sport = 53;
+        t.dport = 51676;
+    }
     test_addr(t.saddr, AF_INET, "127.0.0.1");
     test_addr(t.daddr, AF_INET, "127.0.0.1");
     uint8_t *sample = built_sample(&t, p.data, plen < p.len ? plen : p.len, 1, &len);
-    struct mon m;
+    struct mon m = {0};
     mon_open_as(&m, format, filter);
     char *got = mon_sample(&m, sample, len, 1000, logged);
     mon_close(&m);
@@ -836,6 +851,111 @@ static void test_per_message(void)
     free(got);
 }
 
+/* A message whose QR bit contradicts its direction (a response sent to port 53, a query
+ * from it) prints no line and is counted, said once a second; JSON shows it as a
+ * dns-unparsed event (what was sent stays visible). */
+static void test_contrary(void)
+{
+    const struct {
+        const char *payload;
+        uint16_t sport, dport;
+    } cases[] = {{"getent_response_a.dns", 51676, 53}, {"udp_query_a.dns", 53, 51676}};
+    for (size_t i = 0; i < 2; i++) {
+        struct test_frame t = {.family = AF_INET,
+                               .proto = IPPROTO_UDP,
+                               .sport = cases[i].sport,
+                               .dport = cases[i].dport};
+        struct blob p = load_fixture(cases[i].payload);
+        size_t len;
+        test_addr(t.saddr, AF_INET, "127.0.0.1");
+        test_addr(t.daddr, AF_INET, "127.0.0.1");
+        uint8_t *sample = built_sample(&t, p.data, p.len, 1, &len);
+        static const struct monitor_filter all;
+        struct mon m = {0};
+        char *logged;
+        mon_open_as(&m, "text", &all);
+        static const char said[] = "ebpfshield-bcc: 1 DNS message(s) whose QR bit contradicts "
+                                   "their direction (a response sent to a DNS server port, or a "
+                                   "query from one), not printed (%d so far)\n";
+        char want[256];
+        for (int n = 1; n <= 2; n++) {
+            CHECK_TEXT(mon_sample(&m, sample, len, 1000u * (unsigned)n + 100, &logged), "");
+            snprintf(want, sizeof(want), said, n);
+            CHECK_STR(logged, want);
+            free(logged);
+        }
+        mon_close(&m);
+        mon_open_as(&m, "json", &all);
+        char *got = mon_sample(&m, sample, len, 1000, &logged);
+        CHECK(strstr(got, "\"action\":\"dns-unparsed\"") &&
+              strstr(got, "its QR bit contradicts its direction"));
+        free(got);
+        free(logged);
+        mon_close(&m);
+        free(sample);
+        free(p.data);
+    }
+}
+
+/* --qtype all: every question and answer type prints, rdata in presentation format with
+ * spaces, "=" and backslashes escaped (the data is the sender's: a TXT record is how data
+ * leaves by DNS). */
+static void test_all_types(void)
+{
+    const struct {
+        const char *frame, *want;
+    } cases[] = {
+        {"udp_query_txt.frame", "DNS_QR=0 DNS_NAME=t.example.test. DNS_TYPE=TXT\n"},
+        {"udp_response_txt.frame",
+         "DNS_QR=1 DNS_NAME=t.example.test. DNS_TYPE=TXT DNS_DATA=\"hello\"\n"},
+        {"udp_response_cname.frame",
+         "DNS_QR=1 DNS_NAME=c.example.test. DNS_TYPE=CNAME DNS_DATA=a.example.test.\n"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct blob b = load_fixture(cases[i].frame);
+        struct port_val proc = {.ifindex = 1, .pid = 273, .tid = 273, .comm = "dig"};
+        size_t len;
+        uint8_t *sample = make_sample(&proc, &b, &len);
+        struct mon m = {.all_types = true};
+        static const struct monitor_filter all;
+        char *logged;
+        mon_open_as(&m, "text", &all);
+        char *got = mon_sample(&m, sample, len, 1000, &logged);
+        char *tail = strstr(got, "DNS_QR=");
+        CHECK(tail && strncmp(tail, cases[i].want, strlen(cases[i].want)) == 0);
+        if (!tail || strncmp(tail, cases[i].want, strlen(cases[i].want)) != 0)
+            fprintf(stderr, "  %s printed: %s", cases[i].frame, got);
+        CHECK_TEXT(mon_report(&m), "");
+        free(got);
+        free(logged);
+        mon_close(&m);
+        free(sample);
+        free(b.data);
+    }
+    /* the data's own spaces and "=" cannot make fields: "hello" becomes "a=b c" */
+    struct blob p = load_fixture("udp_response_txt.dns");
+    uint8_t *hello = memmem(p.data, p.len, "hello", 5);
+    CHECK(hello != NULL);
+    if (hello)
+        memcpy(hello, "a=b c", 5);
+    struct test_frame t = {.family = AF_INET, .proto = IPPROTO_UDP, .sport = 53, .dport = 51396};
+    test_addr(t.saddr, AF_INET, "127.0.0.1");
+    test_addr(t.daddr, AF_INET, "127.0.0.1");
+    size_t len;
+    uint8_t *sample = built_sample(&t, p.data, p.len, 1, &len);
+    struct mon m = {.all_types = true};
+    static const struct monitor_filter all;
+    char *logged;
+    mon_open_as(&m, "text", &all);
+    char *got = mon_sample(&m, sample, len, 1000, &logged);
+    CHECK(strstr(got, " DNS_TYPE=TXT DNS_DATA=\"a\\x3db\\x20c\"\n") != NULL);
+    free(got);
+    free(logged);
+    mon_close(&m);
+    free(sample);
+    free(p.data);
+}
+
 int main(void)
 {
     test_fixture_lines();
@@ -849,5 +969,7 @@ int main(void)
     test_tcp_samples();
     test_filter();
     test_per_message();
+    test_contrary();
+    test_all_types();
     CHECK_DONE();
 }

@@ -100,12 +100,13 @@ static void print_ref(FILE *out, const struct monitor_ref *r)
     struct dns_origin origin = {.proc = &proc, .comm = r->comm, .ifname = "lo"};
     struct frame_info frame = {
         .proto = r->proto, .family = AF_INET, .sport = r->sport, .dport = r->dport};
-    struct dns_item item = {.qr = r->qr, .type = r->type};
+    struct dns_item item = {.qr = r->qr};
 
     memcpy(frame.saddr, localhost, 16);
     memcpy(frame.daddr, localhost, 16);
     snprintf(proc.comm, sizeof(proc.comm), "%s", r->comm);
     snprintf(item.name, sizeof(item.name), "%s", r->name);
+    snprintf(item.type, sizeof(item.type), "%s", r->type);
     snprintf(item.data, sizeof(item.data), "%s", r->data);
     dns_line(out, &origin, &frame, &item);
 }
@@ -145,14 +146,14 @@ static void test_monitor_fields(void)
     test_addr(frame.saddr, AF_INET, "10.0.0.1");
     test_addr(frame.daddr, AF_INET, "255.255.255.255");
     item.qr = 1;
-    item.type = "A";
+    snprintf(item.type, sizeof(item.type), "A");
     snprintf(item.data, sizeof(item.data), "%s", "255.0.0.1");
     dns_line(c.f, &origin, &frame, &item);
     /* IPv6: the addresses in their shortest form (RFC 5952), an IPv4-mapped one as such */
     frame = (struct frame_info){.proto = 6, .family = AF_INET6, .sport = 853, .dport = 40000};
     test_addr(frame.saddr, AF_INET6, "2001:0db8:0000:0000:0000:0000:0000:0053");
     test_addr(frame.daddr, AF_INET6, "::ffff:192.0.2.1");
-    item.type = "AAAA";
+    snprintf(item.type, sizeof(item.type), "AAAA");
     snprintf(item.data, sizeof(item.data), "%s", "fd00::7");
     dns_line(c.f, &origin, &frame, &item);
     frame.proto = 17;
