@@ -5,8 +5,6 @@
 #include <string.h>
 
 #define PREFIX_LEN 2
-/* How far behind a segment may start and still be taken for a retransmission. */
-#define TCP_REASSEMBLY_WINDOW (1 << 20)
 /* Segments that arrive before earlier ones (the perf buffer is per CPU, so samples of
  * one flow sent from two CPUs may be read out of order) are held, this many and this many
  * bytes per flow, until the bytes before them come; beyond that those are taken as lost. */
@@ -23,7 +21,9 @@ struct flow_id {
 
 struct flow {
     bool used;
+    bool desync; /* after a gap: no message boundary is known until the next SYN */
     struct flow_id id;
+    uint32_t owner; /* the uid of the socket's process: whose room the flow takes */
     uint64_t last_ms;
     uint32_t next_seq;  /* of the next byte expected */
     uint8_t prefix[2];  /* the length prefix being read */
@@ -91,9 +91,48 @@ static void flow_id_of(const struct frame_info *fr, struct flow_id *id)
     id->dport = fr->dport;
 }
 
-/* The flow of id, or a free, idle or least recently used slot made ready for it. */
-static struct flow *flow_find(struct tcp_reassembly *r, const struct flow_id *id, uint64_t now_ms,
-                              bool *fresh)
+static bool in_hand(const struct flow *f)
+{
+    return f->prefix_have > 0 || f->nheld > 0;
+}
+
+static size_t flows_of(const struct tcp_reassembly *r, uint32_t owner)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++)
+        n += r->flows[i].used && in_hand(&r->flows[i]) && r->flows[i].owner == owner;
+    return n;
+}
+
+/* The slot to give up when none is free: the least recently used flow with nothing in
+ * hand, else the least recently used of the owner holding the most flows with a message in
+ * hand (a user's flows push out their own, or those of a user holding as many, never the
+ * half-read message of a user holding fewer). */
+static struct flow *victim(struct tcp_reassembly *r)
+{
+    struct flow *best = NULL;
+    size_t best_count = 0;
+    for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
+        struct flow *f = &r->flows[i];
+        if (!in_hand(f)) {
+            if (!best || in_hand(best) || f->last_ms < best->last_ms)
+                best = f;
+            continue;
+        }
+        if (best && !in_hand(best))
+            continue;
+        size_t count = flows_of(r, f->owner);
+        if (!best || count > best_count || (count == best_count && f->last_ms < best->last_ms)) {
+            best = f;
+            best_count = count;
+        }
+    }
+    return best;
+}
+
+/* The flow of id, or a free or idle slot made ready for it, or one given up (victim()). */
+static struct flow *flow_find(struct tcp_reassembly *r, const struct flow_id *id, uint32_t owner,
+                              uint64_t now_ms, bool *fresh)
 {
     struct flow *spare = NULL;
     for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
@@ -104,13 +143,16 @@ static struct flow *flow_find(struct tcp_reassembly *r, const struct flow_id *id
             *fresh = false;
             return f;
         }
-        if (!spare || (spare->used && (!f->used || f->last_ms < spare->last_ms)))
+        if (!spare && !f->used)
             spare = f;
     }
-    if (spare->used)
+    if (!spare) {
+        spare = victim(r);
         flow_release(r, spare, true);
+    }
     spare->used = true;
     spare->id = *id;
+    spare->owner = owner;
     *fresh = true;
     return spare;
 }
@@ -162,8 +204,9 @@ static void flow_consume(struct flow *f, const uint8_t *p, size_t len, tcp_messa
 }
 
 /* One segment of f in the stream's terms: the bytes after next_seq are fed, those before
- * it (a retransmission, or a segment read late) skipped. Returns true when FIN or RST ended
- * the flow. */
+ * it (a retransmission, or a segment read late) skipped. A FIN or RST ends the flow where
+ * the stream has reached its end, and is ignored (counted) anywhere else. Returns true
+ * when the flow ended. */
 static bool deliver(struct tcp_reassembly *r, struct flow *f, uint32_t seq, const uint8_t *p,
                     size_t len, uint8_t flags, tcp_message_fn fn, void *ctx)
 {
@@ -172,11 +215,14 @@ static bool deliver(struct tcp_reassembly *r, struct flow *f, uint32_t seq, cons
         f->next_seq = seq + (uint32_t)len;
         flow_consume(f, p + seen, len - seen, fn, ctx);
     }
-    if (flags & (FRAME_TCP_FIN | FRAME_TCP_RST)) {
-        flow_release(r, f, false);
-        return true;
+    if (!(flags & (FRAME_TCP_FIN | FRAME_TCP_RST)))
+        return false;
+    if ((uint32_t)(seq + (uint32_t)len) != f->next_seq) {
+        r->stats.ignored++;
+        return false;
     }
-    return false;
+    flow_release(r, f, false);
+    return true;
 }
 
 /* Feeds the held segments that the stream has reached; true when one ended the flow. */
@@ -212,55 +258,75 @@ static bool hold(struct flow *f, uint32_t seq, const uint8_t *p, size_t len, uin
     return true;
 }
 
-/* The bytes before the earliest held segment (or seq) are taken as lost. */
-static void skip_gap(struct tcp_reassembly *r, struct flow *f, uint32_t seq)
+/* Bytes that never came: the message in hand is lost, and no message boundary is known
+ * until the connection's next SYN. */
+static void desynchronise(struct tcp_reassembly *r, struct flow *f)
 {
     r->stats.gaps++;
     message_reset(f);
-    for (size_t i = 0; i < f->nheld; i++)
-        if ((int32_t)(f->held[i].seq - seq) < 0)
-            seq = f->held[i].seq;
-    f->next_seq = seq;
+    drop_held(f);
+    f->desync = true;
+}
+
+/* A SYN (data from seq) on a flow already known: read late (after data of its own
+ * connection, from another CPU's buffer) or sent again when its data start is behind the
+ * expected byte, within the window: then taken like any segment. Else it opens a new
+ * stream, unless that would lose a message in hand: then it is out of window (a stale or
+ * forged one) and ignored. */
+enum syn_kind { SYN_LATE, SYN_OPENS, SYN_IGNORED };
+
+static enum syn_kind syn_kind(const struct flow *f, uint32_t seq)
+{
+    int32_t ahead = (int32_t)(seq - f->next_seq);
+    if (f->desync)
+        return SYN_OPENS;
+    if (ahead <= 0 && ahead >= -TCP_REASSEMBLY_WINDOW)
+        return SYN_LATE;
+    return in_hand(f) ? SYN_IGNORED : SYN_OPENS;
 }
 
 void tcp_reassembly_segment(struct tcp_reassembly *r, const struct frame_info *frame,
-                            uint64_t now_ms, tcp_message_fn fn, void *ctx)
+                            uint32_t owner, uint64_t now_ms, tcp_message_fn fn, void *ctx)
 {
     struct flow_id id;
     bool fresh;
     flow_id_of(frame, &id);
-    struct flow *f = flow_find(r, &id, now_ms, &fresh);
+    struct flow *f = flow_find(r, &id, owner, now_ms, &fresh);
     uint32_t seq = frame->seq;
     uint8_t flags = frame->tcp_flags;
     f->last_ms = now_ms;
     if (flags & FRAME_TCP_SYN) { /* data starts one past it */
         seq++;
-        int32_t ahead = (int32_t)(seq - f->next_seq);
-        if (!fresh && (ahead > 0 || ahead < -TCP_REASSEMBLY_WINDOW)) { /* a new connection */
+        enum syn_kind kind = fresh ? SYN_OPENS : syn_kind(f, seq);
+        if (kind == SYN_IGNORED) {
+            r->stats.ignored++;
+            return;
+        }
+        if (kind == SYN_OPENS) {
             message_reset(f);
             drop_held(f);
+            f->desync = false;
             fresh = true;
         }
+    }
+    if (f->desync) {
+        if (flags & (FRAME_TCP_FIN | FRAME_TCP_RST))
+            flow_release(r, f, false);
+        else
+            r->stats.ignored++;
+        return;
     }
     if (fresh)
         f->next_seq = seq;
     int32_t ahead = (int32_t)(seq - f->next_seq);
-    if (ahead < -TCP_REASSEMBLY_WINDOW) { /* far behind: a new stream, restarted here */
-        r->stats.gaps++;
-        message_reset(f);
-        drop_held(f);
-        f->next_seq = seq;
+    if (ahead < -TCP_REASSEMBLY_WINDOW || ahead > TCP_REASSEMBLY_WINDOW) {
+        r->stats.ignored++; /* out of window: an old segment, or not this stream's */
+        return;
     }
-    if ((int32_t)(seq - f->next_seq) > 0 && hold(f, seq, frame->payload, frame->payload_len, flags))
-        return;                             /* until the bytes before it come */
-    if ((int32_t)(seq - f->next_seq) > 0) { /* no room to wait: those bytes are lost */
-        skip_gap(r, f, seq);
-        if (drain_held(r, f, fn, ctx))
-            return;
-        if ((int32_t)(seq - f->next_seq) > 0) {
-            r->stats.gaps++; /* still ahead of what is held: dropped */
-            return;
-        }
+    if (ahead > 0) {
+        if (!hold(f, seq, frame->payload, frame->payload_len, flags))
+            desynchronise(r, f); /* no room to wait for the bytes before it */
+        return;
     }
     if (!deliver(r, f, seq, frame->payload, frame->payload_len, flags, fn, ctx))
         drain_held(r, f, fn, ctx);

@@ -281,11 +281,13 @@ static int split_sample(struct monitor_handler *h, const void *data, size_t size
 static void reassemble(struct monitor_handler *h, const struct frame_info *frame, uint64_t now_ms,
                        struct sample_ctx *ctx)
 {
-    tcp_reassembly_segment(h->tcp, frame, now_ms, decode_message, ctx);
+    tcp_reassembly_segment(h->tcp, frame, ctx->origin->proc->uid, now_ms, decode_message, ctx);
     unsigned long long gaps = tcp_reassembly_stats(h->tcp)->gaps;
     if (gaps != h->tcp_gaps_seen) {
         h->tcp_gaps_seen = gaps;
-        skip(h, "TCP segment", "bytes before it were never seen (a DNS message is lost)");
+        skip(h, "TCP segment",
+             "bytes before it were never seen: the connection's DNS messages are lost until its "
+             "next SYN");
     }
 }
 
@@ -401,7 +403,12 @@ void monitor_report(struct monitor_handler *h)
     if (h->unattributed.total)
         log_warn("%llu DNS packet(s) whose process the kernel could not tell in all",
                  h->unattributed.total);
-    unsigned long long evicted = tcp_reassembly_stats(h->tcp)->evicted;
-    if (evicted)
-        log_warn("%llu unfinished DNS-over-TCP message(s) dropped for room or idleness", evicted);
+    const struct tcp_reassembly_stats *tcp = tcp_reassembly_stats(h->tcp);
+    if (tcp->evicted)
+        log_warn("%llu unfinished DNS-over-TCP message(s) dropped for room or idleness",
+                 tcp->evicted);
+    if (tcp->ignored)
+        log_warn("%llu TCP segment(s) ignored: out of window, or of a connection desynchronised "
+                 "by a gap",
+                 tcp->ignored);
 }

@@ -133,7 +133,7 @@ int main(void)
             }
             if (fi.proto == 6) {
                 fi.seq += (uint32_t)(r * fi.payload_len); /* the next segment, not a copy */
-                tcp_reassembly_segment(tcp, &fi, 1000, decode_message, &run);
+                tcp_reassembly_segment(tcp, &fi, 0, 1000, decode_message, &run);
             } else {
                 decode_message(fi.payload, fi.payload_len, &run);
             }

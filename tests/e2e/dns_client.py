@@ -5,6 +5,9 @@ usage: dns_client.py flood N
        dns_client.py udp sendto|connected ADDR PORT NAME
        dns_client.py longlived ADDR PORT NAME GO_FILE
        dns_client.py tcp prefix|bytes|more|two|bad|rewrite|lost ADDR PORT NAME [NAME2]
+       dns_client.py tcp halfway ADDR PORT NAME GO_FILE
+       dns_client.py tcplisten ADDR PORT SECONDS
+       dns_client.py tcpholders ADDR PORT N SECONDS
        dns_client.py questions N ADDR PORT NAME
        dns_client.py pointerflood ADDR PORT RATE SECONDS
        dns_client.py thread NAME [GO_FILE]
@@ -28,7 +31,12 @@ segment), bad (a 3-byte malformed message then NAME, in one segment), lost (NAME
 from a file with sendfile, then NAME (of NAME2's length) written over it in the file:
 what a retransmission carries when the first segment was lost), rewrite (NAME2 and
 the start of another NAME2 sent from a file with sendfile, then NAME (of NAME2's length)
-written over the first in the file, then the rest). Reads the answers.
+written over the first in the file, then the rest), halfway (20 bytes of the framed
+query, then the rest once GO_FILE exists). Reads the answers.
+tcplisten: a TCP listener (backlog 1024) that accepts and holds every connection for
+SECONDS.
+tcpholders: N TCP connections to ADDR:PORT, each sending one byte (a length prefix begun,
+a message in hand for whoever reassembles), held for SECONDS; prints how many connected.
 questions: one UDP query holding N questions for NAME (compression pointers), unanswered.
 pointerflood: for SECONDS, RATE queries a second of 60,000 bytes each, ~10,000 questions
 whose names are pointers into one chain of 2,700 pointers (what cost ldns 70 ms a message);
@@ -161,6 +169,13 @@ def tcp(how, addr, port, names):
         rewrite(s, first, framed(names[1]))
     elif how == "lost":
         lost(s, first, framed(names[1]))
+    elif how == "halfway":
+        s.send(first[:20])
+        for _ in range(300):
+            if os.path.exists(names[1]):
+                break
+            time.sleep(0.1)
+        s.send(first[20:])
     answers = 2 if how == "two" else 1
     data = b""
     try:
@@ -175,6 +190,30 @@ def tcp(how, addr, port, names):
     except socket.timeout:
         pass
     print("answers missing:", answers)
+
+
+def tcplisten(addr, port, seconds):
+    srv = socket.socket(family_of(addr), socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind((addr, port))
+    srv.listen(1024)
+    srv.settimeout(0.1)
+    held, end = [], time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            held.append(srv.accept()[0])
+        except socket.timeout:
+            pass
+
+
+def tcpholders(addr, port, n, seconds):
+    held = []
+    for _ in range(n):
+        c = socket.create_connection((addr, port), timeout=5)
+        c.send(b"\x00")
+        held.append(c)
+    print(len(held))
+    time.sleep(seconds)
 
 
 def questions(n, addr, port, name):
@@ -368,6 +407,10 @@ def main(argv):
         longlived(argv[2], int(argv[3]), argv[4], argv[5])
     elif cmd == "tcp":
         tcp(argv[2], argv[3], int(argv[4]), argv[5:])
+    elif cmd == "tcplisten":
+        tcplisten(argv[2], int(argv[3]), float(argv[4]))
+    elif cmd == "tcpholders":
+        tcpholders(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
     elif cmd == "questions":
         questions(int(argv[2]), argv[3], int(argv[4]), argv[5])
     elif cmd == "pointerflood":

@@ -117,6 +117,27 @@ expect_count "$OUT" "$(dns_re 0 python3 "$CLIENT_PID" "$CLIENT_PID" TCP 127.0.0.
 expect_count "$ERR" '^ebpfshield-bcc: skipped a DNS packet: DNS message: ' 1 \
     "tcp_bad: one warning for the bad message"
 
+# 4b. Root's half-written TCP query is not pushed out of the reassembly table by nobody
+# opening 300 connections of one byte each (a message in hand each; the table holds 256):
+# nobody's own flows make room. (Before: the rest of root's query was read as a new
+# flow's start, and no line printed.)
+"$PY" "$CLIENT" tcplisten 127.0.0.3 53 30 >"$WORK/tcplisten.client" 2>&1 &
+LISTENER=$!
+"$PY" "$CLIENT" tcp halfway 127.0.0.1 53 halfway.a.example.test "$WORK/go_half" \
+    >"$WORK/halfway.client" 2>&1 &
+HALF_PID=$!
+sleep 0.5
+run_client holders setpriv --reuid=65534 --regid=65534 --clear-groups \
+    "$PY" "$CLIENT" tcpholders 127.0.0.3 53 300 1
+check "holders: 300 connections made" [ "$(head -1 "$WORK/holders.client")" = 300 ]
+sleep 1
+touch "$WORK/go_half"
+wait "$HALF_PID"
+check "halfway: client exit status 0" [ $? -eq 0 ]
+expect_exchange halfway python3 "$HALF_PID" '[0-9]+' TCP 127.0.0.1 53 halfway.a.example.test A 10.1.2.3
+kill "$LISTENER" 2>/dev/null
+wait "$LISTENER" 2>/dev/null
+
 # 5. 10,800 questions in one datagram: 32 lines, the rest counted.
 run_client questions "$PY" "$CLIENT" questions 10800 127.0.0.1 53 many.a.example.test
 expect_count "$OUT" "$(dns_re 0 python3 "$CLIENT_PID" "$CLIENT_PID" UDP 127.0.0.1 '[0-9]+' 53 \

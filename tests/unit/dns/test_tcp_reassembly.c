@@ -113,9 +113,10 @@ static struct frame_info nth_flow(unsigned i)
     return flow("127.0.0.1", (uint16_t)(10000 + i), "127.0.0.1", 53);
 }
 
-/* Feeds len bytes at p as one segment of fl starting at seq. */
-static void feed(struct tcp_reassembly *r, const struct frame_info *fl, uint32_t seq, uint8_t flags,
-                 const uint8_t *p, size_t len, uint64_t now_ms, struct msgs *m)
+/* Feeds len bytes at p as one segment of fl starting at seq, of a socket of user owner. */
+static void feed_of(uint32_t owner, struct tcp_reassembly *r, const struct frame_info *fl,
+                    uint32_t seq, uint8_t flags, const uint8_t *p, size_t len, uint64_t now_ms,
+                    struct msgs *m)
 {
     struct frame_info f = *fl;
     uint8_t *copy = copy_of(p, len);
@@ -124,8 +125,15 @@ static void feed(struct tcp_reassembly *r, const struct frame_info *fl, uint32_t
     f.tcp_flags = flags;
     f.payload = copy;
     f.payload_len = len;
-    tcp_reassembly_segment(r, &f, now_ms, collect, m);
+    tcp_reassembly_segment(r, &f, owner, now_ms, collect, m);
     free(copy);
+}
+
+/* The same for root's sockets. */
+static void feed(struct tcp_reassembly *r, const struct frame_info *fl, uint32_t seq, uint8_t flags,
+                 const uint8_t *p, size_t len, uint64_t now_ms, struct msgs *m)
+{
+    feed_of(0, r, fl, seq, flags, p, len, now_ms, m);
 }
 
 /* Bytes [from, to) of stream as the segment at seq0 + from. */
@@ -250,7 +258,7 @@ static void test_captured_frames(void)
             uint8_t *f = copy_of(b.data, b.len);
             struct frame_info fi;
             CHECK_INT(frame_decode(f, b.len, &fi), FRAME_OK);
-            tcp_reassembly_segment(r, &fi, 1000, collect, &m);
+            tcp_reassembly_segment(r, &fi, 0, 1000, collect, &m);
             free(f);
             free(b.data);
         }
@@ -531,9 +539,11 @@ static void test_out_of_order(void)
 }
 
 /* Bytes that never come: only when a flow cannot hold one more segment (8 held, or 65,536
- * bytes) is a gap counted. The message in hand is lost, the stream jumps to the earliest
- * held segment (or the new one, when earlier), the held segments reached are fed, and a new
- * segment still ahead after that is dropped (a second gap). Later messages come out. */
+ * bytes) is a gap counted. Then no message boundary is known: the message in hand and the
+ * held segments are dropped and nothing of the flow is read (each segment counted as
+ * ignored) until its next SYN, whose stream is read again. (Before, the stream jumped to
+ * the earliest held segment and read it as a message boundary: a message's inside could
+ * be taken for messages.) */
 static void test_loss(void)
 {
     const struct frame_info fl = dig_flow();
@@ -545,72 +555,48 @@ static void test_loss(void)
     struct msgs m = {0};
 
     /* bytes 30.. of message 0 lost; segments 1..8 held (last first), segment 9 is one too
-     * many: messages 1..9 */
+     * many: nothing comes out, then or later */
     feed(r, &fl, seq, 0, big, 30, 1, &m);
     for (size_t k = 8; k >= 1; k--)
         feed_seg(r, &fl, seq, big, off, k, 0, 2, &m);
-    CHECK_INT(m.n, 0);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
     feed_seg(r, &fl, seq, big, off, 9, 0, 3, &m);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
-    CHECK_INT(m.n, 9);
-    for (int k = 0; k < 9; k++)
-        CHECK_NTH(&m, k, k + 1);
-    /* the flow goes on from there; the lost bytes coming late are old: skipped */
     feed_seg(r, &fl, seq, big, off, 10, 0, 4, &m);
-    feed(r, &fl, seq + 30, 0, big + 30, off[1] - 30, 5, &m);
+    feed(r, &fl, seq + 30, 0, big + 30, off[1] - 30, 5, &m); /* the lost bytes, late */
     feed_seg(r, &fl, seq, big, off, 11, 0, 6, &m);
-    CHECK_INT(m.n, 11);
-    CHECK_NTH(&m, 9, 10);
-    CHECK_NTH(&m, 10, 11);
+    CHECK_INT(m.n, 0);
+    CHECK_INT(tcp_reassembly_stats(r)->ignored, 3);
+    /* the next SYN of the ports: its stream is read */
+    feed(r, &fl, 77, FRAME_TCP_SYN, none, 0, 7, &m);
+    feed_seg(r, &fl, 78, big, off, 0, 0, 8, &m);
+    feed_seg(r, &fl, 78, big, off, 1, 0, 9, &m);
+    CHECK_INT(m.n, 2);
+    CHECK_NTH(&m, 0, 0);
+    CHECK_NTH(&m, 1, 1);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
     CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
     msgs_clear(&m);
     tcp_reassembly_free(r);
 
-    /* segments 2..9 held, and segment 1 (ahead too: bytes 30.. of message 0 lost) is the
-     * earliest: the stream jumps to it, then on through all that is held */
+    /* a FIN or RST of the desynchronised flow forgets it: the ports' next segment starts
+     * a flow (as one first seen mid-stream) */
     r = new_r();
     feed(r, &fl, seq, 0, big, 30, 1, &m);
-    for (size_t k = 2; k <= 9; k++)
+    for (size_t k = 1; k <= 9; k++)
         feed_seg(r, &fl, seq, big, off, k, 0, 2, &m);
-    CHECK_INT(m.n, 0);
-    feed_seg(r, &fl, seq, big, off, 1, 0, 3, &m);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
-    CHECK_INT(m.n, 9);
-    for (int k = 0; k < 9; k++)
-        CHECK_NTH(&m, k, k + 1);
-    msgs_clear(&m);
-    tcp_reassembly_free(r);
-
-    /* segments 1..3 and 5..9 held (4 and 10 missing too), segment 11 is one too many: the
-     * stream jumps to 1 and stops before 4, segment 11 is still ahead and dropped (gaps 2);
-     * 5..9 stay held until 4 comes, then 10, and 11 sent again */
-    r = new_r();
-    feed(r, &fl, seq, 0, big, 30, 1, &m);
-    for (size_t k = 9; k >= 1; k--)
-        if (k != 4)
-            feed_seg(r, &fl, seq, big, off, k, 0, 2, &m);
-    CHECK_INT(m.n, 0);
-    feed_seg(r, &fl, seq, big, off, 11, 0, 3, &m);
-    CHECK_INT(tcp_reassembly_stats(r)->gaps, 2);
-    CHECK_INT(m.n, 3);
-    feed_seg(r, &fl, seq, big, off, 4, 0, 4, &m);
-    CHECK_INT(m.n, 9);
-    feed_seg(r, &fl, seq, big, off, 10, 0, 5, &m);
-    feed_seg(r, &fl, seq, big, off, 11, 0, 6, &m);
-    CHECK_INT(m.n, 11);
-    for (int k = 0; k < 11; k++)
-        CHECK_NTH(&m, k, k + 1);
-    CHECK_INT(tcp_reassembly_stats(r)->gaps, 2);
-    CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
+    feed(r, &fl, 12345, FRAME_TCP_RST, none, 0, 3, &m);
+    feed_seg(r, &fl, 500, big, off, 0, 0, 4, &m);
+    CHECK_INT(m.n, 1);
+    CHECK_NTH(&m, 0, 0);
     msgs_clear(&m);
     tcp_reassembly_free(r);
 
     /* by bytes: qa, ra (never seen, or late), two long messages A and B of 40,000 and 25,535
      * bytes with their prefixes, then qaaaa. A, B and the first byte of qaaaa are held
-     * (65,536 bytes, the most); its second byte is one too many: a gap, the stream jumps
-     * to A. Or ra comes first and everything is fed without a gap. */
+     * (65,536 bytes, the most); its second byte is one too many: a gap, and only qa came
+     * out. Or ra comes first and everything is fed without a gap. */
     const size_t la = 40000, lb = 25535;
     const size_t pa = qa.tcp.len + ra.tcp.len, pb = pa + la, pq = pb + lb;
     const size_t slen = pq + qaaaa.tcp.len;
@@ -638,54 +624,57 @@ static void test_loss(void)
         }
         feed_range(r, &fl, seq, s, pq + 1, pq + 2, 6, &m); /* 1 byte */
         CHECK_INT(tcp_reassembly_stats(r)->gaps, !late);
-        CHECK_INT(m.n, 3 + late);
         feed_range(r, &fl, seq, s, pq + 2, slen, 7, &m);
         CHECK_INT(tcp_reassembly_stats(r)->gaps, !late);
-        CHECK_INT(m.n, 4 + late);
+        CHECK_INT(m.n, late ? 5 : 1);
         CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
-        CHECK_MSG(&m, 1 + late, s + pa + 2, la - 2);
-        CHECK_MSG(&m, 2 + late, s + pb + 2, lb - 2);
-        CHECK_MSG(&m, 3 + late, qaaaa.dns.data, qaaaa.dns.len);
+        if (late) {
+            CHECK_MSG(&m, 2, s + pa + 2, la - 2);
+            CHECK_MSG(&m, 3, s + pb + 2, lb - 2);
+            CHECK_MSG(&m, 4, qaaaa.dns.data, qaaaa.dns.len);
+        }
         CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
         msgs_clear(&m);
         tcp_reassembly_free(r);
     }
     free(s);
 
-    /* the jump lands inside a message: bytes 10..29 of qa lost, bytes 30.. held 8 times
-     * (the same segment read 8 times), a ninth copy is a gap. Bytes 30.. are read from the
-     * start: 00 01 the length of a 1-byte message (00), then 01 00 (256) that of a message
-     * never completed, into which what follows goes */
+    /* the case the old jump got wrong: bytes 10..29 of qa lost, bytes 30.. held 8 times,
+     * a ninth copy is a gap. Read from the start, bytes 30.. would be 00 01 (a 1-byte
+     * message) and more: nothing comes out */
     const uint8_t *q = qa.tcp.data;
     size_t a = qa.tcp.len;
     r = new_r();
     feed(r, &fl, seq, 0, q, 10, 1, &m);
-    for (int k = 0; k < 8; k++)
+    for (int k = 0; k < 9; k++)
         feed(r, &fl, seq + 30, 0, q + 30, a - 30, 2, &m);
-    CHECK_INT(m.n, 0);
-    CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
-    feed(r, &fl, seq + 30, 0, q + 30, a - 30, 3, &m);
-    CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
-    CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, (const uint8_t *)"", 1);
     feed(r, &fl, seq + (uint32_t)a, 0, qaaaa.tcp.data, qaaaa.tcp.len, 4, &m);
-    CHECK_INT(m.n, 1);
+    CHECK_INT(m.n, 0);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
     msgs_clear(&m);
     tcp_reassembly_free(r);
+}
 
-    /* further back than the window is a gap at once: the stream restarts there */
-    r = new_r();
+/* Segments further from the stream's place than the window, behind or ahead, are not
+ * this stream's (very old, or forged): ignored, the message in hand kept. */
+static void test_out_of_window(void)
+{
+    const struct frame_info fl = dig_flow();
+    const uint8_t *q = qa.tcp.data;
+    size_t a = qa.tcp.len;
+    const uint32_t seq = 0xffffff00u;
+    struct tcp_reassembly *r = new_r();
+    struct msgs m = {0};
+
     feed(r, &fl, seq, 0, q, 30, 1, &m);
     feed(r, &fl, seq + 30 - WINDOW - 1, 0, qaaaa.tcp.data, qaaaa.tcp.len, 2, &m);
-    CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
+    feed(r, &fl, seq + 30 + WINDOW + 1, 0, qaaaa.tcp.data, qaaaa.tcp.len, 3, &m);
+    CHECK_INT(m.n, 0);
+    CHECK_INT(tcp_reassembly_stats(r)->ignored, 2);
+    feed(r, &fl, seq + 30, 0, q + 30, a - 30, 4, &m);
     CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, qaaaa.dns.data, qaaaa.dns.len);
-    feed(r, &fl, seq + 30 - WINDOW - 1 + (uint32_t)qaaaa.tcp.len, 0, ra.tcp.data, ra.tcp.len, 3,
-         &m);
-    CHECK_INT(m.n, 2);
-    CHECK_MSG(&m, 1, ra.dns.data, ra.dns.len);
-    CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
+    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
+    CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
     msgs_clear(&m);
     tcp_reassembly_free(r);
 }
@@ -748,8 +737,10 @@ static void test_malformed_then_good(void)
     tcp_reassembly_free(r);
 }
 
-/* FIN and RST forget the flow: a message in hand is dropped (not counted as evicted), and
- * the next segment starts a new flow wherever its sequence number is (no gap). */
+/* FIN and RST forget the flow where the stream has reached its end: a message in hand is
+ * dropped (not counted as evicted), and the next segment starts a new flow wherever its
+ * sequence number is (no gap). Anywhere else (behind: a stale one, or a forged one) they
+ * are ignored, counted, and the message in hand goes on. */
 static void test_fin_rst(void)
 {
     const uint8_t flags[] = {FRAME_TCP_FIN, FRAME_TCP_RST, FRAME_TCP_FIN | FRAME_TCP_RST};
@@ -761,12 +752,15 @@ static void test_fin_rst(void)
         struct tcp_reassembly *r = new_r();
         struct msgs m = {0};
         feed_range(r, &fl, 40, s, 0, 30, 1, &m);
-        feed(r, &fl, 70, flags[i], none, 0, 2, &m);
-        /* the rest of the message is read as a new flow's start (see test_gaps) */
+        feed(r, &fl, 69, flags[i], none, 0, 2, &m); /* one byte behind the end: ignored */
+        feed(r, &fl, 0, flags[i], none, 0, 2, &m);
+        CHECK_INT(tcp_reassembly_stats(r)->ignored, 2);
+        feed(r, &fl, 70, flags[i], none, 0, 2, &m); /* at the end: the flow is forgotten */
+        /* the rest of the message is read as a new flow's start (see test_loss) */
         feed_range(r, &fl, 40, s, 30, a, 3, &m);
         CHECK_INT(m.n, 1);
         CHECK_MSG(&m, 0, (const uint8_t *)"", 1);
-        feed(r, &fl, 0, flags[i], none, 0, 4, &m);
+        feed(r, &fl, 40 + (uint32_t)a, flags[i], none, 0, 4, &m);
         /* a segment completing a message, with the flag: the message, then forgotten */
         feed_range(r, &fl, 40, s, 0, 30, 5, &m);
         feed(r, &fl, 70, flags[i], s + 30, a - 30, 6, &m);
@@ -777,17 +771,29 @@ static void test_fin_rst(void)
         CHECK_MSG(&m, 2, qaaaa.dns.data, qaaaa.dns.len);
         CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
         CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
+        CHECK_INT(tcp_reassembly_stats(r)->ignored, 2);
         msgs_clear(&m);
         tcp_reassembly_free(r);
     }
+    /* a forged RST behind, then the message completes */
+    struct tcp_reassembly *r = new_r();
+    struct msgs m = {0};
+    feed_range(r, &fl, 40, s, 0, 30, 1, &m);
+    feed(r, &fl, 40, FRAME_TCP_RST, none, 0, 2, &m);
+    feed_range(r, &fl, 40, s, 30, a, 3, &m);
+    CHECK_INT(m.n, 1);
+    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
 }
 
 /* SYN: the data starts one past its sequence number. On a known flow, a SYN whose data
  * would start ahead of the expected byte, or further back than the window, is a new
- * connection on the same ports: the message in hand and the held segments are dropped (no
- * gap, not evicted). Any other is a SYN read late (after data of its own connection, from
- * another CPU's buffer, or sent again): ignored but for its payload, taken like any
- * segment's. */
+ * connection on the same ports when that loses nothing (no message in hand, no segment
+ * held): the stream restarts there. With a message in hand it is out of window (stale, or
+ * forged to push the message out): ignored, counted. Any other is a SYN read late (after
+ * data of its own connection, from another CPU's buffer, or sent again): ignored but for
+ * its payload, taken like any segment's. */
 static void test_syn(void)
 {
     const struct frame_info fl = dig_flow();
@@ -837,19 +843,22 @@ static void test_syn(void)
     msgs_clear(&m);
     tcp_reassembly_free(r);
 
-    /* a new connection on the same ports, its SYN one byte ahead of the expected byte,
-     * while a message was in hand and a segment held: both dropped, so once the new
-     * connection's message is read nothing is left (idle, the flow is not evicted) */
+    /* a SYN one byte ahead of the expected byte while a message is in hand and a segment
+     * held: ignored, and the message completes; once nothing is in hand, a SYN ahead is a
+     * new connection (its data are read from it) */
     r = new_r();
     feed_range(r, &fl, 1000, buf, 0, 30, 1, &m);
     feed_seg(r, &fl, 1000, buf, off, 1, 0, 2, &m); /* held */
     feed(r, &fl, 1030, FRAME_TCP_SYN, none, 0, 3, &m);
-    feed(r, &fl, 1031, 0, qaaaa.tcp.data, qaaaa.tcp.len, 4, &m);
-    CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, qaaaa.dns.data, qaaaa.dns.len);
-    const struct frame_info other = nth_flow(0);
-    feed(r, &other, 0, 0, ra.tcp.data, ra.tcp.len, 4 + TCP_REASSEMBLY_IDLE_MS + 1, &m);
+    CHECK_INT(tcp_reassembly_stats(r)->ignored, 1);
+    feed_range(r, &fl, 1000, buf, 30, off[1], 4, &m);
     CHECK_INT(m.n, 2);
+    CHECK_NTH(&m, 0, 0);
+    CHECK_NTH(&m, 1, 1);
+    feed(r, &fl, 77777, FRAME_TCP_SYN, none, 0, 5, &m);
+    feed(r, &fl, 77778, 0, qaaaa.tcp.data, qaaaa.tcp.len, 6, &m);
+    CHECK_INT(m.n, 3);
+    CHECK_MSG(&m, 2, qaaaa.dns.data, qaaaa.dns.len);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
     CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
     msgs_clear(&m);
@@ -952,21 +961,21 @@ static void test_held_fin(void)
         msgs_clear(&m);
         tcp_reassembly_free(r);
 
-        /* held segments 1..8, 3 with the flag, 9 one too many: the stream jumps to 1 and
-         * ends after 3; 4..8 and 9 go with it (one gap). 9 sent again starts a new flow */
+        /* held segments 1..8, 3 with the flag, 9 one too many: a gap, the held flag goes
+         * with the rest; the flow is desynchronised until a SYN (or a FIN/RST of its own) */
         r = new_r();
         feed_range(r, &fl, 40, buf, 0, 30, 1, &m);
         for (size_t k = 1; k <= 8; k++)
             feed_seg(r, &fl, 40, buf, off, k, k == 3 ? flags[i] : 0, 2, &m);
         CHECK_INT(m.n, 0);
         feed_seg(r, &fl, 40, buf, off, 9, 0, 3, &m);
-        CHECK_INT(m.n, 3);
-        for (int k = 0; k < 3; k++)
-            CHECK_NTH(&m, k, k + 1);
         CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
         feed_seg(r, &fl, 40, buf, off, 9, 0, 4, &m);
-        CHECK_INT(m.n, 4);
-        CHECK_NTH(&m, 3, 9);
+        CHECK_INT(m.n, 0);
+        feed(r, &fl, 9, FRAME_TCP_SYN, none, 0, 5, &m);
+        feed_seg(r, &fl, 10, buf, off, 0, 0, 6, &m);
+        CHECK_INT(m.n, 1);
+        CHECK_NTH(&m, 0, 0);
         CHECK_INT(tcp_reassembly_stats(r)->gaps, 1);
         CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
         msgs_clear(&m);
@@ -1025,7 +1034,8 @@ static void test_evict_held(void)
     msgs_clear(&m);
     tcp_reassembly_free(r);
 
-    /* for room: flow 0, the least recently used, has message 2 held; flow 1 nothing */
+    /* for room: flow 0, the least recently used, has message 2 held; the others nothing:
+     * they make room (not evicted), and flow 0's held message follows its missing one */
     r = new_r();
     for (unsigned i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
         struct frame_info fl = nth_flow(i);
@@ -1037,21 +1047,21 @@ static void test_evict_held(void)
     msgs_clear(&m);
     struct frame_info f256 = nth_flow(256), f257 = nth_flow(257);
     feed_seg(r, &f256, 0, buf, off, 0, 0, 300, &m);
-    CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
     feed_seg(r, &f257, 0, buf, off, 0, 0, 301, &m);
-    CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
-    feed_seg(r, &fa, 0, buf, off, 1, 0, 302, &m); /* flow 0 again: new (room: flow 2) */
-    CHECK_INT(m.n, 3);
+    CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
+    feed_seg(r, &fa, 0, buf, off, 1, 0, 302, &m);
+    CHECK_INT(m.n, 4);
     CHECK_NTH(&m, 2, 1);
-    CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
+    CHECK_NTH(&m, 3, 2);
+    CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
     msgs_clear(&m);
     tcp_reassembly_free(r);
 }
 
-/* More than TCP_REASSEMBLY_FLOWS flows: the least recently used makes room, and counts as
- * evicted only with a message unfinished. Whether a flow was forgotten shows in a segment
- * after missing bytes: a known flow holds it, a new one starts there. */
+/* More than TCP_REASSEMBLY_FLOWS flows: the least recently used flow with nothing in hand
+ * makes room (not evicted: it loses nothing). Whether a flow was forgotten shows in a
+ * segment after missing bytes: a known flow holds it, a new one starts there. */
 static void test_lru(void)
 {
     const uint8_t *s = qa.tcp.data;
@@ -1068,25 +1078,18 @@ static void test_lru(void)
     msgs_clear(&m);
     struct frame_info f0 = nth_flow(0), f1 = nth_flow(1), f3 = nth_flow(3);
     struct frame_info f255 = nth_flow(255);
-    feed_range(r, &f0, 0, s, 30, 40, 290, &m); /* flow 0, the oldest, used again */
-    for (unsigned i = 256; i < 259; i++) {     /* room made by flows 1, 2 and 3 */
+    for (unsigned i = 256; i < 259; i++) { /* room made by flows 1, 2 and 4 */
         struct frame_info fl = nth_flow(i);
         feed_range(r, &fl, 1000 * i, s, 0, a, 300 + i - 256, &m);
-        CHECK_INT(tcp_reassembly_stats(r)->evicted, i < 258 ? 0 : 1);
     }
     CHECK_INT(m.n, 3);
     msgs_clear(&m);
-    feed_range(r, &f0, 0, s, 40, a, 303, &m); /* flow 0 was kept: its message completes */
-    CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
-    msgs_clear(&m);
-    /* flow 3 was forgotten with its message: the rest starts a new flow (room: flow 4) */
+    feed_range(r, &f0, 0, s, 30, a, 303, &m); /* flows 0 and 3 were kept: they complete */
     feed_range(r, &f3, 3000, s, 30, a, 304, &m);
-    CHECK_INT(m.n, 1);
-    CHECK_MSG(&m, 0, (const uint8_t *)"", 1);
+    CHECK_INT(m.n, 2);
+    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
+    CHECK_MSG(&m, 1, qa.dns.data, qa.dns.len);
     msgs_clear(&m);
-    CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
-    CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
     /* flow 1 was forgotten (room: flow 5): the segment starts it anew; flow 255 was not:
      * the segment is held until the 100 bytes before it come (a 98-byte message) */
     feed(r, &f1, 1000 + (uint32_t)a + 100, 0, qaaaa.tcp.data, qaaaa.tcp.len, 305, &m);
@@ -1102,7 +1105,56 @@ static void test_lru(void)
     CHECK_MSG(&m, 1, filler + 2, 98);
     CHECK_MSG(&m, 2, qaaaa.dns.data, qaaaa.dns.len);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
+    CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
+}
+
+/* One user cannot push out another's half-read message: root's message is split; nobody
+ * opens 300 flows of one byte each (each a message in hand). The table full, nobody's own
+ * least recently used flows make room (evicted, counted), root's stays and completes. With
+ * two users holding as many, the least recently used of either goes. */
+static void test_fairness(void)
+{
+    const uint8_t *s = qa.tcp.data;
+    size_t a = qa.tcp.len;
+    const uint32_t nobody = 65534, other = 1000;
+    struct tcp_reassembly *r = new_r();
+    struct msgs m = {0};
+    const struct frame_info root = dig_flow();
+
+    feed_range(r, &root, 7000, s, 0, 30, 1, &m);
+    for (unsigned i = 0; i < 300; i++) {
+        struct frame_info fl = nth_flow(i);
+        feed_of(nobody, r, &fl, 0, 0, s, 1, 2 + i, &m);
+    }
+    CHECK_INT(tcp_reassembly_stats(r)->evicted, 300 - (TCP_REASSEMBLY_FLOWS - 1));
+    feed_range(r, &root, 7000, s, 30, a, 400, &m);
+    CHECK_INT(m.n, 1);
+    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
+    /* nobody's newest flow kept: its message completes */
+    struct frame_info last = nth_flow(299);
+    feed_of(nobody, r, &last, 1, 0, s + 1, a - 1, 401, &m);
+    CHECK_INT(m.n, 2);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
+
+    /* 128 flows in hand each for nobody and for another user, then a third user's flow:
+     * the least recently used of the two (nobody's first) goes; root's next flow too */
+    r = new_r();
+    for (unsigned i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
+        struct frame_info fl = nth_flow(i);
+        feed_of(i % 2 ? other : nobody, r, &fl, 0, 0, s, 1, 1 + i, &m);
+    }
+    struct frame_info third = flow("127.0.0.2", 999, "127.0.0.1", 53);
+    feed_of(7, r, &third, 0, 0, s, 1, 300, &m);
     CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
+    struct frame_info f0 = nth_flow(0), f1 = nth_flow(1);
+    feed_of(other, r, &f1, 1, 0, s + 1, a - 1, 301, &m); /* kept */
+    CHECK_INT(m.n, 1);
+    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
+    feed_of(nobody, r, &f0, 1, 0, s + 1, a - 1, 302, &m); /* forgotten: a new flow's start */
+    CHECK_INT(m.n, 1);
     msgs_clear(&m);
     tcp_reassembly_free(r);
 }
@@ -1207,12 +1259,14 @@ int main(void)
     test_retransmissions();
     test_out_of_order();
     test_loss();
+    test_out_of_window();
     test_malformed_then_good();
     test_fin_rst();
     test_syn();
     test_held_fin();
     test_evict_held();
     test_lru();
+    test_fairness();
     test_idle();
     test_directions();
     test_longest();
