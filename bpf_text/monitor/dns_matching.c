@@ -23,12 +23,16 @@ BPF_PERCPU_ARRAY(filter_unshipped, __u64, 1);
 /* 65535 less the record header (8), its size field (4) and port_val, 8-byte aligned */
 #define FRAME_SUBMIT_MAX_ (65480 - sizeof(struct dns_sample))
 
-/* The IPv4 header at ETH_HLEN_: *l4 its transport header, *end the end of its data. */
-static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
+/* The IPv4 header at ETH_HLEN_: *l4 its transport header, *end the end of its data; *frag
+ * set for a first fragment. */
+static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end,
+                                 __u8 *frag)
 {
     __u32 ihl = (load_byte(skb, ETH_HLEN_) & 0x0f) * 4;
-    if (ihl < 20 || (load_half(skb, ETH_HLEN_ + 6) & 0x1fff)) /* later fragment: no ports */
+    __u16 frag_field = load_half(skb, ETH_HLEN_ + 6);
+    if (ihl < 20 || (frag_field & 0x1fff)) /* later fragment: no ports */
         return -1;
+    *frag = (frag_field & 0x2000) != 0; /* more fragments follow */
     *proto = load_byte(skb, ETH_HLEN_ + 9);
     *l4 = ETH_HLEN_ + ihl;
     *end = ETH_HLEN_ + load_half(skb, ETH_HLEN_ + 2);
@@ -36,8 +40,9 @@ static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
 }
 
 /* The IPv6 header at ETH_HLEN_, past hop-by-hop, routing, destination-option and (first)
- * fragment headers. */
-static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
+ * fragment headers (*frag set). */
+static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end,
+                                 __u8 *frag)
 {
     __u8 next = load_byte(skb, ETH_HLEN_ + 6);
     __u32 off = ETH_HLEN_ + IPV6_HLEN_;
@@ -51,6 +56,7 @@ static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
         } else if (next == 44) {
             if (load_half(skb, off + 2) & 0xfff8)
                 return -1;
+            *frag = 1;
             next = load_byte(skb, off);
             off += 8;
         }
@@ -63,16 +69,16 @@ static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
 int dns_matching(struct __sk_buff *skb)
 {
     __u16 ethertype = load_half(skb, 12);
-    __u8 proto = 0;
+    __u8 proto = 0, frag = 0;
     __u32 l4 = 0, end = 0;
     struct port_key key;
     __builtin_memset(&key, 0, sizeof(key));
     if (ethertype == ETH_P_IP) {
-        if (ipv4_transport(skb, &proto, &l4, &end) != 0)
+        if (ipv4_transport(skb, &proto, &l4, &end, &frag) != 0)
             return 0;
         key.family = AF_INET;
     } else if (ethertype == ETH_P_IPV6) {
-        if (ipv6_transport(skb, &proto, &l4, &end) != 0)
+        if (ipv6_transport(skb, &proto, &l4, &end, &frag) != 0)
             return 0;
         key.family = AF_INET6;
     } else {
@@ -85,6 +91,8 @@ int dns_matching(struct __sk_buff *skb)
             return 0;
     } else if (proto != IPPROTO_UDP) {
         return 0;
+    } else if (frag || end - ETH_HLEN_ > EBPFSHIELD_FILTER_UDP_MAX) {
+        return 0; /* shipped whole by the egress socket hook (monitor/dns_sockets.h) */
     }
     /* Only what leaves: an answer is shipped by the socket hooks' ingress program when a
      * socket takes it (this socket sees forged and forwarded packets as well). */

@@ -236,14 +236,17 @@ static inline int monitor_packet(struct __sk_buff *skb, int egress)
         return 1;
     }
     if (s.netns == MONITOR_OWN_NETNS) {
-        if (egress) { /* the socket filter sees it next */
+        /* The socket filter sees what leaves next, but only fragments of a datagram a
+         * link must cut: one too long for any link is shipped whole from here. */
+        int whole = key.proto == IPPROTO_UDP && skb->len > EBPFSHIELD_FILTER_UDP_MAX;
+        if (egress && !whole) {
             if (s.proc.pid != 0)
                 proc_ports.update(&key, &s.proc);
             else /* never an earlier owner of the same flow: pid 0, counted */
                 proc_ports.delete(&key);
             return 1;
         }
-        s.netns = 0; /* an answer its socket takes: shipped from here, like the others' */
+        s.netns = 0; /* shipped from here, like the others' */
     } else if (!MONITOR_ALL_NETNS) {
         return 1;
     }

@@ -3,6 +3,7 @@
 # namespace (the "host"); "containers" are namespaces made after it started. Checked:
 # - a container wired to the host by a veth pair queries the host's resolver: 10 of 10
 #   queries and answers printed with the container's client;
+# - queries longer than the veth's MTU (fragmented) printed once, whole, both ways;
 # - a container with its own resolver on 127.0.0.11 (Docker's embedded DNS) is seen;
 # - two containers sending from the identical tuple 127.0.0.11:40001 -> 127.0.0.11:53 at
 #   the same time: each line names its own process, never the other's;
@@ -38,7 +39,8 @@ serve() {
     local where=()
     [ -n "${2:-}" ] && where=(ip netns exec "$2")
     "${where[@]}" dnsmasq --no-resolv --no-hosts --listen-address="$1" --bind-interfaces \
-        --address=/test/10.0.0.1 --pid-file="$WORK/dnsmasq.$1.${2:-host}.pid" || exit 1
+        --address=/test/10.0.0.1 --edns-packet-max=4096 \
+        --pid-file="$WORK/dnsmasq.$1.${2:-host}.pid" || exit 1
     EXTRA_PIDS="${EXTRA_PIDS:-} $(cat "$WORK/dnsmasq.$1.${2:-host}.pid")"
 }
 
@@ -61,6 +63,21 @@ for i in $(seq 10); do
     expect_count "$OUT" "$re" 1 "veth: answer $i of 10 to the container's dig"
 done
 check "veth: no line names the host's dnsmasq" not grep -q '^COMM=dnsmasq' "$OUT"
+
+# 1b. Queries longer than the veth's MTU (3,000 bytes of EDNS padding) cross it in three
+# fragments: each printed once, whole, with its client, from the host's namespace (the socket
+# filter sees only fragments: the egress hook ships a datagram over 576 bytes whole) and
+# from the container's. (Before: the host's query was a truncated first fragment, skipped.)
+serve 10.200.0.2 "$NS-veth"
+run_client frag_out python3 "$CLIENT" big 10.200.0.2 big-out.test 3000
+expect_count "$OUT" "^COMM=python3 PID=$CLIENT_PID TGID=[0-9]+ DEV=h$$ PROTO=UDP SRC=10\.200\.0\.1 DST=10\.200\.0\.2 SPT=[0-9]+ DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=big-out\.test\. DNS_TYPE=A$" \
+    1 "fragments: the host's 3,000-byte query, once, whole"
+expect_count "$OUT" "^COMM=python3 PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=big-out\.test\. DNS_TYPE=A DNS_DATA=10\.0\.0\.1$" \
+    1 "fragments: its answer"
+run_client frag_in ip netns exec "$NS-veth" python3 "$CLIENT" big 10.200.0.1 big-in.test 3000
+expect_count "$OUT" "^COMM=python3 PID=$CLIENT_PID TGID=[0-9]+ DEV=$ifindex PROTO=UDP SRC=10\.200\.0\.2 DST=10\.200\.0\.1 SPT=[0-9]+ DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=big-in\.test\. DNS_TYPE=A$" \
+    1 "fragments: the container's 3,000-byte query, once, whole"
+check "fragments: nothing skipped" not grep -q 'skipped' "$ERR"
 
 # 2. Containers with their own resolver on 127.0.0.11; two of them send from the same
 # tuple at the same time.

@@ -11,6 +11,9 @@ test needs to know about who sent what.
   ns_client.py gso ADDR NAME...            one UDP_SEGMENT send to ADDR:53 holding a
                                             query for each NAME (all of one length); waits
                                             for as many answers
+  ns_client.py big ADDR NAME SIZE           one UDP query for NAME to ADDR:53 padded
+                                            (EDNS padding) to SIZE bytes; waits 2 s for
+                                            the answer (exit 3 without)
   ns_client.py flood ADDR PORT SECONDS      from ADDR:PORT, a query to ADDR:53 every ms
                                             (nobody need listen), for SECONDS
 """
@@ -97,6 +100,21 @@ def gso(addr, *names):
     return 0
 
 
+def big(addr, name, size):
+    msg = bytearray(query(name))
+    msg[11] = 1  # ARCOUNT: the OPT record
+    pad = int(size) - len(msg) - 11 - 4
+    msg += b"\x00" + struct.pack(">HHIH", 41, 1232, 0, 4 + pad) + struct.pack(">HH", 12, pad)
+    msg += bytes(pad)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    s.sendto(bytes(msg), (addr, 53))
+    try:
+        s.recvfrom(4096)
+    except socket.timeout:
+        sys.exit(3)
+
+
 def flood(addr, port, seconds):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -116,4 +134,5 @@ def flood(addr, port, seconds):
 
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    sys.exit({"bound": bound, "forked": forked, "thread": thread, "gso": gso, "flood": flood}[cmd](*args))
+    sys.exit({"bound": bound, "forked": forked, "thread": thread, "gso": gso, "big": big,
+              "flood": flood}[cmd](*args))
