@@ -235,50 +235,56 @@ static int poll_samples(struct loop *l, struct shim_bpf *events)
     return rc;
 }
 
-/* Opens the feature's perf buffer, prints the running line, polls until a signal. */
-static int run_perf_loop(struct feature *f, struct shim_bpf *events, const struct outputs *io)
+/* The feature's perf buffer, opened for l (an events_opener's open). */
+static int open_events_buffer(void *ctx, struct shim_bpf *events, struct error *e)
 {
-    struct loop loop = {.feature = f, .io = io};
-    struct error e;
-    if (shim_open_perf_buffer(events, f->events_table, on_sample, on_lost, &loop,
-                              f->perf_pages_per_cpu, f->wakeup_events, &e) != 0)
-        return log_fatal("%s", e.msg);
+    struct loop *l = ctx;
+    return shim_open_perf_buffer(events, l->feature->events_table, on_sample, on_lost, l,
+                                 l->feature->perf_pages_per_cpu, l->feature->wakeup_events, e);
+}
+
+/* Prints the running line, polls the feature's perf buffer (opened by start for l) until
+ * a signal. */
+static int run_perf_loop(struct loop *l, struct shim_bpf *events)
+{
+    struct feature *f = l->feature;
     install_signals();
-    say_running(io);
+    say_running(l->io);
     while (!exiting) {
-        if (poll_samples(&loop, events) < 0 && errno != EINTR)
+        if (poll_samples(l, events) < 0 && errno != EINTR)
             return log_fatal("reading %s: %s", f->events_table, strerror(errno));
-        after_poll(&loop);
+        after_poll(l);
         if (reload_requested)
-            reload(f, io);
-        int err = line_writer_error(io->out);
+            reload(f, l->io);
+        int err = line_writer_error(l->io->out);
         if (err) /* e.g. a closed pipe: nobody reads what we report */
             return log_fatal("cannot write the events: %s", strerror(err));
     }
     /* What the kernel sent before the programs go: each hit gets its line and action. */
     drain(events);
-    after_poll(&loop);
-    if (loop.lost_pending)
-        log_warn("lost %llu event(s) (perf buffer full)", loop.lost_pending);
-    if (loop.lost)
-        log_warn("%llu event(s) lost in all", loop.lost);
+    after_poll(l);
+    if (l->lost_pending)
+        log_warn("lost %llu event(s) (perf buffer full)", l->lost_pending);
+    if (l->lost)
+        log_warn("%llu event(s) lost in all", l->lost);
     return 0;
 }
 
 /* Starts the feature in *mode; under --attach auto, a kprobe mode that fails to attach
  * falls back to tracepoint mode (*mode follows). */
 static int start(struct feature *f, enum attach_mode requested, enum attach_mode *mode,
-                 struct shim_bpf **events)
+                 struct loop *l, struct shim_bpf **events)
 {
     struct error e;
-    if (f->start(f->self, *mode, events, &e) == 0)
+    const struct events_opener opener = {open_events_buffer, l};
+    if (f->start(f->self, *mode, &opener, events, &e) == 0)
         return 0;
     if (*mode != ATTACH_KPROBE || requested != ATTACH_AUTO)
         return log_fatal("%s", e.msg);
     log_warn("%s", e.msg);
     log_note("attach mode: tracepoint (kprobe attach failed)");
     *mode = ATTACH_TRACEPOINT;
-    if (f->start(f->self, *mode, events, &e) == 0)
+    if (f->start(f->self, *mode, &opener, events, &e) == 0)
         return 0;
     return log_fatal("%s", e.msg);
 }
@@ -292,11 +298,12 @@ static int run_traced(struct feature *f, const struct options *opts, const struc
         return log_fatal("%s", e.msg);
     enum attach_mode m = (enum attach_mode)mode;
     struct shim_bpf *events;
+    struct loop loop = {.feature = f, .io = io};
     compiler_memory_release(); /* what loading libbcc left resident */
-    if (start(f, opts->attach, &m, &events) != 0)
+    if (start(f, opts->attach, &m, &loop, &events) != 0)
         return 1;
     compiler_memory_release(); /* the compiler is not used again */
-    int rc = run_perf_loop(f, events, io);
+    int rc = run_perf_loop(&loop, events);
     f->stop(f->self);
     f->report(f->self);
     return rc;

@@ -13,6 +13,14 @@ enum feature_id { FEATURE_GUARD, FEATURE_MONITOR };
 
 struct shim_bpf;
 
+/* The runtime's reader of a feature's perf buffer: start opens it (on events, the program
+ * that owns events_table) once that program is loaded and before any program that writes
+ * into it is attached, so that nothing sent at start is lost. 0, or -1 with a message. */
+struct events_opener {
+    int (*open)(void *ctx, struct shim_bpf *events, struct error *e);
+    void *ctx;
+};
+
 struct feature {
     void *self;               /* the feature's state, passed to every call */
     const char *events_table; /* the perf buffer its samples arrive on */
@@ -21,9 +29,11 @@ struct feature {
      * more spares a busy loop a wakeup per sample, and what waits below the mark is read
      * within BATCH_MS (runtime.c). */
     int wakeup_events;
-    /* Compiles and attaches its programs in mode (never ATTACH_AUTO); *events is the
-     * program that owns events_table. 0, or -1 with a message in e (nothing left). */
-    int (*start)(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e);
+    /* Compiles its programs in mode (never ATTACH_AUTO), has opener open events_table,
+     * then attaches them; *events is the program that owns events_table. 0, or -1 with a
+     * message in e (nothing left). */
+    int (*start)(void *self, enum attach_mode mode, const struct events_opener *opener,
+                 struct shim_bpf **events, struct error *e);
     /* One sample of events_table, size bytes as the kernel sent them. */
     void (*on_sample)(void *self, const void *data, size_t size);
     /* Called after every poll of the perf buffer, data or not (NULL: nothing to do). */

@@ -278,10 +278,13 @@ static void stop(void *self)
     p->handler.dumps = NULL;
 }
 
-static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
+static int start(void *self, enum attach_mode mode, const struct events_opener *opener,
+                 struct shim_bpf **events, struct error *e)
 {
     struct guard *p = self;
     int rc = compile(p, mode, e);
+    if (rc == 0)
+        rc = opener->open(opener->ctx, p->prog, e);
     if (rc == 0)
         rc = sync_tries(p, NULL, p->feeds, e);
     if (rc == 0 && mode == ATTACH_KPROBE)

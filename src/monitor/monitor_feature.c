@@ -241,9 +241,11 @@ static void stop(void *self)
     m->tables = NULL;
 }
 
-/* The filter first: the flow program names its perf buffer and proc_ports; attached to
- * its packet socket last, once every socket hook records. */
-static int start(void *self, enum attach_mode mode, struct shim_bpf **events, struct error *e)
+/* The filter first: the flow program names its perf buffer and proc_ports, read from
+ * before any hook writes into it; the filter is attached to its packet socket last, once
+ * every socket hook records. */
+static int start(void *self, enum attach_mode mode, const struct events_opener *opener,
+                 struct shim_bpf **events, struct error *e)
 {
     struct monitor *m = self;
     const char *const cflags[] = {m->ports_flag, NULL};
@@ -251,7 +253,7 @@ static int start(void *self, enum attach_mode mode, struct shim_bpf **events, st
         return -1;
     if (shim_tables_new(&m->tables, e) != 0 ||
         shim_init(&m->filter, bpf_text_dns_matching, cflags, "socket filter", m->tables, e) != 0 ||
-        start_flows(m, mode, e) != 0 ||
+        opener->open(opener->ctx, m->filter, e) != 0 || start_flows(m, mode, e) != 0 ||
         shim_attach_packet_socket(m->filter, "dns_matching", e) != 0) {
         stop(m);
         return -1;
@@ -326,8 +328,7 @@ static void report(void *self)
     sample_batch_flush(m->batch); /* what an error path left held */
     monitor_report(m->handler);
     if (m->unshipped)
-        log_warn("%llu DNS packet(s) dropped in the kernel in all: no room in the perf buffer, "
-                 "or not yet open at start",
+        log_warn("%llu DNS packet(s) dropped in the kernel in all: no room in the perf buffer",
                  m->unshipped);
     if (m->no_netns)
         log_warn("%llu DNS packet(s) of sockets whose network namespace the kernel did not tell "

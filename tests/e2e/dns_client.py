@@ -10,6 +10,7 @@ usage: dns_client.py flood N
        dns_client.py tcpholders ADDR PORT N SECONDS
        dns_client.py questions N ADDR PORT NAME
        dns_client.py pointerflood ADDR PORT RATE SECONDS
+       dns_client.py stream ADDR PORT RATE SECONDS
        dns_client.py thread NAME [GO_FILE]
        dns_client.py resolve ADDR PORT NAME CONNECT_PORT
        dns_client.py server ADDR PORT SECONDS
@@ -41,6 +42,8 @@ questions: one UDP query holding N questions for NAME (compression pointers), un
 pointerflood: for SECONDS, RATE queries a second of 60,000 bytes each, ~10,000 questions
 whose names are pointers into one chain of 2,700 pointers (what cost ldns 70 ms a message);
 prints how many it sent.
+stream: for SECONDS, RATE A queries a second for stream.a.example.test from one
+unconnected socket, answers left unread; prints how many it sent.
 resolve: one A query for NAME over a connected UDP socket (answer awaited 1 s, exit 3
 without one), then a TCP connection to the first address of the answer (after its CNAME
 records) on CONNECT_PORT, which gets "resolved NAME\n" (exit 4 when it fails), exit 0.
@@ -250,6 +253,17 @@ def pointerflood(addr, port, rate, seconds):
     print(sent)
 
 
+def stream(addr, port, rate, seconds):
+    msg = query("stream.a.example.test")
+    s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
+    sent, start = 0, time.monotonic()
+    while time.monotonic() - start < seconds:
+        s.sendto(msg, (addr, port))
+        sent += 1
+        time.sleep(max(0.0, start + sent / rate - time.monotonic()))
+    print(sent)
+
+
 def thread(name, go_file):
     while go_file and not os.path.exists(go_file):
         time.sleep(0.05)
@@ -413,6 +427,8 @@ def main(argv):
         tcpholders(argv[2], int(argv[3]), int(argv[4]), float(argv[5]))
     elif cmd == "questions":
         questions(int(argv[2]), argv[3], int(argv[4]), argv[5])
+    elif cmd == "stream":
+        stream(argv[2], int(argv[3]), float(argv[4]), float(argv[5]))
     elif cmd == "pointerflood":
         pointerflood(argv[2], int(argv[3]), float(argv[4]), float(argv[5]))
     elif cmd == "thread":

@@ -170,6 +170,15 @@ check "exit: the TXT query and its answer totalled by type" grep -qE \
     '^ebpfshield-bcc: [0-9]+ DNS message\(s\) printed no line: no question or answer of type A or AAAA \(by question type: (.*, )?TXT 2(,.*)?\); --qtype all prints every type$' "$ERR"
 
 # 3c. --qtype all: every type, answers with their data, the data's spaces and "=" escaped.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# ctrl_c_ms: SIGINT to the tool, then the milliseconds until it has exited (at most 10 s).
+ctrl_c_ms() {
+    local t0
+    t0=$(now_ms)
+    kill -INT "$TOOL_PID"
+    while kill -0 "$TOOL_PID" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 10000 ]; do sleep 0.02; done
+    echo $(($(now_ms) - t0))
+}
 start_tool qtypes --feature ebpf_monitor --qtype all || finish
 run_client txt_all dig @127.0.0.1 t.example.test TXT
 expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID .* DNS_QR=0 DNS_NAME=t\\.example\\.test\\. DNS_TYPE=TXT\$" 1 \
@@ -181,16 +190,33 @@ expect_count "$OUT" "^COMM=dig PID=$CLIENT_PID .* DNS_QR=1 DNS_NAME=a\\.example\
     "qtype all: the MX answer"
 run_client a_all dig @127.0.0.1 a.example.test A
 expect_exchange a_all dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.example.test A 10.1.2.3
+CTRL_C_MS=$(ctrl_c_ms) # without a flood, for the bound of section 7
 stop_tool qtypes
 check "qtype all: nothing totalled as unprinted" not grep -q 'printed no line' "$ERR"
+
+# 6b. Nothing lost at start: a client queries 2,000 times a second while the tool starts;
+# the perf buffer is open before the first hook is attached, so the kernel drops nothing
+# (before: what came between the hooks' attach and the buffer's open was dropped).
+"$PY" "$CLIENT" stream 127.0.0.1 53 2000 6 >"$WORK/stream.client" 2>&1 &
+STREAM_PID=$!
+sleep 0.5
+start_tool startup --feature ebpf_monitor || finish
+wait "$STREAM_PID"
+sleep 1
+stop_tool startup
+check "startup: nothing dropped in the kernel while the tool started" \
+    not grep -q 'dropped in the kernel' "$ERR"
+check "startup: the stream's lines printed" grep -q 'DNS_NAME=stream\.a\.example\.test\.' "$OUT"
 
 # 7. Compression-pointer floods: one flooder per CPU (nobody), each FLOOD_RATE messages a
 # second of 60,000 bytes whose ~10,000 names run through a 2,700-pointer chain (70 ms of
 # ldns each before dns_walk), towards 127.0.0.2:53 where nothing listens. Meanwhile each of
 # root's exchanges is printed within LAG_MAX_MS of its query, and Ctrl-C ends the tool
-# within LAG_MAX_MS.
+# within LAG_MAX_MS, or twice what it took without a flood when that is longer (measured
+# above: natively a few hundred ms; in the emulated VM, detaching the kprobes alone takes
+# seconds). The flood's
+# own packets may be dropped for room in the perf buffer (counted): root's are checked.
 LAG_MAX_MS=${LAG_MAX_MS:-1000}
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 start_tool pointers --feature ebpf_monitor || finish
 flooders=()
 for _ in $(seq "$(nproc)"); do
@@ -218,13 +244,12 @@ check "pointers: 10 of root's exchanges each printed within $LAG_MAX_MS ms ($lat
 check "pointers: the flooders still running" kill -0 "${flooders[@]}"
 check "pointers: the flood's messages are refused and counted" grep -qE \
     '^ebpfshield-bcc: skipped [0-9]+ DNS packets, the last: DNS message: a name follows more than 127 compression pointers$' "$ERR"
-t0=$(now_ms)
-kill -INT "$TOOL_PID"
-while kill -0 "$TOOL_PID" 2>/dev/null && [ $(($(now_ms) - t0)) -lt 10000 ]; do sleep 0.02; done
-took=$(($(now_ms) - t0))
-check "pointers: Ctrl-C ended the tool in $took ms under the flood" [ "$took" -le "$LAG_MAX_MS" ]
+took=$(ctrl_c_ms)
+bound=$((2 * CTRL_C_MS > LAG_MAX_MS ? 2 * CTRL_C_MS : LAG_MAX_MS))
+check "pointers: Ctrl-C ended the tool in $took ms under the flood ($CTRL_C_MS ms without)" \
+    [ "$took" -le "$bound" ]
 wait "${flooders[@]}"
 sent=$(awk '{n += $1} END {print n + 0}' "$WORK/pointerflood.client")
 echo "  the flooders sent $sent messages; the tool: $(grep -E 'could not be decoded in all|dropped in the kernel' "$ERR" | tr '\n' ' ')"
-stop_tool pointers
+ALLOW_LOST=1 stop_tool pointers
 finish
