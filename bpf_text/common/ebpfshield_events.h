@@ -19,10 +19,6 @@
 #define EBPFSHIELD_EXE_LEN 256
 #define EBPFSHIELD_DNS_PORTS_MAX 16 /* --dns-port LIST */
 #define EBPFSHIELD_DEFAULT_DNS_PORT 53
-/* In the tool's network namespace, the socket filter ships UDP datagrams of at most this
- * many bytes (IP header included: no link fragments them) and no fragment; the egress
- * socket hook ships longer ones whole, as the sender wrote them. */
-#define EBPFSHIELD_FILTER_UDP_MAX 576
 
 /* Key of proc_ports: one DNS flow as seen from the client's socket, as the packet the
  * egress program sees carries it. Ports in host order, addresses in network order (IPv4

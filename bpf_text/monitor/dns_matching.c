@@ -1,5 +1,5 @@
 /* ebpf_monitor: socket filter on a raw packet socket (all interfaces of the tool's network
- * namespace). Matches the UDP and TCP packets sent to a DNS port, over IPv4 or IPv6,
+ * namespace). Matches the TCP segments sent to a DNS port, over IPv4 or IPv6,
  * against proc_ports (filled by the socket hooks' egress program, monitor/dns_sockets.h,
  * just before a local socket's packet gets here) and ships the process record plus the
  * whole frame to user space; a packet of no recorded flow is shipped with pid 0. Loads
@@ -23,16 +23,12 @@ BPF_PERCPU_ARRAY(filter_unshipped, __u64, 1);
 /* 65535 less the record header (8), its size field (4) and port_val, 8-byte aligned */
 #define FRAME_SUBMIT_MAX_ (65480 - sizeof(struct dns_sample))
 
-/* The IPv4 header at ETH_HLEN_: *l4 its transport header, *end the end of its data; *frag
- * set for a first fragment. */
-static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end,
-                                 __u8 *frag)
+/* The IPv4 header at ETH_HLEN_: *l4 its transport header, *end the end of its data. */
+static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
 {
     __u32 ihl = (load_byte(skb, ETH_HLEN_) & 0x0f) * 4;
-    __u16 frag_field = load_half(skb, ETH_HLEN_ + 6);
-    if (ihl < 20 || (frag_field & 0x1fff)) /* later fragment: no ports */
+    if (ihl < 20 || (load_half(skb, ETH_HLEN_ + 6) & 0x1fff)) /* later fragment: no ports */
         return -1;
-    *frag = (frag_field & 0x2000) != 0; /* more fragments follow */
     *proto = load_byte(skb, ETH_HLEN_ + 9);
     *l4 = ETH_HLEN_ + ihl;
     *end = ETH_HLEN_ + load_half(skb, ETH_HLEN_ + 2);
@@ -40,9 +36,8 @@ static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
 }
 
 /* The IPv6 header at ETH_HLEN_, past hop-by-hop, routing, destination-option and (first)
- * fragment headers (*frag set). */
-static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end,
-                                 __u8 *frag)
+ * fragment headers. */
+static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
 {
     __u8 next = load_byte(skb, ETH_HLEN_ + 6);
     __u32 off = ETH_HLEN_ + IPV6_HLEN_;
@@ -56,7 +51,6 @@ static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
         } else if (next == 44) {
             if (load_half(skb, off + 2) & 0xfff8)
                 return -1;
-            *frag = 1;
             next = load_byte(skb, off);
             off += 8;
         }
@@ -69,31 +63,29 @@ static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
 int dns_matching(struct __sk_buff *skb)
 {
     __u16 ethertype = load_half(skb, 12);
-    __u8 proto = 0, frag = 0;
+    __u8 proto = 0;
     __u32 l4 = 0, end = 0;
     struct port_key key;
     __builtin_memset(&key, 0, sizeof(key));
     if (ethertype == ETH_P_IP) {
-        if (ipv4_transport(skb, &proto, &l4, &end, &frag) != 0)
+        if (ipv4_transport(skb, &proto, &l4, &end) != 0)
             return 0;
         key.family = AF_INET;
     } else if (ethertype == ETH_P_IPV6) {
-        if (ipv6_transport(skb, &proto, &l4, &end, &frag) != 0)
+        if (ipv6_transport(skb, &proto, &l4, &end) != 0)
             return 0;
         key.family = AF_INET6;
     } else {
         return 0;
     }
-    if (proto == IPPROTO_TCP) {
-        /* Payload to decode, or SYN/FIN/RST: where user space's reassembly starts or ends. */
-        if (l4 + (load_byte(skb, l4 + 12) >> 4) * 4 >= end &&
-            !(load_byte(skb, l4 + 13) & TCP_FLAGS_FIN_SYN_RST_))
-            return 0;
-    } else if (proto != IPPROTO_UDP) {
+    /* UDP is shipped whole by the egress socket hook: here a datagram a link must cut
+     * would come as fragments, and a GSO send perhaps cut into segments already. */
+    if (proto != IPPROTO_TCP)
         return 0;
-    } else if (frag || end - ETH_HLEN_ > EBPFSHIELD_FILTER_UDP_MAX) {
-        return 0; /* shipped whole by the egress socket hook (monitor/dns_sockets.h) */
-    }
+    /* Payload to decode, or SYN/FIN/RST: where user space's reassembly starts or ends. */
+    if (l4 + (load_byte(skb, l4 + 12) >> 4) * 4 >= end &&
+        !(load_byte(skb, l4 + 13) & TCP_FLAGS_FIN_SYN_RST_))
+        return 0;
     /* Only what leaves: an answer is shipped by the socket hooks' ingress program when a
      * socket takes it (this socket sees forged and forwarded packets as well). */
     if (skb->ingress_ifindex != 0)
@@ -121,8 +113,6 @@ int dns_matching(struct __sk_buff *skb)
         s.proc = *found;
     s.proc.ifindex = skb->ifindex;
     s.proc.ts_ns = bpf_ktime_get_ns();
-    if (proto == IPPROTO_UDP && skb->gso_segs > 1) /* a UDP GSO send, not yet cut */
-        s.gso_size = (__u16)skb->gso_size;
     /* A perf record's size is 16 bits: a longer frame would wrap it and corrupt the
      * buffer. What is cut off is left out; user space sees a truncated message. */
     __u32 len = skb->len;

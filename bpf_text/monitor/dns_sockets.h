@@ -236,10 +236,9 @@ static inline int monitor_packet(struct __sk_buff *skb, int egress)
         return 1;
     }
     if (s.netns == MONITOR_OWN_NETNS) {
-        /* The socket filter sees what leaves next, but only fragments of a datagram a
-         * link must cut: one too long for any link is shipped whole from here. */
-        int whole = key.proto == IPPROTO_UDP && skb->len > EBPFSHIELD_FILTER_UDP_MAX;
-        if (egress && !whole) {
+        /* TCP that leaves: the socket filter sees it next. UDP is shipped whole from
+         * here: the filter would see a datagram a link must cut as fragments. */
+        if (egress && key.proto == IPPROTO_TCP) {
             if (s.proc.pid != 0)
                 proc_ports.update(&key, &s.proc);
             else /* never an earlier owner of the same flow: pid 0, counted */

@@ -29,19 +29,6 @@ static bool is_address_type(uint16_t type)
     return type == LDNS_RR_TYPE_A || type == LDNS_RR_TYPE_AAAA;
 }
 
-/* The record at rec parsed by ldns (free it with ldns_rr_free), or NULL. */
-static ldns_rr *parse_record(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
-                             enum dns_section_index section)
-{
-    static const ldns_pkt_section sections[] = {LDNS_SECTION_QUESTION, LDNS_SECTION_ANSWER,
-                                                LDNS_SECTION_AUTHORITY, LDNS_SECTION_ADDITIONAL};
-    ldns_rr *rr = NULL;
-    size_t pos = rec->at;
-    if (ldns_wire2rr(&rr, msg, len, &pos, sections[section]) != LDNS_STATUS_OK)
-        return NULL;
-    return rr;
-}
-
 /* An ldns-allocated string copied into dst (cut to fit) and freed; "" when it is NULL. */
 static void take_str(char *dst, size_t size, char *str)
 {
@@ -69,24 +56,67 @@ void dns_type_name(uint16_t type, char *buf, size_t size)
     take_str(buf, size, ldns_rr_type2str(type));
 }
 
-/* The item of the record at rec, parsed by ldns: its name, its type's mnemonic and, for
- * an answer of another type than A/AAAA (whose address is already in item->data), its
- * rdata. -1 when ldns cannot (out of memory: the walk checked the record). */
+/* ldns_wire2rdf (ldns 1.8.3) allocates the record's whole rdata length again for every
+ * field it makes: a 64 KiB TXT record of one-byte strings would take 4 GiB. A record whose
+ * fields times rdata length pass this is described without it. */
+#define LDNS_RDATA_COST_MAX (1u << 20)
+
+/* RFC 3597's generic form of the rdata at rec: "\# LENGTH HEX...", cut to fit. */
+static void generic_rdata(const uint8_t *msg, const struct dns_record_ref *rec, char *dst,
+                          size_t size)
+{
+    static const char hex[] = "0123456789abcdef";
+    int n = snprintf(dst, size, "\\# %zu ", rec->rdlength);
+    size_t used = n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+    for (size_t i = 0; i < rec->rdlength && used + 2 < size; i++) {
+        dst[used++] = hex[msg[rec->rdata + i] >> 4];
+        dst[used++] = hex[msg[rec->rdata + i] & 15];
+    }
+    dst[used] = '\0';
+}
+
+/* The owner name of the record at rec and, with data, its rdata in presentation format
+ * (cut to fit): parsed by ldns, or past LDNS_RDATA_COST_MAX the name alone and the data in
+ * the generic form. -1 when ldns cannot (out of memory: the walk checked the record). */
+static int record_text(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
+                       enum dns_section_index section, char *name, size_t name_size, char *data,
+                       size_t data_size)
+{
+    static const ldns_pkt_section sections[] = {LDNS_SECTION_QUESTION, LDNS_SECTION_ANSWER,
+                                                LDNS_SECTION_AUTHORITY, LDNS_SECTION_ADDITIONAL};
+    size_t pos = rec->at;
+    if (data && dns_rdata_fields(msg, rec) * rec->rdlength > LDNS_RDATA_COST_MAX) {
+        ldns_rdf *owner = NULL;
+        if (ldns_wire2dname(&owner, msg, len, &pos) != LDNS_STATUS_OK)
+            return -1;
+        int rc = dns_name_format(owner, name, name_size);
+        ldns_rdf_deep_free(owner);
+        generic_rdata(msg, rec, data, data_size);
+        return rc;
+    }
+    ldns_rr *rr = NULL;
+    if (ldns_wire2rr(&rr, msg, len, &pos, sections[section]) != LDNS_STATUS_OK)
+        return -1;
+    int rc = dns_name_format(ldns_rr_owner(rr), name, name_size);
+    if (data)
+        format_rdata(rr, data, data_size);
+    ldns_rr_free(rr);
+    return rc;
+}
+
+/* The item of the record at rec: its name, its type's mnemonic and, for an answer of
+ * another type than A/AAAA (whose address is already in item->data), its rdata. */
 static int describe_item(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
                          enum dns_section_index section, struct dns_item *item)
 {
-    ldns_rr *rr = parse_record(msg, len, rec, section);
-    if (!rr)
-        return -1;
-    int rc = dns_name_format(ldns_rr_owner(rr), item->name, sizeof(item->name));
-    if (is_address_type(rec->type))
+    bool address = is_address_type(rec->type);
+    if (address)
         snprintf(item->type, sizeof(item->type), "%s", rec->type == LDNS_RR_TYPE_A ? "A" : "AAAA");
     else
         dns_type_name(rec->type, item->type, sizeof(item->type));
-    if (item->qr && !is_address_type(rec->type))
-        format_rdata(rr, item->data, sizeof(item->data));
-    ldns_rr_free(rr);
-    return rc;
+    bool data = item->qr && !address;
+    return record_text(msg, len, rec, section, item->name, sizeof(item->name),
+                       data ? item->data : NULL, sizeof(item->data));
 }
 
 long dns_decode_message(const uint8_t *msg, size_t len, size_t max, enum dns_types types,
@@ -121,14 +151,15 @@ long dns_decode_message(const uint8_t *msg, size_t len, size_t max, enum dns_typ
     return count;
 }
 
-static void describe_answer(const ldns_rr *rr, struct dns_answer *a)
+static void describe_answer(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
+                            struct dns_answer *a)
 {
-    if (dns_name_format(ldns_rr_owner(rr), a->name, sizeof(a->name)) < 0)
-        a->name[0] = '\0';
-    take_str(a->type, sizeof(a->type), ldns_rr_type2str(ldns_rr_get_type(rr)));
-    take_str(a->rclass, sizeof(a->rclass), ldns_rr_class2str(ldns_rr_get_class(rr)));
-    a->ttl = ldns_rr_ttl(rr);
-    format_rdata(rr, a->data, sizeof(a->data));
+    if (record_text(msg, len, rec, DNS_ANSWERS, a->name, sizeof(a->name), a->data,
+                    sizeof(a->data)) < 0)
+        a->name[0] = a->data[0] = '\0';
+    dns_type_name(rec->type, a->type, sizeof(a->type));
+    take_str(a->rclass, sizeof(a->rclass), ldns_rr_class2str(rec->rclass));
+    a->ttl = rec->ttl;
 }
 
 static void describe_flags(const uint8_t *msg, struct dns_summary *out)
@@ -154,10 +185,8 @@ static void describe_questions(const uint8_t *msg, size_t len, const struct dns_
     for (size_t i = 0; i < out->question_total && i < DNS_SUMMARY_QUESTIONS; i++) {
         struct dns_question *q = &out->questions[out->question_count];
         dns_record_read(msg, rec.next, DNS_QUESTIONS, &rec);
-        ldns_rr *rr = parse_record(msg, len, &rec, DNS_QUESTIONS);
-        if (!rr || dns_name_format(ldns_rr_owner(rr), q->name, sizeof(q->name)) < 0)
+        if (record_text(msg, len, &rec, DNS_QUESTIONS, q->name, sizeof(q->name), NULL, 0) < 0)
             q->name[0] = '\0';
-        ldns_rr_free(rr);
         size_t cost = strlen(q->name);
         if (i > 0 && cost > *budget)
             break;
@@ -195,12 +224,8 @@ static void describe_answers(const uint8_t *msg, size_t len, const struct dns_la
             note_resolved(msg, &rec, out);
         if (full || out->answer_count == DNS_SUMMARY_ANSWERS)
             continue;
-        ldns_rr *rr = parse_record(msg, len, &rec, DNS_ANSWERS);
-        if (!rr)
-            continue;
         struct dns_answer *a = &out->answers[out->answer_count];
-        describe_answer(rr, a);
-        ldns_rr_free(rr);
+        describe_answer(msg, len, &rec, a);
         size_t cost = strlen(a->name) + strlen(a->data);
         full = cost > *budget;
         if (!full) {

@@ -5,17 +5,19 @@
 
 #include <ldns/ldns.h>
 
-#define POINTER_TARGETS 16384 /* a pointer's 14 bits */
-#define NAME_WIRE_MAX 254     /* ldns: label bytes and their lengths, the root byte apart */
-#define IN_PROGRESS 0xff      /* hops of a target whose name is being measured */
+#define POSITIONS 65536    /* a DNS message is at most 65,535 bytes (TCP's length) */
+#define NAME_WIRE_MAX 254  /* ldns: label bytes and their lengths, the root byte apart */
+#define NAME_PARTS_MAX 256 /* labels and pointers of a name within both bounds, and more */
+#define IN_PROGRESS 0xff   /* hops of a position whose name is being measured */
 
-/* What the walk learned about the name at each pointer target, for the message whose
- * stamp it bears: each chain is walked once per message. */
+/* What the walk learned of the name that starts at each position of the message whose
+ * stamp it bears: each byte is read once per message, whatever names share it. */
 struct name_memo {
     uint32_t stamp;
-    uint32_t seen[POINTER_TARGETS]; /* == stamp: known for this message */
-    uint8_t hops[POINTER_TARGETS];  /* pointers from the target to the name's end */
-    uint8_t wire[POINTER_TARGETS];  /* label bytes from the target to the name's end */
+    uint32_t seen[POSITIONS]; /* == stamp: known (or being measured) for this message */
+    uint8_t hops[POSITIONS];  /* pointers from the position to the name's end */
+    uint8_t wire[POSITIONS];  /* label bytes from it to the name's end */
+    uint16_t end[POSITIONS];  /* the byte after the name as written there */
 };
 
 static struct name_memo memo; /* one walk at a time: see dns_walk.h */
@@ -37,98 +39,91 @@ static uint16_t read16(const uint8_t *p)
     return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* The labels from p up to the name's root byte or first pointer, checked as
- * ldns_wire2dname checks them: their wire bytes in *wire, the pointer's target in *target
- * (0 when the name ends here), the byte after the name in *next. */
-static bool label_run(struct walk *w, size_t p, unsigned *wire, size_t *target, size_t *next)
+static bool known(size_t q)
 {
-    unsigned n = 0;
-    for (;;) {
-        if (p >= w->len)
-            return fail(w, "a name runs past the message");
-        uint8_t b = w->msg[p];
-        if (b == 0) {
-            *target = 0;
-            *next = p + 1;
-            break;
-        }
-        if (b >= 192) {
-            if (p + 2 > w->len)
-                return fail(w, "a name runs past the message");
-            size_t t = (size_t)(b & 63) << 8 | w->msg[p + 1];
-            if (t == 0 || t >= w->len)
-                return fail(w, "a compression pointer points outside the message");
-            *target = t;
-            *next = p + 2;
-            break;
-        }
-        if (b > 63)
-            return fail(w, "a label is longer than 63 bytes");
-        if (p + 1 + b > w->len)
-            return fail(w, "a name runs past the message");
-        n += 1u + b;
-        if (n > NAME_WIRE_MAX)
-            return fail(w, "a name is longer than 255 bytes");
-        p += 1u + b;
+    return memo.seen[q] == memo.stamp;
+}
+
+/* The position the name at q goes on from (its next label, or a pointer's target) in
+ * *dep, checked as ldns_wire2dname checks it; 0 when it ends at q (root byte). */
+static bool step(struct walk *w, size_t q, size_t *dep)
+{
+    if (q >= w->len)
+        return fail(w, "a name runs past the message");
+    uint8_t b = w->msg[q];
+    if (b == 0) {
+        *dep = 0;
+        return true;
     }
-    *wire = n;
+    if (b >= 192) {
+        if (q + 2 > w->len)
+            return fail(w, "a name runs past the message");
+        *dep = (size_t)(b & 63) << 8 | w->msg[q + 1];
+        if (*dep == 0 || *dep >= w->len)
+            return fail(w, "a compression pointer points outside the message");
+        return true;
+    }
+    if (b > 63)
+        return fail(w, "a label is longer than 63 bytes");
+    *dep = q + 1u + b;
+    if (*dep >= w->len)
+        return fail(w, "a name runs past the message");
     return true;
 }
 
-/* Fills the memo for the targets of stack[0..depth), each the next one's referrer; the
- * deepest ends its name, or points at a target known to be (tail_hops, tail_wire) away
- * from its end (tail_hops 0: it ends its name). */
-static bool remember(struct walk *w, const size_t *stack, const unsigned *runs, unsigned depth,
-                     unsigned tail_hops, unsigned tail_wire)
+/* The memo of q from that of dep, its continuation (dep 0: q ends the name). */
+static bool resolve(struct walk *w, size_t q, size_t dep)
 {
-    unsigned hops = tail_hops, wire = tail_wire;
-    for (unsigned i = depth; i-- > 0;) {
-        wire += runs[i];
-        if (wire > NAME_WIRE_MAX)
-            return fail(w, "a name is longer than 255 bytes");
-        if (hops > DNS_WALK_HOPS_MAX)
-            return fail(w, "a name follows more than 127 compression pointers");
-        memo.hops[stack[i]] = (uint8_t)hops;
-        memo.wire[stack[i]] = (uint8_t)wire;
-        hops++;
+    uint8_t b = w->msg[q];
+    unsigned hops = 0, wire = 0;
+    size_t end = q + 1;
+    if (b >= 192) {
+        hops = memo.hops[dep] + 1u;
+        wire = memo.wire[dep];
+        end = q + 2;
+    } else if (b != 0) {
+        hops = memo.hops[dep];
+        wire = memo.wire[dep] + 1u + b;
+        end = memo.end[dep];
     }
-    return true;
-}
-
-/* The name at p, checked as ldns_wire2dname would read it, with at most DNS_WALK_HOPS_MAX
- * pointers; *next is the byte after it where it is written. */
-static bool name_check(struct walk *w, size_t p, size_t *next)
-{
-    size_t target, stack[DNS_WALK_HOPS_MAX];
-    unsigned run, runs[DNS_WALK_HOPS_MAX], depth = 0, tail_hops = 0, tail_wire = 0;
-    if (!label_run(w, p, &run, &target, next))
-        return false;
-    while (target) {
-        if (memo.seen[target] == memo.stamp) {
-            if (memo.hops[target] == IN_PROGRESS)
-                return fail(w, "a compression pointer loop");
-            tail_hops = memo.hops[target] + 1u;
-            tail_wire = memo.wire[target];
-            break;
-        }
-        if (depth == DNS_WALK_HOPS_MAX)
-            return fail(w, "a name follows more than 127 compression pointers");
-        memo.seen[target] = memo.stamp;
-        memo.hops[target] = IN_PROGRESS;
-        stack[depth] = target;
-        size_t after;
-        if (!label_run(w, target, &runs[depth], &target, &after))
-            return false;
-        depth++;
-    }
-    if (!remember(w, stack, runs, depth, tail_hops, tail_wire))
-        return false;
-    unsigned hops = depth ? 1u + memo.hops[stack[0]] : tail_hops;
-    unsigned wire = run + (depth ? memo.wire[stack[0]] : tail_wire);
     if (hops > DNS_WALK_HOPS_MAX)
         return fail(w, "a name follows more than 127 compression pointers");
     if (wire > NAME_WIRE_MAX)
         return fail(w, "a name is longer than 255 bytes");
+    memo.hops[q] = (uint8_t)hops;
+    memo.wire[q] = (uint8_t)wire;
+    memo.end[q] = (uint16_t)end;
+    return true;
+}
+
+/* The name at p, checked as ldns_wire2dname would read it, with at most DNS_WALK_HOPS_MAX
+ * pointers; *next is the byte after it where it is written. Each position met is
+ * measured once per message and remembered (a loop is met while being measured). */
+static bool name_check(struct walk *w, size_t p, size_t *next)
+{
+    size_t stack[NAME_PARTS_MAX], deps[NAME_PARTS_MAX];
+    unsigned depth = 0;
+    size_t q = p;
+    if (q >= w->len)
+        return fail(w, "a name runs past the message");
+    while (!known(q)) {
+        if (depth == NAME_PARTS_MAX)
+            return fail(w, "a name is longer than 255 bytes");
+        memo.seen[q] = memo.stamp;
+        memo.hops[q] = IN_PROGRESS;
+        if (!step(w, q, &deps[depth]))
+            return false;
+        stack[depth] = q;
+        q = deps[depth++];
+        if (q == 0)
+            break;
+    }
+    if (q != 0 && memo.hops[q] == IN_PROGRESS)
+        return fail(w, "a compression pointer loop");
+    while (depth-- > 0)
+        if (!resolve(w, stack[depth], deps[depth]))
+            return false;
+    *next = memo.end[p];
     return true;
 }
 
@@ -209,6 +204,8 @@ static bool rdata_check(struct walk *w, uint16_t type, size_t pos, size_t end)
         long size = field_size(t, w->msg, pos, end);
         if (size < 0 || pos + (size_t)size > end)
             return fail(w, "an rdata field runs past its record");
+        if (size == 0) /* a field ldns makes nothing of (none in 1.8.3): the rest unread */
+            break;
         pos += (size_t)size;
     }
     return true;
@@ -246,9 +243,10 @@ static void new_stamp(void)
 int dns_walk(const uint8_t *msg, size_t len, struct dns_layout *out, const char **why)
 {
     struct walk w = {.msg = msg, .len = len};
-    if (len < LDNS_HEADER_SIZE) {
+    if (len < LDNS_HEADER_SIZE || len >= POSITIONS) {
         if (why)
-            *why = "shorter than a DNS header";
+            *why = len < LDNS_HEADER_SIZE ? "shorter than a DNS header"
+                                          : "longer than a DNS message can be";
         return -1;
     }
     new_stamp();
@@ -283,6 +281,7 @@ void dns_record_read(const uint8_t *msg, size_t at, enum dns_section_index secti
         out->next = p + 4;
         return;
     }
+    out->ttl = (uint32_t)read16(msg + p + 4) << 16 | read16(msg + p + 6);
     out->rdlength = read16(msg + p + 8);
     out->rdata = p + 10;
     out->next = out->rdata + out->rdlength;
@@ -299,4 +298,25 @@ int dns_first_question_type(const uint8_t *msg, size_t len)
         return -1;
     p += msg[p] ? 2 : 1;
     return p + 2 <= len ? read16(msg + p) : -1;
+}
+
+size_t dns_rdata_fields(const uint8_t *msg, const struct dns_record_ref *rec)
+{
+    const ldns_rr_descriptor *d = ldns_rr_descript(rec->type);
+    size_t fields = ldns_rr_descriptor_maximum(d), n = 0, pos = rec->rdata;
+    size_t end = rec->rdata + rec->rdlength;
+    for (uint8_t i = 0; pos < end && i < fields; i++, n++) {
+        ldns_rdf_type t = ldns_rr_descriptor_field_type(d, i);
+        if (t == LDNS_RDF_TYPE_DNAME) { /* checked by the walk: skipped as written */
+            while (msg[pos] != 0 && msg[pos] < 192)
+                pos += 1u + msg[pos];
+            pos += msg[pos] ? 2 : 1;
+            continue;
+        }
+        long size = field_size(t, msg, pos, end);
+        if (size <= 0) /* as rdata_check stops */
+            break;
+        pos += (size_t)size;
+    }
+    return n;
 }

@@ -30,6 +30,7 @@ struct dns_record_ref {
     size_t at;   /* its owner name: where ldns_wire2rr starts */
     size_t next; /* the record that follows it */
     uint16_t type, rclass;
+    uint32_t ttl;           /* not for questions (0) */
     size_t rdata, rdlength; /* not for questions (0) */
 };
 
@@ -43,6 +44,10 @@ int dns_walk(const uint8_t *msg, size_t len, struct dns_layout *out, const char 
 /* The record at offset at of a message dns_walk accepted, in section. */
 void dns_record_read(const uint8_t *msg, size_t at, enum dns_section_index section,
                      struct dns_record_ref *out);
+
+/* How many rdata fields ldns makes of the record at rec (dns_record_read) of a walked
+ * message. */
+size_t dns_rdata_fields(const uint8_t *msg, const struct dns_record_ref *rec);
 
 /* The type of msg's first question, its name skipped (not followed) with every length
  * checked; -1 when it has none. */

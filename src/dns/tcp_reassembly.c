@@ -40,8 +40,12 @@ struct flow {
     size_t nheld, held_bytes;
 };
 
+#define TOMBS 1024 /* flows dropped with a message in hand, remembered */
+
 struct tcp_reassembly {
     struct flow flows[TCP_REASSEMBLY_FLOWS];
+    struct flow_id tombs[TOMBS];
+    size_t next_tomb;
     struct tcp_reassembly_stats stats;
 };
 
@@ -57,10 +61,14 @@ static void drop_held(struct flow *f)
     f->nheld = f->held_bytes = 0;
 }
 
+static void bury(struct tcp_reassembly *r, const struct flow_id *id);
+
 static void flow_release(struct tcp_reassembly *r, struct flow *f, bool count)
 {
     if (count && (f->prefix_have > 0 || f->nheld > 0))
         r->stats.evicted++;
+    if (count && (f->prefix_have > 0 || f->nheld > 0 || f->desync))
+        bury(r, &f->id);
     free(f->buf);
     drop_held(f);
     memset(f, 0, sizeof(*f));
@@ -96,32 +104,62 @@ static bool in_hand(const struct flow *f)
     return f->prefix_have > 0 || f->nheld > 0;
 }
 
-static size_t flows_of(const struct tcp_reassembly *r, uint32_t owner)
+/* Users below this uid are the system's (Debian's UID_MIN): their flows make room only
+ * for the system's, never for a user's. A user may hold any number of uids (a rootless
+ * container's subordinate ids), so counting flows per uid alone would not protect them. */
+#define SYSTEM_UID_END 1000
+
+static bool may_evict(uint32_t incoming, uint32_t held)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++)
-        n += r->flows[i].used && in_hand(&r->flows[i]) && r->flows[i].owner == owner;
-    return n;
+    return held >= SYSTEM_UID_END || incoming < SYSTEM_UID_END;
 }
 
-/* The slot to give up when none is free: the least recently used flow with nothing in
- * hand, else the least recently used of the owner holding the most flows with a message in
- * hand (a user's flows push out their own, or those of a user holding as many, never the
- * half-read message of a user holding fewer). */
-static struct flow *victim(struct tcp_reassembly *r)
+static int by_uid(const void *a, const void *b)
 {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Flows of owner among the sorted owners[0..n). */
+static size_t count_of(const uint32_t *owners, size_t n, uint32_t owner)
+{
+    const uint32_t *hit = bsearch(&owner, owners, n, sizeof(*owners), by_uid);
+    if (!hit)
+        return 0;
+    const uint32_t *lo = hit, *hi = hit;
+    while (lo > owners && lo[-1] == owner)
+        lo--;
+    while (hi + 1 < owners + n && hi[1] == owner)
+        hi++;
+    return (size_t)(hi - lo) + 1;
+}
+
+/* The slot to give up for a flow of owner when none is free: the least recently used flow
+ * with nothing in hand, else, among the flows with a message in hand that owner may push
+ * out (may_evict), the least recently used of the owners holding the most of them: a
+ * user's flows push out their own, or those of a user holding as many, never the
+ * half-read message of one holding fewer, nor the system's. NULL when there is none. */
+static struct flow *victim(struct tcp_reassembly *r, uint32_t owner)
+{
+    uint32_t owners[TCP_REASSEMBLY_FLOWS];
+    size_t n = 0;
     struct flow *best = NULL;
+    for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
+        struct flow *f = &r->flows[i];
+        if (!in_hand(f) && (!best || f->last_ms < best->last_ms))
+            best = f;
+        else if (in_hand(f) && may_evict(owner, f->owner))
+            owners[n++] = f->owner;
+    }
+    if (best)
+        return best;
+    qsort(owners, n, sizeof(owners[0]), by_uid);
     size_t best_count = 0;
     for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
         struct flow *f = &r->flows[i];
-        if (!in_hand(f)) {
-            if (!best || in_hand(best) || f->last_ms < best->last_ms)
-                best = f;
+        if (!may_evict(owner, f->owner))
             continue;
-        }
-        if (best && !in_hand(best))
-            continue;
-        size_t count = flows_of(r, f->owner);
+        size_t count = count_of(owners, n, f->owner);
         if (!best || count > best_count || (count == best_count && f->last_ms < best->last_ms)) {
             best = f;
             best_count = count;
@@ -130,7 +168,27 @@ static struct flow *victim(struct tcp_reassembly *r)
     return best;
 }
 
-/* The flow of id, or a free or idle slot made ready for it, or one given up (victim()). */
+/* Remembers (a ring) that the flow of id was dropped with a message in hand: its next
+ * segments are not a message's start. */
+static void bury(struct tcp_reassembly *r, const struct flow_id *id)
+{
+    r->tombs[r->next_tomb++ % TOMBS] = *id;
+}
+
+/* Whether the flow of id was dropped with a message in hand (forgotten once asked). */
+static bool exhume(struct tcp_reassembly *r, const struct flow_id *id)
+{
+    for (size_t i = 0; i < TOMBS; i++)
+        if (memcmp(&r->tombs[i], id, sizeof(*id)) == 0) {
+            memset(&r->tombs[i], 0, sizeof(*id));
+            return true;
+        }
+    return false;
+}
+
+/* The flow of id, or a free or idle slot made ready for it, or one given up (victim());
+ * NULL when none may be (counted). A flow dropped with a message in hand comes back
+ * desynchronised: its bytes would be read from inside a message. */
 static struct flow *flow_find(struct tcp_reassembly *r, const struct flow_id *id, uint32_t owner,
                               uint64_t now_ms, bool *fresh)
 {
@@ -138,7 +196,7 @@ static struct flow *flow_find(struct tcp_reassembly *r, const struct flow_id *id
     for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
         struct flow *f = &r->flows[i];
         if (f->used && now_ms - f->last_ms > TCP_REASSEMBLY_IDLE_MS)
-            flow_release(r, f, true); /* its own segment after so long starts afresh */
+            flow_release(r, f, true); /* its own segment after so long comes back */
         if (f->used && memcmp(&f->id, id, sizeof(*id)) == 0) {
             *fresh = false;
             return f;
@@ -146,13 +204,16 @@ static struct flow *flow_find(struct tcp_reassembly *r, const struct flow_id *id
         if (!spare && !f->used)
             spare = f;
     }
-    if (!spare) {
-        spare = victim(r);
-        flow_release(r, spare, true);
+    if (!spare && !(spare = victim(r, owner))) {
+        r->stats.ignored++;
+        return NULL;
     }
+    if (spare->used)
+        flow_release(r, spare, true);
     spare->used = true;
     spare->id = *id;
     spare->owner = owner;
+    spare->desync = exhume(r, id);
     *fresh = true;
     return spare;
 }
@@ -292,6 +353,8 @@ void tcp_reassembly_segment(struct tcp_reassembly *r, const struct frame_info *f
     bool fresh;
     flow_id_of(frame, &id);
     struct flow *f = flow_find(r, &id, owner, now_ms, &fresh);
+    if (!f)
+        return;
     uint32_t seq = frame->seq;
     uint8_t flags = frame->tcp_flags;
     f->last_ms = now_ms;

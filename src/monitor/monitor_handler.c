@@ -124,7 +124,8 @@ static void say_unattributed(struct monitor_handler *h)
 static void say_contrary(struct monitor_handler *h)
 {
     log_warn("%llu DNS message(s) whose QR bit contradicts their direction (a response sent "
-             "to a DNS server port, or a query from one), not printed (%llu so far)",
+             "to a DNS server port, or a query from one), printed as their direction says (%llu "
+             "so far)",
              h->contrary.pending, h->contrary.total);
     h->contrary.pending = 0;
 }
@@ -201,21 +202,9 @@ static void tally_type(struct type_tally *t, int type)
     t->by[t->used++].count = 1;
 }
 
-static void decode_message(const uint8_t *msg, size_t len, void *ctx)
+/* The lines of one message as its QR bit says. */
+static void print_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
 {
-    struct sample_ctx *s = ctx;
-    if (contradicts_direction(s->h, s->frame, msg, len)) {
-        s->h->contrary.total++;
-        s->h->contrary.pending++;
-        if (s->h->out->format->per_message)
-            output_dns_unparsed(s->h->out, s->origin, s->frame,
-                                "its QR bit contradicts its direction", msg, len);
-        return;
-    }
-    if (s->h->out->format->per_message) {
-        describe_message(msg, len, s);
-        return;
-    }
     const char *why = NULL;
     long items =
         dns_decode_message(msg, len, MONITOR_LINES_PER_MESSAGE, s->h->types, print_item, s, &why);
@@ -230,6 +219,37 @@ static void decode_message(const uint8_t *msg, size_t len, void *ctx)
         s->h->cut_lines_total += cut;
         s->h->cut_lines_pending += cut;
     }
+}
+
+/* A message whose QR bit contradicts its direction is counted, and printed as its
+ * direction says (JSON: as it is, ports and header shown): what is sent to a server port
+ * prints its questions, never an answer line someone forged; what comes from one prints
+ * its answers. Setting the bit hides nothing. */
+static void decode_message(const uint8_t *msg, size_t len, void *ctx)
+{
+    struct sample_ctx *s = ctx;
+    bool contrary = contradicts_direction(s->h, s->frame, msg, len);
+    if (contrary) {
+        s->h->contrary.total++;
+        s->h->contrary.pending++;
+    }
+    if (s->h->out->format->per_message) {
+        describe_message(msg, len, s);
+        return;
+    }
+    if (!contrary) {
+        print_message(msg, len, s);
+        return;
+    }
+    uint8_t *flipped = malloc(len);
+    if (!flipped) {
+        skip(s->h, "DNS message", "out of memory");
+        return;
+    }
+    memcpy(flipped, msg, len);
+    flipped[2] ^= 0x80; /* the QR bit */
+    print_message(flipped, len, s);
+    free(flipped);
 }
 
 /* A UDP packet's messages: one, or for a GSO send (segment bytes each, the last shorter)

@@ -32,8 +32,8 @@ struct monitor_lookups {
 /* Events go to out, those of the processes cfg's filter lets through, of the record types
  * it asks (--qtype); samples the kernel could not attribute (pid 0) are counted, and so
  * are messages whose QR bit contradicts their direction (a response sent to one of cfg's
- * server ports, or a query from one): not printed as text, dns-unparsed events in JSON.
- * NULL when out of memory. */
+ * server ports, or a query from one): text prints them as their direction says. NULL when
+ * out of memory. */
 struct monitor_handler *monitor_handler_new(const struct output *out,
                                             const struct monitor_config *cfg,
                                             const struct monitor_lookups *lookups);

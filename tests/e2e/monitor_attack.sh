@@ -87,15 +87,18 @@ run_client port5335 dig -p 5335 @127.0.0.1 a.example.test A
 expect_exchange port5335 dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 5335 a.example.test A 10.1.2.3
 
 # 3b. Messages that are not what their direction says: nobody sends answer-shaped
-# messages to the server ports (before: a forged DNS_QR=1 line with its address): no line,
-# counted. Types other than A/AAAA print nothing by default and are totalled at exit.
+# messages to the server ports (before: a forged DNS_QR=1 line with its address): each
+# printed as what its direction says, a query line of nobody's process, and counted.
+# Types other than A/AAAA print nothing by default and are totalled at exit.
 run_client forged53 setpriv --reuid=65534 --regid=65534 --clear-groups \
     "$PY" "$CLIENT" answerto 127.0.0.1 53 forged.a.example.test 6.6.6.6
+expect_count "$OUT" "^COMM=python3 PID=$CLIENT_PID TGID=[0-9]+ DEV=lo PROTO=UDP SRC=127\\.0\\.0\\.1 DST=127\\.0\\.0\\.1 SPT=[0-9]+ DPT=53 UID=65534 GID=65534 DNS_QR=0 DNS_NAME=forged\\.a\\.example\\.test\\. DNS_TYPE=A$" \
+    1 "forged: printed as the query it was sent as, with nobody's process"
 run_client forged5335 setpriv --reuid=65534 --regid=65534 --clear-groups \
     "$PY" "$CLIENT" answerto 127.0.0.1 5335 forged.a.example.test 6.6.6.6
 check "forged: said, both counted" wait_line "$ERR" \
-    '^ebpfshield-bcc: 1 DNS message\(s\) whose QR bit contradicts their direction \(a response sent to a DNS server port, or a query from one\), not printed \(2 so far\)$'
-check "forged: no line for them" not grep -q 'forged\.a\.example\.test' "$OUT"
+    '^ebpfshield-bcc: 1 DNS message\(s\) whose QR bit contradicts their direction \(a response sent to a DNS server port, or a query from one\), printed as their direction says \(2 so far\)$'
+check "forged: no answer line, no forged address" not grep -qE 'forged\.a\.example\.test\. DNS_TYPE=A DNS_DATA|6\.6\.6\.6' "$OUT"
 run_client txt dig @127.0.0.1 a.example.test TXT
 check "txt: no line for a TXT exchange" not grep -q 'DNS_TYPE=TXT' "$OUT"
 

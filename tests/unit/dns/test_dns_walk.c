@@ -241,11 +241,52 @@ static void test_flood_message(void)
     free(m);
 }
 
+static void first_item(const struct dns_item *item, void *ctx)
+{
+    struct dns_item *first = ctx;
+    if (!first->name[0])
+        *first = *item;
+}
+
+/* A TXT answer of 65,000 one-byte strings: ldns would allocate the whole rdata again for
+ * each (4 GiB); described from the wire in RFC 3597's generic form instead, cut to fit. */
+static void test_many_fields(void)
+{
+    struct msg *m = malloc(sizeof(*m));
+    header(m, 1, 1, 1, 0, 0);
+    put(m, example, sizeof(example));
+    put16(m, 16);
+    put16(m, 1);
+    pointer(m, 12);
+    put16(m, 16);
+    put16(m, 1);
+    put16(m, 0);
+    put16(m, 300);
+    put16(m, 65000);
+    memset(m->b + m->n, 0, 65000);
+    m->n += 65000;
+    struct dns_item first = {0};
+    const char *why = NULL;
+    CHECK_INT(dns_decode_message(m->b, m->n, 32, DNS_TYPES_ALL, first_item, &first, &why), 1);
+    CHECK_STR(first.name, "a.example.test.");
+    CHECK_STR(first.type, "TXT");
+    CHECK(strncmp(first.data, "\\# 65000 000000", 15) == 0);
+    CHECK_INT(strlen(first.data), sizeof(first.data) - 1);
+    struct dns_summary *sum = malloc(sizeof(*sum));
+    CHECK_INT(dns_summarize(m->b, m->n, sum, &why), 0);
+    CHECK_INT(sum->answer_count, 1);
+    CHECK(strncmp(sum->answers[0].data, "\\# 65000 000000", 15) == 0);
+    CHECK_INT(sum->answers[0].ttl, 300);
+    free(sum);
+    free(m);
+}
+
 int main(void)
 {
     test_chains();
     test_loops();
     test_length_through_memo();
     test_flood_message();
+    test_many_fields();
     CHECK_DONE();
 }

@@ -1017,19 +1017,20 @@ static void test_evict_held(void)
     feed_seg(r, &fc, 0, buf, off, 0, 0, TCP_REASSEMBLY_IDLE_MS + 1, &m);
     CHECK_INT(m.n, 3);
     CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
+    /* a comes back: dropped with a segment held, its bytes are not a message's start
+     * (desynchronised until its next SYN) */
     feed_seg(r, &fa, 0, buf, off, 1, 0, TCP_REASSEMBLY_IDLE_MS + 2, &m);
+    CHECK_INT(m.n, 3);
+    CHECK_INT(tcp_reassembly_stats(r)->ignored, 1);
+    feed(r, &fa, 99, FRAME_TCP_SYN, none, 0, TCP_REASSEMBLY_IDLE_MS + 3, &m);
+    feed_seg(r, &fa, 100, buf, off, 0, 0, TCP_REASSEMBLY_IDLE_MS + 4, &m);
     CHECK_INT(m.n, 4);
-    CHECK_NTH(&m, 3, 1);
-    /* its own segment after so long: a flow with only a held segment starts afresh (a and
-     * c, idle too, have nothing held and no message unfinished) */
-    feed_seg(r, &fb, 0, buf, off, 0, 0, TCP_REASSEMBLY_IDLE_MS + 2, &m);
-    feed_seg(r, &fb, 0, buf, off, 2, 0, TCP_REASSEMBLY_IDLE_MS + 2, &m); /* held */
+    CHECK_NTH(&m, 3, 0);
+    /* b, idle with nothing in hand, comes back as a new flow read from its segment */
+    feed_seg(r, &fb, 0, buf, off, 1, 0, 2 * TCP_REASSEMBLY_IDLE_MS + 5, &m);
     CHECK_INT(m.n, 5);
-    feed_seg(r, &fb, 0, buf, off, 0, 0, 2 * TCP_REASSEMBLY_IDLE_MS + 3, &m);
-    CHECK_INT(m.n, 6);
-    CHECK_NTH(&m, 4, 0);
-    CHECK_NTH(&m, 5, 0);
-    CHECK_INT(tcp_reassembly_stats(r)->evicted, 2);
+    CHECK_NTH(&m, 4, 1);
+    CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
     msgs_clear(&m);
     tcp_reassembly_free(r);
@@ -1113,7 +1114,8 @@ static void test_lru(void)
 /* One user cannot push out another's half-read message: root's message is split; nobody
  * opens 300 flows of one byte each (each a message in hand). The table full, nobody's own
  * least recently used flows make room (evicted, counted), root's stays and completes. With
- * two users holding as many, the least recently used of either goes. */
+ * two users holding as many, the least recently used of either goes. A system user's flow
+ * is never pushed out for another user's, however many uids that one has. */
 static void test_fairness(void)
 {
     const uint8_t *s = qa.tcp.data;
@@ -1153,14 +1155,52 @@ static void test_fairness(void)
     feed_of(other, r, &f1, 1, 0, s + 1, a - 1, 301, &m); /* kept */
     CHECK_INT(m.n, 1);
     CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
-    feed_of(nobody, r, &f0, 1, 0, s + 1, a - 1, 302, &m); /* forgotten: a new flow's start */
+    feed_of(nobody, r, &f0, 1, 0, s + 1, a - 1, 302, &m); /* forgotten: desynchronised */
+    CHECK_INT(m.n, 1);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
+
+    /* 255 users (a rootless container's subordinate uids) with a flow in hand each: root's
+     * older half-read message is never theirs to push out (a system user's); each new
+     * flow of theirs pushes out the least recently used of theirs, which, coming back
+     * with the rest of a message carrying a whole DNS message inside, reads nothing */
+    r = new_r();
+    feed_range(r, &root, 7000, s, 0, 30, 1, &m);
+    for (unsigned i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
+        struct frame_info fl = nth_flow(i);
+        feed_of(100000 + i, r, &fl, 0, 0, s, 1, 2 + i, &m);
+    }
+    CHECK_INT(tcp_reassembly_stats(r)->evicted, 1); /* flow 0's, by flow 255 */
+    uint8_t inner[512] = {0};
+    memcpy(inner + 1, qaaaa.tcp.data, qaaaa.tcp.len); /* after the first byte: a message */
+    feed_of(100000, r, &f0, 1, 0, inner + 1, qaaaa.tcp.len, 400, &m);
+    CHECK_INT(m.n, 0);
+    feed_range(r, &root, 7000, s, 30, a, 401, &m);
+    CHECK_INT(m.n, 1);
+    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
+
+    /* a table full of root's half-read messages: another user's new flow is not read
+     * (counted), root's are kept */
+    r = new_r();
+    for (unsigned i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
+        struct frame_info fl = nth_flow(i);
+        feed_of(0, r, &fl, 0, 0, s, 1, 1 + i, &m);
+    }
+    feed_of(nobody, r, &third, 0, 0, qa.tcp.data, a, 300, &m);
+    CHECK_INT(m.n, 0);
+    CHECK_INT(tcp_reassembly_stats(r)->ignored, 1);
+    CHECK_INT(tcp_reassembly_stats(r)->evicted, 0);
+    feed_of(0, r, &f0, 1, 0, s + 1, a - 1, 301, &m);
     CHECK_INT(m.n, 1);
     msgs_clear(&m);
     tcp_reassembly_free(r);
 }
 
 /* Flows idle for more than TCP_REASSEMBLY_IDLE_MS are forgotten when another flow is
- * looked up, and count as evicted only with a message unfinished. */
+ * looked up, and count as evicted only with a message unfinished; such a flow comes back
+ * desynchronised. */
 static void test_idle(void)
 {
     const struct frame_info fa = nth_flow(0), fb = nth_flow(1), fc = nth_flow(2);
@@ -1180,9 +1220,11 @@ static void test_idle(void)
     feed_range(r, &fc, 0, s, 0, a, 60001, &m);            /* a and b idle: both forgotten */
     CHECK_INT(m.n, 3);
     CHECK_INT(tcp_reassembly_stats(r)->evicted, 1);
-    feed_range(r, &fa, (uint32_t)a, s, 30, a, 60001, &m); /* a new flow's start */
-    CHECK_INT(m.n, 4);
-    CHECK_MSG(&m, 3, (const uint8_t *)"", 1);
+    /* a comes back: dropped with a message in hand, it is not read until its next SYN
+     * (before, the message's rest was read as a new flow's start: a 1-byte message) */
+    feed_range(r, &fa, (uint32_t)a, s, 30, a, 60001, &m);
+    CHECK_INT(m.n, 3);
+    CHECK_INT(tcp_reassembly_stats(r)->ignored, 1);
     CHECK_INT(tcp_reassembly_stats(r)->gaps, 0);
     msgs_clear(&m);
     tcp_reassembly_free(r);

@@ -851,15 +851,19 @@ static void test_per_message(void)
     free(got);
 }
 
-/* A message whose QR bit contradicts its direction (a response sent to port 53, a query
- * from it) prints no line and is counted, said once a second; JSON shows it as a
- * dns-unparsed event (what was sent stays visible). */
+/* A message whose QR bit contradicts its direction is counted, said once a second, and
+ * printed as its direction says: an answer-shaped message sent to port 53 prints its
+ * question as a query line (never an answer line with the address it carries), a
+ * query-shaped one from port 53 its answers (none here). JSON describes it as it is. */
 static void test_contrary(void)
 {
     const struct {
         const char *payload;
         uint16_t sport, dport;
-    } cases[] = {{"getent_response_a.dns", 51676, 53}, {"udp_query_a.dns", 53, 51676}};
+        const char *line, *json_action;
+    } cases[] = {{"getent_response_a.dns", 51676, 53,
+                  " DNS_QR=0 DNS_NAME=b.example.test. DNS_TYPE=A\n", "dns-response"},
+                 {"udp_query_a.dns", 53, 51676, NULL, "dns-query"}};
     for (size_t i = 0; i < 2; i++) {
         struct test_frame t = {.family = AF_INET,
                                .proto = IPPROTO_UDP,
@@ -876,10 +880,19 @@ static void test_contrary(void)
         mon_open_as(&m, "text", &all);
         static const char said[] = "ebpfshield-bcc: 1 DNS message(s) whose QR bit contradicts "
                                    "their direction (a response sent to a DNS server port, or a "
-                                   "query from one), not printed (%d so far)\n";
+                                   "query from one), printed as their direction says (%d so "
+                                   "far)\n";
         char want[256];
         for (int n = 1; n <= 2; n++) {
-            CHECK_TEXT(mon_sample(&m, sample, len, 1000u * (unsigned)n + 100, &logged), "");
+            char *got = mon_sample(&m, sample, len, 1000u * (unsigned)n + 100, &logged);
+            if (cases[i].line) {
+                size_t gl = strlen(got), wl = strlen(cases[i].line);
+                CHECK(gl >= wl && strcmp(got + gl - wl, cases[i].line) == 0);
+                CHECK(strstr(got, "DNS_DATA") == NULL);
+            } else {
+                CHECK_STR(got, "");
+            }
+            free(got);
             snprintf(want, sizeof(want), said, n);
             CHECK_STR(logged, want);
             free(logged);
@@ -887,8 +900,9 @@ static void test_contrary(void)
         mon_close(&m);
         mon_open_as(&m, "json", &all);
         char *got = mon_sample(&m, sample, len, 1000, &logged);
-        CHECK(strstr(got, "\"action\":\"dns-unparsed\"") &&
-              strstr(got, "its QR bit contradicts its direction"));
+        char action[64];
+        snprintf(action, sizeof(action), "\"action\":\"%s\"", cases[i].json_action);
+        CHECK(strstr(got, action) != NULL);
         free(got);
         free(logged);
         mon_close(&m);
