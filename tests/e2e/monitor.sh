@@ -15,6 +15,7 @@ dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
 EXTRA_PIDS=$(cat "$WORK/dnsmasq.pid")
 
 start_tool monitor --feature ebpf_monitor || finish
+check "its loop runs at nice -10 (root may raise it)" [ "$(ps -o ni= -p "$TOOL_PID" | tr -d ' ')" = -10 ]
 
 run_client dig_a dig @127.0.0.1 a.example.test A
 expect_exchange dig_a dig "$CLIENT_PID" '[0-9]+' UDP 127.0.0.1 53 a.example.test A 10.1.2.3

@@ -104,6 +104,7 @@ declare -A KNOWN=(
     [CapabilityBoundingSet]='CAP_[A-Z_]+( CAP_[A-Z_]+)*'
     [NoNewPrivileges]='yes|no|true|false'
     [LimitMEMLOCK]='infinity|[0-9]+[KMG]?'
+    [Nice]='-?[0-9]+'
     [UMask]='0[0-7]{3}'
     [ProtectSystem]='strict|full|yes|true|no|false'
     [ProtectHome]='read-only|yes|true|tmpfs|no|false'
@@ -390,6 +391,8 @@ if [ -n "${S[LimitMEMLOCK]:-}" ]; then
             "here); RLIMIT_MEMLOCK stays $(ulimit -Sl):$(ulimit -Hl) KiB" >&2
     fi
 fi
+# systemd sets the niceness as root, before the capabilities go.
+[ -n "${S[Nice]:-}" ] && run+=(nice -n "${S[Nice]}")
 drop=() # the capabilities systemd takes out of the bounding set for a Protect*= setting
 on PrivateDevices && drop+=(mknod sys_rawio)
 on ProtectKernelModules && drop+=(sys_module)
