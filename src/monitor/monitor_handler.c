@@ -405,9 +405,14 @@ void monitor_report(struct monitor_handler *h)
     if (h->unprinted.total) {
         char types[256];
         format_tally(&h->unprinted, types, sizeof(types));
-        log_warn("%llu DNS message(s) printed no line: no question or answer of type A or AAAA "
-                 "(by question type: %s); --qtype all prints every type",
-                 h->unprinted.total, types);
+        if (h->types == DNS_TYPES_ALL)
+            log_warn("%llu DNS message(s) printed no line: no question or answer (by question "
+                     "type: %s)",
+                     h->unprinted.total, types);
+        else
+            log_warn("%llu DNS message(s) printed no line: no question or answer of type A or "
+                     "AAAA (by question type: %s); --qtype all prints every type",
+                     h->unprinted.total, types);
     }
     if (h->skipped.pending)
         say_skipped(h);

@@ -50,14 +50,15 @@ static void put_field(struct line *l, const char *key, const char *value)
     put(l, value);
 }
 
-/* A value someone else chose (a process name, a cgroup's): a space, "=" or "\\" in it is
- * written as \xHH, so that no value reads as more fields (for process names, a deviation
- * from the original's bytes for such names only). */
+/* A value someone else chose (a process name, a cgroup's, a record's data): a space, "=",
+ * "\\" or a control byte in it is written as \xHH, so that no value reads as more fields
+ * (for process names, a deviation from the original's bytes for such names only). */
 static void put_escaped(struct line *l, const char *value)
 {
     static const char hex[] = "0123456789abcdef";
     for (const char *c = value; *c && l->len + 4 <= sizeof(l->text); c++) {
-        if (*c != ' ' && *c != '=' && *c != '\\') {
+        unsigned char u = (unsigned char)*c;
+        if (u > ' ' && u != 0x7f && *c != '=' && *c != '\\') {
             l->text[l->len++] = *c;
             continue;
         }

@@ -946,12 +946,12 @@ static void test_all_types(void)
         free(sample);
         free(b.data);
     }
-    /* the data's own spaces and "=" cannot make fields: "hello" becomes "a=b c" */
+    /* the data's own spaces, tabs and "=" cannot make fields: "hello" becomes "a=\tb c" */
     struct blob p = load_fixture("udp_response_txt.dns");
     uint8_t *hello = memmem(p.data, p.len, "hello", 5);
     CHECK(hello != NULL);
     if (hello)
-        memcpy(hello, "a=b c", 5);
+        memcpy(hello, "a=\tb ", 5);
     struct test_frame t = {.family = AF_INET, .proto = IPPROTO_UDP, .sport = 53, .dport = 51396};
     test_addr(t.saddr, AF_INET, "127.0.0.1");
     test_addr(t.daddr, AF_INET, "127.0.0.1");
@@ -962,7 +962,7 @@ static void test_all_types(void)
     char *logged;
     mon_open_as(&m, "text", &all);
     char *got = mon_sample(&m, sample, len, 1000, &logged);
-    CHECK(strstr(got, " DNS_TYPE=TXT DNS_DATA=\"a\\x3db\\x20c\"\n") != NULL);
+    CHECK(strstr(got, " DNS_TYPE=TXT DNS_DATA=\"a\\x3d\\x09b\\x20\"\n") != NULL);
     free(got);
     free(logged);
     mon_close(&m);
