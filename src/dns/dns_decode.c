@@ -57,8 +57,9 @@ void dns_type_name(uint16_t type, char *buf, size_t size)
 }
 
 /* ldns_wire2rdf (ldns 1.8.3) allocates the record's whole rdata length again for every
- * field it makes: a 64 KiB TXT record of one-byte strings would take 4 GiB. A record whose
- * fields times rdata length pass this is described without it. */
+ * field it makes: a 64 KiB TXT record of one-byte strings would take 4 GiB. The records of
+ * one message are parsed by ldns while their fields times rdata length add up to at most
+ * this; the others are described without it. */
 #define LDNS_RDATA_COST_MAX (1u << 20)
 
 /* RFC 3597's generic form of the rdata at rec: "\# LENGTH HEX...", cut to fit. */
@@ -76,16 +77,18 @@ static void generic_rdata(const uint8_t *msg, const struct dns_record_ref *rec, 
 }
 
 /* The owner name of the record at rec and, with data, its rdata in presentation format
- * (cut to fit): parsed by ldns, or past LDNS_RDATA_COST_MAX the name alone and the data in
- * the generic form. -1 when ldns cannot (out of memory: the walk checked the record). */
+ * (cut to fit): parsed by ldns while the message's *budget lasts, else the name alone and
+ * the data in the generic form. -1 when ldns cannot (out of memory: the walk checked the
+ * record). */
 static int record_text(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
                        enum dns_section_index section, char *name, size_t name_size, char *data,
-                       size_t data_size)
+                       size_t data_size, size_t *budget)
 {
     static const ldns_pkt_section sections[] = {LDNS_SECTION_QUESTION, LDNS_SECTION_ANSWER,
                                                 LDNS_SECTION_AUTHORITY, LDNS_SECTION_ADDITIONAL};
     size_t pos = rec->at;
-    if (data && dns_rdata_fields(msg, rec) * rec->rdlength > LDNS_RDATA_COST_MAX) {
+    size_t cost = data ? dns_rdata_fields(msg, rec) * rec->rdlength : 0;
+    if (cost > *budget) {
         ldns_rdf *owner = NULL;
         if (ldns_wire2dname(&owner, msg, len, &pos) != LDNS_STATUS_OK)
             return -1;
@@ -94,6 +97,7 @@ static int record_text(const uint8_t *msg, size_t len, const struct dns_record_r
         generic_rdata(msg, rec, data, data_size);
         return rc;
     }
+    *budget -= cost;
     ldns_rr *rr = NULL;
     if (ldns_wire2rr(&rr, msg, len, &pos, sections[section]) != LDNS_STATUS_OK)
         return -1;
@@ -107,7 +111,7 @@ static int record_text(const uint8_t *msg, size_t len, const struct dns_record_r
 /* The item of the record at rec: its name, its type's mnemonic and, for an answer of
  * another type than A/AAAA (whose address is already in item->data), its rdata. */
 static int describe_item(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
-                         enum dns_section_index section, struct dns_item *item)
+                         enum dns_section_index section, struct dns_item *item, size_t *budget)
 {
     bool address = is_address_type(rec->type);
     if (address)
@@ -116,7 +120,7 @@ static int describe_item(const uint8_t *msg, size_t len, const struct dns_record
         dns_type_name(rec->type, item->type, sizeof(item->type));
     bool data = item->qr && !address;
     return record_text(msg, len, rec, section, item->name, sizeof(item->name),
-                       data ? item->data : NULL, sizeof(item->data));
+                       data ? item->data : NULL, sizeof(item->data), budget);
 }
 
 long dns_decode_message(const uint8_t *msg, size_t len, size_t max, enum dns_types types,
@@ -129,6 +133,7 @@ long dns_decode_message(const uint8_t *msg, size_t len, size_t max, enum dns_typ
     enum dns_section_index section = item.qr ? DNS_ANSWERS : DNS_QUESTIONS;
     struct dns_record_ref rec = {.next = layout.section_at[section]};
     long count = 0;
+    size_t budget = LDNS_RDATA_COST_MAX;
     for (unsigned i = 0; i < layout.count[section]; i++) {
         dns_record_read(msg, rec.next, section, &rec);
         bool address = is_address_type(rec.type);
@@ -141,7 +146,7 @@ long dns_decode_message(const uint8_t *msg, size_t len, size_t max, enum dns_typ
             continue;
         if ((size_t)count++ >= max)
             continue; /* counted, not formatted */
-        if (describe_item(msg, len, &rec, section, &item) < 0) {
+        if (describe_item(msg, len, &rec, section, &item, &budget) < 0) {
             if (why)
                 *why = "out of memory";
             return -1;
@@ -152,10 +157,10 @@ long dns_decode_message(const uint8_t *msg, size_t len, size_t max, enum dns_typ
 }
 
 static void describe_answer(const uint8_t *msg, size_t len, const struct dns_record_ref *rec,
-                            struct dns_answer *a)
+                            struct dns_answer *a, size_t *budget)
 {
-    if (record_text(msg, len, rec, DNS_ANSWERS, a->name, sizeof(a->name), a->data,
-                    sizeof(a->data)) < 0)
+    if (record_text(msg, len, rec, DNS_ANSWERS, a->name, sizeof(a->name), a->data, sizeof(a->data),
+                    budget) < 0)
         a->name[0] = a->data[0] = '\0';
     dns_type_name(rec->type, a->type, sizeof(a->type));
     take_str(a->rclass, sizeof(a->rclass), ldns_rr_class2str(rec->rclass));
@@ -185,7 +190,9 @@ static void describe_questions(const uint8_t *msg, size_t len, const struct dns_
     for (size_t i = 0; i < out->question_total && i < DNS_SUMMARY_QUESTIONS; i++) {
         struct dns_question *q = &out->questions[out->question_count];
         dns_record_read(msg, rec.next, DNS_QUESTIONS, &rec);
-        if (record_text(msg, len, &rec, DNS_QUESTIONS, q->name, sizeof(q->name), NULL, 0) < 0)
+        size_t none = 0; /* a question has no data */
+        if (record_text(msg, len, &rec, DNS_QUESTIONS, q->name, sizeof(q->name), NULL, 0, &none) <
+            0)
             q->name[0] = '\0';
         size_t cost = strlen(q->name);
         if (i > 0 && cost > *budget)
@@ -218,6 +225,7 @@ static void describe_answers(const uint8_t *msg, size_t len, const struct dns_la
     out->answer_total = layout->count[DNS_ANSWERS];
     out->answer_count = out->resolved_total = out->resolved_count = 0;
     bool full = false;
+    size_t ldns_budget = LDNS_RDATA_COST_MAX;
     for (size_t i = 0; i < out->answer_total; i++) {
         dns_record_read(msg, rec.next, DNS_ANSWERS, &rec);
         if (is_address_type(rec.type))
@@ -225,7 +233,7 @@ static void describe_answers(const uint8_t *msg, size_t len, const struct dns_la
         if (full || out->answer_count == DNS_SUMMARY_ANSWERS)
             continue;
         struct dns_answer *a = &out->answers[out->answer_count];
-        describe_answer(msg, len, &rec, a);
+        describe_answer(msg, len, &rec, a, &ldns_budget);
         size_t cost = strlen(a->name) + strlen(a->data);
         full = cost > *budget;
         if (!full) {

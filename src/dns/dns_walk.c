@@ -108,7 +108,8 @@ static bool name_check(struct walk *w, size_t p, size_t *next)
         return fail(w, "a name runs past the message");
     while (!known(q)) {
         if (depth == NAME_PARTS_MAX)
-            return fail(w, "a name is longer than 255 bytes");
+            return fail(w, "a name follows more than 127 compression pointers or is longer "
+                           "than 255 bytes");
         memo.seen[q] = memo.stamp;
         memo.hops[q] = IN_PROGRESS;
         if (!step(w, q, &deps[depth]))

@@ -6,9 +6,9 @@
  * questions, each a pointer into one long chain, cost it 70 ms. The walk checks every
  * name ldns could decompress (owner names, and the name fields of rdata where ldns' own
  * descriptors put them) as ldns would, with at most DNS_WALK_HOPS_MAX pointers per name,
- * remembering what it found at each pointer target so no chain is walked twice; ldns
- * then parses only the records the output describes (dns_decode.c), at the places the
- * walk found. */
+ * remembering what it found at every position of the message so that no byte is read
+ * twice, whatever names share it; ldns then parses only the records the output describes
+ * (dns_decode.c), at the places the walk found. */
 #ifndef EBPFSHIELD_DNS_WALK_H
 #define EBPFSHIELD_DNS_WALK_H
 
@@ -38,7 +38,7 @@ struct dns_record_ref {
  * it, every name ldns would decompress (its labels, pointers and length as ldns checks
  * them, and no more than DNS_WALK_HOPS_MAX pointers). Trailing bytes are ignored, as ldns
  * does. 0 with *out filled, or -1 with a reason in *why (a static string; why may be
- * NULL). One walk at a time: it keeps what it learns in one static memo (96 KiB). */
+ * NULL). One walk at a time: it keeps what it learns in one static memo (512 KiB). */
 int dns_walk(const uint8_t *msg, size_t len, struct dns_layout *out, const char **why);
 
 /* The record at offset at of a message dns_walk accepted, in section. */

@@ -40,12 +40,16 @@ struct flow {
     size_t nheld, held_bytes;
 };
 
-#define TOMBS 1024 /* flows dropped with a message in hand, remembered */
+#define TOMBS 1024 /* flows dropped holding something, remembered: per ring */
+
+struct tombs {
+    struct flow_id id[TOMBS];
+    size_t next;
+};
 
 struct tcp_reassembly {
     struct flow flows[TCP_REASSEMBLY_FLOWS];
-    struct flow_id tombs[TOMBS];
-    size_t next_tomb;
+    struct tombs tombs[2]; /* others' flows, the system's */
     struct tcp_reassembly_stats stats;
 };
 
@@ -61,14 +65,14 @@ static void drop_held(struct flow *f)
     f->nheld = f->held_bytes = 0;
 }
 
-static void bury(struct tcp_reassembly *r, const struct flow_id *id);
+static void bury(struct tcp_reassembly *r, const struct flow *f);
 
 static void flow_release(struct tcp_reassembly *r, struct flow *f, bool count)
 {
     if (count && (f->prefix_have > 0 || f->nheld > 0))
         r->stats.evicted++;
     if (count && (f->prefix_have > 0 || f->nheld > 0 || f->desync))
-        bury(r, &f->id);
+        bury(r, f);
     free(f->buf);
     drop_held(f);
     memset(f, 0, sizeof(*f));
@@ -104,62 +108,90 @@ static bool in_hand(const struct flow *f)
     return f->prefix_have > 0 || f->nheld > 0;
 }
 
-/* Users below this uid are the system's (Debian's UID_MIN): their flows make room only
- * for the system's, never for a user's. A user may hold any number of uids (a rootless
- * container's subordinate ids), so counting flows per uid alone would not protect them. */
+/* Users below this uid in the tool's own network namespace are the system's (Debian's
+ * UID_MIN): their flows make room only for the system's, never for a user's. A user may
+ * hold any number of uids (a rootless container's subordinate ids), and a container's
+ * root is uid 0 too (its namespace tells it apart), so counting flows per uid alone
+ * would not protect them. */
 #define SYSTEM_UID_END 1000
 
-static bool may_evict(uint32_t incoming, uint32_t held)
+/* Whose room a flow takes: a user of a network namespace. */
+struct owner {
+    uint64_t netns;
+    uint32_t uid;
+};
+
+static bool is_system(const struct owner *o)
 {
-    return held >= SYSTEM_UID_END || incoming < SYSTEM_UID_END;
+    return o->netns == 0 && o->uid < SYSTEM_UID_END;
 }
 
-static int by_uid(const void *a, const void *b)
+static struct owner owner_of(const struct flow *f)
 {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
+    return (struct owner){.netns = f->id.netns, .uid = f->owner};
 }
 
-/* Flows of owner among the sorted owners[0..n). */
-static size_t count_of(const uint32_t *owners, size_t n, uint32_t owner)
+/* A flow whose loss loses something: a message in hand, or that it is desynchronised. */
+static bool holds(const struct flow *f)
 {
-    const uint32_t *hit = bsearch(&owner, owners, n, sizeof(*owners), by_uid);
+    return in_hand(f) || f->desync;
+}
+
+static bool may_evict(const struct owner *incoming, const struct flow *held)
+{
+    struct owner o = owner_of(held);
+    return !is_system(&o) || is_system(incoming);
+}
+
+static int by_owner(const void *a, const void *b)
+{
+    const struct owner *x = a, *y = b;
+    if (x->netns != y->netns)
+        return x->netns < y->netns ? -1 : 1;
+    return (x->uid > y->uid) - (x->uid < y->uid);
+}
+
+/* Flows of o among the sorted owners[0..n). */
+static size_t count_of(const struct owner *owners, size_t n, const struct owner *o)
+{
+    const struct owner *hit = bsearch(o, owners, n, sizeof(*owners), by_owner);
     if (!hit)
         return 0;
-    const uint32_t *lo = hit, *hi = hit;
-    while (lo > owners && lo[-1] == owner)
+    const struct owner *lo = hit, *hi = hit;
+    while (lo > owners && by_owner(lo - 1, o) == 0)
         lo--;
-    while (hi + 1 < owners + n && hi[1] == owner)
+    while (hi + 1 < owners + n && by_owner(hi + 1, o) == 0)
         hi++;
     return (size_t)(hi - lo) + 1;
 }
 
-/* The slot to give up for a flow of owner when none is free: the least recently used flow
- * with nothing in hand, else, among the flows with a message in hand that owner may push
- * out (may_evict), the least recently used of the owners holding the most of them: a
- * user's flows push out their own, or those of a user holding as many, never the
- * half-read message of one holding fewer, nor the system's. NULL when there is none. */
-static struct flow *victim(struct tcp_reassembly *r, uint32_t owner)
+/* The slot to give up for a flow of incoming when none is free: the least recently used
+ * flow that holds nothing, else, among those incoming may push out (may_evict), the least
+ * recently used of the owners holding the most: a user's flows push out their own, or
+ * those of a user holding as many, never the half-read message of one holding fewer, nor
+ * the system's. NULL when there is none. */
+static struct flow *victim(struct tcp_reassembly *r, const struct owner *incoming)
 {
-    uint32_t owners[TCP_REASSEMBLY_FLOWS];
+    struct owner owners[TCP_REASSEMBLY_FLOWS];
     size_t n = 0;
     struct flow *best = NULL;
     for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
         struct flow *f = &r->flows[i];
-        if (!in_hand(f) && (!best || f->last_ms < best->last_ms))
+        if (!holds(f) && (!best || f->last_ms < best->last_ms))
             best = f;
-        else if (in_hand(f) && may_evict(owner, f->owner))
-            owners[n++] = f->owner;
+        else if (holds(f) && may_evict(incoming, f))
+            owners[n++] = owner_of(f);
     }
     if (best)
         return best;
-    qsort(owners, n, sizeof(owners[0]), by_uid);
+    qsort(owners, n, sizeof(owners[0]), by_owner);
     size_t best_count = 0;
     for (size_t i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
         struct flow *f = &r->flows[i];
-        if (!may_evict(owner, f->owner))
+        if (!may_evict(incoming, f))
             continue;
-        size_t count = count_of(owners, n, f->owner);
+        struct owner o = owner_of(f);
+        size_t count = count_of(owners, n, &o);
         if (!best || count > best_count || (count == best_count && f->last_ms < best->last_ms)) {
             best = f;
             best_count = count;
@@ -168,21 +200,25 @@ static struct flow *victim(struct tcp_reassembly *r, uint32_t owner)
     return best;
 }
 
-/* Remembers (a ring) that the flow of id was dropped with a message in hand: its next
- * segments are not a message's start. */
-static void bury(struct tcp_reassembly *r, const struct flow_id *id)
+/* Remembers that the flow f, dropped holding something, is not to be read from its next
+ * segment: in a ring of the system's flows or one of the others', so that no user's
+ * flows can push the system's out of memory. */
+static void bury(struct tcp_reassembly *r, const struct flow *f)
 {
-    r->tombs[r->next_tomb++ % TOMBS] = *id;
+    struct owner o = owner_of(f);
+    struct tombs *t = &r->tombs[is_system(&o)];
+    t->id[t->next++ % TOMBS] = f->id;
 }
 
-/* Whether the flow of id was dropped with a message in hand (forgotten once asked). */
+/* Whether the flow of id was dropped holding something (forgotten once asked). */
 static bool exhume(struct tcp_reassembly *r, const struct flow_id *id)
 {
-    for (size_t i = 0; i < TOMBS; i++)
-        if (memcmp(&r->tombs[i], id, sizeof(*id)) == 0) {
-            memset(&r->tombs[i], 0, sizeof(*id));
-            return true;
-        }
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < TOMBS; i++)
+            if (memcmp(&r->tombs[k].id[i], id, sizeof(*id)) == 0) {
+                memset(&r->tombs[k].id[i], 0, sizeof(*id));
+                return true;
+            }
     return false;
 }
 
@@ -204,7 +240,8 @@ static struct flow *flow_find(struct tcp_reassembly *r, const struct flow_id *id
         if (!spare && !f->used)
             spare = f;
     }
-    if (!spare && !(spare = victim(r, owner))) {
+    const struct owner incoming = {.netns = id->netns, .uid = owner};
+    if (!spare && !(spare = victim(r, &incoming))) {
         r->stats.ignored++;
         return NULL;
     }

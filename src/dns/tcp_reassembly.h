@@ -4,11 +4,13 @@
  * of at most 65,535 bytes held per flow; a flow is forgotten on FIN or RST (where its
  * stream ends), or when idle for TCP_REASSEMBLY_IDLE_MS. When no slot is free, a flow with
  * nothing in hand makes room, else one of the user holding the most flows with a message
- * in hand, never a system user's (uid below 1000) for another user: a user cannot push out
- * another's half-read message by opening flows (with none to give up, the new flow is not
- * read: counted). After bytes that never come (a gap), a flow is desynchronised: nothing
- * of it is read until its next SYN, since no message boundary is known; so is a flow that
- * comes back after it was dropped with a message in hand (the last 1,024 remembered). A
+ * in hand (users counted per network namespace), never a system user's (uid below 1000 in
+ * the tool's namespace) for another user: a user cannot push out another's half-read
+ * message by opening flows (with none to give up, the new flow is not read: counted).
+ * After bytes that never come (a gap), a flow is desynchronised: nothing of it is read
+ * until its next SYN, since no message boundary is known; so is a flow that comes back
+ * after it was dropped holding a message (the last 1,024 of the system's and of the
+ * others' remembered apart). A
  * SYN that would lose a message in hand, a FIN or RST anywhere but at the stream's end,
  * and a segment more than TCP_REASSEMBLY_WINDOW from it are ignored (counted). */
 #ifndef EBPFSHIELD_TCP_REASSEMBLY_H

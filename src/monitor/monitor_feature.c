@@ -333,7 +333,7 @@ static void report(void *self)
     if (m->no_netns)
         log_warn("%llu DNS packet(s) of sockets whose network namespace the kernel did not tell "
                  "(sockets connected before the tool started, on a kernel whose cgroup_skb "
-                 "programs cannot ask): those of other namespaces were not printed",
+                 "programs cannot ask): not printed",
                  m->no_netns);
 }
 

@@ -281,6 +281,36 @@ static void test_many_fields(void)
     free(m);
 }
 
+/* 63 TXT answers of 1,024 empty strings each (1 MiB of ldns allocations each): ldns
+ * parses records while their cost adds up to 1 MiB a message, the rest are described in
+ * the generic form. */
+static void test_rdata_budget(void)
+{
+    struct msg *m = malloc(sizeof(*m));
+    header(m, 1, 1, 63, 0, 0);
+    put(m, example, sizeof(example));
+    put16(m, 16);
+    put16(m, 1);
+    for (int i = 0; i < 63; i++) {
+        pointer(m, 12);
+        put16(m, 16);
+        put16(m, 1);
+        put16(m, 0);
+        put16(m, 300);
+        put16(m, 1024);
+        memset(m->b + m->n, 0, 1024);
+        m->n += 1024;
+    }
+    struct dns_summary *sum = malloc(sizeof(*sum));
+    const char *why = NULL;
+    CHECK_INT(dns_summarize(m->b, m->n, sum, &why), 0);
+    CHECK(sum->answer_count >= 2);
+    CHECK(strncmp(sum->answers[0].data, "\"\" \"\"", 5) == 0);
+    CHECK(strncmp(sum->answers[1].data, "\\# 1024 0000", 12) == 0);
+    free(sum);
+    free(m);
+}
+
 int main(void)
 {
     test_chains();
@@ -288,5 +318,6 @@ int main(void)
     test_length_through_memo();
     test_flood_message();
     test_many_fields();
+    test_rdata_budget();
     CHECK_DONE();
 }

@@ -1284,6 +1284,46 @@ static void test_longest(void)
     free(s);
 }
 
+/* A container's root is uid 0 too: its namespace tells it apart, so its flows never push
+ * out the host's root's; and the host's system flows dropped with a message in hand are
+ * remembered apart, so a user's flood of its own evictions cannot make them forgotten. */
+static void test_system_flows(void)
+{
+    const uint8_t *s = qa.tcp.data;
+    size_t a = qa.tcp.len;
+    struct msgs m = {0};
+    const struct frame_info root = dig_flow();
+    struct tcp_reassembly *r = new_r();
+
+    feed_range(r, &root, 7000, s, 0, 30, 1, &m);
+    for (unsigned i = 0; i < TCP_REASSEMBLY_FLOWS; i++) {
+        struct frame_info fl = nth_flow(i);
+        fl.netns = 4242; /* a container's */
+        feed_of(0, r, &fl, 0, 0, s, 1, 2 + i, &m);
+    }
+    feed_range(r, &root, 7000, s, 30, a, 400, &m);
+    CHECK_INT(m.n, 1);
+    CHECK_MSG(&m, 0, qa.dns.data, qa.dns.len);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
+
+    /* root's flow idles out mid-message; nobody then makes 1,300 flows of one byte each,
+     * each pushing out one of its own; root's rest, carrying a whole message inside, is
+     * not read */
+    r = new_r();
+    feed_range(r, &root, 7000, s, 0, 30, 1, &m);
+    for (unsigned i = 0; i < 1300; i++) {
+        struct frame_info fl = nth_flow(i);
+        feed_of(65534, r, &fl, 0, 0, s, 1, TCP_REASSEMBLY_IDLE_MS + 2 + i, &m);
+    }
+    uint8_t inner[512] = {0};
+    memcpy(inner, qaaaa.tcp.data, qaaaa.tcp.len);
+    feed(r, &root, 7030, 0, inner, qaaaa.tcp.len, TCP_REASSEMBLY_IDLE_MS + 2000, &m);
+    CHECK_INT(m.n, 0);
+    msgs_clear(&m);
+    tcp_reassembly_free(r);
+}
+
 int main(void)
 {
     qa = load_pair("tcp_query_a");
@@ -1309,6 +1349,7 @@ int main(void)
     test_evict_held();
     test_lru();
     test_fairness();
+    test_system_flows();
     test_idle();
     test_directions();
     test_longest();
