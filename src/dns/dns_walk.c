@@ -188,17 +188,29 @@ static long field_size(ldns_rdf_type t, const uint8_t *msg, size_t pos, size_t e
     }
 }
 
+/* The byte after the name written at p of a walked message (pointers not followed). */
+static size_t skip_name(const uint8_t *msg, size_t p)
+{
+    while (msg[p] != 0 && msg[p] < 192)
+        p += 1u + msg[p];
+    return p + (msg[p] ? 2 : 1);
+}
+
 /* The rdata fields of a record of type at [pos, end), walked as ldns_wire2rdf walks them
- * (its uint8_t field index included), so that every name field ldns decompresses is
- * checked. */
-static bool rdata_check(struct walk *w, uint16_t type, size_t pos, size_t end)
+ * (its uint8_t field index included): every name field ldns decompresses is checked
+ * (check), or skipped as written in a message already walked; their number in *count. */
+static bool rdata_fields(struct walk *w, uint16_t type, size_t pos, size_t end, bool check,
+                         size_t *count)
 {
     const ldns_rr_descriptor *d = ldns_rr_descript(type);
     size_t fields = ldns_rr_descriptor_maximum(d);
-    for (uint8_t i = 0; pos < end && i < fields; i++) {
+    *count = 0;
+    for (uint8_t i = 0; pos < end && i < fields; i++, ++*count) {
         ldns_rdf_type t = ldns_rr_descriptor_field_type(d, i);
         if (t == LDNS_RDF_TYPE_DNAME) {
-            if (!name_check(w, pos, &pos))
+            if (!check)
+                pos = skip_name(w->msg, pos);
+            else if (!name_check(w, pos, &pos))
                 return false;
             continue;
         }
@@ -230,7 +242,8 @@ static bool record_check(struct walk *w, size_t *pos, enum dns_section_index sec
     if (p + rdlength > w->len)
         return fail(w, "a record runs past the message");
     *pos = p + rdlength;
-    return rdata_check(w, type, p, p + rdlength);
+    size_t fields;
+    return rdata_fields(w, type, p, p + rdlength, true, &fields);
 }
 
 static void new_stamp(void)
@@ -270,10 +283,7 @@ int dns_walk(const uint8_t *msg, size_t len, struct dns_layout *out, const char 
 void dns_record_read(const uint8_t *msg, size_t at, enum dns_section_index section,
                      struct dns_record_ref *out)
 {
-    size_t p = at;
-    while (msg[p] != 0 && msg[p] < 192)
-        p += 1u + msg[p];
-    p += msg[p] ? 2 : 1;
+    size_t p = skip_name(msg, at);
     memset(out, 0, sizeof(*out));
     out->at = at;
     out->type = read16(msg + p);
@@ -303,21 +313,8 @@ int dns_first_question_type(const uint8_t *msg, size_t len)
 
 size_t dns_rdata_fields(const uint8_t *msg, const struct dns_record_ref *rec)
 {
-    const ldns_rr_descriptor *d = ldns_rr_descript(rec->type);
-    size_t fields = ldns_rr_descriptor_maximum(d), n = 0, pos = rec->rdata;
-    size_t end = rec->rdata + rec->rdlength;
-    for (uint8_t i = 0; pos < end && i < fields; i++, n++) {
-        ldns_rdf_type t = ldns_rr_descriptor_field_type(d, i);
-        if (t == LDNS_RDF_TYPE_DNAME) { /* checked by the walk: skipped as written */
-            while (msg[pos] != 0 && msg[pos] < 192)
-                pos += 1u + msg[pos];
-            pos += msg[pos] ? 2 : 1;
-            continue;
-        }
-        long size = field_size(t, msg, pos, end);
-        if (size <= 0) /* as rdata_check stops */
-            break;
-        pos += (size_t)size;
-    }
+    struct walk w = {.msg = msg, .len = rec->rdata + rec->rdlength};
+    size_t n;
+    rdata_fields(&w, rec->type, rec->rdata, w.len, false, &n);
     return n;
 }

@@ -242,19 +242,8 @@ def pointer_chain_query(size, links):
     return bytes(msg)
 
 
-def pointerflood(addr, port, rate, seconds):
-    msg = pointer_chain_query(60000, 2700)
-    s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
-    sent, start = 0, time.monotonic()
-    while time.monotonic() - start < seconds:
-        s.sendto(msg, (addr, port))
-        sent += 1
-        time.sleep(max(0.0, start + sent / rate - time.monotonic()))
-    print(sent)
-
-
-def stream(addr, port, rate, seconds):
-    msg = query("stream.a.example.test")
+def paced(msg, addr, port, rate, seconds):
+    """msg sent RATE times a second for SECONDS from one socket; prints how many."""
     s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
     sent, start = 0, time.monotonic()
     while time.monotonic() - start < seconds:
@@ -428,9 +417,11 @@ def main(argv):
     elif cmd == "questions":
         questions(int(argv[2]), argv[3], int(argv[4]), argv[5])
     elif cmd == "stream":
-        stream(argv[2], int(argv[3]), float(argv[4]), float(argv[5]))
+        paced(query("stream.a.example.test"), argv[2], int(argv[3]), float(argv[4]),
+              float(argv[5]))
     elif cmd == "pointerflood":
-        pointerflood(argv[2], int(argv[3]), float(argv[4]), float(argv[5]))
+        paced(pointer_chain_query(60000, 2700), argv[2], int(argv[3]), float(argv[4]),
+              float(argv[5]))
     elif cmd == "thread":
         thread(argv[2], argv[3] if len(argv) > 3 else None)
     elif cmd == "resolve":

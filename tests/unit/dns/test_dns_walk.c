@@ -53,6 +53,18 @@ static void set16(struct msg *m, size_t at, unsigned v)
 
 static const uint8_t example[] = "\1a\7example\4test"; /* and its root byte */
 
+/* An answer record's head: its owner the question's name (at 12), type, class IN, TTL
+ * 300 and rdlength; its rdata follows. */
+static void answer_head(struct msg *m, unsigned type, unsigned rdlength)
+{
+    pointer(m, 12);
+    put16(m, type);
+    put16(m, 1);
+    put16(m, 0);
+    put16(m, 300);
+    put16(m, rdlength);
+}
+
 static int walk(const struct msg *m, const char **why)
 {
     struct dns_layout layout;
@@ -141,12 +153,7 @@ static void test_loops(void)
         put(m, example, sizeof(example));
         put16(m, mx ? 15 : 65280);
         put16(m, 1);
-        pointer(m, 12);
-        put16(m, mx ? 15 : 65280);
-        put16(m, 1);
-        put16(m, 0);
-        put16(m, 300);
-        put16(m, 4);
+        answer_head(m, mx ? 15 : 65280, 4);
         size_t at = m->n;
         put16(m, 10);       /* MX: its preference */
         pointer(m, at + 2); /* MX: a name pointing to itself */
@@ -257,12 +264,7 @@ static void test_many_fields(void)
     put(m, example, sizeof(example));
     put16(m, 16);
     put16(m, 1);
-    pointer(m, 12);
-    put16(m, 16);
-    put16(m, 1);
-    put16(m, 0);
-    put16(m, 300);
-    put16(m, 65000);
+    answer_head(m, 16, 65000);
     memset(m->b + m->n, 0, 65000);
     m->n += 65000;
     struct dns_item first = {0};
@@ -292,12 +294,7 @@ static void test_rdata_budget(void)
     put16(m, 16);
     put16(m, 1);
     for (int i = 0; i < 63; i++) {
-        pointer(m, 12);
-        put16(m, 16);
-        put16(m, 1);
-        put16(m, 0);
-        put16(m, 300);
-        put16(m, 1024);
+        answer_head(m, 16, 1024);
         memset(m->b + m->n, 0, 1024);
         m->n += 1024;
     }
