@@ -112,9 +112,9 @@ static int parse_ports(const char *text, struct monitor_config *cfg)
         if (errno || end == p || *p < '0' || *p > '9' || v == 0 || v > 65535 ||
             n == EBPFSHIELD_DNS_PORTS_MAX)
             return -1;
-        for (size_t i = 0; i < n; i++)
-            if (cfg->dns.port[i] == v)
-                return -1;
+        cfg->dns.count = n;
+        if (dns_ports_has(&cfg->dns, (uint16_t)v))
+            return -1;
         cfg->dns.port[n++] = (uint16_t)v;
         if (*end == '\0')
             break;

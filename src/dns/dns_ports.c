@@ -9,3 +9,11 @@ void dns_ports_cflag(const struct dns_ports *ports, char buf[DNS_PORTS_CFLAG_MAX
         n += (size_t)snprintf(buf + n, DNS_PORTS_CFLAG_MAX - n, "%s%u", i ? "," : "",
                               ports->port[i]);
 }
+
+bool dns_ports_has(const struct dns_ports *ports, uint16_t port)
+{
+    for (size_t i = 0; i < ports->count; i++)
+        if (ports->port[i] == port)
+            return true;
+    return false;
+}

@@ -3,6 +3,7 @@
 #ifndef EBPFSHIELD_DNS_PORTS_USER_H
 #define EBPFSHIELD_DNS_PORTS_USER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,9 @@ struct dns_ports {
 
 /* "-DEBPFSHIELD_DNS_PORTS=" and up to EBPFSHIELD_DNS_PORTS_MAX ports of 5 digits. */
 #define DNS_PORTS_CFLAG_MAX (32 + EBPFSHIELD_DNS_PORTS_MAX * 6)
+
+/* Whether port is one of ports. */
+bool dns_ports_has(const struct dns_ports *ports, uint16_t port);
 
 /* The compile flag of bpf_text/common/dns_ports.h for ports into buf. */
 void dns_ports_cflag(const struct dns_ports *ports, char buf[DNS_PORTS_CFLAG_MAX]);

@@ -166,14 +166,6 @@ static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *
         output_dns_message(s->h->out, s->origin, s->frame, s->h->summary);
 }
 
-static bool is_server_port(const struct dns_ports *dns, uint16_t port)
-{
-    for (size_t i = 0; i < dns->count; i++)
-        if (dns->port[i] == port)
-            return true;
-    return false;
-}
-
 /* A response sent to a server port (from a port that is not one), or a query from one
  * (to a port that is not one): the message is not what its direction says. */
 static bool contradicts_direction(const struct monitor_handler *h, const struct frame_info *f,
@@ -181,7 +173,7 @@ static bool contradicts_direction(const struct monitor_handler *h, const struct 
 {
     if (len < 3)
         return false; /* no QR bit: the decoder says why */
-    bool to = is_server_port(&h->dns, f->dport), from = is_server_port(&h->dns, f->sport);
+    bool to = dns_ports_has(&h->dns, f->dport), from = dns_ports_has(&h->dns, f->sport);
     bool qr = (msg[2] & 0x80) != 0;
     return to != from && qr == to;
 }
