@@ -58,9 +58,9 @@ struct port_val {
  * as a local socket of another namespace sent or received it. */
 struct dns_sample {
     struct port_val proc; /* pid 0: the kernel could not tell the process */
-    __u64 netns;          /* the socket hooks': the namespace's cookie (SO_NETNS_COOKIE), 0
-                           * for the tool's own */
-    __u8 from_socket;     /* 1: shipped by the socket hooks, the packet starts at IP */
+    __u64 netns;          /* the namespace's cookie (SO_NETNS_COOKIE), 0 for the tool's own */
+    __u8 from_socket;     /* 1: shipped by the socket hooks, the packet starts at IP; 0: an
+                           * Ethernet frame (the socket filter's, or a packet socket's) */
     __u8 pad;
     __u16 gso_size; /* a UDP GSO send (several datagrams in one packet): each one's bytes */
     __u32 pad2;

@@ -18,7 +18,7 @@ BPF_PERCPU_ARRAY(filter_unshipped, __u64, 1);
 
 #define ETH_HLEN_ 14
 #define IPV6_HLEN_ 40
-#define IPV6_EXT_MAX_ 4 /* extension headers skipped before giving up */
+#define IPV6_EXT_MAX_ 8 /* extension headers skipped before giving up (as dns_sockets.h) */
 #define TCP_FLAGS_FIN_SYN_RST_ 0x07
 /* 65535 less the record header (8), its size field (4) and port_val, 8-byte aligned */
 #define FRAME_SUBMIT_MAX_ (65480 - sizeof(struct dns_sample))
@@ -35,8 +35,8 @@ static inline int ipv4_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
     return 0;
 }
 
-/* The IPv6 header at ETH_HLEN_, past hop-by-hop, routing, destination-option and (first)
- * fragment headers. */
+/* The IPv6 header at ETH_HLEN_, past hop-by-hop, routing, destination-option,
+ * authentication and (first) fragment headers. */
 static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u32 *end)
 {
     __u8 next = load_byte(skb, ETH_HLEN_ + 6);
@@ -53,6 +53,10 @@ static inline int ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, 
                 return -1;
             next = load_byte(skb, off);
             off += 8;
+        } else if (next == 51) { /* AH: its length in 4-byte units, less 2 */
+            __u8 len = load_byte(skb, off + 1);
+            next = load_byte(skb, off);
+            off += ((__u32)len + 2) * 4;
         }
     }
     *proto = next;

@@ -4,9 +4,9 @@
  *   the calling process and the socket's namespace on the socket (socket_owners), in the
  *   caller's context, before its first packet exists.
  * - egress and ingress see each packet of a local socket with the socket in hand. The
- *   packet is credited to its socket's process: for a UDP send, the sending task itself
- *   (threads, and sockets handed over by fork or SCM_RIGHTS, name who sent); for TCP, the
- *   process that connected the socket (a segment may leave from a timer or an interrupt).
+ *   packet is credited to the task whose send call it leaves from (threads, and sockets
+ *   handed over by fork or SCM_RIGHTS, name who sent), else (a TCP segment sent from a
+ *   timer or an interrupt, an answer) to the socket's last sender or connector.
  *   In the tool's own namespace the socket filter ships what is sent: egress records its
  *   flow in proc_ports (exact addresses and ports) just before the filter sees it. What a
  *   socket receives there, and every packet of any other namespace, is shipped from here
@@ -21,7 +21,10 @@
  *   MONITOR_SKB_TASK     1 when cgroup_skb programs may read the current task (6.2+)
  *   MONITOR_SKB_NETNS    1 when they may call bpf_get_netns_cookie (6.18 here, not 6.1)
  * Where the kernel's cgroup_skb knows neither (Debian's 6.1, kprobe mode), the sending task
- * comes from send_slots (kprobe_sendmsg.c) and the namespace from the socket's record. */
+ * comes from send_notes and the namespace from the socket's record. A TCP segment leaves
+ * from its sender's send call or from a timer or interrupt: it names its sender when that
+ * sender noted itself for that socket (send_notes, written in the send call: kprobes on
+ * tcp_sendmsg, or the tcp_sendmsg_locked raw tracepoint), else the socket's last sender. */
 #ifndef EBPFSHIELD_DNS_SOCKETS_H
 #define EBPFSHIELD_DNS_SOCKETS_H
 
@@ -29,7 +32,7 @@
 #include "common/dns_ports.h"
 #include "common/ebpfshield_events.h"
 
-#define SOCKET_IPV6_EXT_MAX_ 4
+#define SOCKET_IPV6_EXT_MAX_ 8 /* extension headers skipped; past them: counted */
 #define SOCKET_TCP_FIN_SYN_RST_ 0x07
 /* 65535 less the record header (8), its size field (4) and dns_sample, 8-byte aligned */
 #define SOCKET_SUBMIT_MAX_ (65480 - sizeof(struct dns_sample))
@@ -37,23 +40,26 @@
 /* What the kernel side counts for user space (socket_counts). */
 #define SOCKET_COUNT_NO_NETNS 0  /* a socket whose namespace the kernel could not tell */
 #define SOCKET_COUNT_UNSHIPPED 1 /* packets the perf buffer had no room for */
-#define SOCKET_COUNT_MAX 2
+#define SOCKET_COUNT_UNPARSED 2  /* IPv6 packets whose ports lie past SOCKET_IPV6_EXT_MAX_ */
+#define SOCKET_COUNT_MAX 3
 
 struct socket_owner {
     struct port_val proc;
     __u64 netns;
 };
 
-/* The task inside udp_sendmsg/udpv6_sendmsg on this CPU (kprobe mode): task is the
- * kernel's task pointer, compared with the current task's at egress. */
-struct send_slot {
-    __u64 task;
+/* A task inside a send call on socket sk (kprobe mode: udp_sendmsg, udpv6_sendmsg and
+ * tcp_sendmsg; tracepoint mode: TCP's tcp_sendmsg_locked), keyed by the kernel's task
+ * pointer and removed as the call returns: egress, which runs inside that call for the
+ * packets it sends, compares both the current task and the packet's socket. */
+struct send_note {
+    __u64 sk;
     struct port_val proc;
 };
 
 BPF_SK_STORAGE(socket_owners, struct socket_owner);
 BPF_PERCPU_ARRAY(socket_counts, __u64, SOCKET_COUNT_MAX);
-BPF_PERCPU_ARRAY(send_slots, struct send_slot, 1);
+BPF_TABLE("lru_hash", __u64, struct send_note, send_notes, 4096);
 
 static inline void socket_count(int what)
 {
@@ -94,8 +100,14 @@ int monitor_sendmsg6(struct bpf_sock_addr *ctx)
     return monitor_sock_addr(ctx);
 }
 
+static inline int ipv6_is_extension(__u8 next)
+{
+    return next == 0 || next == 43 || next == 60 || next == 44 || next == 51;
+}
+
 /* The transport header of an IPv6 packet (skb data starts at its IP header): *proto and
- * *l4, past hop-by-hop, routing, destination-option and first-fragment headers. */
+ * *l4, past hop-by-hop, routing, destination-option, authentication and first-fragment
+ * headers; -1 when unreadable or a later fragment, -2 past SOCKET_IPV6_EXT_MAX_ of them. */
 static inline int socket_ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4)
 {
     __u8 next = 0, hdr[2] = {0, 0};
@@ -104,7 +116,7 @@ static inline int socket_ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u3
         return -1;
 #pragma unroll
     for (int i = 0; i < SOCKET_IPV6_EXT_MAX_; i++) {
-        if (next != 0 && next != 43 && next != 60 && next != 44)
+        if (!ipv6_is_extension(next))
             break;
         if (bpf_skb_load_bytes(skb, off, hdr, 2) != 0)
             return -1;
@@ -113,11 +125,15 @@ static inline int socket_ipv6_transport(struct __sk_buff *skb, __u8 *proto, __u3
             if (bpf_skb_load_bytes(skb, off + 2, &frag, 2) != 0 || (ntohs(frag) & 0xfff8))
                 return -1;
             off += 8;
+        } else if (next == 51) { /* AH: its length in 4-byte units, less 2 */
+            off += ((__u32)hdr[1] + 2) * 4;
         } else {
             off += ((__u32)hdr[1] + 1) * 8;
         }
         next = hdr[0];
     }
+    if (ipv6_is_extension(next))
+        return -2;
     *proto = next;
     *l4 = off;
     return 0;
@@ -142,7 +158,10 @@ static inline int socket_dns_flow(struct __sk_buff *skb, int egress, struct port
         l4 = (vihl[0] & 0x0f) * 4;
         key->family = AF_INET;
     } else if (skb->protocol == htons(ETH_P_IPV6)) {
-        if (socket_ipv6_transport(skb, &proto, &l4) != 0)
+        int rc = socket_ipv6_transport(skb, &proto, &l4);
+        if (rc == -2)
+            socket_count(SOCKET_COUNT_UNPARSED);
+        if (rc != 0)
             return -1;
         key->family = AF_INET6;
         src = 8;
@@ -174,25 +193,53 @@ static inline int socket_dns_flow(struct __sk_buff *skb, int egress, struct port
            bpf_skb_load_bytes(skb, src + 16, egress ? key->raddr : key->laddr, 16);
 }
 
-/* The task sending a UDP datagram (egress runs inside its sendmsg): 1 and *proc filled
- * when the kernel tells it. */
-static inline int socket_sender(struct port_val *proc)
+/* The task a send call is made by, on socket sk (its kernel address), noted on entry. */
+static inline void note_send(__u64 sk)
 {
-#if MONITOR_SKB_TASK
-    current_process(proc);
-    return 1;
-#else
-    int zero = 0;
-    struct send_slot *slot = send_slots.lookup(&zero);
-    if (!slot || slot->task == 0 || slot->task != bpf_get_current_task())
-        return 0;
-    *proc = slot->proc;
-    return 1;
-#endif
+    struct send_note note;
+    __u64 task = bpf_get_current_task();
+    current_process(&note.proc);
+    note.sk = sk;
+    send_notes.update(&task, &note);
 }
 
-/* The packet's process and namespace into s (pid 0 and netns 0 when unknown). A UDP
- * sender is recorded on its socket, so that its answers name it too. */
+/* The send call of the current task has returned. */
+static inline void end_send(void)
+{
+    __u64 task = bpf_get_current_task();
+    send_notes.delete(&task);
+}
+
+/* A socket's remote port (host order), read from the kernel's socket. */
+static inline __u16 sock_remote_port(const void *sk)
+{
+    __be16 port = 0;
+    bpf_probe_read_kernel(&port, sizeof(port), &((const struct abi_sock_common *)sk)->skc_dport);
+    return ntohs(port);
+}
+
+/* The task whose send call on sk this packet leaves from: 1 and *proc filled when the
+ * kernel tells it (a UDP datagram always leaves from its send call). */
+static inline int socket_sender(struct bpf_sock *sk, __u8 proto, struct port_val *proc)
+{
+#if MONITOR_SKB_TASK
+    if (proto == IPPROTO_UDP) {
+        current_process(proc);
+        return 1;
+    }
+#endif
+    if (!sk)
+        return 0;
+    __u64 task = bpf_get_current_task();
+    struct send_note *note = send_notes.lookup(&task);
+    if (!note || note->sk != (__u64)sk)
+        return 0;
+    *proc = note->proc;
+    return 1;
+}
+
+/* The packet's process and namespace into s (pid 0 and netns 0 when unknown). A sender
+ * is recorded on its socket, so that its answers name it too. */
 static inline void socket_origin(struct __sk_buff *skb, int egress, __u8 proto,
                                  struct dns_sample *s)
 {
@@ -207,7 +254,7 @@ static inline void socket_origin(struct __sk_buff *skb, int egress, __u8 proto,
 #else
     s->netns = o ? o->netns : 0;
 #endif
-    if (egress && proto == IPPROTO_UDP && socket_sender(&s->proc)) {
+    if (egress && socket_sender(sk, proto, &s->proc)) {
         if (!sk || s->netns == 0)
             return;
         if (!o)

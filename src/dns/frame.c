@@ -11,7 +11,7 @@
 #define IPV4_FRAG_OFFSET_MASK 0x1fff
 #define IPV6_HEADER_LEN 40
 #define IPV6_FRAG_OFFSET_MASK 0xfff8
-#define IPV6_EXT_MAX 4 /* as the socket filter: more than that is never shipped */
+#define IPV6_EXT_MAX 8 /* as the kernel programs: more than that is never shipped */
 #define UDP_HEADER_LEN 8
 #define TCP_MIN_HEADER_LEN 20
 
@@ -123,6 +123,9 @@ static int decode_ipv6(const uint8_t *ip, size_t cap, struct frame_info *fi)
         } else if (next == IPPROTO_HOPOPTS || next == IPPROTO_ROUTING || next == IPPROTO_DSTOPTS) {
             next = ip[off];
             off += ((size_t)ip[off + 1] + 1) * 8;
+        } else if (next == IPPROTO_AH) { /* its length in 4-byte units, less 2 */
+            next = ip[off];
+            off += ((size_t)ip[off + 1] + 2) * 4;
         } else {
             break;
         }

@@ -18,6 +18,7 @@
 
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
+#include "engine/kernel_btf.h"
 #include "monitor/monitor_handler.h"
 #include "base/cgroup_path.h"
 #include "base/container_id.h"
@@ -33,7 +34,7 @@ struct hook {
     const char *if_missing; /* optional hook: what is not seen without it */
 };
 
-#define FLOW_HOOKS 5 /* up to four, then the end of the list */
+#define FLOW_HOOKS 7 /* up to six, then the end of the list */
 
 /* The program that fills proc_ports in one attach mode, and where it hooks in. */
 struct flow_program {
@@ -44,14 +45,22 @@ struct flow_program {
 static const struct flow_program kprobe_flows = {
     bpf_text_kprobe_sendmsg,
     {{shim_attach_kprobe, "udp_sendmsg", "trace_udp_sendmsg", NULL},
-     {shim_attach_kprobe, "udpv6_sendmsg", "trace_udpv6_sendmsg", NULL},
-     {shim_attach_kretprobe, "udp_sendmsg", "trace_udp_sendmsg_return", NULL},
-     {shim_attach_kretprobe, "udpv6_sendmsg", "trace_udp_sendmsg_return", NULL},
+     {shim_attach_kprobe, "udpv6_sendmsg", "trace_udp_sendmsg", NULL},
+     {shim_attach_kprobe, "tcp_sendmsg", "trace_tcp_sendmsg", NULL},
+     {shim_attach_kretprobe, "udp_sendmsg", "trace_sendmsg_return", NULL},
+     {shim_attach_kretprobe, "udpv6_sendmsg", "trace_sendmsg_return", NULL},
+     {shim_attach_kretprobe, "tcp_sendmsg", "trace_sendmsg_return", NULL},
      {NULL, NULL, NULL, NULL}},
 };
 
-static const struct flow_program tracepoint_flows = {bpf_text_tp_sendmsg,
-                                                     {{NULL, NULL, NULL, NULL}}};
+#define TCP_SENDER_UNSEEN "the sender of TCP on a socket another process connected"
+
+static const struct flow_program tracepoint_flows = {
+    bpf_text_tp_sendmsg,
+    {{shim_attach_raw_tracepoint, "tcp_sendmsg_locked", "note_tcp_send", TCP_SENDER_UNSEEN},
+     {shim_attach_raw_tracepoint, "sock_send_length", "end_tcp_send", TCP_SENDER_UNSEEN},
+     {NULL, NULL, NULL, NULL}},
+};
 
 /* In both modes: the socket hooks (dns_sockets.h). */
 static const struct shim_cgroup_prog socket_hooks[] = {
@@ -60,8 +69,16 @@ static const struct shim_cgroup_prog socket_hooks[] = {
     {"monitor_egress", SHIM_EGRESS},     {"monitor_ingress", SHIM_INGRESS}};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define SOCKET_COUNT_NO_NETNS 0 /* as in dns_sockets.h */
-#define SOCKET_COUNT_UNSHIPPED 1
+/* What the kernel counts (dns_sockets.h's socket_counts, in its order), said at most once
+ * a second while it grows, and in all at exit: "N packet(s) ..." */
+enum kernel_tally { TALLY_NO_NETNS, TALLY_UNSHIPPED, TALLY_UNPARSED, TALLIES };
+static const char *const tally_said[TALLIES] = {
+    "DNS packet(s) of sockets whose network namespace the kernel did not tell (sockets "
+    "connected before the tool started, on a kernel whose cgroup_skb programs cannot ask): "
+    "not printed",
+    "DNS packet(s) dropped in the kernel: no room in the perf buffer",
+    "IPv6 packet(s) of local sockets with more than 8 extension headers before their ports: "
+    "not read"};
 #define FLAG_LEN 64
 
 /* In both modes: processes named on exec, fork and rename (dns_flow.h). */
@@ -77,15 +94,15 @@ static const struct hook name_hooks[] = {
 struct monitor {
     char ports_flag[DNS_PORTS_CFLAG_MAX];
     bool all_netns;
+    bool packet_sockets;         /* packet_sockets.h compiled in (the kernel's BTF read) */
     uint64_t own_netns;          /* this process's namespace's cookie */
     struct cgroup_paths cgroups; /* the names of sockets' cgroups */
     struct monitor_handler *handler;
-    struct sample_batch *batch;   /* a poll's samples, handled in the kernel's order */
-    struct shim_tables *tables;   /* holds proc_ports for both programs */
-    unsigned long long no_netns;  /* socket_counts at the last read */
-    unsigned long long unshipped; /* packets dropped for want of room, both programs */
-    unsigned long long unshipped_said;
-    struct log_rate unshipped_rate;
+    struct sample_batch *batch;        /* a poll's samples, handled in the kernel's order */
+    struct shim_tables *tables;        /* holds proc_ports for both programs */
+    unsigned long long tally[TALLIES]; /* at the last read (unshipped: both programs) */
+    unsigned long long tally_told[TALLIES];
+    struct log_rate tally_rate;
     struct shim_bpf *flows;
     struct shim_bpf *filter;
 };
@@ -178,9 +195,47 @@ static int check_kernel(enum attach_mode mode, struct error *e)
                      u.release);
 }
 
+/* The kernel structs packet_sockets.h reads: -D<flag>=<offset of member in type>. */
+static const struct {
+    const char *flag, *type, *member;
+} packet_offsets[] = {
+    {"MONITOR_SKB_SK", "sk_buff", "sk"},
+    {"MONITOR_SKB_DEV", "sk_buff", "dev"},
+    {"MONITOR_SKB_DATA", "sk_buff", "data"},
+    {"MONITOR_SKB_DATA_LEN", "sk_buff", "data_len"},
+    {"MONITOR_DEV_IFINDEX", "net_device", "ifindex"},
+    {"MONITOR_DEV_TYPE", "net_device", "type"},
+    {"MONITOR_DEV_NET", "net_device", "nd_net.net"},
+    {"MONITOR_NET_COOKIE", "net", "net_cookie"},
+};
+
+#define FLOW_FLAGS (6 + COUNT(packet_offsets))
+
+/* packet_sockets.h's offsets into flags (returns how many), or none and a warning when
+ * the kernel's BTF does not give them all. */
+static size_t packet_socket_flags(char flags[][FLAG_LEN])
+{
+    struct kernel_btf *kb;
+    struct error e;
+    size_t n = 0, offset;
+    if (kernel_btf_open(&kb, &e) == 0) {
+        for (; n < COUNT(packet_offsets); n++) {
+            if (kernel_btf_offset(kb, packet_offsets[n].type, packet_offsets[n].member, &offset,
+                                  &e) != 0)
+                break;
+            snprintf(flags[n], FLAG_LEN, "-D%s=%zu", packet_offsets[n].flag, offset);
+        }
+        kernel_btf_close(kb);
+    }
+    if (n == COUNT(packet_offsets))
+        return n;
+    log_warn("%s: DNS written by packet sockets (AF_PACKET) goes unseen", e.msg);
+    return 0;
+}
+
 /* The flow program's flags: which perf buffer, which namespace is the tool's, what the
- * kernel's cgroup_skb programs may ask. */
-static int flow_flags(struct monitor *m, char flags[][FLAG_LEN], struct error *e)
+ * kernel's cgroup_skb programs may ask, where packet_sockets.h reads. Returns how many. */
+static int flow_flags(struct monitor *m, char flags[][FLAG_LEN], size_t *n, struct error *e)
 {
     int events_fd;
     if (shim_table_fd(m->filter, "dns_events", &events_fd, e) != 0 ||
@@ -191,20 +246,32 @@ static int flow_flags(struct monitor *m, char flags[][FLAG_LEN], struct error *e
     snprintf(flags[2], FLAG_LEN, "-DMONITOR_ALL_NETNS=%d", m->all_netns);
     snprintf(flags[3], FLAG_LEN, "-DMONITOR_SKB_TASK=%d", attach_skb_knows_task());
     snprintf(flags[4], FLAG_LEN, "-DMONITOR_SKB_NETNS=%d", attach_skb_knows_netns());
+    size_t offsets = packet_socket_flags(flags + 6);
+    m->packet_sockets = offsets > 0;
+    snprintf(flags[5], FLAG_LEN, "-DMONITOR_PACKET_SOCKETS=%d", m->packet_sockets);
+    *n = 6 + offsets;
     return 0;
 }
+
+static const struct hook packet_socket_hooks[] = {
+    {shim_attach_tracepoint, "net:net_dev_queue", "tracepoint__net__net_dev_queue", NULL},
+    {NULL, NULL, NULL, NULL},
+};
 
 static int start_flows(struct monitor *m, enum attach_mode mode, struct error *e)
 {
     const struct flow_program *p = mode == ATTACH_KPROBE ? &kprobe_flows : &tracepoint_flows;
-    char flags[5][FLAG_LEN];
-    const char *const cflags[] = {m->ports_flag, flags[0], flags[1], flags[2],
-                                  flags[3],      flags[4], NULL};
-    if (flow_flags(m, flags, e) != 0)
+    char flags[FLOW_FLAGS][FLAG_LEN];
+    const char *cflags[FLOW_FLAGS + 2] = {m->ports_flag};
+    size_t n = 0;
+    if (flow_flags(m, flags, &n, e) != 0)
         return -1;
+    for (size_t i = 0; i < n; i++)
+        cflags[i + 1] = flags[i];
     if (shim_init(&m->flows, p->text, cflags, "flow program", m->tables, e) != 0)
         return -1;
-    if (attach_hooks(m->flows, name_hooks, e) != 0 || attach_hooks(m->flows, p->hooks, e) != 0)
+    if (attach_hooks(m->flows, name_hooks, e) != 0 || attach_hooks(m->flows, p->hooks, e) != 0 ||
+        (m->packet_sockets && attach_hooks(m->flows, packet_socket_hooks, e) != 0))
         return -1;
     name_running_processes(m);
     return attach_socket_hooks(m, e);
@@ -225,9 +292,9 @@ static void read_counts(struct monitor *m)
 {
     if (!m->flows || !m->filter)
         return;
-    m->no_netns = kernel_count(m->flows, "socket_counts", SOCKET_COUNT_NO_NETNS);
-    m->unshipped = kernel_count(m->flows, "socket_counts", SOCKET_COUNT_UNSHIPPED) +
-                   kernel_count(m->filter, "filter_unshipped", 0);
+    for (int i = 0; i < TALLIES; i++)
+        m->tally[i] = kernel_count(m->flows, "socket_counts", i);
+    m->tally[TALLY_UNSHIPPED] += kernel_count(m->filter, "filter_unshipped", 0);
 }
 
 static void stop(void *self)
@@ -299,18 +366,18 @@ static void on_sample(void *self, const void *data, size_t size)
     sample_batch_add(m->batch, ts, data, size);
 }
 
-/* Drops for want of room in the perf buffer, said at most once a second. */
-static void say_unshipped(struct monitor *m, uint64_t now_ms)
+static void say_tallies(struct monitor *m, uint64_t now_ms)
 {
-    if (!log_due(&m->unshipped_rate, now_ms))
+    if (!log_due(&m->tally_rate, now_ms))
         return;
     read_counts(m);
-    if (m->unshipped == m->unshipped_said)
-        return;
-    log_warn("%llu DNS packet(s) dropped in the kernel: no room in the perf buffer (%llu so "
-             "far)",
-             m->unshipped - m->unshipped_said, m->unshipped);
-    m->unshipped_said = m->unshipped;
+    for (int i = 0; i < TALLIES; i++) {
+        if (m->tally[i] == m->tally_told[i])
+            continue;
+        log_warn("%llu %s (%llu so far)", m->tally[i] - m->tally_told[i], tally_said[i],
+                 m->tally[i]);
+        m->tally_told[i] = m->tally[i];
+    }
 }
 
 static void tick(void *self)
@@ -319,7 +386,7 @@ static void tick(void *self)
     uint64_t now = monotonic_ms();
     sample_batch_flush(m->batch);
     monitor_handler_tick(m->handler, now);
-    say_unshipped(m, now);
+    say_tallies(m, now);
 }
 
 static void report(void *self)
@@ -327,14 +394,9 @@ static void report(void *self)
     struct monitor *m = self;
     sample_batch_flush(m->batch); /* what an error path left held */
     monitor_report(m->handler);
-    if (m->unshipped)
-        log_warn("%llu DNS packet(s) dropped in the kernel in all: no room in the perf buffer",
-                 m->unshipped);
-    if (m->no_netns)
-        log_warn("%llu DNS packet(s) of sockets whose network namespace the kernel did not tell "
-                 "(sockets connected before the tool started, on a kernel whose cgroup_skb "
-                 "programs cannot ask): not printed",
-                 m->no_netns);
+    for (int i = 0; i < TALLIES; i++)
+        if (m->tally[i])
+            log_warn("%llu %s, in all", m->tally[i], tally_said[i]);
 }
 
 static void destroy(void *self)

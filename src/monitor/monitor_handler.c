@@ -286,7 +286,7 @@ static int split_sample(struct monitor_handler *h, const void *data, size_t size
         skip(h, "frame", frame_strerror(st));
         return -1;
     }
-    frame->netns = head->from_socket ? head->netns : 0;
+    frame->netns = head->netns;
     return 0;
 }
 

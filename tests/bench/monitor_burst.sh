@@ -96,7 +96,7 @@ a=$(grep -c ' DNS_QR=1 DNS_NAME=a\.example\.test\. DNS_TYPE=A DNS_DATA=10\.1\.2\
 other=$(($(wc -l <"$work/out") - 1 - q - a))
 # The tool's own counters, as it prints them at exit (see src/runtime.c, line_writer.c).
 lost=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) event\(s\) lost in all$/\1/p' "$work/err")
-dropped=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) DNS packet\(s\) dropped in the kernel in all:.*/\1/p' "$work/err")
+dropped=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) DNS packet\(s\) dropped in the kernel: .*, in all$/\1/p' "$work/err")
 unwritten=$(sed -nE 's/^ebpfshield-bcc: ([0-9]+) line\(s\) .*not written.*/\1/p' "$work/err" | tail -1)
 hz=$(getconf CLK_TCK)
 lines=$((q + a))

@@ -4,13 +4,16 @@
 # - a container wired to the host by a veth pair queries the host's resolver: 10 of 10
 #   queries and answers printed with the container's client;
 # - queries longer than the veth's MTU (fragmented) printed once, whole, both ways;
+# - a query written on a packet socket (AF_PACKET), in a container and in the host's
+#   namespace: printed with its writer; with PACKET_QDISC_BYPASS: not (the kernel's limit);
 # - a container with its own resolver on 127.0.0.11 (Docker's embedded DNS) is seen;
 # - two containers sending from the identical tuple 127.0.0.11:40001 -> 127.0.0.11:53 at
 #   the same time: each line names its own process, never the other's;
 # - an unprivileged user in its own user+network namespace sending from the host client's
 #   tuple (127.0.0.1:40002 -> 127.0.0.1:53) every ms cannot take the host client's lines;
 # - a socket connected by one process and used by its child (fork), or by a second thread:
-#   the line names the one that sent;
+#   the line names the one that sent; a TCP connection of root's handed to a child that
+#   became nobody: the child's query and answer name the child (both namespaces' paths);
 # - three queries in one UDP GSO send: three lines;
 # - a process named "a UID=0 GID=0" cannot forge fields of its line;
 # - 200 namespaces made, queried from and deleted leave no fd or memory in the tool;
@@ -79,6 +82,35 @@ expect_count "$OUT" "^COMM=python3 PID=$CLIENT_PID TGID=[0-9]+ DEV=$ifindex PROT
     1 "fragments: the container's 3,000-byte query, once, whole"
 check "fragments: nothing skipped" not grep -q 'skipped' "$ERR"
 
+# 1c. A query written on a packet socket (AF_PACKET: no socket hook runs for it; root in a
+# container may write one) as an Ethernet frame over the veth to the host's resolver: a
+# line with its writer (before: 0 lines, no count), and the same in the tool's own
+# namespace over lo (where the stack drops a frame to 127.0.0.1 it must route in). With PACKET_QDISC_BYPASS the frame goes straight to the driver, past
+# every tracepoint, traffic-control program and tap: answered, and no line (the kernel's
+# limit, docs/security.md).
+host_mac=$(cat "/sys/class/net/h$$/address")
+packet_query() { # packet_query LABEL NETNS IFACE MAC SRC PORT DST [bypass]
+    local label=$1 where=()
+    [ -n "$2" ] && where=(ip netns exec "$2")
+    shift 2
+    "${where[@]}" python3 "$CLIENT" packet "$1" "$2" "$3" "$4" "$5" "$label.test" "${@:6}" \
+        >"$WORK/$label.out"
+    PACKET_PID=$(head -1 "$WORK/$label.out")
+}
+packet_query pkt-ns "$NS-veth" eth0 "$host_mac" 10.200.0.2 40077 10.200.0.1
+check "packet socket: the host's resolver answered the container's frame" \
+    grep -qx answered "$WORK/pkt-ns.out"
+expect_count "$OUT" "^COMM=python3 PID=$PACKET_PID TGID=$PACKET_PID DEV=$ifindex PROTO=UDP SRC=10\.200\.0\.2 DST=10\.200\.0\.1 SPT=40077 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=pkt-ns\.test\. DNS_TYPE=A$" \
+    1 "packet socket: the container's query, with its writer (pid $PACKET_PID)"
+packet_query pkt-host "" lo 00:00:00:00:00:00 127.0.0.1 40078 127.0.0.1
+expect_count "$OUT" "^COMM=python3 PID=$PACKET_PID TGID=$PACKET_PID DEV=lo PROTO=UDP SRC=127\.0\.0\.1 DST=127\.0\.0\.1 SPT=40078 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=pkt-host\.test\. DNS_TYPE=A$" \
+    1 "packet socket: the tool's namespace's query, with its writer (pid $PACKET_PID)"
+packet_query pkt-bypass "$NS-veth" eth0 "$host_mac" 10.200.0.2 40079 10.200.0.1 bypass
+check "packet socket: the host's resolver answered the bypassing frame" \
+    grep -qx answered "$WORK/pkt-bypass.out"
+expect_count "$OUT" "DNS_QR=0 DNS_NAME=pkt-bypass\.test\." 0 \
+    "packet socket: PACKET_QDISC_BYPASS passes every hook (a limit of the kernel)"
+
 # 2. Containers with their own resolver on 127.0.0.11; two of them send from the same
 # tuple at the same time.
 for c in a b; do
@@ -146,6 +178,26 @@ python3 "$CLIENT" thread thread.test >"$WORK/thread.out"
 tid=$(awk '$1 == "thread" {print $2}' "$WORK/thread.out")
 expect_count "$OUT" "^COMM=python3 PID=[0-9]+ TGID=$tid DEV=lo PROTO=UDP .* DNS_QR=0 DNS_NAME=thread\.test\. DNS_TYPE=A$" 1 \
     "thread: the query names the thread that sent it (tid $tid)"
+
+# 4a. A TCP connection made by root and handed to a child that became nobody: the child's
+# query and its answer name the child (uid 65534), root's the parent; in the tool's
+# namespace (the socket filter's flows) and in a container's (the socket hooks').
+handover() { # handover LABEL DEV ADDR [NETNS]
+    local where=() parent child
+    [ -n "${4:-}" ] && where=(ip netns exec "$4")
+    "${where[@]}" python3 "$CLIENT" tcp_handover "$3" "$1.test" >"$WORK/$1.out"
+    check "tcp handover ($1): both exchanges answered" [ $? -eq 0 ]
+    parent=$(awk '$1 == "parent" {print $2}' "$WORK/$1.out")
+    child=$(awk '$1 == "child" {print $2}' "$WORK/$1.out")
+    expect_count "$OUT" "^COMM=python3 PID=$parent TGID=$parent DEV=$2 PROTO=TCP .* UID=0 GID=0 DNS_QR=0 DNS_NAME=parent-$1\.test\. DNS_TYPE=A$" 1 \
+        "tcp handover ($1): root's query names root's process (pid $parent)"
+    expect_count "$OUT" "^COMM=python3 PID=$child TGID=$child DEV=$2 PROTO=TCP .* UID=65534 GID=65534 DNS_QR=0 DNS_NAME=child-$1\.test\. DNS_TYPE=A$" 1 \
+        "tcp handover ($1): the child's query names the child (pid $child, nobody)"
+    expect_count "$OUT" "^COMM=python3 PID=$child TGID=$child DEV=$2 PROTO=TCP .* UID=65534 GID=65534 DNS_QR=1 DNS_NAME=child-$1\.test\. " 1 \
+        "tcp handover ($1): its answer names the child too"
+}
+handover tcphost lo 127.0.0.1
+handover tcpns 1 127.0.0.11 "$NS-a"
 
 # 4b. Three queries in one UDP GSO send (UDP_SEGMENT), in the tool's namespace and in a
 # container's: three query lines each, as the resolver gets three queries.

@@ -18,6 +18,7 @@ usage: dns_client.py flood N
        dns_client.py answerto ADDR PORT NAME ADDRESS
        dns_client.py twoanswers ADDR NAME TARGET TARGET_ADDR
        dns_client.py asktwo ADDR CLEAN NAME CONNECT_PORT
+       dns_client.py exthdr NAME PORT N [ah]
 
 flood: N distinct flows towards port 53 (127.x.y.z) on one UDP socket, as an
 unprivileged user could make them: a connect() each (what a route lookup records) and a
@@ -60,6 +61,9 @@ NAME CNAME TARGET, TARGET A TARGET_ADDR.
 asktwo: asks ADDR over TCP for CLEAN and NAME on one connection, reads both answers
 (exit 3 without them), then connects to the address of NAME's answer on CONNECT_PORT
 (exit 4 when it fails), which gets "resolved NAME\n".
+exthdr: an A query for NAME to [::1]:53 from [::1]:PORT written on a raw socket behind N
+IPv6 destination-options headers (the first an authentication header with "ah"); the
+answer awaited 2 s on a UDP socket bound to PORT: prints "answered" or "unanswered".
 thread: a thread named "dns-worker" sends the query to 127.0.0.1:53 and the process exits
 at once; with GO_FILE it waits for that file first (a process older than the tool)."""
 import ctypes
@@ -400,6 +404,42 @@ def asktwo(addr, clean, name, connect_port):
     connect_resolved(target, connect_port, name)
 
 
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(">%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF or 0xFFFF
+
+
+def exthdr(name, port, count, ah):
+    loop = socket.inet_pton(socket.AF_INET6, "::1")
+    msg = query(name)
+    udp = struct.pack(">HHHH", port, 53, 8 + len(msg), 0) + msg
+    pseudo = loop + loop + struct.pack(">IxxxB", len(udp), socket.IPPROTO_UDP)
+    udp = udp[:6] + struct.pack(">H", checksum(pseudo + udp)) + udp[8:]
+    kinds = [51 if ah and i == 0 else 60 for i in range(count)] + [socket.IPPROTO_UDP]
+    chain = b""
+    for i in range(count):
+        if kinds[i] == 51:  # 24 bytes: SPI 0x100, sequence and a 96-bit ICV zero
+            chain += struct.pack(">BBHII", kinds[i + 1], 4, 0, 0x100, 0) + bytes(12)
+        else:  # 8 bytes: one PadN option
+            chain += struct.pack(">BBBB", kinds[i + 1], 0, 1, 4) + bytes(4)
+    payload = chain + udp
+    ip = struct.pack(">IHBB", 6 << 28, len(payload), kinds[0], 64) + loop + loop
+    rx = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    rx.bind(("::1", port))
+    rx.settimeout(2)
+    raw = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    raw.sendto(ip + payload, ("::1", 0))
+    try:
+        rx.recv(4096)
+        print("answered", flush=True)
+    except socket.timeout:
+        print("unanswered", flush=True)
+
+
 def main(argv):
     cmd = argv[1]
     if cmd == "flood":
@@ -436,6 +476,8 @@ def main(argv):
         twoanswers(argv[2], argv[3], argv[4], argv[5])
     elif cmd == "asktwo":
         asktwo(argv[2], argv[3], argv[4], int(argv[5]))
+    elif cmd == "exthdr":
+        exthdr(argv[2], int(argv[3]), int(argv[4]), argv[5:] == ["ah"])
 
 
 if __name__ == "__main__":

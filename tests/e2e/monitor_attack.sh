@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ebpf_monitor tried as an attacker would, and on every transport a resolver may use:
 # the flow table flooded by an unprivileged user (then dig, getent and python are still
-# seen), unconnected UDP (sendto), IPv6 and IPv4-mapped transport, a second DNS port
+# seen), unconnected UDP (sendto), IPv6 and IPv4-mapped transport, IPv6 extension headers
+# (5, an AH: read; 9: counted), a second DNS port
 # (--dns-port), DNS over TCP split every way, a message of 10,800 questions (32 lines and
 # a count), process names when the process has exited before its lines are printed, and
 # compression-pointer floods (root's lines and Ctrl-C each within LAG_MAX_MS).
@@ -78,6 +79,37 @@ run_client dig6 dig @::1 b.example.test AAAA
 expect_exchange dig6 dig "$CLIENT_PID" '[0-9]+' UDP ::1 53 b.example.test AAAA fd00::7
 run_client dig6_tcp dig +tcp @::1 a.example.test A
 expect_exchange dig6_tcp dig "$CLIENT_PID" '[0-9]+' TCP ::1 53 a.example.test A 10.1.2.3
+
+# 2b. IPv6 extension headers, from a raw socket: behind 5 destination-options headers and
+# behind an authentication header the query is read (tracepoint mode: a line; Debian's
+# 6.1, whose cgroup_skb programs cannot ask a packet's namespace, counts a raw socket's
+# packets as of no known namespace); behind 9, it is counted as not read (before: 0
+# lines, no count for 5 or more).
+so_far() { # so_far TEXT: the last "(N so far)" said of TEXT on stderr, else 0
+    grep -F "$1" "$ERR" | sed -nE 's/.*\(([0-9]+) so far\)$/\1/p' | tail -1 | grep . || echo 0
+}
+NO_NETNS="of sockets whose network namespace the kernel did not tell"
+UNREAD="with more than 8 extension headers before their ports: not read"
+netns_before=$(so_far "$NO_NETNS")
+unread_before=$(so_far "$UNREAD")
+for ext in "5 dst" "3 ah" "9 dst"; do
+    set -- $ext
+    "$PY" "$CLIENT" exthdr "ext$1$2.a.example.test" 40053 "$1" "$2" >"$WORK/ext$1$2.client"
+done
+sleep 1.5
+if [ "$EXPECT_MODE" = tracepoint ]; then
+    for ext in ext5dst ext3ah; do
+        expect_count "$OUT" "^COMM=python3 PID=[0-9]+ TGID=[0-9]+ DEV=lo PROTO=UDP SRC=::1 DST=::1 SPT=40053 DPT=53 UID=0 GID=0 DNS_QR=0 DNS_NAME=$ext\.a\.example\.test\. DNS_TYPE=A$" 1 \
+            "exthdr: the query behind extension headers ($ext) printed"
+    done
+else
+    check "exthdr: raw-socket queries counted as of no known namespace ($netns_before, then $(so_far "$NO_NETNS"))" \
+        [ "$(so_far "$NO_NETNS")" -ge $((netns_before + 2)) ]
+fi
+check "exthdr: the answer behind 5 extension headers came" grep -qx answered "$WORK/ext5dst.client"
+expect_count "$OUT" "DNS_NAME=ext9dst\." 0 "exthdr: nothing read behind 9 extension headers"
+check "exthdr: 9 extension headers counted as not read ($unread_before, then $(so_far "$UNREAD"))" \
+    [ "$(so_far "$UNREAD")" -ge $((unread_before + 1)) ]
 
 # 3. A second DNS port, one any user may bind: said at start.
 check "port5335: says that any user may bind it" grep -qx \

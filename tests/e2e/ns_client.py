@@ -8,12 +8,24 @@ test needs to know about who sent what.
                                             prints "child PID"
   ns_client.py thread NAME                  the same socket used by a second thread:
                                             prints "thread TID"
+  ns_client.py tcp_handover ADDR NAME       a TCP connection to ADDR:53 made by this
+                                            process (root), which asks NAME's "parent-"
+                                            first, then hands it to a child that becomes
+                                            nobody and asks "child-"NAME; prints
+                                            "parent PID" and "child PID"
   ns_client.py gso ADDR NAME...            one UDP_SEGMENT send to ADDR:53 holding a
                                             query for each NAME (all of one length); waits
                                             for as many answers
   ns_client.py big ADDR NAME SIZE           one UDP query for NAME to ADDR:53 padded
                                             (EDNS padding) to SIZE bytes; waits 2 s for
                                             the answer (exit 3 without)
+  ns_client.py packet IFACE MAC SRC PORT DST NAME [bypass]
+                                            a query for NAME from SRC:PORT to DST:53
+                                            written on a packet socket (AF_PACKET) as an
+                                            Ethernet frame to MAC on IFACE (with bypass:
+                                            PACKET_QDISC_BYPASS); prints its pid, then
+                                            "answered" or "unanswered" (2 s, on a UDP
+                                            socket bound to SRC:PORT)
   ns_client.py flood ADDR PORT SECONDS      from ADDR:PORT, a query to ADDR:53 every ms
                                             (nobody need listen), for SECONDS
 """
@@ -83,6 +95,67 @@ def thread(name):
     return 0 if out.get("answer") else 1
 
 
+def tcp_exchange(s, name):
+    msg = query(name)
+    s.sendall(struct.pack(">H", len(msg)) + msg)
+    size = struct.unpack(">H", s.recv(2, socket.MSG_WAITALL))[0]
+    return len(s.recv(size, socket.MSG_WAITALL)) == size
+
+
+def tcp_handover(addr, name):
+    s = socket.create_connection((addr, 53), timeout=3)
+    print("parent", os.getpid(), flush=True)
+    if not tcp_exchange(s, "parent-" + name):
+        return 1
+    pid = os.fork()
+    if pid == 0:
+        os.setgid(65534)
+        os.setuid(65534)
+        os._exit(0 if tcp_exchange(s, "child-" + name) else 1)
+    print("child", pid, flush=True)
+    _, status = os.waitpid(pid, 0)
+    return 0 if status == 0 else 1
+
+
+def checksum(data):
+    if len(data) % 2:
+        data += b"\0"
+    total = sum(struct.unpack(">%dH" % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
+PACKET_QDISC_BYPASS = 20  # <linux/if_packet.h>
+
+
+def packet(iface, mac, src, port, dst, name, *bypass):
+    msg = query(name)
+    s4, d4 = socket.inet_aton(src), socket.inet_aton(dst)
+    udp = struct.pack(">HHHH", int(port), 53, 8 + len(msg), 0) + msg
+    pseudo = s4 + d4 + struct.pack(">BBH", 0, socket.IPPROTO_UDP, len(udp))
+    udp = udp[:6] + struct.pack(">H", checksum(pseudo + udp) or 0xFFFF) + udp[8:]
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64,
+                     socket.IPPROTO_UDP, 0, s4, d4)
+    ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
+    raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    raw.bind((iface, 0))
+    if bypass:
+        raw.setsockopt(263, PACKET_QDISC_BYPASS, 1)  # SOL_PACKET
+    own = raw.getsockname()[4]
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.bind((src, int(port)))
+    rx.settimeout(2)
+    print(os.getpid(), flush=True)
+    raw.send(bytes.fromhex(mac.replace(":", "")) + own + b"\x08\x00" + ip + udp)
+    try:
+        rx.recv(4096)
+        print("answered", flush=True)
+    except socket.timeout:
+        print("unanswered", flush=True)
+    return 0
+
+
 UDP_SEGMENT = 103  # <linux/udp.h>
 
 
@@ -135,4 +208,4 @@ def flood(addr, port, seconds):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     sys.exit({"bound": bound, "forked": forked, "thread": thread, "gso": gso, "big": big,
-              "flood": flood}[cmd](*args))
+              "flood": flood, "tcp_handover": tcp_handover, "packet": packet}[cmd](*args))

@@ -142,7 +142,7 @@ static inline void reap(pid_t pid)
 #define TEST_UDP_LEN 8
 #define TEST_TCP_LEN 20
 #define TEST_TCP_ACK_PSH 0x18 /* the flags byte of a data segment */
-#define TEST_EXT_MAX 6
+#define TEST_EXT_MAX 9
 
 /* One IPv6 extension header: type IPPROTO_HOPOPTS, IPPROTO_ROUTING or IPPROTO_DSTOPTS is
  * (len8 + 1) * 8 bytes (padded with PadN options); IPPROTO_FRAGMENT is 8 bytes, frag being
@@ -189,6 +189,8 @@ static inline void test_put32(uint8_t *p, uint32_t v)
 
 static inline size_t test_ext_len(const struct test_ext *e)
 {
+    if (e->type == IPPROTO_AH) /* its length in 4-byte units, less 2 */
+        return ((size_t)e->len8 + 2) * 4;
     return e->type == IPPROTO_FRAGMENT ? 8 : ((size_t)e->len8 + 1) * 8;
 }
 
@@ -274,7 +276,9 @@ static inline size_t test_frame_build(uint8_t *buf, size_t cap, const struct tes
             test_put32(h + 4, 0x12345678); /* identification */
         } else {
             h[1] = e->len8;
-            if (e->type == IPPROTO_ROUTING) {
+            if (e->type == IPPROTO_AH) {
+                test_put32(h + 4, 0x100); /* SPI; sequence number and ICV zero */
+            } else if (e->type == IPPROTO_ROUTING) {
                 h[2] = 4; /* segment routing, no segment left: processed as absent */
             } else {
                 /* PadN options (256 bytes at most: never 1 left) over the rest */

@@ -326,7 +326,7 @@ static size_t ext_len(const struct test_ext *ext, size_t n_ext)
 static void check_ipv6(const struct expect *e, const struct test_ext *ext, size_t n_ext)
 {
     struct blob v4 = load_fixture(e->name), want = load_fixture(e->payload);
-    uint8_t buf[512], s[16], d[16];
+    uint8_t buf[1024], s[16], d[16];
     size_t len = to_ipv6(&v4, ext, n_ext, buf, sizeof(buf));
     size_t headers = header_len(e->proto) - IP_LEN + TEST_IPV6_LEN + ext_len(ext, n_ext);
     struct frame_info fi;
@@ -365,6 +365,8 @@ static void test_ipv6(void)
                           first_frag = {IPPROTO_FRAGMENT, 0, 1}, /* offset 0, more fragments */
         whole_frag = {IPPROTO_FRAGMENT, 0, 0};                   /* an atomic fragment (RFC 6946) */
     const struct test_ext four[] = {hop16, dest, routing, first_frag};
+    const struct test_ext ah = {IPPROTO_AH, 4, 0}; /* 24 bytes: a 96-bit ICV */
+    const struct test_ext eight[] = {hop16, dest, routing, ah, dest, dest, dest, first_frag};
 
     for (size_t i = 0; i < sizeof(captured) / sizeof(captured[0]); i++)
         check_ipv6(&captured[i], NULL, 0);
@@ -374,8 +376,10 @@ static void test_ipv6(void)
     check_ipv6(&captured[3], &dest, 1);
     check_ipv6(&captured[3], &first_frag, 1);
     check_ipv6(&captured[0], &whole_frag, 1);
-    check_ipv6(&captured[12], four, 4); /* as many as the socket filter follows */
-    check_ipv6(&captured[9], four, 4);
+    check_ipv6(&captured[3], &ah, 1);
+    check_ipv6(&captured[12], four, 4);
+    check_ipv6(&captured[12], eight, 8); /* as many as the kernel programs follow */
+    check_ipv6(&captured[9], eight, 8);
 }
 
 /* Decodes the captured frame name moved to IPv6 behind ext; returns the status. */
@@ -396,7 +400,7 @@ static int decode_ipv6(const char *name, const struct test_ext *ext, size_t n_ex
 static void test_ipv6_refused(void)
 {
     const struct test_ext hop = {IPPROTO_HOPOPTS, 0, 0}, dest = {IPPROTO_DSTOPTS, 0, 0};
-    const struct test_ext five[] = {hop, dest, dest, dest, dest};
+    const struct test_ext nine[] = {hop, dest, dest, dest, dest, dest, dest, dest, dest};
     const struct test_ext later[] = {{IPPROTO_FRAGMENT, 0, 1 << 3 | 1}}; /* offset 8, MF */
     const struct test_ext last[] = {{IPPROTO_FRAGMENT, 0, 185 << 3}};    /* offset 1480 */
     const struct test_ext hop_later[] = {hop, {IPPROTO_FRAGMENT, 0, 1 << 3}};
@@ -406,8 +410,8 @@ static void test_ipv6_refused(void)
     CHECK_INT(decode_ipv6("udp_response_a.frame", later, 1, &fi), FRAME_FRAGMENT);
     CHECK_INT(decode_ipv6("udp_response_a.frame", last, 1, &fi), FRAME_FRAGMENT);
     CHECK_INT(decode_ipv6("tcp_response_a.frame", hop_later, 2, &fi), FRAME_FRAGMENT);
-    /* a fifth extension header is not followed: its type is taken for the transport */
-    CHECK_INT(decode_ipv6("udp_response_a.frame", five, 5, &fi), FRAME_NOT_UDP_TCP);
+    /* a ninth extension header is not followed: its type is taken for the transport */
+    CHECK_INT(decode_ipv6("udp_response_a.frame", nine, 9, &fi), FRAME_NOT_UDP_TCP);
     /* 2 KiB of hop-by-hop options are followed */
     CHECK_INT(decode_ipv6("udp_response_a.frame", huge, 1, &fi), FRAME_OK);
     CHECK_INT(fi.payload_len, 59);

@@ -1,0 +1,67 @@
+/* Member offsets read from the running kernel's BTF: the leading fields of struct
+ * sock_common that net_abi.h writes out (checked there against the kernel's headers),
+ * members of anonymous unions and of members, and the refusals. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "engine/kernel_btf.h"
+
+static long offset_of(const struct kernel_btf *kb, const char *type, const char *member)
+{
+    size_t off = 0;
+    struct error e;
+    if (kernel_btf_offset(kb, type, member, &off, &e) != 0) {
+        fprintf(stderr, "%s\n", e.msg);
+        return -1;
+    }
+    return (long)off;
+}
+
+static void test_known(const struct kernel_btf *kb)
+{
+    /* x86-64: daddr, rcv_saddr, hash, dport, num, family (net_abi.h's abi_sock_common) */
+    CHECK_INT(offset_of(kb, "sock_common", "skc_daddr"), 0);
+    CHECK_INT(offset_of(kb, "sock_common", "skc_dport"), 12);
+    CHECK_INT(offset_of(kb, "sock_common", "skc_num"), 14);
+    CHECK_INT(offset_of(kb, "sock_common", "skc_family"), 16);
+    CHECK_INT(offset_of(kb, "sock", "__sk_common.skc_family"), 16);
+    /* sk_buff.dev: in a union in an anonymous struct, after next and prev */
+    CHECK_INT(offset_of(kb, "sk_buff", "dev"), 16);
+    long len = offset_of(kb, "sk_buff", "len");
+    CHECK(len > 0);
+    CHECK_INT(offset_of(kb, "sk_buff", "data_len"), len + 4);
+    CHECK(offset_of(kb, "sk_buff", "sk") > 0);
+    CHECK(offset_of(kb, "sk_buff", "data") > len);
+    CHECK(offset_of(kb, "net_device", "nd_net.net") > 0);
+    CHECK(offset_of(kb, "net", "net_cookie") > 0);
+}
+
+static void test_refused(const struct kernel_btf *kb)
+{
+    size_t off = 7;
+    struct error e;
+    CHECK_INT(kernel_btf_offset(kb, "no_such_struct_here", "x", &off, &e), -1);
+    CHECK_STR(e.msg, "the kernel's BTF has no struct no_such_struct_here");
+    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "no_such_member", &off, &e), -1);
+    CHECK_STR(e.msg, "the kernel's struct sk_buff has no member no_such_member");
+    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "pkt_type", &off, &e), -1); /* a bit field */
+    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "len.x", &off, &e), -1);    /* not a struct */
+    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "", &off, &e), -1);
+    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "dev.", &off, &e), -1);
+    CHECK_INT(off, 7);
+}
+
+int main(void)
+{
+    struct kernel_btf *kb;
+    struct error e;
+    if (kernel_btf_open(&kb, &e) != 0) {
+        fprintf(stderr, "FAIL: %s\n", e.msg);
+        return 1;
+    }
+    test_known(kb);
+    test_refused(kb);
+    kernel_btf_close(kb);
+    CHECK_DONE();
+}
