@@ -1,9 +1,9 @@
 /* ebpf_ipintelligence's guard, pasted into both connect programs (kprobe_connect.c,
  * cgroup_connect.c): the feeds as LPM tries, looked up by cgroup-v2 sock_addr programs on
  * every connect() and every addressed send (sendto/sendmsg) of IPv4 and IPv6 sockets,
- * IPv4-mapped IPv6 addresses against the IPv4 trie. With --block other than print a hit
- * is refused (EPERM) before any packet exists, and the signal of the action goes to the
- * process that made the call when that syscall returns (bpf_send_signal from the
+ * IPv4-mapped, NAT64, 6to4 and IPv4-compatible IPv6 addresses against the IPv4 trie too. With
+ * --block other than print a hit is refused (EPERM) before any packet exists, and the signal of the
+ * action goes to the process that made the call when that syscall returns (bpf_send_signal from the
  * syscall-exit tracepoints: only tracing programs may send signals).
  *
  * User space compiles it with:
@@ -70,6 +70,30 @@ static inline int feed_of_v6(const __u8 *addr, __u32 *feed)
     return 1;
 }
 
+/* The IPv4 address an IPv6 one carries, by the conventions that reach an IPv4 host
+ * through it: NAT64's well-known prefix 64:ff9b::/96 (RFC 6052; a translator sends to
+ * the IPv4 host), 6to4's 2002:AABB:CCDD::/48 (RFC 3056) and the IPv4-compatible ::/96
+ * (RFC 4291, deprecated; :: and ::1 excluded). 1 and *v4 (network order) when one does. */
+static inline int embedded_v4(const __u32 w[4], __u32 *v4)
+{
+    __u32 w0 = ntohl(w[0]);
+    if (w0 >> 16 == 0x2002) {
+        *v4 = htonl(w0 << 16 | ntohl(w[1]) >> 16);
+        return 1;
+    }
+    if ((w0 != 0 && w0 != 0x0064ff9b) || w[1] != 0 || w[2] != 0 || (w0 == 0 && ntohl(w[3]) <= 1))
+        return 0;
+    *v4 = w[3];
+    return 1;
+}
+
+/* 1 when the IPv6 address w is in a feed, or carries an IPv4 address that is. */
+static inline int feed_of_v6_any(const __u32 w[4], __u32 *feed)
+{
+    __u32 v4;
+    return feed_of_v6((const __u8 *)w, feed) || (embedded_v4(w, &v4) && feed_of_v4(v4, feed));
+}
+
 /* The destination of ctx into ev; 1 when it is an IPv4 address (an IPv4-mapped IPv6 one
  * included, which the kernel sends as IPv4). */
 static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, struct netevent *ev)
@@ -98,9 +122,10 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     struct netevent ev;
     __builtin_memset(&ev, 0, sizeof(ev));
     int v4 = guard_destination(ctx, v6, &ev);
-    ev.hit = (v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6(ev.daddr6, &ev.feed))
-                 ? EBPFSHIELD_HIT_ADDRESS
-                 : 0;
+    ev.hit =
+        (v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6_any((const __u32 *)ev.daddr6, &ev.feed))
+            ? EBPFSHIELD_HIT_ADDRESS
+            : 0;
 #if GUARD_DOMAINS
     if (is_dns_port(ntohs(ev.dport))) /* the sockets whose DNS the guard reads */
         sock_owner_record(ctx);
@@ -248,9 +273,9 @@ static inline int egress_listed(struct __sk_buff *skb)
         return bpf_skb_load_bytes(skb, 16, &daddr, sizeof(daddr)) == 0 && feed_of_v4(daddr, &feed);
     }
     if (skb->protocol == htons(ETH_P_IPV6)) {
-        __u8 daddr6[16];
+        __u32 daddr6[4];
         return bpf_skb_load_bytes(skb, 24, daddr6, sizeof(daddr6)) == 0 &&
-               feed_of_v6(daddr6, &feed);
+               feed_of_v6_any(daddr6, &feed);
     }
     return 0;
 }

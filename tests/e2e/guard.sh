@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The guard end to end, tried as an attacker would: a listener counts every byte that
 # reaches the feed addresses (IPv4 127.0.0.2, IPv6 fd00:bad::1) while victims send there
-# by every path: TCP connect, TCP Fast Open, IPv4-mapped IPv6, native IPv6, unconnected
+# by every path: TCP connect, TCP Fast Open, IPv4-mapped, NAT64, 6to4 and IPv4-compatible
+# IPv6, native IPv6, unconnected
 # UDP sendto and connected UDP, also as an unprivileged user, in a burst, from a process
 # whose leader thread has exited, while the tool itself is stopped, and from sockets
 # connected before the tool started. print lets the bytes through (the control), deny
@@ -15,11 +16,15 @@ PY=/usr/bin/python3 # Debian's, reachable by any user (a root-only pyenv shim is
 
 sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null
 ip -6 addr add fd00:bad::1/128 dev lo nodad 2>/dev/null
+# 127.0.0.2 as NAT64 (well-known prefix), 6to4 and IPv4-compatible IPv6 addresses: each
+# reaches the listed IPv4 host through a translator or tunnel, so each is refused too.
+for a in 64:ff9b::7f00:2 2002:7f00:2::1 ::7f00:2; do ip -6 addr add "$a/128" dev lo nodad; done
 mkdir "$WORK/feeds"
 printf '# guard test feed\n127.0.0.2\nfd00:bad::/64\n' >"$WORK/feeds/guard.txt"
 COUNT=$WORK/bytes
 "$PY" "$here/byte_counter.py" "$COUNT" tcp:127.0.0.2:9100 tcp:fd00:bad::1:9100 \
-    udp:127.0.0.2:9101 udp:fd00:bad::1:9101 &
+    udp:127.0.0.2:9101 udp:fd00:bad::1:9101 tcp:64:ff9b::7f00:2:9100 \
+    tcp:2002:7f00:2::1:9100 udp:::7f00:2:9101 &
 EXTRA_PIDS=$!
 for _ in $(seq 100); do [ -s "$COUNT" ] && break; sleep 0.1; done
 check "byte counter listening" [ -s "$COUNT" ]
@@ -29,7 +34,9 @@ PATHS=("tcp 127.0.0.2 9100 127.0.0.2" "tcp ::ffff:127.0.0.2 9100 127.0.0.2"
        "tcp fd00:bad::1 9100 fd00:bad::1" "tfo 127.0.0.2 9100 127.0.0.2"
        "tfo fd00:bad::1 9100 fd00:bad::1" "udp 127.0.0.2 9101 127.0.0.2"
        "udp ::ffff:127.0.0.2 9101 127.0.0.2" "udp fd00:bad::1 9101 fd00:bad::1"
-       "udpconn 127.0.0.2 9101 127.0.0.2" "udpconn fd00:bad::1 9101 fd00:bad::1")
+       "udpconn 127.0.0.2 9101 127.0.0.2" "udpconn fd00:bad::1 9101 fd00:bad::1"
+       "tcp 64:ff9b::7f00:2 9100 64:ff9b::7f00:2" "tcp 2002:7f00:2::1 9100 2002:7f00:2::1"
+       "udp ::7f00:2 9101 ::127.0.0.2")
 PAYLOAD=7 # bytes each victim sends
 
 bytes() { cat "$COUNT"; }
