@@ -51,15 +51,22 @@ struct socket_owner {
 /* A task inside a send call on socket sk (kprobe mode: udp_sendmsg, udpv6_sendmsg and
  * tcp_sendmsg; tracepoint mode: TCP's tcp_sendmsg_locked), keyed by the kernel's task
  * pointer and removed as the call returns: egress, which runs inside that call for the
- * packets it sends, compares both the current task and the packet's socket. */
+ * packets it sends, compares the current task, the packet's socket and, for TCP, its
+ * ports (a note left by a missed return never fits another connection). */
 struct send_note {
     __u64 sk;
+    __u16 lport, rport; /* TCP: the socket's ports at the note (UDP: 0, not compared) */
+    __u32 pad;
     struct port_val proc;
 };
 
 BPF_SK_STORAGE(socket_owners, struct socket_owner);
 BPF_PERCPU_ARRAY(socket_counts, __u64, SOCKET_COUNT_MAX);
 BPF_TABLE("lru_hash", __u64, struct send_note, send_notes, 4096);
+/* A TCP socket (its kernel address) -> the note of its last send call: what a segment
+ * sent outside any send call names (uncorked by setsockopt, let out by an
+ * acknowledgement, retransmitted). Forgotten as the socket closes. */
+BPF_TABLE("lru_hash", __u64, struct send_note, last_writers, 16384);
 
 static inline void socket_count(int what)
 {
@@ -193,14 +200,35 @@ static inline int socket_dns_flow(struct __sk_buff *skb, int egress, struct port
            bpf_skb_load_bytes(skb, src + 16, egress ? key->raddr : key->laddr, 16);
 }
 
-/* The task a send call is made by, on socket sk (its kernel address), noted on entry. */
-static inline void note_send(__u64 sk)
+/* A socket's ports (host order), read from the kernel's socket. */
+static inline __u16 sock_remote_port(const void *sk)
+{
+    __be16 port = 0;
+    bpf_probe_read_kernel(&port, sizeof(port), &((const struct abi_sock_common *)sk)->skc_dport);
+    return ntohs(port);
+}
+
+static inline __u16 sock_local_port(const void *sk)
+{
+    __u16 port = 0;
+    bpf_probe_read_kernel(&port, sizeof(port), &((const struct abi_sock_common *)sk)->skc_num);
+    return port;
+}
+
+/* The task a send call is made by, on socket sk (its kernel address), noted on entry; a
+ * TCP socket's last writer too. */
+static inline void note_send(__u64 sk, int tcp)
 {
     struct send_note note;
     __u64 task = bpf_get_current_task();
-    current_process(&note.proc);
     note.sk = sk;
+    note.lport = tcp ? sock_local_port((const void *)sk) : 0;
+    note.rport = tcp ? sock_remote_port((const void *)sk) : 0;
+    note.pad = 0;
+    current_process(&note.proc);
     send_notes.update(&task, &note);
+    if (tcp)
+        last_writers.update(&sk, &note);
 }
 
 /* The send call of the current task has returned. */
@@ -210,37 +238,49 @@ static inline void end_send(void)
     send_notes.delete(&task);
 }
 
-/* A socket's remote port (host order), read from the kernel's socket. */
-static inline __u16 sock_remote_port(const void *sk)
+/* A TCP socket closed: its last writer is forgotten (its address may come back). */
+TRACEPOINT_PROBE(sock, inet_sock_set_state)
 {
-    __be16 port = 0;
-    bpf_probe_read_kernel(&port, sizeof(port), &((const struct abi_sock_common *)sk)->skc_dport);
-    return ntohs(port);
+    if (args->newstate != 7 /* TCP_CLOSE */ || args->protocol != IPPROTO_TCP)
+        return 0;
+    __u64 sk = (__u64)args->skaddr;
+    last_writers.delete(&sk);
+    return 0;
 }
 
-/* The task whose send call on sk this packet leaves from: 1 and *proc filled when the
- * kernel tells it (a UDP datagram always leaves from its send call). */
-static inline int socket_sender(struct bpf_sock *sk, __u8 proto, struct port_val *proc)
+static inline int note_fits(const struct send_note *note, const struct port_key *key)
+{
+    return note->rport == 0 || (note->lport == key->lport && note->rport == key->rport);
+}
+
+/* The task whose send call on sk this packet leaves from, else (TCP) the socket's last
+ * writer: 1 and *proc filled when the kernel tells it (a UDP datagram always leaves
+ * from its send call). */
+static inline int socket_sender(struct bpf_sock *sk, const struct port_key *key,
+                                struct port_val *proc)
 {
 #if MONITOR_SKB_TASK
-    if (proto == IPPROTO_UDP) {
+    if (key->proto == IPPROTO_UDP) {
         current_process(proc);
         return 1;
     }
 #endif
     if (!sk)
         return 0;
-    __u64 task = bpf_get_current_task();
+    __u64 task = bpf_get_current_task(), addr = (__u64)sk;
     struct send_note *note = send_notes.lookup(&task);
-    if (!note || note->sk != (__u64)sk)
-        return 0;
+    if (!note || note->sk != addr || !note_fits(note, key)) {
+        note = key->proto == IPPROTO_TCP ? last_writers.lookup(&addr) : NULL;
+        if (!note || !note_fits(note, key))
+            return 0;
+    }
     *proc = note->proc;
     return 1;
 }
 
 /* The packet's process and namespace into s (pid 0 and netns 0 when unknown). A sender
  * is recorded on its socket, so that its answers name it too. */
-static inline void socket_origin(struct __sk_buff *skb, int egress, __u8 proto,
+static inline void socket_origin(struct __sk_buff *skb, int egress, const struct port_key *key,
                                  struct dns_sample *s)
 {
     struct bpf_sock *sk = skb->sk;
@@ -254,7 +294,7 @@ static inline void socket_origin(struct __sk_buff *skb, int egress, __u8 proto,
 #else
     s->netns = o ? o->netns : 0;
 #endif
-    if (egress && socket_sender(sk, proto, &s->proc)) {
+    if (egress && socket_sender(sk, key, &s->proc)) {
         if (!sk || s->netns == 0)
             return;
         if (!o)
@@ -276,7 +316,7 @@ static inline int monitor_packet(struct __sk_buff *skb, int egress)
     if (socket_dns_flow(skb, egress, &key) != 0)
         return 1;
     __builtin_memset(&s, 0, sizeof(s));
-    socket_origin(skb, egress, key.proto, &s);
+    socket_origin(skb, egress, &key, &s);
     s.proc.cgroup = bpf_skb_cgroup_id(skb);
     if (s.netns == 0) {
         socket_count(SOCKET_COUNT_NO_NETNS);

@@ -2,7 +2,8 @@
  * dns_sockets.h, on kernels whose cgroup_skb programs read the sending task themselves
  * (6.2 and later), and the process names of dns_flow.h. TCP's sender is noted from the
  * tcp_sendmsg_locked raw tracepoint (6.16 and later; the socket lock is held, before the
- * data is queued) until sock_send_length fires as the send call returns. */
+ * data is queued) until sock_send_length fires as the send call returns (attached
+ * first: a note is never made that nothing would remove). */
 #include "monitor/dns_flow.h"
 #include "monitor/dns_sockets.h"
 #if MONITOR_PACKET_SOCKETS
@@ -13,7 +14,7 @@
 int note_tcp_send(struct bpf_raw_tracepoint_args *ctx)
 {
     if (is_dns_port(sock_remote_port((const void *)ctx->args[0])))
-        note_send(ctx->args[0]);
+        note_send(ctx->args[0], 1);
     return 0;
 }
 

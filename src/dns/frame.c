@@ -11,6 +11,8 @@
 #define IPV4_FRAG_OFFSET_MASK 0x1fff
 #define IPV6_HEADER_LEN 40
 #define IPV6_FRAG_OFFSET_MASK 0xfff8
+#define VLAN_TAGS_MAX 2 /* as the kernel programs */
+#define VLAN_TAG_LEN 4
 #define IPV6_EXT_MAX 8 /* as the kernel programs: more than that is never shipped */
 #define UDP_HEADER_LEN 8
 #define TCP_MIN_HEADER_LEN 20
@@ -145,13 +147,22 @@ int frame_decode(const uint8_t *frame, size_t len, struct frame_info *out)
 
     if (len < ETH_HEADER_LEN)
         return FRAME_TRUNCATED;
+    size_t l3 = ETH_HEADER_LEN;
+    uint16_t ethertype = get16(frame + 12);
+    /* 802.1Q / 802.1ad tags, as the kernel programs skip them (a packet socket's frame) */
+    for (int i = 0; i < VLAN_TAGS_MAX && (ethertype == 0x8100 || ethertype == 0x88a8); i++) {
+        if (len < l3 + VLAN_TAG_LEN)
+            return FRAME_TRUNCATED;
+        ethertype = get16(frame + l3 + 2);
+        l3 += VLAN_TAG_LEN;
+    }
     int status;
-    switch (get16(frame + 12)) {
+    switch (ethertype) {
     case ETHERTYPE_IPV4:
-        status = decode_ipv4(frame + ETH_HEADER_LEN, len - ETH_HEADER_LEN, &fi);
+        status = decode_ipv4(frame + l3, len - l3, &fi);
         break;
     case ETHERTYPE_IPV6:
-        status = decode_ipv6(frame + ETH_HEADER_LEN, len - ETH_HEADER_LEN, &fi);
+        status = decode_ipv6(frame + l3, len - l3, &fi);
         break;
     default:
         return FRAME_NOT_IP;

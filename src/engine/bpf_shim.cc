@@ -134,12 +134,18 @@ extern "C" int shim_attach_kprobe(shim_bpf *b, const char *kernel_func, const ch
     });
 }
 
+/* Calls a return probe can follow at once: the kernel's default (twice the CPUs) would
+ * let a user with that many threads blocked in the function make the probe miss others'
+ * returns. */
+#define KRETPROBE_MAXACTIVE 1024
+
 extern "C" int shim_attach_kretprobe(shim_bpf *b, const char *kernel_func, const char *prog,
                                      error *e)
 {
     return guarded(e, kernel_func, [&] {
-        return check(b->bpf.attach_kprobe(kernel_func, prog, 0, BPF_PROBE_RETURN), e,
-                     "attaching kretprobe");
+        return check(
+            b->bpf.attach_kprobe(kernel_func, prog, 0, BPF_PROBE_RETURN, KRETPROBE_MAXACTIVE), e,
+            "attaching kretprobe");
     });
 }
 

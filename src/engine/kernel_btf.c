@@ -92,8 +92,28 @@ static int find_member(const struct btf *btf, const struct btf_type *t, const ch
     return -1;
 }
 
-int kernel_btf_offset(const struct kernel_btf *kb, const char *type, const char *member,
-                      size_t *offset, struct error *e)
+/* The width of a member's type in bytes (0 for a function, an array of unknown size...). */
+static size_t width_of(const struct btf *btf, uint32_t id)
+{
+    const struct btf_type *t = resolved(btf, id);
+    if (!t)
+        return 0;
+    switch (BTF_INFO_KIND(t->info)) {
+    case BTF_KIND_PTR:
+        return sizeof(void *);
+    case BTF_KIND_INT:
+    case BTF_KIND_ENUM:
+    case BTF_KIND_ENUM64:
+    case BTF_KIND_STRUCT:
+    case BTF_KIND_UNION:
+        return t->size;
+    default:
+        return 0;
+    }
+}
+
+int kernel_btf_member(const struct kernel_btf *kb, const char *type, const char *member,
+                      struct kernel_member *out, struct error *e)
 {
     int32_t id = btf__find_by_name_kind(kb->btf, type, BTF_KIND_STRUCT);
     if (id < 0)
@@ -102,9 +122,10 @@ int kernel_btf_offset(const struct kernel_btf *kb, const char *type, const char 
     if (!is_aggregate(t))
         return error_set(e, "the kernel's BTF has no struct %s", type);
     uint64_t total = 0;
+    uint32_t member_type = 0;
     for (const char *name = member;;) {
         size_t len = strcspn(name, ".");
-        uint32_t bits = 0, member_type = 0;
+        uint32_t bits = 0;
         if (!is_aggregate(t) || find_member(kb->btf, t, name, len, &bits, &member_type) != 0 ||
             bits % 8 != 0)
             return error_set(e, "the kernel's struct %s has no member %s", type, member);
@@ -114,6 +135,7 @@ int kernel_btf_offset(const struct kernel_btf *kb, const char *type, const char 
         name += len + 1;
         t = resolved(kb->btf, member_type);
     }
-    *offset = (size_t)total;
+    out->offset = (size_t)total;
+    out->size = width_of(kb->btf, member_type);
     return 0;
 }

@@ -16,10 +16,16 @@ int kernel_btf_open(struct kernel_btf **kb, struct error *e);
 
 void kernel_btf_close(struct kernel_btf *kb);
 
-/* The byte offset in struct (or union) type of member, a name or a path of names
- * ("nd_net.net"); members of anonymous structs and unions are found as the compiler
- * finds them. 0, or -1 with a message in e (no such type or member, or a bit field). */
-int kernel_btf_offset(const struct kernel_btf *kb, const char *type, const char *member,
-                      size_t *offset, struct error *e);
+/* Where a member lies, and how wide it is (a pointer: 8 bytes). */
+struct kernel_member {
+    size_t offset;
+    size_t size;
+};
+
+/* Member of struct (or union) type, a name or a path of names ("nd_net.net"); members of
+ * anonymous structs and unions are found as the compiler finds them. 0, or -1 with a
+ * message in e (no such type or member, or a bit field). */
+int kernel_btf_member(const struct kernel_btf *kb, const char *type, const char *member,
+                      struct kernel_member *out, struct error *e);
 
 #endif

@@ -34,7 +34,7 @@ struct hook {
     const char *if_missing; /* optional hook: what is not seen without it */
 };
 
-#define FLOW_HOOKS 7 /* up to six, then the end of the list */
+#define FLOW_HOOKS 8 /* up to seven, then the end of the list */
 
 /* The program that fills proc_ports in one attach mode, and where it hooks in. */
 struct flow_program {
@@ -42,14 +42,22 @@ struct flow_program {
     struct hook hooks[FLOW_HOOKS];
 };
 
+#define CLOSE_HOOK                                                                                 \
+    {                                                                                              \
+        shim_attach_tracepoint, "sock:inet_sock_set_state",                                        \
+            "tracepoint__sock__inet_sock_set_state", NULL                                          \
+    }
+
+/* The returns first: a note is never made that nothing would remove. */
 static const struct flow_program kprobe_flows = {
     bpf_text_kprobe_sendmsg,
-    {{shim_attach_kprobe, "udp_sendmsg", "trace_udp_sendmsg", NULL},
-     {shim_attach_kprobe, "udpv6_sendmsg", "trace_udp_sendmsg", NULL},
-     {shim_attach_kprobe, "tcp_sendmsg", "trace_tcp_sendmsg", NULL},
-     {shim_attach_kretprobe, "udp_sendmsg", "trace_sendmsg_return", NULL},
+    {{shim_attach_kretprobe, "udp_sendmsg", "trace_sendmsg_return", NULL},
      {shim_attach_kretprobe, "udpv6_sendmsg", "trace_sendmsg_return", NULL},
      {shim_attach_kretprobe, "tcp_sendmsg", "trace_sendmsg_return", NULL},
+     {shim_attach_kprobe, "udp_sendmsg", "trace_udp_sendmsg", NULL},
+     {shim_attach_kprobe, "udpv6_sendmsg", "trace_udp_sendmsg", NULL},
+     {shim_attach_kprobe, "tcp_sendmsg", "trace_tcp_sendmsg", NULL},
+     CLOSE_HOOK,
      {NULL, NULL, NULL, NULL}},
 };
 
@@ -57,8 +65,9 @@ static const struct flow_program kprobe_flows = {
 
 static const struct flow_program tracepoint_flows = {
     bpf_text_tp_sendmsg,
-    {{shim_attach_raw_tracepoint, "tcp_sendmsg_locked", "note_tcp_send", TCP_SENDER_UNSEEN},
-     {shim_attach_raw_tracepoint, "sock_send_length", "end_tcp_send", TCP_SENDER_UNSEEN},
+    {{shim_attach_raw_tracepoint, "sock_send_length", "end_tcp_send", TCP_SENDER_UNSEEN},
+     {shim_attach_raw_tracepoint, "tcp_sendmsg_locked", "note_tcp_send", TCP_SENDER_UNSEEN},
+     CLOSE_HOOK,
      {NULL, NULL, NULL, NULL}},
 };
 
@@ -77,8 +86,8 @@ static const char *const tally_said[TALLIES] = {
     "connected before the tool started, on a kernel whose cgroup_skb programs cannot ask): "
     "not printed",
     "DNS packet(s) dropped in the kernel: no room in the perf buffer",
-    "IPv6 packet(s) of local sockets with more than 8 extension headers before their ports: "
-    "not read"};
+    "packet(s) whose ports could not be read (past 8 IPv6 extension headers, or beyond the "
+    "first buffer of a packet socket's frame): not read"};
 #define FLAG_LEN 64
 
 /* In both modes: processes named on exec, fork and rename (dns_flow.h). */
@@ -143,7 +152,7 @@ static int attach_hooks(struct shim_bpf *b, const struct hook *hooks, struct err
             continue;
         if (!h->if_missing)
             return -1;
-        log_warn("%s (this kernel has no %s: %s goes unseen)", e->msg, h->where, h->if_missing);
+        log_warn("%s: %s goes unseen", e->msg, h->if_missing);
     }
     return 0;
 }
@@ -195,18 +204,22 @@ static int check_kernel(enum attach_mode mode, struct error *e)
                      u.release);
 }
 
-/* The kernel structs packet_sockets.h reads: -D<flag>=<offset of member in type>. */
+/* The kernel structs packet_sockets.h reads: -D<flag>=<offset of member in type>, whose
+ * width must be size. */
 static const struct {
     const char *flag, *type, *member;
+    size_t size;
 } packet_offsets[] = {
-    {"MONITOR_SKB_SK", "sk_buff", "sk"},
-    {"MONITOR_SKB_DEV", "sk_buff", "dev"},
-    {"MONITOR_SKB_DATA", "sk_buff", "data"},
-    {"MONITOR_SKB_DATA_LEN", "sk_buff", "data_len"},
-    {"MONITOR_DEV_IFINDEX", "net_device", "ifindex"},
-    {"MONITOR_DEV_TYPE", "net_device", "type"},
-    {"MONITOR_DEV_NET", "net_device", "nd_net.net"},
-    {"MONITOR_NET_COOKIE", "net", "net_cookie"},
+    {"MONITOR_SKB_SK", "sk_buff", "sk", 8},
+    {"MONITOR_SKB_DEV", "sk_buff", "dev", 8},
+    {"MONITOR_SKB_DATA", "sk_buff", "data", 8},
+    {"MONITOR_SKB_LEN", "sk_buff", "len", 4},
+    {"MONITOR_SKB_DATA_LEN", "sk_buff", "data_len", 4},
+    {"MONITOR_SK_NET", "sock_common", "skc_net.net", 8},
+    {"MONITOR_DEV_IFINDEX", "net_device", "ifindex", 4},
+    {"MONITOR_DEV_TYPE", "net_device", "type", 2},
+    {"MONITOR_DEV_NET", "net_device", "nd_net.net", 8},
+    {"MONITOR_NET_COOKIE", "net", "net_cookie", 8},
 };
 
 #define FLOW_FLAGS (6 + COUNT(packet_offsets))
@@ -216,14 +229,21 @@ static const struct {
 static size_t packet_socket_flags(char flags[][FLAG_LEN])
 {
     struct kernel_btf *kb;
+    struct kernel_member m;
     struct error e;
-    size_t n = 0, offset;
+    size_t n = 0;
     if (kernel_btf_open(&kb, &e) == 0) {
         for (; n < COUNT(packet_offsets); n++) {
-            if (kernel_btf_offset(kb, packet_offsets[n].type, packet_offsets[n].member, &offset,
-                                  &e) != 0)
+            if (kernel_btf_member(kb, packet_offsets[n].type, packet_offsets[n].member, &m, &e) !=
+                0)
                 break;
-            snprintf(flags[n], FLAG_LEN, "-D%s=%zu", packet_offsets[n].flag, offset);
+            if (m.size != packet_offsets[n].size) {
+                error_set(&e, "the kernel's %s.%s is %zu bytes wide, not %zu",
+                          packet_offsets[n].type, packet_offsets[n].member, m.size,
+                          packet_offsets[n].size);
+                break;
+            }
+            snprintf(flags[n], FLAG_LEN, "-D%s=%zu", packet_offsets[n].flag, m.offset);
         }
         kernel_btf_close(kb);
     }
@@ -253,8 +273,17 @@ static int flow_flags(struct monitor *m, char flags[][FLAG_LEN], size_t *n, stru
     return 0;
 }
 
+#define PACKET_UNSEEN "DNS written by packet sockets"
+
 static const struct hook packet_socket_hooks[] = {
-    {shim_attach_tracepoint, "net:net_dev_queue", "tracepoint__net__net_dev_queue", NULL},
+    {shim_attach_tracepoint, "net:net_dev_queue", "tracepoint__net__net_dev_queue", PACKET_UNSEEN},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* Kprobe mode: what goes to the driver past the queue (PACKET_QDISC_BYPASS, AF_XDP). */
+static const struct hook direct_xmit_hooks[] = {
+    {shim_attach_kprobe, "__dev_direct_xmit", "trace_dev_direct_xmit",
+     "DNS written by packet sockets past the queue (PACKET_QDISC_BYPASS)"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -271,7 +300,9 @@ static int start_flows(struct monitor *m, enum attach_mode mode, struct error *e
     if (shim_init(&m->flows, p->text, cflags, "flow program", m->tables, e) != 0)
         return -1;
     if (attach_hooks(m->flows, name_hooks, e) != 0 || attach_hooks(m->flows, p->hooks, e) != 0 ||
-        (m->packet_sockets && attach_hooks(m->flows, packet_socket_hooks, e) != 0))
+        (m->packet_sockets && attach_hooks(m->flows, packet_socket_hooks, e) != 0) ||
+        (m->packet_sockets && mode == ATTACH_KPROBE &&
+         attach_hooks(m->flows, direct_xmit_hooks, e) != 0))
         return -1;
     name_running_processes(m);
     return attach_socket_hooks(m, e);

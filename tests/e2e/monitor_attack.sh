@@ -89,7 +89,7 @@ so_far() { # so_far TEXT: the last "(N so far)" said of TEXT on stderr, else 0
     grep -F "$1" "$ERR" | sed -nE 's/.*\(([0-9]+) so far\)$/\1/p' | tail -1 | grep . || echo 0
 }
 NO_NETNS="of sockets whose network namespace the kernel did not tell"
-UNREAD="with more than 8 extension headers before their ports: not read"
+UNREAD="whose ports could not be read (past 8 IPv6 extension headers"
 netns_before=$(so_far "$NO_NETNS")
 unread_before=$(so_far "$UNREAD")
 for ext in "5 dst" "3 ah" "9 dst"; do

@@ -8,10 +8,12 @@ test needs to know about who sent what.
                                             prints "child PID"
   ns_client.py thread NAME                  the same socket used by a second thread:
                                             prints "thread TID"
-  ns_client.py tcp_handover ADDR NAME       a TCP connection to ADDR:53 made by this
+  ns_client.py tcp_handover ADDR NAME [cork]
+                                            a TCP connection to ADDR:53 made by this
                                             process (root), which asks NAME's "parent-"
                                             first, then hands it to a child that becomes
-                                            nobody and asks "child-"NAME; prints
+                                            nobody and asks "child-"NAME (with cork: under
+                                            TCP_CORK, sent as the cork comes off); prints
                                             "parent PID" and "child PID"
   ns_client.py gso ADDR NAME...            one UDP_SEGMENT send to ADDR:53 holding a
                                             query for each NAME (all of one length); waits
@@ -19,11 +21,12 @@ test needs to know about who sent what.
   ns_client.py big ADDR NAME SIZE           one UDP query for NAME to ADDR:53 padded
                                             (EDNS padding) to SIZE bytes; waits 2 s for
                                             the answer (exit 3 without)
-  ns_client.py packet IFACE MAC SRC PORT DST NAME [bypass]
+  ns_client.py packet IFACE MAC SRC PORT DST NAME [bypass] [vlan]
                                             a query for NAME from SRC:PORT to DST:53
                                             written on a packet socket (AF_PACKET) as an
                                             Ethernet frame to MAC on IFACE (with bypass:
-                                            PACKET_QDISC_BYPASS); prints its pid, then
+                                            PACKET_QDISC_BYPASS; with vlan: behind an
+                                            802.1Q tag of VLAN 0); prints its pid, then
                                             "answered" or "unanswered" (2 s, on a UDP
                                             socket bound to SRC:PORT)
   ns_client.py flood ADDR PORT SECONDS      from ADDR:PORT, a query to ADDR:53 every ms
@@ -95,14 +98,18 @@ def thread(name):
     return 0 if out.get("answer") else 1
 
 
-def tcp_exchange(s, name):
+def tcp_exchange(s, name, cork=False):
     msg = query(name)
+    if cork:  # the segment leaves as the cork comes off, outside any send call
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
     s.sendall(struct.pack(">H", len(msg)) + msg)
+    if cork:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
     size = struct.unpack(">H", s.recv(2, socket.MSG_WAITALL))[0]
     return len(s.recv(size, socket.MSG_WAITALL)) == size
 
 
-def tcp_handover(addr, name):
+def tcp_handover(addr, name, *cork):
     s = socket.create_connection((addr, 53), timeout=3)
     print("parent", os.getpid(), flush=True)
     if not tcp_exchange(s, "parent-" + name):
@@ -111,7 +118,7 @@ def tcp_handover(addr, name):
     if pid == 0:
         os.setgid(65534)
         os.setuid(65534)
-        os._exit(0 if tcp_exchange(s, "child-" + name) else 1)
+        os._exit(0 if tcp_exchange(s, "child-" + name, bool(cork)) else 1)
     print("child", pid, flush=True)
     _, status = os.waitpid(pid, 0)
     return 0 if status == 0 else 1
@@ -129,7 +136,7 @@ def checksum(data):
 PACKET_QDISC_BYPASS = 20  # <linux/if_packet.h>
 
 
-def packet(iface, mac, src, port, dst, name, *bypass):
+def packet(iface, mac, src, port, dst, name, *how):
     msg = query(name)
     s4, d4 = socket.inet_aton(src), socket.inet_aton(dst)
     udp = struct.pack(">HHHH", int(port), 53, 8 + len(msg), 0) + msg
@@ -140,14 +147,15 @@ def packet(iface, mac, src, port, dst, name, *bypass):
     ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
     raw = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     raw.bind((iface, 0))
-    if bypass:
+    if "bypass" in how:
         raw.setsockopt(263, PACKET_QDISC_BYPASS, 1)  # SOL_PACKET
+    tag = b"\x81\x00\x00\x00" if "vlan" in how else b""  # 802.1Q, VLAN 0: priority only
     own = raw.getsockname()[4]
     rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rx.bind((src, int(port)))
     rx.settimeout(2)
     print(os.getpid(), flush=True)
-    raw.send(bytes.fromhex(mac.replace(":", "")) + own + b"\x08\x00" + ip + udp)
+    raw.send(bytes.fromhex(mac.replace(":", "")) + own + tag + b"\x08\x00" + ip + udp)
     try:
         rx.recv(4096)
         print("answered", flush=True)

@@ -9,13 +9,20 @@
 
 static long offset_of(const struct kernel_btf *kb, const char *type, const char *member)
 {
-    size_t off = 0;
+    struct kernel_member m;
     struct error e;
-    if (kernel_btf_offset(kb, type, member, &off, &e) != 0) {
+    if (kernel_btf_member(kb, type, member, &m, &e) != 0) {
         fprintf(stderr, "%s\n", e.msg);
         return -1;
     }
-    return (long)off;
+    return (long)m.offset;
+}
+
+static long size_of(const struct kernel_btf *kb, const char *type, const char *member)
+{
+    struct kernel_member m;
+    struct error e;
+    return kernel_btf_member(kb, type, member, &m, &e) == 0 ? (long)m.size : -1;
 }
 
 static void test_known(const struct kernel_btf *kb)
@@ -35,21 +42,28 @@ static void test_known(const struct kernel_btf *kb)
     CHECK(offset_of(kb, "sk_buff", "data") > len);
     CHECK(offset_of(kb, "net_device", "nd_net.net") > 0);
     CHECK(offset_of(kb, "net", "net_cookie") > 0);
+    /* widths: pointers, integers (through typedefs), a struct */
+    CHECK_INT(size_of(kb, "sk_buff", "dev"), 8);
+    CHECK_INT(size_of(kb, "sk_buff", "len"), 4);
+    CHECK_INT(size_of(kb, "sock_common", "skc_dport"), 2);
+    CHECK_INT(size_of(kb, "net", "net_cookie"), 8);
+    CHECK_INT(size_of(kb, "net_device", "nd_net.net"), 8);
+    CHECK(size_of(kb, "sock", "__sk_common") >= 64);
 }
 
 static void test_refused(const struct kernel_btf *kb)
 {
-    size_t off = 7;
+    struct kernel_member m = {7, 7};
     struct error e;
-    CHECK_INT(kernel_btf_offset(kb, "no_such_struct_here", "x", &off, &e), -1);
+    CHECK_INT(kernel_btf_member(kb, "no_such_struct_here", "x", &m, &e), -1);
     CHECK_STR(e.msg, "the kernel's BTF has no struct no_such_struct_here");
-    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "no_such_member", &off, &e), -1);
+    CHECK_INT(kernel_btf_member(kb, "sk_buff", "no_such_member", &m, &e), -1);
     CHECK_STR(e.msg, "the kernel's struct sk_buff has no member no_such_member");
-    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "pkt_type", &off, &e), -1); /* a bit field */
-    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "len.x", &off, &e), -1);    /* not a struct */
-    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "", &off, &e), -1);
-    CHECK_INT(kernel_btf_offset(kb, "sk_buff", "dev.", &off, &e), -1);
-    CHECK_INT(off, 7);
+    CHECK_INT(kernel_btf_member(kb, "sk_buff", "pkt_type", &m, &e), -1); /* a bit field */
+    CHECK_INT(kernel_btf_member(kb, "sk_buff", "len.x", &m, &e), -1);    /* not a struct */
+    CHECK_INT(kernel_btf_member(kb, "sk_buff", "", &m, &e), -1);
+    CHECK_INT(kernel_btf_member(kb, "sk_buff", "dev.", &m, &e), -1);
+    CHECK_INT(m.offset, 7);
 }
 
 int main(void)

@@ -200,8 +200,43 @@ static void test_ethertype(void)
     struct blob b = load_fixture("udp_query_a.frame");
     put16(b.data + 12, 0x86dd);
     CHECK_INT(frame_decode(b.data, b.len, &fi), FRAME_NOT_IP);
-    put16(b.data + 12, 0x8100); /* a VLAN tag: not decoded */
+    put16(b.data + 12, 0x8100); /* a VLAN tag whose inner type (the IP header's) is not IP */
     CHECK_INT(frame_decode(b.data, b.len, &fi), FRAME_NOT_IP);
+    free(b.data);
+}
+
+/* A frame with tags (outer first) inserted after the MAC addresses; its length. */
+static size_t tagged(const struct blob *b, const uint16_t *tpids, size_t n, uint8_t *out)
+{
+    memcpy(out, b->data, 12);
+    for (size_t i = 0; i < n; i++) {
+        put16(out + 12 + 4 * i, tpids[i]);
+        put16(out + 14 + 4 * i, 0x2000); /* priority 1, VLAN 0 */
+    }
+    memcpy(out + 12 + 4 * n, b->data + 12, b->len - 12);
+    return b->len + 4 * n;
+}
+
+/* 802.1Q and 802.1ad tags (a packet socket's frame may carry them): one or two are
+ * skipped, a third is not; a frame cut inside a tag is truncated. */
+static void test_vlan(void)
+{
+    const uint16_t one[] = {0x8100}, two[] = {0x88a8, 0x8100}, three[] = {0x8100, 0x8100, 0x8100};
+    struct blob b = load_fixture("udp_query_a.frame");
+    uint8_t buf[1024];
+    struct frame_info plain, fi;
+    CHECK_INT(frame_decode(b.data, b.len, &plain), FRAME_OK);
+    size_t len = tagged(&b, one, 1, buf);
+    CHECK_INT(frame_decode(buf, len, &fi), FRAME_OK);
+    CHECK_INT(fi.payload_len, plain.payload_len);
+    CHECK(memcmp(fi.payload, b.data + (plain.payload - b.data), fi.payload_len) == 0);
+    CHECK_INT(fi.dport, plain.dport);
+    len = tagged(&b, two, 2, buf);
+    CHECK_INT(frame_decode(buf, len, &fi), FRAME_OK);
+    CHECK_INT(fi.payload_len, plain.payload_len);
+    len = tagged(&b, three, 3, buf);
+    CHECK_INT(frame_decode(buf, len, &fi), FRAME_NOT_IP);
+    CHECK_INT(frame_decode(buf, 15, &fi), FRAME_TRUNCATED);
     free(b.data);
 }
 
@@ -471,6 +506,7 @@ int main(void)
     test_bad_ip_header();
     test_addresses();
     test_ethertype();
+    test_vlan();
     test_fragments();
     test_udp_length();
     test_tcp_data_offset();
