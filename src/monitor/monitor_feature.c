@@ -82,12 +82,13 @@ static const struct shim_cgroup_prog socket_hooks[] = {
  * a second while it grows, and in all at exit: "N packet(s) ..." */
 enum kernel_tally { TALLY_NO_NETNS, TALLY_UNSHIPPED, TALLY_UNPARSED, TALLIES };
 static const char *const tally_said[TALLIES] = {
-    "DNS packet(s) of sockets whose network namespace the kernel did not tell (sockets "
-    "connected before the tool started, on a kernel whose cgroup_skb programs cannot ask): "
-    "not printed",
-    "DNS packet(s) dropped in the kernel: no room in the perf buffer",
-    "packet(s) whose ports could not be read (past 8 IPv6 extension headers, or beyond the "
-    "first buffer of a packet socket's frame): not read"};
+    [TALLY_NO_NETNS] = "DNS packet(s) of sockets whose network namespace the kernel did not "
+                       "tell (sockets connected before the tool started, on a kernel whose "
+                       "cgroup_skb programs cannot ask): not printed",
+    [TALLY_UNSHIPPED] = "DNS packet(s) dropped in the kernel: no room in the perf buffer",
+    [TALLY_UNPARSED] = "packet(s) whose ports could not be read (past 8 IPv6 extension "
+                       "headers, or beyond the first buffer of a packet socket's frame): not "
+                       "read"};
 #define FLAG_LEN 64
 
 /* In both modes: processes named on exec, fork and rename (dns_flow.h). */

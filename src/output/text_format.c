@@ -129,10 +129,35 @@ static void dns_item(const struct sink *s, const struct dns_origin *origin,
     sink_end(s);
 }
 
+/* A process name for the guard's lines: "(", ")", ":" and "\\" written as \xHH, so that
+ * no name reads as more of the line ("Client:) (pid:1) ..."); a deviation from the
+ * original's bytes for such names only. */
+#define GUARD_NAME_MAX (4 * sizeof(((struct conn_event *)0)->comm))
+
+static const char *guard_name(const char *comm, char out[GUARD_NAME_MAX])
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+    for (const char *c = comm; *c && n + 5 <= GUARD_NAME_MAX; c++) {
+        unsigned char u = (unsigned char)*c;
+        if (u == '(' || u == ')' || u == ':' || u == '\\') {
+            out[n++] = '\\';
+            out[n++] = 'x';
+            out[n++] = hex[u >> 4];
+            out[n++] = hex[u & 15];
+        } else {
+            out[n++] = *c;
+        }
+    }
+    out[n] = '\0';
+    return out;
+}
+
 /* \t<comm> (<pid>) <ip>:<port> */
 static void connection(const struct sink *s, const struct conn_event *c)
 {
-    fprintf(sink_begin(s), "\t%s (%u) %s:%u\n", c->comm, c->pid, c->ip, c->port);
+    char name[GUARD_NAME_MAX];
+    fprintf(sink_begin(s), "\t%s (%u) %s:%u\n", guard_name(c->comm, name), c->pid, c->ip, c->port);
     sink_end(s);
 }
 
@@ -145,8 +170,9 @@ static const struct hit_words exited = {.verb = "exited before eBPFShield could 
 static void hit(const struct sink *s, const struct conn_event *c, const struct hit_report *r)
 {
     const struct hit_words *a = r->result == HIT_EXITED ? &exited : r->words;
+    char name[GUARD_NAME_MAX];
     FILE *out = sink_begin(s);
-    fprintf(out, "Client:%s (pid:%u) %s", c->comm, c->pid,
+    fprintf(out, "Client:%s (pid:%u) %s", guard_name(c->comm, name), c->pid,
             c->domain[0] && a->verb_domain ? a->verb_domain : a->verb);
     if (r->dump_dir)
         fprintf(out, " %s/", r->dump_dir);

@@ -292,12 +292,27 @@ static void test_other_hit_lines(void)
     }
 }
 
+/* A process name cannot make a guard line read otherwise: "(", ")", ":" and "\\" escaped. */
+static void test_ambiguous_names(void)
+{
+    struct capture c;
+    capture_open(&c);
+    hit_line(c.f, BLOCK_DENY, HIT_ACTED, ") (pid:31337)", 1923, "127.0.0.2", "/var/dumps");
+    verbose_line(c.f, "a\\b (1) 1.2:5", 7, "127.0.0.2", 80);
+    char *got = capture_text(&c);
+    CHECK_STR(got, "Client:\\x29 \\x28pid\\x3a31337\\x29 (pid:1923) was denied by eBPFShield "
+                   "(ip-blacklist:127.0.0.2) \n"
+                   "\ta\\x5cb \\x281\\x29 1.2\\x3a5 (7) 127.0.0.2:80\n");
+    free(got);
+}
+
 int main(void)
 {
     test_monitor_reference();
     test_monitor_fields();
     test_forged_comm();
     test_verbose_line();
+    test_ambiguous_names();
     test_block_lines();
     test_other_hit_lines();
     CHECK_DONE();
