@@ -40,7 +40,7 @@
 /* What the kernel side counts for user space (socket_counts). */
 #define SOCKET_COUNT_NO_NETNS 0  /* a socket whose namespace the kernel could not tell */
 #define SOCKET_COUNT_UNSHIPPED 1 /* packets the perf buffer had no room for */
-#define SOCKET_COUNT_UNPARSED 2  /* IPv6 packets whose ports lie past SOCKET_IPV6_EXT_MAX_ */
+#define SOCKET_COUNT_UNPARSED 2  /* packets whose ports could not be read (packet_sockets.h too) */
 #define SOCKET_COUNT_MAX 3
 
 struct socket_owner {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The guard end to end, tried as an attacker would: a listener counts every byte that
 # reaches the feed addresses (IPv4 127.0.0.2, IPv6 fd00:bad::1) while victims send there
-# by every path: TCP connect, TCP Fast Open, IPv4-mapped, NAT64, 6to4 and IPv4-compatible
+# by every path (and a hammer running from before the start: a line for every refusal
+# from the first one on): TCP connect, TCP Fast Open, IPv4-mapped, NAT64, 6to4 and IPv4-compatible
 # IPv6, native IPv6, unconnected
 # UDP sendto and connected UDP, also as an unprivileged user, in a burst, from a process
 # whose leader thread has exited, while the tool itself is stopped, and from sockets
@@ -90,8 +91,33 @@ start_tool print --feeds "$WORK/feeds" --block print && {
 }
 
 # deny: refused with EPERM (errno 1), nothing arrives, the victim goes on.
+# A hammer sends to the feed address every millisecond from before the start: every
+# refusal, from the first one after the programs attach, has its line (the perf buffer is
+# open before any refusing program is attached).
 before=$(bytes)
+"$PY" -c 'import os, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sent = refused = 0
+while not os.path.exists(sys.argv[1]):
+    try:
+        s.sendto(b"x", ("127.0.0.2", 9101))
+        sent += 1
+    except PermissionError:
+        refused += 1
+    time.sleep(0.001)
+print(sent, refused)' "$WORK/hammer.stop" >"$WORK/hammer.out" &
+HAMMER=$!
 start_tool deny --feeds "$WORK/feeds" --block deny && {
+    sleep 0.5
+    touch "$WORK/hammer.stop"
+    wait "$HAMMER"
+    read -r hammer_sent hammer_refused <"$WORK/hammer.out"
+    check "deny: the hammer ran before the start ($hammer_sent sent) and was refused after it ($hammer_refused)" \
+        [ "$hammer_sent" -gt 0 -a "$hammer_refused" -gt 0 ]
+    expect_count "$OUT" "^Client:python3 \(pid:$HAMMER\) was denied by eBPFShield \(ip-blacklist:127\.0\.0\.2\) $" \
+        "$hammer_refused" "deny: a line for each of the hammer's $hammer_refused refusals, the first one included"
+    sleep 0.5 # the counter has counted what the hammer sent before the start
+    before=$(bytes)
     each_path deny 0 'error 1' '^Client:python3 \(pid:%PID%\) was denied by eBPFShield \(ip-blacklist:%IP%\) $'
     sleep 0.5
     check "deny: no byte arrived (counter $(bytes), was $before)" [ "$(bytes)" -eq "$before" ]
