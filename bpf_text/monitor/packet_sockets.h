@@ -139,12 +139,6 @@ static inline int frame_dns_flow(const __u8 *d, __u32 lim, struct port_key *key,
     return is_dns_port(key->rport) ? 0 : -1;
 }
 
-/* The namespace's cookie of a device, 0 when unreadable. */
-static inline __u64 dev_netns(const char *dev)
-{
-    return kernel_word((const char *)kernel_word(dev, MONITOR_DEV_NET), MONITOR_NET_COOKIE);
-}
-
 /* A frame of len bytes (skb at the kernel address skb) on its way to a device: shipped
  * when a packet socket wrote it to a DNS port. */
 static inline int packet_frame(void *ctx, const char *skb, __u32 len)
@@ -162,7 +156,8 @@ static inline int packet_frame(void *ctx, const char *skb, __u32 len)
     if (type != PACKET_ARPHRD_ETHER_ && type != PACKET_ARPHRD_LOOPBACK_)
         return 0;
     /* forwarded on past the writer's namespace: not the writer's context any more */
-    if (kernel_word(dev, MONITOR_DEV_NET) != kernel_word(sk, MONITOR_SK_NET))
+    const char *net = (const char *)kernel_word(dev, MONITOR_DEV_NET);
+    if ((__u64)net != kernel_word(sk, MONITOR_SK_NET))
         return 0;
     __u32 data_len = 0;
     bpf_probe_read_kernel(&data_len, sizeof(data_len), skb + MONITOR_SKB_DATA_LEN);
@@ -194,7 +189,7 @@ static inline int packet_frame(void *ctx, const char *skb, __u32 len)
         if (bpf_probe_read_kernel(f->data + PACKET_PARSE_, rest, data + PACKET_PARSE_) != 0)
             return 0;
     }
-    __u64 netns = dev_netns(dev);
+    __u64 netns = kernel_word(net, MONITOR_NET_COOKIE); /* 0: unreadable */
     __builtin_memset(&f->s, 0, sizeof(f->s));
     if (netns == 0) {
         socket_count(SOCKET_COUNT_NO_NETNS);

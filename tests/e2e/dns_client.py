@@ -405,6 +405,8 @@ def asktwo(addr, clean, name, connect_port):
 
 
 def checksum(data):
+    """The Internet checksum of data (RFC 1071); 0 is written as 0xFFFF, its equal in ones'
+    complement, as UDP requires (0 there means none)."""
     if len(data) % 2:
         data += b"\0"
     total = sum(struct.unpack(">%dH" % (len(data) // 2), data))

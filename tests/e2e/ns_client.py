@@ -39,6 +39,8 @@ import sys
 import threading
 import time
 
+from dns_client import checksum  # the Internet checksum (tests/e2e/dns_client.py)
+
 
 def query(name, qid=0x1234):
     labels = b"".join(bytes([len(p)]) + p.encode() for p in name.split("."))
@@ -124,15 +126,6 @@ def tcp_handover(addr, name, *cork):
     return 0 if status == 0 else 1
 
 
-def checksum(data):
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(">%dH" % (len(data) // 2), data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
-
-
 PACKET_QDISC_BYPASS = 20  # <linux/if_packet.h>
 
 
@@ -141,7 +134,7 @@ def packet(iface, mac, src, port, dst, name, *how):
     s4, d4 = socket.inet_aton(src), socket.inet_aton(dst)
     udp = struct.pack(">HHHH", int(port), 53, 8 + len(msg), 0) + msg
     pseudo = s4 + d4 + struct.pack(">BBH", 0, socket.IPPROTO_UDP, len(udp))
-    udp = udp[:6] + struct.pack(">H", checksum(pseudo + udp) or 0xFFFF) + udp[8:]
+    udp = udp[:6] + struct.pack(">H", checksum(pseudo + udp)) + udp[8:]
     ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0x4000, 64,
                      socket.IPPROTO_UDP, 0, s4, d4)
     ip = ip[:10] + struct.pack(">H", checksum(ip)) + ip[12:]
