@@ -99,6 +99,15 @@ struct netevent {
     __u32 gid;
 };
 
+/* A sample of the guard's perf buffer that is no event but tells user space something
+ * (told apart by its size): EBPFSHIELD_NOTICE_WAITING, a refusal's signal now waits for
+ * the syscall-exit program, which user space attaches while one waits. */
+struct guard_notice {
+    __u32 kind;
+    __u32 tid; /* the waiting thread (a name hit's: its process) */
+};
+#define EBPFSHIELD_NOTICE_WAITING 1
+
 #define EBPFSHIELD_HIT_ADDRESS 1 /* the destination address */
 #define EBPFSHIELD_HIT_DOMAIN 2  /* a DNS message's name: the sample is a domainevent */
 

@@ -2,13 +2,19 @@
  * cgroup_connect.c): the feeds as LPM tries, looked up by cgroup-v2 sock_addr programs on
  * every connect() and every addressed send (sendto/sendmsg) of IPv4 and IPv6 sockets,
  * IPv4-mapped, NAT64, 6to4 and IPv4-compatible IPv6 addresses against the IPv4 trie too. With
- * --block other than print a hit is refused (EPERM) before any packet exists, and the signal of the
- * action goes to the process that made the call when that syscall returns (bpf_send_signal from the
- * syscall-exit tracepoints: only tracing programs may send signals).
+ * --block other than print a hit is refused (EPERM) before any packet exists, and the action's
+ * signal goes to the process that made the call (--signal-from): from the hook itself where
+ * the kernel lets sock_addr programs send signals (6.2 on), from the return of the function
+ * that runs the hooks (a kretprobe), or when the calling thread's syscall returns (the
+ * raw_syscalls:sys_exit program, attached for good or only while a signal waits).
  *
  * User space compiles it with:
  *   GUARD_REFUSE       1: refuse hits; 0: let them through (--block print)
  *   GUARD_SIGNAL       signal for the process after a refusal (0: none, --block deny)
+ *   GUARD_SIGNAL_AT    where a refused call's signal is sent: GUARD_AT_HOOK,
+ *                      GUARD_AT_RETURN or GUARD_AT_EXIT (below)
+ *   GUARD_EXIT_ON_DEMAND  1: the sys_exit program is attached only while a signal waits,
+ *                      and a guard_notice tells user space when one starts to wait
  *   GUARD_REPORT_CONNECTS  1: TCP connects that are not hits are reported too (--verbose
  *                      prints them); 0: only hits, so that an ordinary connect costs
  *                      user space nothing
@@ -27,10 +33,15 @@
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
     !defined(GUARD_REPORT_CONNECTS) || !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || \
-    !defined(GUARD_GROUP_DEAD) || !defined(GUARD_DOMAINS)
+    !defined(GUARD_GROUP_DEAD) || !defined(GUARD_DOMAINS) || !defined(GUARD_SIGNAL_AT) ||          \
+    !defined(GUARD_EXIT_ON_DEMAND)
 #error                                                                                             \
-    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD, GUARD_DOMAINS and the trie sizes"
+    "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_SIGNAL_AT, GUARD_EXIT_ON_DEMAND, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD, GUARD_DOMAINS and the trie sizes"
 #endif
+
+#define GUARD_AT_HOOK 0   /* the sock_addr program sends it (bpf_send_signal, 6.2 on) */
+#define GUARD_AT_RETURN 1 /* guard_call_return, as the hook's caller returns */
+#define GUARD_AT_EXIT 2   /* guard_signal, as the calling thread's syscall returns */
 
 #define GUARD_PENDING_MAX 16384
 /* A name hit's signal waits at most 30 s for the process to return from a syscall: what
@@ -40,9 +51,22 @@
 BPF_PERF_OUTPUT(events);
 BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
 BPF_LPM_TRIE(feeds_v6, struct lpm_v6, __u32, GUARD_V6_ENTRIES);
-/* Process (tgid) -> the event of its refused call, until one of its syscalls returns;
- * forgotten when the process exits, so that a recycled pid is never signalled. */
+/* Thread (tid) -> the event of its refused call, until the signal goes (guard_take): one
+ * per thread, since the thread takes it before it can make another call; reported
+ * unsignalled when the thread exits first, so that a recycled tid is never signalled. */
+BPF_TABLE("lru_hash", __u32, struct netevent, pending_calls, GUARD_PENDING_MAX);
+/* Process (tgid) -> the event of a name hit seen outside its context (domain_pend), until
+ * one of its syscalls returns; forgotten when the process exits. */
 BPF_TABLE("lru_hash", __u32, struct netevent, pending_signal, GUARD_PENDING_MAX);
+
+/* With GUARD_EXIT_ON_DEMAND, that a signal now waits for the sys_exit program. */
+static inline void notify_waiting(void *ctx, __u32 tid)
+{
+#if GUARD_EXIT_ON_DEMAND
+    struct guard_notice n = {.kind = EBPFSHIELD_NOTICE_WAITING, .tid = tid};
+    events.perf_submit(ctx, &n, sizeof(n));
+#endif
+}
 
 #if GUARD_DOMAINS
 #include "guard/domain_guard.h"
@@ -115,6 +139,26 @@ static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, struct ne
     return 0;
 }
 
+/* The signal of a refusal, with its event once it went (or waiting for guard_take). A
+ * thread whose last refusal still waits (an io_uring worker's, before the request
+ * completes) has this one reported as acted on: the signal on its way is for the same
+ * process. */
+static inline void signal_refused(struct bpf_sock_addr *ctx, struct netevent *ev)
+{
+#if GUARD_SIGNAL_AT == GUARD_AT_HOOK
+    ev->signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+    events.perf_submit(ctx, ev, sizeof(*ev));
+#else
+    __u32 tid = ev->tid;
+    if (pending_calls.insert(&tid, ev) != 0) {
+        ev->signalled = 1;
+        events.perf_submit(ctx, ev, sizeof(*ev));
+    } else if (GUARD_SIGNAL_AT == GUARD_AT_EXIT) {
+        notify_waiting(ctx, tid);
+    }
+#endif
+}
+
 /* The verdict on one connect (connect 1) or addressed send (connect 0): 1 lets it
  * through, 0 refuses it with EPERM. */
 static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
@@ -143,13 +187,9 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     netevent_task(&ev, (__u8)ctx->protocol);
     if (reports)
         events.perf_submit(ctx, &ev, sizeof(ev));
-    if (!ev.refused)
-        return 1;
-    if (signal_reports) {
-        __u32 tgid = ev.pid;
-        pending_signal.update(&tgid, &ev);
-    }
-    return 0;
+    if (signal_reports)
+        signal_refused(ctx, &ev);
+    return !ev.refused;
 }
 
 int guard_connect4(struct bpf_sock_addr *ctx)
@@ -209,28 +249,69 @@ static inline int may_take(const struct netevent *ev)
     return 1;
 }
 
-/* Attached to raw_syscalls:sys_exit: when a syscall of a process with a refused call
- * returns, the process gets the action's signal before it runs another instruction, and
- * the event says whether the kernel could send it. Only the thread that removes the
- * entry sends it, so two threads never report one refusal twice. */
-int guard_signal(void *ctx)
+/* The current thread's refused call, if one waits: its signal sent now, in the thread's
+ * context, and its event reported. */
+static inline void take_call(void *ctx, __u32 tid)
 {
-    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    struct netevent *pending = pending_calls.lookup(&tid);
+    if (!pending)
+        return;
+    struct netevent ev = *pending;
+    if (pending_calls.delete(&tid) != 0)
+        return;
+    ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+    events.perf_submit(ctx, &ev, sizeof(ev));
+}
+
+/* A name hit waiting for its process (domain_pend): taken by any of its threads whose
+ * syscall returns. Only the thread that removes the entry sends the signal, so that two
+ * threads never report one hit twice. */
+static inline void take_name_hit(void *ctx, __u32 tgid)
+{
     struct netevent *pending = pending_signal.lookup(&tgid);
     if (!pending)
-        return 0;
+        return;
     struct netevent ev = *pending;
     int take = may_take(&ev);
     if (take == 0 || pending_signal.delete(&tgid) != 0)
-        return 0;
+        return;
     ev.signalled = take > 0 && bpf_send_signal(GUARD_SIGNAL) == 0;
     submit_pending(ctx, &ev);
+}
+
+/* Attached to raw_syscalls:sys_exit (for good, or while a signal waits): when a syscall
+ * returns, its thread's refused call or its process's name hit gets the action's signal
+ * before the thread runs another instruction. */
+int guard_signal(void *ctx)
+{
+    __u64 id = bpf_get_current_pid_tgid();
+    take_call(ctx, (__u32)id);
+    take_name_hit(ctx, id >> 32);
+    return 0;
+}
+
+/* A kretprobe on the function that runs the cgroup sock_addr programs (GUARD_AT_RETURN):
+ * the refused call's signal in its own context, io_uring workers' included; every other
+ * syscall goes untouched. */
+#if GUARD_SIGNAL_AT == GUARD_AT_RETURN
+int guard_call_return(struct pt_regs *ctx)
+{
+    take_call(ctx, (__u32)bpf_get_current_pid_tgid());
+    return 0;
+}
+#endif
+
+/* io_uring:io_uring_complete: a request refused in an io_uring worker or SQPOLL thread,
+ * which returns from no syscall, is signalled as the request completes, in its context. */
+int guard_ring_done(void *ctx)
+{
+    take_call(ctx, (__u32)bpf_get_current_pid_tgid());
     return 0;
 }
 
 /* 1 when the thread now exiting is the last of its process. Without group_dead in the
- * record (kernels before 6.16), the exit of the leader or of the thread that made the
- * refused call stands for it. */
+ * record (kernels before 6.16), the exit of the leader or of the thread the pending name
+ * hit names stands for it. */
 static inline int group_ends(void *ctx, __u32 tid, __u32 tgid, const struct netevent *pending)
 {
 #if GUARD_GROUP_DEAD >= 0
@@ -240,17 +321,23 @@ static inline int group_ends(void *ctx, __u32 tid, __u32 tgid, const struct nete
 #endif
 }
 
-/* Attached to sched:sched_process_exit (every exiting thread): a process that ends is
- * noted in exited_procs (for domain_pend); one that ends with a refusal still pending
- * (its threads never returned from a syscall, e.g. an io_uring worker made the call)
- * reports it unsignalled, so that the hit still gets its line, and forgets it, so that a
- * recycled pid is never signalled. */
+/* Attached to sched:sched_process_exit (every exiting thread): a thread that ends with a
+ * refused call still waiting, and a process that ends with a name hit still waiting,
+ * report it unsignalled, so that the hit still gets its line, and forget it, so that a
+ * recycled id is never signalled; a process that ends is noted in exited_procs (for
+ * domain_pend). */
 int guard_forget(void *ctx)
 {
     __u64 id = bpf_get_current_pid_tgid();
-    __u32 tgid = id >> 32;
-    struct netevent *pending = pending_signal.lookup(&tgid);
-    if (!group_ends(ctx, (__u32)id, tgid, pending))
+    __u32 tid = id, tgid = id >> 32;
+    struct netevent *pending = pending_calls.lookup(&tid);
+    if (pending) {
+        struct netevent ev = *pending;
+        if (pending_calls.delete(&tid) == 0)
+            events.perf_submit(ctx, &ev, sizeof(ev));
+    }
+    pending = pending_signal.lookup(&tgid);
+    if (!group_ends(ctx, tid, tgid, pending))
         return 0;
 #if GUARD_DOMAINS
     __u64 now = bpf_ktime_get_boot_ns();

@@ -277,6 +277,7 @@ static inline void domain_pend(void *ctx, struct domainevent *ev)
     }
     pending_domain.update(&tgid, ev);
     pending_signal.update(&tgid, &ev->conn);
+    notify_waiting(ctx, tgid);
 }
 
 /* A hit: reported, and the action's signal sent to its process: at once when it is the

@@ -48,6 +48,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
     fprintf(out,
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
+            "       [--signal-from auto|call|exit|exit-on-demand]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
             "       [--dns-port LIST] [--netns all|host] [--qtype address|all]\n"
@@ -173,6 +174,13 @@ static const char *attach_choice(size_t i)
     return i < COUNT(attach_names) ? attach_names[i] : NULL;
 }
 
+static const char *const signal_from_names[] = {"auto", "call", "exit", "exit-on-demand"};
+
+static const char *signal_from_choice(size_t i)
+{
+    return i < COUNT(signal_from_names) ? signal_from_names[i] : NULL;
+}
+
 static const char *block_choice(size_t i)
 {
     return i < BLOCK_ACTION_COUNT ? block_actions[i].name : NULL;
@@ -279,6 +287,13 @@ static int set_block(void *part, const char *arg, int choice)
 {
     (void)arg;
     ((struct guard_config *)part)->block = (enum block_action)choice;
+    return 0;
+}
+
+static int set_signal_from(void *part, const char *arg, int choice)
+{
+    (void)arg;
+    ((struct guard_config *)part)->signal_from = (enum signal_from)choice;
     return 0;
 }
 
@@ -415,6 +430,14 @@ const struct cli_option cli_options[] = {
      "the connection goes on), or have the kernel refuse it, then:\n"
      "deny (nothing more), suspend (SIGSTOP), kill (SIGKILL) or\n"
      "dump (SIGSTOP, core with gcore, then kill)",
+     NULL},
+    {"signal-from", 0, "S", CLI_PART_GUARD, signal_from_choice, set_signal_from, NULL,
+     "where the signal of --block suspend|kill|dump is sent from:\n"
+     "auto (default: call where the kernel allows, else\n"
+     "exit-on-demand), call (in the refused call itself: no cost\n"
+     "to other syscalls), exit (as the call's syscall returns: a\n"
+     "tracepoint on every syscall of the host) or exit-on-demand\n"
+     "(that tracepoint only while a signal waits: a few ms late)",
      NULL},
     {"verbose", 0, NULL, CLI_PART_GUARD, NULL, set_verbose, NULL,
      "ebpf_ipintelligence: print every TCP connection", NULL},

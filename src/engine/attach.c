@@ -210,12 +210,14 @@ int attach_open_cgroup2_root(struct error *e)
     return open_cgroup2_privately(e);
 }
 
-/* Whether the kernel loads a cgroup_skb program of insns. */
-static bool skb_program_loads(const struct bpf_insn *insns, unsigned int count)
+/* Whether the kernel loads a program of type (and expected attach type) of insns. */
+static bool program_loads(enum bpf_prog_type type, enum bpf_attach_type expected,
+                          const struct bpf_insn *insns, unsigned int count)
 {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
-    attr.prog_type = BPF_PROG_TYPE_CGROUP_SKB;
+    attr.prog_type = type;
+    attr.expected_attach_type = expected;
     attr.insns = (uint64_t)(uintptr_t)insns;
     attr.insn_cnt = count;
     attr.license = (uint64_t)(uintptr_t) "GPL";
@@ -226,17 +228,25 @@ static bool skb_program_loads(const struct bpf_insn *insns, unsigned int count)
     return true;
 }
 
+/* r0 = get_current_pid_tgid(); r1 = 0; r0 = send_signal(r1); r0 = 1; exit */
+static const struct bpf_insn signals_task[] = {
+    {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid},
+    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0},
+    {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_send_signal},
+    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
+    {.code = BPF_JMP | BPF_EXIT},
+};
+
 bool attach_skb_knows_task(void)
 {
-    /* r0 = get_current_pid_tgid(); r1 = 0; r0 = send_signal(r1); r0 = 1; exit */
-    const struct bpf_insn insns[] = {
-        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_pid_tgid},
-        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 0},
-        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_send_signal},
-        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
-        {.code = BPF_JMP | BPF_EXIT},
-    };
-    return skb_program_loads(insns, sizeof(insns) / sizeof(insns[0]));
+    return program_loads(BPF_PROG_TYPE_CGROUP_SKB, 0, signals_task,
+                         sizeof(signals_task) / sizeof(signals_task[0]));
+}
+
+bool attach_sock_addr_signals(void)
+{
+    return program_loads(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, signals_task,
+                         sizeof(signals_task) / sizeof(signals_task[0]));
 }
 
 bool attach_skb_knows_netns(void)
@@ -247,7 +257,7 @@ bool attach_skb_knows_netns(void)
         {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
         {.code = BPF_JMP | BPF_EXIT},
     };
-    return skb_program_loads(insns, sizeof(insns) / sizeof(insns[0]));
+    return program_loads(BPF_PROG_TYPE_CGROUP_SKB, 0, insns, sizeof(insns) / sizeof(insns[0]));
 }
 
 int attach_own_netns(uint64_t *cookie, struct error *e)

@@ -50,6 +50,10 @@ bool attach_cgroup2_mounted(void);
  * 6.1 refuses them), found by loading a 4-instruction program. */
 bool attach_skb_knows_task(void);
 
+/* True when cgroup sock_addr programs (connect, sendmsg) may send the current task a
+ * signal (bpf_send_signal: 6.18 here; Debian 12's 6.1 refuses it). */
+bool attach_sock_addr_signals(void);
+
 /* True when cgroup_skb programs may call bpf_get_netns_cookie (6.18 here; Debian 12's
  * 6.1 refuses it). */
 bool attach_skb_knows_netns(void);

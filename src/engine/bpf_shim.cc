@@ -157,6 +157,21 @@ extern "C" int shim_attach_tracepoint(shim_bpf *b, const char *tracepoint, const
     });
 }
 
+extern "C" int shim_load_tracepoint(shim_bpf *b, const char *prog, error *e)
+{
+    return guarded(e, prog, [&] {
+        int fd = -1;
+        return check(b->bpf.load_func(prog, BPF_PROG_TYPE_TRACEPOINT, fd), e, "loading program");
+    });
+}
+
+extern "C" int shim_detach_tracepoint(shim_bpf *b, const char *tracepoint, error *e)
+{
+    return guarded(e, tracepoint, [&] {
+        return check(b->bpf.detach_tracepoint(tracepoint), e, "detaching tracepoint");
+    });
+}
+
 extern "C" int shim_attach_raw_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,
                                           error *e)
 {
@@ -300,6 +315,16 @@ extern "C" int shim_table_lookup(shim_bpf *b, const char *table, const void *key
         if (bpf_lookup_elem(fd, const_cast<void *>(key), value) == 0)
             return 0;
         return errno == ENOENT ? 1 : fail(e, "looking up", std::strerror(errno));
+    });
+}
+
+extern "C" int shim_table_empty(shim_bpf *b, const char *table, size_t key_size, error *e)
+{
+    return on_table(b, table, e, [&](int fd) {
+        std::vector<unsigned char> key(key_size);
+        if (bpf_get_first_key(fd, key.data(), key_size) == 0)
+            return 0;
+        return errno == ENOENT ? 1 : fail(e, "reading keys", std::strerror(errno));
     });
 }
 

@@ -36,6 +36,10 @@ int shim_attach_kretprobe(struct shim_bpf *b, const char *kernel_func, const cha
 /* tracepoint is "category:name". */
 int shim_attach_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
                            struct error *e);
+/* Loads prog as a tracepoint program now, so that attaching it later is quick. */
+int shim_load_tracepoint(struct shim_bpf *b, const char *prog, struct error *e);
+/* Detaches what shim_attach_tracepoint attached there. */
+int shim_detach_tracepoint(struct shim_bpf *b, const char *tracepoint, struct error *e);
 int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
                                struct error *e);
 /* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
@@ -93,6 +97,9 @@ int shim_table_fd(struct shim_bpf *b, const char *table, int *fd, struct error *
 /* Copies table's value for key into value: 0 found, 1 not there, -1 on an error. */
 int shim_table_lookup(struct shim_bpf *b, const char *table, const void *key, void *value,
                       struct error *e);
+/* 1 when table (keys of key_size bytes) holds no entry, 0 when it holds one, -1 on an
+ * error. */
+int shim_table_empty(struct shim_bpf *b, const char *table, size_t key_size, struct error *e);
 /* The sum over every CPU of entry index of the per-CPU array of 64-bit counters table
  * (BPF_PERCPU_ARRAY) into *sum: 0, or -1 on an error. */
 int shim_percpu_sum(struct shim_bpf *b, const char *table, int index, unsigned long long *sum,

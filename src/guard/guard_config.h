@@ -7,6 +7,14 @@
 #include "dns/dns_ports.h"
 #include "guard/block_actions.h"
 
+/* Where the action's signal for a refused call is sent from (--signal-from). */
+enum signal_from {
+    SIGNAL_FROM_AUTO,          /* call where the kernel offers it, else exit-on-demand */
+    SIGNAL_FROM_CALL,          /* in the call itself: no cost to any other syscall */
+    SIGNAL_FROM_EXIT,          /* the syscall-exit tracepoint, attached for good */
+    SIGNAL_FROM_EXIT_ON_DEMAND /* the syscall-exit tracepoint, attached while one waits */
+};
+
 struct guard_config {
     enum block_action block;
     bool verbose;               /* print every TCP connection */
@@ -16,6 +24,7 @@ struct guard_config {
     const char *dump_dir;       /* where --block dump writes cores */
     unsigned long dump_max_mib; /* the most one core may take */
     struct dns_ports dns;       /* where the names of DNS messages are checked */
+    enum signal_from signal_from;
 };
 
 #endif

@@ -15,6 +15,7 @@
 #include "engine/attach.h"
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
+#include "base/clock.h"
 #include "base/private_dir.h"
 #include "common/ebpfshield_events.h"
 #include "threatfeed/feeds.h"
@@ -35,7 +36,24 @@ struct guard {
     struct domain_hash names;     /* the keys of the domain table, drawn per run */
     char ports_flag[DNS_PORTS_CFLAG_MAX];
     bool egress; /* the egress program is attached: refusing, or names to check */
+    enum signal_from signal_from;
+    int signal_at;       /* connect_guard.h's GUARD_AT_*, chosen at start */
+    bool exit_on_demand; /* sys_exit attached only while a signal waits */
+    bool exit_attached;
+    uint64_t waited_ms; /* when the last notice of a waiting signal came */
 };
+
+/* connect_guard.h's GUARD_AT_*. */
+enum { AT_HOOK, AT_RETURN, AT_EXIT };
+
+/* The kernel function that runs the cgroup sock_addr programs: its kretprobe signals a
+ * refused call (AT_RETURN). */
+#define HOOKS_RUNNER "__cgroup_bpf_run_filter_sock_addr"
+#define SYS_EXIT "raw_syscalls:sys_exit"
+#define RING_DONE "io_uring_complete" /* a raw tracepoint: no category */
+/* The syscall-exit program stays this long after the last signal that waited for it, so
+ * that a flood of refusals does not attach and detach it at each one. */
+#define EXIT_LINGER_MS 1000
 
 /* What a set holds, once it is the one in use. */
 static void say_feeds(const struct feed_set *set)
@@ -50,9 +68,38 @@ static void say_feeds(const struct feed_set *set)
 
 #define CFLAG_LEN 48
 
+/* Where signals go from (--signal-from) on this kernel, in mode; said at start. */
+static int choose_signal(struct guard *p, enum attach_mode mode, struct error *e)
+{
+    enum signal_from from = p->signal_from;
+    bool in_hook = attach_sock_addr_signals(), kprobes = mode == ATTACH_KPROBE;
+    p->exit_on_demand = from != SIGNAL_FROM_EXIT;
+    p->signal_at = AT_EXIT;
+    if (from == SIGNAL_FROM_CALL || from == SIGNAL_FROM_AUTO) {
+        if (in_hook || kprobes)
+            p->signal_at = in_hook ? AT_HOOK : AT_RETURN;
+        else if (from == SIGNAL_FROM_CALL)
+            return error_set(e, "--signal-from call: this kernel lets neither the connect hooks "
+                                "send a signal (Linux 6.2 and later) nor kprobes run; use "
+                                "--signal-from exit or exit-on-demand");
+    }
+    if (!block_actions[p->block].signal)
+        return 0;
+    static const char *const said[] = {
+        [AT_HOOK] = "in the refused call, by the hook that refuses it",
+        [AT_RETURN] = "in the refused call, as " HOOKS_RUNNER " returns (a kretprobe)",
+        [AT_EXIT] = "as the refused call's syscall returns"};
+    log_note("guard: the action's signal is sent %s%s", said[p->signal_at],
+             p->signal_at != AT_EXIT ? ""
+             : p->exit_on_demand
+                 ? " (raw_syscalls:sys_exit attached while a signal waits: a few ms late)"
+                 : " (raw_syscalls:sys_exit attached for good: every syscall pays for it)");
+    return 0;
+}
+
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[12][CFLAG_LEN];
+    char flags[14][CFLAG_LEN];
     const struct block_action_info *action = &block_actions[p->block];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
@@ -69,9 +116,11 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     snprintf(flags[9], CFLAG_LEN, "-DGUARD_NAME_MULT=%#llxULL", (unsigned long long)p->names.mult);
     snprintf(flags[10], CFLAG_LEN, "-DGUARD_NAME_SEED=%#llxULL", (unsigned long long)p->names.seed);
     snprintf(flags[11], CFLAG_LEN, "-DGUARD_SKB_TASK=%d", attach_skb_knows_task());
-    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3], flags[4],
-                            flags[5],  flags[6],  flags[7],      flags[8], flags[9],
-                            flags[10], flags[11], p->ports_flag, NULL};
+    snprintf(flags[12], CFLAG_LEN, "-DGUARD_SIGNAL_AT=%d", p->signal_at);
+    snprintf(flags[13], CFLAG_LEN, "-DGUARD_EXIT_ON_DEMAND=%d", p->exit_on_demand);
+    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3], flags[4],  flags[5],
+                            flags[6],  flags[7],  flags[8],      flags[9], flags[10], flags[11],
+                            flags[12], flags[13], p->ports_flag, NULL};
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }
@@ -217,13 +266,68 @@ static const struct shim_cgroup_prog guard_hooks[] = {{"guard_connect4", SHIM_CO
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The signal tracepoints first, so that no refusal goes without its signal. */
+/* The programs that send the signals of refusals; the exit tracepoint loaded now and
+ * attached later when it comes on demand. */
+static int attach_signals(struct guard *p, struct error *e)
+{
+    if (!block_actions[p->block].signal)
+        return 0;
+    if (shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0)
+        return -1;
+    if (p->signal_at == AT_RETURN &&
+        shim_attach_kretprobe(p->prog, HOOKS_RUNNER, "guard_call_return", e) != 0)
+        return -1;
+    if (p->signal_at == AT_EXIT && attach_tracepoint_exists("io_uring:" RING_DONE) &&
+        shim_attach_raw_tracepoint(p->prog, RING_DONE, "guard_ring_done", e) != 0)
+        return -1;
+    if (p->exit_on_demand)
+        return shim_load_tracepoint(p->prog, "guard_signal", e);
+    if (shim_attach_tracepoint(p->prog, SYS_EXIT, "guard_signal", e) != 0)
+        return -1;
+    p->exit_attached = true;
+    return 0;
+}
+
+/* A notice from the kernel: a signal waits for the syscall-exit program. */
+static void exit_wanted(void *self)
+{
+    struct guard *p = self;
+    p->waited_ms = monotonic_ms();
+    struct error e;
+    if (p->exit_attached || !p->prog)
+        return;
+    if (shim_attach_tracepoint(p->prog, SYS_EXIT, "guard_signal", &e) != 0) {
+        log_warn("a refused call's signal waits, and it cannot go: %s", e.msg);
+        return;
+    }
+    p->exit_attached = true;
+}
+
+/* After each poll: the syscall-exit program attached on demand goes once no signal has
+ * waited for EXIT_LINGER_MS and none waits now. */
+static void tick(void *self)
+{
+    struct guard *p = self;
+    if (!p->exit_on_demand || !p->exit_attached || monotonic_ms() - p->waited_ms < EXIT_LINGER_MS)
+        return;
+    struct error e;
+    int calls = shim_table_empty(p->prog, "pending_calls", sizeof(uint32_t), &e);
+    int names = calls == 1 ? shim_table_empty(p->prog, "pending_signal", sizeof(uint32_t), &e) : 0;
+    if (calls < 0 || names < 0)
+        log_warn("reading the waiting signals: %s", e.msg);
+    if (calls != 1 || names != 1)
+        return;
+    if (shim_detach_tracepoint(p->prog, SYS_EXIT, &e) != 0) {
+        log_warn("%s", e.msg);
+        return;
+    }
+    p->exit_attached = false;
+}
+
+/* The signal programs first, so that no refusal goes without its signal. */
 static int attach_guard(struct guard *p, struct error *e)
 {
-    const struct block_action_info *action = &block_actions[p->block];
-    if (action->signal &&
-        (shim_attach_tracepoint(p->prog, "raw_syscalls:sys_exit", "guard_signal", e) != 0 ||
-         shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0))
+    if (attach_signals(p, e) != 0)
         return -1;
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
@@ -273,6 +377,7 @@ static void stop(void *self)
     shim_destroy(p->prog);
     p->prog = NULL;
     p->egress = false;
+    p->exit_attached = false;
     if (p->handler.dumps)
         p->handler.failed_actions += dump_worker_stop(p->handler.dumps);
     p->handler.dumps = NULL;
@@ -282,7 +387,9 @@ static int start(void *self, enum attach_mode mode, const struct events_opener *
                  struct shim_bpf **events, struct error *e)
 {
     struct guard *p = self;
-    int rc = compile(p, mode, e);
+    int rc = choose_signal(p, mode, e);
+    if (rc == 0)
+        rc = compile(p, mode, e);
     if (rc == 0)
         rc = opener->open(opener->ctx, p->prog, e);
     if (rc == 0)
@@ -367,19 +474,23 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     p->out = out;
     p->block = cfg->block;
     p->dump_dir = cfg->dump_dir;
+    p->signal_from = cfg->signal_from;
     p->handler = (struct guard_handler){.out = out,
                                         .block = cfg->block,
                                         .verbose = cfg->verbose,
                                         .feeds = p->registry,
                                         .set = (const struct feed_set *const *)&p->feeds,
                                         .resolved = lookup_resolved,
-                                        .resolved_ctx = p};
+                                        .resolved_ctx = p,
+                                        .waiting = exit_wanted,
+                                        .waiting_ctx = p};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = GUARD_PERF_PAGES_PER_CPU,
                           .wakeup_events = 1, /* a hit's line and dump at once */
                           .start = start,
                           .on_sample = on_sample,
+                          .tick = tick,
                           .report = report,
                           .reload = reload,
                           .stop = stop,

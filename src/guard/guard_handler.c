@@ -125,6 +125,13 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
 {
     struct netevent ev;
     struct conn_event c;
+    struct guard_notice n;
+    if (size >= sizeof(n) && size < sizeof(ev)) { /* the kernel pads a sample to 8n + 4 */
+        memcpy(&n, data, sizeof(n));
+        if (n.kind == EBPFSHIELD_NOTICE_WAITING && h->waiting)
+            h->waiting(h->waiting_ctx);
+        return;
+    }
     if (read_sample(h, data, size, &ev, &c) != 0) {
         log_warn("skipped a connect event of %zu bytes", size);
         return;

@@ -27,6 +27,8 @@ struct guard_handler {
     const struct feed_set *const *set; /* the set in use (domain hits are checked by name) */
     resolved_lookup_fn resolved;       /* names an address hit's domain; NULL: none */
     void *resolved_ctx;
+    void (*waiting)(void *ctx); /* a signal waits for the syscall-exit program */
+    void *waiting_ctx;
     unsigned long long hits;           /* connections to a feed address or DNS messages for a
                                         * feed name */
     unsigned long long domain_hits;    /* the latter */
@@ -37,9 +39,9 @@ struct guard_handler {
     unsigned long long dropped_unread, held_partial, answers_listed;
 };
 
-/* One netevent or domainevent sample: the verbose line, and on a feed hit its line (with --block
- * dump, the worker prints it once the core is taken). Every hit gets one line: the action's, or
- * that the process exited before the action could reach it. */
+/* One netevent or domainevent sample (or a guard_notice, handed to waiting): the verbose line, and
+ * on a feed hit its line (with --block dump, the worker prints it once the core is taken). Every
+ * hit gets one line: the action's, or that the process exited before the action could reach it. */
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size);
 
 /* The statistics at exit, on the log stream (nothing when there was no hit). */

@@ -4,9 +4,11 @@
 #    --block kill and a feed of FEED_SIZE addresses; every connect is counted by the client
 #    and every accept by the listener, and any mismatch is printed.
 #  - syscalls/s (dd with 1-byte blocks: one read and one write per byte) without and with
-#    the tool: the cost of the raw_syscalls:sys_exit program that sends signals.
-# Rounds alternate without and with the tool (PAIRS pairs, default 3, the tool started
-# anew for each), and end without it; the ratios are of the means of the rounds. The client closes with RST and the listener after it, so that no
+#    the tool: what a program on every syscall (--signal-from exit) costs, and that the
+#    other ways of sending the signal cost nothing there.
+# Rounds alternate without the tool and with it for each --signal-from of MODES (default
+# "call exit-on-demand exit"), PAIRS times (default 3, the tool started anew for each),
+# and end without it; the ratios are of the means of the rounds. The client closes with RST and the listener after it, so that no
 # round leaves TIME_WAIT sockets that slow the next one's port search (which had made the
 # second round 74 % slower, tool or not).
 # Runs in a private network namespace, as root.
@@ -117,20 +119,23 @@ syscall_round() {
     printf -v "SYS_$2" '%s' "$rate"
 }
 
+read -ra MODE_LIST <<<"${MODES:-call exit-on-demand exit}"
 echo "kernel $(uname -r), $(nproc) CPUs; $CONNECTS connects per round, feed of $FEED_SIZE addresses;" \
-    "$PAIRS pairs of rounds without and with the tool, then one more without"
+    "$PAIRS rounds without the tool and with it for each --signal-from (${MODE_LIST[*]}), in turn," \
+    "then one more without"
 
-# with_tool ROUND: starts the tool, runs both rounds with it, stops it.
+# with_tool FROM KEY: starts the tool with --signal-from FROM, runs both rounds with it,
+# stops it.
 with_tool() {
-    "$BIN" --feeds "$WORK/feeds" --block kill >"$WORK/tool.out" 2>"$WORK/tool.err" &
+    "$BIN" --feeds "$WORK/feeds" --block kill --signal-from "$1" >"$WORK/tool.out" 2>"$WORK/tool.err" &
     TOOL=$!
     for _ in $(seq 600); do
         grep -q 'The program is running' "$WORK/tool.out" 2>/dev/null && break
         kill -0 "$TOOL" 2>/dev/null || { cat "$WORK/tool.err"; exit 1; }
         sleep 0.1
     done
-    connect_round "with --block kill" "on$1"
-    syscall_round "with --block kill" "on$1"
+    connect_round "kill, signal from $1" "$2"
+    syscall_round "kill, signal from $1" "$2"
     local hits
     hits=$(grep -c '^Client:' "$WORK/tool.out" || true)
     [ "$hits" -eq 0 ] || echo "MISMATCH: the tool reported $hits hit(s) for non-feed connects"
@@ -142,21 +147,24 @@ with_tool() {
 for i in $(seq "$PAIRS"); do
     connect_round "without the tool" "off$i"
     syscall_round "without the tool" "off$i"
-    with_tool "$i"
+    for j in "${!MODE_LIST[@]}"; do with_tool "${MODE_LIST[$j]}" "on${j}_$i"; done
 done
 connect_round "without the tool" "off$((PAIRS + 1))"
 syscall_round "without the tool" "off$((PAIRS + 1))"
 
-# mean PREFIX FIRST LAST: the mean of the variables PREFIX$FIRST .. PREFIX$LAST.
+# mean PREFIX FIRST LAST [SUFFIX]: the mean of PREFIX$FIRST$SUFFIX .. PREFIX$LAST$SUFFIX.
 mean() {
     local sum=0 i v
     for i in $(seq "$2" "$3"); do
-        v=$1$i
+        v=$1$i${4:-}
         sum=$((sum + ${!v}))
     done
     echo $((sum / ($3 - $2 + 1)))
 }
-awk -v a="$(mean RATE_off 1 $((PAIRS + 1)))" -v b="$(mean RATE_on 1 "$PAIRS")" \
-    -v c="$(mean SYS_off 1 $((PAIRS + 1)))" -v d="$(mean SYS_on 1 "$PAIRS")" 'BEGIN {
-    printf "connects/s with the tool / without (means of the rounds): %.3f (%d / %d)\n", b / a, b, a
-    printf "syscalls/s with the tool / without (means of the rounds): %.3f (%d / %d)\n", d / c, d, c }'
+for j in "${!MODE_LIST[@]}"; do
+    awk -v m="${MODE_LIST[$j]}" -v a="$(mean RATE_off 1 $((PAIRS + 1)))" \
+        -v b="$(mean "RATE_on${j}_" 1 "$PAIRS")" -v c="$(mean SYS_off 1 $((PAIRS + 1)))" \
+        -v d="$(mean "SYS_on${j}_" 1 "$PAIRS")" 'BEGIN {
+        printf "signal from %s: connects/s with the tool / without (means): %.3f (%d / %d)\n", m, b / a, b, a
+        printf "signal from %s: syscalls/s with the tool / without (means): %.3f (%d / %d)\n", m, d / c, d, c }'
+done

@@ -10,4 +10,6 @@ for scenario in monitor monitor_attack containers ipintel guard guard_states dom
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
     bash "$here/$scenario.sh" || status=1
 done
+echo "== guard, its signal from sys_exit attached on demand (kernel $(uname -r))"
+SIGNAL_FROM=exit-on-demand bash "$here/guard.sh" || status=1
 exit $status
