@@ -104,7 +104,7 @@ struct netevent {
  * the syscall-exit program, which user space attaches while one waits. */
 struct guard_notice {
     __u32 kind;
-    __u32 tid; /* the waiting thread (a name hit's: its process) */
+    __u32 tgid; /* the process whose signal waits */
 };
 #define EBPFSHIELD_NOTICE_WAITING 1
 

@@ -4,7 +4,7 @@
  * IPv4-mapped, NAT64, 6to4 and IPv4-compatible IPv6 addresses against the IPv4 trie too. With
  * --block other than print a hit is refused (EPERM) before any packet exists, and the action's
  * signal goes to the process that made the call (--signal-from): from the hook itself where
- * the kernel lets sock_addr programs send signals (6.2 on), from the return of the function
+ * the kernel lets sock_addr programs send signals (6.18, not 6.1), from the return of the function
  * that runs the hooks (a kretprobe), or when the calling thread's syscall returns (the
  * raw_syscalls:sys_exit program, attached for good or only while a signal waits).
  *
@@ -39,7 +39,7 @@
     "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_SIGNAL_AT, GUARD_EXIT_ON_DEMAND, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD, GUARD_DOMAINS and the trie sizes"
 #endif
 
-#define GUARD_AT_HOOK 0   /* the sock_addr program sends it (bpf_send_signal, 6.2 on) */
+#define GUARD_AT_HOOK 0   /* the sock_addr program sends it (bpf_send_signal, where allowed) */
 #define GUARD_AT_RETURN 1 /* guard_call_return, as the hook's caller returns */
 #define GUARD_AT_EXIT 2   /* guard_signal, as the calling thread's syscall returns */
 
@@ -51,19 +51,21 @@
 BPF_PERF_OUTPUT(events);
 BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
 BPF_LPM_TRIE(feeds_v6, struct lpm_v6, __u32, GUARD_V6_ENTRIES);
-/* Thread (tid) -> the event of its refused call, until the signal goes (guard_take): one
- * per thread, since the thread takes it before it can make another call; reported
- * unsignalled when the thread exits first, so that a recycled tid is never signalled. */
+/* Process (tgid) -> the event of its first refused call whose signal has not gone yet
+ * (take_call): taken by any of its threads, so that no thread can hold it off by
+ * blocking, exiting or calling execve; reported unsignalled when the process ends
+ * first, so that a recycled pid is never signalled. */
 BPF_TABLE("lru_hash", __u32, struct netevent, pending_calls, GUARD_PENDING_MAX);
 /* Process (tgid) -> the event of a name hit seen outside its context (domain_pend), until
  * one of its syscalls returns; forgotten when the process exits. */
 BPF_TABLE("lru_hash", __u32, struct netevent, pending_signal, GUARD_PENDING_MAX);
 
-/* With GUARD_EXIT_ON_DEMAND, that a signal now waits for the sys_exit program. */
-static inline void notify_waiting(void *ctx, __u32 tid)
+/* With GUARD_EXIT_ON_DEMAND, that a signal of process tgid now waits for the sys_exit
+ * program. */
+static inline void notify_waiting(void *ctx, __u32 tgid)
 {
 #if GUARD_EXIT_ON_DEMAND
-    struct guard_notice n = {.kind = EBPFSHIELD_NOTICE_WAITING, .tid = tid};
+    struct guard_notice n = {.kind = EBPFSHIELD_NOTICE_WAITING, .tgid = tgid};
     events.perf_submit(ctx, &n, sizeof(n));
 #endif
 }
@@ -118,20 +120,34 @@ static inline int feed_of_v6_any(const __u32 w[4], __u32 *feed)
     return feed_of_v6((const __u8 *)w, feed) || (embedded_v4(w, &v4) && feed_of_v4(v4, feed));
 }
 
+/* Where the kernel sends an IPv4 call addressed to 0.0.0.0: to its source (the address
+ * a sendmsg's IP_PKTINFO asks for, else the socket's bound one), else to 127.0.0.1
+ * (ip_route_connect, __ip_route_output_key), so that binding a feed address and sending
+ * to 0.0.0.0 is refused like sending to it. */
+static inline __u32 any_v4_target(struct bpf_sock_addr *ctx, int sendmsg4)
+{
+    __u32 src = sendmsg4 ? ctx->msg_src_ip4 : 0; /* sendmsg4 programs alone may read it */
+    struct bpf_sock *sk = ctx->sk;
+    if (!src && sk)
+        src = sk->src_ip4;
+    return src ? src : htonl(0x7f000001);
+}
+
 /* The destination of ctx into ev; 1 when it is an IPv4 address (an IPv4-mapped IPv6 one
  * included, which the kernel sends as IPv4). */
-static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, struct netevent *ev)
+static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, int connect,
+                                    struct netevent *ev)
 {
     ev->dport = (__u16)ctx->user_port;
     if (!v6) {
         ev->family = AF_INET;
-        ev->daddr = ctx->user_ip4;
+        ev->daddr = ctx->user_ip4 ? ctx->user_ip4 : any_v4_target(ctx, !connect);
         return 1;
     }
     __u32 w[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3]};
     if (w[0] == 0 && w[1] == 0 && w[2] == htonl(0x0000ffff)) {
         ev->family = AF_INET;
-        ev->daddr = w[3];
+        ev->daddr = w[3] ? w[3] : any_v4_target(ctx, 0); /* tcp_v4_connect's, udp_sendmsg's */
         return 1;
     }
     ev->family = AF_INET6;
@@ -139,22 +155,21 @@ static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, struct ne
     return 0;
 }
 
-/* The signal of a refusal, with its event once it went (or waiting for guard_take). A
- * thread whose last refusal still waits (an io_uring worker's, before the request
- * completes) has this one reported as acted on: the signal on its way is for the same
- * process. */
+/* The signal of a refusal, with its event once it went (or waiting for take_call). A
+ * process whose first refusal still waits has this one reported at once, as acted on by
+ * the signal on its way to it (or, should it end first, the first one's line says so). */
 static inline void signal_refused(struct bpf_sock_addr *ctx, struct netevent *ev)
 {
 #if GUARD_SIGNAL_AT == GUARD_AT_HOOK
     ev->signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
     events.perf_submit(ctx, ev, sizeof(*ev));
 #else
-    __u32 tid = ev->tid;
-    if (pending_calls.insert(&tid, ev) != 0) {
+    __u32 tgid = ev->pid;
+    if (pending_calls.insert(&tgid, ev) != 0) {
         ev->signalled = 1;
         events.perf_submit(ctx, ev, sizeof(*ev));
     } else if (GUARD_SIGNAL_AT == GUARD_AT_EXIT) {
-        notify_waiting(ctx, tid);
+        notify_waiting(ctx, tgid);
     }
 #endif
 }
@@ -165,7 +180,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
 {
     struct netevent ev;
     __builtin_memset(&ev, 0, sizeof(ev));
-    int v4 = guard_destination(ctx, v6, &ev);
+    int v4 = guard_destination(ctx, v6, connect, &ev);
     ev.hit =
         (v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6_any((const __u32 *)ev.daddr6, &ev.feed))
             ? EBPFSHIELD_HIT_ADDRESS
@@ -249,15 +264,15 @@ static inline int may_take(const struct netevent *ev)
     return 1;
 }
 
-/* The current thread's refused call, if one waits: its signal sent now, in the thread's
- * context, and its event reported. */
-static inline void take_call(void *ctx, __u32 tid)
+/* The current process's refused call, if one waits: its signal sent now, from one of its
+ * threads, and its event reported (by the thread that removes the entry alone). */
+static inline void take_call(void *ctx, __u32 tgid)
 {
-    struct netevent *pending = pending_calls.lookup(&tid);
+    struct netevent *pending = pending_calls.lookup(&tgid);
     if (!pending)
         return;
     struct netevent ev = *pending;
-    if (pending_calls.delete(&tid) != 0)
+    if (pending_calls.delete(&tgid) != 0)
         return;
     ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
     events.perf_submit(ctx, &ev, sizeof(ev));
@@ -280,13 +295,13 @@ static inline void take_name_hit(void *ctx, __u32 tgid)
 }
 
 /* Attached to raw_syscalls:sys_exit (for good, or while a signal waits): when a syscall
- * returns, its thread's refused call or its process's name hit gets the action's signal
- * before the thread runs another instruction. */
+ * of a process returns, its refused call or its name hit gets the action's signal before
+ * the thread runs another instruction. */
 int guard_signal(void *ctx)
 {
-    __u64 id = bpf_get_current_pid_tgid();
-    take_call(ctx, (__u32)id);
-    take_name_hit(ctx, id >> 32);
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    take_call(ctx, tgid);
+    take_name_hit(ctx, tgid);
     return 0;
 }
 
@@ -296,16 +311,17 @@ int guard_signal(void *ctx)
 #if GUARD_SIGNAL_AT == GUARD_AT_RETURN
 int guard_call_return(struct pt_regs *ctx)
 {
-    take_call(ctx, (__u32)bpf_get_current_pid_tgid());
+    take_call(ctx, bpf_get_current_pid_tgid() >> 32);
     return 0;
 }
 #endif
 
 /* io_uring:io_uring_complete: a request refused in an io_uring worker or SQPOLL thread,
- * which returns from no syscall, is signalled as the request completes, in its context. */
+ * which returns from no syscall, is signalled as the request completes, in its context
+ * (when the completion queue has room; else at a syscall return of the process). */
 int guard_ring_done(void *ctx)
 {
-    take_call(ctx, (__u32)bpf_get_current_pid_tgid());
+    take_call(ctx, bpf_get_current_pid_tgid() >> 32);
     return 0;
 }
 
@@ -321,33 +337,32 @@ static inline int group_ends(void *ctx, __u32 tid, __u32 tgid, const struct nete
 #endif
 }
 
-/* Attached to sched:sched_process_exit (every exiting thread): a thread that ends with a
- * refused call still waiting, and a process that ends with a name hit still waiting,
- * report it unsignalled, so that the hit still gets its line, and forget it, so that a
- * recycled id is never signalled; a process that ends is noted in exited_procs (for
- * domain_pend). */
+/* Attached to sched:sched_process_exit (every exiting thread): a process that ends with a
+ * refused call or a name hit still waiting reports it unsignalled, so that the hit still
+ * gets its line, and forgets it, so that a recycled pid is never signalled; a process that
+ * ends is noted in exited_procs (for domain_pend). */
 int guard_forget(void *ctx)
 {
     __u64 id = bpf_get_current_pid_tgid();
     __u32 tid = id, tgid = id >> 32;
-    struct netevent *pending = pending_calls.lookup(&tid);
-    if (pending) {
-        struct netevent ev = *pending;
-        if (pending_calls.delete(&tid) == 0)
-            events.perf_submit(ctx, &ev, sizeof(ev));
-    }
-    pending = pending_signal.lookup(&tgid);
-    if (!group_ends(ctx, tid, tgid, pending))
+    if (!group_ends(ctx, tid, tgid, pending_signal.lookup(&tgid)))
         return 0;
 #if GUARD_DOMAINS
     __u64 now = bpf_ktime_get_boot_ns();
     exited_procs.update(&tgid, &now);
 #endif
-    if (!pending)
-        return 0;
-    struct netevent ev = *pending;
-    if (pending_signal.delete(&tgid) == 0)
-        submit_pending(ctx, &ev);
+    struct netevent ev, *pending = pending_calls.lookup(&tgid);
+    if (pending) {
+        ev = *pending;
+        if (pending_calls.delete(&tgid) == 0)
+            submit_pending(ctx, &ev);
+    }
+    pending = pending_signal.lookup(&tgid);
+    if (pending) {
+        ev = *pending;
+        if (pending_signal.delete(&tgid) == 0)
+            submit_pending(ctx, &ev);
+    }
     return 0;
 }
 

@@ -17,8 +17,9 @@
  * - CAP_KILL, --block dump: the SIGKILL after the core, to a process of another user
  *   ("SIGKILL: Operation not permitted"; the kernel's own signals, bpf_send_signal, need
  *   none, so kill and suspend do not).
- * - CAP_IPC_LOCK, when the perf buffer exceeds RLIMIT_MEMLOCK plus the perf allowance
- *   ("mmap: Operation not permitted" under a 1 MiB limit).
+ * - CAP_IPC_LOCK, when the perf buffer exceeds RLIMIT_MEMLOCK plus what other processes
+ *   of the user left of the perf allowance ("mmap: Operation not permitted" under a 1 MiB
+ *   limit, and under 8 MiB for the monitor while the guard runs).
  * - CAP_SYS_ADMIN, only to mount tracefs or cgroup2 where they are not mounted (bcc
  *   cannot compile tracepoint programs without tracefs; both features need the cgroup2
  *   root).
@@ -28,11 +29,15 @@
  * root's files or readable by all (uid 0 needs no CAP_DAC_OVERRIDE for its own files). */
 #include "app/capabilities.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -184,16 +189,65 @@ int caps_check(const struct caps_request *r, uint64_t held, struct error *e)
 }
 
 bool caps_memlock_short(uint64_t pages_per_cpu, uint64_t page_size, unsigned cpus, uint64_t memlock,
-                        uint64_t mlock_kb, int paranoid)
+                        uint64_t mlock_kb, int paranoid, uint64_t others_pages)
 {
     /* perf_mmap(): pages past the user's allowance are charged to the process, which may
      * pin RLIMIT_MEMLOCK of them, unless CAP_IPC_LOCK or paranoid -1. The allowance is
-     * shared by every process of the user: this is the best case. */
+     * shared by every process of the user. */
     if (paranoid < 0 || memlock == UINT64_MAX || page_size == 0)
         return false;
     uint64_t pages = (uint64_t)cpus * (pages_per_cpu + 1);
     uint64_t allowance = (mlock_kb * 1024 / page_size) * cpus;
+    allowance -= others_pages < allowance ? others_pages : allowance;
     return pages > memlock / page_size + allowance;
+}
+
+/* The pages of the perf buffers in one maps file (lines ending in [perf_event]). */
+static uint64_t perf_pages_in_maps(FILE *maps, uint64_t page_size)
+{
+    char line[512];
+    uint64_t pages = 0;
+    while (fgets(line, sizeof(line), maps)) {
+        unsigned long long start, end;
+        if (strstr(line, "[perf_event]") && sscanf(line, "%llx-%llx", &start, &end) == 2 &&
+            end > start)
+            pages += (end - start) / page_size;
+    }
+    return pages;
+}
+
+uint64_t caps_perf_pages_of_uid(int proc_fd, uid_t uid, uint64_t page_size)
+{
+    int fd = dup(proc_fd);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    uint64_t pages = 0;
+    const struct dirent *d;
+    char path[64];
+    while ((d = readdir(dir))) {
+        struct stat st;
+        char *end;
+        long pid = strtol(d->d_name, &end, 10);
+        if (*end || pid <= 0 || pid == getpid() ||
+            fstatat(proc_fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || st.st_uid != uid)
+            continue;
+        snprintf(path, sizeof(path), "%ld/maps", pid);
+        int maps_fd = openat(proc_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        FILE *maps = maps_fd >= 0 ? fdopen(maps_fd, "re") : NULL;
+        if (!maps) {
+            if (maps_fd >= 0)
+                close(maps_fd);
+            continue;
+        }
+        pages += perf_pages_in_maps(maps, page_size);
+        fclose(maps);
+    }
+    closedir(dir);
+    return pages;
 }
 
 int caps_effective(uint64_t *held, struct error *e)
@@ -229,9 +283,15 @@ static bool memlock_short(int perf_pages_per_cpu, int paranoid)
         memlock = rl.rlim_cur;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN), page = sysconf(_SC_PAGESIZE);
     long long mlock_kb = sysctl_number("/proc/sys/kernel/perf_event_mlock_kb", 516);
-    return caps_memlock_short((uint64_t)perf_pages_per_cpu, page > 0 ? (uint64_t)page : 4096,
+    uint64_t page_size = page > 0 ? (uint64_t)page : 4096, others = 0;
+    int proc = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (proc >= 0) {
+        others = caps_perf_pages_of_uid(proc, getuid(), page_size);
+        close(proc);
+    }
+    return caps_memlock_short((uint64_t)perf_pages_per_cpu, page_size,
                               cpus > 0 ? (unsigned)cpus : 1, memlock,
-                              mlock_kb > 0 ? (uint64_t)mlock_kb : 0, paranoid);
+                              mlock_kb > 0 ? (uint64_t)mlock_kb : 0, paranoid, others);
 }
 
 int caps_check_process(const struct caps_request *asked, int perf_pages_per_cpu, struct error *e)

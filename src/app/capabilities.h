@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "guard/block_actions.h"
 #include "engine/attach.h"
@@ -46,10 +47,16 @@ const char *caps_name(int cap);
 
 /* True when perf buffers of pages_per_cpu pages (plus the header page) on each of cpus
  * exceed what the kernel lets a process lock without CAP_IPC_LOCK: RLIMIT_MEMLOCK
- * (memlock bytes; UINT64_MAX for unlimited) plus the per-user perf allowance
- * (kernel.perf_event_mlock_kb per CPU), unless kernel.perf_event_paranoid is -1. */
+ * (memlock bytes; UINT64_MAX for unlimited) plus what is left of the per-user perf
+ * allowance (kernel.perf_event_mlock_kb per CPU) once the user's other processes took
+ * theirs (others_pages, their perf buffers), unless kernel.perf_event_paranoid is -1. */
 bool caps_memlock_short(uint64_t pages_per_cpu, uint64_t page_size, unsigned cpus, uint64_t memlock,
-                        uint64_t mlock_kb, int paranoid);
+                        uint64_t mlock_kb, int paranoid, uint64_t others_pages);
+
+/* The pages of the perf buffers mapped by the other processes of uid that this process
+ * may read the maps of (a process with capabilities it lacks hides its own); /proc as
+ * open in proc_fd. */
+uint64_t caps_perf_pages_of_uid(int proc_fd, uid_t uid, uint64_t page_size);
 
 /* This process's effective set (capget(2)); 0, or -1 with a message in e (*held then 0). */
 int caps_effective(uint64_t *held, struct error *e);

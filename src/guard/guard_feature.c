@@ -80,7 +80,7 @@ static int choose_signal(struct guard *p, enum attach_mode mode, struct error *e
             p->signal_at = in_hook ? AT_HOOK : AT_RETURN;
         else if (from == SIGNAL_FROM_CALL)
             return error_set(e, "--signal-from call: this kernel lets neither the connect hooks "
-                                "send a signal (Linux 6.2 and later) nor kprobes run; use "
+                                "send a signal nor kprobes run; use "
                                 "--signal-from exit or exit-on-demand");
     }
     if (!block_actions[p->block].signal)
@@ -266,8 +266,8 @@ static const struct shim_cgroup_prog guard_hooks[] = {{"guard_connect4", SHIM_CO
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The programs that send the signals of refusals; the exit tracepoint loaded now and
- * attached later when it comes on demand. */
+/* The programs that send the signals of refusals; on demand, the exit tracepoint's is
+ * loaded (verified) now and attached later (libbcc loads it again after a detach). */
 static int attach_signals(struct guard *p, struct error *e)
 {
     if (!block_actions[p->block].signal)
@@ -303,20 +303,36 @@ static void exit_wanted(void *self)
     p->exit_attached = true;
 }
 
-/* After each poll: the syscall-exit program attached on demand goes once no signal has
- * waited for EXIT_LINGER_MS and none waits now. */
+/* 1 when a refused call's or a name hit's signal waits in the kernel, 0 when none does,
+ * -1 when the tables cannot be read (said). */
+static int signals_wait(struct guard *p)
+{
+    struct error e;
+    int calls = shim_table_empty(p->prog, "pending_calls", sizeof(uint32_t), &e);
+    int names = calls == 1 ? shim_table_empty(p->prog, "pending_signal", sizeof(uint32_t), &e) : 1;
+    if (calls < 0 || names < 0) {
+        log_warn("reading the waiting signals: %s", e.msg);
+        return -1;
+    }
+    return calls == 0 || names == 0;
+}
+
+/* After each poll, on demand: the syscall-exit program is attached when a signal waits
+ * whose notice was lost (a full perf buffer), and goes once none has waited for
+ * EXIT_LINGER_MS and none waits now. */
 static void tick(void *self)
 {
     struct guard *p = self;
-    if (!p->exit_on_demand || !p->exit_attached || monotonic_ms() - p->waited_ms < EXIT_LINGER_MS)
+    if (!p->exit_on_demand || !p->prog)
+        return;
+    if (!p->exit_attached) {
+        if (signals_wait(p) == 1)
+            exit_wanted(p);
+        return;
+    }
+    if (monotonic_ms() - p->waited_ms < EXIT_LINGER_MS || signals_wait(p) != 0)
         return;
     struct error e;
-    int calls = shim_table_empty(p->prog, "pending_calls", sizeof(uint32_t), &e);
-    int names = calls == 1 ? shim_table_empty(p->prog, "pending_signal", sizeof(uint32_t), &e) : 0;
-    if (calls < 0 || names < 0)
-        log_warn("reading the waiting signals: %s", e.msg);
-    if (calls != 1 || names != 1)
-        return;
     if (shim_detach_tracepoint(p->prog, SYS_EXIT, &e) != 0) {
         log_warn("%s", e.msg);
         return;

@@ -92,12 +92,10 @@ static int read_sample(const struct guard_handler *h, const void *data, size_t s
     if (ev->hit != EBPFSHIELD_HIT_DOMAIN)
         return 0;
     struct domainevent d;
-    if (size == sizeof(*ev)) { /* a pending hit whose name the kernel's table lost */
+    if (size < sizeof(d)) { /* a pending hit whose name the kernel's table lost */
         snprintf(c->domain, sizeof(c->domain), "(name lost)");
         return 0;
     }
-    if (size < sizeof(d))
-        return -1;
     memcpy(&d, data, sizeof(d));
     describe_domain(h, &d, c);
     return 0;
@@ -126,7 +124,8 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     struct netevent ev;
     struct conn_event c;
     struct guard_notice n;
-    if (size >= sizeof(n) && size < sizeof(ev)) { /* the kernel pads a sample to 8n + 4 */
+    _Static_assert(sizeof(n) + 8 <= sizeof(ev), "a padded notice must be shorter than an event");
+    if (size >= sizeof(n) && size < sizeof(n) + 8) { /* the kernel pads a sample to 8n + 4 */
         memcpy(&n, data, sizeof(n));
         if (n.kind == EBPFSHIELD_NOTICE_WAITING && h->waiting)
             h->waiting(h->waiting_ctx);

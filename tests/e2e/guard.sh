@@ -3,7 +3,7 @@
 # reaches the feed addresses (IPv4 127.0.0.2, IPv6 fd00:bad::1) while victims send there
 # by every path (and a hammer running from before the start: a line for every refusal
 # from the first one on): TCP connect, TCP Fast Open, IPv4-mapped, NAT64, 6to4 and IPv4-compatible
-# IPv6, native IPv6, unconnected
+# IPv6, native IPv6, a socket bound to the feed address sending to 0.0.0.0, unconnected
 # UDP sendto and connected UDP, also as an unprivileged user, in a burst, from a process
 # whose leader thread has exited, while the tool itself is stopped, and from sockets
 # connected before the tool started. print lets the bytes through (the control), deny
@@ -38,7 +38,8 @@ PATHS=("tcp 127.0.0.2 9100 127.0.0.2" "tcp ::ffff:127.0.0.2 9100 127.0.0.2"
        "udp ::ffff:127.0.0.2 9101 127.0.0.2" "udp fd00:bad::1 9101 fd00:bad::1"
        "udpconn 127.0.0.2 9101 127.0.0.2" "udpconn fd00:bad::1 9101 fd00:bad::1"
        "tcp 64:ff9b::7f00:2 9100 64:ff9b::7f00:2" "tcp 2002:7f00:2::1 9100 2002:7f00:2::1"
-       "udp ::7f00:2 9101 ::127.0.0.2")
+       "udp ::7f00:2 9101 ::127.0.0.2" "tcpbound 127.0.0.2 9100 127.0.0.2"
+       "udpbound 127.0.0.2 9101 127.0.0.2")
 PAYLOAD=7 # bytes each victim sends
 
 bytes() { cat "$COUNT"; }

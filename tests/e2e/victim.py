@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Sends PAYLOAD to one endpoint the way a program would, and says what happened.
 
-usage: victim.py tcp|tfo|udp|udpconn|leaderless ADDR PORT [GO_FILE]
+usage: victim.py tcp|tfo|udp|udpconn|tcpbound|udpbound|leaderless ADDR PORT [GO_FILE]
 tcp: connect() then send; tfo: TCP Fast Open (sendto with MSG_FASTOPEN, no connect());
-udp: sendto() on an unconnected socket; udpconn: connect() then send; leaderless: the
+udp: sendto() on an unconnected socket; udpconn: connect() then send; tcpbound,
+udpbound: the socket bound to ADDR connects (TCP) or sends (UDP) to 0.0.0.0, which the
+kernel sends to the bound address; leaderless: the
 main thread exits (pthread_exit) and another thread connects and sends. With GO_FILE the
 victim connects at once but sends only once GO_FILE exists (a socket set up before the
 tool started). ADDR may be IPv4, IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d, sent on an IPv6
@@ -37,8 +39,11 @@ def main():
 
 def send(mode, addr, port):
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
-    kind = socket.SOCK_STREAM if mode in ("tcp", "tfo") else socket.SOCK_DGRAM
+    kind = socket.SOCK_STREAM if mode in ("tcp", "tfo", "tcpbound") else socket.SOCK_DGRAM
     s = socket.socket(family, kind)
+    if mode.endswith("bound"):
+        s.bind((addr, 0))
+        mode, addr = mode[:3], "0.0.0.0"
     try:
         if mode == "udp":
             s.sendto(b"PAYLOAD", (addr, port))
