@@ -191,8 +191,10 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
 #endif
     ev.refused = ev.hit && GUARD_REFUSE;
     int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;
-    /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on. */
-    int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused;
+    /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on, but
+     * for those to 0.0.0.0, which go where guard_destination says. */
+    int kprobe_reports =
+        tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused && (v6 || ctx->user_ip4 != 0);
     /* A refusal with a signal is reported once the signal went out (guard_signal). */
     int signal_reports = ev.refused && GUARD_SIGNAL != 0;
     int reports =
@@ -325,13 +327,22 @@ int guard_ring_done(void *ctx)
     return 0;
 }
 
-/* 1 when the thread now exiting is the last of its process. Without group_dead in the
- * record (kernels before 6.16), the exit of the leader or of the thread the pending name
- * hit names stands for it. */
+/* 1 when the thread now exiting is the last of its process: group_dead in the record
+ * (6.16 on); else the process's count of live threads (signal_struct.live, which do_exit
+ * has decremented by then), at GUARD_TASK_SIGNAL_LIVE's offsets from the kernel's BTF;
+ * else the exit of the leader or of the thread the pending name hit names stands for it. */
 static inline int group_ends(void *ctx, __u32 tid, __u32 tgid, const struct netevent *pending)
 {
 #if GUARD_GROUP_DEAD >= 0
     return *((__u8 *)ctx + GUARD_GROUP_DEAD) != 0;
+#elif defined(GUARD_TASK_SIGNAL_LIVE)
+    const unsigned long off[2] = {GUARD_TASK_SIGNAL_LIVE};
+    void *signal = 0;
+    int live = 1;
+    bpf_probe_read_kernel(&signal, sizeof(signal), (char *)bpf_get_current_task() + off[0]);
+    if (!signal || bpf_probe_read_kernel(&live, sizeof(live), (char *)signal + off[1]) != 0)
+        return tid == tgid || (pending && tid == pending->tid);
+    return live == 0;
 #else
     return tid == tgid || (pending && tid == pending->tid);
 #endif

@@ -9,7 +9,9 @@ int tcp_v4(struct pt_regs *ctx, struct sock *sk, struct sockaddr *uaddr, int add
     struct abi_sockaddr_in sin;
     if (addr_len < (int)sizeof(sin))
         return 0;
-    if (bpf_probe_read_kernel(&sin, sizeof(sin), uaddr) != 0 || sin.sin_family != AF_INET)
+    /* 0.0.0.0 goes to the bound address or loopback: the cgroup hook reports it. */
+    if (bpf_probe_read_kernel(&sin, sizeof(sin), uaddr) != 0 || sin.sin_family != AF_INET ||
+        sin.sin_addr == 0)
         return 0;
 
     struct netevent ev;

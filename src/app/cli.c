@@ -1,5 +1,7 @@
 #include "app/cli.h"
 
+#include "guard/persist.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -48,7 +50,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
     fprintf(out,
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
-            "       [--signal-from auto|call|exit|exit-on-demand]\n"
+            "       [--signal-from auto|call|exit|exit-on-demand] [--persist] [--unload]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
             "       [--dns-port LIST] [--netns all|host] [--qtype address|all]\n"
@@ -297,6 +299,20 @@ static int set_signal_from(void *part, const char *arg, int choice)
     return 0;
 }
 
+static int set_persist(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct guard_config *)part)->persist = true;
+    return 0;
+}
+
+static int set_unload(void *part, const char *arg, int choice)
+{
+    (void)arg, (void)choice;
+    ((struct options *)part)->unload = true;
+    return 0;
+}
+
 static int set_verbose(void *part, const char *arg, int choice)
 {
     (void)arg, (void)choice;
@@ -439,6 +455,14 @@ const struct cli_option cli_options[] = {
      "tracepoint on every syscall of the host) or exit-on-demand\n"
      "(that tracepoint only while a signal waits: a few ms late)",
      NULL},
+    {"persist", 0, NULL, CLI_PART_GUARD, NULL, set_persist, NULL,
+     "with --block deny|suspend|kill|dump: the refusing programs\n"
+     "stay attached when the tool exits (pinned in " PERSIST_DIR "),\n"
+     "crash and SIGKILL included; the next start replaces them in\n"
+     "place, so that nothing gets through in between",
+     NULL},
+    {"unload", 0, NULL, CLI_PART_APP, NULL, set_unload, NULL,
+     "remove what --persist left attached, say what, and exit", NULL},
     {"verbose", 0, NULL, CLI_PART_GUARD, NULL, set_verbose, NULL,
      "ebpf_ipintelligence: print every TCP connection", NULL},
     {"feeds", 0, "DIR", CLI_PART_GUARD, NULL, set_feeds, NULL,
@@ -598,6 +622,12 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
         return misuse(err, prog,
                       "--context applies to --feature ebpf_monitor with --output text (JSON "
                       "has the fields)");
+    if (g->persist && (monitor || !block_actions[g->block].refuses))
+        return misuse(err, prog,
+                      "--persist applies to --feature ebpf_ipintelligence with --block "
+                      "deny|suspend|kill|dump (print leaves nothing to keep)");
+    if (opts->unload && g->persist)
+        return misuse(err, prog, "--unload removes what --persist keeps: not both");
     if ((g->allow_file || g->allow_wide) && monitor)
         return misuse(err, prog,
                       "--allow and --allow-wide apply to --feature ebpf_ipintelligence only");

@@ -20,6 +20,7 @@ struct options {
     bool help;
     bool version;
     const char *check_feed; /* --check-feed: only parse this file and say what it holds */
+    bool unload;            /* --unload: remove what --persist left, and exit */
     struct output_config output;
     struct guard_config guard;
     struct monitor_config monitor;

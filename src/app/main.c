@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "app/cli.h"
+#include "guard/persist.h"
 #include "threatfeed/feeds.h"
 #include "base/log.h"
 #include "app/runtime.h"
@@ -26,6 +27,19 @@ static int check_feed(const struct options *opts)
     return 0;
 }
 
+/* --unload: the pins --persist left removed; the kernel detaches each link as its last
+ * reference goes (a running instance's stay until it exits). */
+static int unload(void)
+{
+    struct error e;
+    int removed = persist_prune(NULL, true, &e);
+    if (removed < 0)
+        return log_fatal("%s", e.msg);
+    if (removed == 0)
+        log_note("nothing pinned in %s: nothing to unload", PERSIST_DIR);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     struct options opts;
@@ -41,5 +55,7 @@ int main(int argc, char **argv)
     }
     if (opts.check_feed)
         return check_feed(&opts);
+    if (opts.unload)
+        return unload();
     return runtime_run(&opts);
 }

@@ -218,33 +218,75 @@ int load_cgroup_prog(shim_bpf *b, const char *prog, shim_cgroup_hook hook, int &
 
 } // namespace
 
+/* The link pinned at pin, its program replaced by prog_fd (BPF_LINK_UPDATE: the hook is
+ * never without one): its fd, -1 when nothing is pinned there (errno ENOENT), or -2 with
+ * a message in e. */
+static int adopt_link(const char *pin, int prog_fd, error *e)
+{
+    union bpf_attr attr;
+    std::memset(&attr, 0, sizeof(attr));
+    attr.pathname = reinterpret_cast<uint64_t>(pin);
+    attr.file_flags = 0;
+    int link = static_cast<int>(syscall(__NR_bpf, BPF_OBJ_GET, &attr, sizeof(attr)));
+    if (link < 0)
+        return errno == ENOENT ? -1 : (fail(e, "opening a pinned link", std::strerror(errno)), -2);
+    std::memset(&attr, 0, sizeof(attr));
+    attr.link_update.link_fd = static_cast<uint32_t>(link);
+    attr.link_update.new_prog_fd = static_cast<uint32_t>(prog_fd);
+    if (syscall(__NR_bpf, BPF_LINK_UPDATE, &attr, sizeof(attr)) != 0) {
+        fail(e, "replacing a pinned link's program", std::strerror(errno));
+        close(link);
+        return -2;
+    }
+    return link;
+}
+
+static int pin_fd(int fd, const char *pin, error *e)
+{
+    union bpf_attr attr;
+    std::memset(&attr, 0, sizeof(attr));
+    attr.pathname = reinterpret_cast<uint64_t>(pin);
+    attr.bpf_fd = static_cast<uint32_t>(fd);
+    if (syscall(__NR_bpf, BPF_OBJ_PIN, &attr, sizeof(attr)) == 0)
+        return 0;
+    return fail(e, "pinning", std::strerror(errno));
+}
+
 extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hook hook,
-                                  int cgroup_fd, error *e)
+                                  int cgroup_fd, const char *pin, error *e)
 {
     return guarded(e, prog, [&] {
         int prog_fd = -1;
         if (load_cgroup_prog(b, prog, hook, prog_fd, e) != 0)
             return -1;
+        int link = pin ? adopt_link(pin, prog_fd, e) : -1;
+        if (link == -2)
+            return -1;
+        if (link >= 0) {
+            b->links.push_back(link);
+            return 0;
+        }
         // BPF_LINK_CREATE rather than libbcc's BPF_PROG_ATTACH: an attachment stays after
-        // its process dies, a link goes with its last fd.
+        // its process dies, a link goes with its last fd (and its pin).
         union bpf_attr attr;
         std::memset(&attr, 0, sizeof(attr));
         attr.link_create.prog_fd = prog_fd;
         attr.link_create.target_fd = cgroup_fd;
         attr.link_create.attach_type = cgroup_types[hook];
-        int link = static_cast<int>(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr)));
+        link = static_cast<int>(syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr)));
         if (link < 0)
             return fail(e, "linking cgroup program", std::strerror(errno));
         b->links.push_back(link);
-        return 0;
+        return pin ? pin_fd(link, pin, e) : 0;
     });
 }
 
 extern "C" int shim_attach_cgroup_all(shim_bpf *b, const shim_cgroup_prog *progs, size_t count,
-                                      int cgroup_fd, error *e)
+                                      int cgroup_fd, const char *const *pins, error *e)
 {
     for (size_t i = 0; i < count; i++)
-        if (shim_attach_cgroup(b, progs[i].prog, progs[i].hook, cgroup_fd, e) != 0)
+        if (shim_attach_cgroup(b, progs[i].prog, progs[i].hook, cgroup_fd, pins ? pins[i] : nullptr,
+                               e) != 0)
             return -1;
     return 0;
 }
@@ -268,6 +310,11 @@ template <typename Op> int on_table(shim_bpf *b, const char *table, error *e, Op
         int fd = b->bpf.get_table(table).get_fd();
         return fd < 0 ? fail(e, "no such table", table) : op(fd);
     });
+}
+
+extern "C" int shim_pin_table(shim_bpf *b, const char *table, const char *pin, error *e)
+{
+    return on_table(b, table, e, [&](int fd) { return pin_fd(fd, pin, e); });
 }
 
 extern "C" int shim_table_fd(shim_bpf *b, const char *table, int *fd, error *e)

@@ -57,18 +57,24 @@ enum shim_cgroup_hook {
 
 /* Loads prog as a cgroup-v2 program for hook and links it to the cgroup
  * directory open as cgroup_fd, next to any other program there. The link belongs to b:
- * the kernel detaches it when b is destroyed or this process dies, even by SIGKILL. */
+ * the kernel detaches it when b is destroyed or this process dies, even by SIGKILL,
+ * unless it is pinned. pin (NULL: none) is a bpffs path: a link pinned there (by an
+ * earlier run) gets prog in place of its program, atomically, and is kept; else the new
+ * link is pinned there. */
 int shim_attach_cgroup(struct shim_bpf *b, const char *prog, enum shim_cgroup_hook hook,
-                       int cgroup_fd, struct error *e);
+                       int cgroup_fd, const char *pin, struct error *e);
+/* Pins table at the bpffs path pin (a program array keeps its programs while pinned). */
+int shim_pin_table(struct shim_bpf *b, const char *table, const char *pin, struct error *e);
 /* A program of b's text and the cgroup hook it goes on. */
 struct shim_cgroup_prog {
     const char *prog;
     enum shim_cgroup_hook hook;
 };
 
-/* shim_attach_cgroup for each of the count programs, in order, up to the first error. */
+/* shim_attach_cgroup for each of the count programs, in order, up to the first error;
+ * pins[i] the pin of progs[i] (pins NULL: none). */
 int shim_attach_cgroup_all(struct shim_bpf *b, const struct shim_cgroup_prog *progs, size_t count,
-                           int cgroup_fd, struct error *e);
+                           int cgroup_fd, const char *const *pins, struct error *e);
 /* Loads prog as a program of hook's kind and puts it at index of the program array table
  * (BPF_PROG_ARRAY), where hook's programs tail-call it. */
 int shim_set_tail_call(struct shim_bpf *b, const char *table, int index, const char *prog,

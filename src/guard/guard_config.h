@@ -25,6 +25,7 @@ struct guard_config {
     unsigned long dump_max_mib; /* the most one core may take */
     struct dns_ports dns;       /* where the names of DNS messages are checked */
     enum signal_from signal_from;
+    bool persist; /* --persist: the cgroup programs stay attached (pinned) after exit */
 };
 
 #endif

@@ -15,11 +15,13 @@
 #include "engine/attach.h"
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
+#include "engine/kernel_btf.h"
 #include "base/clock.h"
 #include "base/private_dir.h"
 #include "common/ebpfshield_events.h"
 #include "threatfeed/feeds.h"
 #include "guard/instance_lock.h"
+#include "guard/persist.h"
 #include "guard/guard_handler.h"
 
 struct guard {
@@ -41,7 +43,15 @@ struct guard {
     bool exit_on_demand; /* sys_exit attached only while a signal waits */
     bool exit_attached;
     uint64_t waited_ms; /* when the last notice of a waiting signal came */
+    bool persist;       /* --persist: the pins stay at exit */
+    bool pinning;       /* links are pinned this run: --persist, or pins found to adopt */
 };
+
+/* The pins of one run (persist.h): the cgroup links by hook, and the answer check's
+ * program array (a pinned array keeps its program when the tool is gone). */
+static const char *const pin_names[] = {"connect4", "connect6", "sendmsg4",     "sendmsg6",
+                                        "egress",   "ingress",  "answer_steps", NULL};
+enum { PIN_EGRESS = 4, PIN_INGRESS, PIN_ANSWER_STEPS };
 
 /* connect_guard.h's GUARD_AT_*. */
 enum { AT_HOOK, AT_RETURN, AT_EXIT };
@@ -97,9 +107,36 @@ static int choose_signal(struct guard *p, enum attach_mode mode, struct error *e
     return 0;
 }
 
+/* Where sched_process_exit's program reads whether the exiting thread is its process's
+ * last, on kernels whose record does not say (group_dead, 6.16 on): task_struct.signal
+ * and signal_struct.live (decremented before the tracepoint), from the kernel's BTF, into
+ * flag (empty when the record says, or the BTF does not give them: the leader's exit then
+ * stands for the process's). */
+static void group_dead_flag(char flag[CFLAG_LEN])
+{
+    flag[0] = '\0';
+    if (attach_tracepoint_field("sched/sched_process_exit", "group_dead") >= 0)
+        return;
+    struct kernel_btf *kb;
+    struct kernel_member sig, live;
+    struct error e;
+    if (kernel_btf_open(&kb, &e) != 0) {
+        log_warn("%s: a process whose leader exits first counts as ended", e.msg);
+        return;
+    }
+    if (kernel_btf_member(kb, "task_struct", "signal", &sig, &e) == 0 &&
+        kernel_btf_member(kb, "signal_struct", "live", &live, &e) == 0 && sig.size == 8 &&
+        live.size == 4)
+        snprintf(flag, CFLAG_LEN, "-DGUARD_TASK_SIGNAL_LIVE=%zu,%zu", sig.offset, live.offset);
+    else
+        log_warn("the kernel's BTF gives no task_struct.signal->live: a process whose leader "
+                 "exits first counts as ended");
+    kernel_btf_close(kb);
+}
+
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[14][CFLAG_LEN];
+    char flags[15][CFLAG_LEN];
     const struct block_action_info *action = &block_actions[p->block];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
@@ -118,9 +155,12 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     snprintf(flags[11], CFLAG_LEN, "-DGUARD_SKB_TASK=%d", attach_skb_knows_task());
     snprintf(flags[12], CFLAG_LEN, "-DGUARD_SIGNAL_AT=%d", p->signal_at);
     snprintf(flags[13], CFLAG_LEN, "-DGUARD_EXIT_ON_DEMAND=%d", p->exit_on_demand);
-    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3], flags[4],  flags[5],
-                            flags[6],  flags[7],  flags[8],      flags[9], flags[10], flags[11],
-                            flags[12], flags[13], p->ports_flag, NULL};
+    group_dead_flag(flags[14]);
+    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3],
+                            flags[4],  flags[5],  flags[6],      flags[7],
+                            flags[8],  flags[9],  flags[10],     flags[11],
+                            flags[12], flags[13], p->ports_flag, flags[14][0] ? flags[14] : NULL,
+                            NULL};
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }
@@ -216,7 +256,10 @@ static int attach_egress(struct guard *p, int root, struct error *e)
 {
     if (p->egress || (!block_actions[p->block].refuses && !has_names(p->feeds)))
         return 0;
-    if (shim_attach_cgroup(p->prog, "guard_egress", SHIM_EGRESS, root, e) != 0)
+    char pin[PERSIST_PATH_MAX];
+    persist_path(pin_names[PIN_EGRESS], pin);
+    if (shim_attach_cgroup(p->prog, "guard_egress", SHIM_EGRESS, root, p->pinning ? pin : NULL,
+                           e) != 0)
         return -1;
     p->egress = true;
     return 0;
@@ -256,7 +299,10 @@ static int attach_ingress(struct guard *p, int root, struct error *e)
 {
     if (shim_set_tail_call(p->prog, "answer_steps", 0, "answer_step", SHIM_INGRESS, e) != 0)
         return -1;
-    return shim_attach_cgroup(p->prog, "guard_ingress", SHIM_INGRESS, root, e);
+    char pin[PERSIST_PATH_MAX];
+    persist_path(pin_names[PIN_INGRESS], pin);
+    return shim_attach_cgroup(p->prog, "guard_ingress", SHIM_INGRESS, root, p->pinning ? pin : NULL,
+                              e);
 }
 
 static const struct shim_cgroup_prog guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
@@ -340,6 +386,32 @@ static void tick(void *self)
     p->exit_attached = false;
 }
 
+/* Once this run's links are attached (an earlier run's adopted): with --persist, its
+ * program array pinned and what it does not use unpinned (an egress program no longer
+ * wanted goes); without, every pin removed (the links are this process's alone now). */
+static int settle_pins(struct guard *p, struct error *e)
+{
+    if (!p->persist) {
+        int n = persist_prune(NULL, false, e);
+        if (n > 0)
+            log_note("guard: took over the programs an earlier --persist run left attached; "
+                     "without --persist they go when this run ends");
+        return n < 0 ? -1 : 0;
+    }
+    /* The links in use stay; the old program array goes, for this run's. */
+    const char *in_use[COUNT(pin_names)];
+    size_t n = 0;
+    for (int i = 0; i < PIN_ANSWER_STEPS; i++)
+        if (i != PIN_EGRESS || p->egress)
+            in_use[n++] = pin_names[i];
+    in_use[n] = NULL;
+    char pin[PERSIST_PATH_MAX];
+    persist_path(pin_names[PIN_ANSWER_STEPS], pin);
+    if (persist_prune(in_use, false, e) < 0)
+        return -1;
+    return shim_pin_table(p->prog, "answer_steps", pin, e);
+}
+
 /* The signal programs first, so that no refusal goes without its signal. */
 static int attach_guard(struct guard *p, struct error *e)
 {
@@ -348,13 +420,18 @@ static int attach_guard(struct guard *p, struct error *e)
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
-    int rc = shim_attach_cgroup_all(p->prog, guard_hooks, COUNT(guard_hooks), root, e);
+    char paths[COUNT(guard_hooks)][PERSIST_PATH_MAX];
+    const char *pins[COUNT(guard_hooks)];
+    for (size_t i = 0; i < COUNT(guard_hooks); i++)
+        persist_path(pin_names[i], paths[i]), pins[i] = paths[i];
+    int rc = shim_attach_cgroup_all(p->prog, guard_hooks, COUNT(guard_hooks), root,
+                                    p->pinning ? pins : NULL, e);
     if (rc == 0)
         rc = attach_egress(p, root, e);
     if (rc == 0)
         rc = attach_ingress(p, root, e);
     close(root);
-    return rc;
+    return rc == 0 && p->pinning ? settle_pins(p, e) : rc;
 }
 
 /* The programs first, so that no new hit arrives; then the dumps (cancelled: processes
@@ -389,7 +466,8 @@ static void stop(void *self)
 {
     struct guard *p = self;
     read_domain_counters(p);
-    clear_tail_calls(p);
+    if (!p->persist)
+        clear_tail_calls(p);
     shim_destroy(p->prog);
     p->prog = NULL;
     p->egress = false;
@@ -470,8 +548,12 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
         return -1;
     }
     int rc = 0;
-    /* One enforcing instance per host (instance_lock.h). */
+    bool pinned = false;
+    /* One enforcing instance per host (instance_lock.h); it adopts what an earlier one
+     * left pinned (persist.h). */
     if (action->refuses && (p->lock = instance_lock(e)) < 0)
+        rc = -1;
+    else if (action->refuses && persist_prepare(cfg->persist, &pinned, e) != 0)
         rc = -1;
     else if (!(p->registry = feed_registry_new()))
         rc = error_set(e, "out of memory");
@@ -491,6 +573,12 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     p->block = cfg->block;
     p->dump_dir = cfg->dump_dir;
     p->signal_from = cfg->signal_from;
+    p->persist = cfg->persist;
+    p->pinning = cfg->persist || pinned;
+    if (pinned)
+        log_note("guard: an earlier --persist run left its programs attached: this run "
+                 "replaces them in place (%s)",
+                 PERSIST_DIR);
     p->handler = (struct guard_handler){.out = out,
                                         .block = cfg->block,
                                         .verbose = cfg->verbose,

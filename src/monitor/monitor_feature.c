@@ -182,7 +182,7 @@ static int attach_socket_hooks(struct monitor *m, struct error *e)
     int root = attach_open_cgroup2_root(e);
     if (root < 0)
         return -1;
-    int rc = shim_attach_cgroup_all(m->flows, socket_hooks, COUNT(socket_hooks), root, e);
+    int rc = shim_attach_cgroup_all(m->flows, socket_hooks, COUNT(socket_hooks), root, NULL, e);
     cgroup_paths_close(&m->cgroups);
     cgroup_paths_init(&m->cgroups, root);
     return rc;

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Inside the test VM (Debian's stock kernel, kprobes): the monitor (under attack, and across
 # network namespaces), ipintelligence,
-# guard, domains, feeds and capabilities scenarios in kprobe mode, one VM boot for all of them.
+# guard (and its signal from sys_exit on demand), persist, domains, feeds and capabilities
+# scenarios in kprobe mode, one VM boot for all of them.
 # usage (from the host): tests/vm/run.sh tests/e2e/vm_all.sh EBPFSHIELD_BIN
 here=$(dirname "$0")
 export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_LIMIT=${SIGINT_LIMIT_VM:-10}
 status=0
-for scenario in monitor monitor_attack containers ipintel guard guard_states domains feeds capabilities; do
+for scenario in monitor monitor_attack containers ipintel guard guard_states persist domains feeds capabilities; do
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
     bash "$here/$scenario.sh" || status=1
 done
