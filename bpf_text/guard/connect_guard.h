@@ -134,20 +134,23 @@ static inline __u32 any_v4_target(struct bpf_sock_addr *ctx, int sendmsg4)
 }
 
 /* The destination of ctx into ev; 1 when it is an IPv4 address (an IPv4-mapped IPv6 one
- * included, which the kernel sends as IPv4). */
+ * included, which the kernel sends as IPv4). *any: it was 0.0.0.0, put where it goes. */
 static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, int connect,
-                                    struct netevent *ev)
+                                    struct netevent *ev, int *any)
 {
     ev->dport = (__u16)ctx->user_port;
+    *any = 0;
     if (!v6) {
         ev->family = AF_INET;
-        ev->daddr = ctx->user_ip4 ? ctx->user_ip4 : any_v4_target(ctx, !connect);
+        *any = ctx->user_ip4 == 0;
+        ev->daddr = *any ? any_v4_target(ctx, !connect) : ctx->user_ip4;
         return 1;
     }
     __u32 w[4] = {ctx->user_ip6[0], ctx->user_ip6[1], ctx->user_ip6[2], ctx->user_ip6[3]};
     if (w[0] == 0 && w[1] == 0 && w[2] == htonl(0x0000ffff)) {
         ev->family = AF_INET;
-        ev->daddr = w[3] ? w[3] : any_v4_target(ctx, 0); /* tcp_v4_connect's, udp_sendmsg's */
+        *any = w[3] == 0;
+        ev->daddr = *any ? any_v4_target(ctx, 0) : w[3]; /* tcp_v4_connect's, udp_sendmsg's */
         return 1;
     }
     ev->family = AF_INET6;
@@ -180,7 +183,8 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
 {
     struct netevent ev;
     __builtin_memset(&ev, 0, sizeof(ev));
-    int v4 = guard_destination(ctx, v6, connect, &ev);
+    int any;
+    int v4 = guard_destination(ctx, v6, connect, &ev, &any);
     ev.hit =
         (v4 ? feed_of_v4(ev.daddr, &ev.feed) : feed_of_v6_any((const __u32 *)ev.daddr6, &ev.feed))
             ? EBPFSHIELD_HIT_ADDRESS
@@ -193,8 +197,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     int tcp_connect = connect && ctx->protocol == IPPROTO_TCP;
     /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on, but
      * for those to 0.0.0.0, which go where guard_destination says. */
-    int kprobe_reports =
-        tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused && (v6 || ctx->user_ip4 != 0);
+    int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused && !any;
     /* A refusal with a signal is reported once the signal went out (guard_signal). */
     int signal_reports = ev.refused && GUARD_SIGNAL != 0;
     int reports =

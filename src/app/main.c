@@ -2,8 +2,10 @@
  * command line and hands over to the runtime. */
 #include <signal.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "app/cli.h"
+#include "guard/instance_lock.h"
 #include "guard/persist.h"
 #include "threatfeed/feeds.h"
 #include "base/log.h"
@@ -32,7 +34,11 @@ static int check_feed(const struct options *opts)
 static int unload(void)
 {
     struct error e;
+    int lock = instance_lock(&e); /* not under a running guard's feet */
+    if (lock < 0)
+        return log_fatal("%s: --unload would remove its pins while it runs; stop it first", e.msg);
     int removed = persist_prune(NULL, true, &e);
+    close(lock);
     if (removed < 0)
         return log_fatal("%s", e.msg);
     if (removed == 0)

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <memory>
 #include <new>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -149,6 +150,15 @@ extern "C" int shim_attach_kretprobe(shim_bpf *b, const char *kernel_func, const
     });
 }
 
+extern "C" int shim_attach_kretprobe_nosleep(shim_bpf *b, const char *kernel_func, const char *prog,
+                                             error *e)
+{
+    return guarded(e, kernel_func, [&] {
+        return check(b->bpf.attach_kprobe(kernel_func, prog, 0, BPF_PROBE_RETURN, 0), e,
+                     "attaching kretprobe");
+    });
+}
+
 extern "C" int shim_attach_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,
                                       error *e)
 {
@@ -218,27 +228,48 @@ int load_cgroup_prog(shim_bpf *b, const char *prog, shim_cgroup_hook hook, int &
 
 } // namespace
 
+/* Whether link is a live cgroup link of attach_type on the cgroup open as cgroup_fd (a
+ * cgroup2 directory's inode number is its cgroup id). */
+static bool link_is(int link, bpf_attach_type attach_type, int cgroup_fd)
+{
+    struct bpf_link_info info;
+    std::memset(&info, 0, sizeof(info));
+    union bpf_attr attr;
+    std::memset(&attr, 0, sizeof(attr));
+    attr.info.bpf_fd = static_cast<uint32_t>(link);
+    attr.info.info_len = sizeof(info);
+    attr.info.info = reinterpret_cast<uint64_t>(&info);
+    struct stat st;
+    return syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)) == 0 &&
+           info.type == BPF_LINK_TYPE_CGROUP && info.cgroup.attach_type == attach_type &&
+           fstat(cgroup_fd, &st) == 0 && info.cgroup.cgroup_id == st.st_ino;
+}
+
 /* The link pinned at pin, its program replaced by prog_fd (BPF_LINK_UPDATE: the hook is
- * never without one): its fd, -1 when nothing is pinned there (errno ENOENT), or -2 with
- * a message in e. */
-static int adopt_link(const char *pin, int prog_fd, error *e)
+ * never without one): its fd, or -1 when there is none to adopt. Anything else pinned
+ * there (another kind of object, a link elsewhere, one detached since) is unpinned, said,
+ * and left to go: the caller links anew. */
+static int adopt_link(const char *pin, int prog_fd, bpf_attach_type attach_type, int cgroup_fd)
 {
     union bpf_attr attr;
     std::memset(&attr, 0, sizeof(attr));
     attr.pathname = reinterpret_cast<uint64_t>(pin);
-    attr.file_flags = 0;
     int link = static_cast<int>(syscall(__NR_bpf, BPF_OBJ_GET, &attr, sizeof(attr)));
-    if (link < 0)
-        return errno == ENOENT ? -1 : (fail(e, "opening a pinned link", std::strerror(errno)), -2);
-    std::memset(&attr, 0, sizeof(attr));
-    attr.link_update.link_fd = static_cast<uint32_t>(link);
-    attr.link_update.new_prog_fd = static_cast<uint32_t>(prog_fd);
-    if (syscall(__NR_bpf, BPF_LINK_UPDATE, &attr, sizeof(attr)) != 0) {
-        fail(e, "replacing a pinned link's program", std::strerror(errno));
-        close(link);
-        return -2;
+    if (link < 0 && errno == ENOENT)
+        return -1;
+    if (link >= 0 && link_is(link, attach_type, cgroup_fd)) {
+        std::memset(&attr, 0, sizeof(attr));
+        attr.link_update.link_fd = static_cast<uint32_t>(link);
+        attr.link_update.new_prog_fd = static_cast<uint32_t>(prog_fd);
+        if (syscall(__NR_bpf, BPF_LINK_UPDATE, &attr, sizeof(attr)) == 0)
+            return link;
     }
-    return link;
+    log_warn("%s: not a link this run can take over (%s): unpinned, linked anew", pin,
+             link < 0 ? std::strerror(errno) : "another kind, place or hook, or detached");
+    if (link >= 0)
+        close(link);
+    unlink(pin);
+    return -1;
 }
 
 static int pin_fd(int fd, const char *pin, error *e)
@@ -259,9 +290,7 @@ extern "C" int shim_attach_cgroup(shim_bpf *b, const char *prog, shim_cgroup_hoo
         int prog_fd = -1;
         if (load_cgroup_prog(b, prog, hook, prog_fd, e) != 0)
             return -1;
-        int link = pin ? adopt_link(pin, prog_fd, e) : -1;
-        if (link == -2)
-            return -1;
+        int link = pin ? adopt_link(pin, prog_fd, cgroup_types[hook], cgroup_fd) : -1;
         if (link >= 0) {
             b->links.push_back(link);
             return 0;

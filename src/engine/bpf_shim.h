@@ -33,6 +33,12 @@ int shim_attach_kprobe(struct shim_bpf *b, const char *kernel_func, const char *
 /* Calls prog when kernel_func returns. */
 int shim_attach_kretprobe(struct shim_bpf *b, const char *kernel_func, const char *prog,
                           struct error *e);
+/* The same for a function that never sleeps: the kernel's default room for calls in
+ * flight (2 per CPU), which lets libbcc use the perf_kprobe PMU, so that the probe goes
+ * with this process even when it is killed (a larger room takes kprobe_events, where a
+ * SIGKILLed process leaves its entries). */
+int shim_attach_kretprobe_nosleep(struct shim_bpf *b, const char *kernel_func, const char *prog,
+                                  struct error *e);
 /* tracepoint is "category:name". */
 int shim_attach_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
                            struct error *e);

@@ -45,6 +45,8 @@ struct guard {
     uint64_t waited_ms; /* when the last notice of a waiting signal came */
     bool persist;       /* --persist: the pins stay at exit */
     bool pinning;       /* links are pinned this run: --persist, or pins found to adopt */
+    bool adopted;       /* pins of an earlier run were found */
+    bool released;      /* without --persist, the pins were removed once started */
 };
 
 /* The pins of one run (persist.h): the cgroup links by hook, and the answer check's
@@ -52,6 +54,10 @@ struct guard {
 static const char *const pin_names[] = {"connect4", "connect6", "sendmsg4",     "sendmsg6",
                                         "egress",   "ingress",  "answer_steps", NULL};
 enum { PIN_EGRESS = 4, PIN_INGRESS, PIN_ANSWER_STEPS };
+/* The new program array is pinned under this name before the ingress link takes the
+ * program that uses it, then renamed over the old one: never a pinned link whose array
+ * is not pinned (an emptied array would drop every DNS answer). */
+#define PIN_ANSWER_STEPS_NEW "answer_steps_new" /* bpffs names take no dot */
 
 /* connect_guard.h's GUARD_AT_*. */
 enum { AT_HOOK, AT_RETURN, AT_EXIT };
@@ -299,10 +305,16 @@ static int attach_ingress(struct guard *p, int root, struct error *e)
 {
     if (shim_set_tail_call(p->prog, "answer_steps", 0, "answer_step", SHIM_INGRESS, e) != 0)
         return -1;
-    char pin[PERSIST_PATH_MAX];
+    if (!p->pinning)
+        return shim_attach_cgroup(p->prog, "guard_ingress", SHIM_INGRESS, root, NULL, e);
+    char pin[PERSIST_PATH_MAX], steps[PERSIST_PATH_MAX];
     persist_path(pin_names[PIN_INGRESS], pin);
-    return shim_attach_cgroup(p->prog, "guard_ingress", SHIM_INGRESS, root, p->pinning ? pin : NULL,
-                              e);
+    persist_path(PIN_ANSWER_STEPS_NEW, steps);
+    unlink(steps); /* what a run that failed here left */
+    if (shim_pin_table(p->prog, "answer_steps", steps, e) != 0 ||
+        shim_attach_cgroup(p->prog, "guard_ingress", SHIM_INGRESS, root, pin, e) != 0)
+        return -1;
+    return persist_rename(PIN_ANSWER_STEPS_NEW, pin_names[PIN_ANSWER_STEPS], e);
 }
 
 static const struct shim_cgroup_prog guard_hooks[] = {{"guard_connect4", SHIM_CONNECT4},
@@ -321,7 +333,7 @@ static int attach_signals(struct guard *p, struct error *e)
     if (shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0)
         return -1;
     if (p->signal_at == AT_RETURN &&
-        shim_attach_kretprobe(p->prog, HOOKS_RUNNER, "guard_call_return", e) != 0)
+        shim_attach_kretprobe_nosleep(p->prog, HOOKS_RUNNER, "guard_call_return", e) != 0)
         return -1;
     if (p->signal_at == AT_EXIT && attach_tracepoint_exists("io_uring:" RING_DONE) &&
         shim_attach_raw_tracepoint(p->prog, RING_DONE, "guard_ring_done", e) != 0)
@@ -386,30 +398,33 @@ static void tick(void *self)
     p->exit_attached = false;
 }
 
-/* Once this run's links are attached (an earlier run's adopted): with --persist, its
- * program array pinned and what it does not use unpinned (an egress program no longer
- * wanted goes); without, every pin removed (the links are this process's alone now). */
+/* Once this run has started: without --persist, the pins of the earlier run it took over
+ * are removed (the links are this process's alone now). */
 static int settle_pins(struct guard *p, struct error *e)
 {
-    if (!p->persist) {
-        int n = persist_prune(NULL, false, e);
-        if (n > 0)
-            log_note("guard: took over the programs an earlier --persist run left attached; "
-                     "without --persist they go when this run ends");
-        return n < 0 ? -1 : 0;
-    }
-    /* The links in use stay; the old program array goes, for this run's. */
-    const char *in_use[COUNT(pin_names)];
-    size_t n = 0;
-    for (int i = 0; i < PIN_ANSWER_STEPS; i++)
-        if (i != PIN_EGRESS || p->egress)
-            in_use[n++] = pin_names[i];
-    in_use[n] = NULL;
-    char pin[PERSIST_PATH_MAX];
-    persist_path(pin_names[PIN_ANSWER_STEPS], pin);
-    if (persist_prune(in_use, false, e) < 0)
+    if (!p->pinning || p->persist)
+        return 0;
+    if (persist_prune(NULL, false, e) < 0)
         return -1;
-    return shim_pin_table(p->prog, "answer_steps", pin, e);
+    p->released = true;
+    log_note("guard: took over the programs an earlier --persist run left attached; without "
+             "--persist they go when this run ends");
+    return 0;
+}
+
+/* A start that failed: the pins it made go (nothing half-attached stays); those of an
+ * earlier run, some now with this run's programs, stay, said. */
+static void unsettle_pins(struct guard *p)
+{
+    struct error e;
+    if (!p->pinning || p->released)
+        return;
+    if (p->adopted)
+        log_warn("guard: the programs an earlier --persist run left stay attached (%s; "
+                 "--unload removes them)",
+                 PERSIST_DIR);
+    else if (persist_prune(NULL, false, &e) < 0)
+        log_warn("%s", e.msg);
 }
 
 /* The signal programs first, so that no refusal goes without its signal. */
@@ -431,7 +446,7 @@ static int attach_guard(struct guard *p, struct error *e)
     if (rc == 0)
         rc = attach_ingress(p, root, e);
     close(root);
-    return rc == 0 && p->pinning ? settle_pins(p, e) : rc;
+    return rc;
 }
 
 /* The programs first, so that no new hit arrives; then the dumps (cancelled: processes
@@ -466,7 +481,7 @@ static void stop(void *self)
 {
     struct guard *p = self;
     read_domain_counters(p);
-    if (!p->persist)
+    if (!p->pinning || p->released)
         clear_tail_calls(p);
     shim_destroy(p->prog);
     p->prog = NULL;
@@ -495,7 +510,10 @@ static int start(void *self, enum attach_mode mode, const struct events_opener *
     if (rc == 0 && block_actions[p->block].dumps &&
         !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, e)))
         rc = -1;
+    if (rc == 0)
+        rc = settle_pins(p, e);
     if (rc != 0) {
+        unsettle_pins(p);
         stop(p);
         return -1;
     }
@@ -553,7 +571,7 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
      * left pinned (persist.h). */
     if (action->refuses && (p->lock = instance_lock(e)) < 0)
         rc = -1;
-    else if (action->refuses && persist_prepare(cfg->persist, &pinned, e) != 0)
+    else if (persist_prepare(action->refuses && cfg->persist, &pinned, e) != 0)
         rc = -1;
     else if (!(p->registry = feed_registry_new()))
         rc = error_set(e, "out of memory");
@@ -574,7 +592,14 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     p->dump_dir = cfg->dump_dir;
     p->signal_from = cfg->signal_from;
     p->persist = cfg->persist;
+    if (pinned && !action->refuses) {
+        log_warn("an earlier --persist run's programs still refuse feed hits (%s): this "
+                 "--block print run prints them as if they went on; --unload removes them",
+                 PERSIST_DIR);
+        pinned = false;
+    }
     p->pinning = cfg->persist || pinned;
+    p->adopted = pinned;
     if (pinned)
         log_note("guard: an earlier --persist run left its programs attached: this run "
                  "replaces them in place (%s)",

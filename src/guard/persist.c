@@ -34,6 +34,22 @@ static int open_dir(struct error *e)
     return fd;
 }
 
+/* A bpffs whose root others may write to (mounted without mode=0700; systemd mounts it
+ * 0700) lets anyone take the directory's name first. */
+static int check_bpffs_root(struct error *e)
+{
+    struct stat st;
+    if (stat(PERSIST_BPFFS, &st) != 0)
+        return error_set(e, "%s: %s", PERSIST_BPFFS, strerror(errno));
+    if (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+        return error_set(e,
+                         "refusing --persist: %s is writable by others (a bpffs mounted "
+                         "without mode=0700), where anyone could take the name %s first; "
+                         "remount it with mode=0700, as systemd does",
+                         PERSIST_BPFFS, PERSIST_DIR);
+    return 0;
+}
+
 int persist_prepare(bool create, bool *present, struct error *e)
 {
     *present = false;
@@ -44,11 +60,17 @@ int persist_prepare(bool create, bool *present, struct error *e)
             return error_set(e, "--persist: mounting a bpffs at %s: %s", PERSIST_BPFFS,
                              strerror(errno));
     }
+    if (create && check_bpffs_root(e) != 0)
+        return -1;
     if (create && mkdir(PERSIST_DIR, 0700) != 0 && errno != EEXIST)
         return error_set(e, "--persist: %s: %s", PERSIST_DIR, strerror(errno));
     int fd = open_dir(e);
     if (fd == -2)
         return 0;
+    if (fd < 0 && !create) { /* not ours: nothing to adopt there */
+        log_warn("%s; left alone", e->msg);
+        return 0;
+    }
     if (fd < 0)
         return -1;
     DIR *dir = fdopendir(fd);
@@ -112,4 +134,14 @@ int persist_prune(const char *const *keep, bool say, struct error *e)
     if (left == 0 && rmdir(PERSIST_DIR) != 0 && errno != ENOENT)
         rc = error_set(e, "removing %s: %s", PERSIST_DIR, strerror(errno));
     return rc != 0 ? -1 : removed;
+}
+
+int persist_rename(const char *from, const char *to, struct error *e)
+{
+    char a[PERSIST_PATH_MAX], b[PERSIST_PATH_MAX];
+    persist_path(from, a);
+    persist_path(to, b);
+    if (rename(a, b) == 0)
+        return 0;
+    return error_set(e, "renaming %s to %s: %s", a, b, strerror(errno));
 }

@@ -22,6 +22,9 @@ int persist_prepare(bool create, bool *present, struct error *e);
 /* PERSIST_DIR "/" name into out. */
 void persist_path(const char *name, char out[PERSIST_PATH_MAX]);
 
+/* Renames the pin from to to, in place of what to was: 0, or -1 with a message. */
+int persist_rename(const char *from, const char *to, struct error *e);
+
 /* Removes every pin of the directory but those named in keep (NULL-terminated; NULL:
  * keep none), and the directory once empty; each removal said on the log stream when say.
  * The number removed, or -1 with a message. */

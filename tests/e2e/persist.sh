@@ -5,8 +5,10 @@
 # what arrived: nothing may. Then --unload says what it removed, nothing of the tool is
 # left (bpftool) and the datagrams arrive. A victim's connect while the tool is down is
 # refused (and killed where the refusing hook itself signals); a start without --persist
-# takes the pinned programs over and leaves nothing at its exit; a pin directory that is
-# not root's alone is refused.
+# takes the pinned programs over and leaves nothing at its exit; --unload beside a running
+# guard is refused; a print-only run says the pins still refuse; something else pinned at
+# a link's name is replaced; a pin directory that is not root's alone, or a bpffs others
+# may write to, is not used.
 # Needs root, an isolated network (a netns or the test VM), bpftool and EBPFSHIELD_BIN /
 # EXPECT_MODE.
 . "$(dirname "$0")/lib.sh"
@@ -119,13 +121,55 @@ if start_tool kill --feeds "$WORK/feeds" --block kill --persist; then
     fi
 fi
 
-# A pin directory someone else could write to is not adopted.
+# --unload beside a running enforcing instance: refused, nothing removed.
+if start_tool running --feeds "$WORK/feeds" --block deny --persist; then
+    "$EBPFSHIELD_BIN" --unload >"$WORK/busy.out" 2>"$WORK/busy.err"
+    check "unload beside a running guard: exit 1 ($?)" [ "$?" -eq 1 ]
+    check "unload beside a running guard: says to stop it first" grep -q 'stop it first' "$WORK/busy.err"
+    check "unload beside a running guard: the pins stay" [ -e "$PINS/connect4" ]
+    # A print-only run beside the pins says that they still refuse.
+    stop_persisted INT
+    if start_tool print --feeds "$WORK/feeds" --block print; then
+        check "print beside pins: says they still refuse" grep -q 'still refuse feed hits' "$ERR"
+        check "print beside pins: leaves them" [ -e "$PINS/connect4" ]
+        stop_persisted INT
+    fi
+    # Something else pinned at a link's name: unpinned, said, linked anew.
+    rm "$PINS/connect4"
+    bpftool map create "$PINS/connect4" type array key 4 value 4 entries 1 name ebs_squat
+    if start_tool squat --feeds "$WORK/feeds" --block deny --persist; then
+        check "squatted pin: said and replaced" grep -q "$PINS/connect4: not a link this run can take over" "$ERR"
+        "$PY" -c 'import socket
+try:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.2", 9101)); print("sent")
+except OSError as e:
+    print("error", e.errno)' >"$WORK/squat.victim"
+        check "squatted pin: still refused ($(cat "$WORK/squat.victim"))" grep -qx 'error 1' "$WORK/squat.victim"
+        stop_persisted INT
+    fi
+    "$EBPFSHIELD_BIN" --unload 2>/dev/null
+    nothing_attached squat
+fi
+
+# A pin directory that is not root's 0700 is neither adopted nor used: without --persist
+# the run says so and goes on; with it, the run refuses. A bpffs root others may write
+# to is refused for --persist.
 mkdir -p "$PINS"
 chown 65534 "$PINS"
+if start_tool foreign --feeds "$WORK/feeds" --block deny; then
+    check "foreign pin directory: left alone, said" grep -q "refusing $PINS: it must be root's, mode 0700; left alone" "$ERR"
+    stop_tool foreign
+fi
 timeout 60 "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block deny --persist >"$WORK/foreign.out" 2>"$WORK/foreign.err"
-check "foreign pin directory: exit 1 ($?)" [ "$?" -eq 1 ]
-check "foreign pin directory: says why" grep -q "refusing $PINS: it must be root's, mode 0700" "$WORK/foreign.err"
+check "foreign pin directory with --persist: exit 1 ($?)" [ "$?" -eq 1 ]
+check "foreign pin directory with --persist: says why" grep -q "refusing $PINS: it must be root's, mode 0700" "$WORK/foreign.err"
 rmdir "$PINS"
+mode=$(stat -c %a /sys/fs/bpf)
+chmod 1777 /sys/fs/bpf
+timeout 60 "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block deny --persist >"$WORK/open.out" 2>"$WORK/open.err"
+check "bpffs writable by others with --persist: exit 1 ($?)" [ "$?" -eq 1 ]
+check "bpffs writable by others with --persist: says why" grep -q 'is writable by others' "$WORK/open.err"
+chmod "$mode" /sys/fs/bpf
 nothing_attached foreign
 
 finish
