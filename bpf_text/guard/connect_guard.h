@@ -23,6 +23,7 @@
  *   GUARD_V4_ENTRIES, GUARD_V6_ENTRIES  sizes of the tries
  *   GUARD_GROUP_DEAD   offset of group_dead in sched_process_exit's record (kernels from
  *                      6.16 on), else -1
+ *   GUARD_NAT64_LOCAL  (optional) the first 3 words of a local NAT64 /96 (--nat64-prefix)
  *   GUARD_DOMAINS      1: the egress program also checks the names of DNS messages
  *                      (domain_guard.h, with its own flags) */
 #ifndef EBPFSHIELD_CONNECT_GUARD_H
@@ -102,6 +103,13 @@ static inline int feed_of_v6(const __u8 *addr, __u32 *feed)
  * (RFC 4291, deprecated; :: and ::1 excluded). 1 and *v4 (network order) when one does. */
 static inline int embedded_v4(const __u32 w[4], __u32 *v4)
 {
+#ifdef GUARD_NAT64_LOCAL
+    const __u32 local[3] = {GUARD_NAT64_LOCAL}; /* --nat64-prefix, as loaded from memory */
+    if (w[0] == local[0] && w[1] == local[1] && w[2] == local[2]) {
+        *v4 = w[3];
+        return 1;
+    }
+#endif
     __u32 w0 = ntohl(w[0]);
     if (w0 >> 16 == 0x2002) {
         *v4 = htonl(w0 << 16 | ntohl(w[1]) >> 16);

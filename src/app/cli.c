@@ -2,6 +2,7 @@
 
 #include "guard/persist.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -51,6 +52,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
             "       [--signal-from auto|call|exit|exit-on-demand] [--persist] [--unload]\n"
+            "       [--nat64-prefix PREFIX]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
             "       [--dns-port LIST] [--netns all|host] [--qtype address|all]\n"
@@ -299,6 +301,25 @@ static int set_signal_from(void *part, const char *arg, int choice)
     return 0;
 }
 
+/* "ADDR/96", the last 32 bits of ADDR zero (RFC 6052's /96 form). */
+static int set_nat64_prefix(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    struct guard_config *g = part;
+    char addr[INET6_ADDRSTRLEN];
+    const char *slash = strchr(arg, '/');
+    struct in6_addr a;
+    if (!slash || strcmp(slash, "/96") != 0 || (size_t)(slash - arg) >= sizeof(addr))
+        return -1;
+    memcpy(addr, arg, (size_t)(slash - arg));
+    addr[slash - arg] = '\0';
+    if (inet_pton(AF_INET6, addr, &a) != 1 || a.s6_addr32[3] != 0)
+        return -1;
+    memcpy(g->nat64_prefix, &a, sizeof(g->nat64_prefix));
+    g->nat64_local = true;
+    return 0;
+}
+
 static int set_persist(void *part, const char *arg, int choice)
 {
     (void)arg, (void)choice;
@@ -454,6 +475,12 @@ const struct cli_option cli_options[] = {
      "to other syscalls), exit (as the call's syscall returns: a\n"
      "tracepoint on every syscall of the host) or exit-on-demand\n"
      "(that tracepoint only while a signal waits: a few ms late)",
+     NULL},
+    {"nat64-prefix", 0, "PREFIX", CLI_PART_GUARD, NULL, set_nat64_prefix,
+     "an IPv6 /96 ending in 32 zero bits, e.g. 2001:db8:64::/96",
+     "a local NAT64 prefix (a /96): its addresses are checked\n"
+     "as the IPv4 address in their last 32 bits, as those of\n"
+     "64:ff9b::/96 always are",
      NULL},
     {"persist", 0, NULL, CLI_PART_GUARD, NULL, set_persist, NULL,
      "with --block deny|suspend|kill|dump: the refusing programs\n"
@@ -628,6 +655,8 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
                       "deny|suspend|kill|dump (print leaves nothing to keep)");
     if (opts->unload && g->persist)
         return misuse(err, prog, "--unload removes what --persist keeps: not both");
+    if (g->nat64_local && monitor)
+        return misuse(err, prog, "--nat64-prefix applies to --feature ebpf_ipintelligence only");
     if ((g->allow_file || g->allow_wide) && monitor)
         return misuse(err, prog,
                       "--allow and --allow-wide apply to --feature ebpf_ipintelligence only");

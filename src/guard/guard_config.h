@@ -3,6 +3,7 @@
 #define EBPFSHIELD_GUARD_CONFIG_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "dns/dns_ports.h"
 #include "guard/block_actions.h"
@@ -26,6 +27,10 @@ struct guard_config {
     struct dns_ports dns;       /* where the names of DNS messages are checked */
     enum signal_from signal_from;
     bool persist; /* --persist: the cgroup programs stay attached (pinned) after exit */
+    /* --nat64-prefix: a local NAT64 /96 (its first 96 bits as the kernel reads them),
+     * whose addresses reach the IPv4 address in their last 32 bits */
+    bool nat64_local;
+    uint32_t nat64_prefix[3];
 };
 
 #endif

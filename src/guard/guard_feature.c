@@ -47,6 +47,8 @@ struct guard {
     bool pinning;       /* links are pinned this run: --persist, or pins found to adopt */
     bool adopted;       /* pins of an earlier run were found */
     bool released;      /* without --persist, the pins were removed once started */
+    bool nat64_local;   /* --nat64-prefix */
+    uint32_t nat64_prefix[3];
 };
 
 /* The pins of one run (persist.h): the cgroup links by hook, and the answer check's
@@ -142,7 +144,7 @@ static void group_dead_flag(char flag[CFLAG_LEN])
 
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[15][CFLAG_LEN];
+    char flags[16][CFLAG_LEN];
     const struct block_action_info *action = &block_actions[p->block];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
@@ -162,11 +164,17 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     snprintf(flags[12], CFLAG_LEN, "-DGUARD_SIGNAL_AT=%d", p->signal_at);
     snprintf(flags[13], CFLAG_LEN, "-DGUARD_EXIT_ON_DEMAND=%d", p->exit_on_demand);
     group_dead_flag(flags[14]);
-    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3],
-                            flags[4],  flags[5],  flags[6],      flags[7],
-                            flags[8],  flags[9],  flags[10],     flags[11],
-                            flags[12], flags[13], p->ports_flag, flags[14][0] ? flags[14] : NULL,
-                            NULL};
+    flags[15][0] = '\0';
+    if (p->nat64_local)
+        snprintf(flags[15], CFLAG_LEN, "-DGUARD_NAT64_LOCAL=%#x,%#x,%#x", p->nat64_prefix[0],
+                 p->nat64_prefix[1], p->nat64_prefix[2]);
+    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3], flags[4],  flags[5],
+                            flags[6],  flags[7],  flags[8],      flags[9], flags[10], flags[11],
+                            flags[12], flags[13], p->ports_flag, NULL,     NULL,      NULL};
+    size_t n = 15; /* the optional ones after the fixed ones */
+    for (int i = 14; i <= 15; i++)
+        if (flags[i][0])
+            cflags[n++] = flags[i];
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }
@@ -592,6 +600,8 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     p->dump_dir = cfg->dump_dir;
     p->signal_from = cfg->signal_from;
     p->persist = cfg->persist;
+    p->nat64_local = cfg->nat64_local;
+    memcpy(p->nat64_prefix, cfg->nat64_prefix, sizeof(p->nat64_prefix));
     if (pinned && !action->refuses) {
         log_warn("an earlier --persist run's programs still refuse feed hits (%s): this "
                  "--block print run prints them as if they went on; --unload removes them",

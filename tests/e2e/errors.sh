@@ -103,6 +103,13 @@ ln -s "$PRIVATE/real" "$PRIVATE/link"
 expect_exit symlink_dump 1 "dump directory $PRIVATE/link/cores: $PRIVATE/link: not a directory \\(or a symlink\\)" \
     "$B" --feeds "$WORK/badfeeds" --block dump --dump-dir "$PRIVATE/link/cores"
 expect_exit bad_dump_max 2 "invalid value '0' for --dump-max \\(MiB, 1 to 1048576\\)" "$B" --dump-max 0
+i=0
+for v in 2001:db8:64::/64 2001:db8:64::1/96 64.0.0.0/96 2001:db8:64:: nonsense/96; do
+    i=$((i + 1))
+    expect_exit "bad_nat64_$i" 2 "invalid value '$v' for --nat64-prefix" "$B" --nat64-prefix "$v"
+done
+expect_exit nat64_monitor 2 "--nat64-prefix applies to --feature ebpf_ipintelligence only" \
+    "$B" --feature ebpf_monitor --nat64-prefix 2001:db8:64::/96
 expect_exit value_missing 2 "option '--feeds' needs a value" "$B" --feeds --verbose
 for ports in 0 65536 53,53 53, ,53 x 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17 -53; do
     expect_exit "bad_dns_port_$ports" 2 "invalid value '$ports' for --dns-port \\(distinct ports" \

@@ -2,7 +2,8 @@
 # The guard end to end, tried as an attacker would: a listener counts every byte that
 # reaches the feed addresses (IPv4 127.0.0.2, IPv6 fd00:bad::1) while victims send there
 # by every path (and a hammer running from before the start: a line for every refusal
-# from the first one on): TCP connect, TCP Fast Open, IPv4-mapped, NAT64, 6to4 and IPv4-compatible
+# from the first one on): TCP connect, TCP Fast Open, IPv4-mapped, NAT64 (well-known and
+# local prefix), 6to4 and IPv4-compatible
 # IPv6, native IPv6, a socket bound to the feed address sending to 0.0.0.0, unconnected
 # UDP sendto and connected UDP, also as an unprivileged user, in a burst, from a process
 # whose leader thread has exited, while the tool itself is stopped, and from sockets
@@ -19,14 +20,17 @@ sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null
 ip -6 addr add fd00:bad::1/128 dev lo nodad 2>/dev/null
 # 127.0.0.2 as NAT64 (well-known prefix), 6to4 and IPv4-compatible IPv6 addresses: each
 # reaches the listed IPv4 host through a translator or tunnel, so each is refused too.
-for a in 64:ff9b::7f00:2 2002:7f00:2::1 ::7f00:2; do ip -6 addr add "$a/128" dev lo nodad; done
+# 2001:db8:64::7f00:2: the same through a local NAT64 prefix (--nat64-prefix).
+for a in 64:ff9b::7f00:2 2002:7f00:2::1 ::7f00:2 2001:db8:64::7f00:2; do
+    ip -6 addr add "$a/128" dev lo nodad
+done
 cc -O2 -o "$WORK/ring_victim" "$here/ring_victim.c" || fail "building ring_victim.c"
 mkdir "$WORK/feeds"
 printf '# guard test feed\n127.0.0.2\nfd00:bad::/64\n' >"$WORK/feeds/guard.txt"
 COUNT=$WORK/bytes
 "$PY" "$here/byte_counter.py" "$COUNT" tcp:127.0.0.2:9100 tcp:fd00:bad::1:9100 \
     udp:127.0.0.2:9101 udp:fd00:bad::1:9101 tcp:64:ff9b::7f00:2:9100 \
-    tcp:2002:7f00:2::1:9100 udp:::7f00:2:9101 &
+    tcp:2002:7f00:2::1:9100 udp:::7f00:2:9101 tcp:2001:db8:64::7f00:2:9100 &
 EXTRA_PIDS=$!
 for _ in $(seq 100); do [ -s "$COUNT" ] && break; sleep 0.1; done
 check "byte counter listening" [ -s "$COUNT" ]
@@ -38,7 +42,8 @@ PATHS=("tcp 127.0.0.2 9100 127.0.0.2" "tcp ::ffff:127.0.0.2 9100 127.0.0.2"
        "udp ::ffff:127.0.0.2 9101 127.0.0.2" "udp fd00:bad::1 9101 fd00:bad::1"
        "udpconn 127.0.0.2 9101 127.0.0.2" "udpconn fd00:bad::1 9101 fd00:bad::1"
        "tcp 64:ff9b::7f00:2 9100 64:ff9b::7f00:2" "tcp 2002:7f00:2::1 9100 2002:7f00:2::1"
-       "udp ::7f00:2 9101 ::127.0.0.2" "tcpbound 127.0.0.2 9100 127.0.0.2"
+       "udp ::7f00:2 9101 ::127.0.0.2" "tcp 2001:db8:64::7f00:2 9100 2001:db8:64::7f00:2"
+       "tcpbound 127.0.0.2 9100 127.0.0.2"
        "udpbound 127.0.0.2 9101 127.0.0.2")
 PAYLOAD=7 # bytes each victim sends
 
@@ -63,7 +68,10 @@ victim() {
 # guard_programs: how many of the guard's programs the kernel holds (by name, whatever
 # the cgroup mounts of this namespace).
 # The guard, with --signal-from SIGNAL_FROM when the test asks for one (default: auto).
-guard_tool() { start_tool "$@" ${SIGNAL_FROM:+--signal-from "${SIGNAL_FROM:-}"}; }
+# Every run knows the local NAT64 prefix of 2001:db8:64::7f00:2.
+guard_tool() {
+    start_tool "$@" --nat64-prefix 2001:db8:64::/96 ${SIGNAL_FROM:+--signal-from "${SIGNAL_FROM:-}"}
+}
 
 # said GOT WANT: a victim said what it should. Killed from the syscall exit attached on
 # demand, a victim may first report its refusal: the signal comes a few ms late.

@@ -155,7 +155,7 @@ check_docs() {
     # The options with an entry of their own: the tag lines (after .TP) of OPTIONS.
     tags=$(awk '/^\.SH / { in_opts = ($2 == "OPTIONS") } in_opts && tag { print; tag = 0 }
         in_opts && /^\.TP/ { tag = 1 }' <<<"$roff")
-    opts=$("$root/usr/sbin/ebpfshield-bcc" --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
+    opts=$("$root/usr/sbin/ebpfshield-bcc" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
     opts+=$'\n'$(printf '%s\n' --output --output-file --syslog --timestamp --pid --uid --comm)
     while IFS= read -r o; do
         if grep -qE -- "(^|[^a-z-])$o([^a-z-]|$)" <<<"$tags"; then ok; else
@@ -224,7 +224,7 @@ check_completion() {
         expect "completion: $o 1, nothing offered" "$got" ""
     done
     got=$(complete_words "$comp" -- | wc -l)
-    expect "completion: the long options" "$got" 27
+    expect "completion: the long options" "$got" 28
     # Paths: directories for --feeds and --dump-dir, any file for the others.
     mkdir -p "$tmp/paths/cores" && : >"$tmp/paths/cfeed.txt"
     for o in --feeds --dump-dir; do
