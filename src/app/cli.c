@@ -54,7 +54,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "       [--signal-from auto|call|exit|exit-on-demand] [--persist] [--unload]\n"
             "       [--nat64-prefix PREFIX]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
-            "       [--dump-max MIB] [--check-feed FILE] [--debug]\n"
+            "       [--dump-max MIB] [--dump-total MIB] [--check-feed FILE] [--debug]\n"
             "       [--dns-port LIST] [--netns all|host] [--qtype address|all]\n"
             "       [--attach auto|kprobe|tracepoint]\n"
             "       [--output ",
@@ -375,6 +375,12 @@ static int set_dump_max(void *part, const char *arg, int choice)
     return parse_mib(arg, &((struct guard_config *)part)->dump_max_mib);
 }
 
+static int set_dump_total(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    return parse_mib(arg, &((struct guard_config *)part)->dump_total_mib);
+}
+
 static int set_dns_port(void *part, const char *arg, int choice)
 {
     (void)choice;
@@ -515,6 +521,10 @@ const struct cli_option cli_options[] = {
      "the most one core may take (default " STR(
          DEFAULT_DUMP_MAX_MIB) "; less when the disk\n"
                                "has less room: 64 MiB are always left free)",
+     NULL},
+    {"dump-total", 0, "MIB", CLI_PART_GUARD, NULL, set_dump_total, "MiB, 1 to 1048576",
+     "the most all cores in the dump directory may take, on disk\n"
+     "(default " STR(DEFAULT_DUMP_TOTAL_MIB) "); past it a victim is killed without a core",
      NULL},
     {"dns-port", 0, "LIST", CLI_PART_MONITOR, NULL, set_dns_port,
      "distinct ports from 1 to 65535, comma-separated, at most " STR(EBPFSHIELD_DNS_PORTS_MAX),
@@ -686,9 +696,10 @@ enum cli_result cli_parse(int argc, char **argv, struct options *opts, FILE *err
     getopt_tables(longs, shorts);
     const char *prog = argc > 0 ? argv[0] : "ebpfshield-bcc";
     /* The DNS ports stay empty until the end, so that a --dns-port given shows. */
-    *opts = (struct options){
-        .output = {.format = output_formats[0]},
-        .guard = {.dump_dir = DEFAULT_DUMP_DIR, .dump_max_mib = DEFAULT_DUMP_MAX_MIB}};
+    *opts = (struct options){.output = {.format = output_formats[0]},
+                             .guard = {.dump_dir = DEFAULT_DUMP_DIR,
+                                       .dump_max_mib = DEFAULT_DUMP_MAX_MIB,
+                                       .dump_total_mib = DEFAULT_DUMP_TOTAL_MIB}};
 
     optind = 0; /* full reset, so that tests may parse several times */
     opterr = 0;

@@ -14,6 +14,8 @@ enum block_action { BLOCK_PRINT, BLOCK_DUMP, BLOCK_SUSPEND, BLOCK_KILL, BLOCK_DE
 
 #define DEFAULT_DUMP_DIR EBPFSHIELD_DUMP_DIR /* CMake: the state directory's dumps/ */
 #define DEFAULT_DUMP_MAX_MIB 4096
+/* The most all cores of the dump directory may take (--dump-total): four full ones. */
+#define DEFAULT_DUMP_TOTAL_MIB 16384
 
 /* A capability an action needs beyond the guard's own, and why (a phrase of the error). */
 struct block_cap {

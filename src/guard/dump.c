@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include "guard/dump.h"
 
 #include <errno.h>
@@ -54,19 +55,54 @@ static int find_gcore(char *buf, size_t len)
     return -1;
 }
 
-/* The most bytes a core may take in dirfd now: budget, or less so that
- * DUMP_KEEP_FREE_BYTES stay free. 0, or -1 with a message in e when there is no room. */
-static int room_for_core(int dirfd, uint64_t budget, uint64_t *room, struct error *e)
+/* The disk space the cores in dirfd take (their allocated blocks: a sparse file counts
+ * for what it holds). 0, or -1 with a message in e. */
+static int cores_used(int dirfd, uint64_t *used, struct error *e)
+{
+    int fd = dup(dirfd);
+    DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!dir) {
+        if (fd >= 0)
+            close(fd);
+        return error_set(e, "dump directory: %s", strerror(errno));
+    }
+    rewinddir(dir); /* the fd's offset is shared with dirfd's */
+    *used = 0;
+    const struct dirent *d;
+    struct stat st;
+    while ((d = readdir(dir)))
+        if (strncmp(d->d_name, "ebpfshield-", 11) == 0 &&
+            fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            *used += (uint64_t)st.st_blocks * 512;
+    closedir(dir);
+    return 0;
+}
+
+/* The most bytes a core may take in place now: its budget, or less so that the cores
+ * stay within the total and DUMP_KEEP_FREE_BYTES stay free. 0, or -1 with a message in e
+ * when there is no room. */
+static int room_for_core(const struct dump_place *place, uint64_t *room, struct error *e)
 {
     struct statvfs vfs;
-    if (fstatvfs(dirfd, &vfs) != 0)
+    uint64_t used = 0;
+    if (fstatvfs(place->dirfd, &vfs) != 0)
         return error_set(e, "dump directory: %s", strerror(errno));
     uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
     if (avail <= DUMP_KEEP_FREE_BYTES)
         return error_set(e, "dump directory has %llu MiB free: no room for a core",
                          (unsigned long long)(avail >> 20));
+    if (cores_used(place->dirfd, &used, e) != 0)
+        return -1;
+    if (used >= place->total)
+        return error_set(e,
+                         "the cores in the dump directory take %llu MiB of the %llu MiB "
+                         "--dump-total allows: no room for another",
+                         (unsigned long long)(used >> 20),
+                         (unsigned long long)(place->total >> 20));
     avail -= DUMP_KEEP_FREE_BYTES;
-    *room = avail < budget ? avail : budget;
+    *room = avail < place->budget ? avail : place->budget;
+    if (*room > place->total - used)
+        *room = place->total - used;
     return 0;
 }
 
@@ -148,7 +184,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
     uint64_t room = 0;
     if (find_gcore(gcore, sizeof(gcore)) != 0)
         return error_set(e, "gcore is not in PATH (it comes with gdb)");
-    if (room_for_core(place->dirfd, place->budget, &room, e) != 0)
+    if (room_for_core(place, &room, e) != 0)
         return -1;
     core_prefix(prefix, sizeof(prefix), t);
     core_name(name, sizeof(name), t, thread);

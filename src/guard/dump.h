@@ -24,6 +24,7 @@ struct dump_target {
 struct dump_place {
     int dirfd;       /* from private_dir_open() */
     uint64_t budget; /* the most bytes of one core */
+    uint64_t total;  /* the most bytes all cores in the directory may take */
 };
 
 enum dump_result {

@@ -24,7 +24,8 @@ struct guard_config {
     bool allow_wide;            /* --allow-wide: accept entries wider than /8 (IPv4), /16 (IPv6) */
     const char *dump_dir;       /* where --block dump writes cores */
     unsigned long dump_max_mib; /* the most one core may take */
-    struct dns_ports dns;       /* where the names of DNS messages are checked */
+    unsigned long dump_total_mib; /* the most all cores in the dump directory may take */
+    struct dns_ports dns;         /* where the names of DNS messages are checked */
     enum signal_from signal_from;
     bool persist; /* --persist: the cgroup programs stay attached (pinned) after exit */
     /* --nat64-prefix: a local NAT64 /96 (its first 96 bits as the kernel reads them),

@@ -566,7 +566,9 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
                               .allow_wide = cfg->allow_wide,
                               .names = &p->names};
     dns_ports_cflag(&cfg->dns, p->ports_flag);
-    p->dump_place = (struct dump_place){.dirfd = -1, .budget = (uint64_t)cfg->dump_max_mib << 20};
+    p->dump_place = (struct dump_place){.dirfd = -1,
+                                        .budget = (uint64_t)cfg->dump_max_mib << 20,
+                                        .total = (uint64_t)cfg->dump_total_mib << 20};
     p->lock = -1;
     const struct block_action_info *action = &block_actions[cfg->block];
     if (domain_hash_draw(&p->names, e) != 0) {

@@ -102,6 +102,21 @@ start_tool dump --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
 }
 rm -rf "$DUMPS"
 
+# 2b. The cores' total budget: 2 MiB of cores already there, --dump-total 1: the victim
+# is killed without a core, and stderr says why.
+install -d -m 700 "$DUMPS"
+head -c 2097152 /dev/zero >"$DUMPS/ebpfshield-earlier"
+start_tool total --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-total 1 && {
+    victim_bg total tcp
+    check "total: the victim killed without a core (exit $(wait_rc total))" [ "$(wait_rc total)" = 137 ]
+    check "total: its line says it was killed" \
+        grep -qE "^Client:python3 \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" "$OUT"
+    check "total: stderr says why" grep -q "pid $VPID was killed without a core: the cores in the dump directory take 2 MiB of the 1 MiB --dump-total allows" "$ERR"
+    check "total: no other core ($(ls "$DUMPS" | xargs))" [ "$(ls "$DUMPS")" = ebpfshield-earlier ]
+    stop_tool total
+}
+rm -rf "$DUMPS"
+
 # 3. A gcore that hangs: SIGINT cancels it, the stopped victim is killed without a core.
 mkdir "$WORK/hang-bin"
 printf '#!/bin/sh\nexec sleep 600\n' >"$WORK/hang-bin/gcore"

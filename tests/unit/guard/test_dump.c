@@ -178,7 +178,7 @@ static enum dump_result dump(const struct dump_target *t, const char *dir, uint6
 
     CHECK_STR(open_msg, "");
     free(open_msg);
-    struct dump_place place = {.dirfd = fd, .budget = budget};
+    struct dump_place place = {.dirfd = fd, .budget = budget, .total = UINT64_MAX};
     enum dump_result r = dump_process(t, &place, &no, &e);
     close(fd);
     *msg = strdup(e.msg);
@@ -228,6 +228,37 @@ static void test_budget(void)
     free(msg);
     CHECK(reaped_by_sigkill(pid));
     CHECK_INT(entries(dir), 0);
+}
+
+/* The cores already in the directory (2 MiB of blocks) take the whole total of 1 MiB: no
+ * gcore runs, the process is killed, the earlier core stays. */
+static void test_total(void)
+{
+    struct dump_target t;
+    pid_t pid = stopped_child(&t);
+    const char *dir = path_in(0, "full");
+    char *msg, want[200], earlier[4400];
+    static const atomic_bool no = false;
+    struct error e = {""};
+
+    int fd = open_dir(dir, &msg);
+    free(msg);
+    snprintf(earlier, sizeof(earlier), "%s/ebpfshield-earlier", dir);
+    static const char block[1024] = {1};
+    FILE *f = fopen(earlier, "w");
+    for (int i = 0; f && i < 2048; i++)
+        fwrite(block, 1, sizeof(block), f); /* written bytes: blocks, not a hole */
+    CHECK(f && fclose(f) == 0);
+    struct dump_place place = {.dirfd = fd, .budget = 1u << 30, .total = 1u << 20};
+    CHECK_INT(dump_process(&t, &place, &no, &e), DUMP_NO_CORE);
+    close(fd);
+    snprintf(want, sizeof(want),
+             "pid %d was killed without a core: the cores in the dump directory take 2 MiB "
+             "of the 1 MiB --dump-total allows: no room for another",
+             (int)pid);
+    CHECK_STR(e.msg, want);
+    CHECK(reaped_by_sigkill(pid));
+    CHECK_INT(entries(dir), 1);
 }
 
 /* Writes an executable bin/gcore script with body; returns bin. */
@@ -321,7 +352,7 @@ static void test_cancel(void)
     free(msg);
     setenv("PATH", bin, 1);
     pthread_create(&thread, NULL, cancel_soon, &later);
-    struct dump_place place = {.dirfd = fd, .budget = 1u << 30};
+    struct dump_place place = {.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX};
     CHECK_INT(dump_process(&t, &place, &cancel, &e), DUMP_NO_CORE);
     pthread_join(thread, NULL);
     setenv("PATH", old, 1);
@@ -425,8 +456,9 @@ static void test_worker(void)
     capture_open(&out);
     capture_log(&log);
     struct output o = {.stream = out.f, .format = output_format_named("text")};
-    struct dump_worker *w =
-        dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, &o, &e);
+    struct dump_worker *w = dump_worker_start(
+        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX}, &o,
+        &e);
     CHECK(w != NULL);
     struct dump_job job = {.conn = {.comm = "sleep", .ip = "192.0.2.7"}};
     pid_t pid = stopped_child(&job.target);
@@ -449,7 +481,9 @@ static void test_worker(void)
     capture_open(&out);
     capture_log(&log);
     o.stream = out.f;
-    w = dump_worker_start("/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30}, &o, &e);
+    w = dump_worker_start("/shown",
+                          (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX},
+                          &o, &e);
     pid_t pids[2];
     for (int i = 0; i < 2; i++) {
         pids[i] = stopped_child(&job.target);
@@ -487,6 +521,7 @@ int main(void)
     test_dir_refuses();
     test_core_taken();
     test_budget();
+    test_total();
     test_gcore_missing_or_failing();
     test_cancel();
     test_gone_or_reused();

@@ -170,8 +170,8 @@ static void test_dump(void)
     capture_log(&log);
     struct output o = {.stream = out.f, .format = output_format_named("text")};
     h.out = &o;
-    h.dumps =
-        dump_worker_start(root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30}, &o, &e);
+    h.dumps = dump_worker_start(
+        root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30, .total = UINT64_MAX}, &o, &e);
     CHECK(h.dumps != NULL);
     guard_handle_sample(&h, &ev, sizeof(ev));
     guard_handle_sample(&h, &old, sizeof(old));
