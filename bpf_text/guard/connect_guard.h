@@ -206,7 +206,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     /* In kprobe mode tcp_v4_connect reports every TCP connect to IPv4 that goes on, but
      * for those to 0.0.0.0, which go where guard_destination says. */
     int kprobe_reports = tcp_connect && v4 && !GUARD_REPORT_TCP4 && !ev.refused && !any;
-    /* A refusal with a signal is reported once the signal went out (guard_signal). */
+    /* A refusal with a signal is reported once the signal went out (signal_refused). */
     int signal_reports = ev.refused && GUARD_SIGNAL != 0;
     int reports =
         !kprobe_reports && !signal_reports && (ev.hit || (tcp_connect && GUARD_REPORT_CONNECTS));
