@@ -49,14 +49,14 @@ PAYLOAD=7 # bytes each victim sends
 
 bytes() { cat "$COUNT"; }
 
-# victim NAME MODE ADDR PORT [RUNNER...]: runs one victim; its pid in VPID, its exit
-# status in VRC and what it printed in $WORK/NAME.victim.
-victim() {
-    local name=$1 mode=$2 addr=$3 port=$4
-    shift 4
+# run_victim NAME CMD...: runs CMD to its end; its pid in VPID, its exit status in VRC and
+# what it printed in $WORK/NAME.victim.
+run_victim() {
+    local name=$1
+    shift
     # In a subshell whose stderr is dropped: bash would report each killed victim there.
     (
-        "$@" "$PY" "$here/victim.py" "$mode" "$addr" "$port" >"$WORK/$name.victim" 2>&1 &
+        "$@" >"$WORK/$name.victim" 2>&1 &
         echo $! >"$WORK/$name.pid"
         wait $!
         echo $? >"$WORK/$name.rc"
@@ -65,8 +65,14 @@ victim() {
     VRC=$(cat "$WORK/$name.rc")
 }
 
-# guard_programs: how many of the guard's programs the kernel holds (by name, whatever
-# the cgroup mounts of this namespace).
+# victim NAME MODE ADDR PORT [RUNNER...]: run_victim of victim.py MODE ADDR PORT, under
+# RUNNER.
+victim() {
+    local name=$1 mode=$2 addr=$3 port=$4
+    shift 4
+    run_victim "$name" "$@" "$PY" "$here/victim.py" "$mode" "$addr" "$port"
+}
+
 # The guard, with --signal-from SIGNAL_FROM when the test asks for one (default: auto).
 # Every run knows the local NAT64 prefix of 2001:db8:64::7f00:2.
 guard_tool() {
@@ -87,7 +93,6 @@ killed_or_late() {
 # exit_programs: programs on the raw_syscalls:sys_exit tracepoint.
 exit_programs() { bpftool perf 2>/dev/null | grep -c ' tracepoint  sys_exit$'; }
 
-guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name (guard|answer)_'; }
 
 # each_path PHASE EXPECT_RC EXPECT_OUTPUT LINE_REGEX: every path once; the victim must exit
 # EXPECT_RC having printed EXPECT_OUTPUT, and the tool print LINE_REGEX (%PID% and %IP%
@@ -133,17 +138,7 @@ guard_tool print --feeds "$WORK/feeds" --block print && {
 # refusal, from the first one after the programs attach, has its line (the perf buffer is
 # open before any refusing program is attached).
 before=$(bytes)
-"$PY" -c 'import os, socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sent = refused = 0
-while not os.path.exists(sys.argv[1]):
-    try:
-        s.sendto(b"x", ("127.0.0.2", 9101))
-        sent += 1
-    except PermissionError:
-        refused += 1
-    time.sleep(0.001)
-print(sent, refused)' "$WORK/hammer.stop" >"$WORK/hammer.out" &
+"$PY" "$here/hammer.py" "$WORK/hammer.stop" 127.0.0.2 9101 >"$WORK/hammer.out" &
 HAMMER=$!
 guard_tool deny --feeds "$WORK/feeds" --block deny && {
     sleep 0.5
@@ -195,17 +190,11 @@ guard_tool kill --feeds "$WORK/feeds" --block kill && {
     # SQPOLL thread: neither of the last two returns from a syscall. The process is killed
     # (a worker's signal goes to its process); the line may name the kernel thread.
     for mode in inline async sqpoll; do
-        (
-            "$WORK/ring_victim" "$mode" 127.0.0.2 9100 >"$WORK/ring-$mode.out" 2>&1 &
-            echo $! >"$WORK/ring-$mode.pid"
-            wait $!
-            echo $? >"$WORK/ring-$mode.rc"
-        ) 2>/dev/null
-        pid=$(cat "$WORK/ring-$mode.pid") rc=$(cat "$WORK/ring-$mode.rc")
-        said=$(tr '\n' ' ' <"$WORK/ring-$mode.out")
-        check "kill: io_uring $mode: victim killed before it went on (exit $rc, said '$said')" \
-            [ "$rc" -eq 137 -a "${said#*alive}" = "$said" ]
-        expect_count "$OUT" "^Client:(ring_victim|iou-(wrk|sqp)-$pid) \(pid:$pid\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
+        run_victim "ring-$mode" "$WORK/ring_victim" "$mode" 127.0.0.2 9100
+        said=$(tr '\n' ' ' <"$WORK/ring-$mode.victim")
+        check "kill: io_uring $mode: victim killed before it went on (exit $VRC, said '$said')" \
+            [ "$VRC" -eq 137 -a "${said#*alive}" = "$said" ]
+        expect_count "$OUT" "^Client:(ring_victim|iou-(wrk|sqp)-$VPID) \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
             1 "kill: io_uring $mode: line"
     done
 
@@ -236,8 +225,7 @@ guard_tool kill --feeds "$WORK/feeds" --block kill && {
     if [ "${SIGNAL_FROM:-}" = exit-on-demand ]; then
         # A victim that lives on after its refusal is killed all the same: sys_exit came
         # (on demand, nothing else sends the signal).
-        (
-            "$PY" -c 'import socket, time
+        run_victim late "$PY" -c 'import socket, time
 try:
     socket.create_connection(("127.0.0.2", 9100))
 except OSError:
@@ -245,15 +233,10 @@ except OSError:
 t = time.monotonic()
 while time.monotonic() - t < 10:
     time.sleep(0.001)
-print("alive")' >"$WORK/late.out" 2>&1 &
-            echo $! >"$WORK/late.pid"
-            wait $!
-            echo $? >"$WORK/late.rc"
-        ) 2>/dev/null
-        VRC=$(cat "$WORK/late.rc")
-        check "kill: on demand, a victim that lives on is killed (exit $VRC, said '$(cat "$WORK/late.out")')" \
+print("alive")'
+        check "kill: on demand, a victim that lives on is killed (exit $VRC, said '$(cat "$WORK/late.victim")')" \
             [ "$VRC" -eq 137 ]
-        expect_count "$OUT" "^Client:python3 \(pid:$(cat "$WORK/late.pid")\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
+        expect_count "$OUT" "^Client:python3 \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
             1 "kill: on demand, its line"
         for _ in $(seq 40); do [ "$(exit_programs)" -eq 0 ] && break; sleep 0.1; done
         check "kill: on demand, sys_exit detached again ($(exit_programs))" \

@@ -18,8 +18,6 @@ EXTRA_PIDS=$!
 for _ in $(seq 100); do [ -s "$COUNT" ] && break; sleep 0.1; done
 check "byte counter listening" [ -s "$COUNT" ]
 
-guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name (guard|answer)_'; }
-
 # victim NAME MODE: one victim to the feed address in the background; pid in VPID.
 victim_bg() {
     (

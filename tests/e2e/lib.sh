@@ -150,6 +150,10 @@ finish() {
     [ "$FAILS" -eq 0 ]
 }
 
+# guard_programs: how many of the guard's programs the kernel holds (by name, whatever
+# the cgroup mounts of this namespace).
+guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name (guard|answer)_'; }
+
 PROGS=' name (guard_|monitor_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4)'
 MAPS=' name (proc_ports|proc_names|dns_events|events|feeds_v4|feeds_v6|pending_signal|domains|dns_streams|sock_owners|socket_owners|socket_counts|send_slots|domain_[a-z]+|pending_domain)'
 # nothing_attached NAME: no program or map of the tool in the kernel (the kernel frees a

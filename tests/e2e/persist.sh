@@ -25,7 +25,6 @@ EXTRA_PIDS=$!
 for _ in $(seq 100); do [ -s "$COUNT" ] && break; sleep 0.1; done
 check "byte counter listening" [ -s "$COUNT" ]
 bytes() { cat "$COUNT"; }
-guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name (guard|answer)_'; }
 
 # stop_persisted SIGNAL: the tool exits 0 on SIGNAL, its programs stay.
 stop_persisted() {
@@ -36,26 +35,10 @@ stop_persisted() {
     check "persist: exit 0 after SIG$1 (got $rc)" [ "$rc" -eq 0 ]
 }
 
-# The hammer: one datagram per ms to the feed address until $WORK/hammer.stop; prints
-# how many the kernel let out and how many it refused.
-hammer() {
-    "$PY" -c 'import os, socket, sys, time
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-sent = refused = 0
-while not os.path.exists(sys.argv[1]):
-    try:
-        s.sendto(b"x", ("127.0.0.2", 9101))
-        sent += 1
-    except PermissionError:
-        refused += 1
-    time.sleep(0.001)
-print(sent, refused)' "$WORK/hammer.stop" >"$WORK/hammer.out" &
-    HAMMER=$!
-}
-
 before=$(bytes)
 if start_tool first --feeds "$WORK/feeds" --block deny --persist; then
-    hammer
+    "$PY" "$here/hammer.py" "$WORK/hammer.stop" 127.0.0.2 9101 >"$WORK/hammer.out" &
+    HAMMER=$!
     sleep 0.5
     kill -KILL "$TOOL_PID"
     wait "$TOOL_PID" 2>/dev/null
