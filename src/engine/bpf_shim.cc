@@ -140,23 +140,26 @@ extern "C" int shim_attach_kprobe(shim_bpf *b, const char *kernel_func, const ch
  * returns. */
 #define KRETPROBE_MAXACTIVE 1024
 
+/* maxactive 0: the kernel's default room, which libbcc asks of the perf_kprobe PMU. */
+static int attach_kretprobe(shim_bpf *b, const char *kernel_func, const char *prog, int maxactive,
+                            error *e)
+{
+    return guarded(e, kernel_func, [&] {
+        return check(b->bpf.attach_kprobe(kernel_func, prog, 0, BPF_PROBE_RETURN, maxactive), e,
+                     "attaching kretprobe");
+    });
+}
+
 extern "C" int shim_attach_kretprobe(shim_bpf *b, const char *kernel_func, const char *prog,
                                      error *e)
 {
-    return guarded(e, kernel_func, [&] {
-        return check(
-            b->bpf.attach_kprobe(kernel_func, prog, 0, BPF_PROBE_RETURN, KRETPROBE_MAXACTIVE), e,
-            "attaching kretprobe");
-    });
+    return attach_kretprobe(b, kernel_func, prog, KRETPROBE_MAXACTIVE, e);
 }
 
 extern "C" int shim_attach_kretprobe_nosleep(shim_bpf *b, const char *kernel_func, const char *prog,
                                              error *e)
 {
-    return guarded(e, kernel_func, [&] {
-        return check(b->bpf.attach_kprobe(kernel_func, prog, 0, BPF_PROBE_RETURN, 0), e,
-                     "attaching kretprobe");
-    });
+    return attach_kretprobe(b, kernel_func, prog, 0, e);
 }
 
 extern "C" int shim_attach_tracepoint(shim_bpf *b, const char *tracepoint, const char *prog,

@@ -119,11 +119,11 @@ static int choose_signal(struct guard *p, enum attach_mode mode, struct error *e
  * last, on kernels whose record does not say (group_dead, 6.16 on): task_struct.signal
  * and signal_struct.live (decremented before the tracepoint), from the kernel's BTF, into
  * flag (empty when the record says, or the BTF does not give them: the leader's exit then
- * stands for the process's). */
-static void group_dead_flag(char flag[CFLAG_LEN])
+ * stands for the process's); group_dead: the record's field offset, or -1. */
+static void group_dead_flag(char flag[CFLAG_LEN], int group_dead)
 {
     flag[0] = '\0';
-    if (attach_tracepoint_field("sched/sched_process_exit", "group_dead") >= 0)
+    if (group_dead >= 0)
         return;
     struct kernel_btf *kb;
     struct kernel_member sig, live;
@@ -153,8 +153,8 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
      * an LPM trie takes memory per entry, not per slot. */
     snprintf(flags[3], CFLAG_LEN, "-DGUARD_V4_ENTRIES=%u", 2 * FEEDS_CIDRS_MAX);
     snprintf(flags[4], CFLAG_LEN, "-DGUARD_V6_ENTRIES=%u", 2 * FEEDS_CIDRS_MAX);
-    snprintf(flags[5], CFLAG_LEN, "-DGUARD_GROUP_DEAD=%d",
-             attach_tracepoint_field("sched/sched_process_exit", "group_dead"));
+    int group_dead = attach_tracepoint_field("sched/sched_process_exit", "group_dead");
+    snprintf(flags[5], CFLAG_LEN, "-DGUARD_GROUP_DEAD=%d", group_dead);
     snprintf(flags[6], CFLAG_LEN, "-DGUARD_REPORT_CONNECTS=%d", p->handler.verbose);
     snprintf(flags[7], CFLAG_LEN, "-DGUARD_DOMAINS=1");
     snprintf(flags[8], CFLAG_LEN, "-DGUARD_DOMAIN_ENTRIES=%u", 2 * DOMAIN_SET_MAX);
@@ -163,7 +163,7 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     snprintf(flags[11], CFLAG_LEN, "-DGUARD_SKB_TASK=%d", attach_skb_knows_task());
     snprintf(flags[12], CFLAG_LEN, "-DGUARD_SIGNAL_AT=%d", p->signal_at);
     snprintf(flags[13], CFLAG_LEN, "-DGUARD_EXIT_ON_DEMAND=%d", p->exit_on_demand);
-    group_dead_flag(flags[14]);
+    group_dead_flag(flags[14], group_dead);
     flags[15][0] = '\0';
     if (p->nat64_local)
         snprintf(flags[15], CFLAG_LEN, "-DGUARD_NAT64_LOCAL=%#x,%#x,%#x", p->nat64_prefix[0],
