@@ -97,6 +97,11 @@ struct netevent {
     __u8 signalled;  /* the kernel sent the action's signal to the process */
     __u32 feed;      /* with hit: the feed's index in load order */
     __u32 gid;
+    /* The process's identity, which its pid is not (a pid is reused), read by the guard
+     * where the kernel's BTF says how (0: unknown): its leader's start_boottime, and the
+     * pidfs inode number of its pid (fstat of a pidfd; kernels from 6.9 on). */
+    __u64 start_ns;
+    __u64 pid_ino;
 };
 
 /* A sample of the guard's perf buffer that is no event but tells user space something
@@ -166,14 +171,15 @@ _Static_assert(sizeof(struct dns_sample) == 80, "dns_sample layout");
 _Static_assert(__builtin_offsetof(struct dns_sample, gso_size) == 74, "dns_sample.gso_size");
 _Static_assert(__builtin_offsetof(struct dns_sample, netns) == 64, "dns_sample.netns");
 _Static_assert(sizeof(struct proc_name) == 20, "proc_name layout");
-_Static_assert(sizeof(struct netevent) == 72, "netevent layout");
+_Static_assert(sizeof(struct netevent) == 88, "netevent layout");
+_Static_assert(__builtin_offsetof(struct netevent, start_ns) == 72, "netevent.start_ns");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");
-_Static_assert(sizeof(struct domainevent) == 592, "domainevent layout");
-_Static_assert(__builtin_offsetof(struct domainevent, question) == 336, "domainevent.question");
+_Static_assert(sizeof(struct domainevent) == 608, "domainevent layout");
+_Static_assert(__builtin_offsetof(struct domainevent, question) == 352, "domainevent.question");
 _Static_assert(sizeof(struct resolved_key) == 24, "resolved_key layout");
 _Static_assert(sizeof(struct resolved_name) == 272, "resolved_name layout");
-_Static_assert(__builtin_offsetof(struct domainevent, name) == 80, "domainevent.name");
+_Static_assert(__builtin_offsetof(struct domainevent, name) == 96, "domainevent.name");
 _Static_assert(sizeof(struct lpm_v4) == 8, "lpm_v4 layout");
 _Static_assert(sizeof(struct lpm_v6) == 20, "lpm_v6 layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr) == 20, "netevent.daddr");

@@ -24,6 +24,7 @@
  *   GUARD_GROUP_DEAD   offset of group_dead in sched_process_exit's record (kernels from
  *                      6.16 on), else -1
  *   GUARD_NAT64_LOCAL  (optional) the first 3 words of a local NAT64 /96 (--nat64-prefix)
+ *   GUARD_TASK_IDENTITY  (optional) BTF offsets for the process's identity (task_identity.h)
  *   GUARD_DOMAINS      1: the egress program also checks the names of DNS messages
  *                      (domain_guard.h, with its own flags) */
 #ifndef EBPFSHIELD_CONNECT_GUARD_H
@@ -31,6 +32,7 @@
 
 #include "common/net_abi.h"
 #include "common/ebpfshield_kernel.h"
+#include "guard/task_identity.h"
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
     !defined(GUARD_REPORT_CONNECTS) || !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || \
@@ -213,6 +215,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
     if (!reports && !ev.refused)
         return 1; /* the usual way: nobody asks who it was */
     netevent_task(&ev, (__u8)ctx->protocol);
+    task_identity(&ev.start_ns, &ev.pid_ino);
     if (reports)
         events.perf_submit(ctx, &ev, sizeof(ev));
     if (signal_reports)
@@ -261,14 +264,19 @@ static inline void submit_pending(void *ctx, const struct netevent *ev)
 /* Whether the current thread may take a pending refusal: 1 yes, 0 not this one, -1 it is
  * too old for anyone. A connect's refusal is made by the process itself; a name hit's
  * names the socket's recorded process, whose pid another process may hold by now: the
- * thread must bear the recorded name, within GUARD_DOMAIN_SIGNAL_NS (and the recorded
- * process had not exited when the hit was seen: domain_pend). */
+ * thread must be of that process (its identity, where known; else its name), within
+ * GUARD_DOMAIN_SIGNAL_NS (and the recorded process had not exited when the hit was seen:
+ * domain_pend). */
 static inline int may_take(const struct netevent *ev)
 {
     if (ev->hit != EBPFSHIELD_HIT_DOMAIN)
         return 1;
     if (bpf_ktime_get_boot_ns() - ev->ts_boot_ns >= GUARD_DOMAIN_SIGNAL_NS)
         return -1;
+    __u64 start_ns, pid_ino;
+    task_identity(&start_ns, &pid_ino);
+    if (ev->start_ns && start_ns)
+        return ev->start_ns == start_ns && ev->pid_ino == pid_ino ? 1 : -1;
     char comm[EBPFSHIELD_TASK_COMM_LEN];
     bpf_get_current_comm(comm, sizeof(comm));
     for (int i = 0; i < EBPFSHIELD_TASK_COMM_LEN; i++)

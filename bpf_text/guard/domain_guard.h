@@ -74,7 +74,8 @@ struct domain_work {
 struct sock_owner {
     __u32 pid, tid, uid, gid;
     char comm[EBPFSHIELD_TASK_COMM_LEN];
-    __u64 since; /* when it was recorded (boot ns) */
+    __u64 since;             /* when it was recorded (boot ns) */
+    __u64 start_ns, pid_ino; /* the process's identity (task_identity) */
 };
 
 BPF_F_TABLE("hash", __u64, __u32, domains, GUARD_DOMAIN_ENTRIES, BPF_F_NO_PREALLOC);
@@ -116,6 +117,7 @@ static inline void sock_owner_record(struct bpf_sock_addr *ctx)
     o->gid = ug >> 32;
     o->since = bpf_ktime_get_boot_ns();
     bpf_get_current_comm(o->comm, sizeof(o->comm));
+    task_identity(&o->start_ns, &o->pid_ino);
 }
 
 /* The process recorded for sk into ev (left zero when none was); 1 when there is one. */
@@ -131,6 +133,8 @@ static inline int sock_owner_fill(struct bpf_sock *sk, struct domainevent *ev)
     ev->conn.uid = o->uid;
     ev->conn.gid = o->gid;
     __builtin_memcpy(ev->conn.comm, o->comm, sizeof(ev->conn.comm));
+    ev->conn.start_ns = o->start_ns;
+    ev->conn.pid_ino = o->pid_ino;
     __u32 tgid = o->pid;
     __u64 *exited = exited_procs.lookup(&tgid);
     ev->owner_exited = exited && *exited >= o->since;
@@ -253,8 +257,10 @@ static inline void domain_sender(struct __sk_buff *skb, __u8 proto, struct domai
                                  int *current)
 {
     *current = GUARD_SKB_TASK && proto == IPPROTO_UDP;
-    if (*current)
+    if (*current) {
         netevent_fill(&ev->conn, proto);
+        task_identity(&ev->conn.start_ns, &ev->conn.pid_ino);
+    }
     ev->conn.ts_boot_ns = bpf_ktime_get_boot_ns();
     ev->conn.proto = proto;
     domain_server(skb, &ev->conn);

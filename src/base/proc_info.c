@@ -77,6 +77,20 @@ int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns)
     return 0;
 }
 
+int proc_uid(pid_t pid, uid_t *uid)
+{
+    char path[64], status[4096];
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    if (read_small(path, status, sizeof(status)) < 0)
+        return -1;
+    const char *p = strstr(status, "\nUid:");
+    unsigned int v;
+    if (!p || sscanf(p, "\nUid: %u", &v) != 1)
+        return -1;
+    *uid = v;
+    return 0;
+}
+
 int proc_ppid(pid_t pid, uint32_t *ppid)
 {
     char path[64], stat[1024];

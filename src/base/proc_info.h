@@ -19,6 +19,9 @@ void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, 
  * resolution. Returns 0, or -1 with errno (ENOENT: no such thread in that process). */
 int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns);
 
+/* The real user id of process pid (/proc/<pid>/status); 0, or -1. */
+int proc_uid(pid_t pid, uid_t *uid);
+
 /* The parent's process id from /proc/<pid>/stat; 0, or -1. */
 int proc_ppid(pid_t pid, uint32_t *ppid);
 

@@ -1,6 +1,6 @@
-#include <dirent.h>
 #include "guard/dump.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,15 +25,49 @@ extern char **environ;
 
 #define WAIT_TICK_MS 20
 
-/* The id to give gcore: the process (pinned by the caller's pidfd), or, when its leader
- * has exited (a process lives on in its other threads), the thread that connected. Either
- * must have started no later than the event (an id reused since started after it). 0
- * when neither qualifies. */
+/* 1 when the process pinned by t->pidfd is the event's (dump_target_pin). */
+static int same_process(const struct dump_target *t)
+{
+    struct stat st;
+    if (t->pid_ino)
+        return fstat(t->pidfd, &st) == 0 && (uint64_t)st.st_ino == t->pid_ino;
+    char state;
+    uint64_t start;
+    uid_t uid;
+    if (proc_read_stat(t->pid, t->pid, &state, &start) != 0)
+        return 0;
+    if (!t->start_ns)
+        return start <= t->event_boot_ns;
+    long hz = sysconf(_SC_CLK_TCK);
+    uint64_t tick = hz > 0 ? 1000000000ULL / (uint64_t)hz : 1;
+    return start == t->start_ns / tick * tick && proc_uid(t->pid, &uid) == 0 && uid == t->uid;
+}
+
+int dump_target_pin(struct dump_target *t, struct error *e)
+{
+    t->pidfd = pidfd_open(t->pid, 0);
+    /* /proc was read by pid: it was the pinned process's if that one still lives. */
+    if (t->pidfd >= 0 && same_process(t) && pidfd_send_signal(t->pidfd, 0, NULL, 0) == 0)
+        return 0;
+    dump_target_unpin(t);
+    return error_set(e, "pid %d exited before it could be dumped", (int)t->pid);
+}
+
+void dump_target_unpin(struct dump_target *t)
+{
+    if (t->pidfd >= 0)
+        close(t->pidfd);
+    t->pidfd = -1;
+}
+
+/* The id to give gcore: the process (pinned), or, when its leader has exited (a process
+ * lives on in its other threads), the thread that connected, if it started no later than
+ * the event. 0 when neither is there. */
 static pid_t event_thread(const struct dump_target *t)
 {
     char state;
     uint64_t start;
-    if (proc_read_stat(t->pid, t->pid, &state, &start) != 0 || start > t->event_boot_ns)
+    if (proc_read_stat(t->pid, t->pid, &state, &start) != 0)
         return 0;
     if (state != 'Z' && state != 'X')
         return t->pid;
@@ -204,23 +238,22 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
                      room >> 20);
 }
 
-enum dump_result dump_process(const struct dump_target *t, const struct dump_place *place,
+enum dump_result dump_process(struct dump_target *t, const struct dump_place *place,
                               const atomic_bool *cancel, struct error *e)
 {
-    int pidfd = pidfd_open(t->pid, 0); /* pins the process: its pid cannot be reused */
-    pid_t thread = pidfd < 0 ? 0 : event_thread(t);
-    if (!thread) {
-        if (pidfd >= 0)
-            close(pidfd);
+    pid_t thread = t->pidfd < 0 ? 0 : event_thread(t);
+    /* /proc was read by pid: it was the pinned process's if that one still lives. */
+    if (!thread || pidfd_send_signal(t->pidfd, 0, NULL, 0) != 0) {
+        dump_target_unpin(t);
         error_set(e, "pid %d exited before it could be dumped", (int)t->pid);
         return DUMP_GONE;
     }
     struct error why;
     int cored = atomic_load(cancel) ? error_set(&why, "dumping was cancelled")
                                     : take_core(t, thread, place, cancel, &why);
-    int killed = pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+    int killed = pidfd_send_signal(t->pidfd, SIGKILL, NULL, 0);
     int err = errno;
-    close(pidfd);
+    dump_target_unpin(t);
     if (killed != 0) { /* gone meanwhile: whatever was dumped may not be its core */
         remove_core(t, thread, place);
         error_set(e, "pid %d: SIGKILL: %s", (int)t->pid, strerror(err));

@@ -10,15 +10,21 @@
 
 #include "base/log.h"
 
-#define DUMP_TIMEOUT_MS 120000
+/* The most one gcore may take: a hanging one holds up its own user's next dump alone. */
+#define DUMP_TIMEOUT_MS 60000
 /* Room left on the file system after a core: cores never fill the disk. */
 #define DUMP_KEEP_FREE_BYTES (64ull << 20)
 
-/* The process of a hit: its pid, the thread that connected, and when (CLOCK_BOOTTIME). */
+/* The process of a hit: its pid, the thread that connected, and when (CLOCK_BOOTTIME);
+ * its identity from the event (0: unknown); the pidfd dump_target_pin opens (-1 before). */
 struct dump_target {
     pid_t pid;
     pid_t tid;
+    uid_t uid;
     uint64_t event_boot_ns;
+    uint64_t start_ns; /* its leader's start_boottime */
+    uint64_t pid_ino;  /* the pidfs inode number of its pid */
+    int pidfd;
 };
 
 struct dump_place {
@@ -33,10 +39,20 @@ enum dump_result {
     DUMP_GONE,    /* the process of the event is gone (or its pid was reused): not signalled */
 };
 
-/* Dumps then kills t. The core is <dir>/ebpfshield-<event ns>.<thread>, 0600; a core cut
- * short (budget, full disk, gcore killed) is removed. When *cancel becomes true, gcore is
- * stopped and the process killed without a core. */
-enum dump_result dump_process(const struct dump_target *t, const struct dump_place *place,
+/* Pins t's process with a pidfd (t->pidfd), when the process now holding t->pid is the
+ * event's: the same pidfs inode where the event has one (exact); else the same start to
+ * the clock tick and the same user; else (no identity) started no later than the event.
+ * At once on the event, so that a pid reused while the dump waits is never taken for it.
+ * 0, or -1 with a message in e. */
+int dump_target_pin(struct dump_target *t, struct error *e);
+
+/* Closes t's pidfd, if pinned. */
+void dump_target_unpin(struct dump_target *t);
+
+/* Dumps then kills pinned t (unpinned after). The core is <dir>/ebpfshield-<event ns>.<thread>,
+ * 0600; a core cut short (budget, full disk, gcore killed) is removed. When *cancel becomes true,
+ * gcore is stopped and the process killed without a core. */
+enum dump_result dump_process(struct dump_target *t, const struct dump_place *place,
                               const atomic_bool *cancel, struct error *e);
 
 #endif

@@ -4,10 +4,18 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "guard/block_actions.h"
 #include "output/output.h"
 #include "base/quiet_thread.h"
+
+struct dump_worker;
+
+struct dump_thread {
+    struct dump_worker *w;
+    size_t index;
+};
 
 struct dump_worker {
     const char *dir;
@@ -16,11 +24,17 @@ struct dump_worker {
     atomic_bool cancel;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    struct dump_job queue[DUMP_QUEUE_MAX];
-    size_t head, count;
+    struct dump_job jobs[DUMP_QUEUE_MAX];
+    uint16_t order[DUMP_QUEUE_MAX]; /* slots of jobs, oldest first */
+    uint16_t free_slots[DUMP_QUEUE_MAX];
+    size_t count, nfree;
+    bool busy[DUMP_THREADS]; /* thread i is dumping a process of user busy_uid[i] */
+    uid_t busy_uid[DUMP_THREADS];
     bool stopping;
     unsigned long long failed;
-    pthread_t thread;
+    size_t started;
+    pthread_t threads[DUMP_THREADS];
+    struct dump_thread args[DUMP_THREADS];
 };
 
 /* The line of a job's hit. */
@@ -32,7 +46,7 @@ static void report(const struct dump_worker *w, const struct dump_job *job, enum
 
 /* One job: the dump (none once cancel is set), then its line (the dump's or, failing
  * that, what became of the process) and, on failure, the reason on the log. */
-static void run_job(struct dump_worker *w, const struct dump_job *job, const atomic_bool *cancel,
+static void run_job(struct dump_worker *w, struct dump_job *job, const atomic_bool *cancel,
                     const char *why)
 {
     struct error e;
@@ -48,24 +62,74 @@ static void run_job(struct dump_worker *w, const struct dump_job *job, const ato
     pthread_mutex_unlock(&w->lock);
 }
 
+/* 1 when another thread is dumping a process of uid. Under the lock. */
+static bool user_busy(const struct dump_worker *w, uid_t uid)
+{
+    for (size_t i = 0; i < DUMP_THREADS; i++)
+        if (w->busy[i] && w->busy_uid[i] == uid)
+            return true;
+    return false;
+}
+
+/* The queue position of the oldest job whose user has no dump running (any job once
+ * cancelled), or count when there is none. Under the lock. */
+static size_t next_job(const struct dump_worker *w)
+{
+    bool any = atomic_load(&w->cancel);
+    for (size_t i = 0; i < w->count; i++)
+        if (any || !user_busy(w, w->jobs[w->order[i]].target.uid))
+            return i;
+    return w->count;
+}
+
+/* Takes the job at queue position at out of the queue. Under the lock. */
+static struct dump_job take_job(struct dump_worker *w, size_t at)
+{
+    uint16_t slot = w->order[at];
+    memmove(&w->order[at], &w->order[at + 1], (w->count - at - 1) * sizeof(w->order[0]));
+    w->count--;
+    w->free_slots[w->nfree++] = slot;
+    return w->jobs[slot];
+}
+
+/* A thread: the oldest job of a user whose process no other thread is dumping, so that
+ * a gcore that hangs holds up its own user's dumps alone (until DUMP_TIMEOUT_MS). */
 static void *work(void *arg)
 {
-    struct dump_worker *w = arg;
+    const struct dump_thread *t = arg;
+    struct dump_worker *w = t->w;
     pthread_mutex_lock(&w->lock);
     for (;;) {
-        while (w->count == 0 && !w->stopping)
+        size_t at;
+        while ((at = next_job(w)) == w->count && !(w->stopping && w->count == 0))
             pthread_cond_wait(&w->wake, &w->lock);
-        if (w->count == 0)
+        if (at == w->count)
             break;
-        struct dump_job job = w->queue[w->head];
-        w->head = (w->head + 1) % DUMP_QUEUE_MAX;
-        w->count--;
+        struct dump_job job = take_job(w, at);
+        w->busy[t->index] = true;
+        w->busy_uid[t->index] = job.target.uid;
         pthread_mutex_unlock(&w->lock);
         run_job(w, &job, &w->cancel, "");
         pthread_mutex_lock(&w->lock);
+        w->busy[t->index] = false;
+        pthread_cond_broadcast(&w->wake); /* that user's next job may go */
     }
     pthread_mutex_unlock(&w->lock);
     return NULL;
+}
+
+/* Room for a pidfd per queued job beside the tool's own descriptors (systemd's soft
+ * limit is 1024). */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want = DUMP_QUEUE_MAX + 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+        return;
+    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+        log_warn("open files are limited to %llu: dumps waiting beyond that go without a core",
+                 (unsigned long long)rl.rlim_cur);
 }
 
 struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
@@ -79,35 +143,58 @@ struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
     w->dir = dir; /* field by field: a compound literal of the queue would be on the stack */
     w->place = place;
     w->out = out;
+    for (size_t i = 0; i < DUMP_QUEUE_MAX; i++)
+        w->free_slots[i] = (uint16_t)(DUMP_QUEUE_MAX - 1 - i);
+    w->nfree = DUMP_QUEUE_MAX;
     atomic_init(&w->cancel, false);
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
-    int rc = quiet_thread_start(&w->thread, work, w);
-    if (rc != 0) {
-        error_set(e, "cannot start the dump thread: %s", strerror(rc));
-        free(w);
-        return NULL;
+    raise_fd_limit();
+    for (; w->started < DUMP_THREADS; w->started++) {
+        w->args[w->started] = (struct dump_thread){w, w->started};
+        int rc = quiet_thread_start(&w->threads[w->started], work, &w->args[w->started]);
+        if (rc != 0) {
+            error_set(e, "cannot start the dump threads: %s", strerror(rc));
+            dump_worker_stop(w);
+            return NULL;
+        }
     }
     return w;
+}
+
+/* How many queued jobs are uid's. Under the lock. */
+static size_t user_jobs(const struct dump_worker *w, uid_t uid)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->count; i++)
+        n += w->jobs[w->order[i]].target.uid == uid;
+    return n;
 }
 
 void dump_worker_submit(struct dump_worker *w, const struct dump_job *job)
 {
     pthread_mutex_lock(&w->lock);
-    bool queued = w->count < DUMP_QUEUE_MAX;
+    size_t mine = user_jobs(w, job->target.uid);
+    bool queued = w->nfree > 0 && mine < DUMP_USER_QUEUE_MAX;
     if (queued) {
-        w->queue[(w->head + w->count) % DUMP_QUEUE_MAX] = *job;
-        w->count++;
-        pthread_cond_signal(&w->wake);
+        uint16_t slot = w->free_slots[--w->nfree];
+        w->jobs[slot] = *job;
+        w->order[w->count++] = slot;
+        pthread_cond_broadcast(&w->wake);
     }
     pthread_mutex_unlock(&w->lock);
     if (queued)
         return;
     /* Too many stopped processes waiting: this one goes without a core. */
     static const atomic_bool now = true;
-    char why[64];
-    snprintf(why, sizeof(why), " (%d dumps already waiting)", DUMP_QUEUE_MAX);
-    run_job(w, job, &now, why);
+    char why[96];
+    struct dump_job copy = *job;
+    if (mine >= DUMP_USER_QUEUE_MAX)
+        snprintf(why, sizeof(why), " (%zu dumps of user %u already waiting)", mine,
+                 (unsigned)job->target.uid);
+    else
+        snprintf(why, sizeof(why), " (%d dumps already waiting)", DUMP_QUEUE_MAX);
+    run_job(w, &copy, &now, why);
 }
 
 unsigned long long dump_worker_stop(struct dump_worker *w)
@@ -115,9 +202,10 @@ unsigned long long dump_worker_stop(struct dump_worker *w)
     atomic_store(&w->cancel, true);
     pthread_mutex_lock(&w->lock);
     w->stopping = true;
-    pthread_cond_signal(&w->wake);
+    pthread_cond_broadcast(&w->wake);
     pthread_mutex_unlock(&w->lock);
-    pthread_join(w->thread, NULL);
+    for (size_t i = 0; i < w->started; i++)
+        pthread_join(w->threads[i], NULL);
     unsigned long long failed = w->failed;
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);

@@ -1,6 +1,7 @@
-/* --block dump off the event loop: hits queue here and one thread dumps them in turn (the
- * kernel has stopped each already), so neither gcore nor one victim holds up the events or
- * another victim's stop. Stopping the worker cancels the running gcore and kills what is
+/* --block dump off the event loop: hits queue here and DUMP_THREADS threads dump them
+ * (the kernel has stopped each already), oldest first but never two of one user at once,
+ * so that neither gcore nor one user's victims (a gcore that hangs) hold up the events or
+ * another user's victim. Stopping the worker cancels the running gcores and kills what is
  * still queued without a core, so the tool exits at once. */
 #ifndef EBPFSHIELD_DUMP_WORKER_H
 #define EBPFSHIELD_DUMP_WORKER_H
@@ -16,6 +17,8 @@
 #include "output/output.h"
 
 #define DUMP_QUEUE_MAX 4096
+#define DUMP_USER_QUEUE_MAX 1024 /* of them one user's: others always find room */
+#define DUMP_THREADS 4
 
 struct dump_worker;
 
@@ -30,8 +33,8 @@ struct dump_job {
 struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
                                       const struct output *out, struct error *e);
 
-/* Queues job (never waits). With the queue full the process is killed without a core at
- * once, and its line says so. */
+/* Queues job, its target pinned (dump_target_pin; the worker unpins it), never waiting. With the
+ * queue full the process is killed without a core at once, and its line says so. */
 void dump_worker_submit(struct dump_worker *w, const struct dump_job *job);
 
 /* Cancels, kills what is queued without a core, joins the thread and frees w. Returns how

@@ -117,21 +117,16 @@ static int choose_signal(struct guard *p, enum attach_mode mode, struct error *e
 
 /* Where sched_process_exit's program reads whether the exiting thread is its process's
  * last, on kernels whose record does not say (group_dead, 6.16 on): task_struct.signal
- * and signal_struct.live (decremented before the tracepoint), from the kernel's BTF, into
- * flag (empty when the record says, or the BTF does not give them: the leader's exit then
- * stands for the process's); group_dead: the record's field offset, or -1. */
-static void group_dead_flag(char flag[CFLAG_LEN], int group_dead)
+ * and signal_struct.live (decremented before the tracepoint), from the kernel's BTF kb,
+ * into flag (empty when the record says, or the BTF does not give them: the leader's exit
+ * then stands for the process's); group_dead: the record's field offset, or -1. */
+static void group_dead_flag(const struct kernel_btf *kb, char flag[CFLAG_LEN], int group_dead)
 {
     flag[0] = '\0';
-    if (group_dead >= 0)
+    if (group_dead >= 0 || !kb)
         return;
-    struct kernel_btf *kb;
     struct kernel_member sig, live;
     struct error e;
-    if (kernel_btf_open(&kb, &e) != 0) {
-        log_warn("%s: a process whose leader exits first counts as ended", e.msg);
-        return;
-    }
     if (kernel_btf_member(kb, "task_struct", "signal", &sig, &e) == 0 &&
         kernel_btf_member(kb, "signal_struct", "live", &live, &e) == 0 && sig.size == 8 &&
         live.size == 4)
@@ -139,12 +134,34 @@ static void group_dead_flag(char flag[CFLAG_LEN], int group_dead)
     else
         log_warn("the kernel's BTF gives no task_struct.signal->live: a process whose leader "
                  "exits first counts as ended");
-    kernel_btf_close(kb);
+}
+
+/* Where the programs read a process's identity (task_identity.h), from kb, into flag
+ * (empty when the BTF does not say: --block dump then tells a process from a later
+ * holder of its pid by its start time in clock ticks and its user). */
+static void identity_flag(const struct kernel_btf *kb, char flag[CFLAG_LEN])
+{
+    flag[0] = '\0';
+    struct kernel_member leader, boot, tpid, ino = {.offset = (size_t)-1, .size = 8};
+    struct error e;
+    if (!kb || kernel_btf_member(kb, "task_struct", "group_leader", &leader, &e) != 0 ||
+        kernel_btf_member(kb, "task_struct", "start_boottime", &boot, &e) != 0 ||
+        kernel_btf_member(kb, "task_struct", "thread_pid", &tpid, &e) != 0 || leader.size != 8 ||
+        boot.size != 8 || tpid.size != 8) {
+        log_warn("the kernel's BTF gives no task_struct.start_boottime: a process is told from "
+                 "a later holder of its pid by its start to the clock tick and its user");
+        return;
+    }
+    /* struct pid's ino (pidfs, 6.9 on): the inode number of the process's pidfds. */
+    if (kernel_btf_member(kb, "pid", "ino", &ino, &e) != 0 || ino.size != 8)
+        ino.offset = (size_t)-1;
+    snprintf(flag, CFLAG_LEN, "-DGUARD_TASK_IDENTITY=%zu,%zu,%zu,%ld", leader.offset, boot.offset,
+             tpid.offset, (long)ino.offset);
 }
 
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[16][CFLAG_LEN];
+    char flags[17][CFLAG_LEN];
     const struct block_action_info *action = &block_actions[p->block];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
@@ -163,16 +180,28 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     snprintf(flags[11], CFLAG_LEN, "-DGUARD_SKB_TASK=%d", attach_skb_knows_task());
     snprintf(flags[12], CFLAG_LEN, "-DGUARD_SIGNAL_AT=%d", p->signal_at);
     snprintf(flags[13], CFLAG_LEN, "-DGUARD_EXIT_ON_DEMAND=%d", p->exit_on_demand);
-    group_dead_flag(flags[14], group_dead);
+    struct kernel_btf *kb = NULL;
+    struct error btf_e;
+    if (kernel_btf_open(&kb, &btf_e) != 0) {
+        log_warn("%s: a process whose leader exits first counts as ended, and a process is "
+                 "told from a later holder of its pid by its start to the clock tick",
+                 btf_e.msg);
+        kb = NULL;
+    }
+    group_dead_flag(kb, flags[14], group_dead);
+    identity_flag(kb, flags[16]);
+    if (kb)
+        kernel_btf_close(kb);
     flags[15][0] = '\0';
     if (p->nat64_local)
         snprintf(flags[15], CFLAG_LEN, "-DGUARD_NAT64_LOCAL=%#x,%#x,%#x", p->nat64_prefix[0],
                  p->nat64_prefix[1], p->nat64_prefix[2]);
-    const char *cflags[] = {flags[0],  flags[1],  flags[2],      flags[3], flags[4],  flags[5],
-                            flags[6],  flags[7],  flags[8],      flags[9], flags[10], flags[11],
-                            flags[12], flags[13], p->ports_flag, NULL,     NULL,      NULL};
+    const char *cflags[] = {flags[0],  flags[1],  flags[2],  flags[3],  flags[4],
+                            flags[5],  flags[6],  flags[7],  flags[8],  flags[9],
+                            flags[10], flags[11], flags[12], flags[13], p->ports_flag,
+                            NULL,      NULL,      NULL,      NULL};
     size_t n = 15; /* the optional ones after the fixed ones */
-    for (int i = 14; i <= 15; i++)
+    for (int i = 14; i <= 16; i++)
         if (flags[i][0])
             cflags[n++] = flags[i];
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;

@@ -161,9 +161,21 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
         output_hit(h->out, &c, &r);
         return;
     }
-    struct dump_job job = {
-        .target = {.pid = (pid_t)ev.pid, .tid = (pid_t)ev.tid, .event_boot_ns = ev.ts_boot_ns},
-        .conn = c};
+    struct dump_job job = {.target = {.pid = (pid_t)ev.pid,
+                                      .tid = (pid_t)ev.tid,
+                                      .uid = ev.uid,
+                                      .event_boot_ns = ev.ts_boot_ns,
+                                      .start_ns = ev.start_ns,
+                                      .pid_ino = ev.pid_ino},
+                           .conn = c};
+    struct error e;
+    if (dump_target_pin(&job.target, &e) != 0) { /* now, before its pid can be reused */
+        log_warn("%s", e.msg);
+        h->failed_actions++;
+        struct hit_report r = block_hit_report(h->block, HIT_EXITED, NULL);
+        output_hit(h->out, &c, &r);
+        return;
+    }
     dump_worker_submit(h->dumps, &job);
 }
 

@@ -1,8 +1,9 @@
 # The guard under pressure, tried as an attacker would: --block dump on a burst of victims
 # and on a process whose leader has exited (each core read back whole by readelf, 0600);
-# a second enforcing instance refused; a reader of stdout that never reads; SIGINT in every
-# state (compiling, idle, stdout stalled, a gcore that hangs) ends the tool within
-# SIGINT_LIMIT seconds and leaves nothing in the kernel.
+# one user's hanging gcores holding up no other user's dump; a victim's pid reused by a
+# root process while its dump waits; a second enforcing instance refused; a reader of
+# stdout that never reads; SIGINT in every state (compiling, idle, stdout stalled, a gcore
+# that hangs) ends the tool within SIGINT_LIMIT seconds and leaves nothing in the kernel.
 # Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -114,6 +115,53 @@ start_tool total --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-t
     stop_tool total
 }
 rm -rf "$DUMPS"
+
+# 2c. An unprivileged user (65534) whose gcores hang (held by a file, as a process whose
+# memory cannot be read would hold them) holds up its own dumps alone: a root victim is
+# dumped meanwhile. Its next victim, killed and reaped by its parent with a root process
+# forked onto its pid within ms (pid_reuse.py), is never taken for that process: its line
+# says it exited, the root process runs on, neither stopped nor dumped.
+mkdir -p "$WORK/hold-bin" "$DUMPS"
+chmod 700 "$DUMPS"
+HOLD=$WORK/hold
+cat >"$WORK/hold-bin/gcore" <<EOF
+#!/bin/sh
+if [ "\$(stat -c %u /proc/\$3)" = 65534 ]; then
+    while [ -e "$HOLD" ]; do sleep 0.05; done
+fi
+exec $(command -v gcore) "\$@"
+EOF
+chmod 755 "$WORK/hold-bin/gcore"
+touch "$HOLD"
+PATH="$WORK/hold-bin:$PATH" start_tool reuse --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.2 9100 \
+        >/dev/null 2>&1 &
+    DECOY=$!
+    for _ in $(seq 100); do [ "$(ps -o stat= -p "$DECOY" 2>/dev/null | cut -c1)" = T ] && break; sleep 0.05; done
+    check "reuse: the decoy is stopped, its gcore held" [ "$(ps -o stat= -p "$DECOY" | cut -c1)" = T ]
+    victim_bg reuse-root tcp
+    check "reuse: a root victim is dumped while the decoy's gcore hangs (exit $(wait_rc reuse-root))" \
+        [ "$(wait_rc reuse-root)" = 137 ]
+    expect_count "$OUT" "^Client:python3 \(pid:$VPID\) eBPFShield took a dump in ${DUMPS//./\\.}/ " 1 \
+        "reuse: the root victim's dump line"
+    read -r VICTIM SLEEPER < <("$PY" "$here/pid_reuse.py" 65534 127.0.0.2 9100)
+    check "reuse: a root process took the reaped victim's pid (${VICTIM:-none} -> ${SLEEPER:-none})" \
+        [ "${VICTIM:-x}" = "${SLEEPER:-y}" ]
+    rm -f "$HOLD"
+    wait "$DECOY"
+    rc=$?
+    check "reuse: the decoy dumped and killed once released (exit $rc)" [ "$rc" = 137 ]
+    expect_count "$OUT" "^Client:python3 \(pid:$VICTIM\) exited before eBPFShield could act \(ip-blacklist:127\.0\.0\.2\) \$" 1 \
+        "reuse: the reaped victim's line says it exited"
+    sleep 1
+    check "reuse: the root process on its pid runs on ($(ps -o stat= -p "$SLEEPER"))" \
+        [ "$(ps -o stat= -p "$SLEEPER" | cut -c1)" = S ]
+    check "reuse: no core of the root process ($(ls "$DUMPS" | xargs))" not grep -q "\.$SLEEPER\$" < <(ls "$DUMPS")
+    check "reuse: 2 cores (decoy, root victim): $(ls "$DUMPS" | xargs)" [ "$(ls "$DUMPS" | grep -c '^ebpfshield-')" -eq 2 ]
+    kill "$SLEEPER" 2>/dev/null
+    stop_tool reuse
+}
+rm -rf "$DUMPS" "$HOLD"
 
 # 3. A gcore that hangs: SIGINT cancels it, the stopped victim is killed without a core.
 mkdir "$WORK/hang-bin"

@@ -2,10 +2,11 @@
  * directory walked by fd (symlinks, foreign owners and open permissions refused at every
  * level), a core taken whole and 0600, a core cut short by the byte budget or written
  * short by gcore removed and reported, a missing, failing or hanging gcore (cancelled with
- * its whole process group), a pid gone or reused, a process whose leader has exited; and
- * the worker that runs dumps off the event loop. Everything lives in a private directory
- * under /var/lib (a root-owned chain: /tmp is writable by all), removed at the end; alarm()
- * bounds the run. */
+ * its whole process group), a pid gone or reused, a process told by its identity (pidfs
+ * inode, start tick and user), a process whose leader has exited; and the worker that runs
+ * dumps off the event loop, one user's hanging gcore holding up no other user's dump. Everything
+ * lives in a private directory under /var/lib (a root-owned chain: /tmp is writable by all),
+ * removed at the end; alarm() bounds the run. */
 #include "check.h"
 #include "guard/core_file.h"
 #include "guard/dump.h"
@@ -164,12 +165,13 @@ static pid_t stopped_child(struct dump_target *t)
     pid_t pid = spawn_sleep();
 
     kill(pid, SIGSTOP);
-    *t = (struct dump_target){.pid = pid, .tid = pid, .event_boot_ns = boottime_ns()};
+    *t = (struct dump_target){.pid = pid, .tid = pid, .event_boot_ns = boottime_ns(), .pidfd = -1};
+    struct error e;
+    CHECK_INT(dump_target_pin(t, &e), 0);
     return pid;
 }
 
-static enum dump_result dump(const struct dump_target *t, const char *dir, uint64_t budget,
-                             char **msg)
+static enum dump_result dump(struct dump_target *t, const char *dir, uint64_t budget, char **msg)
 {
     static const atomic_bool no = false;
     char *open_msg;
@@ -379,19 +381,61 @@ static void test_gone_or_reused(void)
     pid_t pid = stopped_child(&t);
     char *msg, want[120];
 
+    struct error e;
+
+    /* Pinned, then reaped (and its pid free for reuse) before its dump: not taken for
+     * another holder of the pid. */
     reap(pid);
     CHECK_INT(dump(&t, path_in(0, "gone"), 1u << 30, &msg), DUMP_GONE);
     snprintf(want, sizeof(want), "pid %d exited before it could be dumped", (int)pid);
     CHECK_STR(msg, want);
     free(msg);
-    /* An event from before the process now holding the pid: not touched. */
+    /* Gone before the event reached user space. */
+    t.pidfd = -1;
+    CHECK_INT(dump_target_pin(&t, &e), -1);
+    snprintf(want, sizeof(want), "pid %d exited before it could be dumped", (int)pid);
+    CHECK_STR(e.msg, want);
+    /* An event from before the process now holding the pid: not pinned. */
     pid = stopped_child(&t);
+    dump_target_unpin(&t);
     t.event_boot_ns -= 1000000000u;
-    CHECK_INT(dump(&t, path_in(0, "gone"), 1u << 30, &msg), DUMP_GONE);
-    free(msg);
+    CHECK_INT(dump_target_pin(&t, &e), -1);
     CHECK(still_alive(pid));
     reap(pid);
     CHECK_INT(entries(path_in(0, "gone")), 0);
+}
+
+/* The process's identity from the event decides, where the event has one: the pidfs
+ * inode number of its pid (exact), else its start to the clock tick and its user. */
+static void test_identity(void)
+{
+    struct dump_target t;
+    pid_t pid = stopped_child(&t);
+    struct stat st;
+    char state;
+    uint64_t start;
+    struct error e;
+
+    CHECK(fstat(t.pidfd, &st) == 0);
+    CHECK_INT(proc_read_stat(pid, pid, &state, &start), 0);
+    dump_target_unpin(&t);
+    t.pid_ino = st.st_ino;
+    CHECK_INT(dump_target_pin(&t, &e), 0);
+    dump_target_unpin(&t);
+    t.pid_ino = st.st_ino + 1; /* another pid (the start would match) */
+    t.start_ns = start + 5000;
+    CHECK_INT(dump_target_pin(&t, &e), -1);
+    t.pid_ino = 0;
+    CHECK_INT(dump_target_pin(&t, &e), 0); /* the same tick, the same user */
+    dump_target_unpin(&t);
+    t.uid = 65534;
+    CHECK_INT(dump_target_pin(&t, &e), -1);
+    t.uid = getuid();
+    t.start_ns = start + 1000000000u / (uint64_t)sysconf(_SC_CLK_TCK); /* the next tick */
+    CHECK_INT(dump_target_pin(&t, &e), -1);
+    t.start_ns = start > 0 ? start - 1 : 1; /* the tick before */
+    CHECK_INT(dump_target_pin(&t, &e), -1);
+    reap(pid);
 }
 
 /* A python whose main thread exits (pthread_exit) while another sleeps: a small process,
@@ -432,10 +476,12 @@ static void test_leader_exited(void)
     CHECK_INT(proc_state(pid), 'Z');
     pid_t tid = other_thread(pid);
     kill(pid, SIGSTOP);
-    struct dump_target t = {.pid = pid, .tid = tid, .event_boot_ns = boottime_ns()};
+    struct dump_target t = {.pid = pid, .tid = tid, .event_boot_ns = boottime_ns(), .pidfd = -1};
     char *msg, core[4400];
+    struct error e;
 
     CHECK(tid > 0);
+    CHECK_INT(dump_target_pin(&t, &e), 0);
     CHECK_INT(dump(&t, path_in(0, "leaderless"), 4ull << 30, &msg), DUMP_TAKEN);
     CHECK_STR(msg, "");
     free(msg);
@@ -498,14 +544,84 @@ static void test_worker(void)
         CHECK(reaped_by_sigkill(pids[i]));
     text = capture_text(&out);
     logged = capture_log_text(&log);
-    snprintf(want, sizeof(want),
-             "Client:sleep (pid:%d) was killed by eBPFShield (ip-blacklist:192.0.2.7) \n"
-             "Client:sleep (pid:%d) was killed by eBPFShield (ip-blacklist:192.0.2.7) \n",
-             (int)pids[0], (int)pids[1]);
-    CHECK_STR(text, want);
+    for (int i = 0; i < 2; i++) { /* in either order: cancelled side by side */
+        snprintf(want, sizeof(want),
+                 "Client:sleep (pid:%d) was killed by eBPFShield (ip-blacklist:192.0.2.7) \n",
+                 (int)pids[i]);
+        CHECK(strstr(text, want) != NULL);
+    }
+    CHECK_INT(strlen(text), 2 * strlen(want));
     CHECK(strstr(logged, "dumping was cancelled") != NULL);
     free(text);
     free(logged);
+    close(fd);
+}
+
+/* The path of an executable in PATH; 0, or -1. */
+static int find_in_path(const char *name, char *buf, size_t len)
+{
+    char dirs[4096];
+    snprintf(dirs, sizeof(dirs), "%s", getenv("PATH"));
+    char *save = NULL;
+    for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save))
+        if (snprintf(buf, len, "%s/%s", d, name) < (int)len && access(buf, X_OK) == 0)
+            return 0;
+    return -1;
+}
+
+/* One user's gcores hang (gcore waits forever for these pids): another user's victim
+ * is dumped meanwhile, and the hanging user's second victim waits, still stopped, for
+ * its first; stopping kills both. */
+static void test_worker_fair(void)
+{
+    struct capture out, log;
+    struct error e;
+    char *msg, hang_list[4300], script[9000], gcore[4096];
+    const char *dir = path_in(0, "fair");
+    int fd = open_dir(dir, &msg);
+    free(msg);
+    snprintf(hang_list, sizeof(hang_list), "%s/hang-pids", root);
+    CHECK_INT(find_in_path("gcore", gcore, sizeof(gcore)), 0);
+    snprintf(script, sizeof(script),
+             "#!/bin/sh\nPATH='%s'\ncase \" $(cat %s) \" in *\" $3 \"*) exec sleep 600;; esac\n"
+             "exec %s \"$@\"\n",
+             getenv("PATH"), hang_list, gcore);
+    char *old = strdup(getenv("PATH"));
+    setenv("PATH", fake_gcore("fair-bin", script), 1);
+    capture_open(&out);
+    capture_log(&log);
+    struct output o = {.stream = out.f, .format = output_format_named("text")};
+    struct dump_worker *w = dump_worker_start(
+        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX}, &o,
+        &e);
+    struct dump_job job = {.conn = {.comm = "sleep", .ip = "192.0.2.7"}}, jobs[2] = {job, job};
+    pid_t hung[2];
+    FILE *f = fopen(hang_list, "w");
+    for (int i = 0; i < 2; i++) {
+        hung[i] = stopped_child(&jobs[i].target);
+        jobs[i].target.uid = 1000;
+        fprintf(f, "%d ", (int)hung[i]);
+    }
+    fclose(f);
+    for (int i = 0; i < 2; i++)
+        dump_worker_submit(w, &jobs[i]);
+    usleep(300 * 1000); /* the first hangs now */
+    pid_t other = stopped_child(&job.target);
+    job.target.uid = 0;
+    dump_worker_submit(w, &job);
+    CHECK(reaped_by_sigkill(other));
+    CHECK(still_alive(hung[1]));
+    CHECK_INT(proc_state(hung[1]), 'T');
+    CHECK_INT(dump_worker_stop(w), 2);
+    setenv("PATH", old, 1);
+    free(old);
+    for (int i = 0; i < 2; i++)
+        CHECK(reaped_by_sigkill(hung[i]));
+    char *text = capture_text(&out), *logged = capture_log_text(&log);
+    CHECK(strstr(text, "took a dump in /shown/") != NULL);
+    free(text);
+    free(logged);
+    unlink(hang_list);
     close(fd);
 }
 
@@ -525,8 +641,10 @@ int main(void)
     test_gcore_missing_or_failing();
     test_cancel();
     test_gone_or_reused();
+    test_identity();
     test_leader_exited();
     test_worker();
+    test_worker_fair();
     if (scratch_dir_remove(root) != 0)
         check_failures++;
     CHECK_DONE();

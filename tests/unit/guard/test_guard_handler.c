@@ -152,7 +152,7 @@ static void test_unsignalled(void)
 }
 
 /* dump: handed to the worker, which prints the line once the core is taken; an event older
- * than the process holding its pid touches nobody. */
+ * than the process holding its pid touches nobody and gets its line at once. */
 static void test_dump(void)
 {
     struct capture out, log;
@@ -180,9 +180,9 @@ static void test_dump(void)
     char *text = capture_text(&out), *logged = capture_log_text(&log);
     snprintf(
         want, sizeof(want),
-        "Client:sleep (pid:%d) eBPFShield took a dump in %s/ (ip-blacklist:198.51.100.1)\n"
-        "Client:curl (pid:%d) exited before eBPFShield could act (ip-blacklist:198.51.100.1) \n",
-        (int)pid, root, (int)newer);
+        "Client:curl (pid:%d) exited before eBPFShield could act (ip-blacklist:198.51.100.1) \n"
+        "Client:sleep (pid:%d) eBPFShield took a dump in %s/ (ip-blacklist:198.51.100.1)\n",
+        (int)newer, (int)pid, root);
     CHECK_STR(text, want);
     snprintf(want, sizeof(want),
              "ebpfshield-bcc: sleep (pid %d) connected to 198.51.100.1, listed in a feed\n"
@@ -258,7 +258,7 @@ static void test_short_sample(void)
     char *logged, *got = handle(&h, &ev, sizeof(ev) - 1, &logged);
 
     CHECK_STR(got, "");
-    CHECK_STR(logged, "ebpfshield-bcc: skipped a connect event of 71 bytes\n");
+    CHECK_STR(logged, "ebpfshield-bcc: skipped a connect event of 87 bytes\n");
     CHECK_INT(h.hits, 0);
     free(got);
     free(logged);
