@@ -267,7 +267,11 @@ static inline void domain_sender(struct __sk_buff *skb, __u8 proto, struct domai
     if (*current || !sock_owner_fill(skb->sk, ev))
         return;
 #if GUARD_SKB_TASK
-    *current = ev->conn.pid == bpf_get_current_pid_tgid() >> 32;
+    /* The current task is the recorded process itself, not a later holder of its pid. */
+    __u64 start_ns, pid_ino;
+    task_identity(&start_ns, &pid_ino);
+    *current = ev->conn.pid == bpf_get_current_pid_tgid() >> 32 && !ev->owner_exited &&
+               start_ns == ev->conn.start_ns && pid_ino == ev->conn.pid_ino;
 #endif
 }
 

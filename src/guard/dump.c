@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -46,6 +47,9 @@ static int same_process(const struct dump_target *t)
 int dump_target_pin(struct dump_target *t, struct error *e)
 {
     t->pidfd = pidfd_open(t->pid, 0);
+    if (t->pidfd < 0 && errno != ESRCH) /* no fd to pin it with: it is left stopped */
+        return error_set(e, "pid %d: pidfd_open: %s: it stays stopped, without a core", (int)t->pid,
+                         strerror(errno));
     /* /proc was read by pid: it was the pinned process's if that one still lives. */
     if (t->pidfd >= 0 && same_process(t) && pidfd_send_signal(t->pidfd, 0, NULL, 0) == 0)
         return 0;
@@ -93,7 +97,7 @@ static int find_gcore(char *buf, size_t len)
  * for what it holds). 0, or -1 with a message in e. */
 static int cores_used(int dirfd, uint64_t *used, struct error *e)
 {
-    int fd = dup(dirfd);
+    int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0); /* no gcore of another thread inherits it */
     DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
     if (!dir) {
         if (fd >= 0)
@@ -172,10 +176,37 @@ static pid_t spawn_gcore(const char *gcore, int dirfd, uint64_t room, const char
     _exit(127);
 }
 
-/* gcore's wait status, or -1; past DUMP_TIMEOUT_MS or on cancel its group is killed. */
+/* gcores that outlived their SIGKILL (a gdb stuck in an uninterruptible read, as of a
+ * FUSE file that never answers): reaped later, so that no dump thread waits for them. */
+#define ABANDONED_MAX 64
+static pid_t abandoned[ABANDONED_MAX];
+static size_t abandoned_count;
+static pthread_mutex_t abandoned_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Reaps the abandoned gcores that have ended; with child, adds it (the oldest is
+ * forgotten when full: init reaps it once the tool exits). */
+static void reap_abandoned(pid_t child)
+{
+    pthread_mutex_lock(&abandoned_lock);
+    for (size_t i = 0; i < abandoned_count;)
+        if (waitpid(abandoned[i], NULL, WNOHANG) != 0)
+            abandoned[i] = abandoned[--abandoned_count];
+        else
+            i++;
+    if (child > 0) {
+        if (abandoned_count == ABANDONED_MAX)
+            memmove(abandoned, abandoned + 1, --abandoned_count * sizeof(abandoned[0]));
+        abandoned[abandoned_count++] = child;
+    }
+    pthread_mutex_unlock(&abandoned_lock);
+}
+
+/* gcore's wait status, or -1; past DUMP_TIMEOUT_MS or on cancel its group is killed, and
+ * DUMP_GRACE_MS after that it is abandoned. */
 static int wait_gcore(pid_t child, const atomic_bool *cancel)
 {
     const struct timespec tick = {0, WAIT_TICK_MS * 1000000L};
+    long killed_at = -1;
     for (long waited = 0;; waited += WAIT_TICK_MS) {
         int status;
         pid_t r = waitpid(child, &status, WNOHANG);
@@ -183,8 +214,14 @@ static int wait_gcore(pid_t child, const atomic_bool *cancel)
             return status;
         if (r < 0 && errno != EINTR)
             return -1;
-        if (waited >= DUMP_TIMEOUT_MS || atomic_load(cancel))
+        if (killed_at < 0 && (waited >= DUMP_TIMEOUT_MS || atomic_load(cancel)))
+            killed_at = waited;
+        if (killed_at >= 0)
             kill(-child, SIGKILL);
+        if (killed_at >= 0 && waited - killed_at >= DUMP_GRACE_MS) {
+            reap_abandoned(child);
+            return -1;
+        }
         nanosleep(&tick, NULL);
     }
 }
@@ -222,6 +259,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
         return -1;
     core_prefix(prefix, sizeof(prefix), t);
     core_name(name, sizeof(name), t, thread);
+    reap_abandoned(0);
     pid_t child = spawn_gcore(gcore, place->dirfd, room, prefix, thread);
     if (child < 0)
         return error_set(e, "cannot run gcore: %s", strerror(errno));

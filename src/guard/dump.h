@@ -12,6 +12,8 @@
 
 /* The most one gcore may take: a hanging one holds up its own user's next dump alone. */
 #define DUMP_TIMEOUT_MS 60000
+/* How long a killed gcore is waited for before it is left to be reaped later. */
+#define DUMP_GRACE_MS 2000
 /* Room left on the file system after a core: cores never fill the disk. */
 #define DUMP_KEEP_FREE_BYTES (64ull << 20)
 

@@ -28,8 +28,10 @@ struct dump_worker {
     uint16_t order[DUMP_QUEUE_MAX]; /* slots of jobs, oldest first */
     uint16_t free_slots[DUMP_QUEUE_MAX];
     size_t count, nfree;
-    bool busy[DUMP_THREADS]; /* thread i is dumping a process of user busy_uid[i] */
+    size_t capacity, user_capacity; /* jobs that may wait: each holds a pidfd */
+    bool busy[DUMP_THREADS];        /* thread i is dumping process busy_pid[i] of busy_uid[i] */
     uid_t busy_uid[DUMP_THREADS];
+    pid_t busy_pid[DUMP_THREADS];
     bool stopping;
     unsigned long long failed;
     size_t started;
@@ -62,11 +64,12 @@ static void run_job(struct dump_worker *w, struct dump_job *job, const atomic_bo
     pthread_mutex_unlock(&w->lock);
 }
 
-/* 1 when another thread is dumping a process of uid. Under the lock. */
-static bool user_busy(const struct dump_worker *w, uid_t uid)
+/* 1 when another thread is dumping a process of t's user, or t's process (whose events
+ * may carry two users: a name hit's is the socket's recorded one). Under the lock. */
+static bool user_busy(const struct dump_worker *w, const struct dump_target *t)
 {
     for (size_t i = 0; i < DUMP_THREADS; i++)
-        if (w->busy[i] && w->busy_uid[i] == uid)
+        if (w->busy[i] && (w->busy_uid[i] == t->uid || w->busy_pid[i] == t->pid))
             return true;
     return false;
 }
@@ -77,7 +80,7 @@ static size_t next_job(const struct dump_worker *w)
 {
     bool any = atomic_load(&w->cancel);
     for (size_t i = 0; i < w->count; i++)
-        if (any || !user_busy(w, w->jobs[w->order[i]].target.uid))
+        if (any || !user_busy(w, &w->jobs[w->order[i]].target))
             return i;
     return w->count;
 }
@@ -108,6 +111,7 @@ static void *work(void *arg)
         struct dump_job job = take_job(w, at);
         w->busy[t->index] = true;
         w->busy_uid[t->index] = job.target.uid;
+        w->busy_pid[t->index] = job.target.pid;
         pthread_mutex_unlock(&w->lock);
         run_job(w, &job, &w->cancel, "");
         pthread_mutex_lock(&w->lock);
@@ -118,18 +122,25 @@ static void *work(void *arg)
     return NULL;
 }
 
-/* Room for a pidfd per queued job beside the tool's own descriptors (systemd's soft
- * limit is 1024). */
-static void raise_fd_limit(void)
+/* How many jobs may wait: a pidfd each, beside the tool's own descriptors (systemd's soft
+ * limit is 1024; the hard one is raised to where it allows). */
+static size_t job_capacity(void)
 {
     struct rlimit rl;
-    rlim_t want = DUMP_QUEUE_MAX + 1024;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
-        return;
-    rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
-    if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
-        log_warn("open files are limited to %llu: dumps waiting beyond that go without a core",
-                 (unsigned long long)rl.rlim_cur);
+    const rlim_t reserve = 256, want = DUMP_QUEUE_MAX + reserve;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return DUMP_QUEUE_MAX / 16;
+    if (rl.rlim_cur < want) {
+        rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    size_t n = rl.rlim_cur > reserve + 64 ? (size_t)(rl.rlim_cur - reserve) : 64;
+    if (n < DUMP_QUEUE_MAX)
+        log_warn("open files are limited to %llu: at most %zu dumps wait, beyond that "
+                 "victims are killed without a core",
+                 (unsigned long long)rl.rlim_cur, n);
+    return n < DUMP_QUEUE_MAX ? n : DUMP_QUEUE_MAX;
 }
 
 struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
@@ -149,7 +160,8 @@ struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
     atomic_init(&w->cancel, false);
     pthread_mutex_init(&w->lock, NULL);
     pthread_cond_init(&w->wake, NULL);
-    raise_fd_limit();
+    w->capacity = job_capacity();
+    w->user_capacity = w->capacity / 4;
     for (; w->started < DUMP_THREADS; w->started++) {
         w->args[w->started] = (struct dump_thread){w, w->started};
         int rc = quiet_thread_start(&w->threads[w->started], work, &w->args[w->started]);
@@ -175,7 +187,7 @@ void dump_worker_submit(struct dump_worker *w, const struct dump_job *job)
 {
     pthread_mutex_lock(&w->lock);
     size_t mine = user_jobs(w, job->target.uid);
-    bool queued = w->nfree > 0 && mine < DUMP_USER_QUEUE_MAX;
+    bool queued = w->count < w->capacity && mine < w->user_capacity;
     if (queued) {
         uint16_t slot = w->free_slots[--w->nfree];
         w->jobs[slot] = *job;
@@ -189,11 +201,11 @@ void dump_worker_submit(struct dump_worker *w, const struct dump_job *job)
     static const atomic_bool now = true;
     char why[96];
     struct dump_job copy = *job;
-    if (mine >= DUMP_USER_QUEUE_MAX)
+    if (mine >= w->user_capacity)
         snprintf(why, sizeof(why), " (%zu dumps of user %u already waiting)", mine,
                  (unsigned)job->target.uid);
     else
-        snprintf(why, sizeof(why), " (%d dumps already waiting)", DUMP_QUEUE_MAX);
+        snprintf(why, sizeof(why), " (%zu dumps already waiting)", w->count);
     run_job(w, &copy, &now, why);
 }
 

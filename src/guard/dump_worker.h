@@ -1,5 +1,6 @@
 /* --block dump off the event loop: hits queue here and DUMP_THREADS threads dump them
- * (the kernel has stopped each already), oldest first but never two of one user at once,
+ * (the kernel has stopped each already), oldest first but never two of one user (or of one
+ * process) at once, a quarter of the queue at most one user's,
  * so that neither gcore nor one user's victims (a gcore that hangs) hold up the events or
  * another user's victim. Stopping the worker cancels the running gcores and kills what is
  * still queued without a core, so the tool exits at once. */
@@ -17,7 +18,6 @@
 #include "output/output.h"
 
 #define DUMP_QUEUE_MAX 4096
-#define DUMP_USER_QUEUE_MAX 1024 /* of them one user's: others always find room */
 #define DUMP_THREADS 4
 
 struct dump_worker;

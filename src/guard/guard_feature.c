@@ -155,8 +155,13 @@ static void identity_flag(const struct kernel_btf *kb, char flag[CFLAG_LEN])
     /* struct pid's ino (pidfs, 6.9 on): the inode number of the process's pidfds. */
     if (kernel_btf_member(kb, "pid", "ino", &ino, &e) != 0 || ino.size != 8)
         ino.offset = (size_t)-1;
-    snprintf(flag, CFLAG_LEN, "-DGUARD_TASK_IDENTITY=%zu,%zu,%zu,%ld", leader.offset, boot.offset,
-             tpid.offset, (long)ino.offset);
+    int n = snprintf(flag, CFLAG_LEN, "-DGUARD_TASK_IDENTITY=%zu,%zu,%zu,%ld", leader.offset,
+                     boot.offset, tpid.offset, (long)ino.offset);
+    if (n < 0 || n >= CFLAG_LEN) { /* a cut offset would read another field */
+        flag[0] = '\0';
+        log_warn("task_struct offsets too large to pass: a process is told from a later holder "
+                 "of its pid by its start to the clock tick and its user");
+    }
 }
 
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
