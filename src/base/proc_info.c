@@ -77,6 +77,20 @@ int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns)
     return 0;
 }
 
+int proc_tracer(pid_t pid, pid_t tid, pid_t *tracer)
+{
+    char path[64], status[4096];
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+    if (read_small(path, status, sizeof(status)) < 0)
+        return -1;
+    const char *p = strstr(status, "\nTracerPid:");
+    int v;
+    if (!p || sscanf(p, "\nTracerPid: %d", &v) != 1)
+        return -1;
+    *tracer = v;
+    return 0;
+}
+
 int proc_uid(pid_t pid, uid_t *uid)
 {
     char path[64], status[4096];

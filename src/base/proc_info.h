@@ -19,6 +19,9 @@ void proc_comm(pid_t pid, const char *fallback, size_t fallback_len, char *buf, 
  * resolution. Returns 0, or -1 with errno (ENOENT: no such thread in that process). */
 int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns);
 
+/* The process id of the tracer of thread tid of process pid (0: none); 0, or -1. */
+int proc_tracer(pid_t pid, pid_t tid, pid_t *tracer);
+
 /* The real user id of process pid (/proc/<pid>/status); 0, or -1. */
 int proc_uid(pid_t pid, uid_t *uid);
 

@@ -30,6 +30,7 @@ struct block_action_info {
     bool refuses;           /* the kernel refuses the connection (GUARD_REFUSE) */
     int signal;             /* the kernel then sends it to the process (GUARD_SIGNAL; 0: none) */
     bool dumps;             /* the process's core is taken in user space (dump_worker.c) */
+    bool freezes;           /* user space freezes the stopped process (victim_hold.c) */
     struct hit_words words; /* how its hits read */
     struct block_cap caps[BLOCK_CAPS_MAX]; /* why NULL: no more */
 };

@@ -201,13 +201,30 @@ static void reap_abandoned(pid_t child)
     pthread_mutex_unlock(&abandoned_lock);
 }
 
+/* Thaws t's frozen process once thread is traced by gcore's debugger (in child's process
+ * group): the debugger's stop then holds it, never a SIGCONT. true once done. */
+static bool thaw_when_traced(const struct dump_target *t, pid_t thread, pid_t child)
+{
+    pid_t tracer = 0;
+    if (proc_tracer(t->pid, thread, &tracer) != 0 || tracer <= 0 || getpgid(tracer) != child)
+        return false;
+    struct error e;
+    if (victim_hold_thaw(&t->hold, &e) != 0)
+        log_warn("pid %d: %s", (int)t->pid, e.msg);
+    return true;
+}
+
 /* gcore's wait status, or -1; past DUMP_TIMEOUT_MS or on cancel its group is killed, and
- * DUMP_GRACE_MS after that it is abandoned. */
-static int wait_gcore(pid_t child, const atomic_bool *cancel)
+ * DUMP_GRACE_MS after that it is abandoned. t's process is thawed once traced. */
+static int wait_gcore(const struct dump_target *t, pid_t thread, pid_t child,
+                      const atomic_bool *cancel)
 {
     const struct timespec tick = {0, WAIT_TICK_MS * 1000000L};
     long killed_at = -1;
+    bool thawed = !t->hold.held;
     for (long waited = 0;; waited += WAIT_TICK_MS) {
+        if (!thawed)
+            thawed = thaw_when_traced(t, thread, child);
         int status;
         pid_t r = waitpid(child, &status, WNOHANG);
         if (r == child)
@@ -263,7 +280,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
     pid_t child = spawn_gcore(gcore, place->dirfd, room, prefix, thread);
     if (child < 0)
         return error_set(e, "cannot run gcore: %s", strerror(errno));
-    int status = wait_gcore(child, cancel);
+    int status = wait_gcore(t, thread, child, cancel);
     bool ran = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
     if (ran && core_file_whole_at(place->dirfd, name))
         return 0;
@@ -283,6 +300,7 @@ enum dump_result dump_process(struct dump_target *t, const struct dump_place *pl
     /* /proc was read by pid: it was the pinned process's if that one still lives. */
     if (!thread || pidfd_send_signal(t->pidfd, 0, NULL, 0) != 0) {
         dump_target_unpin(t);
+        victim_hold_release(&t->hold, 1);
         error_set(e, "pid %d exited before it could be dumped", (int)t->pid);
         return DUMP_GONE;
     }
@@ -292,6 +310,7 @@ enum dump_result dump_process(struct dump_target *t, const struct dump_place *pl
     int killed = pidfd_send_signal(t->pidfd, SIGKILL, NULL, 0);
     int err = errno;
     dump_target_unpin(t);
+    victim_hold_release(&t->hold, 1);
     if (killed != 0) { /* gone meanwhile: whatever was dumped may not be its core */
         remove_core(t, thread, place);
         error_set(e, "pid %d: SIGKILL: %s", (int)t->pid, strerror(err));

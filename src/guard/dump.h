@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "base/log.h"
+#include "guard/victim_hold.h"
 
 /* The most one gcore may take: a hanging one holds up its own user's next dump alone. */
 #define DUMP_TIMEOUT_MS 60000
@@ -27,6 +28,7 @@ struct dump_target {
     uint64_t start_ns; /* its leader's start_boottime */
     uint64_t pid_ino;  /* the pidfs inode number of its pid */
     int pidfd;
+    struct victim_hold hold; /* frozen while it waits (zero: not held) */
 };
 
 struct dump_place {
@@ -51,9 +53,10 @@ int dump_target_pin(struct dump_target *t, struct error *e);
 /* Closes t's pidfd, if pinned. */
 void dump_target_unpin(struct dump_target *t);
 
-/* Dumps then kills pinned t (unpinned after). The core is <dir>/ebpfshield-<event ns>.<thread>,
- * 0600; a core cut short (budget, full disk, gcore killed) is removed. When *cancel becomes true,
- * gcore is stopped and the process killed without a core. */
+/* Dumps then kills pinned t (unpinned and its hold removed after; a held process is
+ * thawed once gcore's debugger has attached, which stops it). The core is <dir>/ebpfshield-<event
+ * ns>.<thread>, 0600; a core cut short (budget, full disk, gcore killed) is removed. When *cancel
+ * becomes true, gcore is stopped and the process killed without a core. */
 enum dump_result dump_process(struct dump_target *t, const struct dump_place *place,
                               const atomic_bool *cancel, struct error *e);
 

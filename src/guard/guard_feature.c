@@ -23,6 +23,7 @@
 #include "guard/instance_lock.h"
 #include "guard/persist.h"
 #include "guard/guard_handler.h"
+#include "guard/victim_hold.h"
 
 struct guard {
     enum block_action block;
@@ -532,6 +533,29 @@ static void stop(void *self)
     if (p->handler.dumps)
         p->handler.failed_actions += dump_worker_stop(p->handler.dumps);
     p->handler.dumps = NULL;
+    if (p->handler.freeze) {
+        victim_hold_tidy(p->handler.cgroot); /* unless a suspended process is held there */
+        close(p->handler.cgroot);
+        p->handler.freeze = false;
+    }
+}
+
+/* Suspend and dump freeze the processes they stop (victim_hold.c), from the first hit on. */
+static void open_holds(struct guard *p)
+{
+    struct error e;
+    if (!block_actions[p->block].freezes)
+        return;
+    p->handler.cgroot = attach_open_cgroup2_root(&e);
+    if (p->handler.cgroot >= 0) {
+        victim_hold_tidy(p->handler.cgroot); /* what an earlier run's victims left */
+        if (victim_hold_prepare(p->handler.cgroot, &e) == 0) {
+            p->handler.freeze = true;
+            return;
+        }
+        close(p->handler.cgroot);
+    }
+    log_warn("%s: stopped processes are not frozen, a SIGCONT can resume them", e.msg);
 }
 
 static int start(void *self, enum attach_mode mode, const struct events_opener *opener,
@@ -547,8 +571,10 @@ static int start(void *self, enum attach_mode mode, const struct events_opener *
         rc = sync_tries(p, NULL, p->feeds, e);
     if (rc == 0 && mode == ATTACH_KPROBE)
         rc = shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
-    if (rc == 0)
+    if (rc == 0) {
+        open_holds(p);
         rc = attach_guard(p, e);
+    }
     if (rc == 0 && block_actions[p->block].dumps &&
         !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, e)))
         rc = -1;

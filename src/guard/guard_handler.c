@@ -101,6 +101,35 @@ static int read_sample(const struct guard_handler *h, const void *data, size_t s
     return 0;
 }
 
+/* The target of ev's process, pinned (dump_target_pin): 0, or -1 with a message in e. */
+static int pin_event(const struct netevent *ev, struct dump_target *t, struct error *e)
+{
+    *t = (struct dump_target){.pid = (pid_t)ev->pid,
+                              .tid = (pid_t)ev->tid,
+                              .uid = ev->uid,
+                              .event_boot_ns = ev->ts_boot_ns,
+                              .start_ns = ev->start_ns,
+                              .pid_ino = ev->pid_ino};
+    return dump_target_pin(t, e); /* now, before its pid can be reused */
+}
+
+/* A suspended process frozen where it stopped, so that no SIGCONT resumes it (once: a
+ * process whose threads were refused together is held by the first). */
+static void hold_suspended(const struct guard_handler *h, const struct netevent *ev)
+{
+    struct dump_target t;
+    struct error e;
+    if (pin_event(ev, &t, &e) != 0) {
+        log_warn("pid %u exited before it could be frozen", ev->pid);
+        return;
+    }
+    if (!victim_hold_holds(t.pid, "") &&
+        victim_hold_freeze(h->cgroot, t.pid, ev->ts_boot_ns, &t.hold, &e) != 0)
+        log_warn("%s", e.msg);
+    victim_hold_release(&t.hold, 0);
+    dump_target_unpin(&t);
+}
+
 /* A hit's explanation on the log stream, beside its line. */
 static void explain_hit(const struct conn_event *c)
 {
@@ -157,25 +186,24 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
         return;
     }
     if (!action->dumps) {
+        if (h->freeze)
+            hold_suspended(h, &ev);
         struct hit_report r = block_hit_report(h->block, HIT_ACTED, NULL);
         output_hit(h->out, &c, &r);
         return;
     }
-    struct dump_job job = {.target = {.pid = (pid_t)ev.pid,
-                                      .tid = (pid_t)ev.tid,
-                                      .uid = ev.uid,
-                                      .event_boot_ns = ev.ts_boot_ns,
-                                      .start_ns = ev.start_ns,
-                                      .pid_ino = ev.pid_ino},
-                           .conn = c};
+    struct dump_job job = {.conn = c};
     struct error e;
-    if (dump_target_pin(&job.target, &e) != 0) { /* now, before its pid can be reused */
+    if (pin_event(&ev, &job.target, &e) != 0) {
         log_warn("%s", e.msg);
         h->failed_actions++;
         struct hit_report r = block_hit_report(h->block, HIT_EXITED, NULL);
         output_hit(h->out, &c, &r);
         return;
     }
+    if (h->freeze && !victim_hold_holds(job.target.pid, "") &&
+        victim_hold_freeze(h->cgroot, job.target.pid, ev.ts_boot_ns, &job.target.hold, &e) != 0)
+        log_warn("%s", e.msg);
     dump_worker_submit(h->dumps, &job);
 }
 

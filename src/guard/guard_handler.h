@@ -27,6 +27,8 @@ struct guard_handler {
     const struct feed_set *const *set; /* the set in use (domain hits are checked by name) */
     resolved_lookup_fn resolved;       /* names an address hit's domain; NULL: none */
     void *resolved_ctx;
+    bool freeze; /* suspend and dump: the stopped process is frozen in a cgroup of its own */
+    int cgroot;  /* with freeze: the cgroup2 root */
     void (*waiting)(void *ctx); /* a signal waits for the syscall-exit program */
     void *waiting_ctx;
     unsigned long long hits;           /* connections to a feed address or DNS messages for a

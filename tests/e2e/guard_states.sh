@@ -1,7 +1,8 @@
 # The guard under pressure, tried as an attacker would: --block dump on a burst of victims
 # and on a process whose leader has exited (each core read back whole by readelf, 0600);
 # one user's hanging gcores holding up no other user's dump; a victim's pid reused by a
-# root process while its dump waits; a second enforcing instance refused; a reader of
+# root process while its dump waits; suspended and dump-queued victims that stay stopped
+# against SIGCONT and an accomplice tracer; a second enforcing instance refused; a reader of
 # stdout that never reads; SIGINT in every state (compiling, idle, stdout stalled, a gcore
 # that hangs) ends the tool within SIGINT_LIMIT seconds and leaves nothing in the kernel.
 # Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
@@ -180,6 +181,79 @@ PATH="$WORK/hang-bin:$PATH" start_tool hang --feeds "$WORK/feeds" --block dump -
     check "hang: stderr says why" grep -q "pid $VPID was killed without a core: dumping was cancelled" "$ERR"
     check "hang: no gcore left" not pgrep -f "$WORK/hang-bin" >/dev/null
 }
+
+# 3b. Actions that stick: a suspended victim stays stopped whatever its user does, a
+# sibling sending it SIGCONT every 10 ms, or a tracer (its parent, PTRACE_TRACEME) that
+# continues it without the SIGSTOP: each is frozen in a cgroup of its own under
+# ebpfshield.hold (its ticks stop at the refusal). A dump-queued victim too, behind a
+# decoy whose gcore is held, until its core is taken; then its cgroup is gone.
+chmod 711 "$WORK"
+install -d -o 65534 -g 65534 -m 700 "$WORK/nobody"
+CG2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+sticky_start() { # sticky_start NAME MODE: a sticky_victim.py as nobody; its pid in SPID
+    local dir=$WORK/nobody
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/sticky_victim.py" "$2" \
+        127.0.0.2 9100 "$dir/$1.ticks" "$dir/$1.pid" >/dev/null 2>&1 &
+    for _ in $(seq 100); do [ -s "$dir/$1.pid" ] && break; sleep 0.05; done
+    SPID=$(cat "$dir/$1.pid")
+}
+ticks() { cat "$WORK/nobody/$1.ticks" 2>/dev/null; }
+sigcont_loop() { # as nobody, every 10 ms, until the pid is gone
+    setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
+        "while kill -CONT $1 2>/dev/null; do sleep 0.01; done" &
+}
+# stays_stopped NAME PID: its ticks do not move over a second, it is frozen in its cgroup.
+stays_stopped() {
+    local t1 t2
+    sleep 0.5
+    t1=$(ticks "$1")
+    sleep 1
+    t2=$(ticks "$1")
+    check "$1: no tick after the refusal (${t1:-none} then ${t2:-none})" [ "${t1:-x}" = "${t2:-y}" ]
+    check "$1: held in $(grep '^0::' "/proc/$2/cgroup")" grep -q "^0::/ebpfshield.hold/$2\." "/proc/$2/cgroup"
+    check "$1: its cgroup is frozen" grep -qx 'frozen 1' "$CG2/$(grep '^0::' "/proc/$2/cgroup" | cut -d/ -f2-)/cgroup.events"
+}
+start_tool sticky --feeds "$WORK/feeds" --block suspend && {
+    sticky_start sigcont plain
+    sigcont_loop "$SPID"
+    expect_count "$OUT" "^Client:python3 \(pid:$SPID\) was suspended \(ip-blacklist:127\.0\.0\.2\) \$" 1 \
+        "sticky: the SIGCONT victim's line"
+    stays_stopped sigcont "$SPID"
+    SIGCONT_PID=$SPID
+    sticky_start traced traced
+    expect_count "$OUT" "^Client:python3 \(pid:$SPID\) was suspended \(ip-blacklist:127\.0\.0\.2\) \$" 1 \
+        "sticky: the traced victim's line"
+    stays_stopped traced "$SPID"
+    stop_tool sticky
+    check "sticky: the suspended stay held after the tool exits" [ -d "$CG2/ebpfshield.hold" ]
+    kill -KILL "$SIGCONT_PID" "$SPID"
+    sleep 0.5
+}
+# dump: the decoy holds nobody's dump thread; the victim behind it gets SIGCONTs.
+touch "$HOLD"
+mkdir -p "$DUMPS" && chmod 700 "$DUMPS"
+PATH="$WORK/hold-bin:$PATH" start_tool sticky-dump --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
+    check "sticky-dump: a start clears the cgroups of killed victims" [ ! -e "$CG2/ebpfshield.hold" ]
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.2 9100 \
+        >/dev/null 2>&1 &
+    DECOY=$!
+    for _ in $(seq 100); do grep -q "^0::/ebpfshield.hold/$DECOY\." "/proc/$DECOY/cgroup" 2>/dev/null && break; sleep 0.05; done
+    sticky_start queued plain
+    sigcont_loop "$SPID"
+    stays_stopped queued "$SPID"
+    rm -f "$HOLD"
+    wait "$DECOY"
+    expect_count "$OUT" "^Client:python3 \(pid:$SPID\) eBPFShield took a dump in ${DUMPS//./\\.}/ " 1 \
+        "sticky-dump: the queued victim dumped once released"
+    for _ in $(seq 50); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
+    check "sticky-dump: the queued victim killed" not kill -0 "$SPID" 2>/dev/null
+    check "sticky-dump: its core read whole by readelf" core_whole "$(ls "$DUMPS"/ebpfshield-*."$SPID")"
+    check "sticky-dump: its cgroup removed ($(ls "$CG2/ebpfshield.hold" 2>/dev/null | xargs))" \
+        [ -z "$(ls "$CG2/ebpfshield.hold" 2>/dev/null)" ]
+    stop_tool sticky-dump
+    check "sticky-dump: nothing held left after the tool exits" [ ! -e "$CG2/ebpfshield.hold" ]
+}
+rm -rf "$DUMPS" "$HOLD"
 
 # 4. Nobody reads stdout: kills go on, the tool says it drops lines, SIGINT still works.
 mkfifo "$WORK/stall"
