@@ -102,6 +102,10 @@ struct netevent {
      * pidfs inode number of its pid (fstat of a pidfd; kernels from 6.9 on). */
     __u64 start_ns;
     __u64 pid_ino;
+    /* Under print and deny: the process's hits not reported since its last reported one
+     * (a flood: at most GUARD_HIT_BURST reported a second, connect_guard.h). */
+    __u32 repeats;
+    __u32 pad;
 };
 
 /* A sample of the guard's perf buffer that is no event but tells user space something
@@ -109,9 +113,12 @@ struct netevent {
  * the syscall-exit program, which user space attaches while one waits. */
 struct guard_notice {
     __u32 kind;
-    __u32 tgid; /* the process whose signal waits */
+    __u32 tgid;  /* the process whose signal waits, or that ended */
+    __u32 count; /* EBPFSHIELD_NOTICE_REPEATS: its hits not reported one by one */
+    __u32 pad;
 };
 #define EBPFSHIELD_NOTICE_WAITING 1
+#define EBPFSHIELD_NOTICE_REPEATS 2 /* a process that flooded ended */
 
 #define EBPFSHIELD_HIT_ADDRESS 1 /* the destination address */
 #define EBPFSHIELD_HIT_DOMAIN 2  /* a DNS message's name: the sample is a domainevent */
@@ -171,15 +178,15 @@ _Static_assert(sizeof(struct dns_sample) == 80, "dns_sample layout");
 _Static_assert(__builtin_offsetof(struct dns_sample, gso_size) == 74, "dns_sample.gso_size");
 _Static_assert(__builtin_offsetof(struct dns_sample, netns) == 64, "dns_sample.netns");
 _Static_assert(sizeof(struct proc_name) == 20, "proc_name layout");
-_Static_assert(sizeof(struct netevent) == 88, "netevent layout");
+_Static_assert(sizeof(struct netevent) == 96, "netevent layout");
 _Static_assert(__builtin_offsetof(struct netevent, start_ns) == 72, "netevent.start_ns");
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");
-_Static_assert(sizeof(struct domainevent) == 608, "domainevent layout");
-_Static_assert(__builtin_offsetof(struct domainevent, question) == 352, "domainevent.question");
+_Static_assert(sizeof(struct domainevent) == 616, "domainevent layout");
+_Static_assert(__builtin_offsetof(struct domainevent, question) == 360, "domainevent.question");
 _Static_assert(sizeof(struct resolved_key) == 24, "resolved_key layout");
 _Static_assert(sizeof(struct resolved_name) == 272, "resolved_name layout");
-_Static_assert(__builtin_offsetof(struct domainevent, name) == 96, "domainevent.name");
+_Static_assert(__builtin_offsetof(struct domainevent, name) == 104, "domainevent.name");
 _Static_assert(sizeof(struct lpm_v4) == 8, "lpm_v4 layout");
 _Static_assert(sizeof(struct lpm_v6) == 20, "lpm_v6 layout");
 _Static_assert(__builtin_offsetof(struct netevent, daddr) == 20, "netevent.daddr");

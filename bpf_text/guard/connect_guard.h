@@ -63,6 +63,55 @@ BPF_TABLE("lru_hash", __u32, struct netevent, pending_calls, GUARD_PENDING_MAX);
  * one of its syscalls returns; forgotten when the process exits. */
 BPF_TABLE("lru_hash", __u32, struct netevent, pending_signal, GUARD_PENDING_MAX);
 
+/* Floods, under print and deny (a signalled process does not flood): a process's hits are
+ * reported at most GUARD_HIT_BURST a second and a user's GUARD_USER_BURST, so that one
+ * user's flood costs it alone; the others are counted per process and reported with its
+ * next reported hit (netevent.repeats), when it ends (guard_forget) or when the tool
+ * stops (user space reads proc_hits). */
+#define GUARD_HIT_BURST 10
+#define GUARD_USER_BURST 200
+#define GUARD_HIT_WINDOW_NS 1000000000ULL
+struct hit_window {
+    __u64 start;
+    __u32 reported;
+    __u32 repeats; /* not reported since the last reported one */
+};
+BPF_TABLE("lru_hash", __u32, struct hit_window, proc_hits, GUARD_PENDING_MAX);
+BPF_TABLE("lru_hash", __u32, struct hit_window, user_hits, 4096);
+
+/* w restarted when a second old; w may be NULL (the map failed). */
+static inline struct hit_window *hit_window_now(struct hit_window *w, __u64 now)
+{
+    if (w && now - w->start >= GUARD_HIT_WINDOW_NS) {
+        w->start = now;
+        w->reported = 0;
+    }
+    return w;
+}
+
+/* 1 when hit ev is to be reported now (its repeats set); 0: it is counted instead. */
+static inline int hit_due(struct netevent *ev)
+{
+    if (GUARD_SIGNAL != 0 && GUARD_REFUSE)
+        return 1;
+    __u64 now = bpf_ktime_get_boot_ns();
+    __u32 tgid = ev->pid, uid = ev->uid;
+    struct hit_window fresh = {.start = now};
+    struct hit_window *p = hit_window_now(proc_hits.lookup_or_try_init(&tgid, &fresh), now);
+    struct hit_window *u = hit_window_now(user_hits.lookup_or_try_init(&uid, &fresh), now);
+    if (!p || !u)
+        return 1;
+    if (p->reported >= GUARD_HIT_BURST || u->reported >= GUARD_USER_BURST) {
+        __sync_fetch_and_add(&p->repeats, 1);
+        return 0;
+    }
+    p->reported++;
+    u->reported++;
+    ev->repeats = p->repeats; /* a thread of the process counting meanwhile may be lost */
+    p->repeats = 0;
+    return 1;
+}
+
 /* With GUARD_EXIT_ON_DEMAND, that a signal of process tgid now waits for the sys_exit
  * program. */
 static inline void notify_waiting(void *ctx, __u32 tgid)
@@ -216,7 +265,7 @@ static inline int guard_check(struct bpf_sock_addr *ctx, int v6, int connect)
         return 1; /* the usual way: nobody asks who it was */
     netevent_task(&ev, (__u8)ctx->protocol);
     task_identity(&ev.start_ns, &ev.pid_ino);
-    if (reports)
+    if (reports && (!ev.hit || hit_due(&ev)))
         events.perf_submit(ctx, &ev, sizeof(ev));
     if (signal_reports)
         signal_refused(ctx, &ev);
@@ -381,6 +430,13 @@ int guard_forget(void *ctx)
     __u64 now = bpf_ktime_get_boot_ns();
     exited_procs.update(&tgid, &now);
 #endif
+    struct hit_window *w = proc_hits.lookup(&tgid);
+    if (w && w->repeats) { /* a flood's last count */
+        struct guard_notice n = {
+            .kind = EBPFSHIELD_NOTICE_REPEATS, .tgid = tgid, .count = w->repeats};
+        events.perf_submit(ctx, &n, sizeof(n));
+    }
+    proc_hits.delete(&tgid);
     struct netevent ev, *pending = pending_calls.lookup(&tgid);
     if (pending) {
         ev = *pending;

@@ -297,7 +297,8 @@ static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int
     ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
     ev->conn.refused = GUARD_REFUSE;
     if (GUARD_SIGNAL == 0 || !GUARD_REFUSE) {
-        events.perf_submit(skb, ev, sizeof(*ev));
+        if (hit_due(&ev->conn))
+            events.perf_submit(skb, ev, sizeof(*ev));
         return;
     }
 #if GUARD_SKB_TASK

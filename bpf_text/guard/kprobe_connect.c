@@ -20,7 +20,7 @@ int tcp_v4(struct pt_regs *ctx, struct sock *sk, struct sockaddr *uaddr, int add
     ev.daddr = sin.sin_addr;
     ev.dport = sin.sin_port;
     ev.hit = feed_of_v4(ev.daddr, &ev.feed);
-    if (ev.hit || GUARD_REPORT_CONNECTS)
+    if (ev.hit ? hit_due(&ev) : GUARD_REPORT_CONNECTS)
         events.perf_submit(ctx, &ev, sizeof(ev));
     return 0;
 }

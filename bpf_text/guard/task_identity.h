@@ -5,21 +5,27 @@
 #ifndef EBPFSHIELD_TASK_IDENTITY_H
 #define EBPFSHIELD_TASK_IDENTITY_H
 
+/* bpf_probe_read_kernel by another name: libbcc turned calls of that name into the old
+ * bpf_probe_read, which cgroup programs may not call, when the tool ran with the documented
+ * capability set (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN) rather than all of root's. */
+static long (*identity_read)(void *dst, __u32 size,
+                             const void *src) = (void *)BPF_FUNC_probe_read_kernel;
+
 static inline void task_identity(__u64 *start_ns, __u64 *pid_ino)
 {
     *start_ns = *pid_ino = 0;
 #ifdef GUARD_TASK_IDENTITY
     const long off[4] = {GUARD_TASK_IDENTITY};
     char *leader = 0, *pid = 0;
-    bpf_probe_read_kernel(&leader, sizeof(leader), (char *)bpf_get_current_task() + off[0]);
+    identity_read(&leader, sizeof(leader), (char *)bpf_get_current_task() + off[0]);
     if (!leader)
         return;
-    bpf_probe_read_kernel(start_ns, sizeof(*start_ns), leader + off[1]);
+    identity_read(start_ns, sizeof(*start_ns), leader + off[1]);
     if (off[3] < 0)
         return;
-    bpf_probe_read_kernel(&pid, sizeof(pid), leader + off[2]);
+    identity_read(&pid, sizeof(pid), leader + off[2]);
     if (pid)
-        bpf_probe_read_kernel(pid_ino, sizeof(*pid_ino), pid + off[3]);
+        identity_read(pid_ino, sizeof(*pid_ino), pid + off[3]);
 #endif
 }
 

@@ -249,6 +249,23 @@ bool attach_sock_addr_signals(void)
                          sizeof(signals_task) / sizeof(signals_task[0]));
 }
 
+bool attach_sock_addr_reads_task(void)
+{
+    /* r3 = get_current_task(); r1 = fp - 8; r2 = 8; probe_read_kernel(r1, r2, r3); r0 = 1 */
+    const struct bpf_insn insns[] = {
+        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_get_current_task},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_3, .src_reg = BPF_REG_0},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_10},
+        {.code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_1, .imm = -8},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_2, .imm = 8},
+        {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_probe_read_kernel},
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 1},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    return program_loads(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, insns,
+                         sizeof(insns) / sizeof(insns[0]));
+}
+
 bool attach_skb_knows_netns(void)
 {
     /* r1 is the context: r0 = get_netns_cookie(r1); r0 = 1; exit */

@@ -54,6 +54,10 @@ bool attach_skb_knows_task(void);
  * signal (bpf_send_signal: 6.18 here; Debian 12's 6.1 refuses it). */
 bool attach_sock_addr_signals(void);
 
+/* True when cgroup sock_addr programs may read the current task (bpf_get_current_task,
+ * bpf_probe_read_kernel: with CAP_PERFMON, and not under lockdown=confidentiality). */
+bool attach_sock_addr_reads_task(void);
+
 /* True when cgroup_skb programs may call bpf_get_netns_cookie (6.18 here; Debian 12's
  * 6.1 refuses it). */
 bool attach_skb_knows_netns(void);

@@ -6,6 +6,8 @@
 #include "guard/guard_feature.h"
 
 #include <arpa/inet.h>
+#include <linux/bpf.h>
+#include <sys/syscall.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -143,6 +145,11 @@ static void group_dead_flag(const struct kernel_btf *kb, char flag[CFLAG_LEN], i
 static void identity_flag(const struct kernel_btf *kb, char flag[CFLAG_LEN])
 {
     flag[0] = '\0';
+    if (!attach_sock_addr_reads_task()) {
+        log_warn("the connect hooks may not read the current task (lockdown?): a process is "
+                 "told from a later holder of its pid by its start to the clock tick");
+        return;
+    }
     struct kernel_member leader, boot, tpid, ino = {.offset = (size_t)-1, .size = 8};
     struct error e;
     if (!kb || kernel_btf_member(kb, "task_struct", "group_leader", &leader, &e) != 0 ||
@@ -371,10 +378,11 @@ static const struct shim_cgroup_prog guard_hooks[] = {{"guard_connect4", SHIM_CO
  * loaded (verified) now and attached later (libbcc loads it again after a detach). */
 static int attach_signals(struct guard *p, struct error *e)
 {
-    if (!block_actions[p->block].signal)
-        return 0;
+    /* Always: it also reports the flood counts of processes that end. */
     if (shim_attach_tracepoint(p->prog, "sched:sched_process_exit", "guard_forget", e) != 0)
         return -1;
+    if (!block_actions[p->block].signal)
+        return 0;
     if (p->signal_at == AT_RETURN &&
         shim_attach_kretprobe_nosleep(p->prog, HOOKS_RUNNER, "guard_call_return", e) != 0)
         return -1;
@@ -510,6 +518,31 @@ static void read_domain_counters(struct guard *p)
     }
 }
 
+/* The flood counts of processes still running (proc_hits): reported as their ends would
+ * report them (guard_forget). */
+static void read_flood_counts(struct guard *p)
+{
+    int fd;
+    struct error e;
+    if (!p->prog || shim_table_fd(p->prog, "proc_hits", &fd, &e) != 0)
+        return;
+    uint32_t key = 0, next = 0;
+    struct {
+        uint64_t start;
+        uint32_t reported, repeats;
+    } w = {0}; /* connect_guard.h's struct hit_window */
+    union bpf_attr walk = {.map_fd = (uint32_t)fd, .next_key = (uint64_t)(uintptr_t)&next};
+    union bpf_attr get = {
+        .map_fd = (uint32_t)fd, .key = (uint64_t)(uintptr_t)&key, .value = (uint64_t)(uintptr_t)&w};
+    /* The first key with none given, then each next. */
+    while (syscall(__NR_bpf, BPF_MAP_GET_NEXT_KEY, &walk, sizeof(walk)) == 0) {
+        key = next;
+        walk.key = (uint64_t)(uintptr_t)&key;
+        if (syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &get, sizeof(get)) == 0 && w.repeats)
+            guard_report_repeats(&p->handler, key, w.repeats, "is running");
+    }
+}
+
 /* The tail call's program out of its array first: the kernel clears an array left to
  * it later, from a work queue, so its program would outlive the tool for a while. */
 static void clear_tail_calls(struct guard *p)
@@ -524,6 +557,7 @@ static void stop(void *self)
 {
     struct guard *p = self;
     read_domain_counters(p);
+    read_flood_counts(p);
     if (!p->pinning || p->released)
         clear_tail_calls(p);
     shim_destroy(p->prog);

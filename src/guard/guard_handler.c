@@ -158,6 +158,8 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
         memcpy(&n, data, sizeof(n));
         if (n.kind == EBPFSHIELD_NOTICE_WAITING && h->waiting)
             h->waiting(h->waiting_ctx);
+        if (n.kind == EBPFSHIELD_NOTICE_REPEATS)
+            guard_report_repeats(h, n.tgid, n.count, "ended");
         return;
     }
     if (read_sample(h, data, size, &ev, &c) != 0) {
@@ -170,6 +172,12 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
         return;
     h->hits++;
     h->domain_hits += c.domain[0] != '\0';
+    if (ev.repeats) {
+        h->repeats += ev.repeats;
+        log_warn("%s (pid %u): %u more hit(s) before this one, not printed one by one (a flood: "
+                 "at most 10 a second are)",
+                 c.comm, c.pid, ev.repeats);
+    }
     explain_hit(&c);
     /* The kernel refused the connection and signalled the process, unless it was exiting. */
     const struct block_action_info *action = &block_actions[h->block];
@@ -207,11 +215,19 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     dump_worker_submit(h->dumps, &job);
 }
 
+void guard_report_repeats(struct guard_handler *h, uint32_t pid, uint32_t count, const char *state)
+{
+    h->repeats += count;
+    log_warn("pid %u %s: %u more hit(s), not printed one by one (a flood)", pid, state, count);
+}
+
 void guard_report(const struct guard_handler *h)
 {
     if (h->hits)
         log_warn("%llu connection(s) to feed addresses, %llu could not be acted on", h->hits,
                  h->failed_actions);
+    if (h->repeats)
+        log_warn("%llu more hit(s) of floods counted, not printed one by one", h->repeats);
     if (h->domain_hits)
         log_warn("%llu DNS message(s) for feed names among them", h->domain_hits);
     if (h->dropped_unread)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "guard/block_actions.h"
@@ -35,6 +36,7 @@ struct guard_handler {
                                         * feed name */
     unsigned long long domain_hits;    /* the latter */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
+    unsigned long long repeats;        /* hits of floods counted, not printed one by one */
     /* The kernel's name-check counters, read when the programs stop: DNS messages dropped
      * unread (refusing), TCP segments held back until their question was whole, answers
      * to a listed question (dropped when refusing). */
@@ -45,6 +47,10 @@ struct guard_handler {
  * on a feed hit its line (with --block dump, the worker prints it once the core is taken). Every
  * hit gets one line: the action's, or that the process exited before the action could reach it. */
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size);
+
+/* A flood's count of process pid's hits not printed one by one, said on the log (state:
+ * what became of the process, "ended" or "is running"). */
+void guard_report_repeats(struct guard_handler *h, uint32_t pid, uint32_t count, const char *state);
 
 /* The statistics at exit, on the log stream (nothing when there was no hit). */
 void guard_report(const struct guard_handler *h);

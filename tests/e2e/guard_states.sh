@@ -2,7 +2,8 @@
 # and on a process whose leader has exited (each core read back whole by readelf, 0600);
 # one user's hanging gcores holding up no other user's dump; a victim's pid reused by a
 # root process while its dump waits; suspended and dump-queued victims that stay stopped
-# against SIGCONT and an accomplice tracer; a second enforcing instance refused; a reader of
+# against SIGCONT and an accomplice tracer; floods that cost the flooder alone (counted
+# exactly); a second enforcing instance refused; a reader of
 # stdout that never reads; SIGINT in every state (compiling, idle, stdout stalled, a gcore
 # that hangs) ends the tool within SIGINT_LIMIT seconds and leaves nothing in the kernel.
 # Needs root, an isolated network (a netns or the test VM) and EBPFSHIELD_BIN / EXPECT_MODE.
@@ -190,6 +191,10 @@ PATH="$WORK/hang-bin:$PATH" start_tool hang --feeds "$WORK/feeds" --block dump -
 chmod 711 "$WORK"
 install -d -o 65534 -g 65534 -m 700 "$WORK/nobody"
 CG2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+if [ -z "$CG2" ]; then # under `ip netns exec` (a sysfs of its own): the one hierarchy, here
+    CG2=$WORK/cgroup2
+    mkdir "$CG2" && mount -t cgroup2 cgroup2 "$CG2" && MOUNTED_CG2=$CG2
+fi
 sticky_start() { # sticky_start NAME MODE: a sticky_victim.py as nobody; its pid in SPID
     local dir=$WORK/nobody
     setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/sticky_victim.py" "$2" \
@@ -198,6 +203,7 @@ sticky_start() { # sticky_start NAME MODE: a sticky_victim.py as nobody; its pid
     SPID=$(cat "$dir/$1.pid")
 }
 ticks() { cat "$WORK/nobody/$1.ticks" 2>/dev/null; }
+held_cgroups() { find "$CG2/ebpfshield.hold" -mindepth 1 -maxdepth 1 -type d -printf '%f ' 2>/dev/null; }
 sigcont_loop() { # as nobody, every 10 ms, until the pid is gone
     setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
         "while kill -CONT $1 2>/dev/null; do sleep 0.01; done" &
@@ -233,7 +239,7 @@ start_tool sticky --feeds "$WORK/feeds" --block suspend && {
 touch "$HOLD"
 mkdir -p "$DUMPS" && chmod 700 "$DUMPS"
 PATH="$WORK/hold-bin:$PATH" start_tool sticky-dump --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" && {
-    check "sticky-dump: a start clears the cgroups of killed victims" [ ! -e "$CG2/ebpfshield.hold" ]
+    check "sticky-dump: a start clears the cgroups of killed victims ($(held_cgroups))" [ -z "$(held_cgroups)" ]
     setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.2 9100 \
         >/dev/null 2>&1 &
     DECOY=$!
@@ -248,12 +254,48 @@ PATH="$WORK/hold-bin:$PATH" start_tool sticky-dump --feeds "$WORK/feeds" --block
     for _ in $(seq 50); do kill -0 "$SPID" 2>/dev/null || break; sleep 0.1; done
     check "sticky-dump: the queued victim killed" not kill -0 "$SPID" 2>/dev/null
     check "sticky-dump: its core read whole by readelf" core_whole "$(ls "$DUMPS"/ebpfshield-*."$SPID")"
-    check "sticky-dump: its cgroup removed ($(ls "$CG2/ebpfshield.hold" 2>/dev/null | xargs))" \
-        [ -z "$(ls "$CG2/ebpfshield.hold" 2>/dev/null)" ]
+    check "sticky-dump: its cgroup removed ($(held_cgroups))" [ -z "$(held_cgroups)" ]
     stop_tool sticky-dump
     check "sticky-dump: nothing held left after the tool exits" [ ! -e "$CG2/ebpfshield.hold" ]
 }
 rm -rf "$DUMPS" "$HOLD"
+[ -n "${MOUNTED_CG2:-}" ] && umount "$MOUNTED_CG2"
+
+# 3c. Floods cost the flooder: two processes of nobody send to the feed address as fast
+# as they can for 3 s under deny, while a root process sends every 250 ms. Every one of
+# root's refusals has its line; each flooder's lines plus the counts stderr gives for it
+# ("N more hit(s)") are exactly the refusals it counted itself (EPERM), at most 10 lines a
+# second; no sample lost.
+start_tool flood --feeds "$WORK/feeds" --block deny && {
+    STOP=$WORK/nobody/flood.stop
+    for i in 1 2; do
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/hammer.py" "$STOP" \
+            127.0.0.2 9101 0 >"$WORK/nobody/flood-$i.out" &
+        eval "FLOOD_$i=\$!"
+    done
+    "$PY" "$here/hammer.py" "$WORK/flood.root-stop" 127.0.0.2 9101 0.25 >"$WORK/flood.root" &
+    ROOT_HAMMER=$!
+    sleep 3
+    touch "$STOP" "$WORK/flood.root-stop"
+    wait "$FLOOD_1" "$FLOOD_2" "$ROOT_HAMMER"
+    sleep 1
+    read -r _ root_refused <"$WORK/flood.root"
+    expect_count "$OUT" "^Client:python3 \(pid:$ROOT_HAMMER\) was denied by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
+        "${root_refused:-0}" "flood: each of root's ${root_refused:-0} refusals has its line"
+    for i in 1 2; do
+        pid=$(eval echo "\$FLOOD_$i")
+        read -r _ refused <"$WORK/nobody/flood-$i.out"
+        lines=$(grep -cE "^Client:python3 \(pid:$pid\) was denied" "$OUT")
+        counted=$(grep -oE "(\(pid $pid\): |pid $pid (ended|is running): )[0-9]+ more hit" "$ERR" |
+            grep -oE '[0-9]+ more' | awk '{s += $1} END {print s + 0}')
+        check "flood: flooder $i: $lines lines + $counted counted = its ${refused:-?} refusals" \
+            [ $((lines + counted)) -eq "${refused:--1}" ]
+        check "flood: flooder $i: $lines lines in 3 s (at most 10 a second)" [ "$lines" -le 50 ]
+    done
+    check "flood: no sample lost ($(grep -i lost "$ERR" | head -1))" not grep -qi 'lost' "$ERR"
+    stop_tool flood
+    check "flood: the total said at exit" grep -qE 'more hit\(s\) of floods counted, not printed one by one' "$ERR"
+}
 
 # 4. Nobody reads stdout: kills go on, the tool says it drops lines, SIGINT still works.
 mkfifo "$WORK/stall"

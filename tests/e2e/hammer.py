@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Sends a one-byte datagram to ADDR:PORT every millisecond until STOP_FILE exists, then
-prints how many the kernel let out and how many it refused with EPERM ("SENT REFUSED").
+"""Sends a one-byte datagram to ADDR:PORT every INTERVAL seconds (default 0.001; 0: as fast
+as it can, a flood) until STOP_FILE exists, then prints how many the kernel let out and
+how many it refused with EPERM ("SENT REFUSED").
 
-usage: hammer.py STOP_FILE ADDR PORT"""
+usage: hammer.py STOP_FILE ADDR PORT [INTERVAL]"""
 import os
 import socket
 import sys
@@ -11,6 +12,7 @@ import time
 
 def main():
     stop, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    interval = float(sys.argv[4]) if len(sys.argv) > 4 else 0.001
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sent = refused = 0
     while not os.path.exists(stop):
@@ -19,7 +21,8 @@ def main():
             sent += 1
         except PermissionError:
             refused += 1
-        time.sleep(0.001)
+        if interval:
+            time.sleep(interval)
     print(sent, refused)
 
 

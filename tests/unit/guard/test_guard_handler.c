@@ -258,8 +258,37 @@ static void test_short_sample(void)
     char *logged, *got = handle(&h, &ev, sizeof(ev) - 1, &logged);
 
     CHECK_STR(got, "");
-    CHECK_STR(logged, "ebpfshield-bcc: skipped a connect event of 87 bytes\n");
+    CHECK_STR(logged, "ebpfshield-bcc: skipped a connect event of 95 bytes\n");
     CHECK_INT(h.hits, 0);
+    free(got);
+    free(logged);
+}
+
+/* A flood's counts: with a hit (its line as usual, the count on the log) and at the
+ * process's end (a notice, padded as the kernel pads it); the total at exit. */
+static void test_repeats(void)
+{
+    struct guard_handler h = {.block = BLOCK_DENY};
+    struct netevent ev = event(4321, "curl", "198.51.100.1", 443, true);
+    ev.refused = 1;
+    ev.repeats = 5;
+    char *logged, *got = handle(&h, &ev, sizeof(ev), &logged);
+
+    CHECK_STR(got,
+              "Client:curl (pid:4321) was denied by eBPFShield (ip-blacklist:198.51.100.1) \n");
+    CHECK(strstr(logged, "ebpfshield-bcc: curl (pid 4321): 5 more hit(s) before this one, not "
+                         "printed one by one") != NULL);
+    free(got);
+    free(logged);
+    unsigned char notice[sizeof(struct guard_notice) + 4] = {0};
+    struct guard_notice n = {.kind = EBPFSHIELD_NOTICE_REPEATS, .tgid = 4321, .count = 7};
+    memcpy(notice, &n, sizeof(n));
+    got = handle(&h, (const struct netevent *)(const void *)notice, sizeof(notice), &logged);
+    CHECK_STR(got, "");
+    CHECK_STR(logged, "ebpfshield-bcc: pid 4321 ended: 7 more hit(s), not printed one by one (a "
+                      "flood)\n");
+    CHECK_INT(h.repeats, 12);
+    CHECK_INT(h.hits, 1);
     free(got);
     free(logged);
 }
@@ -275,6 +304,7 @@ int main(void)
     if (!mkdtemp(root))
         return 2;
     test_print();
+    test_repeats();
     test_ipv6_and_names();
     test_kernel_actions();
     test_unsignalled();
