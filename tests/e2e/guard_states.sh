@@ -286,8 +286,7 @@ start_tool flood --feeds "$WORK/feeds" --block deny && {
         pid=$(eval echo "\$FLOOD_$i")
         read -r _ refused <"$WORK/nobody/flood-$i.out"
         lines=$(grep -cE "^Client:python3 \(pid:$pid\) was denied" "$OUT")
-        counted=$(grep -oE "(\(pid $pid\): |pid $pid (ended|is running): )[0-9]+ more hit" "$ERR" |
-            grep -oE '[0-9]+ more' | awk '{s += $1} END {print s + 0}')
+        counted=$(flood_count "$pid" "$ERR")
         check "flood: flooder $i: $lines lines + $counted counted = its ${refused:-?} refusals" \
             [ $((lines + counted)) -eq "${refused:--1}" ]
         check "flood: flooder $i: $lines lines in 3 s (at most 10 a second)" [ "$lines" -le 50 ]

@@ -152,6 +152,13 @@ finish() {
 
 # guard_programs: how many of the guard's programs the kernel holds (by name, whatever
 # the cgroup mounts of this namespace).
+# flood_count PID ERRFILE: the hits of PID the guard counted on stderr rather than printed
+# one by one (under print and deny, past 10 a second).
+flood_count() {
+    grep -oE "(\(pid $1\): |pid $1 (ended|is running): )[0-9]+ more hit" "$2" |
+        grep -oE '[0-9]+ more' | awk '{s += $1} END {print s + 0}'
+}
+
 guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name (guard|answer)_'; }
 
 PROGS=' name (guard_|monitor_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4)'
