@@ -117,6 +117,8 @@ struct guard_notice {
     __u32 count; /* EBPFSHIELD_NOTICE_REPEATS: its hits not reported one by one */
     __u32 pad;
 };
+/* Entries of the guard's proc_hits (flood counts per process), read by user space at stop. */
+#define EBPFSHIELD_PROC_HITS_MAX 16384
 #define EBPFSHIELD_NOTICE_WAITING 1
 #define EBPFSHIELD_NOTICE_REPEATS 2 /* a process that flooded ended */
 

@@ -287,7 +287,7 @@ static inline int answer_done(struct __sk_buff *skb, struct answer_work *w, __u3
         struct domainevent *ev = &w->d.ev;
         ev->conn.hit = EBPFSHIELD_HIT_DOMAIN;
         ev->conn.refused = GUARD_REFUSE;
-        if (!answer_reported(skb, w))
+        if (!answer_reported(skb, w) && hit_budget(&ev->conn)) /* a flood of answers too */
             events.perf_submit(skb, ev, sizeof(*ev));
         pass = !GUARD_REFUSE;
     }

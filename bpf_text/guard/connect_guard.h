@@ -63,26 +63,40 @@ BPF_TABLE("lru_hash", __u32, struct netevent, pending_calls, GUARD_PENDING_MAX);
  * one of its syscalls returns; forgotten when the process exits. */
 BPF_TABLE("lru_hash", __u32, struct netevent, pending_signal, GUARD_PENDING_MAX);
 
-/* Floods, under print and deny (a signalled process does not flood): a process's hits are
- * reported at most GUARD_HIT_BURST a second and a user's GUARD_USER_BURST, so that one
- * user's flood costs it alone; the others are counted per process and reported with its
- * next reported hit (netevent.repeats), when it ends (guard_forget) or when the tool
- * stops (user space reads proc_hits). */
+/* Floods, under print and deny (a signalled process does not flood) and of answers in
+ * every mode: a process's hits are reported at most GUARD_HIT_BURST a second and a
+ * user's GUARD_USER_BURST, so that one user's flood costs it alone; the others are counted
+ * per process and reported with its next reported hit (netevent.repeats), when it ends
+ * (guard_forget) or when the tool stops (user space reads proc_hits); counts a process's
+ * entry can no longer carry (its pid now another's, its user over budget as it ends) go
+ * to flood_unsaid, said in total at exit. */
 #define GUARD_HIT_BURST 10
 #define GUARD_USER_BURST 200
-#define GUARD_HIT_WINDOW_NS 1000000000ULL
+#define GUARD_HIT_WINDOW_NS 1000000000LL
+#define GUARD_NO_OWNER_UID 0xfffffffeU /* hits of sockets with no recorded process */
 struct hit_window {
     __u64 start;
+    __u64 owner; /* the process's start (netevent.start_ns): a reused pid starts afresh */
     __u32 reported;
     __u32 repeats; /* not reported since the last reported one */
 };
-BPF_TABLE("lru_hash", __u32, struct hit_window, proc_hits, GUARD_PENDING_MAX);
+BPF_TABLE("lru_hash", __u32, struct hit_window, proc_hits, EBPFSHIELD_PROC_HITS_MAX);
 BPF_TABLE("lru_hash", __u32, struct hit_window, user_hits, 4096);
+BPF_PERCPU_ARRAY(flood_unsaid, __u64, 1);
 
-/* w restarted when a second old; w may be NULL (the map failed). */
+static inline void flood_unsay(__u32 count)
+{
+    __u32 zero = 0;
+    __u64 *n = flood_unsaid.lookup(&zero);
+    if (n)
+        *n += count;
+}
+
+/* w restarted when a second old (a signed difference: another CPU may have just moved
+ * start past now); w may be NULL (the map failed). */
 static inline struct hit_window *hit_window_now(struct hit_window *w, __u64 now)
 {
-    if (w && now - w->start >= GUARD_HIT_WINDOW_NS) {
+    if (w && (__s64)(now - w->start) >= GUARD_HIT_WINDOW_NS) {
         w->start = now;
         w->reported = 0;
     }
@@ -90,26 +104,36 @@ static inline struct hit_window *hit_window_now(struct hit_window *w, __u64 now)
 }
 
 /* 1 when hit ev is to be reported now (its repeats set); 0: it is counted instead. */
-static inline int hit_due(struct netevent *ev)
+static inline int hit_budget(struct netevent *ev)
 {
-    if (GUARD_SIGNAL != 0 && GUARD_REFUSE)
-        return 1;
     __u64 now = bpf_ktime_get_boot_ns();
-    __u32 tgid = ev->pid, uid = ev->uid;
-    struct hit_window fresh = {.start = now};
+    __u32 tgid = ev->pid, uid = ev->pid ? ev->uid : GUARD_NO_OWNER_UID;
+    struct hit_window fresh = {.start = now, .owner = ev->start_ns};
     struct hit_window *p = hit_window_now(proc_hits.lookup_or_try_init(&tgid, &fresh), now);
     struct hit_window *u = hit_window_now(user_hits.lookup_or_try_init(&uid, &fresh), now);
     if (!p || !u)
         return 1;
+    if (p->owner != ev->start_ns) { /* another process on this pid: the old count unsaid */
+        flood_unsay(p->repeats);
+        p->owner = ev->start_ns;
+        p->repeats = 0;
+        p->reported = 0;
+    }
     if (p->reported >= GUARD_HIT_BURST || u->reported >= GUARD_USER_BURST) {
         __sync_fetch_and_add(&p->repeats, 1);
         return 0;
     }
-    p->reported++;
-    u->reported++;
+    __sync_fetch_and_add(&p->reported, 1);
+    __sync_fetch_and_add(&u->reported, 1);
     ev->repeats = p->repeats; /* a thread of the process counting meanwhile may be lost */
     p->repeats = 0;
     return 1;
+}
+
+/* hit_budget where the hit's process is not signalled (print, deny). */
+static inline int hit_due(struct netevent *ev)
+{
+    return (GUARD_SIGNAL != 0 && GUARD_REFUSE) || hit_budget(ev);
 }
 
 /* With GUARD_EXIT_ON_DEMAND, that a signal of process tgid now waits for the sys_exit
@@ -431,7 +455,14 @@ int guard_forget(void *ctx)
     exited_procs.update(&tgid, &now);
 #endif
     struct hit_window *w = proc_hits.lookup(&tgid);
-    if (w && w->repeats) { /* a flood's last count */
+    __u32 uid = (__u32)bpf_get_current_uid_gid();
+    struct hit_window *u = hit_window_now(user_hits.lookup(&uid), bpf_ktime_get_boot_ns());
+    __u64 start_ns, pid_ino;
+    task_identity(&start_ns, &pid_ino);
+    /* Its user floods, or the count is of an earlier process on this pid: no notice. */
+    if (w && w->repeats && ((u && u->reported >= GUARD_USER_BURST) || w->owner != start_ns)) {
+        flood_unsay(w->repeats);
+    } else if (w && w->repeats) { /* a flood's last count */
         struct guard_notice n = {
             .kind = EBPFSHIELD_NOTICE_REPEATS, .tgid = tgid, .count = w->repeats};
         events.perf_submit(ctx, &n, sizeof(n));

@@ -298,9 +298,12 @@ enum dump_result dump_process(struct dump_target *t, const struct dump_place *pl
 {
     pid_t thread = t->pidfd < 0 ? 0 : event_thread(t);
     /* /proc was read by pid: it was the pinned process's if that one still lives. */
+    /* Removing its cgroup waits for the killed process to leave it, but not on cancel. */
+    int wait_ms = atomic_load(cancel) ? 0 : 1000;
     if (!thread || pidfd_send_signal(t->pidfd, 0, NULL, 0) != 0) {
         dump_target_unpin(t);
-        victim_hold_release(&t->hold, 1);
+        victim_hold_kill(&t->hold); /* whatever is left in its cgroup */
+        victim_hold_release(&t->hold, wait_ms);
         error_set(e, "pid %d exited before it could be dumped", (int)t->pid);
         return DUMP_GONE;
     }
@@ -309,8 +312,9 @@ enum dump_result dump_process(struct dump_target *t, const struct dump_place *pl
                                     : take_core(t, thread, place, cancel, &why);
     int killed = pidfd_send_signal(t->pidfd, SIGKILL, NULL, 0);
     int err = errno;
+    victim_hold_kill(&t->hold); /* and whatever it forked, thawed, since it was held */
     dump_target_unpin(t);
-    victim_hold_release(&t->hold, 1);
+    victim_hold_release(&t->hold, wait_ms);
     if (killed != 0) { /* gone meanwhile: whatever was dumped may not be its core */
         remove_core(t, thread, place);
         error_set(e, "pid %d: SIGKILL: %s", (int)t->pid, strerror(err));

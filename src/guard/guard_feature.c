@@ -518,29 +518,53 @@ static void read_domain_counters(struct guard *p)
     }
 }
 
-/* The flood counts of processes still running (proc_hits): reported as their ends would
- * report them (guard_forget). */
+struct flood_count {
+    uint32_t pid, repeats;
+};
+
+static int by_pid(const void *a, const void *b)
+{
+    uint32_t x = ((const struct flood_count *)a)->pid, y = ((const struct flood_count *)b)->pid;
+    return (x > y) - (x < y);
+}
+
+/* The flood counts of processes still running (proc_hits), reported as their ends would
+ * report them (guard_forget), each once: a walk of a map that changes meanwhile may visit
+ * a key twice; and those not said per process (flood_unsaid). */
 static void read_flood_counts(struct guard *p)
 {
     int fd;
+    unsigned long long unsaid = 0;
     struct error e;
-    if (!p->prog || shim_table_fd(p->prog, "proc_hits", &fd, &e) != 0)
+    if (p->prog && shim_percpu_sum(p->prog, "flood_unsaid", 0, &unsaid, &e) == 0)
+        p->handler.unsaid += unsaid;
+    struct flood_count *found = calloc(EBPFSHIELD_PROC_HITS_MAX, sizeof(*found));
+    if (!found || !p->prog || shim_table_fd(p->prog, "proc_hits", &fd, &e) != 0) {
+        free(found);
         return;
+    }
     uint32_t key = 0, next = 0;
     struct {
-        uint64_t start;
+        uint64_t start, owner;
         uint32_t reported, repeats;
     } w = {0}; /* connect_guard.h's struct hit_window */
     union bpf_attr walk = {.map_fd = (uint32_t)fd, .next_key = (uint64_t)(uintptr_t)&next};
     union bpf_attr get = {
         .map_fd = (uint32_t)fd, .key = (uint64_t)(uintptr_t)&key, .value = (uint64_t)(uintptr_t)&w};
+    size_t n = 0;
     /* The first key with none given, then each next. */
-    while (syscall(__NR_bpf, BPF_MAP_GET_NEXT_KEY, &walk, sizeof(walk)) == 0) {
+    while (n < EBPFSHIELD_PROC_HITS_MAX &&
+           syscall(__NR_bpf, BPF_MAP_GET_NEXT_KEY, &walk, sizeof(walk)) == 0) {
         key = next;
         walk.key = (uint64_t)(uintptr_t)&key;
         if (syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &get, sizeof(get)) == 0 && w.repeats)
-            guard_report_repeats(&p->handler, key, w.repeats, "is running");
+            found[n++] = (struct flood_count){key, w.repeats};
     }
+    qsort(found, n, sizeof(*found), by_pid);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || found[i].pid != found[i - 1].pid)
+            guard_report_repeats(&p->handler, found[i].pid, found[i].repeats, "is running");
+    free(found);
 }
 
 /* The tail call's program out of its array first: the kernel clears an array left to
@@ -568,7 +592,8 @@ static void stop(void *self)
         p->handler.failed_actions += dump_worker_stop(p->handler.dumps);
     p->handler.dumps = NULL;
     if (p->handler.freeze) {
-        victim_hold_tidy(p->handler.cgroot); /* unless a suspended process is held there */
+        close(p->handler.holds);
+        victim_hold_tidy(p->handler.cgroot, 300); /* but where a suspended process is held */
         close(p->handler.cgroot);
         p->handler.freeze = false;
     }
@@ -582,8 +607,9 @@ static void open_holds(struct guard *p)
         return;
     p->handler.cgroot = attach_open_cgroup2_root(&e);
     if (p->handler.cgroot >= 0) {
-        victim_hold_tidy(p->handler.cgroot); /* what an earlier run's victims left */
-        if (victim_hold_prepare(p->handler.cgroot, &e) == 0) {
+        victim_hold_tidy(p->handler.cgroot, 0); /* what an earlier run's victims left */
+        p->handler.holds = victim_holds_open(p->handler.cgroot, &e);
+        if (p->handler.holds >= 0) {
             p->handler.freeze = true;
             return;
         }

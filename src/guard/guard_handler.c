@@ -124,9 +124,8 @@ static void hold_suspended(const struct guard_handler *h, const struct netevent 
         return;
     }
     if (!victim_hold_holds(t.pid, "") &&
-        victim_hold_freeze(h->cgroot, t.pid, ev->ts_boot_ns, &t.hold, &e) != 0)
+        victim_hold_freeze(h->cgroot, h->holds, t.pid, t.pidfd, ev->ts_boot_ns, &t.hold, &e) != 0)
         log_warn("%s", e.msg);
-    victim_hold_release(&t.hold, 0);
     dump_target_unpin(&t);
 }
 
@@ -210,7 +209,8 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
         return;
     }
     if (h->freeze && !victim_hold_holds(job.target.pid, "") &&
-        victim_hold_freeze(h->cgroot, job.target.pid, ev.ts_boot_ns, &job.target.hold, &e) != 0)
+        victim_hold_freeze(h->cgroot, h->holds, job.target.pid, job.target.pidfd, ev.ts_boot_ns,
+                           &job.target.hold, &e) != 0)
         log_warn("%s", e.msg);
     dump_worker_submit(h->dumps, &job);
 }
@@ -226,8 +226,10 @@ void guard_report(const struct guard_handler *h)
     if (h->hits)
         log_warn("%llu connection(s) to feed addresses, %llu could not be acted on", h->hits,
                  h->failed_actions);
-    if (h->repeats)
-        log_warn("%llu more hit(s) of floods counted, not printed one by one", h->repeats);
+    if (h->repeats || h->unsaid)
+        log_warn("%llu more hit(s) of floods counted, not printed one by one (%llu of them not "
+                 "said per process: a user's flood, or a pid reused)",
+                 h->repeats + h->unsaid, h->unsaid);
     if (h->domain_hits)
         log_warn("%llu DNS message(s) for feed names among them", h->domain_hits);
     if (h->dropped_unread)

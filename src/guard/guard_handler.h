@@ -30,6 +30,7 @@ struct guard_handler {
     void *resolved_ctx;
     bool freeze; /* suspend and dump: the stopped process is frozen in a cgroup of its own */
     int cgroot;  /* with freeze: the cgroup2 root */
+    int holds;   /* and its holding directory (victim_holds_open) */
     void (*waiting)(void *ctx); /* a signal waits for the syscall-exit program */
     void *waiting_ctx;
     unsigned long long hits;           /* connections to a feed address or DNS messages for a
@@ -37,6 +38,7 @@ struct guard_handler {
     unsigned long long domain_hits;    /* the latter */
     unsigned long long failed_actions; /* hits whose action could not be carried out */
     unsigned long long repeats;        /* hits of floods counted, not printed one by one */
+    unsigned long long unsaid;         /* of them, those not said per process (flood_unsaid) */
     /* The kernel's name-check counters, read when the programs stop: DNS messages dropped
      * unread (refusing), TCP segments held back until their question was whole, answers
      * to a listed question (dropped when refusing). */
