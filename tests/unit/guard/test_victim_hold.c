@@ -33,10 +33,10 @@ static int cgroup2_mount(char *buf, size_t len)
     return rc;
 }
 
-/* The value of key in cgroup file path (cgroup.events), or -1. */
+/* The value of key in the cgroup.events of cgroup directory dir, or -1. */
 static int events_value(const char *dir, const char *key)
 {
-    char path[4400], k[64];
+    char path[4500], k[64];
     int v, found = -1;
     snprintf(path, sizeof(path), "%s/cgroup.events", dir);
     FILE *f = fopen(path, "re");
