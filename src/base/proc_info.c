@@ -77,31 +77,39 @@ int proc_read_stat(pid_t pid, pid_t tid, char *state, uint64_t *start_ns)
     return 0;
 }
 
-int proc_tracer(pid_t pid, pid_t tid, pid_t *tracer)
+/* The first number after "\n<key>:" in the status file of thread tid of process pid
+ * (/proc/<pid>/task/<tid>/status); 0, or -1. */
+static int status_number(pid_t pid, pid_t tid, const char *key, unsigned long *v)
 {
-    char path[64], status[4096];
+    char path[64], status[4096], field[32];
     snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+    snprintf(field, sizeof(field), "\n%s:", key);
     if (read_small(path, status, sizeof(status)) < 0)
         return -1;
-    const char *p = strstr(status, "\nTracerPid:");
-    int v;
-    if (!p || sscanf(p, "\nTracerPid: %d", &v) != 1)
+    const char *p = strstr(status, field);
+    char *end;
+    if (!p)
         return -1;
-    *tracer = v;
+    errno = 0;
+    *v = strtoul(p + strlen(field), &end, 10);
+    return errno || end == p + strlen(field) ? -1 : 0;
+}
+
+int proc_tracer(pid_t pid, pid_t tid, pid_t *tracer)
+{
+    unsigned long v;
+    if (status_number(pid, tid, "TracerPid", &v) != 0)
+        return -1;
+    *tracer = (pid_t)v;
     return 0;
 }
 
 int proc_uid(pid_t pid, uid_t *uid)
 {
-    char path[64], status[4096];
-    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-    if (read_small(path, status, sizeof(status)) < 0)
+    unsigned long v;
+    if (status_number(pid, pid, "Uid", &v) != 0) /* the first of real, effective, ... */
         return -1;
-    const char *p = strstr(status, "\nUid:");
-    unsigned int v;
-    if (!p || sscanf(p, "\nUid: %u", &v) != 1)
-        return -1;
-    *uid = v;
+    *uid = (uid_t)v;
     return 0;
 }
 

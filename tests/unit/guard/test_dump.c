@@ -490,22 +490,31 @@ static void test_leader_exited(void)
     CHECK_INT(mode_of(core), 0600);
 }
 
+/* A worker writing cores into directory fd (1 GiB each, no total) and its lines into o,
+ * on a fresh capture out, the log captured into log. */
+static struct dump_worker *start_worker(int fd, struct capture *out, struct capture *log,
+                                        struct output *o)
+{
+    struct error e;
+    capture_open(out);
+    capture_log(log);
+    *o = (struct output){.stream = out->f, .format = output_format_named("text")};
+    struct dump_worker *w = dump_worker_start(
+        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX}, o, &e);
+    CHECK(w != NULL);
+    return w;
+}
+
 /* The worker: lines for each job once done; stopping it kills what waits without a core. */
 static void test_worker(void)
 {
     struct capture out, log;
-    struct error e;
     char *msg;
     const char *dir = path_in(0, "worker");
     int fd = open_dir(dir, &msg);
     free(msg);
-    capture_open(&out);
-    capture_log(&log);
-    struct output o = {.stream = out.f, .format = output_format_named("text")};
-    struct dump_worker *w = dump_worker_start(
-        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX}, &o,
-        &e);
-    CHECK(w != NULL);
+    struct output o;
+    struct dump_worker *w = start_worker(fd, &out, &log, &o);
     struct dump_job job = {.conn = {.comm = "sleep", .ip = "192.0.2.7"}};
     pid_t pid = stopped_child(&job.target);
     job.conn.pid = (uint32_t)pid;
@@ -524,12 +533,7 @@ static void test_worker(void)
     /* A gcore that hangs: stop cancels it and kills the queued process too. */
     char *old = strdup(getenv("PATH"));
     setenv("PATH", fake_gcore("worker-hang-bin", "#!/bin/sh\nexec /bin/sleep 600\n"), 1);
-    capture_open(&out);
-    capture_log(&log);
-    o.stream = out.f;
-    w = dump_worker_start("/shown",
-                          (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX},
-                          &o, &e);
+    w = start_worker(fd, &out, &log, &o);
     pid_t pids[2];
     for (int i = 0; i < 2; i++) {
         pids[i] = stopped_child(&job.target);
@@ -575,7 +579,6 @@ static int find_in_path(const char *name, char *buf, size_t len)
 static void test_worker_fair(void)
 {
     struct capture out, log;
-    struct error e;
     char *msg, hang_list[4300], script[9000], gcore[4096];
     const char *dir = path_in(0, "fair");
     int fd = open_dir(dir, &msg);
@@ -588,12 +591,8 @@ static void test_worker_fair(void)
              getenv("PATH"), hang_list, gcore);
     char *old = strdup(getenv("PATH"));
     setenv("PATH", fake_gcore("fair-bin", script), 1);
-    capture_open(&out);
-    capture_log(&log);
-    struct output o = {.stream = out.f, .format = output_format_named("text")};
-    struct dump_worker *w = dump_worker_start(
-        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX}, &o,
-        &e);
+    struct output o;
+    struct dump_worker *w = start_worker(fd, &out, &log, &o);
     struct dump_job job = {.conn = {.comm = "sleep", .ip = "192.0.2.7"}}, jobs[2] = {job, job};
     pid_t hung[2];
     FILE *f = fopen(hang_list, "w");
