@@ -32,9 +32,11 @@ static void vlog(const char *prefix, const char *fmt, va_list ap)
 {
     FILE *s = stream();
 
+    flockfile(s); /* one line, whole, whatever thread logs too */
     fputs(prefix, s);
     vfprintf(s, fmt, ap);
     fputc('\n', s);
+    funlockfile(s);
 }
 
 void log_warn(const char *fmt, ...)

@@ -436,42 +436,6 @@ struct table_desc : ebpf::BPFTable {
     }
 };
 
-extern "C" int shim_table_update_batch(shim_bpf *b, const char *table, const void *keys,
-                                       const void *values, size_t count, error *e)
-{
-    return on_table(b, table, e, [&](int fd) {
-        if (count > UINT32_MAX)
-            return fail(e, "updating", "too many keys at once");
-        __u32 n = static_cast<__u32>(count);
-        if (n == 0 ||
-            bpf_update_batch(fd, const_cast<void *>(keys), const_cast<void *>(values), &n) == 0)
-            return 0;
-        return fail(e, "updating", std::strerror(errno));
-    });
-}
-
-extern "C" int shim_table_delete_batch(shim_bpf *b, const char *table, const void *keys,
-                                       size_t count, error *e)
-{
-    return on_table(b, table, e, [&](int fd) {
-        if (count > UINT32_MAX)
-            return fail(e, "deleting", "too many keys at once");
-        size_t key_size = table_desc(b->bpf.get_table(table)).get().key_size;
-        const char *at = static_cast<const char *>(keys);
-        // The kernel stops at a key that is not there and says how many went before it.
-        while (count > 0) {
-            __u32 n = static_cast<__u32>(count);
-            if (bpf_delete_batch(fd, const_cast<char *>(at), &n) == 0)
-                return 0;
-            if (errno != ENOENT || n >= count)
-                return fail(e, "deleting", std::strerror(errno));
-            at += (n + 1) * key_size;
-            count -= n + 1;
-        }
-        return 0;
-    });
-}
-
 extern "C" int shim_open_perf_buffer(shim_bpf *b, const char *table, shim_sample_fn on_sample,
                                      shim_lost_fn on_lost_fn, void *ctx, int pages_per_cpu,
                                      int wakeup_events, error *e)

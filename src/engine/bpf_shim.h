@@ -94,15 +94,6 @@ int shim_table_update(struct shim_bpf *b, const char *table, const void *key, co
                       struct error *e);
 /* Removes key from table (nothing when it is not there): 0, or -1 on an error. */
 int shim_table_delete(struct shim_bpf *b, const char *table, const void *key, struct error *e);
-/* Sets count keys (the table's key size each, one after the other) to their values in
- * table, there or not, in one system call (BPF_MAP_UPDATE_BATCH, kernels from 5.6 on): 0,
- * or -1 on an error (the keys before the failing one are then set). */
-int shim_table_update_batch(struct shim_bpf *b, const char *table, const void *keys,
-                            const void *values, size_t count, struct error *e);
-/* Removes count keys from table (BPF_MAP_DELETE_BATCH; those not there are skipped): 0,
- * or -1 on an error. */
-int shim_table_delete_batch(struct shim_bpf *b, const char *table, const void *keys, size_t count,
-                            struct error *e);
 /* The fd of table (valid while b lives), for another program's text to name the same map
  * (bpf_pseudo_fd): 0, or -1 on an error. */
 int shim_table_fd(struct shim_bpf *b, const char *table, int *fd, struct error *e);

@@ -22,6 +22,7 @@
 #include "base/private_dir.h"
 #include "common/ebpfshield_events.h"
 #include "threatfeed/feeds.h"
+#include "guard/feed_reload.h"
 #include "guard/instance_lock.h"
 #include "guard/persist.h"
 #include "guard/guard_handler.h"
@@ -33,6 +34,9 @@ struct guard {
     struct feed_sources sources;
     struct feed_registry *registry; /* names the feed ids of the tries and the events */
     struct feed_set *feeds;
+    struct feed_tables tables;  /* the fds of prog's feed tables */
+    struct feed_reload *reload; /* a SIGHUP's reload, while its thread runs */
+    bool reload_again;          /* a SIGHUP came meanwhile */
     struct guard_handler handler;
     const struct output *out;
     const char *dump_dir;
@@ -221,73 +225,16 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
 }
 
-struct trie_sync {
-    struct shim_bpf *prog;
-    struct error *e;
-};
-
-/* A CIDR of a set as the key of its trie; returns the trie's name. */
-static const char *trie_key(const struct feed_cidr *c, struct lpm_v6 *key6, struct lpm_v4 *key4,
-                            const void **key)
+/* The fds of prog's feed tables (valid while prog lives). */
+static int open_tables(struct guard *p, struct error *e)
 {
-    if (c->family == AF_INET) {
-        *key4 = (struct lpm_v4){.prefixlen = c->prefix_len};
-        memcpy(&key4->addr, c->addr, sizeof(key4->addr));
-        *key = key4;
-        return "feeds_v4";
-    }
-    *key6 = (struct lpm_v6){.prefixlen = c->prefix_len};
-    memcpy(key6->addr, c->addr, sizeof(key6->addr));
-    *key = key6;
-    return "feeds_v6";
-}
-
-/* Puts (or, put false, deletes) a CIDR in its trie. */
-static int apply_cidr(const struct feed_cidr *c, struct trie_sync *s, bool put)
-{
-    struct lpm_v4 k4;
-    struct lpm_v6 k6;
-    const void *key;
-    const char *trie = trie_key(c, &k6, &k4, &key);
-    return put ? shim_table_update(s->prog, trie, key, &c->feed, s->e)
-               : shim_table_delete(s->prog, trie, key, s->e);
-}
-
-static int put_cidr(const struct feed_cidr *c, void *ctx)
-{
-    return apply_cidr(c, ctx, true);
-}
-
-static int del_cidr(const struct feed_cidr *c, void *ctx)
-{
-    return apply_cidr(c, ctx, false);
-}
-
-static int put_names(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
-{
-    struct trie_sync *s = ctx;
-    return shim_table_update_batch(s->prog, "domains", keys, values, n, s->e);
-}
-
-static int del_names(const uint64_t *keys, const uint32_t *values, size_t n, void *ctx)
-{
-    (void)values;
-    struct trie_sync *s = ctx;
-    return shim_table_delete_batch(s->prog, "domains", keys, n, s->e);
-}
-
-/* The kernel's tries and domain table from old's entries (NULL: none) to new's, never
- * holding less than one of them. */
-static int sync_tries(struct guard *p, const struct feed_set *old, const struct feed_set *new,
-                      struct error *e)
-{
-    struct trie_sync s = {.prog = p->prog, .e = e};
-    int rc = feeds_sync(old, new, put_cidr, del_cidr, &s);
-    if (rc == 0)
-        rc = domain_set_sync(old ? feeds_domains(old) : NULL, feeds_domains(new), put_names,
-                             del_names, &s);
-    uint32_t zero = 0, active = domain_set_listed(feeds_domains(new)) > 0;
-    return rc != 0 ? rc : shim_table_update(p->prog, "domain_active", &zero, &active, e);
+    struct feed_tables *t = &p->tables;
+    if (shim_table_fd(p->prog, "feeds_v4", &t->v4, e) != 0 ||
+        shim_table_fd(p->prog, "feeds_v6", &t->v6, e) != 0 ||
+        shim_table_fd(p->prog, "domains", &t->names, e) != 0 ||
+        shim_table_fd(p->prog, "domain_active", &t->names_checked, e) != 0)
+        return -1;
+    return feed_tables_sync(t, NULL, p->feeds, e);
 }
 
 static bool has_names(const struct feed_set *set)
@@ -321,32 +268,50 @@ static int attach_egress(struct guard *p, int root, struct error *e)
     return 0;
 }
 
-/* SIGHUP: a new set from the same sources replaces the old one in the tries, then in
- * user space; on any error the old one stays in both. */
+/* SIGHUP: a thread loads a new set from the same sources and puts it in the tables
+ * (feed_reload.h); a SIGHUP while it runs asks for one more after it. */
 static int reload(void *self, struct error *e)
 {
     struct guard *p = self;
-    struct feed_set *set = feeds_load(&p->sources, p->registry, e);
-    if (!set)
-        return -1;
-    if (sync_tries(p, p->feeds, set, e) != 0) {
-        struct error undo;
-        if (sync_tries(p, set, p->feeds, &undo) != 0)
-            log_warn("feeds: restoring the old set in the kernel: %s", undo.msg);
-        feeds_free(set);
-        return -1;
+    if (p->reload) {
+        p->reload_again = true;
+        return 0;
+    }
+    p->reload_again = false;
+    return feed_reload_start(&p->reload, &p->sources, p->registry, &p->tables, p->feeds, e);
+}
+
+/* The reload's set in use in user space too (or the reason it failed said); the name
+ * check attached when names came where there were none. */
+static void reload_done(struct guard *p)
+{
+    struct error e;
+    struct feed_set *set = feed_reload_end(p->reload, &e);
+    p->reload = NULL;
+    if (!set) {
+        log_warn("reload failed, the feeds in use stay: %s", e.msg);
+        return;
     }
     feeds_free(p->feeds);
     p->feeds = set;
     say_feeds(set);
     if (p->egress || !has_names(set))
-        return 0;
-    int root = attach_open_cgroup2_root(e); /* names where there were none: check them now */
-    if (root < 0)
-        return -1;
-    int rc = attach_egress(p, root, e);
-    close(root);
-    return rc;
+        return;
+    int root = attach_open_cgroup2_root(&e);
+    if (root < 0 || attach_egress(p, root, &e) != 0)
+        log_warn("feeds: names to check, and the check cannot start: %s", e.msg);
+    if (root >= 0)
+        close(root);
+}
+
+static void reload_tick(struct guard *p)
+{
+    if (!p->reload || !feed_reload_done(p->reload))
+        return;
+    reload_done(p);
+    struct error e;
+    if (p->reload_again && reload(p, &e) != 0)
+        log_warn("reload failed, the feeds in use stay: %s", e.msg);
 }
 
 /* The ingress program, which reads DNS answers (answer_guard.h): its chain of steps
@@ -429,9 +394,8 @@ static int signals_wait(struct guard *p)
 /* After each poll, on demand: the syscall-exit program is attached when a signal waits
  * whose notice was lost (a full perf buffer), and goes once none has waited for
  * EXIT_LINGER_MS and none waits now. */
-static void tick(void *self)
+static void exit_tick(struct guard *p)
 {
-    struct guard *p = self;
     if (!p->exit_on_demand || !p->prog)
         return;
     if (!p->exit_attached) {
@@ -447,6 +411,13 @@ static void tick(void *self)
         return;
     }
     p->exit_attached = false;
+}
+
+static void tick(void *self)
+{
+    struct guard *p = self;
+    reload_tick(p);
+    exit_tick(p);
 }
 
 /* Once this run has started: without --persist, the pins of the earlier run it took over
@@ -580,6 +551,8 @@ static void clear_tail_calls(struct guard *p)
 static void stop(void *self)
 {
     struct guard *p = self;
+    if (p->reload) /* its thread writes into prog's tables */
+        reload_done(p);
     read_domain_counters(p);
     read_flood_counts(p);
     if (!p->pinning || p->released)
@@ -628,7 +601,7 @@ static int start(void *self, enum attach_mode mode, const struct events_opener *
     if (rc == 0)
         rc = opener->open(opener->ctx, p->prog, e);
     if (rc == 0)
-        rc = sync_tries(p, NULL, p->feeds, e);
+        rc = open_tables(p, e);
     if (rc == 0 && mode == ATTACH_KPROBE)
         rc = shim_attach_kprobe(p->prog, "tcp_v4_connect", "tcp_v4", e);
     if (rc == 0) {

@@ -1,22 +1,35 @@
-/* The feed file names seen since start, each with its id for the tries and events. */
+/* The feed file names seen since start, each with its id for the tries and events; a
+ * reload's thread adds names while the event loop reads them, hence the lock (a name,
+ * once added, stays where it is). */
 #include "threatfeed/feeds.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct feed_registry {
+    pthread_mutex_t lock;
     char **names;
     size_t n, cap;
 };
 
 struct feed_registry *feed_registry_new(void)
 {
-    return calloc(1, sizeof(struct feed_registry));
+    struct feed_registry *reg = calloc(1, sizeof(*reg));
+    if (reg)
+        pthread_mutex_init(&reg->lock, NULL);
+    return reg;
 }
 
 const char *feed_registry_name(const struct feed_registry *reg, uint32_t id)
 {
-    return reg && id < reg->n ? reg->names[id] : NULL;
+    if (!reg)
+        return NULL;
+    struct feed_registry *r = (struct feed_registry *)reg; /* the lock, not the names */
+    pthread_mutex_lock(&r->lock);
+    const char *name = id < r->n ? r->names[id] : NULL;
+    pthread_mutex_unlock(&r->lock);
+    return name;
 }
 
 void feed_registry_free(struct feed_registry *reg)
@@ -26,10 +39,11 @@ void feed_registry_free(struct feed_registry *reg)
     for (size_t i = 0; i < reg->n; i++)
         free(reg->names[i]);
     free(reg->names);
+    pthread_mutex_destroy(&reg->lock);
     free(reg);
 }
 
-int64_t feed_registry_id(struct feed_registry *reg, const char *name)
+static int64_t find_or_add(struct feed_registry *reg, const char *name)
 {
     for (size_t i = 0; i < reg->n; i++)
         if (strcmp(reg->names[i], name) == 0)
@@ -45,4 +59,12 @@ int64_t feed_registry_id(struct feed_registry *reg, const char *name)
     if (!(reg->names[reg->n] = strdup(name)))
         return -1;
     return (int64_t)reg->n++;
+}
+
+int64_t feed_registry_id(struct feed_registry *reg, const char *name)
+{
+    pthread_mutex_lock(&reg->lock);
+    int64_t id = find_or_add(reg, name);
+    pthread_mutex_unlock(&reg->lock);
+    return id;
 }

@@ -11,7 +11,7 @@ static int sort_ranges(struct feed_range *v, size_t n)
 {
     if (n < 2) /* sorted; and a set of names alone has no range at all */
         return 0;
-    static size_t count[16][256];
+    size_t count[16][256]; /* 32 KiB: on the stack, so that a reload's thread may sort too */
     struct feed_range *tmp = reallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
     if (!tmp)
         return -1;

@@ -18,6 +18,7 @@ umask 022
 PORT=9200
 B=$EBPFSHIELD_BIN
 RELOADS=${FEEDS_RELOADS:-21} # under the hammer
+BIG=${FEEDS_BIG:-1000000}    # CIDRs of the large reload
 
 ip link set lo up 2>/dev/null
 sysctl -qw net.ipv6.conf.lo.disable_ipv6=0 2>/dev/null
@@ -170,16 +171,19 @@ let_through() {
     expect_count "$OUT" "\\(pid:$VPID\\)" 0 "$1: no line for the allowed victim"
 }
 
-# hup: SIGHUP, then waits (30 s at most) for the outcome: RELOAD=ok with the new summary
-# line in SUMMARY (printed once the tries are synced), or RELOAD=failed with the warning
-# in FAILURE.
-hup() {
-    local s0 f0 t0=$SECONDS
-    s0=$(grep -c '^feeds: ' "$ERR")
-    f0=$(grep -c 'reload failed' "$ERR")
+# hup_counts: the summaries and failures so far, before a SIGHUP.
+hup_counts() {
+    HUP_SUMMARIES=$(grep -c '^feeds: ' "$ERR")
+    HUP_FAILURES=$(grep -c 'reload failed' "$ERR")
+}
+
+# hup_wait [SECONDS]: waits (30 s at most) for the outcome of the SIGHUP sent after
+# hup_counts: RELOAD=ok with the new summary line in SUMMARY (printed once the tries are
+# synced), or RELOAD=failed with the warning in FAILURE.
+hup_wait() {
+    local s0=$HUP_SUMMARIES f0=$HUP_FAILURES t0=$SECONDS
     RELOAD=none SUMMARY='' FAILURE=''
-    kill -HUP "$TOOL_PID"
-    while [ $((SECONDS - t0)) -lt 30 ]; do
+    while [ $((SECONDS - t0)) -lt "${1:-30}" ]; do
         if [ "$(grep -c 'reload failed' "$ERR")" -gt "$f0" ]; then
             RELOAD=failed FAILURE=$(grep 'reload failed' "$ERR" | tail -1)
             return
@@ -195,6 +199,13 @@ hup() {
         fi
         sleep 0.05
     done
+}
+
+# hup: SIGHUP and its outcome.
+hup() {
+    hup_counts
+    kill -HUP "$TOOL_PID"
+    hup_wait
 }
 
 # summary FILES V4 V6 ALLOWED CIDRS4 CIDRS6: the summary line those counts make.
@@ -346,6 +357,57 @@ start_tool reload --feeds "$F" --block deny && {
     expect_seen tcp:127.0.0.6:$PORT "1 7" "reload: nothing more reached 127.0.0.6"
     expect_only "$OUT" '^Client:python3 \(pid:[0-9]+\) was denied by eBPFShield \(ip-blacklist:127\.0\.0\.[56]\) $'
     stop_tool reload
+}
+
+# --- A large reload ($BIG CIDRs) and back, under the hammer: the reload runs in a thread
+# while the loop goes on reading events (a hit made during the reload has its line before
+# the reload's summary), not one hammer connect gets through, no event is lost. The
+# addresses: 241.0.0.0 + 4i (reserved, never adjacent: one /32 each).
+FB=$WORK/feeds-big
+mkdir "$FB"
+put "$FB/a.txt" 127.0.0.5 127.0.0.6
+start_tool bigreload --feeds "$FB" --block deny && {
+    python3 "$WORK/hammer.py" 127.0.0.5 "$PORT" "$WORK/hammer-big.stop" "$WORK/hammer-big.count" \
+        0 2>"$WORK/hammer-big.err" &
+    HAMMER=$!
+    EXTRA_PIDS="$EXTRA_PIDS $HAMMER"
+    python3 -c '
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(int(sys.argv[2])):
+        a = (241 << 24) + 4 * i
+        f.write("%d.%d.%d.%d\n" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255))
+' "$FB/.big.new" "$BIG"
+    mv "$FB/.big.new" "$FB/big.txt"
+    hup_counts
+    kill -HUP "$TOOL_PID"
+    t0=$(date +%s%N)
+    sleep 0.1
+    refused bigreload-during tcp 127.0.0.6 "$PORT" 127.0.0.6 a.txt
+    during=$VPID
+    hup_wait 300
+    reloaded "bigreload: to $BIG more CIDRs in $((($(date +%s%N) - t0) / 1000000)) ms (to the summary)" \
+        2 $((BIG + 2)) 0 0 $((BIG + 2)) 0
+    hit_at=$(grep -n "^ebpfshield-bcc: python3 (pid $during) connected to 127\.0\.0\.6" "$ERR" | cut -d: -f1)
+    summary_at=$(grep -n '^feeds: ' "$ERR" | tail -1 | cut -d: -f1)
+    check "bigreload: a hit during the reload has its line before the reload ends (line ${hit_at:-none}, summary line $summary_at)" \
+        [ "${hit_at:-999999999}" -lt "$summary_at" ]
+    refused bigreload-listed tcp 241.0.0.8 "$PORT" 241.0.0.8 big.txt
+    rm "$FB/big.txt"
+    hup_counts
+    kill -HUP "$TOOL_PID"
+    t0=$(date +%s%N)
+    hup_wait 300
+    reloaded "bigreload: back to 2 CIDRs in $((($(date +%s%N) - t0) / 1000000)) ms" 1 2 0 0 2 0
+    touch "$WORK/hammer-big.stop"
+    wait "$HAMMER"
+    read -r h_refused h_connected h_other h_errnos <"$WORK/hammer-big.count"
+    check "bigreload: the hammer was refused all along ($h_refused refused)" [ "$h_refused" -gt 0 ]
+    check "bigreload: not one hammer connect got through ($h_connected, other $h_other $h_errnos)" \
+        [ "$h_connected" -eq 0 -a "$h_other" -eq 0 ]
+    expect_seen tcp:127.0.0.5:$PORT "2 14" "bigreload: nothing more reached 127.0.0.5"
+    expect_seen tcp:127.0.0.6:$PORT "1 7" "bigreload: nothing more reached 127.0.0.6"
+    stop_tool bigreload # which fails on any lost event
 }
 
 # --- The allow-list wins over a feed; a reload reads it again.
