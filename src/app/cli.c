@@ -524,7 +524,8 @@ const struct cli_option cli_options[] = {
      NULL},
     {"dump-total", 0, "MIB", CLI_PART_GUARD, NULL, set_dump_total, "MiB, 1 to 1048576",
      "the most all cores in the dump directory may take, on disk\n"
-     "(default " STR(DEFAULT_DUMP_TOTAL_MIB) "); past it a victim is killed without a core",
+     "(default " STR(DEFAULT_DUMP_TOTAL_MIB) "), one user's a quarter of it; past it a\n"
+                                             "victim is killed without a core",
      NULL},
     {"dns-port", 0, "LIST", CLI_PART_MONITOR, NULL, set_dns_port,
      "distinct ports from 1 to 65535, comma-separated, at most " STR(EBPFSHIELD_DNS_PORTS_MAX),

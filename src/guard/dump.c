@@ -93,9 +93,10 @@ static int find_gcore(char *buf, size_t len)
     return -1;
 }
 
-/* The disk space the cores in dirfd take (their allocated blocks: a sparse file counts
- * for what it holds). 0, or -1 with a message in e. */
-static int cores_used(int dirfd, uint64_t *used, struct error *e)
+/* The disk space the cores in dirfd take, and those of uid (a whole core is given to
+ * its process's user): their allocated blocks, so a sparse file counts for what it holds.
+ * 0, or -1 with a message in e. */
+static int cores_used(int dirfd, uid_t uid, uint64_t *used, uint64_t *users, struct error *e)
 {
     int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0); /* no gcore of another thread inherits it */
     DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
@@ -105,31 +106,34 @@ static int cores_used(int dirfd, uint64_t *used, struct error *e)
         return error_set(e, "dump directory: %s", strerror(errno));
     }
     rewinddir(dir); /* the fd's offset is shared with dirfd's */
-    *used = 0;
+    *used = *users = 0;
     const struct dirent *d;
     struct stat st;
     while ((d = readdir(dir)))
         if (strncmp(d->d_name, "ebpfshield-", 11) == 0 &&
-            fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+            fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
             *used += (uint64_t)st.st_blocks * 512;
+            if (st.st_uid == uid)
+                *users += (uint64_t)st.st_blocks * 512;
+        }
     closedir(dir);
     return 0;
 }
 
-/* The most bytes a core may take in place now: its budget, or less so that the cores
- * stay within the total and DUMP_KEEP_FREE_BYTES stay free. 0, or -1 with a message in e
- * when there is no room. */
-static int room_for_core(const struct dump_place *place, uint64_t *room, struct error *e)
+/* The most bytes a core of uid's process may take in place now: its budget, or less so
+ * that the cores stay within the total, uid's within its share of it, and
+ * DUMP_KEEP_FREE_BYTES stay free. 0, or -1 with a message in e when there is no room. */
+static int room_for_core(const struct dump_place *place, uid_t uid, uint64_t *room, struct error *e)
 {
     struct statvfs vfs;
-    uint64_t used = 0;
+    uint64_t used = 0, users = 0, share = place->total / DUMP_USER_SHARE;
     if (fstatvfs(place->dirfd, &vfs) != 0)
         return error_set(e, "dump directory: %s", strerror(errno));
     uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
     if (avail <= DUMP_KEEP_FREE_BYTES)
         return error_set(e, "dump directory has %llu MiB free: no room for a core",
                          (unsigned long long)(avail >> 20));
-    if (cores_used(place->dirfd, &used, e) != 0)
+    if (cores_used(place->dirfd, uid, &used, &users, e) != 0)
         return -1;
     if (used >= place->total)
         return error_set(e,
@@ -137,10 +141,18 @@ static int room_for_core(const struct dump_place *place, uint64_t *room, struct 
                          "--dump-total allows: no room for another",
                          (unsigned long long)(used >> 20),
                          (unsigned long long)(place->total >> 20));
+    if (users >= share)
+        return error_set(e,
+                         "the cores of uid %u take %llu MiB of the %llu MiB one user may have "
+                         "(a quarter of --dump-total): no room for another",
+                         (unsigned)uid, (unsigned long long)(users >> 20),
+                         (unsigned long long)(share >> 20));
     avail -= DUMP_KEEP_FREE_BYTES;
     *room = avail < place->budget ? avail : place->budget;
     if (*room > place->total - used)
         *room = place->total - used;
+    if (*room > share - users)
+        *room = share - users;
     return 0;
 }
 
@@ -272,7 +284,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
     uint64_t room = 0;
     if (find_gcore(gcore, sizeof(gcore)) != 0)
         return error_set(e, "gcore is not in PATH (it comes with gdb)");
-    if (room_for_core(place, &room, e) != 0)
+    if (room_for_core(place, t->uid, &room, e) != 0)
         return -1;
     core_prefix(prefix, sizeof(prefix), t);
     core_name(name, sizeof(name), t, thread);
@@ -282,8 +294,12 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
         return error_set(e, "cannot run gcore: %s", strerror(errno));
     int status = wait_gcore(t, thread, child, cancel);
     bool ran = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (ran && core_file_whole_at(place->dirfd, name))
+    /* Given to its user, whose share it counts in (a root-only directory keeps it theirs
+     * in name only); a core that cannot be given stays root's, whole. */
+    if (ran && core_file_whole_at(place->dirfd, name)) {
+        (void)fchownat(place->dirfd, name, t->uid, (gid_t)-1, AT_SYMLINK_NOFOLLOW);
         return 0;
+    }
     remove_core(t, thread, place);
     if (atomic_load(cancel))
         return error_set(e, "dumping was cancelled");

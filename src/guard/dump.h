@@ -15,6 +15,9 @@
 #define DUMP_TIMEOUT_MS 60000
 /* How long a killed gcore is waited for before it is left to be reaped later. */
 #define DUMP_GRACE_MS 2000
+/* One user's cores take at most this fraction of the total (1/4): one user's victims never
+ * leave another's without room. */
+#define DUMP_USER_SHARE 4
 /* Room left on the file system after a core: cores never fill the disk. */
 #define DUMP_KEEP_FREE_BYTES (64ull << 20)
 

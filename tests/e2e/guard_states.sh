@@ -118,6 +118,30 @@ start_tool total --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-t
 }
 rm -rf "$DUMPS"
 
+# 2b'. One user's share, a quarter of the total: 2 MiB of cores of uid 65534 there,
+# --dump-total 8: that user's victim is killed without a core, stderr saying why; a root
+# victim's core is taken, and given to root.
+install -d -m 700 "$DUMPS"
+head -c 2097152 /dev/zero >"$DUMPS/ebpfshield-earlier"
+chown 65534:65534 "$DUMPS/ebpfshield-earlier"
+start_tool share --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-total 8 && {
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.2 9100 \
+        >/dev/null 2>&1 &
+    NOBODY=$!
+    wait "$NOBODY"
+    rc=$?
+    check "share: uid 65534's victim killed without a core (exit $rc)" [ "$rc" = 137 ]
+    check "share: stderr says why" grep -q "pid $NOBODY was killed without a core: the cores of uid 65534 take 2 MiB of the 2 MiB one user may have (a quarter of --dump-total)" "$ERR"
+    victim_bg share-root tcp
+    check "share: a root victim is dumped (exit $(wait_rc share-root))" [ "$(wait_rc share-root)" = 137 ]
+    expect_count "$OUT" "^Client:python3 \(pid:$VPID\) eBPFShield took a dump in ${DUMPS//./\\.}/ " 1 \
+        "share: the root victim's dump line"
+    check "share: 2 cores, the new one root's ($(ls -n "$DUMPS" | awk 'NR > 1 { print $3, $9 }' | xargs))" \
+        [ "$(ls "$DUMPS" | grep -c '^ebpfshield-')" -eq 2 -a "$(stat -c %u "$DUMPS"/ebpfshield-*."$VPID")" = 0 ]
+    stop_tool share
+}
+rm -rf "$DUMPS"
+
 # 2c. An unprivileged user (65534) whose gcores hang (held by a file, as a process whose
 # memory cannot be read would hold them) holds up its own dumps alone: a root victim is
 # dumped meanwhile. Its next victim, killed and reaped by its parent with a root process
@@ -155,6 +179,8 @@ PATH="$WORK/hold-bin:$PATH" start_tool reuse --feeds "$WORK/feeds" --block dump 
     wait "$DECOY"
     rc=$?
     check "reuse: the decoy dumped and killed once released (exit $rc)" [ "$rc" = 137 ]
+    check "reuse: the decoy's core given to its user, 65534 ($(stat -c %u "$DUMPS"/ebpfshield-*."$DECOY"))" \
+        [ "$(stat -c %u "$DUMPS"/ebpfshield-*."$DECOY")" = 65534 ]
     expect_count "$OUT" "^Client:python3 \(pid:$VICTIM\) exited before eBPFShield could act \(ip-blacklist:127\.0\.0\.2\) \$" 1 \
         "reuse: the reaped victim's line says it exited"
     sleep 1

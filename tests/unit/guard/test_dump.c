@@ -263,6 +263,46 @@ static void test_total(void)
     CHECK_INT(entries(dir), 1);
 }
 
+/* One user's cores take at most a quarter of the total: 5 MiB of root's cores already
+ * there with a total of 16 MiB leave no room for root's next; given to another user, the
+ * same file leaves room, and the new core is root's (its process's user). */
+static void test_user_share(void)
+{
+    struct dump_target t;
+    pid_t pid = stopped_child(&t);
+    const char *dir = path_in(0, "share");
+    char *msg, want[300], earlier[4400], core[4400];
+    static const atomic_bool no = false;
+    struct error e = {""};
+
+    int fd = open_dir(dir, &msg);
+    free(msg);
+    snprintf(earlier, sizeof(earlier), "%s/ebpfshield-earlier", dir);
+    static const char block[1024] = {1};
+    FILE *f = fopen(earlier, "w");
+    for (int i = 0; f && i < 5 * 1024; i++)
+        fwrite(block, 1, sizeof(block), f);
+    CHECK(f && fclose(f) == 0);
+    struct dump_place place = {.dirfd = fd, .budget = 1u << 30, .total = 16u << 20};
+    CHECK_INT(dump_process(&t, &place, &no, &e), DUMP_NO_CORE);
+    snprintf(want, sizeof(want),
+             "pid %d was killed without a core: the cores of uid 0 take 5 MiB of the 4 MiB one "
+             "user may have (a quarter of --dump-total): no room for another",
+             (int)pid);
+    CHECK_STR(e.msg, want);
+    CHECK(reaped_by_sigkill(pid));
+
+    CHECK(chown(earlier, 65534, 65534) == 0);
+    pid = stopped_child(&t);
+    CHECK_INT(dump_process(&t, &place, &no, &e), DUMP_TAKEN);
+    CHECK(reaped_by_sigkill(pid));
+    core_name(core, sizeof(core), dir, &t, pid);
+    struct stat st;
+    CHECK(stat(core, &st) == 0 && st.st_uid == 0);
+    close(fd);
+    CHECK_INT(entries(dir), 2);
+}
+
 /* Writes an executable bin/gcore script with body; returns bin. */
 static const char *fake_gcore(const char *name, const char *body)
 {
@@ -637,6 +677,7 @@ int main(void)
     test_core_taken();
     test_budget();
     test_total();
+    test_user_share();
     test_gcore_missing_or_failing();
     test_cancel();
     test_gone_or_reused();
