@@ -91,7 +91,7 @@ struct netevent {
     __u16 family;
     char comm[EBPFSHIELD_TASK_COMM_LEN];
     __u8 daddr6[16]; /* AF_INET6 */
-    __u8 proto;      /* IPPROTO_TCP or IPPROTO_UDP */
+    __u8 proto;      /* IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE, IPPROTO_ICMP(V6) */
     __u8 hit;        /* EBPFSHIELD_HIT_*: what of it is in a feed (0: nothing) */
     __u8 refused;    /* the kernel refused it with EPERM (--block other than print) */
     __u8 signalled;  /* the kernel sent the action's signal to the process */

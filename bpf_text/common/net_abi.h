@@ -22,6 +22,12 @@ struct msghdr;
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 #endif
+#ifndef IPPROTO_UDPLITE
+#define IPPROTO_UDPLITE 136
+#endif
+#ifndef SOCK_DGRAM
+#define SOCK_DGRAM 2 /* enum sock_type of <linux/net.h> (x86's; MIPS alone differs) */
+#endif
 #ifndef ETH_P_IP
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD

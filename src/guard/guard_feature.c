@@ -108,6 +108,11 @@ static int choose_signal(struct guard *p, enum attach_mode mode, struct error *e
                                 "send a signal nor kprobes run; use "
                                 "--signal-from exit or exit-on-demand");
     }
+    if (block_actions[p->block].refuses && !attach_skb_knows_task())
+        log_note("guard: a datagram to a feed address that only the egress check sees (a UDP "
+                 "socket connected before the start, an unconnected ping socket, a routing "
+                 "header's first hop) is dropped without a line: on this kernel a cgroup_skb "
+                 "program cannot name its sender");
     if (!block_actions[p->block].signal)
         return 0;
     static const char *const said[] = {

@@ -41,7 +41,7 @@ struct conn_event {
     const char *feed;                        /* a hit's feed file name (the registry's) */
     uint32_t pid, tid, uid, gid;
     uint16_t port;
-    uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+    uint8_t proto; /* IPPROTO_TCP, IPPROTO_UDP (or UDP-Lite, ICMP, ICMPv6: the guard) */
     bool ipv6;     /* the destination is not IPv4 (nor IPv4-mapped) */
     /* A domain hit: the name the process asked for (lower case, dotted), the destination
      * being its DNS server; "" for an address hit. */

@@ -122,9 +122,21 @@ static char *finish(json_object *root)
     return line;
 }
 
+/* ECS's network.transport (IANA's protocol keywords). */
 static const char *transport(uint8_t proto)
 {
-    return proto == IPPROTO_TCP ? "tcp" : "udp";
+    switch (proto) {
+    case IPPROTO_TCP:
+        return "tcp";
+    case IPPROTO_ICMP:
+        return "icmp";
+    case IPPROTO_ICMPV6:
+        return "ipv6-icmp";
+    case IPPROTO_UDPLITE:
+        return "udplite";
+    default:
+        return "udp";
+    }
 }
 
 /* A name in ECS form: presentation format without the root's trailing dot. */

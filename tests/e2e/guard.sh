@@ -24,6 +24,8 @@ ip -6 addr add fd00:bad::1/128 dev lo nodad 2>/dev/null
 for a in 64:ff9b::7f00:2 2002:7f00:2::1 ::7f00:2 2001:db8:64::7f00:2; do
     ip -6 addr add "$a/128" dev lo nodad
 done
+# Ping sockets (ICMP SOCK_DGRAM) for every group: the unconnected ping victims.
+sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 cc -O2 -o "$WORK/ring_victim" "$here/ring_victim.c" || fail "building ring_victim.c"
 # 32-bit victims where the kernel runs 32-bit programs (Debian's does; this machine's
 # 6.18 has IA32 emulation off): REQUIRE_32BIT=1 (the VM) makes it a failure not to.
@@ -131,6 +133,35 @@ each_path() {
     done
 }
 
+# egress_named: the running tool names the sender of a datagram that only its egress check
+# sees (a kernel whose cgroup_skb programs may read the current task: 6.2 on); else it
+# said at start that such a datagram is dropped without a line.
+egress_named() { ! grep -q 'is dropped without a line' "$ERR"; }
+# ended_unanswered RC WANT_RC SAID: a ping victim exited WANT_RC with no echo reply.
+ended_unanswered() { [ "$1" -eq "$2" ] && [ "$3" != "sent reply" ]; }
+
+# egress_paths PHASE: the datagrams only the egress check sees, here unconnected ping
+# sockets' echo requests to both feed addresses: under kill, killed with a line where the
+# kernel names their sender; under deny refused with a line; else dropped (no echo reply).
+egress_paths() {
+    local phase=$1 a said want_rc want_out verb
+    [ "$phase" = kill ] && verb=killed || verb=denied
+    for a in 127.0.0.2 fd00:bad::1; do
+        victim "$phase-ping-$a" ping "$a" 0
+        said=$(cat "$WORK/$phase-ping-$a.victim")
+        if egress_named; then
+            want_rc=$([ "$phase" = kill ] && echo 137 || echo 0)
+            check "$phase: unconnected ping to $a: exit $want_rc, no echo reply (exit $VRC, said '$said')" \
+                ended_unanswered "$VRC" "$want_rc" "$said"
+            expect_count "$OUT" "^Client:python3 \(pid:$VPID\) was $verb by eBPFShield \(ip-blacklist:${a//./\\.}\) \$" \
+                1 "$phase: unconnected ping to $a: line"
+        else
+            check "$phase: unconnected ping to $a: dropped, no echo reply (said '$said')" \
+                [ "$said" = "error 1" -o "$said" = "sent no reply" ]
+        fi
+    done
+}
+
 # print and deny send no signal: run once, with the default --signal-from.
 if [ -z "${SIGNAL_FROM:-}" ]; then
 # print (the control): the bytes get through and every hit is reported.
@@ -176,6 +207,7 @@ guard_tool deny --feeds "$WORK/feeds" --block deny && {
         expect_count "$OUT" "^Client:victim32 \(pid:$VPID\) was denied by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
             1 "deny: 32-bit $mode: line"
     done
+    egress_paths deny
     sleep 0.5
     check "deny: no byte arrived (counter $(bytes), was $before)" [ "$(bytes)" -eq "$before" ]
     stop_tool deny
@@ -185,7 +217,8 @@ fi
 # kill: refused and killed before the victim runs another instruction.
 before=$(bytes)
 # Sockets connected before the tool starts send only once it runs: dropped at egress.
-for p in "tcp 127.0.0.2 9100" "udpconn 127.0.0.2 9101" "udpconn fd00:bad::1 9101"; do
+EARLY_PATHS=("tcp 127.0.0.2 9100" "udpconn 127.0.0.2 9101" "udpconn fd00:bad::1 9101")
+for p in "${EARLY_PATHS[@]}"; do
     set -- $p
     "$PY" "$here/victim.py" "$1" "$2" "$3" "$WORK/go" >"$WORK/early-$1-$2.victim" 2>&1 &
     EARLY+=($!)
@@ -193,11 +226,18 @@ done
 guard_tool kill --feeds "$WORK/feeds" --block kill && {
     touch "$WORK/go"
     wait "${EARLY[@]}"
-    # TCP queues the bytes (send succeeds) but none leaves; a datagram is refused at once.
-    for p in "udpconn 127.0.0.2" "udpconn fd00:bad::1"; do
-        set -- $p
-        check "kill: $1 to $2 connected before the start: refused ($(cat "$WORK/early-$1-$2.victim"))" \
-            [ "$(cat "$WORK/early-$1-$2.victim")" = "error 1" ]
+    # TCP queues the bytes (send succeeds) but none leaves; a datagram is refused at once,
+    # and its process killed where the kernel names it (egress_named).
+    for i in 1 2; do
+        set -- ${EARLY_PATHS[$i]}
+        said=$(cat "$WORK/early-$1-$2.victim")
+        if egress_named; then
+            check "kill: $1 to $2 connected before the start: killed at its send (said '$said')" [ -z "$said" ]
+            expect_count "$OUT" "^Client:python3 \(pid:${EARLY[$i]}\) was killed by eBPFShield \(ip-blacklist:${2//./\\.}\) \$" \
+                1 "kill: $1 to $2 connected before the start: line"
+        else
+            check "kill: $1 to $2 connected before the start: refused ($said)" [ "$said" = "error 1" ]
+        fi
     done
     sleep 0.5
     check "kill: early sockets: no byte arrived (counter $(bytes), was $before)" \
@@ -232,6 +272,7 @@ guard_tool kill --feeds "$WORK/feeds" --block kill && {
         expect_count "$OUT" "^Client:victim32 \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
             1 "kill: 32-bit $mode: line"
     done
+    egress_paths kill
 
     # A burst, all at once.
     pids=()

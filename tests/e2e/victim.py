@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Sends PAYLOAD to one endpoint the way a program would, and says what happened.
 
-usage: victim.py tcp|tfo|udp|udpconn|tcpbound|udpbound|leaderless ADDR PORT [GO_FILE]
+usage: victim.py tcp|tfo|udp|udpconn|tcpbound|udpbound|leaderless|ping ADDR PORT [GO_FILE]
 tcp: connect() then send; tfo: TCP Fast Open (sendto with MSG_FASTOPEN, no connect());
 udp: sendto() on an unconnected socket; udpconn: connect() then send; tcpbound,
 udpbound: the socket bound to ADDR connects (TCP) or sends (UDP) to 0.0.0.0, which the
-kernel sends to the bound address; leaderless: the
+kernel sends to the bound address; ping: an echo request from an unconnected ping
+socket (sendto; PORT unused), then "sent reply" when the echo came back within a second,
+"sent no reply" when not; leaderless: the
 main thread exits (pthread_exit) and another thread connects and sends. With GO_FILE the
 victim connects at once but sends only once GO_FILE exists (a socket set up before the
 tool started). ADDR may be IPv4, IPv6 or IPv4-mapped IPv6 (::ffff:a.b.c.d, sent on an IPv6
@@ -37,7 +39,27 @@ def main():
     send(mode, addr, port)
 
 
+def ping(addr):
+    v6 = ":" in addr
+    s = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET, socket.SOCK_DGRAM,
+                      socket.IPPROTO_ICMPV6 if v6 else socket.IPPROTO_ICMP)
+    s.settimeout(1)
+    try:
+        # type (echo request), code, checksum (the kernel's), id (the kernel's), seq
+        s.sendto(bytes([128 if v6 else 8, 0, 0, 0, 0, 0, 0, 1]) + b"PAYLOAD", (addr, 0))
+    except OSError as e:
+        print(f"error {e.errno}", flush=True)
+        return
+    try:
+        s.recv(64)
+        print("sent reply", flush=True)
+    except socket.timeout:
+        print("sent no reply", flush=True)
+
+
 def send(mode, addr, port):
+    if mode == "ping":
+        return ping(addr)
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
     kind = socket.SOCK_STREAM if mode in ("tcp", "tfo", "tcpbound") else socket.SOCK_DGRAM
     s = socket.socket(family, kind)

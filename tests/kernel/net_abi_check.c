@@ -9,6 +9,8 @@ enum {
     OURS_AF_INET6 = AF_INET6,
     OURS_IPPROTO_TCP = IPPROTO_TCP,
     OURS_IPPROTO_UDP = IPPROTO_UDP,
+    OURS_IPPROTO_UDPLITE = IPPROTO_UDPLITE,
+    OURS_SOCK_DGRAM = SOCK_DGRAM,
     OURS_ETH_P_IP = ETH_P_IP,
     OURS_ETH_P_IPV6 = ETH_P_IPV6,
 };
@@ -16,6 +18,8 @@ enum {
 #undef AF_INET6
 #undef IPPROTO_TCP
 #undef IPPROTO_UDP
+#undef IPPROTO_UDPLITE
+#undef SOCK_DGRAM
 #undef ETH_P_IP
 #undef ETH_P_IPV6
 
@@ -23,11 +27,14 @@ enum {
 #include <linux/in.h>
 #include <linux/if_ether.h>
 #include <linux/socket.h>
+#include <linux/net.h>
 
 _Static_assert(OURS_AF_INET == AF_INET, "AF_INET");
 _Static_assert(OURS_AF_INET6 == AF_INET6, "AF_INET6");
 _Static_assert(OURS_IPPROTO_TCP == IPPROTO_TCP, "IPPROTO_TCP");
 _Static_assert(OURS_IPPROTO_UDP == IPPROTO_UDP, "IPPROTO_UDP");
+_Static_assert(OURS_IPPROTO_UDPLITE == IPPROTO_UDPLITE, "IPPROTO_UDPLITE");
+_Static_assert(OURS_SOCK_DGRAM == SOCK_DGRAM, "SOCK_DGRAM");
 _Static_assert(OURS_ETH_P_IP == ETH_P_IP, "ETH_P_IP");
 _Static_assert(OURS_ETH_P_IPV6 == ETH_P_IPV6, "ETH_P_IPV6");
 
