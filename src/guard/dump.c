@@ -93,9 +93,9 @@ static int find_gcore(char *buf, size_t len)
     return -1;
 }
 
-/* The disk space the cores in dirfd take, and those of uid (a whole core is given to
- * its process's user): their allocated blocks, so a sparse file counts for what it holds.
- * 0, or -1 with a message in e. */
+/* The disk space the cores in dirfd take, and those of uid's processes (core_prefix
+ * names the user; a core of an older version names none): their allocated blocks, so a
+ * sparse file counts for what it holds. 0, or -1 with a message in e. */
 static int cores_used(int dirfd, uid_t uid, uint64_t *used, uint64_t *users, struct error *e)
 {
     int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0); /* no gcore of another thread inherits it */
@@ -112,8 +112,9 @@ static int cores_used(int dirfd, uid_t uid, uint64_t *used, uint64_t *users, str
     while ((d = readdir(dir)))
         if (strncmp(d->d_name, "ebpfshield-", 11) == 0 &&
             fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
+            unsigned owner;
             *used += (uint64_t)st.st_blocks * 512;
-            if (st.st_uid == uid)
+            if (sscanf(d->d_name, "ebpfshield-u%u-", &owner) == 1 && owner == uid)
                 *users += (uint64_t)st.st_blocks * 512;
         }
     closedir(dir);
@@ -255,10 +256,12 @@ static int wait_gcore(const struct dump_target *t, pid_t thread, pid_t child,
     }
 }
 
-/* What gcore -o is given for t; it appends .<thread> (core_name). */
+/* What gcore -o is given for t: named for its user, whose share the core counts in from
+ * its first byte (cores_used); gcore appends .<thread> (core_name). The core stays root's
+ * and 0600: its user never gets it (it may hold what a setuid program read). */
 static void core_prefix(char *buf, size_t len, const struct dump_target *t)
 {
-    snprintf(buf, len, "ebpfshield-%" PRIu64, t->event_boot_ns);
+    snprintf(buf, len, "ebpfshield-u%u-%" PRIu64, (unsigned)t->uid, t->event_boot_ns);
 }
 
 static void core_name(char *buf, size_t len, const struct dump_target *t, pid_t thread)
@@ -294,12 +297,8 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
         return error_set(e, "cannot run gcore: %s", strerror(errno));
     int status = wait_gcore(t, thread, child, cancel);
     bool ran = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    /* Given to its user, whose share it counts in (a root-only directory keeps it theirs
-     * in name only); a core that cannot be given stays root's, whole. */
-    if (ran && core_file_whole_at(place->dirfd, name)) {
-        (void)fchownat(place->dirfd, name, t->uid, (gid_t)-1, AT_SYMLINK_NOFOLLOW);
+    if (ran && core_file_whole_at(place->dirfd, name))
         return 0;
-    }
     remove_core(t, thread, place);
     if (atomic_load(cancel))
         return error_set(e, "dumping was cancelled");

@@ -17,13 +17,18 @@ struct feed_reload {
     const struct feed_set *old;
     struct feed_set *set; /* the result: NULL when it failed */
     struct error e;
-    atomic_bool done;
+    atomic_bool done, cancel;
 };
 
 static void *reload_thread(void *arg)
 {
     struct feed_reload *r = arg;
     r->set = feeds_load(r->src, r->reg, &r->e);
+    if (r->set && atomic_load(&r->cancel)) {
+        feeds_free(r->set);
+        r->set = NULL;
+        error_set(&r->e, "reload cancelled: the tool is stopping");
+    }
     if (r->set && feed_tables_sync(r->tables, r->old, r->set, &r->e) != 0) {
         struct error undo;
         if (feed_tables_sync(r->tables, r->set, r->old, &undo) != 0)
@@ -44,6 +49,7 @@ int feed_reload_start(struct feed_reload **out, const struct feed_sources *src,
         return error_set(e, "reload: %s", strerror(ENOMEM));
     *r = (struct feed_reload){.src = src, .reg = reg, .tables = t, .old = old};
     atomic_init(&r->done, false);
+    atomic_init(&r->cancel, false);
     int err = quiet_thread_start(&r->thread, reload_thread, r);
     if (err != 0) {
         free(r);
@@ -51,6 +57,11 @@ int feed_reload_start(struct feed_reload **out, const struct feed_sources *src,
     }
     *out = r;
     return 0;
+}
+
+void feed_reload_cancel(struct feed_reload *r)
+{
+    atomic_store(&r->cancel, true);
 }
 
 bool feed_reload_done(struct feed_reload *r)

@@ -19,6 +19,10 @@ int feed_reload_start(struct feed_reload **out, const struct feed_sources *src,
                       struct feed_registry *reg, const struct feed_tables *t,
                       const struct feed_set *old, struct error *e);
 
+/* Asks the thread to stop short: a set still being loaded is dropped before it reaches
+ * the tables (a sync under way goes to its end, so that the tables hold one set). */
+void feed_reload_cancel(struct feed_reload *r);
+
 /* True once the thread has finished (feed_reload_end will not wait). */
 bool feed_reload_done(struct feed_reload *r);
 

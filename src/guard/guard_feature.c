@@ -309,6 +309,21 @@ static void reload_done(struct guard *p)
         close(root);
 }
 
+/* At stop: the reload's thread, which writes into prog's tables, ended first; the set it
+ * put in the tables, if it got that far, is the one in use. */
+static void reload_abandon(struct guard *p)
+{
+    struct error e;
+    p->reload_again = false;
+    feed_reload_cancel(p->reload);
+    struct feed_set *set = feed_reload_end(p->reload, &e);
+    p->reload = NULL;
+    if (set) {
+        feeds_free(p->feeds);
+        p->feeds = set;
+    }
+}
+
 static void reload_tick(struct guard *p)
 {
     if (!p->reload || !feed_reload_done(p->reload))
@@ -523,10 +538,14 @@ static void read_flood_counts(struct guard *p)
     struct {
         uint64_t start, owner;
         uint32_t reported, repeats;
-    } w = {0}; /* connect_guard.h's struct hit_window */
-    union bpf_attr walk = {.map_fd = (uint32_t)fd, .next_key = (uint64_t)(uintptr_t)&next};
-    union bpf_attr get = {
-        .map_fd = (uint32_t)fd, .key = (uint64_t)(uintptr_t)&key, .value = (uint64_t)(uintptr_t)&w};
+    } w = {0};                /* connect_guard.h's struct hit_window */
+    union bpf_attr walk, get; /* cleared whole: the kernel refuses stray bytes */
+    memset(&walk, 0, sizeof(walk));
+    memset(&get, 0, sizeof(get));
+    walk.map_fd = get.map_fd = (uint32_t)fd;
+    walk.next_key = (uint64_t)(uintptr_t)&next;
+    get.key = (uint64_t)(uintptr_t)&key;
+    get.value = (uint64_t)(uintptr_t)&w;
     size_t n = 0;
     /* The first key with none given, then each next. */
     while (n < EBPFSHIELD_PROC_HITS_MAX &&
@@ -556,8 +575,8 @@ static void clear_tail_calls(struct guard *p)
 static void stop(void *self)
 {
     struct guard *p = self;
-    if (p->reload) /* its thread writes into prog's tables */
-        reload_done(p);
+    if (p->reload)
+        reload_abandon(p);
     read_domain_counters(p);
     read_flood_counts(p);
     if (!p->pinning || p->released)

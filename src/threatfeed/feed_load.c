@@ -40,7 +40,7 @@ static void free_names(char **names, size_t n)
 /* The sorted feed file names of the directory open on dirfd; their count, or -1. */
 static ssize_t list_feeds(int dirfd, const char *dir, char ***names, struct error *e)
 {
-    int fd = dup(dirfd);
+    int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0); /* no gcore of a dump thread inherits it */
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     size_t n = 0, cap = 0;
     char **v = NULL;

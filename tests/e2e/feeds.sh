@@ -393,7 +393,7 @@ with open(sys.argv[1], "w") as f:
     check "bigreload: a hit during the reload has its line before the reload ends (line ${hit_at:-none}, summary line $summary_at)" \
         [ "${hit_at:-999999999}" -lt "$summary_at" ]
     refused bigreload-listed tcp 241.0.0.8 "$PORT" 241.0.0.8 big.txt
-    rm "$FB/big.txt"
+    mv "$FB/big.txt" "$WORK/big.keep"
     hup_counts
     kill -HUP "$TOOL_PID"
     t0=$(date +%s%N)
@@ -407,7 +407,17 @@ with open(sys.argv[1], "w") as f:
         [ "$h_connected" -eq 0 -a "$h_other" -eq 0 ]
     expect_seen tcp:127.0.0.5:$PORT "2 14" "bigreload: nothing more reached 127.0.0.5"
     expect_seen tcp:127.0.0.6:$PORT "1 7" "bigreload: nothing more reached 127.0.0.6"
+    # Ctrl-C while the large set loads again: the tool ends without waiting for the
+    # reload (the set still loading is dropped; a sync under way would end first).
+    hup_counts
+    mv "$WORK/big.keep" "$FB/big.txt"
+    kill -HUP "$TOOL_PID"
+    sleep 0.2
+    t0=$(date +%s%N)
     stop_tool bigreload # which fails on any lost event
+    took=$((($(date +%s%N) - t0) / 1000000))
+    check "bigreload: Ctrl-C during a reload ended the tool in $took ms (at most 10 s), no summary of that set" \
+        [ "$took" -le 10000 -a "$(grep -c '^feeds: ' "$ERR")" -eq "$HUP_SUMMARIES" ]
 }
 
 # --- The allow-list wins over a feed; a reload reads it again.

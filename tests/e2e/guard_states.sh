@@ -120,10 +120,9 @@ rm -rf "$DUMPS"
 
 # 2b'. One user's share, a quarter of the total: 2 MiB of cores of uid 65534 there,
 # --dump-total 8: that user's victim is killed without a core, stderr saying why; a root
-# victim's core is taken, and given to root.
+# victim's core is taken (named for root, and root's, as every core).
 install -d -m 700 "$DUMPS"
-head -c 2097152 /dev/zero >"$DUMPS/ebpfshield-earlier"
-chown 65534:65534 "$DUMPS/ebpfshield-earlier"
+head -c 2097152 /dev/zero >"$DUMPS/ebpfshield-u65534-1.1"
 start_tool share --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-total 8 && {
     setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.2 9100 \
         >/dev/null 2>&1 &
@@ -137,7 +136,7 @@ start_tool share --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-t
     expect_count "$OUT" "^Client:python3 \(pid:$VPID\) eBPFShield took a dump in ${DUMPS//./\\.}/ " 1 \
         "share: the root victim's dump line"
     check "share: 2 cores, the new one root's ($(ls -n "$DUMPS" | awk 'NR > 1 { print $3, $9 }' | xargs))" \
-        [ "$(ls "$DUMPS" | grep -c '^ebpfshield-')" -eq 2 -a "$(stat -c %u "$DUMPS"/ebpfshield-*."$VPID")" = 0 ]
+        [ "$(ls "$DUMPS" | grep -c '^ebpfshield-')" -eq 2 -a "$(stat -c %u "$DUMPS"/ebpfshield-u0-*."$VPID")" = 0 ]
     stop_tool share
 }
 rm -rf "$DUMPS"
@@ -179,8 +178,8 @@ PATH="$WORK/hold-bin:$PATH" start_tool reuse --feeds "$WORK/feeds" --block dump 
     wait "$DECOY"
     rc=$?
     check "reuse: the decoy dumped and killed once released (exit $rc)" [ "$rc" = 137 ]
-    check "reuse: the decoy's core given to its user, 65534 ($(stat -c %u "$DUMPS"/ebpfshield-*."$DECOY"))" \
-        [ "$(stat -c %u "$DUMPS"/ebpfshield-*."$DECOY")" = 65534 ]
+    check "reuse: the decoy's core named for its user, 65534, and root's ($(ls -n "$DUMPS" | awk 'NR > 1 { print $3, $9 }' | xargs))" \
+        [ "$(stat -c %u "$DUMPS"/ebpfshield-u65534-*."$DECOY")" = 0 ]
     expect_count "$OUT" "^Client:python3 \(pid:$VICTIM\) exited before eBPFShield could act \(ip-blacklist:127\.0\.0\.2\) \$" 1 \
         "reuse: the reaped victim's line says it exited"
     sleep 1

@@ -20,8 +20,11 @@ def tick_and_connect(addr, port, ticks):
     n, start, tried = 0, time.monotonic(), False
     while True:
         n += 1
-        with open(ticks, "w") as f:
+        # Whole or not at all: a victim frozen between a truncation and its write would
+        # leave an empty count behind.
+        with open(ticks + ".new", "w") as f:
             f.write(str(n))
+        os.replace(ticks + ".new", ticks)
         if not tried and time.monotonic() - start > 0.3:
             tried = True
             s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

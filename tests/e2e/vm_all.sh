@@ -5,7 +5,7 @@
 # scenarios in kprobe mode, one VM boot for all of them.
 # usage (from the host): tests/vm/run.sh tests/e2e/vm_all.sh EBPFSHIELD_BIN
 here=$(dirname "$0")
-export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_LIMIT=${SIGINT_LIMIT_VM:-10}
+export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_LIMIT=${SIGINT_LIMIT_VM:-15}
 # Debian's kernel runs 32-bit programs: guard.sh's 32-bit victims must run; the large
 # reload of feeds.sh is smaller under emulation.
 export REQUIRE_32BIT=1 FEEDS_BIG=${FEEDS_BIG_VM:-250000}

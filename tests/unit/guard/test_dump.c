@@ -190,7 +190,8 @@ static enum dump_result dump(struct dump_target *t, const char *dir, uint64_t bu
 static void core_name(char *buf, size_t len, const char *dir, const struct dump_target *t,
                       pid_t thread)
 {
-    snprintf(buf, len, "%s/ebpfshield-%" PRIu64 ".%d", dir, t->event_boot_ns, (int)thread);
+    snprintf(buf, len, "%s/ebpfshield-u%u-%" PRIu64 ".%d", dir, (unsigned)t->uid, t->event_boot_ns,
+             (int)thread);
 }
 
 static void test_core_taken(void)
@@ -264,20 +265,21 @@ static void test_total(void)
 }
 
 /* One user's cores take at most a quarter of the total: 5 MiB of root's cores already
- * there with a total of 16 MiB leave no room for root's next; given to another user, the
- * same file leaves room, and the new core is root's (its process's user). */
+ * there with a total of 16 MiB leave no room for root's next; the same file named for
+ * another user leaves room, and the new core is named for root (its process's user) and
+ * stays root's, 0600. */
 static void test_user_share(void)
 {
     struct dump_target t;
     pid_t pid = stopped_child(&t);
     const char *dir = path_in(0, "share");
-    char *msg, want[300], earlier[4400], core[4400];
+    char *msg, want[300], earlier[4400], theirs[4400], core[4400];
     static const atomic_bool no = false;
     struct error e = {""};
 
     int fd = open_dir(dir, &msg);
     free(msg);
-    snprintf(earlier, sizeof(earlier), "%s/ebpfshield-earlier", dir);
+    snprintf(earlier, sizeof(earlier), "%s/ebpfshield-u0-1.1", dir);
     static const char block[1024] = {1};
     FILE *f = fopen(earlier, "w");
     for (int i = 0; f && i < 5 * 1024; i++)
@@ -292,13 +294,14 @@ static void test_user_share(void)
     CHECK_STR(e.msg, want);
     CHECK(reaped_by_sigkill(pid));
 
-    CHECK(chown(earlier, 65534, 65534) == 0);
+    snprintf(theirs, sizeof(theirs), "%s/ebpfshield-u65534-1.1", dir);
+    CHECK(rename(earlier, theirs) == 0);
     pid = stopped_child(&t);
     CHECK_INT(dump_process(&t, &place, &no, &e), DUMP_TAKEN);
     CHECK(reaped_by_sigkill(pid));
     core_name(core, sizeof(core), dir, &t, pid);
     struct stat st;
-    CHECK(stat(core, &st) == 0 && st.st_uid == 0);
+    CHECK(stat(core, &st) == 0 && st.st_uid == 0 && (st.st_mode & 0777) == 0600);
     close(fd);
     CHECK_INT(entries(dir), 2);
 }
