@@ -1,6 +1,7 @@
 #include "guard/core_file.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,4 +51,49 @@ bool core_file_whole_at(int dirfd, const char *name)
     }
     close(fd);
     return whole;
+}
+
+#define SPARSEN_CHUNK (64u << 10)
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+    static const unsigned char zeros[SPARSEN_CHUNK];
+    return memcmp(p, zeros, n) == 0;
+}
+
+/* The chunks of fd's data (SEEK_DATA skips the holes there are) that hold only zeros,
+ * punched out. */
+static int punch_zeros(int fd, off_t size, unsigned char *buf)
+{
+    off_t at = 0;
+    while (at < size) {
+        off_t data = lseek(fd, at, SEEK_DATA);
+        if (data < 0)
+            return errno == ENXIO ? 0 : -1; /* no data past at */
+        at = data - data % SPARSEN_CHUNK;
+        ssize_t n = pread(fd, buf, SPARSEN_CHUNK, at);
+        if (n <= 0)
+            return n == 0 ? 0 : -1;
+        if (all_zero(buf, (size_t)n) &&
+            fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, at, n) != 0)
+            return -1;
+        at += n;
+    }
+    return 0;
+}
+
+int core_file_sparsen_at(int dirfd, const char *name)
+{
+    int fd = openat(dirfd, name, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    unsigned char *buf = malloc(SPARSEN_CHUNK);
+    int rc =
+        buf && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? punch_zeros(fd, st.st_size, buf) : -1;
+    int err = errno;
+    free(buf);
+    close(fd);
+    errno = err;
+    return rc;
 }

@@ -19,4 +19,11 @@ bool core_file_whole(const unsigned char *head, size_t head_len, uint64_t file_s
 /* core_file_whole() on the file name in dirfd (not followed if a symlink). */
 bool core_file_whole_at(int dirfd, const char *name);
 
+/* Gives back the disk blocks of the file name in dirfd (not followed) that hold only
+ * zeros, its content unchanged: gdb writes every page it can read, a mapping never
+ * touched too, so that a core would otherwise take the address space, not what the
+ * process held. 0, or -1 with errno (a file system that cannot punch holes:
+ * EOPNOTSUPP). */
+int core_file_sparsen_at(int dirfd, const char *name);
+
 #endif

@@ -297,8 +297,12 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
         return error_set(e, "cannot run gcore: %s", strerror(errno));
     int status = wait_gcore(t, thread, child, cancel);
     bool ran = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    if (ran && core_file_whole_at(place->dirfd, name))
+    if (ran && core_file_whole_at(place->dirfd, name)) {
+        /* Its zeros given back, the share and the total count what it holds; whole
+         * either way. */
+        (void)core_file_sparsen_at(place->dirfd, name);
         return 0;
+    }
     remove_core(t, thread, place);
     if (atomic_load(cancel))
         return error_set(e, "dumping was cancelled");

@@ -306,6 +306,53 @@ static void test_user_share(void)
     CHECK_INT(entries(dir), 2);
 }
 
+static void exec_mapping(const void *arg)
+{
+    (void)arg;
+    execl("/usr/bin/python3", "python3", "-c",
+          "import mmap, time\nm = mmap.mmap(-1, 64 << 20)\ntime.sleep(600)", (char *)NULL);
+    _exit(127);
+}
+
+/* Pages of pid's address space (statm), 0 when unreadable. */
+static unsigned long mapped_pages(pid_t pid)
+{
+    char path[64];
+    unsigned long pages = 0;
+    snprintf(path, sizeof(path), "/proc/%d/statm", (int)pid);
+    FILE *f = fopen(path, "r");
+    if (f && fscanf(f, "%lu", &pages) != 1)
+        pages = 0;
+    if (f)
+        fclose(f);
+    return pages;
+}
+
+/* A process with 64 MiB mapped and never touched: gdb writes the zeros, the core keeps
+ * its size, and gives their blocks back (under 32 MiB on disk). */
+static void test_sparse_core(void)
+{
+    pid_t pid = spawn_child(exec_mapping, NULL);
+    for (int i = 0; i < 500 && mapped_pages(pid) < (64ul << 20) / 4096; i++)
+        usleep(10000);
+    CHECK(mapped_pages(pid) >= (64ul << 20) / 4096);
+    kill(pid, SIGSTOP);
+    struct dump_target t = {.pid = pid, .tid = pid, .event_boot_ns = boottime_ns(), .pidfd = -1};
+    struct error e;
+    CHECK_INT(dump_target_pin(&t, &e), 0);
+    const char *dir = path_in(0, "sparse");
+    char *msg, core[4400];
+    CHECK_INT(dump(&t, dir, 1u << 30, &msg), DUMP_TAKEN);
+    CHECK_STR(msg, "");
+    free(msg);
+    CHECK(reaped_by_sigkill(pid));
+    core_name(core, sizeof(core), dir, &t, pid);
+    struct stat st;
+    CHECK(stat(core, &st) == 0);
+    CHECK(st.st_size > (64 << 20));
+    CHECK((uint64_t)st.st_blocks * 512 < (32u << 20));
+}
+
 /* Writes an executable bin/gcore script with body; returns bin. */
 static const char *fake_gcore(const char *name, const char *body)
 {
@@ -681,6 +728,7 @@ int main(void)
     test_budget();
     test_total();
     test_user_share();
+    test_sparse_core();
     test_gcore_missing_or_failing();
     test_cancel();
     test_gone_or_reused();
