@@ -498,69 +498,28 @@ static inline int egress_listed(struct __sk_buff *skb, __u32 *feed)
     return 0;
 }
 
-#if defined(GUARD_SKB_TASK) && GUARD_SKB_TASK
-/* The destination of a datagram into ev: its address, and its port when the transport
- * header follows the IP header (UDP, UDP-Lite). */
-static inline void egress_destination(struct __sk_buff *skb, __u8 proto, struct netevent *ev)
+/* Packets to a feed address that no hook above saw, dropped at egress: counted, never
+ * acted on. The program runs in the context of whatever task let the packet out, which
+ * need not be the one that made it (a corked datagram or a sticky routing header sent by
+ * the next writer of the socket, a socket passed to another process, a TCP segment from a
+ * timer): acting there would let one user get another's process killed. */
+BPF_PERCPU_ARRAY(egress_dropped, __u64, 1);
+
+static inline void egress_count(void)
 {
-    __u32 l4 = 40;
-    __u8 next = 0;
-    if (skb->protocol == htons(ETH_P_IP)) {
-        __u8 vihl = 0;
-        ev->family = AF_INET;
-        bpf_skb_load_bytes(skb, 16, &ev->daddr, sizeof(ev->daddr));
-        bpf_skb_load_bytes(skb, 0, &vihl, 1);
-        bpf_skb_load_bytes(skb, 9, &next, 1);
-        l4 = (vihl & 15) * 4;
-    } else {
-        ev->family = AF_INET6;
-        bpf_skb_load_bytes(skb, 24, ev->daddr6, sizeof(ev->daddr6));
-        bpf_skb_load_bytes(skb, 6, &next, 1);
-    }
-    if (next == proto && (proto == IPPROTO_UDP || proto == IPPROTO_UDPLITE))
-        bpf_skb_load_bytes(skb, l4 + 2, &ev->dport, sizeof(ev->dport));
+    __u32 zero = 0;
+    __u64 *n = egress_dropped.lookup(&zero);
+    if (n)
+        *n += 1;
 }
 
-/* A datagram to a feed address that no hook above saw: a UDP socket's send on a
- * connection made before the tool started, an unconnected ping socket's send, a datagram
- * whose routing header's first hop is listed. A datagram leaves from its sender's own
- * call, so the current task is the process to report and act on; but only when it is in
- * the socket's cgroup: a kernel socket (a tunnel's) sends in the context of whatever task
- * made it send, which is not the sender, and is dropped without a line. */
-static inline void egress_refused(struct __sk_buff *skb, __u32 feed)
-{
-    struct bpf_sock *sk = skb->sk;
-    if (sk)
-        sk = bpf_sk_fullsock(sk);
-    if (!sk || sk->type != SOCK_DGRAM || bpf_skb_cgroup_id(skb) != bpf_get_current_cgroup_id())
-        return;
-    struct netevent ev;
-    netevent_fill(&ev, (__u8)sk->protocol);
-    task_identity(&ev.start_ns, &ev.pid_ino);
-    egress_destination(skb, ev.proto, &ev);
-    ev.hit = EBPFSHIELD_HIT_ADDRESS;
-    ev.feed = feed;
-    ev.refused = 1;
-    if (GUARD_SIGNAL != 0) {
-        ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
-        events.perf_submit(skb, &ev, sizeof(ev));
-    } else if (hit_due(&ev)) {
-        events.perf_submit(skb, &ev, sizeof(ev));
-    }
-}
-#else
-static inline void egress_refused(struct __sk_buff *skb, __u32 feed)
-{
-}
-#endif
-
-/* cgroup_skb egress: drops any packet to a feed address that got past the hooks above
- * (reporting those it can name the sender of), and checks the names of DNS messages. */
+/* cgroup_skb egress: drops any packet to a feed address that got past the hooks above,
+ * and checks the names of DNS messages. */
 int guard_egress(struct __sk_buff *skb)
 {
     __u32 feed;
     if (GUARD_REFUSE && egress_listed(skb, &feed)) {
-        egress_refused(skb, feed);
+        egress_count();
         return 0;
     }
 #if GUARD_DOMAINS

@@ -108,11 +108,6 @@ static int choose_signal(struct guard *p, enum attach_mode mode, struct error *e
                                 "send a signal nor kprobes run; use "
                                 "--signal-from exit or exit-on-demand");
     }
-    if (block_actions[p->block].refuses && !attach_skb_knows_task())
-        log_note("guard: a datagram to a feed address that only the egress check sees (a UDP "
-                 "socket connected before the start, an unconnected ping socket, a routing "
-                 "header's first hop) is dropped without a line: on this kernel a cgroup_skb "
-                 "program cannot name its sender");
     if (!block_actions[p->block].signal)
         return 0;
     static const char *const said[] = {
@@ -522,6 +517,14 @@ static int by_pid(const void *a, const void *b)
 /* The flood counts of processes still running (proc_hits), reported as their ends would
  * report them (guard_forget), each once: a walk of a map that changes meanwhile may visit
  * a key twice; and those not said per process (flood_unsaid). */
+static void read_egress_drops(struct guard *p)
+{
+    unsigned long long dropped = 0;
+    struct error e;
+    if (p->egress && shim_percpu_sum(p->prog, "egress_dropped", 0, &dropped, &e) == 0)
+        p->handler.egress_dropped += dropped;
+}
+
 static void read_flood_counts(struct guard *p)
 {
     int fd;
@@ -579,6 +582,7 @@ static void stop(void *self)
         reload_abandon(p);
     read_domain_counters(p);
     read_flood_counts(p);
+    read_egress_drops(p);
     if (!p->pinning || p->released)
         clear_tail_calls(p);
     shim_destroy(p->prog);

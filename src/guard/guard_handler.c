@@ -232,6 +232,11 @@ void guard_report(const struct guard_handler *h)
                  h->repeats + h->unsaid, h->unsaid);
     if (h->domain_hits)
         log_warn("%llu DNS message(s) for feed names among them", h->domain_hits);
+    if (h->egress_dropped)
+        log_warn("%llu packet(s) to feed addresses dropped at egress with no line: no hook "
+                 "saw their call (a socket connected before the start, a ping socket, a "
+                 "routing header), and the task that let them out need not be their sender",
+                 h->egress_dropped);
     if (h->dropped_unread)
         log_warn("%llu DNS message(s) dropped unread (several questions, a compressed or "
                  "malformed name, a GSO or fragmented send, urgent data)",

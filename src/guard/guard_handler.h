@@ -39,6 +39,7 @@ struct guard_handler {
     unsigned long long failed_actions; /* hits whose action could not be carried out */
     unsigned long long repeats;        /* hits of floods counted, not printed one by one */
     unsigned long long unsaid;         /* of them, those not said per process (flood_unsaid) */
+    unsigned long long egress_dropped; /* packets to feed addresses only egress saw */
     /* The kernel's name-check counters, read when the programs stop: DNS messages dropped
      * unread (refusing), TCP segments held back until their question was whole, answers
      * to a listed question (dropped when refusing). */

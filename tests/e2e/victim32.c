@@ -12,7 +12,6 @@
 #define NR_SOCKETCALL 102
 #define NR_SOCKET 359
 #define NR_CONNECT 362
-#define NR_SENDTO 369
 #define SOCKETCALL_SOCKET 1
 #define SOCKETCALL_CONNECT 3
 #define SOCKETCALL_SEND 9
@@ -21,13 +20,6 @@ static long sys3(long nr, long a, long b, long c)
 {
     long r;
     __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c) : "memory");
-    return r;
-}
-
-static long sys4(long nr, long a, long b, long c, long d)
-{
-    long r;
-    __asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(c), "S"(d) : "memory");
     return r;
 }
 
@@ -81,7 +73,7 @@ static long run(int socketcall)
         long args[4] = {s, (long)"VICTIM\n", 7, 0};
         rc = sys3(NR_SOCKETCALL, SOCKETCALL_SEND, (long)args, 0);
     } else {
-        rc = sys4(NR_SENDTO, s, (long)"VICTIM\n", 7, 0);
+        rc = sys3(NR_WRITE, s, (long)"VICTIM\n", 7); /* sendto would need six registers */
     }
     return rc < 0 ? rc : 0;
 }

@@ -12,8 +12,12 @@ export REQUIRE_32BIT=1 FEEDS_BIG=${FEEDS_BIG_VM:-250000}
 status=0
 for scenario in monitor monitor_attack containers ipintel guard guard_states persist domains feeds capabilities; do
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
+    t0=$SECONDS
     bash "$here/$scenario.sh" || status=1
+    echo "== $scenario took $((SECONDS - t0)) s" # the suite's time, scenario by scenario
 done
 echo "== guard, its signal from sys_exit attached on demand (kernel $(uname -r))"
+t0=$SECONDS
 SIGNAL_FROM=exit-on-demand bash "$here/guard.sh" || status=1
+echo "== guard on demand took $((SECONDS - t0)) s"
 exit $status
