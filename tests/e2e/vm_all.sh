@@ -8,7 +8,7 @@ here=$(dirname "$0")
 export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_LIMIT=${SIGINT_LIMIT_VM:-15}
 # Debian's kernel runs 32-bit programs: guard.sh's 32-bit victims must run; the large
 # reload of feeds.sh is smaller under emulation.
-export REQUIRE_32BIT=1 FEEDS_BIG=${FEEDS_BIG_VM:-250000}
+export REQUIRE_32BIT=1 FEEDS_BIG=${FEEDS_BIG_VM:-100000}
 status=0
 for scenario in monitor monitor_attack containers ipintel guard guard_states persist domains feeds capabilities; do
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
