@@ -112,7 +112,8 @@ start_tool total --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-t
     check "total: the victim killed without a core (exit $(wait_rc total))" [ "$(wait_rc total)" = 137 ]
     check "total: its line says it was killed" \
         grep -qE "^Client:python3 \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" "$OUT"
-    check "total: stderr says why" grep -q "pid $VPID was killed without a core: the cores in the dump directory take 2 MiB of the 1 MiB --dump-total allows" "$ERR"
+    # The worker says why once the process is killed: the line may come after its end.
+    check "total: stderr says why" wait_line "$ERR" "pid $VPID was killed without a core: the cores in the dump directory take 2 MiB of the 1 MiB --dump-total allows" 10
     check "total: no other core ($(ls "$DUMPS" | xargs))" [ "$(ls "$DUMPS")" = ebpfshield-earlier ]
     stop_tool total
 }
@@ -135,7 +136,7 @@ else
         wait "$NOBODY"
         rc=$?
         check "share: uid 65534's victim killed without a core (exit $rc)" [ "$rc" = 137 ]
-        check "share: stderr says why" grep -q "pid $NOBODY was killed without a core: the cores of uid 65534 take 16 MiB of the 16 MiB one user may have (a quarter of --dump-total)" "$ERR"
+        check "share: stderr says why" wait_line "$ERR" "pid $NOBODY was killed without a core: the cores of uid 65534 take 16 MiB of the 16 MiB one user may have \(a quarter of --dump-total\)" 10
         victim_bg share-root tcp
         check "share: a root victim is dumped (exit $(wait_rc share-root))" [ "$(wait_rc share-root)" = 137 ]
         expect_count "$OUT" "^Client:python3 \(pid:$VPID\) eBPFShield took a dump in ${DUMPS//./\\.}/ " 1 \
