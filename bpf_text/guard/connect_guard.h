@@ -483,17 +483,18 @@ int guard_forget(void *ctx)
     return 0;
 }
 
-/* 1 when skb goes to a feed address (*feed: which). */
-static inline int egress_listed(struct __sk_buff *skb, __u32 *feed)
+/* 1 when skb goes to a feed address. */
+static inline int egress_listed(struct __sk_buff *skb)
 {
+    __u32 feed;
     if (skb->protocol == htons(ETH_P_IP)) {
         __u32 daddr;
-        return bpf_skb_load_bytes(skb, 16, &daddr, sizeof(daddr)) == 0 && feed_of_v4(daddr, feed);
+        return bpf_skb_load_bytes(skb, 16, &daddr, sizeof(daddr)) == 0 && feed_of_v4(daddr, &feed);
     }
     if (skb->protocol == htons(ETH_P_IPV6)) {
         __u32 daddr6[4];
         return bpf_skb_load_bytes(skb, 24, daddr6, sizeof(daddr6)) == 0 &&
-               feed_of_v6_any(daddr6, feed);
+               feed_of_v6_any(daddr6, &feed);
     }
     return 0;
 }
@@ -517,8 +518,7 @@ static inline void egress_count(void)
  * and checks the names of DNS messages. */
 int guard_egress(struct __sk_buff *skb)
 {
-    __u32 feed;
-    if (GUARD_REFUSE && egress_listed(skb, &feed)) {
+    if (GUARD_REFUSE && egress_listed(skb)) {
         egress_count();
         return 0;
     }

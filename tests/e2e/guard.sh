@@ -133,6 +133,29 @@ each_path() {
     done
 }
 
+# victims32 deny|kill: the 32-bit victims, connecting by socketcall(2) and by the direct
+# i386 call (where the kernel runs them): under deny refused with EPERM and going on, under
+# kill killed before anything more; a line each.
+victims32() {
+    local phase=$1 mode said verb
+    for mode in socketcall direct; do
+        [ -n "${M32:-}" ] || break
+        run_victim "m32-$phase-$mode" "$WORK/victim32" "$mode"
+        said=$(tr '\n' ' ' <"$WORK/m32-$phase-$mode.victim")
+        if [ "$phase" = deny ]; then
+            verb=denied
+            check "deny: 32-bit $mode: refused with EPERM, goes on (exit $VRC, said '$said')" \
+                [ "$VRC" -eq 0 -a "$said" = "error 1 alive " ]
+        else
+            verb=killed
+            check "kill: 32-bit $mode: victim killed before it went on (exit $VRC, said '$said')" \
+                [ "$VRC" -eq 137 -a "${said#*alive}" = "$said" -a "${said#*sent}" = "$said" ]
+        fi
+        expect_count "$OUT" "^Client:victim32 \(pid:$VPID\) was $verb by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
+            1 "$phase: 32-bit $mode: line"
+    done
+}
+
 # egress_paths PHASE: the datagrams only the egress check sees, here unconnected ping
 # sockets' echo requests to both feed addresses: dropped (no echo reply), no line and no
 # action (the egress program cannot know who made a packet: docs/security.md), counted.
@@ -191,15 +214,7 @@ guard_tool deny --feeds "$WORK/feeds" --block deny && {
     sleep 0.5 # the counter has counted what the hammer sent before the start
     before=$(bytes)
     each_path deny 0 'error 1' '^Client:python3 \(pid:%PID%\) was denied by eBPFShield \(ip-blacklist:%IP%\) $'
-    for mode in socketcall direct; do
-        [ -n "${M32:-}" ] || break
-        run_victim "m32-deny-$mode" "$WORK/victim32" "$mode"
-        said=$(tr '\n' ' ' <"$WORK/m32-deny-$mode.victim")
-        check "deny: 32-bit $mode: refused with EPERM, goes on (exit $VRC, said '$said')" \
-            [ "$VRC" -eq 0 -a "$said" = "error 1 alive " ]
-        expect_count "$OUT" "^Client:victim32 \(pid:$VPID\) was denied by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
-            1 "deny: 32-bit $mode: line"
-    done
+    victims32 deny
     egress_paths deny
     sleep 0.5
     check "deny: no byte arrived (counter $(bytes), was $before)" [ "$(bytes)" -eq "$before" ]
@@ -250,16 +265,7 @@ guard_tool kill --feeds "$WORK/feeds" --block kill && {
             1 "kill: io_uring $mode: line"
     done
 
-    # 32-bit processes: the connect by socketcall(2) and by the direct i386 call.
-    for mode in socketcall direct; do
-        [ -n "${M32:-}" ] || break
-        run_victim "m32-$mode" "$WORK/victim32" "$mode"
-        said=$(tr '\n' ' ' <"$WORK/m32-$mode.victim")
-        check "kill: 32-bit $mode: victim killed before it went on (exit $VRC, said '$said')" \
-            [ "$VRC" -eq 137 -a "${said#*alive}" = "$said" -a "${said#*sent}" = "$said" ]
-        expect_count "$OUT" "^Client:victim32 \(pid:$VPID\) was killed by eBPFShield \(ip-blacklist:127\.0\.0\.2\) \$" \
-            1 "kill: 32-bit $mode: line"
-    done
+    victims32 kill
     egress_paths kill
 
     # A burst, all at once.

@@ -159,16 +159,30 @@ static void test_dir_refuses(void)
     check_refused("", "dump directory: empty path");
 }
 
-/* A stopped /bin/sleep, as the kernel leaves a process for --block dump. */
-static pid_t stopped_child(struct dump_target *t)
+/* pid stopped, as the kernel leaves a process for --block dump, and pinned as its event. */
+static pid_t stop_as_hit(pid_t pid, struct dump_target *t)
 {
-    pid_t pid = spawn_sleep();
-
     kill(pid, SIGSTOP);
     *t = (struct dump_target){.pid = pid, .tid = pid, .event_boot_ns = boottime_ns(), .pidfd = -1};
     struct error e;
     CHECK_INT(dump_target_pin(t, &e), 0);
     return pid;
+}
+
+/* A stopped /bin/sleep. */
+static pid_t stopped_child(struct dump_target *t)
+{
+    return stop_as_hit(spawn_sleep(), t);
+}
+
+/* An earlier core at path: mib MiB of written bytes (blocks, not a hole). */
+static void write_earlier_core(const char *path, int mib)
+{
+    static const char block[1024] = {1};
+    FILE *f = fopen(path, "w");
+    for (int i = 0; f && i < mib * 1024; i++)
+        fwrite(block, 1, sizeof(block), f);
+    CHECK(f && fclose(f) == 0);
 }
 
 static enum dump_result dump(struct dump_target *t, const char *dir, uint64_t budget, char **msg)
@@ -247,11 +261,7 @@ static void test_total(void)
     int fd = open_dir(dir, &msg);
     free(msg);
     snprintf(earlier, sizeof(earlier), "%s/ebpfshield-earlier", dir);
-    static const char block[1024] = {1};
-    FILE *f = fopen(earlier, "w");
-    for (int i = 0; f && i < 2048; i++)
-        fwrite(block, 1, sizeof(block), f); /* written bytes: blocks, not a hole */
-    CHECK(f && fclose(f) == 0);
+    write_earlier_core(earlier, 2);
     struct dump_place place = {.dirfd = fd, .budget = 1u << 30, .total = 1u << 20};
     CHECK_INT(dump_process(&t, &place, &no, &e), DUMP_NO_CORE);
     close(fd);
@@ -280,11 +290,7 @@ static void test_user_share(void)
     int fd = open_dir(dir, &msg);
     free(msg);
     snprintf(earlier, sizeof(earlier), "%s/ebpfshield-u0-1.1", dir);
-    static const char block[1024] = {1};
-    FILE *f = fopen(earlier, "w");
-    for (int i = 0; f && i < 5 * 1024; i++)
-        fwrite(block, 1, sizeof(block), f);
-    CHECK(f && fclose(f) == 0);
+    write_earlier_core(earlier, 5);
     struct dump_place place = {.dirfd = fd, .budget = 1u << 30, .total = 16u << 20};
     CHECK_INT(dump_process(&t, &place, &no, &e), DUMP_NO_CORE);
     snprintf(want, sizeof(want),
@@ -336,10 +342,8 @@ static void test_sparse_core(void)
     for (int i = 0; i < 500 && mapped_pages(pid) < (64ul << 20) / 4096; i++)
         usleep(10000);
     CHECK(mapped_pages(pid) >= (64ul << 20) / 4096);
-    kill(pid, SIGSTOP);
-    struct dump_target t = {.pid = pid, .tid = pid, .event_boot_ns = boottime_ns(), .pidfd = -1};
-    struct error e;
-    CHECK_INT(dump_target_pin(&t, &e), 0);
+    struct dump_target t;
+    stop_as_hit(pid, &t);
     const char *dir = path_in(0, "sparse");
     char *msg, core[4400];
     CHECK_INT(dump(&t, dir, 1u << 30, &msg), DUMP_TAKEN);
