@@ -3,16 +3,28 @@
 # already root): installs what building, running and testing need (scripts/setup.sh
 # --test), builds normally and with ASan+UBSan, builds Release with gcc and RelWithDebInfo
 # with clang with warnings as errors (scripts/build-matrix.sh), and runs the tests: unit
-# (lint and the install tree included) and native end-to-end (in network namespaces) in
-# both builds, then the VM tests (Debian's stock kernel in qemu, kprobe mode) and the .deb
-# (install_deb: built by scripts/package.sh with Debian's hardening flags).
+# (lint and the install tree included) and native end-to-end (in network namespaces) in the
+# ASan+UBSan build, then the other tests of the normal build: unit again, the .deb
+# (install_deb: built by scripts/package.sh with Debian's hardening flags), the VM tests
+# (Debian's stock kernel in qemu, kprobe mode) and the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 scripts/build.sh --asan
 echo "== warnings as errors: Release with gcc, RelWithDebInfo with clang"
 scripts/build-matrix.sh
+status=0
 echo "== unit and native tests, ASan+UBSan build"
-(cd build-asan && ctest -L 'unit|native' --output-on-failure)
-echo "== all tests (lint, unit, native, vm)"
-(cd build && ctest --output-on-failure)
+(cd build-asan && ctest -L 'unit|native' --output-on-failure) || status=1
+echo "== the other tests (lint, unit, package, vm, fuzz)"
+(cd build && ctest -LE native --output-on-failure) || status=1
+if [ $status -ne 0 ]; then
+    # Again at the very end: a long log is often read from its end only.
+    echo "== failed tests and their failed checks"
+    for dir in build-asan build; do
+        awk -v dir="$dir" '/^[0-9]+\/[0-9]+ Testing: / { test = $3 }
+            /^FAIL|^==[0-9]+==ERROR|runtime error:|^Test (Failed|Timeout)/ { print dir ", " test ": " $0 }' \
+            "$dir/Testing/Temporary/LastTest.log" | head -60
+    done
+fi
+exit $status

@@ -20,7 +20,12 @@ cleanup_all() {
 }
 
 pass() { PASSES=$((PASSES + 1)); echo "PASS: $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL: $*"; }
+fail() {
+    FAILS=$((FAILS + 1))
+    echo "FAIL: $*"
+    # A suite of scenarios (vm_all.sh) lists them all again at its end.
+    [ -z "${FAIL_LOG:-}" ] || echo "${FAIL_TAG:-$0}: FAIL: $*" >>"$FAIL_LOG"
+}
 not() { ! "$@"; }
 check() { # check DESCRIPTION COMMAND...
     local what=$1

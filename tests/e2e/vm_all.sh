@@ -10,14 +10,26 @@ export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_L
 # reload of feeds.sh is smaller under emulation.
 export REQUIRE_32BIT=1 FEEDS_BIG=${FEEDS_BIG_VM:-100000}
 status=0
+# lib.sh's fail() adds each failed check here, for the summary at the end.
+export FAIL_LOG
+FAIL_LOG=$(mktemp)
+# run_scenario NAME SCRIPT [ENV=VALUE...]: one scenario, timed.
+run_scenario() {
+    local name=$1 script=$2 t0=$SECONDS
+    shift 2
+    FAIL_TAG=$name env "$@" bash "$here/$script" || status=1
+    echo "== $name took $((SECONDS - t0)) s" # the suite's time, scenario by scenario
+}
 for scenario in monitor monitor_attack containers ipintel guard guard_states persist domains feeds capabilities; do
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
-    t0=$SECONDS
-    bash "$here/$scenario.sh" || status=1
-    echo "== $scenario took $((SECONDS - t0)) s" # the suite's time, scenario by scenario
+    run_scenario "$scenario" "$scenario.sh"
 done
 echo "== guard, its signal from sys_exit attached on demand (kernel $(uname -r))"
-t0=$SECONDS
-SIGNAL_FROM=exit-on-demand bash "$here/guard.sh" || status=1
-echo "== guard on demand took $((SECONDS - t0)) s"
+run_scenario "guard on demand" guard.sh SIGNAL_FROM=exit-on-demand
+# The failed checks again at the end, where a log cut in the middle still shows them.
+if [ $status -ne 0 ]; then
+    echo "== failed checks, scenario by scenario"
+    cat "$FAIL_LOG"
+fi
+rm -f "$FAIL_LOG"
 exit $status
