@@ -9,22 +9,26 @@
 # (Debian's stock kernel in qemu, kprobe mode) and the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# phase TITLE: a header with the time the run has taken so far (CI has an hour).
+phase() { echo "== $* ($((SECONDS / 60)) min $((SECONDS % 60)) s in)"; }
 scripts/setup.sh --test
+phase "builds: normal and ASan+UBSan"
 scripts/build.sh --asan
-echo "== warnings as errors: Release with gcc, RelWithDebInfo with clang"
+phase "warnings as errors: Release with gcc, RelWithDebInfo with clang"
 scripts/build-matrix.sh
 status=0
-echo "== unit and native tests, ASan+UBSan build"
+phase "unit and native tests, ASan+UBSan build"
 (cd build-asan && ctest -L 'unit|native' --output-on-failure) || status=1
-echo "== the other tests (lint, unit, package, vm, fuzz)"
+phase "the other tests (lint, unit, package, vm, fuzz)"
 (cd build && ctest -LE native --output-on-failure) || status=1
 if [ $status -ne 0 ]; then
     # Again at the very end: a long log is often read from its end only.
-    echo "== failed tests and their failed checks"
+    phase "failed tests and their failed checks"
     for dir in build-asan build; do
         awk -v dir="$dir" '/^[0-9]+\/[0-9]+ Testing: / { test = $3 }
             /^FAIL|^==[0-9]+==ERROR|runtime error:|^Test (Failed|Timeout)/ { print dir ", " test ": " $0 }' \
             "$dir/Testing/Temporary/LastTest.log" | head -60
     done
 fi
+phase "done"
 exit $status

@@ -93,10 +93,10 @@ static int find_gcore(char *buf, size_t len)
     return -1;
 }
 
-/* The disk space the cores in dirfd take, and those of uid's processes (core_prefix
- * names the user; a core of an older version names none): their allocated blocks, so a
+/* The disk space the cores in dirfd take, and those charged to account (core_prefix
+ * names it; a core of an older version names none): their allocated blocks, so a
  * sparse file counts for what it holds. 0, or -1 with a message in e. */
-static int cores_used(int dirfd, uid_t uid, uint64_t *used, uint64_t *users, struct error *e)
+static int cores_used(int dirfd, uid_t account, uint64_t *used, uint64_t *users, struct error *e)
 {
     int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0); /* no gcore of another thread inherits it */
     DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
@@ -114,17 +114,18 @@ static int cores_used(int dirfd, uid_t uid, uint64_t *used, uint64_t *users, str
             fstatat(dirfd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode)) {
             unsigned owner;
             *used += (uint64_t)st.st_blocks * 512;
-            if (sscanf(d->d_name, "ebpfshield-u%u-", &owner) == 1 && owner == uid)
+            if (sscanf(d->d_name, "ebpfshield-u%u-", &owner) == 1 && owner == account)
                 *users += (uint64_t)st.st_blocks * 512;
         }
     closedir(dir);
     return 0;
 }
 
-/* The most bytes a core of uid's process may take in place now: its budget, or less so
- * that the cores stay within the total, uid's within its share of it, and
+/* The most bytes a core charged to account may take in place now: its budget, or less so
+ * that the cores stay within the total, the account's within its share of it, and
  * DUMP_KEEP_FREE_BYTES stay free. 0, or -1 with a message in e when there is no room. */
-static int room_for_core(const struct dump_place *place, uid_t uid, uint64_t *room, struct error *e)
+static int room_for_core(const struct dump_place *place, uid_t account, uint64_t *room,
+                         struct error *e)
 {
     struct statvfs vfs;
     uint64_t used = 0, users = 0, share = place->total / DUMP_USER_SHARE;
@@ -134,7 +135,7 @@ static int room_for_core(const struct dump_place *place, uid_t uid, uint64_t *ro
     if (avail <= DUMP_KEEP_FREE_BYTES)
         return error_set(e, "dump directory has %llu MiB free: no room for a core",
                          (unsigned long long)(avail >> 20));
-    if (cores_used(place->dirfd, uid, &used, &users, e) != 0)
+    if (cores_used(place->dirfd, account, &used, &users, e) != 0)
         return -1;
     if (used >= place->total)
         return error_set(e,
@@ -146,7 +147,7 @@ static int room_for_core(const struct dump_place *place, uid_t uid, uint64_t *ro
         return error_set(e,
                          "the cores of uid %u take %llu MiB of the %llu MiB one user may have "
                          "(a quarter of --dump-total): no room for another",
-                         (unsigned)uid, (unsigned long long)(users >> 20),
+                         (unsigned)account, (unsigned long long)(users >> 20),
                          (unsigned long long)(share >> 20));
     avail -= DUMP_KEEP_FREE_BYTES;
     *room = avail < place->budget ? avail : place->budget;
@@ -256,12 +257,12 @@ static int wait_gcore(const struct dump_target *t, pid_t thread, pid_t child,
     }
 }
 
-/* What gcore -o is given for t: named for its user, whose share the core counts in from
- * its first byte (cores_used); gcore appends .<thread> (core_name). The core stays root's
- * and 0600: its user never gets it (it may hold what a setuid program read). */
+/* What gcore -o is given for t: named for its account (its user), whose share the core counts in
+ * from its first byte (cores_used); gcore appends .<thread> (core_name). The core stays root's and
+ * 0600: its user never gets it (it may hold what a setuid program read). */
 static void core_prefix(char *buf, size_t len, const struct dump_target *t)
 {
-    snprintf(buf, len, "ebpfshield-u%u-%" PRIu64, (unsigned)t->uid, t->event_boot_ns);
+    snprintf(buf, len, "ebpfshield-u%u-%" PRIu64, (unsigned)t->account, t->event_boot_ns);
 }
 
 static void core_name(char *buf, size_t len, const struct dump_target *t, pid_t thread)
@@ -287,7 +288,7 @@ static int take_core(const struct dump_target *t, pid_t thread, const struct dum
     uint64_t room = 0;
     if (find_gcore(gcore, sizeof(gcore)) != 0)
         return error_set(e, "gcore is not in PATH (it comes with gdb)");
-    if (room_for_core(place, t->uid, &room, e) != 0)
+    if (room_for_core(place, t->account, &room, e) != 0)
         return -1;
     core_prefix(prefix, sizeof(prefix), t);
     core_name(name, sizeof(name), t, thread);

@@ -27,6 +27,7 @@ struct dump_target {
     pid_t pid;
     pid_t tid;
     uid_t uid;
+    uid_t account; /* whom its dumps are charged to (uid_account.h; dump_worker_submit) */
     uint64_t event_boot_ns;
     uint64_t start_ns; /* its leader's start_boottime */
     uint64_t pid_ino;  /* the pidfs inode number of its pid */

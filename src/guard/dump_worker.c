@@ -29,9 +29,10 @@ struct dump_worker {
     uint16_t free_slots[DUMP_QUEUE_MAX];
     size_t count, nfree;
     size_t capacity, user_capacity; /* jobs that may wait: each holds a pidfd */
-    bool busy[DUMP_THREADS];        /* thread i is dumping process busy_pid[i] of busy_uid[i] */
-    uid_t busy_uid[DUMP_THREADS];
+    bool busy[DUMP_THREADS];        /* thread i is dumping process busy_pid[i] of busy_account[i] */
+    uid_t busy_account[DUMP_THREADS];
     pid_t busy_pid[DUMP_THREADS];
+    struct uid_accounts *accounts; /* charges a container's uids to its user (submit only) */
     bool stopping;
     unsigned long long failed;
     size_t started;
@@ -64,12 +65,13 @@ static void run_job(struct dump_worker *w, struct dump_job *job, const atomic_bo
     pthread_mutex_unlock(&w->lock);
 }
 
-/* 1 when another thread is dumping a process of t's user, or t's process (whose events
- * may carry two users: a name hit's is the socket's recorded one). Under the lock. */
+/* 1 when another thread is dumping a process of t's account (its user), or t's process
+ * (whose events may carry two users: a name hit's is the socket's recorded one). Under
+ * the lock. */
 static bool user_busy(const struct dump_worker *w, const struct dump_target *t)
 {
     for (size_t i = 0; i < DUMP_THREADS; i++)
-        if (w->busy[i] && (w->busy_uid[i] == t->uid || w->busy_pid[i] == t->pid))
+        if (w->busy[i] && (w->busy_account[i] == t->account || w->busy_pid[i] == t->pid))
             return true;
     return false;
 }
@@ -110,7 +112,7 @@ static void *work(void *arg)
             break;
         struct dump_job job = take_job(w, at);
         w->busy[t->index] = true;
-        w->busy_uid[t->index] = job.target.uid;
+        w->busy_account[t->index] = job.target.account;
         w->busy_pid[t->index] = job.target.pid;
         pthread_mutex_unlock(&w->lock);
         run_job(w, &job, &w->cancel, "");
@@ -144,7 +146,7 @@ static size_t job_capacity(void)
 }
 
 struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
-                                      const struct output *out, struct error *e)
+                                      const struct output *out, const char *subuid, struct error *e)
 {
     struct dump_worker *w = calloc(1, sizeof(*w));
     if (!w) {
@@ -154,6 +156,11 @@ struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
     w->dir = dir; /* field by field: a compound literal of the queue would be on the stack */
     w->place = place;
     w->out = out;
+    if (!(w->accounts = uid_accounts_new(subuid))) {
+        free(w);
+        error_set(e, "out of memory");
+        return NULL;
+    }
     for (size_t i = 0; i < DUMP_QUEUE_MAX; i++)
         w->free_slots[i] = (uint16_t)(DUMP_QUEUE_MAX - 1 - i);
     w->nfree = DUMP_QUEUE_MAX;
@@ -174,23 +181,25 @@ struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
     return w;
 }
 
-/* How many queued jobs are uid's. Under the lock. */
-static size_t user_jobs(const struct dump_worker *w, uid_t uid)
+/* How many queued jobs are charged to account. Under the lock. */
+static size_t user_jobs(const struct dump_worker *w, uid_t account)
 {
     size_t n = 0;
     for (size_t i = 0; i < w->count; i++)
-        n += w->jobs[w->order[i]].target.uid == uid;
+        n += w->jobs[w->order[i]].target.account == account;
     return n;
 }
 
-void dump_worker_submit(struct dump_worker *w, const struct dump_job *job)
+void dump_worker_submit(struct dump_worker *w, const struct dump_job *submitted)
 {
+    struct dump_job job = *submitted;
+    job.target.account = uid_accounts_of(w->accounts, job.target.uid); /* this thread only */
     pthread_mutex_lock(&w->lock);
-    size_t mine = user_jobs(w, job->target.uid);
+    size_t mine = user_jobs(w, job.target.account), waiting = w->count;
     bool queued = w->count < w->capacity && mine < w->user_capacity;
     if (queued) {
         uint16_t slot = w->free_slots[--w->nfree];
-        w->jobs[slot] = *job;
+        w->jobs[slot] = job;
         w->order[w->count++] = slot;
         pthread_cond_broadcast(&w->wake);
     }
@@ -200,13 +209,12 @@ void dump_worker_submit(struct dump_worker *w, const struct dump_job *job)
     /* Too many stopped processes waiting: this one goes without a core. */
     static const atomic_bool now = true;
     char why[96];
-    struct dump_job copy = *job;
     if (mine >= w->user_capacity)
         snprintf(why, sizeof(why), " (%zu dumps of user %u already waiting)", mine,
-                 (unsigned)job->target.uid);
+                 (unsigned)job.target.account);
     else
-        snprintf(why, sizeof(why), " (%zu dumps already waiting)", w->count);
-    run_job(w, &copy, &now, why);
+        snprintf(why, sizeof(why), " (%zu dumps already waiting)", waiting);
+    run_job(w, &job, &now, why);
 }
 
 unsigned long long dump_worker_stop(struct dump_worker *w)
@@ -221,6 +229,7 @@ unsigned long long dump_worker_stop(struct dump_worker *w)
     unsigned long long failed = w->failed;
     pthread_cond_destroy(&w->wake);
     pthread_mutex_destroy(&w->lock);
+    uid_accounts_free(w->accounts);
     free(w);
     return failed;
 }

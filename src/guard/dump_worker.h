@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "guard/dump.h"
+#include "guard/uid_account.h"
 #include "common/ebpfshield_events.h"
 #include "base/log.h"
 #include "output/output.h"
@@ -29,9 +30,12 @@ struct dump_job {
 };
 
 /* Starts the thread; lines go to out, problems to the log. dir is the path shown in the
- * lines; place is where cores go. Returns NULL with a message in e. */
+ * lines; place is where cores go; subuid is the file of subordinate uids (SUBUID_FILE:
+ * a user's containers count as that user, uid_account.h). Returns NULL with a message
+ * in e. */
 struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
-                                      const struct output *out, struct error *e);
+                                      const struct output *out, const char *subuid,
+                                      struct error *e);
 
 /* Queues job, its target pinned (dump_target_pin; the worker unpins it), never waiting. With the
  * queue full the process is killed without a core at once, and its line says so. */

@@ -637,7 +637,7 @@ static int start(void *self, enum attach_mode mode, const struct events_opener *
         rc = attach_guard(p, e);
     }
     if (rc == 0 && block_actions[p->block].dumps &&
-        !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, e)))
+        !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, SUBUID_FILE, e)))
         rc = -1;
     if (rc == 0)
         rc = settle_pins(p, e);

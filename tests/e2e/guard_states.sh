@@ -120,8 +120,10 @@ start_tool total --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-t
 rm -rf "$DUMPS"
 
 # 2b'. One user's share, a quarter of the total: 16 MiB of cores of uid 65534 there,
-# --dump-total 64: that user's victim is killed without a core, stderr saying why; a root
-# victim's core is taken (named for root, and root's, as every core).
+# --dump-total 64: that user's victim is killed without a core, stderr saying why, and so
+# is a victim of uid 165540, one of that user's subordinate uids (/etc/subuid, seen by the
+# tool alone in a mount namespace of its own): a container of nobody's counts as nobody;
+# a root victim's core is taken (named for root, and root's, as every core).
 # Dump accounting is user space alone (dump.c), the same on every kernel: natively only,
 # which spares the emulated VM a tool start (about 40 s there).
 if [ "${EXPECT_MODE:-}" = kprobe ]; then
@@ -129,7 +131,11 @@ if [ "${EXPECT_MODE:-}" = kprobe ]; then
 else
     install -d -m 700 "$DUMPS"
     head -c 16777216 /dev/urandom >"$DUMPS/ebpfshield-u65534-1.1" # blocks, not holes
-    start_tool share --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-total 64 && {
+    cp -a /etc "$WORK/etc" # the host's /etc stays as it is
+    echo nobody:165536:65536 >"$WORK/etc/subuid"
+    launch share out unshare -m --propagation private \
+        sh -c 'mount --bind "$0" /etc && exec "$@"' "$WORK/etc" \
+        "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block dump --dump-dir "$DUMPS" --dump-total 64 && {
         setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.2 9100 \
             >/dev/null 2>&1 &
         NOBODY=$!
@@ -137,6 +143,13 @@ else
         rc=$?
         check "share: uid 65534's victim killed without a core (exit $rc)" [ "$rc" = 137 ]
         check "share: stderr says why" wait_line "$ERR" "pid $NOBODY was killed without a core: the cores of uid 65534 take 16 MiB of the 16 MiB one user may have \(a quarter of --dump-total\)" 10
+        setpriv --reuid=165540 --regid=165540 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.2 9100 \
+            >/dev/null 2>&1 &
+        SUBORDINATE=$!
+        wait "$SUBORDINATE"
+        rc=$?
+        check "share: uid 165540's victim, nobody's subordinate uid, killed without a core (exit $rc)" [ "$rc" = 137 ]
+        check "share: stderr charges it to uid 65534" wait_line "$ERR" "pid $SUBORDINATE was killed without a core: the cores of uid 65534 take 16 MiB of the 16 MiB" 10
         victim_bg share-root tcp
         check "share: a root victim is dumped (exit $(wait_rc share-root))" [ "$(wait_rc share-root)" = 137 ]
         expect_count "$OUT" "^Client:python3 \(pid:$VPID\) eBPFShield took a dump in ${DUMPS//./\\.}/ " 1 \

@@ -204,8 +204,8 @@ static enum dump_result dump(struct dump_target *t, const char *dir, uint64_t bu
 static void core_name(char *buf, size_t len, const char *dir, const struct dump_target *t,
                       pid_t thread)
 {
-    snprintf(buf, len, "%s/ebpfshield-u%u-%" PRIu64 ".%d", dir, (unsigned)t->uid, t->event_boot_ns,
-             (int)thread);
+    snprintf(buf, len, "%s/ebpfshield-u%u-%" PRIu64 ".%d", dir, (unsigned)t->account,
+             t->event_boot_ns, (int)thread);
 }
 
 static void test_core_taken(void)
@@ -585,16 +585,17 @@ static void test_leader_exited(void)
 }
 
 /* A worker writing cores into directory fd (1 GiB each, no total) and its lines into o,
- * on a fresh capture out, the log captured into log. */
+ * on a fresh capture out, the log captured into log; subordinate uids from subuid. */
 static struct dump_worker *start_worker(int fd, struct capture *out, struct capture *log,
-                                        struct output *o)
+                                        struct output *o, const char *subuid)
 {
     struct error e;
     capture_open(out);
     capture_log(log);
     *o = (struct output){.stream = out->f, .format = output_format_named("text")};
     struct dump_worker *w = dump_worker_start(
-        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX}, o, &e);
+        "/shown", (struct dump_place){.dirfd = fd, .budget = 1u << 30, .total = UINT64_MAX}, o,
+        subuid, &e);
     CHECK(w != NULL);
     return w;
 }
@@ -608,7 +609,7 @@ static void test_worker(void)
     int fd = open_dir(dir, &msg);
     free(msg);
     struct output o;
-    struct dump_worker *w = start_worker(fd, &out, &log, &o);
+    struct dump_worker *w = start_worker(fd, &out, &log, &o, SUBUID_FILE);
     struct dump_job job = {.conn = {.comm = "sleep", .ip = "192.0.2.7"}};
     pid_t pid = stopped_child(&job.target);
     job.conn.pid = (uint32_t)pid;
@@ -627,7 +628,7 @@ static void test_worker(void)
     /* A gcore that hangs: stop cancels it and kills the queued process too. */
     char *old = strdup(getenv("PATH"));
     setenv("PATH", fake_gcore("worker-hang-bin", "#!/bin/sh\nexec /bin/sleep 600\n"), 1);
-    w = start_worker(fd, &out, &log, &o);
+    w = start_worker(fd, &out, &log, &o, SUBUID_FILE);
     pid_t pids[2];
     for (int i = 0; i < 2; i++) {
         pids[i] = stopped_child(&job.target);
@@ -667,35 +668,53 @@ static int find_in_path(const char *name, char *buf, size_t len)
     return -1;
 }
 
+/* The text of a small file (NULL when it cannot be read), to free. */
+static char *read_file_text(const char *path)
+{
+    char *text = calloc(1, 4096);
+    FILE *f = fopen(path, "r");
+    if (text && f)
+        CHECK(fread(text, 1, 4095, f) < 4095);
+    if (f)
+        fclose(f);
+    return text;
+}
+
 /* One user's gcores hang (gcore waits forever for these pids): another user's victim
- * is dumped meanwhile, and the hanging user's second victim waits, still stopped, for
- * its first; stopping kills both. */
+ * is dumped meanwhile, and the hanging user's second victim waits, still stopped and its
+ * gcore not started, for its first; stopping kills both. The two are of uids 200001 and
+ * 65534: one user, nobody, whose subordinate uids hold the first. */
 static void test_worker_fair(void)
 {
     struct capture out, log;
-    char *msg, hang_list[4300], script[9000], gcore[4096];
+    char *msg, hang_list[4300], started[4300], subuid[4300], script[17000], gcore[4096];
     const char *dir = path_in(0, "fair");
     int fd = open_dir(dir, &msg);
     free(msg);
     snprintf(hang_list, sizeof(hang_list), "%s/hang-pids", root);
+    snprintf(started, sizeof(started), "%s/gcore-started", root);
+    snprintf(subuid, sizeof(subuid), "%s/subuid", root);
+    FILE *f = fopen(subuid, "w");
+    CHECK(f && fputs("nobody:200000:10\n", f) >= 0 && fclose(f) == 0);
     CHECK_INT(find_in_path("gcore", gcore, sizeof(gcore)), 0);
     snprintf(script, sizeof(script),
-             "#!/bin/sh\nPATH='%s'\ncase \" $(cat %s) \" in *\" $3 \"*) exec sleep 600;; esac\n"
-             "exec %s \"$@\"\n",
-             getenv("PATH"), hang_list, gcore);
+             "#!/bin/sh\nPATH='%s'\necho \"$3\" >>%s\n"
+             "case \" $(cat %s) \" in *\" $3 \"*) exec sleep 600;; esac\nexec %s \"$@\"\n",
+             getenv("PATH"), started, hang_list, gcore);
     char *old = strdup(getenv("PATH"));
     setenv("PATH", fake_gcore("fair-bin", script), 1);
     struct output o;
-    struct dump_worker *w = start_worker(fd, &out, &log, &o);
+    struct dump_worker *w = start_worker(fd, &out, &log, &o, subuid);
     struct dump_job job = {.conn = {.comm = "sleep", .ip = "192.0.2.7"}}, jobs[2] = {job, job};
     pid_t hung[2];
-    FILE *f = fopen(hang_list, "w");
+    f = fopen(hang_list, "w");
     for (int i = 0; i < 2; i++) {
         hung[i] = stopped_child(&jobs[i].target);
-        jobs[i].target.uid = 1000;
-        fprintf(f, "%d ", (int)hung[i]);
+        jobs[i].target.uid = i == 0 ? 200001 : 65534;
+        if (f)
+            fprintf(f, "%d ", (int)hung[i]);
     }
-    fclose(f);
+    CHECK(f && fclose(f) == 0);
     for (int i = 0; i < 2; i++)
         dump_worker_submit(w, &jobs[i]);
     usleep(300 * 1000); /* the first hangs now */
@@ -705,6 +724,10 @@ static void test_worker_fair(void)
     CHECK(reaped_by_sigkill(other));
     CHECK(still_alive(hung[1]));
     CHECK_INT(proc_state(hung[1]), 'T');
+    char pids[64], *gcores = read_file_text(started);
+    snprintf(pids, sizeof(pids), "%d\n%d\n", (int)hung[0], (int)other); /* not hung[1] */
+    CHECK_STR(gcores, pids);
+    free(gcores);
     CHECK_INT(dump_worker_stop(w), 2);
     setenv("PATH", old, 1);
     free(old);
@@ -715,6 +738,8 @@ static void test_worker_fair(void)
     free(text);
     free(logged);
     unlink(hang_list);
+    unlink(started);
+    unlink(subuid);
     close(fd);
 }
 

@@ -171,7 +171,8 @@ static void test_dump(void)
     struct output o = {.stream = out.f, .format = output_format_named("text")};
     h.out = &o;
     h.dumps = dump_worker_start(
-        root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30, .total = UINT64_MAX}, &o, &e);
+        root, (struct dump_place){.dirfd = dirfd, .budget = 1u << 30, .total = UINT64_MAX}, &o,
+        SUBUID_FILE, &e);
     CHECK(h.dumps != NULL);
     guard_handle_sample(&h, &ev, sizeof(ev));
     guard_handle_sample(&h, &old, sizeof(old));
