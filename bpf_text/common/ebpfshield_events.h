@@ -159,6 +159,44 @@ struct resolved_name {
 
 /* Keys of the feed tries (BPF_MAP_TYPE_LPM_TRIE): prefix length, then the address in
  * network order; the value is the feed's index in load order. */
+/* --inbound (inbound_guard.h): packets from a feed address arriving at an interface, a
+ * sample for a source's first one, then at most one a minute (INBOUND_REPORT_NS) while it
+ * sends. Told from the guard's other samples by its size. */
+struct inboundevent {
+    __u64 ts_boot_ns;
+    __u64 packets; /* all of this source's on this interface so far (since it entered
+                    * inbound_sources: a source pushed out by others starts again) */
+    __u32 ifindex;
+    __u32 feed;   /* the feed's index in load order */
+    __u16 family; /* AF_INET (saddr's first 4 bytes: also the IPv4 host an IPv6 source
+                   * carries) or AF_INET6 */
+    __u8 proto;   /* the IP protocol (IPv6: the fixed header's next header) */
+    __u8 dropped; /* XDP_DROP: --block refuses */
+    __u16 vlan;   /* the outermost VLAN id, 0: none */
+    __u16 pad;
+    __u8 saddr[16];
+};
+
+/* inbound_sources: an interface's packets from one feed address. */
+struct inbound_key {
+    __u32 ifindex;
+    __u16 family;
+    __u16 pad;
+    __u8 saddr[16];
+};
+
+struct inbound_source {
+    __u64 packets;
+    __u64 reported_at; /* bpf_ktime_get_boot_ns() of its last sample */
+};
+
+/* inbound_counters, per CPU: packets from feed addresses by protocol. */
+#define EBPFSHIELD_INBOUND_TCP 0
+#define EBPFSHIELD_INBOUND_UDP 1
+#define EBPFSHIELD_INBOUND_ICMP 2 /* ICMP and ICMPv6 */
+#define EBPFSHIELD_INBOUND_OTHER 3
+#define EBPFSHIELD_INBOUND_COUNTERS 4
+
 struct lpm_v4 {
     __u32 prefixlen;
     __u32 addr;
@@ -185,6 +223,9 @@ _Static_assert(__builtin_offsetof(struct netevent, start_ns) == 72, "netevent.st
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");
 _Static_assert(sizeof(struct domainevent) == 616, "domainevent layout");
+_Static_assert(sizeof(struct inboundevent) == 48, "inboundevent layout");
+_Static_assert(__builtin_offsetof(struct inboundevent, saddr) == 32, "inboundevent.saddr");
+_Static_assert(sizeof(struct inbound_key) == 24, "inbound_key layout");
 _Static_assert(__builtin_offsetof(struct domainevent, question) == 360, "domainevent.question");
 _Static_assert(sizeof(struct resolved_key) == 24, "resolved_key layout");
 _Static_assert(sizeof(struct resolved_name) == 272, "resolved_name layout");

@@ -31,6 +31,8 @@ struct msghdr;
 #ifndef ETH_P_IP
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86DD
+#define ETH_P_8021Q 0x8100  /* a VLAN tag */
+#define ETH_P_8021AD 0x88A8 /* a service VLAN tag (QinQ's outer one) */
 #endif
 
 /* struct sockaddr_in of <uapi/linux/in.h>. */

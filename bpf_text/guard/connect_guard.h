@@ -26,13 +26,15 @@
  *   GUARD_NAT64_LOCAL  (optional) the first 3 words of a local NAT64 /96 (--nat64-prefix)
  *   GUARD_TASK_IDENTITY  (optional) BTF offsets for the process's identity (task_identity.h)
  *   GUARD_DOMAINS      1: the egress program also checks the names of DNS messages
- *                      (domain_guard.h, with its own flags) */
+ *                      (domain_guard.h, with its own flags)
+ *   GUARD_INBOUND      (optional) 1: the XDP program of --inbound (inbound_guard.h) */
 #ifndef EBPFSHIELD_CONNECT_GUARD_H
 #define EBPFSHIELD_CONNECT_GUARD_H
 
 #include "common/net_abi.h"
 #include "common/ebpfshield_kernel.h"
 #include "guard/task_identity.h"
+#include "guard/feed_tries.h"
 
 #if !defined(GUARD_REFUSE) || !defined(GUARD_SIGNAL) || !defined(GUARD_REPORT_TCP4) ||             \
     !defined(GUARD_REPORT_CONNECTS) || !defined(GUARD_V4_ENTRIES) || !defined(GUARD_V6_ENTRIES) || \
@@ -40,6 +42,10 @@
     !defined(GUARD_EXIT_ON_DEMAND)
 #error                                                                                             \
     "connect_guard.h needs GUARD_REFUSE, GUARD_SIGNAL, GUARD_SIGNAL_AT, GUARD_EXIT_ON_DEMAND, GUARD_REPORT_TCP4, GUARD_REPORT_CONNECTS, GUARD_GROUP_DEAD, GUARD_DOMAINS and the trie sizes"
+#endif
+
+#ifndef GUARD_INBOUND
+#define GUARD_INBOUND 0
 #endif
 
 #define GUARD_AT_HOOK 0   /* the sock_addr program sends it (bpf_send_signal, where allowed) */
@@ -52,8 +58,6 @@
 #define GUARD_DOMAIN_SIGNAL_NS 30000000000ULL
 
 BPF_PERF_OUTPUT(events);
-BPF_LPM_TRIE(feeds_v4, struct lpm_v4, __u32, GUARD_V4_ENTRIES);
-BPF_LPM_TRIE(feeds_v6, struct lpm_v6, __u32, GUARD_V6_ENTRIES);
 /* Process (tgid) -> the event of its first refused call whose signal has not gone yet
  * (take_call): taken by any of its threads, so that no thread can hold it off by
  * blocking, exiting or calling execve; reported unsignalled when the process ends
@@ -149,59 +153,6 @@ static inline void notify_waiting(void *ctx, __u32 tgid)
 #if GUARD_DOMAINS
 #include "guard/domain_guard.h"
 #endif
-
-/* 1 when daddr (network order) is in a feed; *feed is its index. */
-static inline int feed_of_v4(__u32 daddr, __u32 *feed)
-{
-    struct lpm_v4 key = {.prefixlen = 32, .addr = daddr};
-    __u32 *found = feeds_v4.lookup(&key);
-    if (!found)
-        return 0;
-    *feed = *found;
-    return 1;
-}
-
-static inline int feed_of_v6(const __u8 *addr, __u32 *feed)
-{
-    struct lpm_v6 key = {.prefixlen = 128};
-    __builtin_memcpy(key.addr, addr, sizeof(key.addr));
-    __u32 *found = feeds_v6.lookup(&key);
-    if (!found)
-        return 0;
-    *feed = *found;
-    return 1;
-}
-
-/* The IPv4 address an IPv6 one carries, by the conventions that reach an IPv4 host
- * through it: NAT64's well-known prefix 64:ff9b::/96 (RFC 6052; a translator sends to
- * the IPv4 host), 6to4's 2002:AABB:CCDD::/48 (RFC 3056) and the IPv4-compatible ::/96
- * (RFC 4291, deprecated; :: and ::1 excluded). 1 and *v4 (network order) when one does. */
-static inline int embedded_v4(const __u32 w[4], __u32 *v4)
-{
-#ifdef GUARD_NAT64_LOCAL
-    const __u32 local[3] = {GUARD_NAT64_LOCAL}; /* --nat64-prefix, as loaded from memory */
-    if (w[0] == local[0] && w[1] == local[1] && w[2] == local[2]) {
-        *v4 = w[3];
-        return 1;
-    }
-#endif
-    __u32 w0 = ntohl(w[0]);
-    if (w0 >> 16 == 0x2002) {
-        *v4 = htonl(w0 << 16 | ntohl(w[1]) >> 16);
-        return 1;
-    }
-    if ((w0 != 0 && w0 != 0x0064ff9b) || w[1] != 0 || w[2] != 0 || (w0 == 0 && ntohl(w[3]) <= 1))
-        return 0;
-    *v4 = w[3];
-    return 1;
-}
-
-/* 1 when the IPv6 address w is in a feed, or carries an IPv4 address that is. */
-static inline int feed_of_v6_any(const __u32 w[4], __u32 *feed)
-{
-    __u32 v4;
-    return feed_of_v6((const __u8 *)w, feed) || (embedded_v4(w, &v4) && feed_of_v4(v4, feed));
-}
 
 /* Where the kernel sends an IPv4 call addressed to 0.0.0.0: to its source (the address
  * a sendmsg's IP_PKTINFO asks for, else the socket's bound one), else to 127.0.0.1
@@ -531,6 +482,10 @@ int guard_egress(struct __sk_buff *skb)
 
 #if GUARD_DOMAINS
 #include "guard/answer_guard.h"
+#endif
+
+#if GUARD_INBOUND
+#include "guard/inbound_guard.h"
 #endif
 
 #endif

@@ -178,6 +178,14 @@ extern "C" int shim_load_tracepoint(shim_bpf *b, const char *prog, error *e)
     });
 }
 
+extern "C" int shim_load_xdp(shim_bpf *b, const char *prog, int *fd, error *e)
+{
+    return guarded(e, prog, [&] {
+        *fd = -1;
+        return check(b->bpf.load_func(prog, BPF_PROG_TYPE_XDP, *fd), e, "loading XDP program");
+    });
+}
+
 extern "C" int shim_detach_tracepoint(shim_bpf *b, const char *tracepoint, error *e)
 {
     return guarded(e, tracepoint, [&] {

@@ -13,6 +13,8 @@ enum {
     OURS_SOCK_DGRAM = SOCK_DGRAM,
     OURS_ETH_P_IP = ETH_P_IP,
     OURS_ETH_P_IPV6 = ETH_P_IPV6,
+    OURS_ETH_P_8021Q = ETH_P_8021Q,
+    OURS_ETH_P_8021AD = ETH_P_8021AD,
 };
 #undef AF_INET
 #undef AF_INET6
@@ -22,6 +24,8 @@ enum {
 #undef SOCK_DGRAM
 #undef ETH_P_IP
 #undef ETH_P_IPV6
+#undef ETH_P_8021Q
+#undef ETH_P_8021AD
 
 #include <net/sock.h>
 #include <linux/in.h>
@@ -37,6 +41,8 @@ _Static_assert(OURS_IPPROTO_UDPLITE == IPPROTO_UDPLITE, "IPPROTO_UDPLITE");
 _Static_assert(OURS_SOCK_DGRAM == SOCK_DGRAM, "SOCK_DGRAM");
 _Static_assert(OURS_ETH_P_IP == ETH_P_IP, "ETH_P_IP");
 _Static_assert(OURS_ETH_P_IPV6 == ETH_P_IPV6, "ETH_P_IPV6");
+_Static_assert(OURS_ETH_P_8021Q == ETH_P_8021Q, "ETH_P_8021Q");
+_Static_assert(OURS_ETH_P_8021AD == ETH_P_8021AD, "ETH_P_8021AD");
 
 #define SAME_FIELD(ours, theirs, field)                                                            \
     _Static_assert(offsetof(struct ours, field) == offsetof(struct theirs, field) &&               \

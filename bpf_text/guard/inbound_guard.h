@@ -1,0 +1,127 @@
+/* --inbound: an XDP program for the interfaces the guard watches. The source of every IPv4
+ * and IPv6 packet (behind up to two VLAN tags) is looked up in the feeds' tries
+ * (feed_tries.h, with the allow-list already cut out of them): IPv4-mapped, NAT64, 6to4 and
+ * IPv4-compatible sources in the IPv4 trie too. A packet from a feed address is counted
+ * per protocol (per CPU, exact) and per source and interface (inbound_sources), reported
+ * for its source's first packet and then at most once a minute, and dropped (XDP_DROP)
+ * when GUARD_REFUSE is 1. Anything else passes untouched, frames too short to hold their
+ * headers included: the stack drops those itself.
+ * Included by connect_guard.h when GUARD_INBOUND is 1; uses its perf output (events). */
+#ifndef EBPFSHIELD_INBOUND_GUARD_H
+#define EBPFSHIELD_INBOUND_GUARD_H
+
+#include "common/net_abi.h"
+#include "guard/feed_tries.h"
+
+#define INBOUND_SOURCES 65536
+#ifndef INBOUND_REPORT_NS                /* (set shorter by a test) */
+#define INBOUND_REPORT_NS 60000000000ULL /* a source's next sample at most a minute on */
+#endif
+#define INBOUND_VLAN_TAGS 2 /* 802.1Q, and 802.1ad's outer tag before it */
+#define INBOUND_ETH_HLEN 14 /* the Ethernet header before any tag */
+
+BPF_TABLE("lru_hash", struct inbound_key, struct inbound_source, inbound_sources, INBOUND_SOURCES);
+BPF_PERCPU_ARRAY(inbound_counters, __u64, EBPFSHIELD_INBOUND_COUNTERS);
+
+static inline void inbound_count(__u8 proto)
+{
+    __u32 i = proto == IPPROTO_TCP                     ? EBPFSHIELD_INBOUND_TCP
+              : proto == IPPROTO_UDP                   ? EBPFSHIELD_INBOUND_UDP
+              : proto == 1 || proto == 58 /* ICMPv6 */ ? EBPFSHIELD_INBOUND_ICMP
+                                                       : EBPFSHIELD_INBOUND_OTHER;
+    __u64 *n = inbound_counters.lookup(&i);
+    if (n)
+        *n += 1;
+}
+
+/* The sample of ev's source when it is due: its first packet, or a minute after the last.
+ * Two CPUs may both find it due at once: then two samples, each with its total. */
+static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
+{
+    struct inbound_key key = {.ifindex = ev->ifindex, .family = ev->family};
+    __builtin_memcpy(key.saddr, ev->saddr, sizeof(key.saddr));
+    struct inbound_source fresh = {0};
+    struct inbound_source *s = inbound_sources.lookup_or_try_init(&key, &fresh);
+    ev->ts_boot_ns = bpf_ktime_get_boot_ns();
+    if (!s) { /* the map failed: said as a source seen for the first time */
+        ev->packets = 1;
+        events.perf_submit(ctx, ev, sizeof(*ev));
+        return;
+    }
+    ev->packets = __sync_fetch_and_add(&s->packets, 1) + 1;
+    if (ev->packets > 1 && ev->ts_boot_ns - s->reported_at < INBOUND_REPORT_NS)
+        return;
+    s->reported_at = ev->ts_boot_ns;
+    events.perf_submit(ctx, ev, sizeof(*ev));
+}
+
+/* 1 when the IPv4 or IPv6 packet at data + off is from a feed address; ev gets its source,
+ * protocol and feed. */
+static inline int inbound_listed(void *data, void *end, __u32 off, __u16 proto,
+                                 struct inboundevent *ev)
+{
+    __u8 *ip = (__u8 *)data + off;
+    if (proto == htons(ETH_P_IP)) {
+        if ((void *)(ip + 20) > end)
+            return 0;
+        __u32 saddr;
+        __builtin_memcpy(&saddr, ip + 12, sizeof(saddr));
+        ev->family = AF_INET;
+        ev->proto = ip[9];
+        __builtin_memcpy(ev->saddr, &saddr, sizeof(saddr));
+        return feed_of_v4(saddr, &ev->feed);
+    }
+    if (proto != htons(ETH_P_IPV6) || (void *)(ip + 40) > end)
+        return 0;
+    __u32 w[4];
+    __builtin_memcpy(w, ip + 8, sizeof(w));
+    ev->proto = ip[6];
+    if (w[0] == 0 && w[1] == 0 && w[2] == htonl(0xffff)) { /* IPv4-mapped */
+        ev->family = AF_INET;
+        __builtin_memcpy(ev->saddr, &w[3], sizeof(w[3]));
+        return feed_of_v4(w[3], &ev->feed);
+    }
+    ev->family = AF_INET6;
+    __builtin_memcpy(ev->saddr, w, sizeof(w));
+    if (feed_of_v6((const __u8 *)w, &ev->feed))
+        return 1;
+    __u32 v4;
+    if (!embedded_v4(w, &v4) || !feed_of_v4(v4, &ev->feed))
+        return 0;
+    ev->family = AF_INET; /* named by the IPv4 host it carries, as the feed lists it */
+    __builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
+    __builtin_memcpy(ev->saddr, &v4, sizeof(v4));
+    return 1;
+}
+
+int inbound_check(struct xdp_md *ctx)
+{
+    void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+    __u8 *eth = data;
+    if ((void *)(eth + INBOUND_ETH_HLEN) > end)
+        return XDP_PASS;
+    struct inboundevent ev = {.ifindex = ctx->ingress_ifindex};
+    __u16 proto;
+    __builtin_memcpy(&proto, eth + 12, sizeof(proto));
+    __u32 off = INBOUND_ETH_HLEN;
+#pragma unroll
+    for (int i = 0; i < INBOUND_VLAN_TAGS; i++) {
+        if (proto != htons(ETH_P_8021Q) && proto != htons(ETH_P_8021AD))
+            break;
+        __u8 *tag = eth + off;
+        if ((void *)(tag + 4) > end)
+            return XDP_PASS;
+        if (!ev.vlan)
+            ev.vlan = ((__u16)tag[0] << 8 | tag[1]) & 0x0fff;
+        __builtin_memcpy(&proto, tag + 2, sizeof(proto));
+        off += 4;
+    }
+    if (!inbound_listed(data, end, off, proto, &ev))
+        return XDP_PASS;
+    inbound_count(ev.proto);
+    ev.dropped = GUARD_REFUSE;
+    inbound_report(ctx, &ev);
+    return GUARD_REFUSE ? XDP_DROP : XDP_PASS;
+}
+
+#endif
