@@ -23,19 +23,49 @@
 BPF_TABLE("lru_hash", struct inbound_key, struct inbound_source, inbound_sources, INBOUND_SOURCES);
 BPF_PERCPU_ARRAY(inbound_counters, __u64, EBPFSHIELD_INBOUND_COUNTERS);
 
-static inline void inbound_count(__u8 proto)
+/* All interfaces' reports in the current second: a flood from many listed sources (a
+ * listed /8 has 16 M) is reported EBPFSHIELD_INBOUND_REPORTS_PER_SEC a second at most. */
+struct inbound_window {
+    __u64 start;
+    __u64 reported; /* 64 bits: the fetching add of 32 is refused by LLVM's BPF target */
+};
+BPF_ARRAY(inbound_budget, struct inbound_window, 1);
+
+static inline void inbound_count_at(__u32 i)
 {
-    __u32 i = proto == IPPROTO_TCP                     ? EBPFSHIELD_INBOUND_TCP
-              : proto == IPPROTO_UDP                   ? EBPFSHIELD_INBOUND_UDP
-              : proto == 1 || proto == 58 /* ICMPv6 */ ? EBPFSHIELD_INBOUND_ICMP
-                                                       : EBPFSHIELD_INBOUND_OTHER;
     __u64 *n = inbound_counters.lookup(&i);
     if (n)
         *n += 1;
 }
 
-/* The sample of ev's source when it is due: its first packet, or a minute after the last.
- * Two CPUs may both find it due at once: then two samples, each with its total. */
+static inline void inbound_count(__u8 proto)
+{
+    inbound_count_at(proto == IPPROTO_TCP                     ? EBPFSHIELD_INBOUND_TCP
+                     : proto == IPPROTO_UDP                   ? EBPFSHIELD_INBOUND_UDP
+                     : proto == 1 || proto == 58 /* ICMPv6 */ ? EBPFSHIELD_INBOUND_ICMP
+                                                              : EBPFSHIELD_INBOUND_OTHER);
+}
+
+/* 1 when a report may go now (within this second's budget), else 0 and counted. */
+static inline int inbound_budget_left(__u64 now)
+{
+    __u32 zero = 0;
+    struct inbound_window *w = inbound_budget.lookup(&zero);
+    if (!w)
+        return 1;
+    if ((__s64)(now - w->start) >= 1000000000LL) {
+        w->start = now;
+        w->reported = 0;
+    }
+    if (__sync_fetch_and_add(&w->reported, 1) < EBPFSHIELD_INBOUND_REPORTS_PER_SEC)
+        return 1;
+    inbound_count_at(EBPFSHIELD_INBOUND_HELD);
+    return 0;
+}
+
+/* The sample of ev's source when it is due: its first packet, or a minute after the last,
+ * within the second's budget (else its next packet tries again). Two CPUs may both find it
+ * due at once: then two samples, each with its total. */
 static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
 {
     struct inbound_key key = {.ifindex = ev->ifindex, .family = ev->family};
@@ -45,11 +75,14 @@ static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
     ev->ts_boot_ns = bpf_ktime_get_boot_ns();
     if (!s) { /* the map failed: said as a source seen for the first time */
         ev->packets = 1;
-        events.perf_submit(ctx, ev, sizeof(*ev));
+        if (inbound_budget_left(ev->ts_boot_ns))
+            events.perf_submit(ctx, ev, sizeof(*ev));
         return;
     }
     ev->packets = __sync_fetch_and_add(&s->packets, 1) + 1;
-    if (ev->packets > 1 && ev->ts_boot_ns - s->reported_at < INBOUND_REPORT_NS)
+    if (s->reported_at && ev->ts_boot_ns - s->reported_at < INBOUND_REPORT_NS)
+        return;
+    if (!inbound_budget_left(ev->ts_boot_ns))
         return;
     s->reported_at = ev->ts_boot_ns;
     events.perf_submit(ctx, ev, sizeof(*ev));

@@ -1,5 +1,6 @@
 #include "app/cli.h"
 
+#include "guard/inbound.h"
 #include "guard/persist.h"
 
 #include <arpa/inet.h>
@@ -52,7 +53,7 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "usage: %s [--feature ebpf_ipintelligence|ebpf_monitor] "
             "[--block print|deny|suspend|kill|dump]\n"
             "       [--signal-from auto|call|exit|exit-on-demand] [--persist] [--unload]\n"
-            "       [--nat64-prefix PREFIX]\n"
+            "       [--nat64-prefix PREFIX] [--inbound all|IFACE[,IFACE...]]\n"
             "       [--verbose] [--feeds DIR] [--allow FILE] [--allow-wide] [--dump-dir DIR]\n"
             "       [--dump-max MIB] [--dump-total MIB] [--check-feed FILE] [--debug]\n"
             "       [--dns-port LIST] [--netns all|host] [--qtype address|all]\n"
@@ -320,6 +321,15 @@ static int set_nat64_prefix(void *part, const char *arg, int choice)
     return 0;
 }
 
+static int set_inbound(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    if (!inbound_list_valid(arg))
+        return -1;
+    ((struct guard_config *)part)->inbound = arg;
+    return 0;
+}
+
 static int set_persist(void *part, const char *arg, int choice)
 {
     (void)arg, (void)choice;
@@ -487,6 +497,14 @@ const struct cli_option cli_options[] = {
      "a local NAT64 prefix (a /96): its addresses are checked\n"
      "as the IPv4 address in their last 32 bits, as those of\n"
      "64:ff9b::/96 always are",
+     NULL},
+    {"inbound", 0, "all|IFACE[,IFACE...]", CLI_PART_GUARD, NULL, set_inbound,
+     "all, or up to 64 interface names separated by commas",
+     "ebpf_ipintelligence: also check the source of every packet\n"
+     "arriving at these interfaces (all: every one up at start but\n"
+     "loopback) against the feeds, in XDP: refusing --block actions\n"
+     "drop them; a line for a source's first packet, then at most\n"
+     "one a minute with its count",
      NULL},
     {"persist", 0, NULL, CLI_PART_GUARD, NULL, set_persist, NULL,
      "with --block deny|suspend|kill|dump: the refusing programs\n"
@@ -664,6 +682,10 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
         return misuse(err, prog,
                       "--persist applies to --feature ebpf_ipintelligence with --block "
                       "deny|suspend|kill|dump (print leaves nothing to keep)");
+    if (g->inbound && monitor)
+        return misuse(err, prog, "--inbound applies to --feature ebpf_ipintelligence only");
+    if (g->inbound && g->persist)
+        return misuse(err, prog, "--persist does not keep --inbound's XDP programs yet: not both");
     if (opts->unload && g->persist)
         return misuse(err, prog, "--unload removes what --persist keeps: not both");
     if (g->nat64_local && monitor)

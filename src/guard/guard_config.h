@@ -32,6 +32,7 @@ struct guard_config {
      * whose addresses reach the IPv4 address in their last 32 bits */
     bool nat64_local;
     uint32_t nat64_prefix[3];
+    const char *inbound; /* --inbound: "all" or interface names (inbound.h); NULL: none */
 };
 
 #endif

@@ -23,6 +23,7 @@
 #include "common/ebpfshield_events.h"
 #include "threatfeed/feeds.h"
 #include "guard/feed_reload.h"
+#include "guard/inbound.h"
 #include "guard/instance_lock.h"
 #include "guard/persist.h"
 #include "guard/guard_handler.h"
@@ -56,6 +57,8 @@ struct guard {
     bool released;      /* without --persist, the pins were removed once started */
     bool nat64_local;   /* --nat64-prefix */
     uint32_t nat64_prefix[3];
+    const char *inbound_list;     /* --inbound, or NULL */
+    struct inbound_links inbound; /* its XDP links, while the programs run */
 };
 
 /* The pins of one run (persist.h): the cgroup links by hook, and the answer check's
@@ -178,7 +181,7 @@ static void identity_flag(const struct kernel_btf *kb, char flag[CFLAG_LEN])
 
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[17][CFLAG_LEN];
+    char flags[18][CFLAG_LEN];
     const struct block_action_info *action = &block_actions[p->block];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
@@ -213,11 +216,12 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     if (p->nat64_local)
         snprintf(flags[15], CFLAG_LEN, "-DGUARD_NAT64_LOCAL=%#x,%#x,%#x", p->nat64_prefix[0],
                  p->nat64_prefix[1], p->nat64_prefix[2]);
+    snprintf(flags[17], CFLAG_LEN, "-DGUARD_INBOUND=%d", p->inbound_list != NULL);
     const char *cflags[] = {flags[0],  flags[1],  flags[2],  flags[3],  flags[4],
                             flags[5],  flags[6],  flags[7],  flags[8],  flags[9],
                             flags[10], flags[11], flags[12], flags[13], p->ports_flag,
-                            NULL,      NULL,      NULL,      NULL};
-    size_t n = 15; /* the optional ones after the fixed ones */
+                            flags[17], NULL,      NULL,      NULL,      NULL};
+    size_t n = 16; /* the optional ones after the fixed ones */
     for (int i = 14; i <= 16; i++)
         if (flags[i][0])
             cflags[n++] = flags[i];
@@ -517,6 +521,35 @@ static int by_pid(const void *a, const void *b)
 /* The flood counts of processes still running (proc_hits), reported as their ends would
  * report them (guard_forget), each once: a walk of a map that changes meanwhile may visit
  * a key twice; and those not said per process (flood_unsaid). */
+/* --inbound's counters (inbound_guard.h), its links gone. */
+static void read_inbound(struct guard *p)
+{
+    struct error e;
+    unsigned long long *counts = p->handler.inbound;
+    if (!p->inbound_list || !p->prog)
+        return;
+    inbound_links_close(&p->inbound);
+    for (int i = 0; i < EBPFSHIELD_INBOUND_COUNTERS; i++) {
+        unsigned long long n = 0;
+        if (shim_percpu_sum(p->prog, "inbound_counters", i, &n, &e) != 0)
+            continue;
+        counts[i] += n;
+        if (i != EBPFSHIELD_INBOUND_HELD)
+            counts[EBPFSHIELD_INBOUND_COUNTERS] += n;
+    }
+}
+
+/* --inbound: the XDP program linked to its interfaces. */
+static int open_inbound(struct guard *p, struct error *e)
+{
+    int fd;
+    if (!p->inbound_list)
+        return 0;
+    if (shim_load_xdp(p->prog, "inbound_check", &fd, e) != 0)
+        return -1;
+    return inbound_links_open(fd, p->inbound_list, &p->inbound, e);
+}
+
 static void read_egress_drops(struct guard *p)
 {
     unsigned long long dropped = 0;
@@ -583,6 +616,7 @@ static void stop(void *self)
     read_domain_counters(p);
     read_flood_counts(p);
     read_egress_drops(p);
+    read_inbound(p);
     if (!p->pinning || p->released)
         clear_tail_calls(p);
     shim_destroy(p->prog);
@@ -636,6 +670,8 @@ static int start(void *self, enum attach_mode mode, const struct events_opener *
         open_holds(p);
         rc = attach_guard(p, e);
     }
+    if (rc == 0)
+        rc = open_inbound(p, e);
     if (rc == 0 && block_actions[p->block].dumps &&
         !(p->handler.dumps = dump_worker_start(p->dump_dir, p->dump_place, p->out, SUBUID_FILE, e)))
         rc = -1;
@@ -724,6 +760,7 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
     p->signal_from = cfg->signal_from;
     p->persist = cfg->persist;
     p->nat64_local = cfg->nat64_local;
+    p->inbound_list = cfg->inbound;
     memcpy(p->nat64_prefix, cfg->nat64_prefix, sizeof(p->nat64_prefix));
     if (pinned && !action->refuses) {
         log_warn("an earlier --persist run's programs still refuse feed hits (%s): this "

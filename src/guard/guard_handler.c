@@ -1,6 +1,7 @@
 #include "guard/guard_handler.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -147,6 +148,25 @@ static void explain_hit(const struct conn_event *c)
         log_warn("%s (pid %u) connected to %s, listed in %s", c->comm, c->pid, c->ip, feed);
 }
 
+/* An inboundevent sample (--inbound): its line. */
+static void handle_inbound(struct guard_handler *h, const void *data)
+{
+    struct inboundevent ev;
+    memcpy(&ev, data, sizeof(ev));
+    struct inbound_event in = {.feed = feed_registry_name(h->feeds, ev.feed),
+                               .packets = ev.packets,
+                               .vlan = ev.vlan,
+                               .proto = ev.proto,
+                               .ipv6 = ev.family == AF_INET6,
+                               .dropped = ev.dropped,
+                               .block = block_actions[h->block].name};
+    inet_ntop(in.ipv6 ? AF_INET6 : AF_INET, ev.saddr, in.ip, sizeof(in.ip));
+    if (!if_indextoname(ev.ifindex, in.ifname))
+        snprintf(in.ifname, sizeof(in.ifname), "if%u", ev.ifindex);
+    h->inbound_reports++;
+    output_inbound(h->out, &in);
+}
+
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
 {
     struct netevent ev;
@@ -159,6 +179,10 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
             h->waiting(h->waiting_ctx);
         if (n.kind == EBPFSHIELD_NOTICE_REPEATS)
             guard_report_repeats(h, n.tgid, n.count, "ended");
+        return;
+    }
+    if (size >= sizeof(struct inboundevent) && size < sizeof(struct inboundevent) + 8) {
+        handle_inbound(h, data);
         return;
     }
     if (read_sample(h, data, size, &ev, &c) != 0) {
@@ -243,6 +267,16 @@ void guard_report(const struct guard_handler *h)
                  h->dropped_unread);
     if (h->answers_listed)
         log_note("%llu DNS answer(s) to a question for a feed name", h->answers_listed);
+    if (h->inbound[EBPFSHIELD_INBOUND_COUNTERS])
+        log_warn("%llu packet(s) from feed addresses %s at the interfaces of --inbound (tcp "
+                 "%llu, udp %llu, icmp %llu, other %llu), %llu line(s) about them, %llu held "
+                 "back by the limit of %d a second",
+                 h->inbound[EBPFSHIELD_INBOUND_COUNTERS],
+                 block_actions[h->block].refuses ? "dropped" : "let in",
+                 h->inbound[EBPFSHIELD_INBOUND_TCP], h->inbound[EBPFSHIELD_INBOUND_UDP],
+                 h->inbound[EBPFSHIELD_INBOUND_ICMP], h->inbound[EBPFSHIELD_INBOUND_OTHER],
+                 h->inbound_reports, h->inbound[EBPFSHIELD_INBOUND_HELD],
+                 EBPFSHIELD_INBOUND_REPORTS_PER_SEC);
     if (h->held_partial)
         log_note("%llu TCP segment(s) to a DNS port held back until their question was whole",
                  h->held_partial);

@@ -44,11 +44,16 @@ struct guard_handler {
      * unread (refusing), TCP segments held back until their question was whole, answers
      * to a listed question (dropped when refusing). */
     unsigned long long dropped_unread, held_partial, answers_listed;
+    /* --inbound: the kernel's counters (EBPFSHIELD_INBOUND_*, read when the programs stop;
+     * [EBPFSHIELD_INBOUND_COUNTERS]: the packets in all) and the lines printed. */
+    unsigned long long inbound[EBPFSHIELD_INBOUND_COUNTERS + 1];
+    unsigned long long inbound_reports;
 };
 
-/* One netevent or domainevent sample (or a guard_notice, handed to waiting): the verbose line, and
- * on a feed hit its line (with --block dump, the worker prints it once the core is taken). Every
- * hit gets one line: the action's, or that the process exited before the action could reach it. */
+/* One netevent, domainevent or inboundevent sample (or a guard_notice, handed to waiting): the
+ * verbose line, and on a feed hit its line (with --block dump, the worker prints it once the core
+ * is taken). Every hit gets one line: the action's, or that the process exited before the action
+ * could reach it. */
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size);
 
 /* A flood's count of process pid's hits not printed one by one, said on the log (state:

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <net/if.h>
 #include <netinet/in.h>
 #include <time.h>
 
@@ -53,6 +54,20 @@ struct conn_event {
     /* An address hit: the name the process had resolved to that address (an A or AAAA
      * answer it received, within its TTL); "" when none is known. */
     char resolved[4 * 255 + 1];
+};
+
+/* An interface-level hit (--inbound): packets from a feed address arriving at an
+ * interface, said for a source's first one, then at most once a minute while it sends. */
+struct inbound_event {
+    char ip[INET6_ADDRSTRLEN];  /* the source (one carrying an IPv4 host: that host) */
+    char ifname[IF_NAMESIZE];   /* "if<index>" for an interface gone since */
+    const char *feed;           /* the feed file's name (the registry's) */
+    unsigned long long packets; /* the source's on that interface so far */
+    uint16_t vlan;              /* the outermost VLAN id, 0: none */
+    uint8_t proto;              /* the IP protocol */
+    bool ipv6;
+    bool dropped;      /* the packets were dropped (a refusing --block) */
+    const char *block; /* the --block action's name */
 };
 
 /* What came of a feed hit's action. */

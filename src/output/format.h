@@ -31,6 +31,8 @@ struct output_format {
     void (*connection)(const struct sink *s, const struct conn_event *c);
     /* A feed hit once its action is done (or failed: r->result). */
     void (*hit)(const struct sink *s, const struct conn_event *c, const struct hit_report *r);
+    /* Packets from a feed address at an interface (--inbound). */
+    void (*inbound)(const struct sink *s, const struct inbound_event *ev);
 };
 
 /* Every format, the default (text) first, then NULL. */

@@ -366,6 +366,41 @@ char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
     return finish(root);
 }
 
+char *ecs_inbound(const struct inbound_event *ev)
+{
+    json_object *root =
+        new_event("alert", ev->dropped ? "inbound-dropped" : "inbound-detected", "success");
+    static const char *const categories[] = {"network", "intrusion_detection"};
+    static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
+                                                                                     "denied"};
+    put_list(root, "event.category", categories, 2);
+    put_list(root, "event.type", ev->dropped ? denied : reported, 2);
+    put_str(root, "source.ip", ev->ip);
+    if (ev->proto == IPPROTO_TCP || ev->proto == IPPROTO_UDP || ev->proto == IPPROTO_ICMP ||
+        ev->proto == IPPROTO_ICMPV6 || ev->proto == IPPROTO_UDPLITE) {
+        put_str(root, "network.transport", transport(ev->proto));
+    } else {
+        char number[4];
+        snprintf(number, sizeof(number), "%u", ev->proto);
+        put_str(root, "network.iana_number", number);
+    }
+    put_str(root, "network.type", ev->ipv6 ? "ipv6" : "ipv4");
+    put_str(root, "network.direction", "ingress");
+    put_int(root, "network.packets", (int64_t)ev->packets);
+    put_str(root, "observer.ingress.interface.name", ev->ifname);
+    if (ev->vlan) {
+        char id[8];
+        snprintf(id, sizeof(id), "%u", ev->vlan);
+        put_str(root, "observer.ingress.vlan.id", id);
+    }
+    put_str(root, "threat.indicator.ip", ev->ip);
+    put_str(root, "threat.indicator.type", ev->ipv6 ? "ipv6-addr" : "ipv4-addr");
+    if (ev->feed)
+        put_str(root, "threat.feed.name", ev->feed);
+    put_str(root, "ebpfshield.block", ev->block);
+    return finish(root);
+}
+
 /* An event (NULL: it could not be built) as one line. */
 static void put_line(const struct sink *s, char *line)
 {
@@ -401,6 +436,11 @@ static void hit(const struct sink *s, const struct conn_event *c, const struct h
     put_line(s, ecs_hit(c, r));
 }
 
+static void inbound(const struct sink *s, const struct inbound_event *ev)
+{
+    put_line(s, ecs_inbound(ev));
+}
+
 const struct output_format json_format = {
     .name = "json",
     .help = "json (one object per\n" /* --help indents the lines that follow */
@@ -411,4 +451,5 @@ const struct output_format json_format = {
     .dns_unparsed = dns_unparsed,
     .connection = connection,
     .hit = hit,
+    .inbound = inbound,
 };

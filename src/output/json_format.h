@@ -19,5 +19,6 @@ char *ecs_dns_unparsed(const struct dns_origin *origin, const struct frame_info 
                        const char *why, const uint8_t *msg, size_t len);
 char *ecs_connection(const struct conn_event *c);
 char *ecs_hit(const struct conn_event *c, const struct hit_report *r);
+char *ecs_inbound(const struct inbound_event *ev);
 
 #endif

@@ -57,3 +57,8 @@ void output_hit(const struct output *o, const struct conn_event *c, const struct
 {
     o->format->hit(&(struct sink){o, HIT_PRIORITY, NULL}, c, r);
 }
+
+void output_inbound(const struct output *o, const struct inbound_event *ev)
+{
+    o->format->inbound(&(struct sink){o, HIT_PRIORITY, NULL}, ev);
+}

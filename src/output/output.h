@@ -37,6 +37,7 @@ void output_dns_unparsed(const struct output *o, const struct dns_origin *origin
                          size_t len);
 void output_connection(const struct output *o, const struct conn_event *c);
 void output_hit(const struct output *o, const struct conn_event *c, const struct hit_report *r);
+void output_inbound(const struct output *o, const struct inbound_event *ev);
 
 /* One event's line on its way to the stream: its format writes it between sink_begin,
  * which takes the stream and writes the prefixes, and sink_end. */

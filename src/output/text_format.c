@@ -183,10 +183,24 @@ static void hit(const struct sink *s, const struct conn_event *c, const struct h
     sink_end(s);
 }
 
+/* Not in the original, worded like its lines:
+ * Inbound:<ip> dropped|let in <n> packet(s) on <interface>[.<vlan>] (ip-blacklist:<ip>) */
+static void inbound(const struct sink *s, const struct inbound_event *ev)
+{
+    FILE *out = sink_begin(s);
+    fprintf(out, "Inbound:%s %s %llu packet(s) on %s", ev->ip, ev->dropped ? "dropped" : "let in",
+            ev->packets, ev->ifname);
+    if (ev->vlan)
+        fprintf(out, ".%u", ev->vlan);
+    fprintf(out, " (ip-blacklist:%s)\n", ev->ip);
+    sink_end(s);
+}
+
 const struct output_format text_format = {
     .name = "text",
     .help = "text (default: the original's lines)",
     .dns_item = dns_item,
     .connection = connection,
     .hit = hit,
+    .inbound = inbound,
 };

@@ -5,9 +5,10 @@ usage: check_events.py SCHEMA FILE...
 
 Every line of every FILE must be one whole JSON object (the last one ended by a newline)
 of one of the schema's kinds, picked by event.action: dns-query, dns-response,
-dns-unparsed (a DNS message ldns could not parse), connection-attempted, or any
-event.kind "alert" (a hit: a domain hit when it has dns, else an address hit). Prints,
-per file, the count of each kind ("dns N", "dns_unparsed N", "connection N", "hit N"),
+dns-unparsed (a DNS message ldns could not parse), connection-attempted,
+inbound-dropped or inbound-detected (--inbound), or any event.kind "alert" (a hit: a
+domain hit when it has dns, else an address hit). Prints, per file, the count of each
+kind ("dns N", "dns_unparsed N", "connection N", "hit N", "inbound N"),
 then every violation as "FILE:LINE: PATH: what", then "violations N". Exit status 0 when
 there is none.
 
@@ -35,6 +36,8 @@ KIND_OF_ACTION = {
     "dns-response": ("dns", "dns_answer"),
     "dns-unparsed": ("dns_unparsed", "dns_unparsed"),
     "connection-attempted": ("connection", "connection"),
+    "inbound-dropped": ("inbound", "inbound"),
+    "inbound-detected": ("inbound", "inbound"),
 }
 TYPES = {
     "object": lambda v: isinstance(v, dict),
@@ -138,7 +141,7 @@ def kind_of(obj):
 
 
 def check_file(name, validator, full_schema, out):
-    counts = {"dns": 0, "dns_unparsed": 0, "connection": 0, "hit": 0}
+    counts = {"dns": 0, "dns_unparsed": 0, "connection": 0, "hit": 0, "inbound": 0}
     violations = []
     with open(name, "rb") as f:
         data = f.read()

@@ -237,7 +237,7 @@ put() {
     mv "$(dirname "$f")/.$(basename "$f").new" "$f"
 }
 
-alive() { kill -0 "$TOOL_PID" 2>/dev/null && grep -q ebpfshield "/proc/$TOOL_PID/cmdline"; }
+alive() { kill -0 "$TOOL_PID" 2>/dev/null && grep -qF "$(basename "$B")" "/proc/$TOOL_PID/cmdline"; }
 
 # --- Feeds another user could change: the tool stops before it compiles anything.
 # refused_start NAME REGEX ARGS...: exit 1 within 10 s, REGEX on stderr, no attach mode.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Inside the test VM (Debian's stock kernel, kprobes): the monitor (under attack, and across
 # network namespaces), ipintelligence,
-# guard (and its signal from sys_exit on demand), persist, domains, feeds and capabilities
-# scenarios in kprobe mode, one VM boot for all of them.
+# guard (and its signal from sys_exit on demand), persist, domains, feeds, capabilities and
+# inbound scenarios in kprobe mode, one VM boot for all of them.
 # usage (from the host): tests/vm/run.sh tests/e2e/vm_all.sh EBPFSHIELD_BIN
 here=$(dirname "$0")
 export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_LIMIT=${SIGINT_LIMIT_VM:-15}
@@ -20,7 +20,7 @@ run_scenario() {
     FAIL_TAG=$name env "$@" bash "$here/$script" || status=1
     echo "== $name took $((SECONDS - t0)) s" # the suite's time, scenario by scenario
 }
-for scenario in monitor monitor_attack containers ipintel guard guard_states persist domains feeds capabilities; do
+for scenario in monitor monitor_attack containers ipintel guard guard_states persist domains feeds capabilities inbound; do
     echo "== $scenario (kprobe mode, kernel $(uname -r))"
     run_scenario "$scenario" "$scenario.sh"
 done

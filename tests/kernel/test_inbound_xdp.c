@@ -5,7 +5,8 @@
  * sources, ARP, three VLAN tags, headers cut short); counted per protocol exactly;
  * reported for a source's first packet, not again within the report interval (200 ms
  * here, a minute in the tool), then again with the source's total; under --block print
- * the same reports and counts, nothing dropped. Needs root (CAP_BPF); skipped (77)
+ * the same reports and counts, nothing dropped; a flood from 150 sources reported 100 a
+ * second, the rest counted as held back. Needs root (CAP_BPF); skipped (77)
  * without it. */
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -37,7 +38,7 @@ static int failures;
 
 #define FEED_V4 3 /* 198.51.100.0/24 */
 #define FEED_V6 5 /* fd00:bad::/64 */
-#define MAX_EVENTS 32
+#define MAX_EVENTS 256
 
 static struct inboundevent events[MAX_EVENTS];
 static int nevents, others;
@@ -256,6 +257,29 @@ static void test_print(void)
     shim_destroy(b);
 }
 
+/* 150 listed sources within a second: 100 reported, 50 held back and counted; every packet
+ * dropped and counted. */
+static void test_flood(void)
+{
+    int fd;
+    struct shim_bpf *b = compile(1, &fd);
+    int dropped = 0;
+    for (int i = 1; i <= 150; i++) {
+        char src[32];
+        snprintf(src, sizeof(src), "198.51.100.%d", i);
+        dropped += run_from(fd, src, IPPROTO_UDP, NULL) == XDP_DROP;
+    }
+    EXPECT(dropped == 150, "flood: %d of 150 dropped", dropped);
+    EXPECT(counter(b, EBPFSHIELD_INBOUND_UDP) == 150, "flood: UDP counted: %llu",
+           counter(b, EBPFSHIELD_INBOUND_UDP));
+    EXPECT(counter(b, EBPFSHIELD_INBOUND_HELD) == 50, "flood: reports held back: %llu",
+           counter(b, EBPFSHIELD_INBOUND_HELD));
+    nevents = others = 0;
+    shim_consume(b);
+    EXPECT(nevents == EBPFSHIELD_INBOUND_REPORTS_PER_SEC, "flood: %d reports", nevents);
+    shim_destroy(b);
+}
+
 int main(void)
 {
     if (geteuid() != 0) {
@@ -264,6 +288,7 @@ int main(void)
     }
     test_refusing();
     test_print();
+    test_flood();
     if (failures == 0)
         puts("ok: the inbound XDP program drops, passes, counts and reports as it should");
     return failures != 0;

@@ -1540,6 +1540,64 @@ static void test_identity_json(void)
     free(s);
 }
 
+/* --inbound's events: ECS fields of a dropped IPv6 TCP source behind VLAN 42, and of a
+ * let-in GRE packet (no transport keyword: its IANA number). */
+/* ev as output_inbound writes it in JSON, parsed (NULL after a failed check). */
+static json_object *inbound_json(const struct inbound_event *ev, int line)
+{
+    struct capture c;
+    capture_open(&c);
+    struct output o = json_out;
+    o.stream = c.f;
+    output_inbound(&o, ev);
+    char *text = capture_text(&c);
+    json_object *root = parse_line_at(line, text);
+    free(text);
+    return root;
+}
+
+static void test_inbound_json(void)
+{
+    struct inbound_event ev = {.ip = "fd00:bad::7",
+                               .ifname = "eth0",
+                               .feed = "tor.txt",
+                               .packets = 3,
+                               .vlan = 42,
+                               .proto = IPPROTO_TCP,
+                               .ipv6 = true,
+                               .dropped = true,
+                               .block = "kill"};
+    json_object *root = inbound_json(&ev, __LINE__);
+    if (root) {
+        JSTR(root, "event.kind", "alert");
+        JSTR(root, "event.action", "inbound-dropped");
+        JSTR(root, "source.ip", "fd00:bad::7");
+        JSTR(root, "network.transport", "tcp");
+        JSTR(root, "network.type", "ipv6");
+        JSTR(root, "network.direction", "ingress");
+        JINT(root, "network.packets", 3);
+        JSTR(root, "observer.ingress.interface.name", "eth0");
+        JSTR(root, "observer.ingress.vlan.id", "42");
+        JSTR(root, "threat.indicator.ip", "fd00:bad::7");
+        JSTR(root, "threat.indicator.type", "ipv6-addr");
+        JSTR(root, "threat.feed.name", "tor.txt");
+        JSTR(root, "ebpfshield.block", "kill");
+        json_object_put(root);
+    }
+    ev = (struct inbound_event){
+        .ip = "198.51.100.7", .ifname = "eth1", .packets = 1, .proto = 47, .block = "print"};
+    root = inbound_json(&ev, __LINE__);
+    if (root) {
+        JSTR(root, "event.action", "inbound-detected");
+        JSTR(root, "network.iana_number", "47");
+        JABSENT(root, "network.transport");
+        JABSENT(root, "observer.ingress.vlan");
+        JABSENT(root, "threat.feed");
+        JSTR(root, "threat.indicator.type", "ipv4-addr");
+        json_object_put(root);
+    }
+}
+
 static void test_dns_ipv6_tcp(void)
 {
     struct frame_info f = {.proto = IPPROTO_TCP, .family = AF_INET6, .sport = 40000, .dport = 53};
@@ -1586,5 +1644,6 @@ int main(void)
     test_hostile_strings();
     test_dns_ipv6_tcp();
     test_identity_json();
+    test_inbound_json();
     CHECK_DONE();
 }

@@ -306,6 +306,32 @@ static void test_ambiguous_names(void)
     free(got);
 }
 
+/* --inbound's lines: dropped or let in, the outer VLAN after the interface's name. */
+static void test_inbound_lines(void)
+{
+    struct capture c;
+    capture_open(&c);
+    struct output o = {.stream = c.f, .format = output_format_named("text")};
+    struct inbound_event ev = {.ip = "198.51.100.7",
+                               .ifname = "eth0",
+                               .packets = 1,
+                               .proto = IPPROTO_ICMP,
+                               .dropped = true};
+    output_inbound(&o, &ev);
+    ev = (struct inbound_event){.ip = "fd00:bad::7",
+                                .ifname = "veth1",
+                                .packets = 1234,
+                                .proto = IPPROTO_TCP,
+                                .ipv6 = true,
+                                .vlan = 100};
+    output_inbound(&o, &ev);
+    char *got = capture_text(&c);
+    CHECK_STR(got, "Inbound:198.51.100.7 dropped 1 packet(s) on eth0 (ip-blacklist:198.51.100.7)\n"
+                   "Inbound:fd00:bad::7 let in 1234 packet(s) on veth1.100 "
+                   "(ip-blacklist:fd00:bad::7)\n");
+    free(got);
+}
+
 int main(void)
 {
     test_monitor_reference();
@@ -315,5 +341,6 @@ int main(void)
     test_ambiguous_names();
     test_block_lines();
     test_other_hit_lines();
+    test_inbound_lines();
     CHECK_DONE();
 }

@@ -1,0 +1,118 @@
+#include "guard/inbound.h"
+
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "engine/xdp_link.h"
+
+/* The length of the name starting at s (up to ',' or the end), or 0 when it is not one. */
+static size_t name_length(const char *s)
+{
+    size_t n = strcspn(s, ",");
+    if (n == 0 || n >= IF_NAMESIZE)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '/' || s[i] == ':' || s[i] == ' ' || (unsigned char)s[i] < 0x21 ||
+            (unsigned char)s[i] == 0x7f)
+            return 0;
+    return n;
+}
+
+bool inbound_list_valid(const char *list)
+{
+    if (strcmp(list, "all") == 0)
+        return true;
+    size_t count = 0;
+    for (const char *s = list;; s++) {
+        size_t n = name_length(s);
+        if (n == 0 || ++count > INBOUND_IFACES_MAX)
+            return false;
+        s += n;
+        if (*s == '\0')
+            return true;
+    }
+}
+
+/* Links interface name (ifindex) into l, said; a busy one said and left. */
+static void link_one(int prog_fd, unsigned ifindex, const char *name, struct inbound_links *l)
+{
+    struct error e;
+    bool native;
+    int fd = l->n < INBOUND_IFACES_MAX ? xdp_link_create(prog_fd, ifindex, name, &native, &e) : -1;
+    if (l->n >= INBOUND_IFACES_MAX)
+        error_set(&e, "%s: more than %d interfaces, left alone", name, INBOUND_IFACES_MAX);
+    if (fd < 0) {
+        log_warn("--inbound: %s", e.msg);
+        return;
+    }
+    l->fd[l->n++] = fd;
+    log_note("inbound: %s (%s XDP)", name, native ? "native" : "generic");
+}
+
+/* true when the interface is up and not loopback. */
+static bool up_not_loopback(int sock, const char *name)
+{
+    struct ifreq r;
+    memset(&r, 0, sizeof(r));
+    memcpy(r.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
+    return ioctl(sock, SIOCGIFFLAGS, &r) == 0 && (r.ifr_flags & IFF_UP) &&
+           !(r.ifr_flags & IFF_LOOPBACK);
+}
+
+static int link_all(int prog_fd, struct inbound_links *l, struct error *e)
+{
+    struct if_nameindex *all = if_nameindex();
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (!all || sock < 0) {
+        int err = errno;
+        if (all)
+            if_freenameindex(all);
+        if (sock >= 0)
+            close(sock);
+        return error_set(e, "--inbound all: cannot list the interfaces: %s", strerror(err));
+    }
+    for (const struct if_nameindex *i = all; i->if_index; i++)
+        if (up_not_loopback(sock, i->if_name))
+            link_one(prog_fd, i->if_index, i->if_name, l);
+    close(sock);
+    if_freenameindex(all);
+    return 0;
+}
+
+int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e)
+{
+    l->n = 0;
+    if (strcmp(list, "all") == 0) {
+        if (link_all(prog_fd, l, e) != 0)
+            return -1;
+    } else {
+        for (const char *s = list;; s++) {
+            char name[IF_NAMESIZE] = {0};
+            size_t n = name_length(s);
+            memcpy(name, s, n);
+            unsigned ifindex = if_nametoindex(name);
+            if (ifindex == 0) {
+                inbound_links_close(l);
+                return error_set(e, "--inbound: no interface named %s", name);
+            }
+            link_one(prog_fd, ifindex, name, l);
+            s += n;
+            if (*s == '\0')
+                break;
+        }
+    }
+    if (l->n == 0)
+        return error_set(e, "--inbound %s: no interface could be linked", list);
+    return 0;
+}
+
+void inbound_links_close(struct inbound_links *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        close(l->fd[i]);
+    l->n = 0;
+}

@@ -1,0 +1,32 @@
+/* --inbound: the interfaces whose incoming packets the guard's XDP program checks
+ * (bpf_text/guard/inbound_guard.h): the list checked as the command line gives it, the
+ * interfaces resolved and linked at start, unlinked at stop (and by the kernel at any
+ * exit: the links go with their fds). */
+#ifndef EBPFSHIELD_INBOUND_H
+#define EBPFSHIELD_INBOUND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/log.h"
+
+#define INBOUND_IFACES_MAX 64
+
+/* true when list is "all" or interface names (1 to 15 bytes, none of '/', ':', ',' or
+ * white space, as the kernel takes them) separated by commas, INBOUND_IFACES_MAX at most. */
+bool inbound_list_valid(const char *list);
+
+struct inbound_links {
+    size_t n;
+    int fd[INBOUND_IFACES_MAX];
+};
+
+/* Links prog_fd to each interface of list ("all": every one that is up, loopback left
+ * out), each said with how ("inbound: eth0 (native XDP)"). One with another tool's XDP
+ * program is left alone, said. 0 when at least one is linked, else -1 with a message in e
+ * (an unknown name is one). */
+int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e);
+
+void inbound_links_close(struct inbound_links *l);
+
+#endif
