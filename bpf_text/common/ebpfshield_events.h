@@ -195,7 +195,9 @@ struct inbound_source {
 #define EBPFSHIELD_INBOUND_UDP 1
 #define EBPFSHIELD_INBOUND_ICMP 2 /* ICMP and ICMPv6 */
 #define EBPFSHIELD_INBOUND_OTHER 3
-#define EBPFSHIELD_INBOUND_HELD 4 /* reports held back by the flood limit (not packets) */
+#define EBPFSHIELD_INBOUND_HELD                                                                    \
+    4 /* reports held back by the flood limit (a source's at most                                  \
+       * one a second; not packets) */
 #define EBPFSHIELD_INBOUND_COUNTERS 5
 #define EBPFSHIELD_INBOUND_REPORTS_PER_SEC 100
 

@@ -20,7 +20,9 @@
 #define INBOUND_VLAN_TAGS 2 /* 802.1Q, and 802.1ad's outer tag before it */
 #define INBOUND_ETH_HLEN 14 /* the Ethernet header before any tag */
 
-BPF_TABLE("lru_hash", struct inbound_key, struct inbound_source, inbound_sources, INBOUND_SOURCES);
+/* Per-CPU LRU lists: a flood of spoofed sources evicting entries costs no shared lock. */
+BPF_F_TABLE("lru_hash", struct inbound_key, struct inbound_source, inbound_sources, INBOUND_SOURCES,
+            BPF_F_NO_COMMON_LRU);
 BPF_PERCPU_ARRAY(inbound_counters, __u64, EBPFSHIELD_INBOUND_COUNTERS);
 
 /* All interfaces' reports in the current second: a flood from many listed sources (a
@@ -57,15 +59,18 @@ static inline int inbound_budget_left(__u64 now)
         w->start = now;
         w->reported = 0;
     }
-    if (__sync_fetch_and_add(&w->reported, 1) < EBPFSHIELD_INBOUND_REPORTS_PER_SEC)
+    /* A plain read first: once the second's budget is spent, a flood's packets do not
+     * all take the shared cache line for an atomic add. */
+    if (w->reported < EBPFSHIELD_INBOUND_REPORTS_PER_SEC &&
+        __sync_fetch_and_add(&w->reported, 1) < EBPFSHIELD_INBOUND_REPORTS_PER_SEC)
         return 1;
     inbound_count_at(EBPFSHIELD_INBOUND_HELD);
     return 0;
 }
 
 /* The sample of ev's source when it is due: its first packet, or a minute after the last,
- * within the second's budget (else its next packet tries again). Two CPUs may both find it
- * due at once: then two samples, each with its total. */
+ * within the second's budget (else it tries again a second later). Two CPUs may both find
+ * it due at once: then two samples, each with its total. */
 static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
 {
     struct inbound_key key = {.ifindex = ev->ifindex, .family = ev->family};
@@ -80,10 +85,12 @@ static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
         return;
     }
     ev->packets = __sync_fetch_and_add(&s->packets, 1) + 1;
-    if (s->reported_at && ev->ts_boot_ns - s->reported_at < INBOUND_REPORT_NS)
+    if (s->reported_at && (__s64)(ev->ts_boot_ns - s->reported_at) < (__s64)INBOUND_REPORT_NS)
         return;
-    if (!inbound_budget_left(ev->ts_boot_ns))
+    if (!inbound_budget_left(ev->ts_boot_ns)) { /* held: this source tries again in a second */
+        s->reported_at = ev->ts_boot_ns + 1000000000ULL - INBOUND_REPORT_NS; /* signed above */
         return;
+    }
     s->reported_at = ev->ts_boot_ns;
     events.perf_submit(ctx, ev, sizeof(*ev));
 }

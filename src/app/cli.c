@@ -501,8 +501,9 @@ const struct cli_option cli_options[] = {
     {"inbound", 0, "all|IFACE[,IFACE...]", CLI_PART_GUARD, NULL, set_inbound,
      "all, or up to 64 interface names separated by commas",
      "ebpf_ipintelligence: also check the source of every packet\n"
-     "arriving at these interfaces (all: every one up at start but\n"
-     "loopback) against the feeds, in XDP: refusing --block actions\n"
+     "arriving at these Ethernet interfaces (all: every one up at\n"
+     "start but loopback and those on top of others) against the\n"
+     "feeds, in XDP: refusing --block actions\n"
      "drop them; a line for a source's first packet, then at most\n"
      "one a minute with its count",
      NULL},

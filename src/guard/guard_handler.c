@@ -160,8 +160,11 @@ static void handle_inbound(struct guard_handler *h, const void *data)
                                .ipv6 = ev.family == AF_INET6,
                                .dropped = ev.dropped,
                                .block = block_actions[h->block].name};
+    char name[IF_NAMESIZE];
     inet_ntop(in.ipv6 ? AF_INET6 : AF_INET, ev.saddr, in.ip, sizeof(in.ip));
-    if (!if_indextoname(ev.ifindex, in.ifname))
+    if (if_indextoname(ev.ifindex, name)) /* any byte but white space: kept printable */
+        text_printable(in.ifname, sizeof(in.ifname), name, strnlen(name, sizeof(name)));
+    else
         snprintf(in.ifname, sizeof(in.ifname), "if%u", ev.ifindex);
     h->inbound_reports++;
     output_inbound(h->out, &in);
@@ -173,6 +176,9 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     struct conn_event c;
     struct guard_notice n;
     _Static_assert(sizeof(n) + 8 <= sizeof(ev), "a padded notice must be shorter than an event");
+    _Static_assert(sizeof(n) + 8 <= sizeof(struct inboundevent) &&
+                       sizeof(struct inboundevent) + 8 <= sizeof(ev),
+                   "samples are told apart by their padded sizes");
     if (size >= sizeof(n) && size < sizeof(n) + 8) { /* the kernel pads a sample to 8n + 4 */
         memcpy(&n, data, sizeof(n));
         if (n.kind == EBPFSHIELD_NOTICE_WAITING && h->waiting)

@@ -1,7 +1,10 @@
 #include "guard/inbound.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -37,11 +40,15 @@ bool inbound_list_valid(const char *list)
     }
 }
 
-/* Links interface name (ifindex) into l, said; a busy one said and left. */
+/* Links interface name (ifindex) into l, said; a busy one said and left, one linked
+ * already (named twice) skipped. */
 static void link_one(int prog_fd, unsigned ifindex, const char *name, struct inbound_links *l)
 {
     struct error e;
     bool native;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->ifindex[i] == ifindex)
+            return;
     int fd = l->n < INBOUND_IFACES_MAX ? xdp_link_create(prog_fd, ifindex, name, &native, &e) : -1;
     if (l->n >= INBOUND_IFACES_MAX)
         error_set(&e, "%s: more than %d interfaces, left alone", name, INBOUND_IFACES_MAX);
@@ -49,18 +56,49 @@ static void link_one(int prog_fd, unsigned ifindex, const char *name, struct inb
         log_warn("--inbound: %s", e.msg);
         return;
     }
+    l->ifindex[l->n] = ifindex;
     l->fd[l->n++] = fd;
     log_note("inbound: %s (%s XDP)", name, native ? "native" : "generic");
+}
+
+static struct ifreq request(const char *name)
+{
+    struct ifreq r;
+    memset(&r, 0, sizeof(r));
+    memcpy(r.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
+    return r;
 }
 
 /* true when the interface is up and not loopback. */
 static bool up_not_loopback(int sock, const char *name)
 {
-    struct ifreq r;
-    memset(&r, 0, sizeof(r));
-    memcpy(r.ifr_name, name, strnlen(name, IF_NAMESIZE - 1));
+    struct ifreq r = request(name);
     return ioctl(sock, SIOCGIFFLAGS, &r) == 0 && (r.ifr_flags & IFF_UP) &&
            !(r.ifr_flags & IFF_LOOPBACK);
+}
+
+/* true when the interface's frames start with an Ethernet header, which the program
+ * reads (a tunnel's, WireGuard's or PPP's packets start at their IP header). */
+static bool ethernet(int sock, const char *name)
+{
+    struct ifreq r = request(name);
+    return ioctl(sock, SIOCGIFHWADDR, &r) == 0 && r.ifr_hwaddr.sa_family == ARPHRD_ETHER;
+}
+
+/* true when the interface sits on others (a VLAN device, a bridge, a bond, a macvlan:
+ * sysfs's lower_* links), which see its packets first. */
+static bool upper(const char *name)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "/sys/class/net/%s", name);
+    DIR *d = opendir(path);
+    const struct dirent *e;
+    bool found = false;
+    while (d && !found && (e = readdir(d)))
+        found = strncmp(e->d_name, "lower_", 6) == 0;
+    if (d)
+        closedir(d);
+    return found;
 }
 
 static int link_all(int prog_fd, struct inbound_links *l, struct error *e)
@@ -75,9 +113,14 @@ static int link_all(int prog_fd, struct inbound_links *l, struct error *e)
             close(sock);
         return error_set(e, "--inbound all: cannot list the interfaces: %s", strerror(err));
     }
-    for (const struct if_nameindex *i = all; i->if_index; i++)
-        if (up_not_loopback(sock, i->if_name))
+    for (const struct if_nameindex *i = all; i->if_index; i++) {
+        if (!up_not_loopback(sock, i->if_name) || upper(i->if_name))
+            continue;
+        if (ethernet(sock, i->if_name))
             link_one(prog_fd, i->if_index, i->if_name, l);
+        else
+            log_warn("--inbound all: %s carries no Ethernet header: not checked", i->if_name);
+    }
     close(sock);
     if_freenameindex(all);
     return 0;
@@ -95,9 +138,17 @@ int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, s
             size_t n = name_length(s);
             memcpy(name, s, n);
             unsigned ifindex = if_nametoindex(name);
-            if (ifindex == 0) {
+            int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            bool framed = sock >= 0 && ethernet(sock, name);
+            if (sock >= 0)
+                close(sock);
+            if (ifindex == 0 || !framed) {
                 inbound_links_close(l);
-                return error_set(e, "--inbound: no interface named %s", name);
+                return ifindex == 0 ? error_set(e, "--inbound: no interface named %s", name)
+                                    : error_set(e,
+                                                "--inbound: %s carries no Ethernet header "
+                                                "(a tunnel, WireGuard, PPP): not supported",
+                                                name);
             }
             link_one(prog_fd, ifindex, name, l);
             s += n;

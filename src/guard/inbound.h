@@ -19,12 +19,15 @@ bool inbound_list_valid(const char *list);
 struct inbound_links {
     size_t n;
     int fd[INBOUND_IFACES_MAX];
+    unsigned ifindex[INBOUND_IFACES_MAX];
 };
 
-/* Links prog_fd to each interface of list ("all": every one that is up, loopback left
- * out), each said with how ("inbound: eth0 (native XDP)"). One with another tool's XDP
- * program is left alone, said. 0 when at least one is linked, else -1 with a message in e
- * (an unknown name is one). */
+/* Links prog_fd to each interface of list, each said with how ("inbound: eth0 (native
+ * XDP)"). "all": every Ethernet interface that is up, loopback and those that sit on
+ * others (VLAN devices, bridges, bonds: their lower ones are linked) left out, others
+ * without an Ethernet header said and left out. One with another tool's XDP program is
+ * left alone, said. 0 when at least one is linked, else -1 with a message in e (a name
+ * that is no interface, or one without an Ethernet header, is one). */
 int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e);
 
 void inbound_links_close(struct inbound_links *l);

@@ -10,7 +10,8 @@
 #   UDP flood of 2,000 datagrams is counted exactly at exit, still one line; the tool's
 #   exit leaves no XDP program on the interface;
 # - --block print: the listed source's pings are answered, its line says "let in";
-# - JSON: the event's ECS fields;
+# - JSON: the event's ECS fields; a tunnel (no Ethernet header) refused by name, left out
+#   by `all`;
 # - SIGKILL of the tool leaves no XDP program, and the listed source is answered again.
 # Needs root, an isolated network (a netns or the test VM), python3, ping and
 # EBPFSHIELD_BIN / EXPECT_MODE.
@@ -109,9 +110,22 @@ else
         wait_line "$OUT" 'inbound-dropped' 10
         check "json: the event's ECS fields" "$PY" "$here/inbound_json.py" "$OUT" "$IF"
         check "json: every line valid against ecs_events.schema.json" \
-            "$PY" "$here/check_events.py" "$here/ecs_events.schema.json" "$OUT"
+            "$PY" "$here/check_events.py" "$here/ecs_events.schema.json" "$OUT" >/dev/null
         stop_tool json
     }
+    # A tunnel's packets start at their IP header: named, it is refused; all leaves it out.
+    ip tuntap add dev "tun$$" mode tun && ip link set "tun$$" up
+    timeout 120 "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block deny --inbound "tun$$" \
+        >"$WORK/tun.out" 2>"$WORK/tun.err"
+    check "tun: named, refused (exit $?)" grep -q "^ebpfshield-bcc: --inbound: tun$$ carries no Ethernet header" "$WORK/tun.err"
+    start_tool all --feeds "$WORK/feeds" --block deny --inbound all && {
+        check "all: $IF linked" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
+        check "all: the tunnel said and left out" grep -q "^ebpfshield-bcc: --inbound all: tun$$ carries no Ethernet header: not checked$" "$ERR"
+        check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 1 ]
+        check "all: 0 of 3 pings from the listed source answered" [ "$(replies 198.51.100.7 198.51.100.1)" = 0 ]
+        stop_tool all
+    }
+    ip link del "tun$$"
 fi
 
 start_tool killed --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
