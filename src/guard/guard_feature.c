@@ -518,9 +518,6 @@ static int by_pid(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The flood counts of processes still running (proc_hits), reported as their ends would
- * report them (guard_forget), each once: a walk of a map that changes meanwhile may visit
- * a key twice; and those not said per process (flood_unsaid). */
 /* --inbound's counters (inbound_guard.h), its links gone. */
 static void read_inbound(struct guard *p)
 {
@@ -550,6 +547,7 @@ static int open_inbound(struct guard *p, struct error *e)
     return inbound_links_open(fd, p->inbound_list, &p->inbound, e);
 }
 
+/* The packets to feed addresses only the egress program saw (connect_guard.h). */
 static void read_egress_drops(struct guard *p)
 {
     unsigned long long dropped = 0;
@@ -558,6 +556,9 @@ static void read_egress_drops(struct guard *p)
         p->handler.egress_dropped += dropped;
 }
 
+/* The flood counts of processes still running (proc_hits), reported as their ends would
+ * report them (guard_forget), each once: a walk of a map that changes meanwhile may visit
+ * a key twice; and those not said per process (flood_unsaid). */
 static void read_flood_counts(struct guard *p)
 {
     int fd;

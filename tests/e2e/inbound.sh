@@ -132,9 +132,13 @@ start_tool killed --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
     kill -KILL "$TOOL_PID"
     wait "$TOOL_PID" 2>/dev/null
     TOOL_PID=
-    for _ in $(seq 50); do has_xdp || break; sleep 0.1; done
+    # The kernel lets the programs go as the process's files close, and frees them after
+    # an RCU grace period (guard.sh waits the same 5 s).
+    for _ in $(seq 50); do has_xdp || [ "$(guard_programs)" -ne 0 ] || break; sleep 0.1; done
     check "killed: no XDP program left on $IF after SIGKILL" not has_xdp
-    check "killed: the listed source is answered again" [ "$(replies 198.51.100.7 198.51.100.1)" = 3 ]
+    check "killed: no guard program left ($(guard_programs))" [ "$(guard_programs)" -eq 0 ]
+    answered=$(replies 198.51.100.7 198.51.100.1)
+    check "killed: the listed source is answered again ($answered of 3)" [ "$answered" = 3 ]
 }
 
 finish
