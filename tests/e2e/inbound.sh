@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # --inbound end to end: a peer namespace wired to ours by a veth pair holds listed
-# sources (198.51.100.7, fd00:bad::7; 203.0.113.7 and .9 behind VLAN tags) and clean ones
-# (198.51.100.8, fd00:bad::8, 203.0.113.8); the tool's XDP program watches our end.
+# sources (192.0.2.7, fd00:24::7; 203.0.113.7 and .9 behind VLAN tags) and clean ones
+# (192.0.2.8, fd00:24::8, 203.0.113.8); the tool's XDP program watches our end.
 # - --block deny: the listed source's pings get 0 replies (IPv4, IPv6) and its TCP
 #   connects and UDP datagrams reach no listener here (a listener counts the bytes that
 #   arrive), the clean source's all work; VLAN-tagged frames (802.1Q, and 802.1ad outside
@@ -26,25 +26,25 @@ ip link set lo up
 ip netns add "$PEER"
 ip -n "$PEER" link set lo up
 ip link add "$IF" type veth peer name eth0 netns "$PEER"
-ip addr add 198.51.100.1/24 dev "$IF"
-ip addr add fd00:bad::1/64 dev "$IF" nodad
+ip addr add 192.0.2.1/24 dev "$IF"
+ip addr add fd00:24::1/64 dev "$IF" nodad
 ip link set "$IF" up
-for a in 198.51.100.7/24 198.51.100.8/24; do ip -n "$PEER" addr add "$a" dev eth0; done
-for a in fd00:bad::7/64 fd00:bad::8/64; do ip -n "$PEER" addr add "$a" dev eth0 nodad; done
+for a in 192.0.2.7/24 192.0.2.8/24; do ip -n "$PEER" addr add "$a" dev eth0; done
+for a in fd00:24::7/64 fd00:24::8/64; do ip -n "$PEER" addr add "$a" dev eth0 nodad; done
 ip -n "$PEER" link set eth0 up
 # Neighbours known both ways: no neighbour discovery from a listed source (dropped too)
 # stands between a ping and its reply.
 mac_peer=$(ip netns exec "$PEER" cat /sys/class/net/eth0/address)
 mac_here=$(cat "/sys/class/net/$IF/address")
-for a in fd00:bad::7 fd00:bad::8; do
+for a in fd00:24::7 fd00:24::8; do
     ip neigh replace "$a" lladdr "$mac_peer" dev "$IF" nud permanent
 done
-ip -n "$PEER" neigh replace fd00:bad::1 lladdr "$mac_here" dev eth0 nud permanent
+ip -n "$PEER" neigh replace fd00:24::1 lladdr "$mac_here" dev eth0 nud permanent
 
 mkdir "$WORK/feeds"
-printf '# test feed\n198.51.100.7\nfd00:bad::7\n203.0.113.7\n203.0.113.9\n' >"$WORK/feeds/inbound.txt"
+printf '# test feed\n192.0.2.7\nfd00:24::7\n203.0.113.7\n203.0.113.9\n' >"$WORK/feeds/inbound.txt"
 COUNT=$WORK/count
-"$PY" "$here/byte_counter.py" "$COUNT" tcp:198.51.100.1:9300 udp:198.51.100.1:9301 \
+"$PY" "$here/byte_counter.py" "$COUNT" tcp:192.0.2.1:9300 udp:192.0.2.1:9301 \
     >/dev/null 2>&1 &
 EXTRA_PIDS=$!
 for _ in $(seq 50); do [ -s "$COUNT" ] && break; sleep 0.1; done
@@ -64,29 +64,29 @@ line() { echo "^Inbound:${1//./\\.} $2 1 packet\\(s\\) on ${3//./\\.} \\(ip-blac
 start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
     check "deny: the interface and its XDP mode said" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
     check "deny: an XDP program on $IF" has_xdp
-    check "deny: 0 of 3 pings from the listed source answered" [ "$(replies 198.51.100.7 198.51.100.1)" = 0 ]
-    check "deny: 3 of 3 from the clean one" [ "$(replies 198.51.100.8 198.51.100.1)" = 3 ]
-    check "deny: IPv6, 0 of 3 from the listed source" [ "$(replies fd00:bad::7 fd00:bad::1)" = 0 ]
-    check "deny: IPv6, 3 of 3 from the clean one" [ "$(replies fd00:bad::8 fd00:bad::1)" = 3 ]
+    check "deny: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
+    check "deny: 3 of 3 from the clean one" [ "$(replies 192.0.2.8 192.0.2.1)" = 3 ]
+    check "deny: IPv6, 0 of 3 from the listed source" [ "$(replies fd00:24::7 fd00:24::1)" = 0 ]
+    check "deny: IPv6, 3 of 3 from the clean one" [ "$(replies fd00:24::8 fd00:24::1)" = 3 ]
     before=$(counted)
-    check "deny: the listed source's TCP connect fails" not peer tcp 198.51.100.7 198.51.100.1 9300
-    peer udp 198.51.100.7 198.51.100.1 9301 5
+    check "deny: the listed source's TCP connect fails" not peer tcp 192.0.2.7 192.0.2.1 9300
+    peer udp 192.0.2.7 192.0.2.1 9301 5
     tagged_frames 203.0.113.7 10 42
     tagged_frames 203.0.113.9 10 100 42
     tagged_frames 203.0.113.8 10 42 # not listed
     sleep 1
     check "deny: no byte of the listed source arrived ($(counted) counted, was $before)" [ "$(counted)" = "$before" ]
-    check "deny: the clean source's TCP connect works" peer tcp 198.51.100.8 198.51.100.1 9300
+    check "deny: the clean source's TCP connect works" peer tcp 192.0.2.8 192.0.2.1 9300
     check "deny: and its byte arrived" wait_line "$COUNT" "^$((before + 1))\$" 5
-    peer udp 198.51.100.7 198.51.100.1 9301 2000
+    peer udp 192.0.2.7 192.0.2.1 9301 2000
     sleep 1
-    expect_count "$OUT" "$(line 198.51.100.7 dropped "$IF")" 1 "deny: one line for the listed IPv4 source"
-    expect_count "$OUT" "$(line fd00:bad::7 dropped "$IF")" 1 "deny: one line for the listed IPv6 source"
+    expect_count "$OUT" "$(line 192.0.2.7 dropped "$IF")" 1 "deny: one line for the listed IPv4 source"
+    expect_count "$OUT" "$(line fd00:24::7 dropped "$IF")" 1 "deny: one line for the listed IPv6 source"
     expect_count "$OUT" "$(line 203.0.113.7 dropped "$IF.42")" 1 \
         "deny: one line for the listed source behind VLAN 42"
     expect_count "$OUT" "$(line 203.0.113.9 dropped "$IF.100")" 1 \
         "deny: one line for the listed source behind 802.1ad 100 and 802.1Q 42 (the outer VLAN)"
-    expect_count "$OUT" '^Inbound:(198\.51\.100\.8|fd00:bad::8|203\.0\.113\.8) ' 0 \
+    expect_count "$OUT" '^Inbound:(192\.0\.2\.8|fd00:24::8|203\.0\.113\.8) ' 0 \
         "deny: no line for the clean sources"
     stop_tool deny
     # Exactly what the listed sources sent over UDP: 5 + 2,000 datagrams, 2 x 10 frames.
@@ -101,12 +101,12 @@ if [ "${EXPECT_MODE:-}" = kprobe ]; then
     echo "note: print and json: run natively only (user space alone)"
 else
     start_tool print --feeds "$WORK/feeds" --block print --inbound "$IF" && {
-        check "print: 3 of 3 pings from the listed source answered" [ "$(replies 198.51.100.7 198.51.100.1)" = 3 ]
-        expect_count "$OUT" "$(line 198.51.100.7 'let in' "$IF")" 1 "print: one line, let in"
+        check "print: 3 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 3 ]
+        expect_count "$OUT" "$(line 192.0.2.7 'let in' "$IF")" 1 "print: one line, let in"
         stop_tool print
     }
     launch json "out err" "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block deny --inbound "$IF" --output json && {
-        replies 198.51.100.7 198.51.100.1 >/dev/null
+        replies 192.0.2.7 192.0.2.1 >/dev/null
         wait_line "$OUT" 'inbound-dropped' 10
         check "json: the event's ECS fields" "$PY" "$here/inbound_json.py" "$OUT" "$IF"
         check "json: every line valid against ecs_events.schema.json" \
@@ -122,7 +122,7 @@ else
         check "all: $IF linked" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
         check "all: the tunnel said and left out" grep -q "^ebpfshield-bcc: --inbound all: tun$$ carries no Ethernet header: not checked$" "$ERR"
         check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 1 ]
-        check "all: 0 of 3 pings from the listed source answered" [ "$(replies 198.51.100.7 198.51.100.1)" = 0 ]
+        check "all: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
         stop_tool all
     }
     ip link del "tun$$"
@@ -137,7 +137,7 @@ start_tool killed --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
     for _ in $(seq 50); do has_xdp || [ "$(guard_programs)" -ne 0 ] || break; sleep 0.1; done
     check "killed: no XDP program left on $IF after SIGKILL" not has_xdp
     check "killed: no guard program left ($(guard_programs))" [ "$(guard_programs)" -eq 0 ]
-    answered=$(replies 198.51.100.7 198.51.100.1)
+    answered=$(replies 192.0.2.7 192.0.2.1)
     check "killed: the listed source is answered again ($answered of 3)" [ "$answered" = 3 ]
 }
 
