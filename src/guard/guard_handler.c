@@ -161,13 +161,20 @@ static void handle_inbound(struct guard_handler *h, const void *data)
                                .dropped = ev.dropped,
                                .block = block_actions[h->block].name};
     char name[IF_NAMESIZE];
-    inet_ntop(in.ipv6 ? AF_INET6 : AF_INET, ev.saddr, in.ip, sizeof(in.ip));
+    text_address(in.ipv6 ? AF_INET6 : AF_INET, ev.saddr, in.ip, sizeof(in.ip));
     if (if_indextoname(ev.ifindex, name)) /* any byte but white space: kept printable */
         text_printable(in.ifname, sizeof(in.ifname), name, strnlen(name, sizeof(name)));
     else
         snprintf(in.ifname, sizeof(in.ifname), "if%u", ev.ifindex);
     h->inbound_reports++;
     output_inbound(h->out, &in);
+}
+
+/* 1 when a sample of size bytes holds a record of record_size: the kernel pads a sample to
+ * 8n + 4 bytes, and the guard's records are told apart by their sizes. */
+static bool sample_of(size_t size, size_t record_size)
+{
+    return size >= record_size && size < record_size + 8;
 }
 
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
@@ -179,7 +186,7 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     _Static_assert(sizeof(n) + 8 <= sizeof(struct inboundevent) &&
                        sizeof(struct inboundevent) + 8 <= sizeof(ev),
                    "samples are told apart by their padded sizes");
-    if (size >= sizeof(n) && size < sizeof(n) + 8) { /* the kernel pads a sample to 8n + 4 */
+    if (sample_of(size, sizeof(n))) {
         memcpy(&n, data, sizeof(n));
         if (n.kind == EBPFSHIELD_NOTICE_WAITING && h->waiting)
             h->waiting(h->waiting_ctx);
@@ -187,7 +194,7 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
             guard_report_repeats(h, n.tgid, n.count, "ended");
         return;
     }
-    if (size >= sizeof(struct inboundevent) && size < sizeof(struct inboundevent) + 8) {
+    if (sample_of(size, sizeof(struct inboundevent))) {
         handle_inbound(h, data);
         return;
     }

@@ -19,8 +19,7 @@ static size_t name_length(const char *s)
     if (n == 0 || n >= IF_NAMESIZE)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (s[i] == '/' || s[i] == ':' || s[i] == ' ' || (unsigned char)s[i] < 0x21 ||
-            (unsigned char)s[i] == 0x7f)
+        if (s[i] == '/' || s[i] == ':' || (unsigned char)s[i] < 0x21 || (unsigned char)s[i] == 0x7f)
             return 0;
     return n;
 }
@@ -49,9 +48,11 @@ static void link_one(int prog_fd, unsigned ifindex, const char *name, struct inb
     for (size_t i = 0; i < l->n; i++)
         if (l->ifindex[i] == ifindex)
             return;
-    int fd = l->n < INBOUND_IFACES_MAX ? xdp_link_create(prog_fd, ifindex, name, &native, &e) : -1;
+    int fd = -1;
     if (l->n >= INBOUND_IFACES_MAX)
         error_set(&e, "%s: more than %d interfaces, left alone", name, INBOUND_IFACES_MAX);
+    else
+        fd = xdp_link_create(prog_fd, ifindex, name, &native, &e);
     if (fd < 0) {
         log_warn("--inbound: %s", e.msg);
         return;
@@ -101,18 +102,13 @@ static bool upper(const char *name)
     return found;
 }
 
-static int link_all(int prog_fd, struct inbound_links *l, struct error *e)
+/* --inbound all: every Ethernet interface that is up, but loopback and upper devices. 0,
+ * or -1 with e. */
+static int link_all(int prog_fd, int sock, struct inbound_links *l, struct error *e)
 {
     struct if_nameindex *all = if_nameindex();
-    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (!all || sock < 0) {
-        int err = errno;
-        if (all)
-            if_freenameindex(all);
-        if (sock >= 0)
-            close(sock);
-        return error_set(e, "--inbound all: cannot list the interfaces: %s", strerror(err));
-    }
+    if (!all)
+        return error_set(e, "--inbound all: cannot list the interfaces: %s", strerror(errno));
     for (const struct if_nameindex *i = all; i->if_index; i++) {
         if (!up_not_loopback(sock, i->if_name) || upper(i->if_name))
             continue;
@@ -121,44 +117,47 @@ static int link_all(int prog_fd, struct inbound_links *l, struct error *e)
         else
             log_warn("--inbound all: %s carries no Ethernet header: not checked", i->if_name);
     }
-    close(sock);
     if_freenameindex(all);
     return 0;
+}
+
+/* --inbound NAME[,NAME...]: each, which must be an Ethernet interface. 0, or -1 with e. */
+static int link_named(int prog_fd, int sock, const char *list, struct inbound_links *l,
+                      struct error *e)
+{
+    for (const char *s = list;; s++) {
+        char name[IF_NAMESIZE] = {0};
+        size_t n = name_length(s);
+        memcpy(name, s, n);
+        unsigned ifindex = if_nametoindex(name);
+        if (ifindex == 0)
+            return error_set(e, "--inbound: no interface named %s", name);
+        if (!ethernet(sock, name))
+            return error_set(e,
+                             "--inbound: %s carries no Ethernet header (a tunnel, WireGuard, "
+                             "PPP): not supported",
+                             name);
+        link_one(prog_fd, ifindex, name, l);
+        s += n;
+        if (*s == '\0')
+            return 0;
+    }
 }
 
 int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e)
 {
     l->n = 0;
-    if (strcmp(list, "all") == 0) {
-        if (link_all(prog_fd, l, e) != 0)
-            return -1;
-    } else {
-        for (const char *s = list;; s++) {
-            char name[IF_NAMESIZE] = {0};
-            size_t n = name_length(s);
-            memcpy(name, s, n);
-            unsigned ifindex = if_nametoindex(name);
-            int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-            bool framed = sock >= 0 && ethernet(sock, name);
-            if (sock >= 0)
-                close(sock);
-            if (ifindex == 0 || !framed) {
-                inbound_links_close(l);
-                return ifindex == 0 ? error_set(e, "--inbound: no interface named %s", name)
-                                    : error_set(e,
-                                                "--inbound: %s carries no Ethernet header "
-                                                "(a tunnel, WireGuard, PPP): not supported",
-                                                name);
-            }
-            link_one(prog_fd, ifindex, name, l);
-            s += n;
-            if (*s == '\0')
-                break;
-        }
-    }
-    if (l->n == 0)
-        return error_set(e, "--inbound %s: no interface could be linked", list);
-    return 0;
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* for the interfaces' flags */
+    if (sock < 0)
+        return error_set(e, "--inbound: socket: %s", strerror(errno));
+    int rc = strcmp(list, "all") == 0 ? link_all(prog_fd, sock, l, e)
+                                      : link_named(prog_fd, sock, list, l, e);
+    close(sock);
+    if (rc == 0 && l->n == 0)
+        rc = error_set(e, "--inbound %s: no interface could be linked", list);
+    if (rc != 0)
+        inbound_links_close(l);
+    return rc;
 }
 
 void inbound_links_close(struct inbound_links *l)
