@@ -157,32 +157,34 @@ struct resolved_name {
     __u8 name[256];
 };
 
-/* Keys of the feed tries (BPF_MAP_TYPE_LPM_TRIE): prefix length, then the address in
- * network order; the value is the feed's index in load order. */
-/* --inbound (inbound_guard.h): packets from a feed address arriving at an interface, a
- * sample for a source's first one, then at most one a minute (INBOUND_REPORT_NS) while it
- * sends. Told from the guard's other samples by its size. */
+/* --inbound (inbound_guard.h): packets arriving at an interface from a feed address, or
+ * on their way through the host toward one (forwarded for a container, a VM or a LAN); a
+ * sample for a listed address's first one, then at most one a minute (INBOUND_REPORT_NS)
+ * while they come. Told from the guard's other samples by its size. */
 struct inboundevent {
     __u64 ts_boot_ns;
-    __u64 packets; /* all of this source's on this interface so far (since it entered
-                    * inbound_sources: a source pushed out by others starts again) */
+    __u64 packets; /* all of this listed address's on this interface so far (since it
+                    * entered inbound_sources: one pushed out by others starts again) */
     __u32 ifindex;
-    __u32 feed;   /* the feed's index in load order */
-    __u16 family; /* AF_INET (saddr's first 4 bytes: also the IPv4 host an IPv6 source
-                   * carries) or AF_INET6 */
-    __u8 proto;   /* the IP protocol (IPv6: the fixed header's next header) */
-    __u8 dropped; /* XDP_DROP: --block refuses */
-    __u16 vlan;   /* the outermost VLAN id, 0: none */
-    __u16 pad;
-    __u8 saddr[16];
+    __u32 feed;     /* the feed's index in load order */
+    __u16 family;   /* addr's: AF_INET (its first 4 bytes: also the IPv4 host an IPv6
+                     * address carries) or AF_INET6 */
+    __u8 proto;     /* the IP protocol (IPv6: the fixed header's next header) */
+    __u8 dropped;   /* XDP_DROP: --block refuses */
+    __u16 vlan;     /* the outermost VLAN id, 0: none */
+    __u8 toward;    /* 0: addr is the packet's source; 1: its destination (forwarded) */
+    __u8 other_v6;  /* other is an IPv6 address (else IPv4, in its first 4 bytes) */
+    __u8 addr[16];  /* the listed address */
+    __u8 other[16]; /* the packet's other end: its destination, or (toward) its sender */
 };
 
-/* inbound_sources: an interface's packets from one feed address. */
+/* inbound_sources: an interface's packets from, or toward, one feed address. */
 struct inbound_key {
     __u32 ifindex;
     __u16 family;
-    __u16 pad;
-    __u8 saddr[16];
+    __u8 toward;
+    __u8 pad;
+    __u8 addr[16];
 };
 
 struct inbound_source {
@@ -190,17 +192,21 @@ struct inbound_source {
     __u64 reported_at; /* bpf_ktime_get_boot_ns() of its last sample */
 };
 
-/* inbound_counters, per CPU: packets from feed addresses by protocol. */
+/* inbound_counters, per CPU: packets from feed addresses by protocol, and those forwarded
+ * toward one. */
 #define EBPFSHIELD_INBOUND_TCP 0
 #define EBPFSHIELD_INBOUND_UDP 1
 #define EBPFSHIELD_INBOUND_ICMP 2 /* ICMP and ICMPv6 */
 #define EBPFSHIELD_INBOUND_OTHER 3
 #define EBPFSHIELD_INBOUND_HELD                                                                    \
-    4 /* reports held back by the flood limit (a source's at most                                  \
-       * one a second; not packets) */
-#define EBPFSHIELD_INBOUND_COUNTERS 5
+    4                                  /* reports held back by the flood limit (a source's at most \
+                                        * one a second; not packets) */
+#define EBPFSHIELD_INBOUND_FORWARDED 5 /* toward a feed address, any protocol */
+#define EBPFSHIELD_INBOUND_COUNTERS 6
 #define EBPFSHIELD_INBOUND_REPORTS_PER_SEC 100
 
+/* Keys of the feed tries (BPF_MAP_TYPE_LPM_TRIE): prefix length, then the address in
+ * network order; the value is the feed's index in load order. */
 struct lpm_v4 {
     __u32 prefixlen;
     __u32 addr;
@@ -227,8 +233,9 @@ _Static_assert(__builtin_offsetof(struct netevent, start_ns) == 72, "netevent.st
 _Static_assert(__builtin_offsetof(struct netevent, daddr6) == 44, "netevent.daddr6");
 _Static_assert(__builtin_offsetof(struct netevent, feed) == 64, "netevent.feed");
 _Static_assert(sizeof(struct domainevent) == 616, "domainevent layout");
-_Static_assert(sizeof(struct inboundevent) == 48, "inboundevent layout");
-_Static_assert(__builtin_offsetof(struct inboundevent, saddr) == 32, "inboundevent.saddr");
+_Static_assert(sizeof(struct inboundevent) == 64, "inboundevent layout");
+_Static_assert(__builtin_offsetof(struct inboundevent, addr) == 32, "inboundevent.addr");
+_Static_assert(__builtin_offsetof(struct inboundevent, other) == 48, "inboundevent.other");
 _Static_assert(sizeof(struct inbound_key) == 24, "inbound_key layout");
 _Static_assert(__builtin_offsetof(struct domainevent, question) == 360, "domainevent.question");
 _Static_assert(sizeof(struct resolved_key) == 24, "resolved_key layout");

@@ -1,10 +1,12 @@
 /* --inbound: an XDP program for the interfaces the guard watches. The source of every IPv4
- * and IPv6 packet (behind up to two VLAN tags) is looked up in the feeds' tries
- * (feed_tries.h, with the allow-list already cut out of them): IPv4-mapped, NAT64, 6to4 and
- * IPv4-compatible sources in the IPv4 trie too. A packet from a feed address is counted
- * per protocol (per CPU, exact) and per source and interface (inbound_sources), reported
- * for its source's first packet and then at most once a minute, and dropped (XDP_DROP)
- * when GUARD_REFUSE is 1. Anything else passes untouched, frames too short to hold their
+ * and IPv6 packet (behind up to two VLAN tags), then its destination, is looked up in the
+ * feeds' tries (feed_tries.h, with the allow-list already cut out of them): IPv4-mapped,
+ * NAT64, 6to4 and IPv4-compatible addresses in the IPv4 trie too. A packet arriving from a
+ * feed address is counted per protocol; one toward a feed address that the kernel would
+ * route on (forwarded for a container, a VM or a LAN), whatever made it, a raw or packet
+ * socket included, is counted as forwarded. Both are counted per listed address and interface
+ * (inbound_sources), reported for its first packet and then at most once a minute, and dropped
+ * (XDP_DROP) when GUARD_REFUSE is 1. Anything else passes untouched, frames too short to hold their
  * headers included: the stack drops those itself.
  * Included by connect_guard.h when GUARD_INBOUND is 1; uses its perf output (events). */
 #ifndef EBPFSHIELD_INBOUND_GUARD_H
@@ -73,8 +75,8 @@ static inline int inbound_budget_left(__u64 now)
  * it due at once: then two samples, each with its total. */
 static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
 {
-    struct inbound_key key = {.ifindex = ev->ifindex, .family = ev->family};
-    __builtin_memcpy(key.saddr, ev->saddr, sizeof(key.saddr));
+    struct inbound_key key = {.ifindex = ev->ifindex, .family = ev->family, .toward = ev->toward};
+    __builtin_memcpy(key.addr, ev->addr, sizeof(key.addr));
     struct inbound_source fresh = {0};
     struct inbound_source *s = inbound_sources.lookup_or_try_init(&key, &fresh);
     ev->ts_boot_ns = bpf_ktime_get_boot_ns();
@@ -95,42 +97,88 @@ static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
     events.perf_submit(ctx, ev, sizeof(*ev));
 }
 
-/* 1 when the IPv4 or IPv6 packet at data + off is from a feed address; ev gets its source,
- * protocol and feed. */
-static inline int inbound_listed(void *data, void *end, __u32 off, __u16 proto,
+/* 1 when the IPv4 address a is in a feed: ev gets it as addr, and its feed. */
+static inline int inbound_listed_v4(__u32 a, struct inboundevent *ev)
+{
+    ev->family = AF_INET;
+    __builtin_memset(ev->addr, 0, sizeof(ev->addr));
+    __builtin_memcpy(ev->addr, &a, sizeof(a));
+    return feed_of_v4(a, &ev->feed);
+}
+
+/* 1 when the IPv6 address w, or the IPv4 host it carries (mapped, NAT64, 6to4,
+ * compatible), is in a feed: ev gets the address as the feed lists it, and its feed. */
+static inline int inbound_listed_v6(const __u32 *w, struct inboundevent *ev)
+{
+    if (w[0] == 0 && w[1] == 0 && w[2] == htonl(0xffff))
+        return inbound_listed_v4(w[3], ev);
+    ev->family = AF_INET6;
+    __builtin_memcpy(ev->addr, w, sizeof(ev->addr));
+    if (feed_of_v6((const __u8 *)w, &ev->feed))
+        return 1;
+    __u32 v4;
+    return embedded_v4(w, &v4) && inbound_listed_v4(v4, ev);
+}
+
+/* 1 when the kernel would route a packet from src to dst arriving here on to another
+ * host. 0 when it is for this host (a feed listing one of the host's own addresses must
+ * not cut the host off), broadcast or multicast, has no route, or comes in where
+ * forwarding is off (then it cannot be passing through by routing either). */
+static inline int inbound_routed(struct xdp_md *ctx, int v6, const __u32 *src, const __u32 *dst)
+{
+    struct bpf_fib_lookup fib = {.ifindex = ctx->ingress_ifindex};
+    if (v6) {
+        fib.family = AF_INET6;
+        __builtin_memcpy(fib.ipv6_src, src, 16);
+        __builtin_memcpy(fib.ipv6_dst, dst, 16);
+    } else {
+        fib.family = AF_INET;
+        fib.ipv4_src = src[0];
+        fib.ipv4_dst = dst[0];
+    }
+    int r = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+    return r >= 0 && r != BPF_FIB_LKUP_RET_NOT_FWDED && r != BPF_FIB_LKUP_RET_FWD_DISABLED;
+}
+
+/* 1 when the IPv4 or IPv6 packet at data + off is from a feed address, or (its source
+ * clean) routed through this host toward one: ev gets the listed address, the other end,
+ * the protocol and the feed. */
+static inline int inbound_listed(struct xdp_md *ctx, void *data, void *end, __u32 off, __u16 proto,
                                  struct inboundevent *ev)
 {
     __u8 *ip = (__u8 *)data + off;
     if (proto == htons(ETH_P_IP)) {
         if ((void *)(ip + 20) > end)
             return 0;
-        __u32 saddr;
-        __builtin_memcpy(&saddr, ip + 12, sizeof(saddr));
-        ev->family = AF_INET;
+        __u32 src, dst;
+        __builtin_memcpy(&src, ip + 12, sizeof(src));
+        __builtin_memcpy(&dst, ip + 16, sizeof(dst));
         ev->proto = ip[9];
-        __builtin_memcpy(ev->saddr, &saddr, sizeof(saddr));
-        return feed_of_v4(saddr, &ev->feed);
+        if (inbound_listed_v4(src, ev)) {
+            __builtin_memcpy(ev->other, &dst, sizeof(dst));
+            return 1;
+        }
+        if (!inbound_listed_v4(dst, ev) || !inbound_routed(ctx, 0, &src, &dst))
+            return 0;
+        ev->toward = 1;
+        __builtin_memcpy(ev->other, &src, sizeof(src));
+        return 1;
     }
     if (proto != htons(ETH_P_IPV6) || (void *)(ip + 40) > end)
         return 0;
-    __u32 w[4];
-    __builtin_memcpy(w, ip + 8, sizeof(w));
+    __u32 src[4], dst[4];
+    __builtin_memcpy(src, ip + 8, sizeof(src));
+    __builtin_memcpy(dst, ip + 24, sizeof(dst));
     ev->proto = ip[6];
-    if (w[0] == 0 && w[1] == 0 && w[2] == htonl(0xffff)) { /* IPv4-mapped */
-        ev->family = AF_INET;
-        __builtin_memcpy(ev->saddr, &w[3], sizeof(w[3]));
-        return feed_of_v4(w[3], &ev->feed);
-    }
-    ev->family = AF_INET6;
-    __builtin_memcpy(ev->saddr, w, sizeof(w));
-    if (feed_of_v6((const __u8 *)w, &ev->feed))
+    ev->other_v6 = 1;
+    if (inbound_listed_v6(src, ev)) {
+        __builtin_memcpy(ev->other, dst, sizeof(dst));
         return 1;
-    __u32 v4;
-    if (!embedded_v4(w, &v4) || !feed_of_v4(v4, &ev->feed))
+    }
+    if (!inbound_listed_v6(dst, ev) || !inbound_routed(ctx, 1, src, dst))
         return 0;
-    ev->family = AF_INET; /* named by the IPv4 host it carries, as the feed lists it */
-    __builtin_memset(ev->saddr, 0, sizeof(ev->saddr));
-    __builtin_memcpy(ev->saddr, &v4, sizeof(v4));
+    ev->toward = 1;
+    __builtin_memcpy(ev->other, src, sizeof(src));
     return 1;
 }
 
@@ -156,9 +204,12 @@ int inbound_check(struct xdp_md *ctx)
         __builtin_memcpy(&proto, tag + 2, sizeof(proto));
         off += 4;
     }
-    if (!inbound_listed(data, end, off, proto, &ev))
+    if (!inbound_listed(ctx, data, end, off, proto, &ev))
         return XDP_PASS;
-    inbound_count(ev.proto);
+    if (ev.toward)
+        inbound_count_at(EBPFSHIELD_INBOUND_FORWARDED);
+    else
+        inbound_count(ev.proto);
     ev.dropped = GUARD_REFUSE;
     inbound_report(ctx, &ev);
     return GUARD_REFUSE ? XDP_DROP : XDP_PASS;

@@ -502,10 +502,10 @@ const struct cli_option cli_options[] = {
      "all, or up to 64 interface names separated by commas",
      "ebpf_ipintelligence: also check the source of every packet\n"
      "arriving at these Ethernet interfaces (all: every one up at\n"
-     "start but loopback and those on top of others) against the\n"
-     "feeds, in XDP: refusing --block actions\n"
-     "drop them; a line for a source's first packet, then at most\n"
-     "one a minute with its count",
+     "start but loopback and those on top of others), and the\n"
+     "destination of those routed on, against the feeds, in XDP:\n"
+     "refusing --block actions drop them; a line for a listed\n"
+     "address's first packet, then at most one a minute with its count",
      NULL},
     {"persist", 0, NULL, CLI_PART_GUARD, NULL, set_persist, NULL,
      "with --block deny|suspend|kill|dump: the refusing programs\n"

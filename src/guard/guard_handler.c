@@ -158,10 +158,13 @@ static void handle_inbound(struct guard_handler *h, const void *data)
                                .vlan = ev.vlan,
                                .proto = ev.proto,
                                .ipv6 = ev.family == AF_INET6,
+                               .other_ipv6 = ev.other_v6,
+                               .toward = ev.toward,
                                .dropped = ev.dropped,
                                .block = block_actions[h->block].name};
     char name[IF_NAMESIZE];
-    text_address(in.ipv6 ? AF_INET6 : AF_INET, ev.saddr, in.ip, sizeof(in.ip));
+    text_address(in.ipv6 ? AF_INET6 : AF_INET, ev.addr, in.ip, sizeof(in.ip));
+    text_address(in.other_ipv6 ? AF_INET6 : AF_INET, ev.other, in.other, sizeof(in.other));
     if (if_indextoname(ev.ifindex, name)) /* any byte but white space: kept printable */
         text_printable(in.ifname, sizeof(in.ifname), name, strnlen(name, sizeof(name)));
     else
@@ -281,15 +284,16 @@ void guard_report(const struct guard_handler *h)
     if (h->answers_listed)
         log_note("%llu DNS answer(s) to a question for a feed name", h->answers_listed);
     if (h->inbound[EBPFSHIELD_INBOUND_COUNTERS])
-        log_warn("%llu packet(s) from feed addresses %s at the interfaces of --inbound (tcp "
-                 "%llu, udp %llu, icmp %llu, other %llu), %llu line(s) about them, %llu held "
-                 "back by the limit of %d a second",
+        log_warn("%llu packet(s) from or toward feed addresses %s at the interfaces of "
+                 "--inbound (from them: tcp %llu, udp %llu, icmp %llu, other %llu; routed "
+                 "toward them: %llu), %llu line(s) about them, %llu held back by the limit of "
+                 "%d a second",
                  h->inbound[EBPFSHIELD_INBOUND_COUNTERS],
-                 block_actions[h->block].refuses ? "dropped" : "let in",
+                 block_actions[h->block].refuses ? "dropped" : "let through",
                  h->inbound[EBPFSHIELD_INBOUND_TCP], h->inbound[EBPFSHIELD_INBOUND_UDP],
                  h->inbound[EBPFSHIELD_INBOUND_ICMP], h->inbound[EBPFSHIELD_INBOUND_OTHER],
-                 h->inbound_reports, h->inbound[EBPFSHIELD_INBOUND_HELD],
-                 EBPFSHIELD_INBOUND_REPORTS_PER_SEC);
+                 h->inbound[EBPFSHIELD_INBOUND_FORWARDED], h->inbound_reports,
+                 h->inbound[EBPFSHIELD_INBOUND_HELD], EBPFSHIELD_INBOUND_REPORTS_PER_SEC);
     if (h->held_partial)
         log_note("%llu TCP segment(s) to a DNS port held back until their question was whole",
                  h->held_partial);

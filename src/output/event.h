@@ -59,13 +59,16 @@ struct conn_event {
 /* An interface-level hit (--inbound): packets from a feed address arriving at an
  * interface, said for a source's first one, then at most once a minute while it sends. */
 struct inbound_event {
-    char ip[INET6_ADDRSTRLEN];  /* the source (one carrying an IPv4 host: that host) */
-    char ifname[IF_NAMESIZE];   /* "if<index>" for an interface gone since */
-    const char *feed;           /* the feed file's name (the registry's) */
-    unsigned long long packets; /* the source's on that interface so far */
-    uint16_t vlan;              /* the outermost VLAN id, 0: none */
-    uint8_t proto;              /* the IP protocol */
-    bool ipv6;
+    char ip[INET6_ADDRSTRLEN];    /* the listed address (one carrying an IPv4 host: that host) */
+    char other[INET6_ADDRSTRLEN]; /* the packet's other end (toward: its sender) */
+    char ifname[IF_NAMESIZE];     /* the ingress interface; "if<index>" for one gone since */
+    const char *feed;             /* the feed file's name (the registry's) */
+    unsigned long long packets;   /* the listed address's on that interface so far */
+    uint16_t vlan;                /* the outermost VLAN id, 0: none */
+    uint8_t proto;                /* the IP protocol */
+    bool ipv6;                    /* ip is IPv6 */
+    bool other_ipv6;              /* other is IPv6 */
+    bool toward;       /* ip is the destination: packets routed through the host toward it */
     bool dropped;      /* the packets were dropped (a refusing --block) */
     const char *block; /* the --block action's name */
 };

@@ -368,14 +368,16 @@ char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
 
 char *ecs_inbound(const struct inbound_event *ev)
 {
-    json_object *root =
-        new_event("alert", ev->dropped ? "inbound-dropped" : "inbound-detected", "success");
+    static const char *const actions[2][2] = {{"inbound-detected", "inbound-dropped"},
+                                              {"forward-detected", "forward-dropped"}};
+    json_object *root = new_event("alert", actions[ev->toward][ev->dropped], "success");
     static const char *const categories[] = {"network", "intrusion_detection"};
     static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
                                                                                      "denied"};
     put_list(root, "event.category", categories, 2);
     put_list(root, "event.type", ev->dropped ? denied : reported, 2);
-    put_str(root, "source.ip", ev->ip);
+    put_str(root, "source.ip", ev->toward ? ev->other : ev->ip);
+    put_str(root, "destination.ip", ev->toward ? ev->ip : ev->other);
     if (ev->proto == IPPROTO_TCP || ev->proto == IPPROTO_UDP || ev->proto == IPPROTO_ICMP ||
         ev->proto == IPPROTO_ICMPV6 || ev->proto == IPPROTO_UDPLITE) {
         put_str(root, "network.transport", transport(ev->proto));
@@ -384,8 +386,8 @@ char *ecs_inbound(const struct inbound_event *ev)
         snprintf(number, sizeof(number), "%u", ev->proto);
         put_str(root, "network.iana_number", number);
     }
-    put_str(root, "network.type", ev->ipv6 ? "ipv6" : "ipv4");
-    put_str(root, "network.direction", "ingress");
+    put_str(root, "network.type", ev->other_ipv6 ? "ipv6" : "ipv4");
+    put_str(root, "network.direction", ev->toward ? "egress" : "ingress");
     put_int(root, "network.packets", (int64_t)ev->packets);
     put_str(root, "observer.ingress.interface.name", ev->ifname);
     if (ev->vlan) {

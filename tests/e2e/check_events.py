@@ -6,7 +6,7 @@ usage: check_events.py SCHEMA FILE...
 Every line of every FILE must be one whole JSON object (the last one ended by a newline)
 of one of the schema's kinds, picked by event.action: dns-query, dns-response,
 dns-unparsed (a DNS message ldns could not parse), connection-attempted,
-inbound-dropped or inbound-detected (--inbound), or any event.kind "alert" (a hit: a
+inbound- or forward-dropped or -detected (--inbound), or any event.kind "alert" (a hit: a
 domain hit when it has dns, else an address hit). Prints, per file, the count of each
 kind ("dns N", "dns_unparsed N", "connection N", "hit N", "inbound N"),
 then every violation as "FILE:LINE: PATH: what", then "violations N". Exit status 0 when
@@ -38,6 +38,8 @@ KIND_OF_ACTION = {
     "connection-attempted": ("connection", "connection"),
     "inbound-dropped": ("inbound", "inbound"),
     "inbound-detected": ("inbound", "inbound"),
+    "forward-dropped": ("inbound", "inbound"),
+    "forward-detected": ("inbound", "inbound"),
 }
 TYPES = {
     "object": lambda v: isinstance(v, dict),

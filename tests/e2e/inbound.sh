@@ -9,7 +9,16 @@
 #   kernel has none), are dropped and said with their outer VLAN; one line per source; a
 #   UDP flood of 2,000 datagrams is counted exactly at exit, still one line; the tool's
 #   exit leaves no XDP program on the interface;
-# - --block print: the listed source's pings are answered, its line says "let in";
+# - routed through us: a container namespace (10.24.0.2, fd00:25::2) behind a second
+#   veth pair sends toward the peer's listed addresses by sendto (UDP, TCP, IPv6: refused
+#   in the call by the guard's cgroup hooks, which see every namespace) and by a packet
+#   socket (IPv4, IPv6), as root and as nobody with only CAP_NET_RAW: 0 bytes reach the
+#   peer's listener, one line per listed destination names the sender and the
+#   container's interface, the exit totals count every frame; the same senders reach
+#   the clean addresses (so the attacks work, and it is the tool that stops them); the
+#   host's own address, listed, still gets the container's frames;
+# - --block print: the listed source's pings are answered, its line says "let in"; the
+#   container's datagram to the listed address arrives, its line says "let through";
 # - JSON: the event's ECS fields; a tunnel (no Ethernet header) refused by name, left out
 #   by `all`;
 # - SIGKILL of the tool leaves no XDP program, and the listed source is answered again.
@@ -20,8 +29,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
 
 PEER=ebs-peer-$$
+CONT=ebs-cont-$$
 IF=ebsin$$
-trap 'ip netns del "$PEER" 2>/dev/null; cleanup_all' EXIT
+IFC=ebsfw$$
+fwd4=$(sysctl -n net.ipv4.ip_forward)
+fwd6=$(sysctl -n net.ipv6.conf.all.forwarding)
+trap 'ip netns del "$PEER" 2>/dev/null; ip netns del "$CONT" 2>/dev/null
+      sysctl -qw net.ipv4.ip_forward="$fwd4" net.ipv6.conf.all.forwarding="$fwd6"; cleanup_all' EXIT
 ip link set lo up
 ip netns add "$PEER"
 ip -n "$PEER" link set lo up
@@ -41,13 +55,47 @@ for a in fd00:24::7 fd00:24::8; do
 done
 ip -n "$PEER" neigh replace fd00:24::1 lladdr "$mac_here" dev eth0 nud permanent
 
+# The container: routed through this namespace to the peer.
+ip netns add "$CONT"
+ip -n "$CONT" link set lo up
+ip link add "$IFC" type veth peer name eth0 netns "$CONT"
+ip addr add 10.24.0.1/24 dev "$IFC"
+ip addr add fd00:25::1/64 dev "$IFC" nodad
+ip link set "$IFC" up
+ip -n "$CONT" addr add 10.24.0.2/24 dev eth0
+ip -n "$CONT" addr add fd00:25::2/64 dev eth0 nodad
+ip -n "$CONT" link set eth0 up
+ip -n "$CONT" route add default via 10.24.0.1
+ip -n "$CONT" -6 route add default via fd00:25::1
+ip -n "$PEER" route add 10.24.0.0/24 via 192.0.2.1
+ip -n "$PEER" -6 route add fd00:25::/64 via fd00:24::1
+sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+mac_cont=$(ip netns exec "$CONT" cat /sys/class/net/eth0/address)
+mac_fw=$(cat "/sys/class/net/$IFC/address")
+ip neigh replace fd00:25::2 lladdr "$mac_cont" dev "$IFC" nud permanent
+ip -n "$CONT" neigh replace fd00:25::1 lladdr "$mac_fw" dev eth0 nud permanent
+
 mkdir "$WORK/feeds"
-printf '# test feed\n192.0.2.7\nfd00:24::7\n203.0.113.7\n203.0.113.9\n' >"$WORK/feeds/inbound.txt"
+# 10.24.0.1 is ours (toward the container): a feed listing the host's own address must
+# not cut it off.
+printf '# test feed\n192.0.2.7\nfd00:24::7\n203.0.113.7\n203.0.113.9\n10.24.0.1\n' \
+    >"$WORK/feeds/inbound.txt"
 COUNT=$WORK/count
 "$PY" "$here/byte_counter.py" "$COUNT" tcp:192.0.2.1:9300 udp:192.0.2.1:9301 \
     >/dev/null 2>&1 &
 EXTRA_PIDS=$!
-for _ in $(seq 50); do [ -s "$COUNT" ] && break; sleep 0.1; done
+# What the container gets through to the peer: to its listed addresses, to its clean ones.
+FWD_LISTED=$WORK/fwd_listed FWD_CLEAN=$WORK/fwd_clean
+ip netns exec "$PEER" "$PY" "$here/byte_counter.py" "$FWD_LISTED" tcp:192.0.2.7:9310 \
+    udp:192.0.2.7:9310 udp:fd00:24::7:9310 >/dev/null 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+ip netns exec "$PEER" "$PY" "$here/byte_counter.py" "$FWD_CLEAN" udp:192.0.2.8:9310 \
+    udp:fd00:24::8:9310 >/dev/null 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+OWN=$WORK/own
+"$PY" "$here/byte_counter.py" "$OWN" udp:10.24.0.1:9311 >/dev/null 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+for _ in $(seq 50); do [ -s "$COUNT" ] && [ -s "$OWN" ] && [ -s "$FWD_LISTED" ] && [ -s "$FWD_CLEAN" ] && break; sleep 0.1; done
 
 # replies FROM TO: how many of 3 pings from FROM (in the peer) to TO were answered.
 replies() {
@@ -55,14 +103,33 @@ replies() {
         sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
 peer() { ip netns exec "$PEER" "$PY" "$here/inbound_peer.py" "$@"; }
-tagged_frames() { peer tagged eth0 "$mac_here" "$mac_peer" "$@"; }
+tagged_frames() { peer frames eth0 "$mac_here" "$mac_peer" "$1" 203.0.113.1 9302 "${@:2}"; }
+cont() { ip netns exec "$CONT" "$PY" "$here/inbound_peer.py" "$@"; }
+# cont_frames [nobody] DADDR COUNT: UDP frames from the container's packet socket.
+cont_frames() {
+    local from=10.24.0.2
+    local as=()
+    if [ "$1" = nobody ]; then
+        as=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+net_raw
+            --ambient-caps=-all,+net_raw --bounding-set=-all,+net_raw)
+        shift
+    fi
+    case $1 in *:*) from=fd00:25::2 ;; esac
+    ip netns exec "$CONT" "${as[@]}" "$PY" "$here/inbound_peer.py" frames eth0 "$mac_fw" \
+        "$mac_cont" "$from" "$1" 9310 "$2"
+}
+# forward_line SENDER DEST VERB: the regex of a routed packet's line.
+forward_line() {
+    echo "^Forwarded:${1//./\\.}->${2//./\\.} $3 1 packet\\(s\\) from $IFC \\(ip-blacklist:${2//./\\.}\\)\$"
+}
 counted() { cat "$COUNT"; }
 has_xdp() { ip link show "$IF" | grep -q ' xdp'; }
 # line SOURCE VERB IFNAME: the regex of a source's line.
 line() { echo "^Inbound:${1//./\\.} $2 1 packet\\(s\\) on ${3//./\\.} \\(ip-blacklist:${1//./\\.}\\)\$"; }
 
-start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
+start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC" && {
     check "deny: the interface and its XDP mode said" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
+    check "deny: the container's interface too" grep -qE "^inbound: $IFC \((native|generic) XDP\)$" "$ERR"
     check "deny: an XDP program on $IF" has_xdp
     check "deny: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
     check "deny: 3 of 3 from the clean one" [ "$(replies 192.0.2.8 192.0.2.1)" = 3 ]
@@ -88,10 +155,45 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
         "deny: one line for the listed source behind 802.1ad 100 and 802.1Q 42 (the outer VLAN)"
     expect_count "$OUT" '^Inbound:(192\.0\.2\.8|fd00:24::8|203\.0\.113\.8) ' 0 \
         "deny: no line for the clean sources"
+
+    # From the container toward listed addresses: its sockets' sends are refused in the
+    # call (cgroup hooks see every namespace); its packet sockets' frames are routed
+    # through us: 5 as root and 5 as nobody with CAP_NET_RAW, IPv4 and IPv6 each.
+    cont udp 10.24.0.2 192.0.2.7 9310 5
+    check "forwarded: the container's TCP connect to the listed address fails" \
+        not cont tcp 10.24.0.2 192.0.2.7 9310
+    cont udp fd00:25::2 fd00:24::7 9310 5
+    expect_count "$OUT" '^Client:python3 \(pid:[0-9]+\) was denied by eBPFShield \(ip-blacklist:(192\.0\.2|fd00:24:)' \
+        3 "forwarded: the container's three socket senders refused in the call, one line each"
+    for to in 192.0.2.7 fd00:24::7; do
+        check "forwarded: 5 frames to $to from the container's packet socket as root (sent)" \
+            cont_frames "$to" 5
+        check "forwarded: 5 as nobody with only CAP_NET_RAW (sent)" cont_frames nobody "$to" 5
+    done
+    # The container's own sockets may not reach it (the guard refuses them); its frames do.
+    ip netns exec "$CONT" "$PY" "$here/inbound_peer.py" frames eth0 "$mac_fw" "$mac_cont" \
+        10.24.0.2 10.24.0.1 9311 3
+    check "forwarded: our own address, though listed, gets the container's frames (3 bytes)" \
+        wait_line "$OWN" '^3$' 5
+    cont udp 10.24.0.2 192.0.2.8 9310 1
+    cont udp fd00:25::2 fd00:24::8 9310 1
+    for to in 192.0.2.8 fd00:24::8; do cont_frames "$to" 1 && cont_frames nobody "$to" 1; done
+    check "forwarded: the same senders reach the clean addresses (6 bytes)" \
+        wait_line "$FWD_CLEAN" '^6$' 5
+    check "forwarded: no byte reached the listed addresses ($(cat "$FWD_LISTED") counted)" \
+        [ "$(cat "$FWD_LISTED")" = 0 ]
+    expect_count "$OUT" "$(forward_line 10.24.0.2 192.0.2.7 dropped)" 1 \
+        "forwarded: one line for the listed IPv4 destination, sender and interface named"
+    expect_count "$OUT" "$(forward_line fd00:25::2 fd00:24::7 dropped)" 1 \
+        "forwarded: one line for the listed IPv6 destination"
+    expect_count "$OUT" '^Forwarded:.*(192\.0\.2\.8|fd00:24::8)' 0 \
+        "forwarded: no line for the clean destinations"
     stop_tool deny
     # Exactly what the listed sources sent over UDP: 5 + 2,000 datagrams, 2 x 10 frames.
-    check "deny: exit totals count every UDP datagram (2025)" \
-        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from feed addresses dropped at the interfaces of --inbound \(tcp [0-9]+, udp 2025, icmp [0-9]+, other 0\), 4 line\(s\) about them, 0 held back' "$ERR"
+    check "deny: exit totals count every UDP datagram from them (2025)" \
+        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from or toward feed addresses dropped at the interfaces of --inbound \(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\), 6 line\(s\) about them, 0 held back' "$ERR"
+    check "deny: exit totals count every routed frame (20)" \
+        grep -q 'routed toward them: 20), ' "$ERR"
     check "deny: no XDP program left on $IF after exit" not has_xdp
 }
 
@@ -100,9 +202,15 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
 if [ "${EXPECT_MODE:-}" = kprobe ]; then
     echo "note: print and json: run natively only (user space alone)"
 else
-    start_tool print --feeds "$WORK/feeds" --block print --inbound "$IF" && {
+    start_tool print --feeds "$WORK/feeds" --block print --inbound "$IF,$IFC" && {
         check "print: 3 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 3 ]
         expect_count "$OUT" "$(line 192.0.2.7 'let in' "$IF")" 1 "print: one line, let in"
+        before=$(cat "$FWD_LISTED")
+        cont udp 10.24.0.2 192.0.2.7 9310 1
+        check "print: the container's datagram to the listed address arrives" \
+            wait_line "$FWD_LISTED" "^$((before + 1))\$" 5
+        expect_count "$OUT" "$(forward_line 10.24.0.2 192.0.2.7 'let through')" 1 \
+            "print: one line, let through"
         stop_tool print
     }
     launch json "out err" "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block deny --inbound "$IF" --output json && {
@@ -121,7 +229,8 @@ else
     start_tool all --feeds "$WORK/feeds" --block deny --inbound all && {
         check "all: $IF linked" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
         check "all: the tunnel said and left out" grep -q "^ebpfshield-bcc: --inbound all: tun$$ carries no Ethernet header: not checked$" "$ERR"
-        check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 1 ]
+        check "all: $IFC linked" grep -qE "^inbound: $IFC \((native|generic) XDP\)$" "$ERR"
+        check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 2 ]
         check "all: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
         stop_tool all
     }

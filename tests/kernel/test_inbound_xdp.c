@@ -6,10 +6,13 @@
  * reported for a source's first packet, not again within the report interval (200 ms
  * here, a minute in the tool), then again with the source's total; under --block print
  * the same reports and counts, nothing dropped; a flood from 150 sources reported 100 a
- * second, the rest counted as held back. Needs root (CAP_BPF); skipped (77)
+ * second, the rest counted as held back; frames toward a feed address that the kernel
+ * would not route on (in the test's own network namespace) passed and not counted (the
+ * routed ones are tests/e2e/inbound.sh's). Needs root (CAP_BPF); skipped (77)
  * without it. */
 #include <arpa/inet.h>
 #include <linux/bpf.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,9 +95,11 @@ static struct shim_bpf *compile(int refuse, int *prog_fd)
     return b;
 }
 
-/* An Ethernet frame from src (IPv4 or IPv6 text) of IP protocol proto behind the VLAN
- * tags (outermost first; 0 ends), into buf: its length. */
-static size_t frame(uint8_t *buf, const char *src, uint8_t proto, const uint16_t *tags)
+/* An Ethernet frame from src to dst (IPv4 or IPv6 text; dst NULL: the unspecified
+ * address) of IP protocol proto behind the VLAN tags (outermost first; 0 ends), into buf:
+ * its length. */
+static size_t frame_to(uint8_t *buf, const char *src, const char *dst, uint8_t proto,
+                       const uint16_t *tags)
 {
     static const uint8_t tpid[2][2] = {{0x88, 0xa8}, {0x81, 0x00}};
     size_t n = 12, ntags = 0;
@@ -115,13 +120,22 @@ static size_t frame(uint8_t *buf, const char *src, uint8_t proto, const uint16_t
         buf[n + 2] = 0x60;
         buf[n + 2 + 6] = proto;
         inet_pton(AF_INET6, src, buf + n + 2 + 8);
+        if (dst)
+            inet_pton(AF_INET6, dst, buf + n + 2 + 24);
         return n + 2 + 40 + 8;
     }
     buf[n] = 0x08, buf[n + 1] = 0x00;
     buf[n + 2] = 0x45;
     buf[n + 2 + 9] = proto;
     inet_pton(AF_INET, src, buf + n + 2 + 12);
+    if (dst)
+        inet_pton(AF_INET, dst, buf + n + 2 + 16);
     return n + 2 + 20 + 8;
+}
+
+static size_t frame(uint8_t *buf, const char *src, uint8_t proto, const uint16_t *tags)
+{
+    return frame_to(buf, src, NULL, proto, tags);
 }
 
 /* The program's verdict on len bytes of buf. */
@@ -176,8 +190,8 @@ static void expect_event(int i, int family, const char *src, uint32_t feed, uint
         return;
     }
     const struct inboundevent *ev = &events[i];
-    EXPECT(ev->family == family && memcmp(ev->saddr, addr, sizeof(addr)) == 0,
-           "event %d: source %s (family %u)", i, src, ev->family);
+    EXPECT(ev->family == family && memcmp(ev->addr, addr, sizeof(addr)) == 0 && !ev->toward,
+           "event %d: source %s (family %u, toward %u)", i, src, ev->family, ev->toward);
     EXPECT(ev->feed == feed, "event %d: feed %u, want %u", i, ev->feed, feed);
     EXPECT(ev->packets == packets, "event %d: packets %llu, want %llu", i,
            (unsigned long long)ev->packets, (unsigned long long)packets);
@@ -223,6 +237,15 @@ static void test_refusing(void)
            counter(b, EBPFSHIELD_INBOUND_ICMP));
     EXPECT(counter(b, EBPFSHIELD_INBOUND_OTHER) == 1, "GRE counted: %llu",
            counter(b, EBPFSHIELD_INBOUND_OTHER));
+
+    /* Toward a feed address, but not routed on (this test's own network namespace has no
+     * route and forwards nothing): for this host, or for nobody. Passed, not counted. */
+    len = frame_to(buf, "203.0.113.1", "198.51.100.7", IPPROTO_TCP, NULL);
+    EXPECT(run(fd, buf, len) == XDP_PASS, "toward a listed IPv4 address, not routed");
+    len = frame_to(buf, "2001:db8::1", "fd00:bad::1", IPPROTO_TCP, NULL);
+    EXPECT(run(fd, buf, len) == XDP_PASS, "toward a listed IPv6 address, not routed");
+    EXPECT(counter(b, EBPFSHIELD_INBOUND_FORWARDED) == 0, "not counted as forwarded: %llu",
+           counter(b, EBPFSHIELD_INBOUND_FORWARDED));
 
     drain(b);
     EXPECT(nevents == 7 && others == 0, "7 reports, one per source (%d, %d others)", nevents,
@@ -286,6 +309,10 @@ int main(void)
     if (geteuid() != 0) {
         fprintf(stderr, "test_inbound_xdp: needs root (CAP_BPF), skipped\n");
         return 77;
+    }
+    if (unshare(CLONE_NEWNET) != 0) { /* no route, no forwarding: whatever the host's are */
+        perror("unshare(CLONE_NEWNET)");
+        return 1;
     }
     test_refusing();
     test_print();

@@ -1540,8 +1540,6 @@ static void test_identity_json(void)
     free(s);
 }
 
-/* --inbound's events: ECS fields of a dropped IPv6 TCP source behind VLAN 42, and of a
- * let-in GRE packet (no transport keyword: its IANA number). */
 /* ev as output_inbound writes it in JSON, parsed (NULL after a failed check). */
 static json_object *inbound_json(const struct inbound_event *ev, int line)
 {
@@ -1556,9 +1554,14 @@ static json_object *inbound_json(const struct inbound_event *ev, int line)
     return root;
 }
 
+/* --inbound's events: ECS fields of a dropped IPv6 TCP source behind VLAN 42, of a
+ * let-in GRE packet (no transport keyword: its IANA number), and of a UDP packet routed
+ * through the host toward a listed address, dropped. */
 static void test_inbound_json(void)
 {
     struct inbound_event ev = {.ip = "fd00:bad::7",
+                               .other = "2001:db8::1",
+                               .other_ipv6 = true,
                                .ifname = "eth0",
                                .feed = "tor.txt",
                                .packets = 3,
@@ -1572,6 +1575,7 @@ static void test_inbound_json(void)
         JSTR(root, "event.kind", "alert");
         JSTR(root, "event.action", "inbound-dropped");
         JSTR(root, "source.ip", "fd00:bad::7");
+        JSTR(root, "destination.ip", "2001:db8::1");
         JSTR(root, "network.transport", "tcp");
         JSTR(root, "network.type", "ipv6");
         JSTR(root, "network.direction", "ingress");
@@ -1584,16 +1588,41 @@ static void test_inbound_json(void)
         JSTR(root, "ebpfshield.block", "kill");
         json_object_put(root);
     }
-    ev = (struct inbound_event){
-        .ip = "198.51.100.7", .ifname = "eth1", .packets = 1, .proto = 47, .block = "print"};
+    ev = (struct inbound_event){.ip = "198.51.100.7",
+                                .other = "192.0.2.1",
+                                .ifname = "eth1",
+                                .packets = 1,
+                                .proto = 47,
+                                .block = "print"};
     root = inbound_json(&ev, __LINE__);
     if (root) {
         JSTR(root, "event.action", "inbound-detected");
+        JSTR(root, "network.type", "ipv4");
         JSTR(root, "network.iana_number", "47");
         JABSENT(root, "network.transport");
         JABSENT(root, "observer.ingress.vlan");
         JABSENT(root, "threat.feed");
         JSTR(root, "threat.indicator.type", "ipv4-addr");
+        json_object_put(root);
+    }
+    ev = (struct inbound_event){.ip = "198.51.100.7",
+                                .other = "10.24.0.2",
+                                .ifname = "veth-c",
+                                .packets = 2,
+                                .proto = IPPROTO_UDP,
+                                .toward = true,
+                                .dropped = true,
+                                .block = "deny"};
+    root = inbound_json(&ev, __LINE__);
+    if (root) {
+        JSTR(root, "event.action", "forward-dropped");
+        JSTR(root, "source.ip", "10.24.0.2");
+        JSTR(root, "destination.ip", "198.51.100.7");
+        JSTR(root, "network.direction", "egress");
+        JSTR(root, "network.transport", "udp");
+        JSTR(root, "observer.ingress.interface.name", "veth-c");
+        JSTR(root, "threat.indicator.ip", "198.51.100.7");
+        JINT(root, "network.packets", 2);
         json_object_put(root);
     }
 }

@@ -306,7 +306,8 @@ static void test_ambiguous_names(void)
     free(got);
 }
 
-/* --inbound's lines: dropped or let in, the outer VLAN after the interface's name. */
+/* --inbound's lines: dropped or let in, the outer VLAN after the interface's name; routed
+ * toward a listed address: its sender first, the ingress interface. */
 static void test_inbound_lines(void)
 {
     struct capture c;
@@ -325,10 +326,25 @@ static void test_inbound_lines(void)
                                 .ipv6 = true,
                                 .vlan = 100};
     output_inbound(&o, &ev);
+    ev = (struct inbound_event){.ip = "198.51.100.7",
+                                .other = "10.24.0.2",
+                                .ifname = "veth-c",
+                                .packets = 5,
+                                .proto = IPPROTO_UDP,
+                                .toward = true,
+                                .dropped = true};
+    output_inbound(&o, &ev);
+    ev.dropped = false;
+    ev.vlan = 7;
+    output_inbound(&o, &ev);
     char *got = capture_text(&c);
     CHECK_STR(got, "Inbound:198.51.100.7 dropped 1 packet(s) on eth0 (ip-blacklist:198.51.100.7)\n"
                    "Inbound:fd00:bad::7 let in 1234 packet(s) on veth1.100 "
-                   "(ip-blacklist:fd00:bad::7)\n");
+                   "(ip-blacklist:fd00:bad::7)\n"
+                   "Forwarded:10.24.0.2->198.51.100.7 dropped 5 packet(s) from veth-c "
+                   "(ip-blacklist:198.51.100.7)\n"
+                   "Forwarded:10.24.0.2->198.51.100.7 let through 5 packet(s) from veth-c.7 "
+                   "(ip-blacklist:198.51.100.7)\n");
     free(got);
 }
 
