@@ -501,8 +501,8 @@ const struct cli_option cli_options[] = {
     {"inbound", 0, "all|IFACE[,IFACE...]", CLI_PART_GUARD, NULL, set_inbound,
      "all, or up to 64 interface names separated by commas",
      "ebpf_ipintelligence: also check the source of every packet\n"
-     "arriving at these Ethernet interfaces (all: every one up at\n"
-     "start but loopback and those on top of others), and the\n"
+     "arriving at these Ethernet interfaces (all: every one up,\n"
+     "now or later, but loopback and those on top of others), and the\n"
      "destination of those routed on, against the feeds, in XDP:\n"
      "refusing --block actions drop them; a line for a listed\n"
      "address's first packet, then at most one a minute with its count",

@@ -437,6 +437,8 @@ static void tick(void *self)
     struct guard *p = self;
     reload_tick(p);
     exit_tick(p);
+    if (p->inbound_list && p->prog)
+        inbound_links_follow(&p->inbound);
 }
 
 /* Once this run has started: without --persist, the pins of the earlier run it took over

@@ -2,8 +2,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -39,9 +42,23 @@ bool inbound_list_valid(const char *list)
     }
 }
 
+/* true when the name is one of list's. */
+static bool listed_name(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+    for (const char *s = list;; s++) {
+        size_t n = name_length(s);
+        if (n == len && memcmp(s, name, n) == 0)
+            return true;
+        s += n;
+        if (*s == '\0')
+            return false;
+    }
+}
+
 /* Links interface name (ifindex) into l, said; a busy one said and left, one linked
  * already (named twice) skipped. */
-static void link_one(int prog_fd, unsigned ifindex, const char *name, struct inbound_links *l)
+static void link_one(unsigned ifindex, const char *name, struct inbound_links *l)
 {
     struct error e;
     bool native;
@@ -49,10 +66,10 @@ static void link_one(int prog_fd, unsigned ifindex, const char *name, struct inb
         if (l->ifindex[i] == ifindex)
             return;
     int fd = -1;
-    if (l->n >= INBOUND_IFACES_MAX)
-        error_set(&e, "%s: more than %d interfaces, left alone", name, INBOUND_IFACES_MAX);
+    if (l->n >= INBOUND_LINKS_MAX)
+        error_set(&e, "%s: more than %d interfaces, left alone", name, INBOUND_LINKS_MAX);
     else
-        fd = xdp_link_create(prog_fd, ifindex, name, &native, &e);
+        fd = xdp_link_create(l->prog_fd, ifindex, name, &native, &e);
     if (fd < 0) {
         log_warn("--inbound: %s", e.msg);
         return;
@@ -60,6 +77,20 @@ static void link_one(int prog_fd, unsigned ifindex, const char *name, struct inb
     l->ifindex[l->n] = ifindex;
     l->fd[l->n++] = fd;
     log_note("inbound: %s (%s XDP)", name, native ? "native" : "generic");
+}
+
+/* Unlinks the interface ifindex (gone: the kernel has detached the program), said. */
+static void unlink_one(unsigned ifindex, const char *name, struct inbound_links *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (l->ifindex[i] == ifindex) {
+            close(l->fd[i]);
+            l->n--;
+            l->fd[i] = l->fd[l->n];
+            l->ifindex[i] = l->ifindex[l->n];
+            log_note("inbound: %s gone", name);
+            return;
+        }
 }
 
 static struct ifreq request(const char *name)
@@ -87,7 +118,8 @@ static bool ethernet(int sock, const char *name)
 }
 
 /* true when the interface sits on others (a VLAN device, a bridge, a bond, a macvlan:
- * sysfs's lower_* links), which see its packets first. */
+ * sysfs's lower_* links; a bridge or a bond before its first port), which see its
+ * packets first. */
 static bool upper(const char *name)
 {
     char path[64];
@@ -96,36 +128,42 @@ static bool upper(const char *name)
     const struct dirent *e;
     bool found = false;
     while (d && !found && (e = readdir(d)))
-        found = strncmp(e->d_name, "lower_", 6) == 0;
+        found = strncmp(e->d_name, "lower_", 6) == 0 || strcmp(e->d_name, "bridge") == 0 ||
+                strcmp(e->d_name, "bonding") == 0;
     if (d)
         closedir(d);
     return found;
 }
 
+/* --inbound all: links the interface if it is up, Ethernet, not loopback and not on top
+ * of others; one without an Ethernet header said. */
+static void link_if_all(unsigned ifindex, const char *name, int sock, struct inbound_links *l)
+{
+    if (!up_not_loopback(sock, name) || upper(name))
+        return;
+    if (ethernet(sock, name))
+        link_one(ifindex, name, l);
+    else
+        log_warn("--inbound all: %s carries no Ethernet header: not checked", name);
+}
+
 /* --inbound all: every Ethernet interface that is up, but loopback and upper devices. 0,
  * or -1 with e. */
-static int link_all(int prog_fd, int sock, struct inbound_links *l, struct error *e)
+static int link_all(int sock, struct inbound_links *l, struct error *e)
 {
     struct if_nameindex *all = if_nameindex();
     if (!all)
         return error_set(e, "--inbound all: cannot list the interfaces: %s", strerror(errno));
-    for (const struct if_nameindex *i = all; i->if_index; i++) {
-        if (!up_not_loopback(sock, i->if_name) || upper(i->if_name))
-            continue;
-        if (ethernet(sock, i->if_name))
-            link_one(prog_fd, i->if_index, i->if_name, l);
-        else
-            log_warn("--inbound all: %s carries no Ethernet header: not checked", i->if_name);
-    }
+    for (const struct if_nameindex *i = all; i->if_index; i++)
+        link_if_all(i->if_index, i->if_name, sock, l);
     if_freenameindex(all);
     return 0;
 }
 
 /* --inbound NAME[,NAME...]: each, which must be an Ethernet interface. 0, or -1 with e. */
-static int link_named(int prog_fd, int sock, const char *list, struct inbound_links *l,
-                      struct error *e)
+static int link_named(int sock, struct inbound_links *l, struct error *e)
 {
-    for (const char *s = list;; s++) {
+    for (const char *s = l->list;; s++) {
         char name[IF_NAMESIZE] = {0};
         size_t n = name_length(s);
         memcpy(name, s, n);
@@ -137,21 +175,41 @@ static int link_named(int prog_fd, int sock, const char *list, struct inbound_li
                              "--inbound: %s carries no Ethernet header (a tunnel, WireGuard, "
                              "PPP): not supported",
                              name);
-        link_one(prog_fd, ifindex, name, l);
+        link_one(ifindex, name, l);
         s += n;
         if (*s == '\0')
             return 0;
     }
 }
 
+/* A netlink socket on the kernel's link messages (non-blocking), or -1 (said). */
+static int open_netlink(void)
+{
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+    struct sockaddr_nl a = {.nl_family = AF_NETLINK, .nl_groups = RTMGRP_LINK};
+    if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        log_warn("--inbound: cannot follow interfaces as they come and go (netlink: %s): "
+                 "only those of start are checked",
+                 strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e)
 {
+    l->prog_fd = prog_fd;
+    l->list = list;
     l->n = 0;
+    l->follows = false;
     int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* for the interfaces' flags */
     if (sock < 0)
         return error_set(e, "--inbound: socket: %s", strerror(errno));
-    int rc = strcmp(list, "all") == 0 ? link_all(prog_fd, sock, l, e)
-                                      : link_named(prog_fd, sock, list, l, e);
+    l->netlink = open_netlink(); /* before the scan: nothing that comes up meanwhile is missed */
+    l->follows = l->netlink >= 0;
+    int rc = strcmp(list, "all") == 0 ? link_all(sock, l, e) : link_named(sock, l, e);
     close(sock);
     if (rc == 0 && l->n == 0)
         rc = error_set(e, "--inbound %s: no interface could be linked", list);
@@ -160,9 +218,103 @@ int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, s
     return rc;
 }
 
+/* An interface new, renamed or changed (ifindex, its name): linked when it is one to
+ * check. */
+static void link_changed(struct inbound_links *l, int sock, unsigned ifindex, const char *name)
+{
+    if (strcmp(l->list, "all") == 0)
+        link_if_all(ifindex, name, sock, l);
+    else if (listed_name(l->list, name) && ethernet(sock, name))
+        link_one(ifindex, name, l);
+}
+
+/* The name in a link message's attributes (len bytes after its ifinfomsg), or "" when
+ * it has none. */
+static void message_name(const struct ifinfomsg *ifi, size_t len, char name[IF_NAMESIZE])
+{
+    name[0] = '\0';
+    const struct rtattr *a = (const struct rtattr *)((const char *)ifi + NLMSG_ALIGN(sizeof(*ifi)));
+    size_t left = len > NLMSG_ALIGN(sizeof(*ifi)) ? len - NLMSG_ALIGN(sizeof(*ifi)) : 0;
+    int n = (int)left;
+    for (; RTA_OK(a, n); a = RTA_NEXT(a, n)) {
+        if (a->rta_type != IFLA_IFNAME)
+            continue;
+        size_t k = strnlen(RTA_DATA(a), RTA_PAYLOAD(a));
+        if (k > 0 && k < IF_NAMESIZE) {
+            memcpy(name, RTA_DATA(a), k);
+            name[k] = '\0';
+        }
+        return;
+    }
+}
+
+/* One link message from the kernel. */
+static void on_message(struct inbound_links *l, int sock, const struct nlmsghdr *h)
+{
+    if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
+        h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+        return;
+    const struct ifinfomsg *ifi = NLMSG_DATA(h);
+    char name[IF_NAMESIZE];
+    message_name(ifi, h->nlmsg_len - NLMSG_HDRLEN, name);
+    if (ifi->ifi_index <= 0 || !name[0] || name_length(name) == 0)
+        return;
+    if (h->nlmsg_type == RTM_DELLINK)
+        unlink_one((unsigned)ifi->ifi_index, name, l);
+    else
+        link_changed(l, sock, (unsigned)ifi->ifi_index, name);
+}
+
+/* After lost messages (the socket's buffer overran): interfaces gone unlinked, every
+ * one there now considered again. */
+static void rescan(struct inbound_links *l, int sock)
+{
+    char name[IF_NAMESIZE];
+    for (size_t i = l->n; i-- > 0;)
+        if (!if_indextoname(l->ifindex[i], name)) {
+            snprintf(name, sizeof(name), "if%u", l->ifindex[i]);
+            unlink_one(l->ifindex[i], name, l);
+        }
+    struct if_nameindex *all = if_nameindex();
+    for (const struct if_nameindex *i = all; all && i->if_index; i++)
+        link_changed(l, sock, i->if_index, i->if_name);
+    if (all)
+        if_freenameindex(all);
+}
+
+void inbound_links_follow(struct inbound_links *l)
+{
+    if (!l->follows)
+        return;
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    uint32_t buf[2048]; /* aligned for nlmsghdr */
+    for (;;) {
+        struct sockaddr_nl from;
+        socklen_t fromlen = sizeof(from);
+        ssize_t n = recvfrom(l->netlink, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
+        if (n < 0 && errno == ENOBUFS) {
+            rescan(l, sock);
+            continue;
+        }
+        if (n <= 0)
+            break;
+        if (from.nl_pid != 0) /* not the kernel's */
+            continue;
+        int left = (int)n;
+        for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, left);
+             h = NLMSG_NEXT(h, left))
+            on_message(l, sock, h);
+    }
+    if (sock >= 0)
+        close(sock);
+}
+
 void inbound_links_close(struct inbound_links *l)
 {
     for (size_t i = 0; i < l->n; i++)
         close(l->fd[i]);
     l->n = 0;
+    if (l->follows)
+        close(l->netlink);
+    l->follows = false;
 }

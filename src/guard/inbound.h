@@ -1,7 +1,8 @@
 /* --inbound: the interfaces whose incoming packets the guard's XDP program checks
  * (bpf_text/guard/inbound_guard.h): the list checked as the command line gives it, the
- * interfaces resolved and linked at start, unlinked at stop (and by the kernel at any
- * exit: the links go with their fds). */
+ * interfaces resolved and linked at start, then followed as they come and go (a netlink
+ * socket on the kernel's link messages, read by the guard's loop), unlinked at stop (and
+ * by the kernel at any exit: the links go with their fds). */
 #ifndef EBPFSHIELD_INBOUND_H
 #define EBPFSHIELD_INBOUND_H
 
@@ -10,16 +11,21 @@
 
 #include "base/log.h"
 
-#define INBOUND_IFACES_MAX 64
+#define INBOUND_IFACES_MAX 64  /* names in a list */
+#define INBOUND_LINKS_MAX 1024 /* interfaces linked at once (all: a host's containers) */
 
 /* true when list is "all" or interface names (1 to 15 bytes, none of '/', ':', ',' or
  * white space, as the kernel takes them) separated by commas, INBOUND_IFACES_MAX at most. */
 bool inbound_list_valid(const char *list);
 
 struct inbound_links {
+    int prog_fd;
+    const char *list;
+    bool follows; /* netlink is open */
+    int netlink;  /* the kernel's link messages */
     size_t n;
-    int fd[INBOUND_IFACES_MAX];
-    unsigned ifindex[INBOUND_IFACES_MAX];
+    int fd[INBOUND_LINKS_MAX];
+    unsigned ifindex[INBOUND_LINKS_MAX];
 };
 
 /* Links prog_fd to each interface of list, each said with how ("inbound: eth0 (native
@@ -29,6 +35,11 @@ struct inbound_links {
  * left alone, said. 0 when at least one is linked, else -1 with a message in e (a name
  * that is no interface, or one without an Ethernet header, is one). */
 int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e);
+
+/* What changed since the last call (never blocks): an interface that came up (all) or
+ * appeared under a listed name is linked, said as at start; one deleted is unlinked,
+ * said ("inbound: veth1a2b gone"). */
+void inbound_links_follow(struct inbound_links *l);
 
 void inbound_links_close(struct inbound_links *l);
 

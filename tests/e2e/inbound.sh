@@ -20,7 +20,9 @@
 # - --block print: the listed source's pings are answered, its line says "let in"; the
 #   container's datagram to the listed address arrives, its line says "let through";
 # - JSON: the event's ECS fields; a tunnel (no Ethernet header) refused by name, left out
-#   by `all`;
+#   by `all`; `all` follows interfaces that come later (the container's, deleted and made
+#   again: linked, its frames dropped; a new bridge: left out); a named interface deleted
+#   and made again is linked again (deny, also in the VM);
 # - SIGKILL of the tool leaves no XDP program, and the listed source is answered again.
 # Needs root, an isolated network (a netns or the test VM), python3, ping and
 # EBPFSHIELD_BIN / EXPECT_MODE.
@@ -55,25 +57,29 @@ for a in fd00:24::7 fd00:24::8; do
 done
 ip -n "$PEER" neigh replace fd00:24::1 lladdr "$mac_here" dev eth0 nud permanent
 
-# The container: routed through this namespace to the peer.
+# The container: routed through this namespace to the peer. wire_container makes its
+# veth pair (again: deleting our end deletes the container's too).
 ip netns add "$CONT"
 ip -n "$CONT" link set lo up
-ip link add "$IFC" type veth peer name eth0 netns "$CONT"
-ip addr add 10.24.0.1/24 dev "$IFC"
-ip addr add fd00:25::1/64 dev "$IFC" nodad
-ip link set "$IFC" up
-ip -n "$CONT" addr add 10.24.0.2/24 dev eth0
-ip -n "$CONT" addr add fd00:25::2/64 dev eth0 nodad
-ip -n "$CONT" link set eth0 up
-ip -n "$CONT" route add default via 10.24.0.1
-ip -n "$CONT" -6 route add default via fd00:25::1
+wire_container() {
+    ip link add "$IFC" type veth peer name eth0 netns "$CONT"
+    ip addr add 10.24.0.1/24 dev "$IFC"
+    ip addr add fd00:25::1/64 dev "$IFC" nodad
+    ip link set "$IFC" up
+    ip -n "$CONT" addr add 10.24.0.2/24 dev eth0
+    ip -n "$CONT" addr add fd00:25::2/64 dev eth0 nodad
+    ip -n "$CONT" link set eth0 up
+    ip -n "$CONT" route add default via 10.24.0.1
+    ip -n "$CONT" -6 route add default via fd00:25::1
+    mac_cont=$(ip netns exec "$CONT" cat /sys/class/net/eth0/address)
+    mac_fw=$(cat "/sys/class/net/$IFC/address")
+    ip neigh replace fd00:25::2 lladdr "$mac_cont" dev "$IFC" nud permanent
+    ip -n "$CONT" neigh replace fd00:25::1 lladdr "$mac_fw" dev eth0 nud permanent
+}
+wire_container
 ip -n "$PEER" route add 10.24.0.0/24 via 192.0.2.1
 ip -n "$PEER" -6 route add fd00:25::/64 via fd00:24::1
 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
-mac_cont=$(ip netns exec "$CONT" cat /sys/class/net/eth0/address)
-mac_fw=$(cat "/sys/class/net/$IFC/address")
-ip neigh replace fd00:25::2 lladdr "$mac_cont" dev "$IFC" nud permanent
-ip -n "$CONT" neigh replace fd00:25::1 lladdr "$mac_fw" dev eth0 nud permanent
 
 mkdir "$WORK/feeds"
 # 10.24.0.1 is ours (toward the container): a feed listing the host's own address must
@@ -119,6 +125,15 @@ cont_frames() {
         "$mac_cont" "$from" "$1" 9310 "$2"
 }
 # forward_line SENDER DEST VERB: the regex of a routed packet's line.
+# wait_lines FILE REGEX N SECONDS: until N lines of FILE match.
+wait_lines() {
+    local t0=$SECONDS
+    while [ $((SECONDS - t0)) -lt "$4" ]; do
+        [ "$(grep -cE -- "$2" "$1")" -ge "$3" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
 forward_line() {
     echo "^Forwarded:${1//./\\.}->${2//./\\.} $3 1 packet\\(s\\) from $IFC \\(ip-blacklist:${2//./\\.}\\)\$"
 }
@@ -188,12 +203,26 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC" && {
         "forwarded: one line for the listed IPv6 destination"
     expect_count "$OUT" '^Forwarded:.*(192\.0\.2\.8|fd00:24::8)' 0 \
         "forwarded: no line for the clean destinations"
+
+    # The container restarted: its interface deleted, then made again under its name.
+    ip link del "$IFC"
+    check "follow: the deleted interface said gone" wait_line "$ERR" "^inbound: $IFC gone\$" 5
+    wire_container
+    check "follow: the interface made again is linked again" \
+        wait_lines "$ERR" "^inbound: $IFC \\((native|generic) XDP\\)\$" 2 5
+    check "follow: 5 frames toward the listed address from the new one (sent)" \
+        cont_frames 192.0.2.7 5
+    sleep 1
+    check "follow: still no byte reached the listed addresses ($(cat "$FWD_LISTED"))" \
+        [ "$(cat "$FWD_LISTED")" = 0 ]
+    expect_count "$OUT" "$(forward_line 10.24.0.2 192.0.2.7 dropped)" 2 \
+        "follow: a line again for the listed IPv4 destination (a new interface)"
     stop_tool deny
     # Exactly what the listed sources sent over UDP: 5 + 2,000 datagrams, 2 x 10 frames.
     check "deny: exit totals count every UDP datagram from them (2025)" \
-        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from or toward feed addresses dropped at the interfaces of --inbound \(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\), 6 line\(s\) about them, 0 held back' "$ERR"
-    check "deny: exit totals count every routed frame (20)" \
-        grep -q 'routed toward them: 20), ' "$ERR"
+        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from or toward feed addresses dropped at the interfaces of --inbound \(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\), 7 line\(s\) about them, 0 held back' "$ERR"
+    check "deny: exit totals count every routed frame (25)" \
+        grep -q 'routed toward them: 25), ' "$ERR"
     check "deny: no XDP program left on $IF after exit" not has_xdp
 }
 
@@ -232,6 +261,20 @@ else
         check "all: $IFC linked" grep -qE "^inbound: $IFC \((native|generic) XDP\)$" "$ERR"
         check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 2 ]
         check "all: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
+        # Interfaces that come later: a container's (deleted and made again), and a bridge
+        # (on top of its ports: left out).
+        ip link del "$IFC"
+        check "all: the container's interface said gone" wait_line "$ERR" "^inbound: $IFC gone\$" 5
+        ip link add "ebsbr$$" type bridge && ip link set "ebsbr$$" up
+        wire_container
+        check "all: the container's interface linked when it comes back" \
+            wait_lines "$ERR" "^inbound: $IFC \\((native|generic) XDP\\)\$" 2 5
+        before=$(cat "$FWD_LISTED")
+        cont_frames 192.0.2.7 3
+        sleep 1
+        check "all: no byte of its frames reached the listed address" [ "$(cat "$FWD_LISTED")" = "$before" ]
+        check "all: the new bridge not linked" not grep -q "^inbound: ebsbr$$ " "$ERR"
+        ip link del "ebsbr$$"
         stop_tool all
     }
     ip link del "tun$$"
