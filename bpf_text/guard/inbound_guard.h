@@ -16,6 +16,7 @@
 #include "guard/feed_tries.h"
 
 #define INBOUND_SOURCES 65536
+#define INBOUND_LINKS 1024               /* src/guard/inbound.h's INBOUND_LINKS_MAX */
 #ifndef INBOUND_REPORT_NS                /* (set shorter by a test) */
 #define INBOUND_REPORT_NS 60000000000ULL /* a source's next sample at most a minute on */
 #endif
@@ -120,24 +121,40 @@ static inline int inbound_listed_v6(const __u32 *w, struct inboundevent *ev)
     return embedded_v4(w, &v4) && inbound_listed_v4(v4, ev);
 }
 
-/* 1 when the kernel would route a packet from src to dst arriving here on to another
- * host. 0 when it is for this host (a feed listing one of the host's own addresses must
- * not cut the host off), broadcast or multicast, has no route, or comes in where
- * forwarding is off (then it cannot be passing through by routing either). */
-static inline int inbound_routed(struct xdp_md *ctx, int v6, const __u32 *src, const __u32 *dst)
+/* The interface the kernel routes a packet arriving at ifindex from: a bridge port's
+ * bridge, a bond slave's bond (set by user space as it links them); else ifindex. */
+BPF_HASH(inbound_l3dev, __u32, __u32, INBOUND_LINKS);
+
+/* The ports of the TCP or UDP header at l4 (0 when there is none or it is cut short):
+ * policy routing may choose by them. */
+static inline void inbound_ports(struct bpf_fib_lookup *fib, __u8 *l4, void *end)
 {
-    struct bpf_fib_lookup fib = {.ifindex = ctx->ingress_ifindex};
-    if (v6) {
-        fib.family = AF_INET6;
-        __builtin_memcpy(fib.ipv6_src, src, 16);
-        __builtin_memcpy(fib.ipv6_dst, dst, 16);
-    } else {
-        fib.family = AF_INET;
-        fib.ipv4_src = src[0];
-        fib.ipv4_dst = dst[0];
+    if ((fib->l4_protocol != IPPROTO_TCP && fib->l4_protocol != IPPROTO_UDP) ||
+        (void *)(l4 + 4) > end)
+        return;
+    __builtin_memcpy(&fib->sport, l4, 2);
+    __builtin_memcpy(&fib->dport, l4 + 2, 2);
+}
+
+/* 1 when the kernel would route the packet (fib: its addresses, protocol, ports and
+ * TOS or flow label) arriving here on to another host. 0 when it is for this host (a feed
+ * listing one of the host's own addresses must not cut the host off), broadcast or
+ * multicast, has no route or a discarding one (blackhole, unreachable, prohibit), or
+ * comes in where forwarding is off (then routing cannot pass it on either). */
+static inline int inbound_routed(struct xdp_md *ctx, struct bpf_fib_lookup *fib)
+{
+    __u32 in = ctx->ingress_ifindex;
+    __u32 *l3 = inbound_l3dev.lookup(&in);
+    fib->ifindex = l3 ? *l3 : in;
+    int r = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+    /* IPv6 forwards by all.forwarding alone, whatever the interface's own switch says (the
+     * lookup's): asked again from loopback, whose switch follows all's. */
+    if (r == BPF_FIB_LKUP_RET_FWD_DISABLED && fib->family == AF_INET6) {
+        fib->ifindex = 1;
+        r = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
     }
-    int r = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-    return r >= 0 && r != BPF_FIB_LKUP_RET_NOT_FWDED && r != BPF_FIB_LKUP_RET_FWD_DISABLED;
+    return r == BPF_FIB_LKUP_RET_SUCCESS || r == BPF_FIB_LKUP_RET_NO_NEIGH ||
+           r == BPF_FIB_LKUP_RET_FRAG_NEEDED || r == BPF_FIB_LKUP_RET_UNSUPP_LWT;
 }
 
 /* 1 when the IPv4 or IPv6 packet at data + off is from a feed address, or (its source
@@ -158,7 +175,16 @@ static inline int inbound_listed(struct xdp_md *ctx, void *data, void *end, __u3
             __builtin_memcpy(ev->other, &dst, sizeof(dst));
             return 1;
         }
-        if (!inbound_listed_v4(dst, ev) || !inbound_routed(ctx, 0, &src, &dst))
+        if (!inbound_listed_v4(dst, ev))
+            return 0;
+        struct bpf_fib_lookup fib = {.family = AF_INET,
+                                     .tos = ip[1],
+                                     .l4_protocol = ip[9],
+                                     .ipv4_src = src,
+                                     .ipv4_dst = dst};
+        if ((ip[6] & 0x1f) == 0 && ip[7] == 0) /* the first fragment (or none) has the ports */
+            inbound_ports(&fib, ip + (ip[0] & 0x0f) * 4, end);
+        if (!inbound_routed(ctx, &fib))
             return 0;
         ev->toward = 1;
         __builtin_memcpy(ev->other, &src, sizeof(src));
@@ -175,7 +201,15 @@ static inline int inbound_listed(struct xdp_md *ctx, void *data, void *end, __u3
         __builtin_memcpy(ev->other, dst, sizeof(dst));
         return 1;
     }
-    if (!inbound_listed_v6(dst, ev) || !inbound_routed(ctx, 1, src, dst))
+    if (!inbound_listed_v6(dst, ev))
+        return 0;
+    struct bpf_fib_lookup fib = {.family = AF_INET6, .l4_protocol = ip[6]};
+    __builtin_memcpy(&fib.flowinfo, ip, 4);
+    fib.flowinfo &= htonl(0x0fffffff); /* traffic class and flow label, as the kernel's */
+    __builtin_memcpy(fib.ipv6_src, src, sizeof(src));
+    __builtin_memcpy(fib.ipv6_dst, dst, sizeof(dst));
+    inbound_ports(&fib, ip + 40, end);
+    if (!inbound_routed(ctx, &fib))
         return 0;
     ev->toward = 1;
     __builtin_memcpy(ev->other, src, sizeof(src));

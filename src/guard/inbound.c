@@ -10,9 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/text.h"
+#include "engine/map_fd.h"
 #include "engine/xdp_link.h"
 
 /* The length of the name starting at s (up to ',' or the end), or 0 when it is not one. */
@@ -56,27 +59,60 @@ static bool listed_name(const char *list, const char *name)
     }
 }
 
+/* The interface's name, printable (an interface's name may hold any byte but '/', ':'
+ * and white space), for a message. */
+static const char *shown(const char *name, char out[IF_NAMESIZE * 4])
+{
+    text_printable(out, IF_NAMESIZE * 4, name, strnlen(name, IF_NAMESIZE));
+    return out;
+}
+
+/* Tells the program which interface the kernel routes the packets of ifindex (name)
+ * from: its master's (a bridge port's bridge, a bond slave's bond), or its own. */
+static void set_l3dev(const struct inbound_links *l, unsigned ifindex, const char *name)
+{
+    char path[64], target[256];
+    snprintf(path, sizeof(path), "/sys/class/net/%s/master", name);
+    ssize_t n = readlink(path, target, sizeof(target) - 1);
+    struct error e;
+    uint32_t key = ifindex, master = 0;
+    if (n > 0) {
+        target[n] = '\0';
+        const char *base = strrchr(target, '/');
+        master = if_nametoindex(base ? base + 1 : target);
+    }
+    if (master == 0 && map_fd_delete_batch(l->l3dev_fd, &key, sizeof(key), 1, &e) != 0)
+        log_warn("--inbound: %s", e.msg);
+    if (master != 0 && map_fd_update(l->l3dev_fd, &key, &master, &e) != 0)
+        log_warn("--inbound: %s", e.msg);
+}
+
 /* Links interface name (ifindex) into l, said; a busy one said and left, one linked
  * already (named twice) skipped. */
 static void link_one(unsigned ifindex, const char *name, struct inbound_links *l)
 {
     struct error e;
     bool native;
+    char show[IF_NAMESIZE * 4];
     for (size_t i = 0; i < l->n; i++)
-        if (l->ifindex[i] == ifindex)
+        if (l->ifindex[i] == ifindex) {
+            set_l3dev(l, ifindex, name); /* its master may have changed */
             return;
+        }
+    set_l3dev(l, ifindex, name);
     int fd = -1;
     if (l->n >= INBOUND_LINKS_MAX)
-        error_set(&e, "%s: more than %d interfaces, left alone", name, INBOUND_LINKS_MAX);
+        error_set(&e, "%s: more than %d interfaces, left alone", shown(name, show),
+                  INBOUND_LINKS_MAX);
     else
-        fd = xdp_link_create(l->prog_fd, ifindex, name, &native, &e);
+        fd = xdp_link_create(l->prog_fd, ifindex, shown(name, show), &native, &e);
     if (fd < 0) {
         log_warn("--inbound: %s", e.msg);
         return;
     }
     l->ifindex[l->n] = ifindex;
     l->fd[l->n++] = fd;
-    log_note("inbound: %s (%s XDP)", name, native ? "native" : "generic");
+    log_note("inbound: %s (%s XDP)", show, native ? "native" : "generic");
 }
 
 /* Unlinks the interface ifindex (gone: the kernel has detached the program), said. */
@@ -84,11 +120,16 @@ static void unlink_one(unsigned ifindex, const char *name, struct inbound_links 
 {
     for (size_t i = 0; i < l->n; i++)
         if (l->ifindex[i] == ifindex) {
+            char show[IF_NAMESIZE * 4];
+            uint32_t key = ifindex;
+            struct error e;
             close(l->fd[i]);
+            if (map_fd_delete_batch(l->l3dev_fd, &key, sizeof(key), 1, &e) != 0)
+                log_warn("--inbound: %s", e.msg);
             l->n--;
             l->fd[i] = l->fd[l->n];
             l->ifindex[i] = l->ifindex[l->n];
-            log_note("inbound: %s gone", name);
+            log_note("inbound: %s gone", shown(name, show));
             return;
         }
 }
@@ -137,31 +178,33 @@ static bool upper(const char *name)
 
 /* --inbound all: links the interface if it is up, Ethernet, not loopback and not on top
  * of others; one without an Ethernet header said. */
-static void link_if_all(unsigned ifindex, const char *name, int sock, struct inbound_links *l)
+static void link_if_all(unsigned ifindex, const char *name, struct inbound_links *l)
 {
-    if (!up_not_loopback(sock, name) || upper(name))
+    if (!up_not_loopback(l->sock, name) || upper(name))
         return;
-    if (ethernet(sock, name))
+    if (ethernet(l->sock, name)) {
         link_one(ifindex, name, l);
-    else
-        log_warn("--inbound all: %s carries no Ethernet header: not checked", name);
+        return;
+    }
+    char show[IF_NAMESIZE * 4];
+    log_warn("--inbound all: %s carries no Ethernet header: not checked", shown(name, show));
 }
 
 /* --inbound all: every Ethernet interface that is up, but loopback and upper devices. 0,
  * or -1 with e. */
-static int link_all(int sock, struct inbound_links *l, struct error *e)
+static int link_all(struct inbound_links *l, struct error *e)
 {
     struct if_nameindex *all = if_nameindex();
     if (!all)
         return error_set(e, "--inbound all: cannot list the interfaces: %s", strerror(errno));
     for (const struct if_nameindex *i = all; i->if_index; i++)
-        link_if_all(i->if_index, i->if_name, sock, l);
+        link_if_all(i->if_index, i->if_name, l);
     if_freenameindex(all);
     return 0;
 }
 
 /* --inbound NAME[,NAME...]: each, which must be an Ethernet interface. 0, or -1 with e. */
-static int link_named(int sock, struct inbound_links *l, struct error *e)
+static int link_named(struct inbound_links *l, struct error *e)
 {
     for (const char *s = l->list;; s++) {
         char name[IF_NAMESIZE] = {0};
@@ -170,7 +213,7 @@ static int link_named(int sock, struct inbound_links *l, struct error *e)
         unsigned ifindex = if_nametoindex(name);
         if (ifindex == 0)
             return error_set(e, "--inbound: no interface named %s", name);
-        if (!ethernet(sock, name))
+        if (!ethernet(l->sock, name))
             return error_set(e,
                              "--inbound: %s carries no Ethernet header (a tunnel, WireGuard, "
                              "PPP): not supported",
@@ -198,19 +241,34 @@ static int open_netlink(void)
     return fd;
 }
 
-int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e)
+/* Room for a link fd per interface beside the tool's other descriptors (systemd's soft
+ * limit is 1024): the soft limit raised by INBOUND_LINKS_MAX, as far as the hard one lets. */
+static void room_for_links(void)
 {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
+        return;
+    rlim_t want = rl.rlim_cur + INBOUND_LINKS_MAX;
+    rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl); /* else: each link that fails is said */
+}
+
+int inbound_links_open(int prog_fd, int l3dev_fd, const char *list, struct inbound_links *l,
+                       struct error *e)
+{
+    room_for_links();
     l->prog_fd = prog_fd;
+    l->l3dev_fd = l3dev_fd;
     l->list = list;
     l->n = 0;
     l->follows = false;
-    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* for the interfaces' flags */
-    if (sock < 0)
+    l->sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0); /* for the interfaces' flags */
+    l->open = l->sock >= 0;
+    if (!l->open)
         return error_set(e, "--inbound: socket: %s", strerror(errno));
     l->netlink = open_netlink(); /* before the scan: nothing that comes up meanwhile is missed */
     l->follows = l->netlink >= 0;
-    int rc = strcmp(list, "all") == 0 ? link_all(sock, l, e) : link_named(sock, l, e);
-    close(sock);
+    int rc = strcmp(list, "all") == 0 ? link_all(l, e) : link_named(l, e);
     if (rc == 0 && l->n == 0)
         rc = error_set(e, "--inbound %s: no interface could be linked", list);
     if (rc != 0)
@@ -220,11 +278,11 @@ int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, s
 
 /* An interface new, renamed or changed (ifindex, its name): linked when it is one to
  * check. */
-static void link_changed(struct inbound_links *l, int sock, unsigned ifindex, const char *name)
+static void link_changed(struct inbound_links *l, unsigned ifindex, const char *name)
 {
     if (strcmp(l->list, "all") == 0)
-        link_if_all(ifindex, name, sock, l);
-    else if (listed_name(l->list, name) && ethernet(sock, name))
+        link_if_all(ifindex, name, l);
+    else if (listed_name(l->list, name) && ethernet(l->sock, name))
         link_one(ifindex, name, l);
 }
 
@@ -248,26 +306,27 @@ static void message_name(const struct ifinfomsg *ifi, size_t len, char name[IF_N
     }
 }
 
-/* One link message from the kernel. */
-static void on_message(struct inbound_links *l, int sock, const struct nlmsghdr *h)
+/* One link message from the kernel (a bridge's own messages about its ports, family
+ * AF_BRIDGE, left out: a port leaving its bridge is not gone). */
+static void on_message(struct inbound_links *l, const struct nlmsghdr *h)
 {
     if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
         h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
         return;
     const struct ifinfomsg *ifi = NLMSG_DATA(h);
-    char name[IF_NAMESIZE];
+    char name[IF_NAMESIZE], now[IF_NAMESIZE];
     message_name(ifi, h->nlmsg_len - NLMSG_HDRLEN, name);
-    if (ifi->ifi_index <= 0 || !name[0] || name_length(name) == 0)
+    if (ifi->ifi_family != AF_UNSPEC || ifi->ifi_index <= 0 || !name[0])
         return;
-    if (h->nlmsg_type == RTM_DELLINK)
+    if (h->nlmsg_type == RTM_NEWLINK)
+        link_changed(l, (unsigned)ifi->ifi_index, name);
+    else if (!if_indextoname((unsigned)ifi->ifi_index, now))
         unlink_one((unsigned)ifi->ifi_index, name, l);
-    else
-        link_changed(l, sock, (unsigned)ifi->ifi_index, name);
 }
 
-/* After lost messages (the socket's buffer overran): interfaces gone unlinked, every
- * one there now considered again. */
-static void rescan(struct inbound_links *l, int sock)
+/* After lost messages (the socket's buffer overran, or a message did not fit):
+ * interfaces gone unlinked, every one there now considered again. */
+static void rescan(struct inbound_links *l)
 {
     char name[IF_NAMESIZE];
     for (size_t i = l->n; i-- > 0;)
@@ -276,8 +335,10 @@ static void rescan(struct inbound_links *l, int sock)
             unlink_one(l->ifindex[i], name, l);
         }
     struct if_nameindex *all = if_nameindex();
+    if (!all)
+        log_warn("--inbound: cannot list the interfaces again: %s", strerror(errno));
     for (const struct if_nameindex *i = all; all && i->if_index; i++)
-        link_changed(l, sock, i->if_index, i->if_name);
+        link_changed(l, i->if_index, i->if_name);
     if (all)
         if_freenameindex(all);
 }
@@ -286,14 +347,14 @@ void inbound_links_follow(struct inbound_links *l)
 {
     if (!l->follows)
         return;
-    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     uint32_t buf[2048]; /* aligned for nlmsghdr */
     for (;;) {
         struct sockaddr_nl from;
         socklen_t fromlen = sizeof(from);
-        ssize_t n = recvfrom(l->netlink, buf, sizeof(buf), 0, (struct sockaddr *)&from, &fromlen);
-        if (n < 0 && errno == ENOBUFS) {
-            rescan(l, sock);
+        ssize_t n =
+            recvfrom(l->netlink, buf, sizeof(buf), MSG_TRUNC, (struct sockaddr *)&from, &fromlen);
+        if ((n < 0 && errno == ENOBUFS) || n > (ssize_t)sizeof(buf)) {
+            rescan(l);
             continue;
         }
         if (n <= 0)
@@ -303,10 +364,8 @@ void inbound_links_follow(struct inbound_links *l)
         int left = (int)n;
         for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, left);
              h = NLMSG_NEXT(h, left))
-            on_message(l, sock, h);
+            on_message(l, h);
     }
-    if (sock >= 0)
-        close(sock);
 }
 
 void inbound_links_close(struct inbound_links *l)
@@ -317,4 +376,7 @@ void inbound_links_close(struct inbound_links *l)
     if (l->follows)
         close(l->netlink);
     l->follows = false;
+    if (l->open)
+        close(l->sock);
+    l->open = false;
 }

@@ -20,7 +20,10 @@ bool inbound_list_valid(const char *list);
 
 struct inbound_links {
     int prog_fd;
+    int l3dev_fd; /* inbound_l3dev: the interface each one's packets are routed from */
     const char *list;
+    bool open;    /* sock is open */
+    int sock;     /* for the interfaces' flags */
     bool follows; /* netlink is open */
     int netlink;  /* the kernel's link messages */
     size_t n;
@@ -29,12 +32,13 @@ struct inbound_links {
 };
 
 /* Links prog_fd to each interface of list, each said with how ("inbound: eth0 (native
- * XDP)"). "all": every Ethernet interface that is up, loopback and those that sit on
- * others (VLAN devices, bridges, bonds: their lower ones are linked) left out, others
- * without an Ethernet header said and left out. One with another tool's XDP program is
- * left alone, said. 0 when at least one is linked, else -1 with a message in e (a name
- * that is no interface, or one without an Ethernet header, is one). */
-int inbound_links_open(int prog_fd, const char *list, struct inbound_links *l, struct error *e);
+ * XDP)"), and tells the program (l3dev_fd) the master of each that has one. "all": every Ethernet
+ * interface that is up, loopback and those that sit on others (VLAN devices, bridges, bonds: their
+ * lower ones are linked) left out, others without an Ethernet header said and left out. One with
+ * another tool's XDP program is left alone, said. 0 when at least one is linked, else -1 with a
+ * message in e (a name that is no interface, or one without an Ethernet header, is one). */
+int inbound_links_open(int prog_fd, int l3dev_fd, const char *list, struct inbound_links *l,
+                       struct error *e);
 
 /* What changed since the last call (never blocks): an interface that came up (all) or
  * appeared under a listed name is linked, said as at start; one deleted is unlinked,

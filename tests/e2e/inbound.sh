@@ -14,9 +14,13 @@
 #   in the call by the guard's cgroup hooks, which see every namespace) and by a packet
 #   socket (IPv4, IPv6), as root and as nobody with only CAP_NET_RAW: 0 bytes reach the
 #   peer's listener, one line per listed destination names the sender and the
-#   container's interface, the exit totals count every frame; the same senders reach
+#   container's interface, the exit totals count every frame; a second container on a
+#   bridge port whose own forwarding switch is off (Docker's wiring; the kernel routes
+#   from the bridge) gets no frame through either; the same senders reach
 #   the clean addresses (so the attacks work, and it is the tool that stops them); the
 #   host's own address, listed, still gets the container's frames;
+# - SIGHUP while sources ping: a source added to the feeds is dropped, taken out again is
+#   answered again; a source listed all along gets no reply throughout;
 # - --block print: the listed source's pings are answered, its line says "let in"; the
 #   container's datagram to the listed address arrives, its line says "let through";
 # - JSON: the event's ECS fields; a tunnel (no Ethernet header) refused by name, left out
@@ -32,11 +36,15 @@ PY=/usr/bin/python3
 
 PEER=ebs-peer-$$
 CONT=ebs-cont-$$
+CONT2=ebs-cont2-$$
 IF=ebsin$$
 IFC=ebsfw$$
+BR=ebsbr$$
+PORT=ebsbp$$
 fwd4=$(sysctl -n net.ipv4.ip_forward)
 fwd6=$(sysctl -n net.ipv6.conf.all.forwarding)
 trap 'ip netns del "$PEER" 2>/dev/null; ip netns del "$CONT" 2>/dev/null
+      ip netns del "$CONT2" 2>/dev/null; ip link del "$BR" 2>/dev/null
       sysctl -qw net.ipv4.ip_forward="$fwd4" net.ipv6.conf.all.forwarding="$fwd6"; cleanup_all' EXIT
 ip link set lo up
 ip netns add "$PEER"
@@ -66,6 +74,9 @@ wire_container() {
     ip addr add 10.24.0.1/24 dev "$IFC"
     ip addr add fd00:25::1/64 dev "$IFC" nodad
     ip link set "$IFC" up
+    # IPv6 forwards by all.forwarding alone: the interface's own switch off changes nothing
+    # for the kernel, and must change nothing for the program's lookup either.
+    sysctl -qw "net.ipv6.conf.$IFC.forwarding=0"
     ip -n "$CONT" addr add 10.24.0.2/24 dev eth0
     ip -n "$CONT" addr add fd00:25::2/64 dev eth0 nodad
     ip -n "$CONT" link set eth0 up
@@ -80,6 +91,29 @@ wire_container
 ip -n "$PEER" route add 10.24.0.0/24 via 192.0.2.1
 ip -n "$PEER" -6 route add fd00:25::/64 via fd00:24::1
 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+# A second container wired as Docker does: a veth port in a bridge that holds the
+# gateway. The port forwards nothing itself (its own switch off): the kernel routes the
+# container's packets from the bridge, and so must the program's lookup.
+ip netns add "$CONT2"
+ip link add "$BR" type bridge
+ip addr add 10.26.0.1/24 dev "$BR"
+ip link set "$BR" up
+ip link add "$PORT" type veth peer name eth0 netns "$CONT2"
+ip link set "$PORT" master "$BR"
+ip link set "$PORT" up
+sysctl -qw "net.ipv4.conf.$PORT.forwarding=0"
+ip -n "$CONT2" addr add 10.26.0.2/24 dev eth0
+ip -n "$CONT2" link set eth0 up
+ip -n "$CONT2" route add default via 10.26.0.1
+ip -n "$PEER" route add 10.26.0.0/24 via 192.0.2.1
+mac_c2=$(ip netns exec "$CONT2" cat /sys/class/net/eth0/address)
+mac_br=$(cat "/sys/class/net/$BR/address")
+# cont2_frames DADDR COUNT: UDP frames from the second container's packet socket.
+cont2_frames() {
+    ip netns exec "$CONT2" "$PY" "$here/inbound_peer.py" frames eth0 "$mac_br" "$mac_c2" \
+        10.26.0.2 "$1" 9310 "$2"
+}
 
 mkdir "$WORK/feeds"
 # 10.24.0.1 is ours (toward the container): a feed listing the host's own address must
@@ -125,6 +159,13 @@ cont_frames() {
         "$mac_cont" "$from" "$1" 9310 "$2"
 }
 # forward_line SENDER DEST VERB: the regex of a routed packet's line.
+# reload: SIGHUP, and its outcome: a new summary of the feeds within 30 s.
+reload() {
+    local n
+    n=$(grep -c '^feeds: ' "$ERR")
+    kill -HUP "$TOOL_PID"
+    wait_lines "$ERR" '^feeds: ' $((n + 1)) 30
+}
 # wait_lines FILE REGEX N SECONDS: until N lines of FILE match.
 wait_lines() {
     local t0=$SECONDS
@@ -142,7 +183,7 @@ has_xdp() { ip link show "$IF" | grep -q ' xdp'; }
 # line SOURCE VERB IFNAME: the regex of a source's line.
 line() { echo "^Inbound:${1//./\\.} $2 1 packet\\(s\\) on ${3//./\\.} \\(ip-blacklist:${1//./\\.}\\)\$"; }
 
-start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC" && {
+start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC,$PORT" && {
     check "deny: the interface and its XDP mode said" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
     check "deny: the container's interface too" grep -qE "^inbound: $IFC \((native|generic) XDP\)$" "$ERR"
     check "deny: an XDP program on $IF" has_xdp
@@ -193,14 +234,19 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC" && {
     cont udp 10.24.0.2 192.0.2.8 9310 1
     cont udp fd00:25::2 fd00:24::8 9310 1
     for to in 192.0.2.8 fd00:24::8; do cont_frames "$to" 1 && cont_frames nobody "$to" 1; done
-    check "forwarded: the same senders reach the clean addresses (6 bytes)" \
-        wait_line "$FWD_CLEAN" '^6$' 5
+    check "forwarded: 5 frames to 192.0.2.7 from the bridged container (sent)" \
+        cont2_frames 192.0.2.7 5
+    cont2_frames 192.0.2.8 1
+    check "forwarded: the same senders reach the clean addresses (7 bytes)" \
+        wait_line "$FWD_CLEAN" '^7$' 5
     check "forwarded: no byte reached the listed addresses ($(cat "$FWD_LISTED") counted)" \
         [ "$(cat "$FWD_LISTED")" = 0 ]
     expect_count "$OUT" "$(forward_line 10.24.0.2 192.0.2.7 dropped)" 1 \
         "forwarded: one line for the listed IPv4 destination, sender and interface named"
     expect_count "$OUT" "$(forward_line fd00:25::2 fd00:24::7 dropped)" 1 \
         "forwarded: one line for the listed IPv6 destination"
+    expect_count "$OUT" "^Forwarded:10\\.26\\.0\\.2->192\\.0\\.2\\.7 dropped 1 packet\\(s\\) from $PORT " 1 \
+        "forwarded: one line for the bridged container, its bridge port named"
     expect_count "$OUT" '^Forwarded:.*(192\.0\.2\.8|fd00:24::8)' 0 \
         "forwarded: no line for the clean destinations"
 
@@ -217,12 +263,29 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC" && {
         [ "$(cat "$FWD_LISTED")" = 0 ]
     expect_count "$OUT" "$(forward_line 10.24.0.2 192.0.2.7 dropped)" 2 \
         "follow: a line again for the listed IPv4 destination (a new interface)"
+
+    # SIGHUP while sources ping: 192.0.2.8 listed, then taken out again; 192.0.2.7 listed
+    # all along, its pings never answered meanwhile.
+    ip netns exec "$PEER" ping -n -q -c 1000 -i 0.1 -W 1 -I 192.0.2.7 192.0.2.1 \
+        >"$WORK/ping_gap" 2>&1 &
+    gap=$!
+    printf '192.0.2.8\n' >"$WORK/feeds/added.txt"
+    check "reload: 192.0.2.8 added (SIGHUP)" reload
+    check "reload: 0 of 3 pings from the newly listed source answered" \
+        [ "$(replies 192.0.2.8 192.0.2.1)" = 0 ]
+    rm "$WORK/feeds/added.txt"
+    check "reload: taken out again (SIGHUP)" reload
+    check "reload: 3 of 3 answered again (no stale drop)" [ "$(replies 192.0.2.8 192.0.2.1)" = 3 ]
+    kill -INT "$gap"
+    wait "$gap"
+    check "reload: the listed source's pings unanswered throughout ($(grep -o '[0-9]* received' "$WORK/ping_gap"))" \
+        grep -qE '^[1-9][0-9]* packets transmitted, 0 received' "$WORK/ping_gap"
     stop_tool deny
     # Exactly what the listed sources sent over UDP: 5 + 2,000 datagrams, 2 x 10 frames.
     check "deny: exit totals count every UDP datagram from them (2025)" \
-        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from or toward feed addresses dropped at the interfaces of --inbound \(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\), 7 line\(s\) about them, 0 held back' "$ERR"
-    check "deny: exit totals count every routed frame (25)" \
-        grep -q 'routed toward them: 25), ' "$ERR"
+        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from or toward feed addresses dropped at the interfaces of --inbound \(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\), 9 line\(s\) about them, 0 held back' "$ERR"
+    check "deny: exit totals count every routed frame (30)" \
+        grep -q 'routed toward them: 30), ' "$ERR"
     check "deny: no XDP program left on $IF after exit" not has_xdp
 }
 
@@ -259,13 +322,14 @@ else
         check "all: $IF linked" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
         check "all: the tunnel said and left out" grep -q "^ebpfshield-bcc: --inbound all: tun$$ carries no Ethernet header: not checked$" "$ERR"
         check "all: $IFC linked" grep -qE "^inbound: $IFC \((native|generic) XDP\)$" "$ERR"
-        check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 2 ]
+        check "all: $PORT linked, its bridge left out" grep -qE "^inbound: $PORT \((native|generic) XDP\)$" "$ERR"
+        check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 3 ]
         check "all: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
         # Interfaces that come later: a container's (deleted and made again), and a bridge
         # (on top of its ports: left out).
         ip link del "$IFC"
         check "all: the container's interface said gone" wait_line "$ERR" "^inbound: $IFC gone\$" 5
-        ip link add "ebsbr$$" type bridge && ip link set "ebsbr$$" up
+        ip link add "ebsnb$$" type bridge && ip link set "ebsnb$$" up
         wire_container
         check "all: the container's interface linked when it comes back" \
             wait_lines "$ERR" "^inbound: $IFC \\((native|generic) XDP\\)\$" 2 5
@@ -273,8 +337,11 @@ else
         cont_frames 192.0.2.7 3
         sleep 1
         check "all: no byte of its frames reached the listed address" [ "$(cat "$FWD_LISTED")" = "$before" ]
-        check "all: the new bridge not linked" not grep -q "^inbound: ebsbr$$ " "$ERR"
-        ip link del "ebsbr$$"
+        clean=$(cat "$FWD_CLEAN")
+        cont_frames 192.0.2.8 1
+        check "all: its frame to the clean address arrives" wait_line "$FWD_CLEAN" "^$((clean + 1))\$" 5
+        check "all: the new bridge not linked" not grep -q "^inbound: ebsnb$$ " "$ERR"
+        ip link del "ebsnb$$"
         stop_tool all
     }
     ip link del "tun$$"

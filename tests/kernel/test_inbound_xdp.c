@@ -8,7 +8,8 @@
  * the same reports and counts, nothing dropped; a flood from 150 sources reported 100 a
  * second, the rest counted as held back; frames toward a feed address that the kernel
  * would not route on (in the test's own network namespace) passed and not counted (the
- * routed ones are tests/e2e/inbound.sh's). Needs root (CAP_BPF); skipped (77)
+ * routed ones are tests/e2e/inbound.sh's), those for this host's own listed addresses
+ * included. Needs root (CAP_BPF); skipped (77)
  * without it. */
 #include <arpa/inet.h>
 #include <linux/bpf.h>
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -85,10 +88,16 @@ static struct shim_bpf *compile(int refuse, int *prog_fd)
     struct lpm_v4 k4 = {.prefixlen = 24};
     struct lpm_v6 k6 = {.prefixlen = 64};
     uint32_t f4 = FEED_V4, f6 = FEED_V6;
+    struct lpm_v4 local4 = {.prefixlen = 8};
+    struct lpm_v6 local6 = {.prefixlen = 128};
     inet_pton(AF_INET, "198.51.100.0", &k4.addr);
     inet_pton(AF_INET6, "fd00:bad::", k6.addr);
+    inet_pton(AF_INET, "127.0.0.0", &local4.addr);
+    inet_pton(AF_INET6, "::1", local6.addr);
     if (shim_table_update(b, "feeds_v4", &k4, &f4, &e) != 0 ||
-        shim_table_update(b, "feeds_v6", &k6, &f6, &e) != 0) {
+        shim_table_update(b, "feeds_v6", &k6, &f6, &e) != 0 ||
+        shim_table_update(b, "feeds_v4", &local4, &f4, &e) != 0 ||
+        shim_table_update(b, "feeds_v6", &local6, &f6, &e) != 0) {
         fprintf(stderr, "FAIL: %s\n", e.msg);
         exit(1);
     }
@@ -238,12 +247,17 @@ static void test_refusing(void)
     EXPECT(counter(b, EBPFSHIELD_INBOUND_OTHER) == 1, "GRE counted: %llu",
            counter(b, EBPFSHIELD_INBOUND_OTHER));
 
-    /* Toward a feed address, but not routed on (this test's own network namespace has no
-     * route and forwards nothing): for this host, or for nobody. Passed, not counted. */
+    /* Toward a feed address, but not routed on (this test's own network namespace: no
+     * route but loopback's, forwarding on): for nobody, or for this host (127.0.0.0/8 and
+     * ::1 are listed here). Passed, not counted. */
     len = frame_to(buf, "203.0.113.1", "198.51.100.7", IPPROTO_TCP, NULL);
-    EXPECT(run(fd, buf, len) == XDP_PASS, "toward a listed IPv4 address, not routed");
+    EXPECT(run(fd, buf, len) == XDP_PASS, "toward a listed IPv4 address, no route");
     len = frame_to(buf, "2001:db8::1", "fd00:bad::1", IPPROTO_TCP, NULL);
-    EXPECT(run(fd, buf, len) == XDP_PASS, "toward a listed IPv6 address, not routed");
+    EXPECT(run(fd, buf, len) == XDP_PASS, "toward a listed IPv6 address, no route");
+    len = frame_to(buf, "203.0.113.1", "127.0.0.1", IPPROTO_UDP, NULL);
+    EXPECT(run(fd, buf, len) == XDP_PASS, "toward this host's own listed IPv4 address");
+    len = frame_to(buf, "2001:db8::1", "::1", IPPROTO_UDP, NULL);
+    EXPECT(run(fd, buf, len) == XDP_PASS, "toward this host's own listed IPv6 address");
     EXPECT(counter(b, EBPFSHIELD_INBOUND_FORWARDED) == 0, "not counted as forwarded: %llu",
            counter(b, EBPFSHIELD_INBOUND_FORWARDED));
 
@@ -304,14 +318,36 @@ static void test_flood(void)
     shim_destroy(b);
 }
 
+/* In the test's namespace: loopback up (its local routes) and forwarding on it, so that
+ * the program's route lookups get past the forwarding switch to the routes. */
+static int loopback_forwarding(void)
+{
+    static const char *const sysctls[] = {"/proc/sys/net/ipv4/conf/lo/forwarding",
+                                          "/proc/sys/net/ipv6/conf/lo/forwarding"};
+    struct ifreq r = {.ifr_name = "lo"};
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &r) != 0)
+        return -1;
+    r.ifr_flags |= IFF_UP;
+    int rc = ioctl(s, SIOCSIFFLAGS, &r);
+    close(s);
+    for (size_t i = 0; rc == 0 && i < 2; i++) {
+        FILE *f = fopen(sysctls[i], "w");
+        rc = f && fputs("1\n", f) >= 0 ? 0 : -1;
+        if (f && fclose(f) != 0)
+            rc = -1;
+    }
+    return rc;
+}
+
 int main(void)
 {
     if (geteuid() != 0) {
         fprintf(stderr, "test_inbound_xdp: needs root (CAP_BPF), skipped\n");
         return 77;
     }
-    if (unshare(CLONE_NEWNET) != 0) { /* no route, no forwarding: whatever the host's are */
-        perror("unshare(CLONE_NEWNET)");
+    if (unshare(CLONE_NEWNET) != 0 || loopback_forwarding() != 0) {
+        perror("a network namespace of the test's own, loopback up and forwarding");
         return 1;
     }
     test_refusing();
