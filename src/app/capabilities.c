@@ -135,7 +135,10 @@ size_t caps_needed(const struct caps_request *r, struct caps_need out[CAPS_NEED_
         n = add(out, n, CAP_NET_RAW, "to open the raw packet socket of the DNS filter");
         n = add(out, n, CAP_NET_ADMIN, "to load the monitor's socket hooks, cgroup programs");
     } else {
-        n = add(out, n, CAP_NET_ADMIN, "to load the guard's cgroup programs");
+        n = add(out, n, CAP_NET_ADMIN,
+                r->inbound ? "to load the guard's cgroup programs and link --inbound's XDP "
+                             "programs to the interfaces"
+                           : "to load the guard's cgroup programs");
     }
     if (r->feature == FEATURE_GUARD) {
         const struct block_cap *caps = block_actions[r->block].caps;

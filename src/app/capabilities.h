@@ -19,6 +19,7 @@ struct caps_request {
     enum feature_id feature;
     enum block_action block; /* ebpf_ipintelligence */
     enum attach_mode attach; /* as asked: auto may take kprobes */
+    bool inbound;            /* --inbound: XDP programs linked to interfaces */
     bool tracefs_missing;    /* no tracing directory: the tool mounts tracefs */
     bool cgroup2_missing;    /* no cgroup2 mount: one is made for the cgroup programs */
     bool memlock_short;      /* the perf buffer exceeds what RLIMIT_MEMLOCK lets it lock */

@@ -340,8 +340,10 @@ int runtime_run(const struct options *opts)
 {
     install_hangup();
     struct error denied; /* the capabilities this run needs, not the euid */
-    struct caps_request asked = {
-        .feature = opts->feature, .block = opts->guard.block, .attach = opts->attach};
+    struct caps_request asked = {.feature = opts->feature,
+                                 .block = opts->guard.block,
+                                 .attach = opts->attach,
+                                 .inbound = opts->guard.inbound != NULL};
     if (caps_check_process(&asked,
                            opts->feature == FEATURE_MONITOR ? MONITOR_PERF_PAGES_PER_CPU
                                                             : GUARD_PERF_PAGES_PER_CPU,

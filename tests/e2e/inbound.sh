@@ -23,6 +23,8 @@
 #   answered again; a source listed all along gets no reply throughout;
 # - --block print: the listed source's pings are answered, its line says "let in"; the
 #   container's datagram to the listed address arrives, its line says "let through";
+# - a feed of 1,000,000 addresses: the listed source among them dropped, the clean one not
+#   (natively);
 # - JSON: the event's ECS fields; a tunnel (no Ethernet header) refused by name, left out
 #   by `all`; `all` follows interfaces that come later (the container's, deleted and made
 #   again: linked, its frames dropped; a new bridge: left out); a named interface deleted
@@ -312,6 +314,22 @@ else
         check "json: every line valid against ecs_events.schema.json" \
             "$PY" "$here/check_events.py" "$here/ecs_events.schema.json" "$OUT" >/dev/null
         stop_tool json
+    }
+    # A feed of 1,000,000 addresses (every other one from 1.0.0.0), the listed source
+    # among them: loaded whole, dropped as with one.
+    mkdir "$WORK/big"
+    "$PY" -c 'import sys
+with open(sys.argv[1], "w") as f:
+    f.write("192.0.2.7\n")
+    for i in range(999999):
+        a = (1 << 24) + 2 * i
+        f.write("%d.%d.%d.%d\n" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255))' \
+        "$WORK/big/million.txt"
+    start_tool million --feeds "$WORK/big" --block deny --inbound "$IF" && {
+        check "million: 1,000,000 IPv4 entries loaded" grep -q ' 1000000 IPv4 and 0 IPv6 entries' "$ERR"
+        check "million: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
+        check "million: 3 of 3 from the clean one" [ "$(replies 192.0.2.8 192.0.2.1)" = 3 ]
+        stop_tool million
     }
     # A tunnel's packets start at their IP header: named, it is refused; all leaves it out.
     ip tuntap add dev "tun$$" mode tun && ip link set "tun$$" up

@@ -99,6 +99,16 @@ static const char *message(const struct caps_request *r, uint64_t held)
     return e.msg;
 }
 
+/* --inbound: CAP_NET_ADMIN named for its XDP links too. */
+static void test_inbound_message(void)
+{
+    struct caps_request r = {.feature = FEATURE_GUARD, .block = BLOCK_PRINT, .inbound = true};
+    CHECK_STR(message(&r, BIT(CAP_BPF) | BIT(CAP_PERFMON)),
+              "missing capability: CAP_NET_ADMIN (to load the guard's cgroup programs and link "
+              "--inbound's XDP programs to the interfaces); it must run as root or be granted "
+              "it");
+}
+
 static void test_messages(void)
 {
     struct caps_request r = monitor();
@@ -315,6 +325,7 @@ int main(void)
     test_names();
     test_sets();
     test_messages();
+    test_inbound_message();
     test_perf_locked();
     test_memlock();
     test_perf_pages_of_others();
