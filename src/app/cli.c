@@ -685,8 +685,6 @@ static enum cli_result check_together(FILE *err, const char *prog, const struct 
                       "deny|suspend|kill|dump (print leaves nothing to keep)");
     if (g->inbound && monitor)
         return misuse(err, prog, "--inbound applies to --feature ebpf_ipintelligence only");
-    if (g->inbound && g->persist)
-        return misuse(err, prog, "--persist does not keep --inbound's XDP programs yet: not both");
     if (opts->unload && g->persist)
         return misuse(err, prog, "--unload removes what --persist keeps: not both");
     if (g->nat64_local && monitor)

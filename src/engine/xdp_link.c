@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <linux/if_link.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -33,4 +34,46 @@ int xdp_link_create(int prog_fd, unsigned ifindex, const char *name, bool *nativ
         error_set(e, "%s: cannot attach the XDP program: %s", name, strerror(err));
     errno = err;
     return -1;
+}
+
+int xdp_link_adopt(const char *pin, int prog_fd, unsigned ifindex)
+{
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.pathname = (uint64_t)(uintptr_t)pin;
+    int link = (int)syscall(__NR_bpf, BPF_OBJ_GET, &a, sizeof(a));
+    if (link < 0 && errno == ENOENT)
+        return -1;
+    struct bpf_link_info info;
+    memset(&info, 0, sizeof(info));
+    memset(&a, 0, sizeof(a));
+    a.info.bpf_fd = (uint32_t)link;
+    a.info.info_len = sizeof(info);
+    a.info.info = (uint64_t)(uintptr_t)&info;
+    if (link >= 0 && syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0 &&
+        info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex) {
+        memset(&a, 0, sizeof(a));
+        a.link_update.link_fd = (uint32_t)link;
+        a.link_update.new_prog_fd = (uint32_t)prog_fd;
+        if (syscall(__NR_bpf, BPF_LINK_UPDATE, &a, sizeof(a)) == 0)
+            return link;
+    }
+    log_warn("%s: not an XDP link of this interface this run can take over (%s): unpinned, "
+             "linked anew",
+             pin, link < 0 ? strerror(errno) : "another kind or interface, or detached");
+    if (link >= 0)
+        close(link);
+    unlink(pin);
+    return -1;
+}
+
+int xdp_link_pin(int link, const char *pin, struct error *e)
+{
+    union bpf_attr a;
+    memset(&a, 0, sizeof(a));
+    a.pathname = (uint64_t)(uintptr_t)pin;
+    a.bpf_fd = (uint32_t)link;
+    if (syscall(__NR_bpf, BPF_OBJ_PIN, &a, sizeof(a)) == 0)
+        return 0;
+    return error_set(e, "pinning %s: %s", pin, strerror(errno));
 }

@@ -17,6 +17,7 @@
 #include "base/text.h"
 #include "engine/map_fd.h"
 #include "engine/xdp_link.h"
+#include "guard/persist.h"
 
 /* The length of the name starting at s (up to ',' or the end), or 0 when it is not one. */
 static size_t name_length(const char *s)
@@ -87,6 +88,28 @@ static void set_l3dev(const struct inbound_links *l, unsigned ifindex, const cha
         log_warn("--inbound: %s", e.msg);
 }
 
+static void pin_name(unsigned ifindex, char out[INBOUND_PIN_MAX])
+{
+    snprintf(out, INBOUND_PIN_MAX, "inbound_%u", ifindex); /* bpffs names take no dot */
+}
+
+static void pin_path(unsigned ifindex, char out[PERSIST_PATH_MAX])
+{
+    char name[INBOUND_PIN_MAX];
+    pin_name(ifindex, name);
+    persist_path(name, out);
+}
+
+void inbound_pin_names(const struct inbound_links *l, char names[][INBOUND_PIN_MAX],
+                       const char **out)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        pin_name(l->ifindex[i], names[i]);
+        out[i] = names[i];
+    }
+    out[l->n] = NULL;
+}
+
 /* Links interface name (ifindex) into l, said; a busy one said and left, one linked
  * already (named twice) skipped. */
 static void link_one(unsigned ifindex, const char *name, struct inbound_links *l)
@@ -100,7 +123,15 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
             return;
         }
     set_l3dev(l, ifindex, name);
-    int fd = -1;
+    char pin[PERSIST_PATH_MAX];
+    pin_path(ifindex, pin);
+    int fd = l->pinning && l->n < INBOUND_LINKS_MAX ? xdp_link_adopt(pin, l->prog_fd, ifindex) : -1;
+    if (fd >= 0) {
+        l->ifindex[l->n] = ifindex;
+        l->fd[l->n++] = fd;
+        log_note("inbound: %s (taken over)", shown(name, show));
+        return;
+    }
     if (l->n >= INBOUND_LINKS_MAX)
         error_set(&e, "%s: more than %d interfaces, left alone", shown(name, show),
                   INBOUND_LINKS_MAX);
@@ -113,6 +144,8 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
     l->ifindex[l->n] = ifindex;
     l->fd[l->n++] = fd;
     log_note("inbound: %s (%s XDP)", show, native ? "native" : "generic");
+    if (l->pinning && xdp_link_pin(fd, pin, &e) != 0)
+        log_warn("--inbound: %s: not kept after exit", e.msg);
 }
 
 /* Unlinks the interface ifindex (gone: the kernel has detached the program), said. */
@@ -123,6 +156,10 @@ static void unlink_one(unsigned ifindex, const char *name, struct inbound_links 
             char show[IF_NAMESIZE * 4];
             uint32_t key = ifindex;
             struct error e;
+            char pin[PERSIST_PATH_MAX];
+            pin_path(ifindex, pin);
+            if (l->pinning && unlink(pin) != 0 && errno != ENOENT)
+                log_warn("--inbound: removing %s: %s", pin, strerror(errno));
             close(l->fd[i]);
             if (map_fd_delete_batch(l->l3dev_fd, &key, sizeof(key), 1, &e) != 0)
                 log_warn("--inbound: %s", e.msg);
@@ -253,11 +290,12 @@ static void room_for_links(void)
     setrlimit(RLIMIT_NOFILE, &rl); /* else: each link that fails is said */
 }
 
-int inbound_links_open(int prog_fd, int l3dev_fd, const char *list, struct inbound_links *l,
-                       struct error *e)
+int inbound_links_open(int prog_fd, int l3dev_fd, bool pinning, const char *list,
+                       struct inbound_links *l, struct error *e)
 {
     room_for_links();
     l->prog_fd = prog_fd;
+    l->pinning = pinning;
     l->l3dev_fd = l3dev_fd;
     l->list = list;
     l->n = 0;

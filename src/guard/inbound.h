@@ -21,6 +21,7 @@ bool inbound_list_valid(const char *list);
 struct inbound_links {
     int prog_fd;
     int l3dev_fd; /* inbound_l3dev: the interface each one's packets are routed from */
+    bool pinning; /* the links are pinned (persist.h: "inbound_<ifindex>") and adopted */
     const char *list;
     bool open;    /* sock is open */
     int sock;     /* for the interfaces' flags */
@@ -32,13 +33,21 @@ struct inbound_links {
 };
 
 /* Links prog_fd to each interface of list, each said with how ("inbound: eth0 (native
- * XDP)"), and tells the program (l3dev_fd) the master of each that has one. "all": every Ethernet
+ * XDP)"), and tells the program (l3dev_fd) the master of each that has one. pinning: each
+ * link is pinned, or the one an earlier --persist run pinned for it taken over ("inbound:
+ * eth0 (taken over)"). "all": every Ethernet
  * interface that is up, loopback and those that sit on others (VLAN devices, bridges, bonds: their
  * lower ones are linked) left out, others without an Ethernet header said and left out. One with
  * another tool's XDP program is left alone, said. 0 when at least one is linked, else -1 with a
  * message in e (a name that is no interface, or one without an Ethernet header, is one). */
-int inbound_links_open(int prog_fd, int l3dev_fd, const char *list, struct inbound_links *l,
-                       struct error *e);
+int inbound_links_open(int prog_fd, int l3dev_fd, bool pinning, const char *list,
+                       struct inbound_links *l, struct error *e);
+
+/* The pin names of l's links ("inbound_<ifindex>"), NULL-terminated, into names
+ * (INBOUND_LINKS_MAX + 1 of them, each INBOUND_PIN_MAX bytes). */
+#define INBOUND_PIN_MAX 24
+void inbound_pin_names(const struct inbound_links *l, char names[][INBOUND_PIN_MAX],
+                       const char **out);
 
 /* What changed since the last call (never blocks): an interface that came up (all) or
  * appeared under a listed name is linked, said as at start; one deleted is unlinked,

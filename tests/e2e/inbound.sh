@@ -29,6 +29,8 @@
 #   by `all`; `all` follows interfaces that come later (the container's, deleted and made
 #   again: linked, its frames dropped; a new bridge: left out); a named interface deleted
 #   and made again is linked again (deny, also in the VM);
+# - --persist: after SIGKILL the XDP links stay and drop; the next start takes over the one
+#   it links and removes the other's pin; --unload leaves no program;
 # - SIGKILL of the tool leaves no XDP program, and the listed source is answered again.
 # Needs root, an isolated network (a netns or the test VM), python3, ping and
 # EBPFSHIELD_BIN / EXPECT_MODE.
@@ -363,6 +365,39 @@ with open(sys.argv[1], "w") as f:
         stop_tool all
     }
     ip link del "tun$$"
+fi
+
+# --persist: the XDP links stay after SIGKILL and keep dropping while no tool runs; the
+# next start takes over the one it links again and removes the other; --unload removes
+# the rest.
+PINS=/sys/fs/bpf/ebpfshield-bcc
+has_xdp_on() { ip link show "$1" | grep -q ' xdp'; }
+if start_tool persist --feeds "$WORK/feeds" --block deny --persist --inbound "$IF,$IFC"; then
+    kill -KILL "$TOOL_PID"
+    wait "$TOOL_PID" 2>/dev/null
+    TOOL_PID=
+    check "persist: the XDP programs stay after SIGKILL" has_xdp
+    check "persist: the links pinned" [ -e "$PINS/inbound_$(cat "/sys/class/net/$IF/ifindex")" ]
+    check "persist: 0 of 3 pings from the listed source answered while no tool runs" \
+        [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
+    if start_tool persist2 --feeds "$WORK/feeds" --block deny --persist --inbound "$IF"; then
+        check "persist: the next start takes $IF's link over" grep -qx "inbound: $IF (taken over)" "$ERR"
+        check "persist: and removes $IFC's, not linked now" \
+            grep -qx "removed $PINS/inbound_$(cat "/sys/class/net/$IFC/ifindex")" "$ERR"
+        check "persist: 0 of 3 answered under the new run" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
+        kill -TERM "$TOOL_PID"
+        wait "$TOOL_PID"
+        check "persist: exit 0 after SIGTERM ($?)" [ "$?" -eq 0 ]
+        TOOL_PID=
+    fi
+    check "persist: $IF's program stays after SIGTERM" has_xdp
+    "$EBPFSHIELD_BIN" --unload >"$WORK/unload.out" 2>"$WORK/unload.err"
+    check "unload: says it removed $IF's link" grep -q "^removed $PINS/inbound_" "$WORK/unload.err"
+    for _ in $(seq 50); do has_xdp || has_xdp_on "$IFC" || [ "$(guard_programs)" -ne 0 ] || break; sleep 0.1; done
+    check "unload: no XDP program left on $IF" not has_xdp
+    check "unload: none on $IFC" not has_xdp_on "$IFC"
+    check "unload: no guard program left ($(guard_programs))" [ "$(guard_programs)" -eq 0 ]
+    check "unload: the listed source is answered again" [ "$(replies 192.0.2.7 192.0.2.1)" = 3 ]
 fi
 
 start_tool killed --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
