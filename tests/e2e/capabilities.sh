@@ -2,7 +2,8 @@
 # The capabilities the tool asks for are the ones it needs (README, src/capabilities.c):
 # root with exactly the documented set (its bounding set cut down with setpriv) starts and
 # really works: the monitor prints a dig of another user; --block kill refuses a connection
-# to a feed address and the kernel kills the process; --block dump takes a core of another
+# to a feed address and the kernel kills the process (with --inbound's XDP program linked
+# to a veth: the same set); --block dump takes a core of another
 # user's process and kills it. With any one capability of a set removed, the tool exits 1
 # before it compiles anything, with one line naming exactly that capability, and leaves
 # nothing in the kernel. Where tracefs is not mounted the tool asks for CAP_SYS_ADMIN,
@@ -160,7 +161,12 @@ victim() {
     VICTIM_RC=$?
 }
 
-if start_with kill "$GUARD_CAPS" --feeds "$WORK/feeds" --block kill; then
+# The guard's set covers --inbound's XDP links too: the kill run links one to a veth.
+VETH=ebscap$$
+ip link add "$VETH" type veth peer name "${VETH}p" && ip link set "$VETH" up &&
+    ip link set "${VETH}p" up || fail "making the veth pair $VETH"
+if start_with kill "$GUARD_CAPS" --feeds "$WORK/feeds" --block kill --inbound "$VETH"; then
+    check "kill: --inbound linked with the guard's set" grep -qE "^inbound: $VETH \((native|generic) XDP\)$" "$ERR"
     victim
     check "kill: nobody's curl killed (exit $VICTIM_RC, want 137)" [ "$VICTIM_RC" -eq 137 ]
     expect_count "$OUT" "^Client:curl \\(pid:$VICTIM\\) was killed by eBPFShield \\(ip-blacklist:198\\.51\\.100\\.7\\) \$" \
@@ -168,7 +174,8 @@ if start_with kill "$GUARD_CAPS" --feeds "$WORK/feeds" --block kill; then
     stop_tool kill
     nothing_attached kill
 fi
-each_removed kill "$GUARD_CAPS" --feeds "$WORK/feeds" --block kill
+each_removed kill "$GUARD_CAPS" --feeds "$WORK/feeds" --block kill --inbound "$VETH"
+ip link del "$VETH"
 
 # Side by side: the guard's perf buffers take root's share of the perf allowance
 # (kernel.perf_event_mlock_kb per CPU, one for all of a user's processes). Under a
