@@ -23,8 +23,8 @@
 #   answered again; a source listed all along gets no reply throughout;
 # - --block print: the listed source's pings are answered, its line says "let in"; the
 #   container's datagram to the listed address arrives, its line says "let through";
-# - a feed of 1,000,000 addresses: the listed source among them dropped, the clean one not
-#   (natively);
+# - the allow-list wins (natively); a feed of 1,000,000 addresses: the listed source among
+#   them dropped, the clean one not (natively);
 # - JSON: the event's ECS fields; a tunnel (no Ethernet header) refused by name, left out
 #   by `all`; `all` follows interfaces that come later (the container's, deleted and made
 #   again: linked, its frames dropped; a new bridge: left out); a named interface deleted
@@ -316,6 +316,14 @@ else
         check "json: every line valid against ecs_events.schema.json" \
             "$PY" "$here/check_events.py" "$here/ecs_events.schema.json" "$OUT" >/dev/null
         stop_tool json
+    }
+    # The allow-list wins over the feeds here too (the same tries, the allowed cut out).
+    printf '192.0.2.7\n' >"$WORK/allow.txt"
+    start_tool allow --feeds "$WORK/feeds" --allow "$WORK/allow.txt" --block deny --inbound "$IF" && {
+        check "allow: 3 of 3 pings from the allowed listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 3 ]
+        check "allow: 0 of 3 from the listed IPv6 source, not allowed" [ "$(replies fd00:24::7 fd00:24::1)" = 0 ]
+        expect_count "$OUT" '^Inbound:192\.0\.2\.7 ' 0 "allow: no line for the allowed source"
+        stop_tool allow
     }
     # A feed of 1,000,000 addresses (every other one from 1.0.0.0), the listed source
     # among them: loaded whole, dropped as with one.
