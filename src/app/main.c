@@ -37,7 +37,7 @@ static int unload(void)
     int lock = instance_lock(&e); /* not under a running guard's feet */
     if (lock < 0)
         return log_fatal("%s: --unload would remove its pins while it runs; stop it first", e.msg);
-    int removed = persist_prune(NULL, true, &e);
+    int removed = persist_prune(NULL, NULL, true, &e);
     close(lock);
     if (removed < 0)
         return log_fatal("%s", e.msg);

@@ -44,25 +44,34 @@ int xdp_link_adopt(const char *pin, int prog_fd, unsigned ifindex)
     int link = (int)syscall(__NR_bpf, BPF_OBJ_GET, &a, sizeof(a));
     if (link < 0 && errno == ENOENT)
         return -1;
+    if (link < 0) { /* out of files or memory, say: proof of nothing, so left alone */
+        log_warn("%s: cannot take it over (%s)", pin, strerror(errno));
+        return XDP_LINK_KEPT;
+    }
     struct bpf_link_info info;
     memset(&info, 0, sizeof(info));
     memset(&a, 0, sizeof(a));
     a.info.bpf_fd = (uint32_t)link;
     a.info.info_len = sizeof(info);
     a.info.info = (uint64_t)(uintptr_t)&info;
-    if (link >= 0 && syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0 &&
-        info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex) {
+    bool read = syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)) == 0;
+    bool live_here = read && info.type == BPF_LINK_TYPE_XDP && info.xdp.ifindex == ifindex;
+    if (live_here) {
         memset(&a, 0, sizeof(a));
         a.link_update.link_fd = (uint32_t)link;
         a.link_update.new_prog_fd = (uint32_t)prog_fd;
         if (syscall(__NR_bpf, BPF_LINK_UPDATE, &a, sizeof(a)) == 0)
             return link;
     }
-    log_warn("%s: not an XDP link of this interface this run can take over (%s): unpinned, "
-             "linked anew",
-             pin, link < 0 ? strerror(errno) : "another kind or interface, or detached");
-    if (link >= 0)
+    if (!read || live_here) {
+        log_warn("%s: cannot take it over (%s)", pin, strerror(errno));
         close(link);
+        return XDP_LINK_KEPT;
+    }
+    log_warn("%s: not an XDP link of this interface (another kind or interface, or detached: "
+             "its interface gone): unpinned, linked anew",
+             pin);
+    close(link);
     unlink(pin);
     return -1;
 }

@@ -14,9 +14,12 @@
 int xdp_link_create(int prog_fd, unsigned ifindex, const char *name, bool *native, struct error *e);
 
 /* The XDP link of interface ifindex pinned at pin, its program replaced by prog_fd
- * (BPF_LINK_UPDATE: the interface is never without one): its fd, or -1 when there is none
- * to take over. Anything else pinned there (another kind of object, a link of another
- * interface, or one detached since: its interface gone) is unpinned, said. */
+ * (BPF_LINK_UPDATE: the interface is never without one): its fd; -1 when there is none to
+ * take over (anything else pinned there, another kind of object, a link of another
+ * interface or one detached since, its interface gone, is unpinned, said);
+ * XDP_LINK_KEPT when it is there but could not be read or updated: left as it is, its
+ * program still running there, and the reason said. */
+#define XDP_LINK_KEPT (-2)
 int xdp_link_adopt(const char *pin, int prog_fd, unsigned ifindex);
 
 /* Pins link at pin: 0, or -1 with a message in e. */

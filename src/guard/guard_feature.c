@@ -441,20 +441,11 @@ static void tick(void *self)
         inbound_links_follow(&p->inbound);
 }
 
-/* --persist: the links an earlier run pinned for interfaces this run does not link
- * (not in --inbound now, or no --inbound) go, said. */
+/* --persist: the links an earlier run pinned for interfaces of this namespace that this
+ * run does not link (not in --inbound now, or no --inbound) go, said. */
 static int prune_inbound_pins(struct guard *p, struct error *e)
 {
-    static const char *keep[COUNT(pin_names) + INBOUND_LINKS_MAX];
-    size_t n = 0;
-    for (; pin_names[n]; n++)
-        keep[n] = pin_names[n];
-    keep[n] = NULL;
-    if (p->inbound_list) {
-        static char names[INBOUND_LINKS_MAX][INBOUND_PIN_MAX];
-        inbound_pin_names(&p->inbound, names, keep + n);
-    }
-    return persist_prune(keep, true, e) < 0 ? -1 : 0;
+    return persist_prune(inbound_pin_linked, &p->inbound, true, e) < 0 ? -1 : 0;
 }
 
 /* Once this run has started: without --persist, the pins of the earlier run it took over
@@ -465,7 +456,7 @@ static int settle_pins(struct guard *p, struct error *e)
         return prune_inbound_pins(p, e);
     if (!p->pinning)
         return 0;
-    if (persist_prune(NULL, false, e) < 0)
+    if (persist_prune(inbound_pin_foreign, &p->inbound, false, e) < 0)
         return -1;
     p->released = true;
     log_note("guard: took over the programs an earlier --persist run left attached; without "
@@ -484,7 +475,7 @@ static void unsettle_pins(struct guard *p)
         log_warn("guard: the programs an earlier --persist run left stay attached (%s; "
                  "--unload removes them)",
                  PERSIST_DIR);
-    else if (persist_prune(NULL, false, &e) < 0)
+    else if (persist_prune(inbound_pin_foreign, &p->inbound, false, &e) < 0)
         log_warn("%s", e.msg);
 }
 
@@ -565,7 +556,7 @@ static int open_inbound(struct guard *p, struct error *e)
     if (shim_load_xdp(p->prog, "inbound_check", &fd, e) != 0 ||
         shim_table_fd(p->prog, "inbound_l3dev", &l3dev, e) != 0)
         return -1;
-    return inbound_links_open(fd, l3dev, p->pinning, p->inbound_list, &p->inbound, e);
+    return inbound_links_open(fd, l3dev, p->pinning, p->persist, p->inbound_list, &p->inbound, e);
 }
 
 /* The packets to feed addresses only the egress program saw (connect_guard.h). */

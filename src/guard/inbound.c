@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -88,26 +89,57 @@ static void set_l3dev(const struct inbound_links *l, unsigned ifindex, const cha
         log_warn("--inbound: %s", e.msg);
 }
 
-static void pin_name(unsigned ifindex, char out[INBOUND_PIN_MAX])
+static void pin_name(const struct inbound_links *l, unsigned ifindex, char out[INBOUND_PIN_MAX])
 {
-    snprintf(out, INBOUND_PIN_MAX, "inbound_%u", ifindex); /* bpffs names take no dot */
+    snprintf(out, INBOUND_PIN_MAX, "%s%u", l->pin_prefix, ifindex); /* bpffs names: no dot */
 }
 
-static void pin_path(unsigned ifindex, char out[PERSIST_PATH_MAX])
+static void pin_path(const struct inbound_links *l, unsigned ifindex, char out[PERSIST_PATH_MAX])
 {
     char name[INBOUND_PIN_MAX];
-    pin_name(ifindex, name);
+    pin_name(l, ifindex, name);
     persist_path(name, out);
 }
 
-void inbound_pin_names(const struct inbound_links *l, char names[][INBOUND_PIN_MAX],
-                       const char **out)
+/* "inbound_<inode of this network namespace>_" into out: 0, or -1 (errno). */
+static int netns_prefix(char out[INBOUND_PIN_PREFIX_MAX])
 {
+    struct stat ns;
+    if (stat("/proc/self/ns/net", &ns) != 0)
+        return -1;
+    snprintf(out, INBOUND_PIN_PREFIX_MAX, "inbound_%llu_", (unsigned long long)ns.st_ino);
+    return 0;
+}
+
+/* Whether name is a pin of this namespace's inbound links (l's prefix, or this
+ * namespace's where l was never opened: no --inbound). */
+static bool ours(const struct inbound_links *l, const char *name)
+{
+    char prefix[INBOUND_PIN_PREFIX_MAX];
+    if (l->pin_prefix[0])
+        memcpy(prefix, l->pin_prefix, sizeof(prefix));
+    else if (netns_prefix(prefix) != 0)
+        return false;
+    return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+bool inbound_pin_foreign(const char *name, const void *l)
+{
+    return strncmp(name, "inbound_", 8) == 0 && !ours(l, name);
+}
+
+bool inbound_pin_linked(const char *name, const void *ctx)
+{
+    const struct inbound_links *l = ctx;
+    char mine[INBOUND_PIN_MAX];
+    if (!ours(l, name))
+        return true;
     for (size_t i = 0; i < l->n; i++) {
-        pin_name(l->ifindex[i], names[i]);
-        out[i] = names[i];
+        pin_name(l, l->ifindex[i], mine);
+        if (strcmp(name, mine) == 0)
+            return true;
     }
-    out[l->n] = NULL;
+    return false;
 }
 
 /* Links interface name (ifindex) into l, said; a busy one said and left, one linked
@@ -124,8 +156,12 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
         }
     set_l3dev(l, ifindex, name);
     char pin[PERSIST_PATH_MAX];
-    pin_path(ifindex, pin);
-    int fd = l->pinning && l->n < INBOUND_LINKS_MAX ? xdp_link_adopt(pin, l->prog_fd, ifindex) : -1;
+    pin_path(l, ifindex, pin);
+    int fd = l->adopt && l->n < INBOUND_LINKS_MAX ? xdp_link_adopt(pin, l->prog_fd, ifindex) : -1;
+    if (fd == XDP_LINK_KEPT) { /* the earlier run's program goes on there, said */
+        log_warn("--inbound: %s keeps the program of an earlier --persist run", shown(name, show));
+        return;
+    }
     if (fd >= 0) {
         l->ifindex[l->n] = ifindex;
         l->fd[l->n++] = fd;
@@ -144,7 +180,7 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
     l->ifindex[l->n] = ifindex;
     l->fd[l->n++] = fd;
     log_note("inbound: %s (%s XDP)", show, native ? "native" : "generic");
-    if (l->pinning && xdp_link_pin(fd, pin, &e) != 0)
+    if (l->pin && xdp_link_pin(fd, pin, &e) != 0)
         log_warn("--inbound: %s: not kept after exit", e.msg);
 }
 
@@ -157,8 +193,8 @@ static void unlink_one(unsigned ifindex, const char *name, struct inbound_links 
             uint32_t key = ifindex;
             struct error e;
             char pin[PERSIST_PATH_MAX];
-            pin_path(ifindex, pin);
-            if (l->pinning && unlink(pin) != 0 && errno != ENOENT)
+            pin_path(l, ifindex, pin);
+            if ((l->adopt || l->pin) && unlink(pin) != 0 && errno != ENOENT)
                 log_warn("--inbound: removing %s: %s", pin, strerror(errno));
             close(l->fd[i]);
             if (map_fd_delete_batch(l->l3dev_fd, &key, sizeof(key), 1, &e) != 0)
@@ -290,12 +326,15 @@ static void room_for_links(void)
     setrlimit(RLIMIT_NOFILE, &rl); /* else: each link that fails is said */
 }
 
-int inbound_links_open(int prog_fd, int l3dev_fd, bool pinning, const char *list,
+int inbound_links_open(int prog_fd, int l3dev_fd, bool adopt, bool pin, const char *list,
                        struct inbound_links *l, struct error *e)
 {
+    if (netns_prefix(l->pin_prefix) != 0)
+        return error_set(e, "--inbound: /proc/self/ns/net: %s", strerror(errno));
     room_for_links();
     l->prog_fd = prog_fd;
-    l->pinning = pinning;
+    l->adopt = adopt;
+    l->pin = pin;
     l->l3dev_fd = l3dev_fd;
     l->list = list;
     l->n = 0;
@@ -345,20 +384,21 @@ static void message_name(const struct ifinfomsg *ifi, size_t len, char name[IF_N
 }
 
 /* One link message from the kernel (a bridge's own messages about its ports, family
- * AF_BRIDGE, left out: a port leaving its bridge is not gone). */
+ * AF_BRIDGE, left out: a port leaving its bridge is not gone; an interface's end, or its
+ * move to another namespace, is AF_UNSPEC). */
 static void on_message(struct inbound_links *l, const struct nlmsghdr *h)
 {
     if ((h->nlmsg_type != RTM_NEWLINK && h->nlmsg_type != RTM_DELLINK) ||
         h->nlmsg_len < NLMSG_LENGTH(sizeof(struct ifinfomsg)))
         return;
     const struct ifinfomsg *ifi = NLMSG_DATA(h);
-    char name[IF_NAMESIZE], now[IF_NAMESIZE];
+    char name[IF_NAMESIZE];
     message_name(ifi, h->nlmsg_len - NLMSG_HDRLEN, name);
     if (ifi->ifi_family != AF_UNSPEC || ifi->ifi_index <= 0 || !name[0])
         return;
-    if (h->nlmsg_type == RTM_NEWLINK)
+    if (h->nlmsg_type == RTM_NEWLINK) /* (in order: a number reused comes after its end) */
         link_changed(l, (unsigned)ifi->ifi_index, name);
-    else if (!if_indextoname((unsigned)ifi->ifi_index, now))
+    else
         unlink_one((unsigned)ifi->ifi_index, name, l);
 }
 

@@ -11,8 +11,10 @@
 
 #include "base/log.h"
 
-#define INBOUND_IFACES_MAX 64  /* names in a list */
-#define INBOUND_LINKS_MAX 1024 /* interfaces linked at once (all: a host's containers) */
+#define INBOUND_IFACES_MAX 64     /* names in a list */
+#define INBOUND_LINKS_MAX 1024    /* interfaces linked at once (all: a host's containers) */
+#define INBOUND_PIN_PREFIX_MAX 32 /* "inbound_<netns inode>_" */
+#define INBOUND_PIN_MAX 48        /* and the ifindex */
 
 /* true when list is "all" or interface names (1 to 15 bytes, none of '/', ':', ',' or
  * white space, as the kernel takes them) separated by commas, INBOUND_IFACES_MAX at most. */
@@ -21,7 +23,9 @@ bool inbound_list_valid(const char *list);
 struct inbound_links {
     int prog_fd;
     int l3dev_fd; /* inbound_l3dev: the interface each one's packets are routed from */
-    bool pinning; /* the links are pinned (persist.h: "inbound_<ifindex>") and adopted */
+    bool adopt;   /* links pinned by an earlier --persist run are taken over */
+    bool pin;     /* links are pinned (--persist) */
+    char pin_prefix[INBOUND_PIN_PREFIX_MAX]; /* "inbound_<netns inode>_": this namespace's pins */
     const char *list;
     bool open;    /* sock is open */
     int sock;     /* for the interfaces' flags */
@@ -33,21 +37,24 @@ struct inbound_links {
 };
 
 /* Links prog_fd to each interface of list, each said with how ("inbound: eth0 (native
- * XDP)"), and tells the program (l3dev_fd) the master of each that has one. pinning: each
- * link is pinned, or the one an earlier --persist run pinned for it taken over ("inbound:
- * eth0 (taken over)"). "all": every Ethernet
+ * XDP)"), and tells the program (l3dev_fd) the master of each that has one. adopt: the
+ * link an earlier --persist run pinned for an interface is taken over ("inbound: eth0
+ * (taken over)"); pin: each link is pinned. "all": every Ethernet
  * interface that is up, loopback and those that sit on others (VLAN devices, bridges, bonds: their
  * lower ones are linked) left out, others without an Ethernet header said and left out. One with
  * another tool's XDP program is left alone, said. 0 when at least one is linked, else -1 with a
  * message in e (a name that is no interface, or one without an Ethernet header, is one). */
-int inbound_links_open(int prog_fd, int l3dev_fd, bool pinning, const char *list,
+int inbound_links_open(int prog_fd, int l3dev_fd, bool adopt, bool pin, const char *list,
                        struct inbound_links *l, struct error *e);
 
-/* The pin names of l's links ("inbound_<ifindex>"), NULL-terminated, into names
- * (INBOUND_LINKS_MAX + 1 of them, each INBOUND_PIN_MAX bytes). */
-#define INBOUND_PIN_MAX 24
-void inbound_pin_names(const struct inbound_links *l, char names[][INBOUND_PIN_MAX],
-                       const char **out);
+/* persist_prune's keep functions (ctx: the inbound_links). Pins are named by the network
+ * namespace and the interface ("inbound_<netns inode>_<ifindex>": an interface's number
+ * is its namespace's), and another namespace's are its own run's business:
+ * inbound_pin_foreign keeps another namespace's inbound pins alone; inbound_pin_linked
+ * keeps every pin but this namespace's inbound ones that l does not hold (l may be one
+ * never opened: no --inbound). */
+bool inbound_pin_foreign(const char *name, const void *l);
+bool inbound_pin_linked(const char *name, const void *l);
 
 /* What changed since the last call (never blocks): an interface that came up (all) or
  * appeared under a listed name is linked, said as at start; one deleted is unlinked,

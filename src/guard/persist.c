@@ -91,15 +91,7 @@ void persist_path(const char *name, char out[PERSIST_PATH_MAX])
     snprintf(out, PERSIST_PATH_MAX, "%s/%s", PERSIST_DIR, name);
 }
 
-static bool kept(const char *name, const char *const *keep)
-{
-    for (; keep && *keep; keep++)
-        if (strcmp(name, *keep) == 0)
-            return true;
-    return false;
-}
-
-int persist_prune(const char *const *keep, bool say, struct error *e)
+int persist_prune(persist_keep_fn *keep, const void *ctx, bool say, struct error *e)
 {
     if (!is_bpffs(PERSIST_BPFFS))
         return 0;
@@ -118,7 +110,7 @@ int persist_prune(const char *const *keep, bool say, struct error *e)
     while ((d = readdir(dir))) {
         if (d->d_name[0] == '.')
             continue;
-        if (kept(d->d_name, keep)) {
+        if (keep && keep(d->d_name, ctx)) {
             left++;
         } else if (unlinkat(fd, d->d_name, 0) != 0) {
             rc = error_set(e, "removing %s/%s: %s", PERSIST_DIR, d->d_name, strerror(errno));

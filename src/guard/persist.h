@@ -25,9 +25,12 @@ void persist_path(const char *name, char out[PERSIST_PATH_MAX]);
 /* Renames the pin from to to, in place of what to was: 0, or -1 with a message. */
 int persist_rename(const char *from, const char *to, struct error *e);
 
-/* Removes every pin of the directory but those named in keep (NULL-terminated; NULL:
- * keep none), and the directory once empty; each removal said on the log stream when say.
- * The number removed, or -1 with a message. */
-int persist_prune(const char *const *keep, bool say, struct error *e);
+/* Whether the pin named name stays (ctx: the caller's). */
+typedef bool persist_keep_fn(const char *name, const void *ctx);
+
+/* Removes every pin of the directory but those keep keeps (NULL: none), and the
+ * directory once empty; each removal said on the log stream when say. The number
+ * removed, or -1 with a message. */
+int persist_prune(persist_keep_fn *keep, const void *ctx, bool say, struct error *e);
 
 #endif

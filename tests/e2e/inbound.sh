@@ -29,8 +29,10 @@
 #   by `all`; `all` follows interfaces that come later (the container's, deleted and made
 #   again: linked, its frames dropped; a new bridge: left out); a named interface deleted
 #   and made again is linked again (deny, also in the VM);
-# - --persist: after SIGKILL the XDP links stay and drop; the next start takes over the one
-#   it links and removes the other's pin; --unload leaves no program;
+# - --persist: after SIGKILL the XDP links stay and drop; the next start (another feed)
+#   takes over the one it links, its program now the one that runs, and removes the
+#   other; --unload leaves no program; natively, a run without --persist takes a pinned
+#   link over and leaves nothing at its exit;
 # - SIGKILL of the tool leaves no XDP program, and the listed source is answered again.
 # Needs root, an isolated network (a netns or the test VM), python3, ping and
 # EBPFSHIELD_BIN / EXPECT_MODE.
@@ -287,7 +289,8 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC,$PORT" &&
     stop_tool deny
     # Exactly what the listed sources sent over UDP: 5 + 2,000 datagrams, 2 x 10 frames.
     check "deny: exit totals count every UDP datagram from them (2025)" \
-        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from or toward feed addresses dropped at the interfaces of --inbound \(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\), 9 line\(s\) about them, 0 held back' "$ERR"
+        grep -qE '^ebpfshield-bcc: [0-9]+ packet\(s\) from or toward feed addresses dropped at the interfaces of --inbound \(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\), 9 line\(s\) about them, 0 held back' "$ERR" ||
+        grep 'from or toward feed addresses' "$ERR" | sed 's/^/  stderr: /'
     check "deny: exit totals count every routed frame (30)" \
         grep -q 'routed toward them: 30), ' "$ERR"
     check "deny: no XDP program left on $IF after exit" not has_xdp
@@ -385,14 +388,23 @@ if start_tool persist --feeds "$WORK/feeds" --block deny --persist --inbound "$I
     wait "$TOOL_PID" 2>/dev/null
     TOOL_PID=
     check "persist: the XDP programs stay after SIGKILL" has_xdp
-    check "persist: the links pinned" [ -e "$PINS/inbound_$(cat "/sys/class/net/$IF/ifindex")" ]
+    check "persist: the links pinned, by namespace and interface" \
+        [ -e "$PINS/inbound_$(stat -Lc %i /proc/self/ns/net)_$(cat "/sys/class/net/$IF/ifindex")" ]
     check "persist: 0 of 3 pings from the listed source answered while no tool runs" \
         [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
-    if start_tool persist2 --feeds "$WORK/feeds" --block deny --persist --inbound "$IF"; then
+    check "persist: $IFC's too" has_xdp_on "$IFC"
+    # The next run lists 192.0.2.8 instead: its program, not the old one, must be the one
+    # that runs on $IF.
+    mkdir -p "$WORK/feeds2"
+    printf '192.0.2.8\n' >"$WORK/feeds2/other.txt"
+    if start_tool persist2 --feeds "$WORK/feeds2" --block deny --persist --inbound "$IF"; then
         check "persist: the next start takes $IF's link over" grep -qx "inbound: $IF (taken over)" "$ERR"
         check "persist: and removes $IFC's, not linked now" \
-            grep -qx "removed $PINS/inbound_$(cat "/sys/class/net/$IFC/ifindex")" "$ERR"
-        check "persist: 0 of 3 answered under the new run" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
+            grep -qE "^removed $PINS/inbound_[0-9]+_$(cat "/sys/class/net/$IFC/ifindex")\$" "$ERR"
+        for _ in $(seq 50); do has_xdp_on "$IFC" || break; sleep 0.1; done
+        check "persist: no program left on $IFC" not has_xdp_on "$IFC"
+        check "persist: the new run's feed on $IF: 192.0.2.8 dropped" [ "$(replies 192.0.2.8 192.0.2.1)" = 0 ]
+        check "persist: and 192.0.2.7, listed no more, answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 3 ]
         kill -TERM "$TOOL_PID"
         wait "$TOOL_PID"
         check "persist: exit 0 after SIGTERM ($?)" [ "$?" -eq 0 ]
@@ -405,7 +417,23 @@ if start_tool persist --feeds "$WORK/feeds" --block deny --persist --inbound "$I
     check "unload: no XDP program left on $IF" not has_xdp
     check "unload: none on $IFC" not has_xdp_on "$IFC"
     check "unload: no guard program left ($(guard_programs))" [ "$(guard_programs)" -eq 0 ]
-    check "unload: the listed source is answered again" [ "$(replies 192.0.2.7 192.0.2.1)" = 3 ]
+    check "unload: the formerly listed source is answered again" [ "$(replies 192.0.2.8 192.0.2.1)" = 3 ]
+fi
+# A run without --persist takes the links over and leaves nothing at its exit (user space
+# alone: natively).
+if [ "${EXPECT_MODE:-}" != kprobe ] &&
+    start_tool keep --feeds "$WORK/feeds" --block deny --persist --inbound "$IF"; then
+    kill -KILL "$TOOL_PID"
+    wait "$TOOL_PID" 2>/dev/null
+    TOOL_PID=
+    if start_tool release --feeds "$WORK/feeds" --block deny --inbound "$IF"; then
+        check "release: takes the link over" grep -qx "inbound: $IF (taken over)" "$ERR"
+        check "release: 0 of 3 from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
+        stop_tool release
+    fi
+    for _ in $(seq 50); do has_xdp || break; sleep 0.1; done
+    check "release: no XDP program left after its exit" not has_xdp
+    check "release: no pin left" [ ! -e "$PINS" ]
 fi
 
 start_tool killed --feeds "$WORK/feeds" --block deny --inbound "$IF" && {
