@@ -439,7 +439,7 @@ void inbound_links_follow(struct inbound_links *l)
             break;
         if (from.nl_pid != 0) /* not the kernel's */
             continue;
-        int left = (int)n;
+        unsigned left = (unsigned)n;
         for (const struct nlmsghdr *h = (const void *)buf; NLMSG_OK(h, left);
              h = NLMSG_NEXT(h, left))
             on_message(l, h);
