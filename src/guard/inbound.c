@@ -158,8 +158,10 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
     char pin[PERSIST_PATH_MAX];
     pin_path(l, ifindex, pin);
     int fd = l->adopt && l->n < INBOUND_LINKS_MAX ? xdp_link_adopt(pin, l->prog_fd, ifindex) : -1;
-    if (fd == XDP_LINK_KEPT) { /* the earlier run's program goes on there, said */
+    if (fd == XDP_LINK_KEPT) { /* its pin and program stay: held as linked, without an fd */
         log_warn("--inbound: %s keeps the program of an earlier --persist run", shown(name, show));
+        l->ifindex[l->n] = ifindex;
+        l->fd[l->n++] = -1;
         return;
     }
     if (fd >= 0) {
@@ -196,7 +198,8 @@ static void unlink_one(unsigned ifindex, const char *name, struct inbound_links 
             pin_path(l, ifindex, pin);
             if ((l->adopt || l->pin) && unlink(pin) != 0 && errno != ENOENT)
                 log_warn("--inbound: removing %s: %s", pin, strerror(errno));
-            close(l->fd[i]);
+            if (l->fd[i] >= 0)
+                close(l->fd[i]);
             if (map_fd_delete_batch(l->l3dev_fd, &key, sizeof(key), 1, &e) != 0)
                 log_warn("--inbound: %s", e.msg);
             l->n--;
@@ -449,7 +452,8 @@ void inbound_links_follow(struct inbound_links *l)
 void inbound_links_close(struct inbound_links *l)
 {
     for (size_t i = 0; i < l->n; i++)
-        close(l->fd[i]);
+        if (l->fd[i] >= 0)
+            close(l->fd[i]);
     l->n = 0;
     if (l->follows)
         close(l->netlink);

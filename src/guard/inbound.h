@@ -32,7 +32,7 @@ struct inbound_links {
     bool follows; /* netlink is open */
     int netlink;  /* the kernel's link messages */
     size_t n;
-    int fd[INBOUND_LINKS_MAX];
+    int fd[INBOUND_LINKS_MAX]; /* -1: an earlier run's link kept as it was (not taken over) */
     unsigned ifindex[INBOUND_LINKS_MAX];
 };
 
