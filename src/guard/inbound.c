@@ -142,6 +142,13 @@ bool inbound_pin_linked(const char *name, const void *ctx)
     return false;
 }
 
+/* Records interface ifindex as linked by fd (-1: an earlier run's link kept as it was). */
+static void hold(struct inbound_links *l, unsigned ifindex, int fd)
+{
+    l->ifindex[l->n] = ifindex;
+    l->fd[l->n++] = fd;
+}
+
 /* Links interface name (ifindex) into l, said; a busy one said and left, one linked
  * already (named twice) skipped. */
 static void link_one(unsigned ifindex, const char *name, struct inbound_links *l)
@@ -160,13 +167,11 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
     int fd = l->adopt && l->n < INBOUND_LINKS_MAX ? xdp_link_adopt(pin, l->prog_fd, ifindex) : -1;
     if (fd == XDP_LINK_KEPT) { /* its pin and program stay: held as linked, without an fd */
         log_warn("--inbound: %s keeps the program of an earlier --persist run", shown(name, show));
-        l->ifindex[l->n] = ifindex;
-        l->fd[l->n++] = -1;
+        hold(l, ifindex, -1);
         return;
     }
     if (fd >= 0) {
-        l->ifindex[l->n] = ifindex;
-        l->fd[l->n++] = fd;
+        hold(l, ifindex, fd);
         log_note("inbound: %s (taken over)", shown(name, show));
         return;
     }
@@ -179,8 +184,7 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
         log_warn("--inbound: %s", e.msg);
         return;
     }
-    l->ifindex[l->n] = ifindex;
-    l->fd[l->n++] = fd;
+    hold(l, ifindex, fd);
     log_note("inbound: %s (%s XDP)", show, native ? "native" : "generic");
     if (l->pin && xdp_link_pin(fd, pin, &e) != 0)
         log_warn("--inbound: %s: not kept after exit", e.msg);
@@ -266,15 +270,25 @@ static void link_if_all(unsigned ifindex, const char *name, struct inbound_links
     log_warn("--inbound all: %s carries no Ethernet header: not checked", shown(name, show));
 }
 
-/* --inbound all: every Ethernet interface that is up, but loopback and upper devices. 0,
- * or -1 with e. */
-static int link_all(struct inbound_links *l, struct error *e)
+/* An interface new, renamed or changed (ifindex, its name): linked when it is one to
+ * check. */
+static void link_changed(struct inbound_links *l, unsigned ifindex, const char *name)
+{
+    if (strcmp(l->list, "all") == 0)
+        link_if_all(ifindex, name, l);
+    else if (listed_name(l->list, name) && ethernet(l->sock, name))
+        link_one(ifindex, name, l);
+}
+
+/* Every interface there now considered as link_changed does (all: every Ethernet
+ * interface that is up, but loopback and upper devices). 0, or -1 with e. */
+static int link_present(struct inbound_links *l, struct error *e)
 {
     struct if_nameindex *all = if_nameindex();
     if (!all)
-        return error_set(e, "--inbound all: cannot list the interfaces: %s", strerror(errno));
+        return error_set(e, "--inbound: cannot list the interfaces: %s", strerror(errno));
     for (const struct if_nameindex *i = all; i->if_index; i++)
-        link_if_all(i->if_index, i->if_name, l);
+        link_changed(l, i->if_index, i->if_name);
     if_freenameindex(all);
     return 0;
 }
@@ -348,22 +362,12 @@ int inbound_links_open(int prog_fd, int l3dev_fd, bool adopt, bool pin, const ch
         return error_set(e, "--inbound: socket: %s", strerror(errno));
     l->netlink = open_netlink(); /* before the scan: nothing that comes up meanwhile is missed */
     l->follows = l->netlink >= 0;
-    int rc = strcmp(list, "all") == 0 ? link_all(l, e) : link_named(l, e);
+    int rc = strcmp(list, "all") == 0 ? link_present(l, e) : link_named(l, e);
     if (rc == 0 && l->n == 0)
         rc = error_set(e, "--inbound %s: no interface could be linked", list);
     if (rc != 0)
         inbound_links_close(l);
     return rc;
-}
-
-/* An interface new, renamed or changed (ifindex, its name): linked when it is one to
- * check. */
-static void link_changed(struct inbound_links *l, unsigned ifindex, const char *name)
-{
-    if (strcmp(l->list, "all") == 0)
-        link_if_all(ifindex, name, l);
-    else if (listed_name(l->list, name) && ethernet(l->sock, name))
-        link_one(ifindex, name, l);
 }
 
 /* The name in a link message's attributes (len bytes after its ifinfomsg), or "" when
@@ -415,13 +419,9 @@ static void rescan(struct inbound_links *l)
             snprintf(name, sizeof(name), "if%u", l->ifindex[i]);
             unlink_one(l->ifindex[i], name, l);
         }
-    struct if_nameindex *all = if_nameindex();
-    if (!all)
-        log_warn("--inbound: cannot list the interfaces again: %s", strerror(errno));
-    for (const struct if_nameindex *i = all; all && i->if_index; i++)
-        link_changed(l, i->if_index, i->if_name);
-    if (all)
-        if_freenameindex(all);
+    struct error e;
+    if (link_present(l, &e) != 0)
+        log_warn("%s", e.msg);
 }
 
 void inbound_links_follow(struct inbound_links *l)
