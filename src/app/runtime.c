@@ -20,7 +20,9 @@
 #include "output/line_writer.h"
 #include "base/log.h"
 #include "monitor/monitor_feature.h"
+#include "output/agent_identity.h"
 #include "output/format.h"
+#include "output/json_format.h"
 #include "output/output.h"
 #include "output/output_file.h"
 #include "engine/stderr_filter.h"
@@ -80,8 +82,9 @@ static void install_signals(void)
  * each behind a writer thread. */
 struct outputs {
     struct line_writer *out, *log;
-    struct output events; /* on out's stream */
-    const char *file;     /* --output-file, reopened on SIGHUP */
+    struct output events;        /* on out's stream */
+    struct agent_identity agent; /* named by JSON events */
+    const char *file;            /* --output-file, reopened on SIGHUP */
 };
 
 /* SIGHUP: the output file opened anew (logrotate moved it), the feeds reloaded. */
@@ -152,6 +155,10 @@ static int open_events(const struct output_config *cfg, struct outputs *io, stru
         openlog("ebpfshield-bcc", LOG_PID | LOG_NDELAY, LOG_DAEMON);
         t = (struct line_target){.fd = -1, .syslog = true};
         name = "syslog";
+    }
+    if (cfg->format->structured) {
+        agent_identity_load(&io->agent);
+        ecs_agent_set(&io->agent);
     }
     io->events = (struct output){.format = cfg->format,
                                  .timestamp = cfg->timestamp,

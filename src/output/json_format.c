@@ -10,6 +10,7 @@
 #include "base/log.h"
 #include "base/text.h"
 #include "dns/registered_domain.h"
+#include "output/agent_identity.h"
 #include "output/format.h"
 #include "output/output.h"
 
@@ -89,6 +90,29 @@ static void put_list(json_object *root, const char *path, const char *const *val
     put(root, path, arr);
 }
 
+static const struct agent_identity *agent;
+
+void ecs_agent_set(const struct agent_identity *a)
+{
+    agent = a;
+}
+
+/* ecs.version, and the host and agent when set. */
+static void put_agent(json_object *root)
+{
+    put_str(root, "ecs.version", ECS_VERSION);
+    if (!agent)
+        return;
+    put_str(root, "host.name", agent->host_name);
+    if (agent->host_id[0]) {
+        put_str(root, "host.id", agent->host_id);
+        put_str(root, "agent.id", agent->agent_id);
+    }
+    put_str(root, "agent.type", "ebpfshield-bcc");
+    put_str(root, "agent.version", EBPFSHIELD_VERSION);
+    put_str(root, "agent.ephemeral_id", agent->ephemeral_id);
+}
+
 /* @timestamp (UTC, microseconds; when, or now when NULL) and the event.* fields every
  * kind has. */
 static json_object *new_event_at(const struct timespec *when, const char *kind, const char *action,
@@ -103,6 +127,7 @@ static json_object *new_event_at(const struct timespec *when, const char *kind, 
     put_str(root, "event.module", "ebpfshield");
     put_str(root, "event.action", action);
     put_str(root, "event.outcome", outcome);
+    put_agent(root);
     return root;
 }
 

@@ -9,6 +9,14 @@
 
 #include "output/event.h"
 
+struct agent_identity;
+
+#define ECS_VERSION "8.11.0" /* the ECS release whose field names the events use */
+
+/* The host and agent every later event names (host.*, agent.*; ecs.version always), or
+ * NULL for none: set once, before any event is built. */
+void ecs_agent_set(const struct agent_identity *agent);
+
 /* Each returns the event as one line without its newline (malloc'd), or NULL when out of
  * memory. */
 char *ecs_dns_message(const struct dns_origin *origin, const struct frame_info *frame,

@@ -67,6 +67,37 @@ schema_ok() {
     done
 }
 
+# one_other LIST ID: LIST is one line, not ID.
+one_other() { [ "$(echo "$1" | wc -l)" -eq 1 ] && [ -n "$1" ] && [ "$1" != "$2" ]; }
+
+# json_identity FILE: every event of FILE names this host and one run of the agent: the
+# node name, /etc/machine-id, the same agent.id as an earlier run's, one ephemeral_id.
+json_identity() {
+    local file=$1 total id agent runs
+    total=$(Q count "$file")
+    id=$(head -c 32 /etc/machine-id 2>/dev/null)
+    check "json: host.name $(uname -n) in all $total events" \
+        [ "$(Q count "$file" host.name="$(uname -n)" ecs.version~'^8\.')" -eq "$total" ]
+    agent=$(Q get agent.id "$file" | sort -u)
+    if [ -n "$id" ]; then
+        check "json: host.id from /etc/machine-id in every event" \
+            [ "$(Q count "$file" host.id="$id")" -eq "$total" ]
+        check "json: one agent.id ($agent), not the machine id" one_other "$agent" "$id"
+    else
+        check "json: no host.id or agent.id without /etc/machine-id" \
+            [ "$(Q count "$file" host.id! agent.id!)" -eq "$total" ]
+    fi
+    runs=$(Q get agent.ephemeral_id "$file" | sort -u | wc -l)
+    check "json: one ephemeral_id for the run ($runs seen)" [ "$runs" -eq 1 ]
+    if [ -n "${FIRST_AGENT_ID:-}" ]; then
+        check "json: agent.id the same as the first run's" [ "$agent" = "$FIRST_AGENT_ID" ]
+        check "json: ephemeral_id not the first run's" \
+            [ "$(Q get agent.ephemeral_id "$file" | head -1)" != "$FIRST_EPHEMERAL" ]
+    fi
+    FIRST_AGENT_ID=$agent
+    FIRST_EPHEMERAL=$(Q get agent.ephemeral_id "$file" | head -1)
+}
+
 # expect_dns DESC FILE PID TRANSPORT ADDR QNAME QTYPE RCODE [DATA...]: one query event of
 # PID to ADDR:53 and one answer event back to the port the query came from, with RCODE and
 # exactly the answers' DATA (for A/AAAA also dns.resolved_ip).
@@ -307,6 +338,7 @@ if start_json json --feature ebpf_monitor --output json; then
     # and an answer each; the query without a question and its answer if dnsmasq gave one;
     # the two malformed queries (dns_unparsed).
     schema_ok "$J" "json" dns=$((44 + 1 + noq_answers)) dns_unparsed=2 connection=0 hit=0
+    json_identity "$J"
     check "json: running line once on stderr ($(grep -cx "$RUNNING" "$ERR"))" \
         [ "$(grep -cx "$RUNNING" "$ERR")" -eq 1 ]
 fi
@@ -659,6 +691,7 @@ except OSError:
         event.action=connection-attempted destination.ip=2001:db8:bad::7 network.type=ipv6
     stop_tool print
     schema_ok "$OUT" "print" hit=4 connection=5 dns=0
+    json_identity "$OUT"
 fi
 if start_json deny --feeds "$WORK/feeds" --block deny --output json; then
     victim deny tcp 198.51.100.8 9

@@ -14,7 +14,9 @@
 #include "check.h"
 #include "guard/block_actions.h"
 #include "dns/dns_decode.h"
+#include "output/agent_identity.h"
 #include "output/format.h"
+#include "output/json_format.h"
 #include "output/output.h"
 #include "testlib.h"
 
@@ -26,7 +28,7 @@
 #include <json-c/json.h>
 #include <ldns/ldns.h>
 
-#define FIELDS_MAX 64
+#define FIELDS_MAX 80
 
 /* ---- JSON parsing and field checks ---- */
 
@@ -168,13 +170,33 @@ static void flatten(json_object *obj, const char *prefix, char paths[][64], size
     }
 }
 
-/* root has exactly the fields of want (NULL-terminated), no more, no fewer. */
-static void fields_at(int line, json_object *root, const char *const *want)
+/* The host and agent every event names (main sets them: ecs_agent_set). */
+static const struct agent_identity test_agent = {
+    .host_name = "web-1",
+    .host_id = "3d1219c7c4c5404aaa1f6d2a48adfda4",
+    .agent_id = "892625d5-debf-41b3-b5a6-7a30cac43817",
+    .ephemeral_id = "0f8a3c52-7d1e-4b6a-9c3d-2e5f6a7b8c9d",
+};
+static const char *const agent_fields[] = {"ecs.version",       "host.name",  "host.id",
+                                           "agent.id",          "agent.type", "agent.version",
+                                           "agent.ephemeral_id"};
+#define AGENT_FIELDS (sizeof(agent_fields) / sizeof(agent_fields[0]))
+
+/* root has exactly the fields of want (NULL-terminated), and the agent's when it is an
+ * event (not an object inside one), no more, no fewer. */
+static void fields_at(int line, json_object *root, const char *const *given, bool event)
 {
     char paths[FIELDS_MAX][64];
+    const char *want[FIELDS_MAX + 1];
     size_t n = 0, nwant = 0;
     if (!root)
         return;
+    for (; nwant < FIELDS_MAX - AGENT_FIELDS && given[nwant]; nwant++)
+        want[nwant] = given[nwant];
+    for (size_t i = 0; event && i < AGENT_FIELDS; i++)
+        want[nwant++] = agent_fields[i];
+    want[nwant] = NULL;
+    nwant = 0;
     flatten(root, "", paths, &n);
     for (; want[nwant]; nwant++) {
         bool found = false;
@@ -196,7 +218,7 @@ static void fields_at(int line, json_object *root, const char *const *want)
     }
 }
 
-#define FIELDS(root, ...) fields_at(__LINE__, root, (const char *const[]){__VA_ARGS__, NULL})
+#define FIELDS(root, ...) fields_at(__LINE__, root, (const char *const[]){__VA_ARGS__, NULL}, true)
 
 /* @timestamp: UTC with microseconds, within a minute of now. */
 static void check_timestamp_at(int line, json_object *root)
@@ -385,7 +407,7 @@ static void answer_at(int line, json_object *root, size_t i, const char *name, c
         check_failures++;
         return;
     }
-    fields_at(line, a, (const char *const[]){"name", "type", "class", "ttl", "data", NULL});
+    fields_at(line, a, (const char *const[]){"name", "type", "class", "ttl", "data", NULL}, false);
     jstr_at(line, a, "name", name);
     jstr_at(line, a, "type", type);
     jstr_at(line, a, "class", rclass);
@@ -829,7 +851,7 @@ static void other_at(int line, json_object *root, size_t i, const char *name, co
         check_failures++;
         return;
     }
-    fields_at(line, q, (const char *const[]){"name", "type", "class", NULL});
+    fields_at(line, q, (const char *const[]){"name", "type", "class", NULL}, false);
     jstr_at(line, q, "name", name);
     jstr_at(line, q, "type", type);
     jstr_at(line, q, "class", qclass);
@@ -1132,7 +1154,7 @@ static void unparsed_at(int line, const uint8_t *msg, size_t len)
     char *text = unparsed_event(&json_out, why, msg, len);
     json_object *root = parse_line_at(line, text);
     free(text);
-    fields_at(line, root, (const char *const[]){UNPARSED_FIELDS, NULL});
+    fields_at(line, root, (const char *const[]){UNPARSED_FIELDS, NULL}, true);
     check_timestamp_at(line, root);
     jstr_at(line, root, "event.kind", "event");
     jstr_at(line, root, "event.module", "ebpfshield");
@@ -1304,8 +1326,28 @@ static void test_connection_json(void)
     JLIST(root, "event.type", "connection", "start");
     JSTR(root, "user.id", "4294967294");
     JSTR(root, "group.id", "0");
+    JSTR(root, "ecs.version", "8.11.0");
+    JSTR(root, "host.name", "web-1");
+    JSTR(root, "host.id", "3d1219c7c4c5404aaa1f6d2a48adfda4");
+    JSTR(root, "agent.id", "892625d5-debf-41b3-b5a6-7a30cac43817");
+    JSTR(root, "agent.type", "ebpfshield-bcc");
+    JSTR(root, "agent.version", EBPFSHIELD_VERSION);
+    JSTR(root, "agent.ephemeral_id", "0f8a3c52-7d1e-4b6a-9c3d-2e5f6a7b8c9d");
     json_object_put(root);
     free(text);
+
+    /* A host without a machine id: host.id and agent.id are left out, nothing else. */
+    struct agent_identity anonymous = test_agent;
+    anonymous.host_id[0] = anonymous.agent_id[0] = '\0';
+    ecs_agent_set(&anonymous);
+    text = connection_text(&json_out, &c);
+    root = parse_line(text);
+    CHECK(root && !json_object_object_get_ex(json_object_object_get(root, "host"), "id", NULL));
+    CHECK(root && !json_object_object_get_ex(json_object_object_get(root, "agent"), "id", NULL));
+    JSTR(root, "host.name", "web-1");
+    json_object_put(root);
+    free(text);
+    ecs_agent_set(&test_agent);
 
     c = conn("dig", "2001:db8::1", true);
     c.proto = IPPROTO_UDP;
@@ -1649,6 +1691,7 @@ static void test_dns_ipv6_tcp(void)
 int main(void)
 {
     json_out.format = output_format_named("json");
+    ecs_agent_set(&test_agent);
     setup_frames();
     test_query();
     test_cname_a_aaaa();
