@@ -29,6 +29,7 @@
 #                          other than EBPFSHIELD_VM_* are always copied
 #   EBPFSHIELD_VM_MEM      guest memory in MiB (default 4096)
 #   EBPFSHIELD_VM_SMP      guest CPUs (default 2)
+#   EBPFSHIELD_VM_CPU      qemu -cpu model (default qemu64: under TCG, 0.8 of max's time)
 #   EBPFSHIELD_VM_APPEND   extra kernel command line
 #   EBPFSHIELD_VM_VERBOSE  1: show the whole serial console (kernel messages
 #                          at the default level, boot, poweroff)
@@ -85,10 +86,12 @@ done
 TIMEOUT=${EBPFSHIELD_VM_TIMEOUT:-1500}
 MEM=${EBPFSHIELD_VM_MEM:-4096}
 SMP=${EBPFSHIELD_VM_SMP:-2}
+CPU=${EBPFSHIELD_VM_CPU:-qemu64}
 VERBOSE=${EBPFSHIELD_VM_VERBOSE:-0}
 for v in TIMEOUT MEM SMP; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die 2 "EBPFSHIELD_VM_$v must be a positive integer, not '${!v}'"
 done
+[[ $CPU =~ ^[a-zA-Z0-9_.+,=-]+$ ]] || die 2 "EBPFSHIELD_VM_CPU must be a qemu cpu model, not '$CPU'"
 
 # --- tools and guest kernel --------------------------------------------------
 missing=() packages=()
@@ -333,7 +336,7 @@ CMDLINE+=" ${EBPFSHIELD_VM_APPEND:-}"
 # shellcheck disable=SC2054 # commas are qemu's, not array separators
 QEMU_ARGS=(
 	-nodefaults -no-user-config -no-reboot
-	-accel tcg,thread=multi -cpu max -smp "$SMP" -m "$MEM"
+	-accel tcg,thread=multi -cpu "$CPU" -smp "$SMP" -m "$MEM"
 	-display none -monitor none -serial stdio
 	-kernel "$(qarg "$KERNEL")" -initrd "$(qarg "$INITRD")" -append "$CMDLINE"
 	-virtfs local,path=/,mount_tag=ebpfshield-root,security_model=none,readonly=on,multidevs=remap
