@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The README's commands are ones that work: its two set-up commands name executable
+# scripts, its usage block is the tool's own (--help), and every ebpfshield-bcc command
+# it shows parses: the tool given the same arguments and --help exits 0 (it exits 2 on an
+# unknown option, a bad value or options that do not go together). Lines of docs/ pages
+# are checked the same way, and every relative link of the README leads to a file.
+# usage: test_readme.sh (SRCDIR, EBPFSHIELD_BIN from ctest)
+set -u
+: "${SRCDIR:?}" "${EBPFSHIELD_BIN:?}"
+cd "$SRCDIR" || exit 1
+failures=0 commands=0
+fail() {
+    echo "FAIL: $*"
+    failures=$((failures + 1))
+}
+
+# The two commands at the top.
+first=$(awk '/^```sh$/ { on = 1; next } on && /^```$/ { exit } on' README.md)
+for script in scripts/run.sh scripts/test.sh; do
+    grep -q "^sudo $script" <<<"$first" || fail "README's first block does not run $script"
+    [ -x "$script" ] || fail "$script is not an executable file"
+done
+# run.sh's arguments are the tool's.
+args=$(sed -n 's/^sudo scripts\/run\.sh \([^#]*\).*$/\1/p' <<<"$first")
+# shellcheck disable=SC2086 # the words of the README's line
+"$EBPFSHIELD_BIN" $args --help >/dev/null 2>&1 || fail "scripts/run.sh $args: not the tool's options"
+
+# The usage block, as --help prints it (its first lines, indentation aside).
+want=$("$EBPFSHIELD_BIN" --help | sed -n '1,/^$/p' | sed '/^$/d; s/^usage: //; s/^ *//')
+got=$(awk '/^## Usage/ { u = 1 } u && /^```$/ { if (on) exit; on = 1; next } on' README.md |
+    sed 's/^ *//')
+[ "$want" = "$got" ] || fail "README's usage block differs from --help's: $(diff <(echo "$want") <(echo "$got") | head -5)"
+
+# Every ebpfshield-bcc command line of README.md and docs/*.md (in code blocks: after "$
+# sudo ", or at the start of a line), without a trailing "# comment".
+while IFS= read -r line; do
+    cmd=${line#*ebpfshield-bcc }
+    cmd=${cmd%%#*}
+    commands=$((commands + 1))
+    # shellcheck disable=SC2086
+    out=$("$EBPFSHIELD_BIN" $cmd --help 2>&1 >/dev/null) ||
+        fail "does not parse: ebpfshield-bcc $cmd: $(head -1 <<<"$out")"
+done < <(awk 'FNR == 1 { on = 0 } /^```/ { on = !on; next }
+        on && /^(\$ sudo )?ebpfshield-bcc (-|$)/' README.md docs/*.md)
+[ "$commands" -ge 5 ] || fail "only $commands ebpfshield-bcc command(s) found in the README"
+
+# Relative links of the README.
+while IFS= read -r target; do
+    [ -e "${target%%#*}" ] || fail "README links to $target, which does not exist"
+done < <(grep -o '\]([^)]*)' README.md | sed 's/^](//; s/)$//' | grep -v '^#\|://')
+
+echo "$commands command(s) of the README and docs/ parsed, $failures failure(s)"
+exit $((failures > 0))
