@@ -9,7 +9,7 @@ secs=${1:-20}
 cc=$(command -v clang-14 || command -v clang)
 out=build-fuzz
 mkdir -p "$out"
-flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE
+flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE '-DEBPFSHIELD_VERSION="fuzz"'
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c libpsl))
 core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
       src/base/container_id.c

@@ -19,13 +19,13 @@ case ${1:-} in
     ;;
 esac
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev libjson-c-dev libpsl-dev
+pkgs=(build-essential cmake pkg-config libbpfcc-dev libldns-dev libjson-c-dev libpsl-dev libmicrohttpd-dev
       publicsuffix gdb curl linux-headers-amd64 procps util-linux)
 if [ "${1:-}" = --test ]; then
     pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod xz-utils
            clang-14 libclang-rt-14-dev clang-format cppcheck
            dnsmasq-base bind9-dnsutils dnsperf python3 iproute2 nftables bpftool rsyslog
-           mandoc man-db dpkg-dev systemd libcap2-bin logrotate iputils-ping)
+           mandoc man-db dpkg-dev systemd libcap2-bin logrotate iputils-ping prometheus)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -2,6 +2,7 @@
 
 #include "guard/inbound.h"
 #include "guard/persist.h"
+#include "output/metrics_server.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -64,7 +65,8 @@ void cli_usage(FILE *out, const char *prog, bool full)
     for (size_t i = 0; (name = format_choice(i)); i++)
         fprintf(out, "%s%s", i ? "|" : "", name);
     fputs("] [--output-file PATH | --syslog] [-t|--timestamp] [--context]\n"
-          "       [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] [--version]\n",
+          "       [--metrics ADDR:PORT] [-p|--pid PID] [-u|--uid UID] [--comm NAME] [-h|--help] "
+          "[--version]\n",
           out);
     if (!full)
         return;
@@ -85,8 +87,9 @@ void cli_usage(FILE *out, const char *prog, bool full)
             "    %s --feature ebpf_monitor -t --comm curl\n"
             "    %s --feature ebpf_monitor --qtype all   # TXT, MX, CNAME... too\n"
             "    %s --block deny --output json --syslog   # to a SIEM through rsyslog\n"
-            "    %s --output json --output-file /var/log/ebpfshield.json\n",
-            prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
+            "    %s --output json --output-file /var/log/ebpfshield.json\n"
+            "    %s --block deny --metrics 127.0.0.1:9464   # for Prometheus\n",
+            prog, prog, prog, prog, prog, prog, prog, prog, prog, prog, prog);
 }
 
 #define MAX_DUMP_MIB (1ul << 20)
@@ -461,6 +464,16 @@ static int set_syslog(void *part, const char *arg, int choice)
     return 0;
 }
 
+static int set_metrics(void *part, const char *arg, int choice)
+{
+    (void)choice;
+    struct metrics_addr addr;
+    if (metrics_addr_parse(arg, &addr, NULL) != 0)
+        return -1;
+    ((struct output_config *)part)->metrics = arg;
+    return 0;
+}
+
 static int set_context(void *part, const char *arg, int choice)
 {
     (void)arg, (void)choice;
@@ -574,6 +587,11 @@ const struct cli_option cli_options[] = {
     {"syslog", 0, NULL, CLI_PART_OUTPUT, NULL, set_syslog, NULL,
      "events to syslog: facility authpriv for feed hits, daemon for\n"
      "DNS events and connections, one event per message",
+     NULL},
+    {"metrics", 0, "ADDR:PORT", CLI_PART_OUTPUT, NULL, set_metrics,
+     "PORT (on 127.0.0.1), A.B.C.D:PORT or [IPV6]:PORT",
+     "serve Prometheus metrics at http://ADDR:PORT/metrics (DNS\n"
+     "messages, feed hits, losses, feed entries, reloads)",
      NULL},
     {"timestamp", 't', NULL, CLI_PART_OUTPUT, NULL, set_timestamp, NULL,
      "text lines start with the local time (ISO 8601, ms)", NULL},

@@ -23,11 +23,14 @@
 #include "output/agent_identity.h"
 #include "output/format.h"
 #include "output/json_format.h"
+#include "output/metrics_server.h"
+#include "output/metrics_text.h"
 #include "output/output.h"
 #include "output/output_file.h"
 #include "engine/stderr_filter.h"
 
 #define POLL_MS 250
+#define METRICS_PERIOD_MS 1000 /* how fresh /metrics is */
 /* Samples below a feature's wakeup mark are read at least this often. */
 #define BATCH_MS 100
 /* At exit, what the kernel sent before the programs went is read for at most this long. */
@@ -82,9 +85,10 @@ static void install_signals(void)
  * each behind a writer thread. */
 struct outputs {
     struct line_writer *out, *log;
-    struct output events;        /* on out's stream */
-    struct agent_identity agent; /* named by JSON events */
-    const char *file;            /* --output-file, reopened on SIGHUP */
+    struct metrics_server *metrics; /* --metrics; NULL: none */
+    struct output events;           /* on out's stream */
+    struct agent_identity agent;    /* named by JSON events */
+    const char *file;               /* --output-file, reopened on SIGHUP */
 };
 
 /* SIGHUP: the output file opened anew (logrotate moved it), the feeds reloaded. */
@@ -172,9 +176,27 @@ static int open_events(const struct output_config *cfg, struct outputs *io, stru
     return 0;
 }
 
+/* --metrics: listening from the start, so that a port taken fails before the compile. */
+static int open_metrics(const struct output_config *cfg, struct outputs *io, struct error *e)
+{
+    struct metrics_addr addr;
+    if (!cfg->metrics)
+        return 0;
+    if (metrics_addr_parse(cfg->metrics, &addr, e) != 0 ||
+        !(io->metrics = metrics_server_start(&addr, e)))
+        return -1;
+    char where[METRICS_ADDR_TEXT_MAX];
+    log_note("metrics: http://%s/metrics", metrics_addr_text(&addr, where));
+    return 0;
+}
+
 struct loop {
     struct feature *feature;
     const struct outputs *io;
+    const char *feature_name;
+    struct metrics_text metrics; /* the text last published */
+    uint64_t metrics_ms;         /* when */
+    time_t started;
     unsigned long long lost, lost_pending; /* perf samples the kernel had to drop */
     struct log_rate lost_rate;
     bool holding;         /* the events' writer is held for the samples of this poll */
@@ -199,6 +221,31 @@ static void on_lost(void *ctx, unsigned long long lost)
     l->lost_pending += lost;
 }
 
+/* The metrics of the run and of its feature, published for --metrics. */
+static void publish_metrics(struct loop *l)
+{
+    struct metrics_text *m = &l->metrics;
+    metrics_text_reset(m);
+    metrics_family(m, "ebpfshield_info", "gauge", "The running agent: its version and feature.");
+    metrics_sample(m, "ebpfshield_info", 1, "version", EBPFSHIELD_VERSION, "feature",
+                   l->feature_name, (const char *)NULL);
+    metrics_single(m, "ebpfshield_start_time_seconds", "gauge",
+                   "When the agent started, in seconds since the epoch.",
+                   (unsigned long long)l->started);
+    metrics_single(m, "ebpfshield_events_lost_total", "counter",
+                   "Events the kernel dropped: the perf buffer was full.", l->lost);
+    metrics_family(m, "ebpfshield_lines_dropped_total", "counter",
+                   "Lines not written: nobody read the stream, or writes failed.");
+    metrics_sample(m, "ebpfshield_lines_dropped_total", line_writer_dropped(l->io->out), "stream",
+                   "events", (const char *)NULL);
+    metrics_sample(m, "ebpfshield_lines_dropped_total", line_writer_dropped(l->io->log), "stream",
+                   "log", (const char *)NULL);
+    if (l->feature->metrics)
+        l->feature->metrics(l->feature->self, m);
+    if (!m->failed)
+        metrics_server_publish(l->io->metrics, m->buf, m->len);
+}
+
 /* What happened since the last poll: losses said at most once a second. The feature's
  * tick comes first, while the writer is still held: the monitor writes a poll's lines
  * there (its samples wait in a sample_batch until the poll ends). */
@@ -212,6 +259,11 @@ static void after_poll(struct loop *l)
     }
     line_writer_report(l->io->out);
     line_writer_report(l->io->log);
+    uint64_t now = monotonic_ms();
+    if (l->io->metrics && now - l->metrics_ms >= METRICS_PERIOD_MS) {
+        l->metrics_ms = now;
+        publish_metrics(l);
+    }
     if (l->lost_pending && log_due(&l->lost_rate, monotonic_ms())) {
         log_warn("lost %llu event(s) (perf buffer full), %llu so far", l->lost_pending, l->lost);
         l->lost_pending = 0;
@@ -320,7 +372,11 @@ static int run_traced(struct feature *f, const struct options *opts, const struc
         return log_fatal("%s", e.msg);
     enum attach_mode m = (enum attach_mode)mode;
     struct shim_bpf *events;
-    struct loop loop = {.feature = f, .io = io};
+    struct loop loop = {.feature = f,
+                        .io = io,
+                        .feature_name = opts->feature == FEATURE_MONITOR ? "ebpf_monitor"
+                                                                         : "ebpf_ipintelligence",
+                        .started = time(NULL)};
     compiler_memory_release(); /* what loading libbcc left resident */
     if (start(f, opts->attach, &m, &loop, &events) != 0)
         return 1;
@@ -329,6 +385,7 @@ static int run_traced(struct feature *f, const struct options *opts, const struc
     int rc = run_perf_loop(&loop, events);
     f->stop(f->self);
     f->report(f->self);
+    metrics_text_free(&loop.metrics);
     return rc;
 }
 
@@ -378,7 +435,7 @@ int runtime_run(const struct options *opts)
     if (!filter)
         log_warn("%s", e.msg); /* libbcc's noise shows, nothing worse */
     int rc = 0;
-    if (open_events(&opts->output, &io, &e) != 0)
+    if (open_events(&opts->output, &io, &e) != 0 || open_metrics(&opts->output, &io, &e) != 0)
         rc = log_fatal("%s", e.msg);
     struct feature f;
     if (rc == 0 &&
@@ -389,6 +446,7 @@ int runtime_run(const struct options *opts)
         rc = run(&f, opts, &io);
         f.destroy(f.self);
     }
+    metrics_server_stop(io.metrics);
     if (filter)
         stderr_filter_stop(filter, real_stderr);
     if (io.out)

@@ -12,6 +12,7 @@
 enum feature_id { FEATURE_GUARD, FEATURE_MONITOR };
 
 struct shim_bpf;
+struct metrics_text;
 
 /* The runtime's reader of a feature's perf buffer: start opens it (on events, the program
  * that owns events_table) once that program is loaded and before any program that writes
@@ -41,6 +42,8 @@ struct feature {
     /* SIGHUP: reloads what the feature read at start (NULL: nothing); 0, or -1 with a
      * message in e and the feature as it was. */
     int (*reload)(void *self, struct error *e);
+    /* Its counters in Prometheus's text format, for --metrics (NULL: none). */
+    void (*metrics)(void *self, struct metrics_text *m);
     /* Statistics at exit (after stop), on the log stream. */
     void (*report)(void *self);
     /* Detaches and frees the programs of start, and ends what they set going; safe to

@@ -28,6 +28,7 @@
 #include "guard/persist.h"
 #include "guard/guard_handler.h"
 #include "guard/victim_hold.h"
+#include "output/metrics_text.h"
 
 struct guard {
     enum block_action block;
@@ -38,6 +39,7 @@ struct guard {
     struct feed_tables tables;  /* the fds of prog's feed tables */
     struct feed_reload *reload; /* a SIGHUP's reload, while its thread runs */
     bool reload_again;          /* a SIGHUP came meanwhile */
+    unsigned long long reloads_done, reloads_failed;
     struct guard_handler handler;
     const struct output *out;
     const char *dump_dir;
@@ -293,9 +295,11 @@ static void reload_done(struct guard *p)
     struct feed_set *set = feed_reload_end(p->reload, &e);
     p->reload = NULL;
     if (!set) {
+        p->reloads_failed++;
         log_warn("reload failed, the feeds in use stay: %s", e.msg);
         return;
     }
+    p->reloads_done++;
     feeds_free(p->feeds);
     p->feeds = set;
     say_feeds(set);
@@ -705,6 +709,25 @@ static void on_sample(void *self, const void *data, size_t size)
     guard_handle_sample(&p->handler, data, size);
 }
 
+static void metrics(void *self, struct metrics_text *m)
+{
+    const struct guard *p = self;
+    struct feeds_stats st = feeds_stats(p->feeds);
+    metrics_family(m, "ebpfshield_feed_entries", "gauge",
+                   "Entries of the feeds in use, by family (domain: names listed).");
+    metrics_sample(m, "ebpfshield_feed_entries", st.v4, "family", "ipv4", (const char *)NULL);
+    metrics_sample(m, "ebpfshield_feed_entries", st.v6, "family", "ipv6", (const char *)NULL);
+    metrics_sample(m, "ebpfshield_feed_entries", st.names, "family", "domain", (const char *)NULL);
+    metrics_single(m, "ebpfshield_feed_files", "gauge", "Feed files in use.", st.files);
+    metrics_family(m, "ebpfshield_reloads_total", "counter",
+                   "Feed reloads (SIGHUP), by result; a failed one keeps the feeds in use.");
+    metrics_sample(m, "ebpfshield_reloads_total", p->reloads_done, "result", "success",
+                   (const char *)NULL);
+    metrics_sample(m, "ebpfshield_reloads_total", p->reloads_failed, "result", "failure",
+                   (const char *)NULL);
+    guard_metrics(&p->handler, m);
+}
+
 static void report(void *self)
 {
     const struct guard *p = self;
@@ -804,6 +827,7 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
                           .on_sample = on_sample,
                           .tick = tick,
                           .report = report,
+                          .metrics = metrics,
                           .reload = reload,
                           .stop = stop,
                           .destroy = destroy};

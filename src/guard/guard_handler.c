@@ -7,6 +7,7 @@
 
 #include "common/ebpfshield_events.h"
 #include "base/log.h"
+#include "output/metrics_text.h"
 #include "output/output.h"
 #include "base/text.h"
 
@@ -259,6 +260,28 @@ void guard_report_repeats(struct guard_handler *h, uint32_t pid, uint32_t count,
 {
     h->repeats += count;
     log_warn("pid %u %s: %u more hit(s), not printed one by one (a flood)", pid, state, count);
+}
+
+void guard_metrics(const struct guard_handler *h, struct metrics_text *m)
+{
+    const char *action = block_actions[h->block].name;
+    metrics_family(m, "ebpfshield_feed_hits_total", "counter",
+                   "Feed hits (address: a connection to a feed address; domain: a DNS message "
+                   "for a feed name), by the --block action taken.");
+    metrics_sample(m, "ebpfshield_feed_hits_total", h->hits - h->domain_hits, "kind", "address",
+                   "action", action, (const char *)NULL);
+    metrics_sample(m, "ebpfshield_feed_hits_total", h->domain_hits, "kind", "domain", "action",
+                   action, (const char *)NULL);
+    metrics_single(m, "ebpfshield_actions_failed_total", "counter",
+                   "Hits whose action could not be carried out (the process exited first, or "
+                   "its core failed).",
+                   h->failed_actions);
+    metrics_single(m, "ebpfshield_flood_hits_total", "counter",
+                   "Hits of floods counted by the kernel and not printed one by one.",
+                   h->repeats + h->unsaid);
+    metrics_single(m, "ebpfshield_inbound_lines_total", "counter",
+                   "Lines about packets from or toward feed addresses at --inbound interfaces.",
+                   h->inbound_reports);
 }
 
 void guard_report(const struct guard_handler *h)

@@ -15,6 +15,8 @@
 #include "output/output.h"
 #include "common/ebpfshield_events.h"
 
+struct metrics_text;
+
 /* The kernel's record of what a process resolved (resolved_names): 1 found, 0 not. */
 typedef int (*resolved_lookup_fn)(void *ctx, const struct resolved_key *key,
                                   struct resolved_name *value);
@@ -55,6 +57,9 @@ struct guard_handler {
  * is taken). Every hit gets one line: the action's, or that the process exited before the action
  * could reach it. */
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size);
+
+/* Its counters for --metrics (metrics_text.h). */
+void guard_metrics(const struct guard_handler *h, struct metrics_text *m);
 
 /* A flood's count of process pid's hits not printed one by one, said on the log (state:
  * what became of the process, "ended" or "is running"). */

@@ -421,6 +421,12 @@ static void tick(void *self)
     say_tallies(m, now);
 }
 
+static void metrics(void *self, struct metrics_text *mt)
+{
+    const struct monitor *m = self;
+    monitor_metrics(m->handler, mt);
+}
+
 static void report(void *self)
 {
     struct monitor *m = self;
@@ -478,6 +484,7 @@ int monitor_feature(struct feature *f, const struct monitor_config *cfg, const s
                           .on_sample = on_sample,
                           .tick = tick,
                           .report = report,
+                          .metrics = metrics,
                           .stop = stop,
                           .destroy = destroy};
     return 0;

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "dns/dns_decode.h"
+#include "output/metrics_text.h"
 #include "dns/dns_walk.h"
 #include "common/ebpfshield_events.h"
 #include "dns/frame.h"
@@ -55,6 +56,9 @@ struct monitor_handler {
     struct problem cut_msgs; /* messages with more lines than the bound */
     unsigned long long cut_lines_total, cut_lines_pending;
     unsigned long long tcp_gaps_seen;
+    /* Messages by QR bit (0 query, 1 answer) and, for answers, response code (0-5 by
+     * name, 6: any other). */
+    unsigned long long messages[2][DNS_RCODES_NAMED + 1];
 };
 
 /* The sample being handled: where its lines come from. */
@@ -213,6 +217,36 @@ static void print_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
     }
 }
 
+/* For --metrics: a message with a header, by QR bit and response code. */
+static void count_message(struct monitor_handler *h, const uint8_t *msg, size_t len)
+{
+    if (len < 4)
+        return; /* no header: counted as undecodable */
+    unsigned qr = msg[2] >> 7, rcode = msg[3] & 0x0f;
+    h->messages[qr][qr && rcode < DNS_RCODES_NAMED ? rcode : qr ? DNS_RCODES_NAMED : 0]++;
+}
+
+void monitor_metrics(const struct monitor_handler *h, struct metrics_text *m)
+{
+    static const char *const rcodes[DNS_RCODES_NAMED + 1] = {
+        "NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "other"};
+    metrics_family(m, "ebpfshield_dns_messages_total", "counter",
+                   "DNS messages seen, by type (query or answer, as the QR bit says) and, for "
+                   "answers, response code.");
+    metrics_sample(m, "ebpfshield_dns_messages_total", h->messages[0][0], "type", "query",
+                   (const char *)NULL);
+    for (size_t i = 0; i <= DNS_RCODES_NAMED; i++)
+        metrics_sample(m, "ebpfshield_dns_messages_total", h->messages[1][i], "type", "answer",
+                       "rcode", rcodes[i], (const char *)NULL);
+    metrics_single(m, "ebpfshield_dns_undecodable_total", "counter",
+                   "DNS packets and messages that could not be decoded.", h->skipped.total);
+    metrics_single(m, "ebpfshield_dns_unattributed_total", "counter",
+                   "DNS packets whose process the kernel could not tell.", h->unattributed.total);
+    metrics_single(m, "ebpfshield_dns_lines_cut_total", "counter",
+                   "Lines of DNS messages not printed: more than the bound per message.",
+                   h->cut_lines_total);
+}
+
 /* A message whose QR bit contradicts its direction is counted, and printed as its
  * direction says (JSON: as it is, ports and header shown): what is sent to a server port
  * prints its questions, never an answer line someone forged; what comes from one prints
@@ -220,6 +254,7 @@ static void print_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
 static void decode_message(const uint8_t *msg, size_t len, void *ctx)
 {
     struct sample_ctx *s = ctx;
+    count_message(s->h, msg, len);
     bool contrary = contradicts_direction(s->h, s->frame, msg, len);
     if (contrary) {
         s->h->contrary.total++;

@@ -14,9 +14,11 @@
 #include "output/output.h"
 
 #define MONITOR_LINES_PER_MESSAGE 32
+#define DNS_RCODES_NAMED 6 /* NOERROR to REFUSED */
 
 struct monitor_handler;
 struct port_val;
+struct metrics_text;
 
 /* Fills id (zeroed) for proc: its namespace (netns: a packet's; 0: the tool's own),
  * executable, cgroup path and container. */
@@ -46,6 +48,9 @@ void monitor_handle_sample(struct monitor_handler *h, const void *data, size_t s
 
 /* Says the problems counted since the last warning, once that is a second old. */
 void monitor_handler_tick(struct monitor_handler *h, uint64_t now_ms);
+
+/* Its counters for --metrics (metrics_text.h). */
+void monitor_metrics(const struct monitor_handler *h, struct metrics_text *m);
 
 /* The totals at exit, on the log stream (nothing when all went well). */
 void monitor_report(struct monitor_handler *h);

@@ -117,6 +117,14 @@ static const char *stuck(int failing)
     return failing ? "cannot be written" : "is not being read";
 }
 
+unsigned long long line_writer_dropped(struct line_writer *w)
+{
+    pthread_mutex_lock(&w->lock);
+    unsigned long long dropped = w->dropped;
+    pthread_mutex_unlock(&w->lock);
+    return dropped;
+}
+
 void line_writer_report(struct line_writer *w)
 {
     pthread_mutex_lock(&w->lock);

@@ -50,6 +50,9 @@ void line_writer_report(struct line_writer *w);
 /* 0 while writing works; else the errno of the write that failed (EPIPE: nobody reads). */
 int line_writer_error(struct line_writer *w);
 
+/* The lines dropped so far (the queue was full). */
+unsigned long long line_writer_dropped(struct line_writer *w);
+
 /* Closes the stream, lets the thread write what is queued for up to wait_ms, stops it,
  * and frees w. Returns how many lines were never written (dropped or left queued); when
  * any, a warning has said why. */

@@ -12,6 +12,7 @@ struct output_config {
     bool syslog;                        /* --syslog: events to syslog(3) instead of stdout */
     bool timestamp;                     /* -t: text lines start with the time */
     bool context;                       /* --context: DNS lines end with NETNS= etc. */
+    const char *metrics;                /* --metrics ADDR:PORT: /metrics served there */
 };
 
 #endif

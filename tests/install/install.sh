@@ -224,7 +224,7 @@ check_completion() {
         expect "completion: $o 1, nothing offered" "$got" ""
     done
     got=$(complete_words "$comp" -- | wc -l)
-    expect "completion: the long options" "$got" 30
+    expect "completion: the long options" "$got" 31
     # Paths: directories for --feeds and --dump-dir, any file for the others.
     mkdir -p "$tmp/paths/cores" && : >"$tmp/paths/cfeed.txt"
     for o in --feeds --dump-dir; do

@@ -32,10 +32,11 @@ got=$(awk '/^## Usage/ { u = 1 } u && /^```$/ { if (on) exit; on = 1; next } on'
 [ "$want" = "$got" ] || fail "README's usage block differs from --help's: $(diff <(echo "$want") <(echo "$got") | head -5)"
 
 # Every ebpfshield-bcc command line of README.md and docs/*.md (in code blocks: after "$
-# sudo ", or at the start of a line), without a trailing "# comment".
+# sudo ", or at the start of a line), without a trailing "# comment" or "&".
 while IFS= read -r line; do
     cmd=${line#*ebpfshield-bcc }
     cmd=${cmd%%#*}
+    cmd=${cmd%%&*} # a job started in the background
     commands=$((commands + 1))
     # shellcheck disable=SC2086
     out=$("$EBPFSHIELD_BIN" $cmd --help 2>&1 >/dev/null) ||
