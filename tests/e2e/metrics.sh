@@ -97,7 +97,8 @@ check "promtool accepts the Prometheus configuration" \
     promtool check config "$WORK/prometheus.yml" >/dev/null
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
     --web.listen-address="127.0.0.1:$PROM" >"$WORK/prometheus.log" 2>&1 &
-EXTRA_PIDS="$EXTRA_PIDS $!"
+prom_pid=$!
+EXTRA_PIDS="$EXTRA_PIDS $prom_pid"
 
 if start_tool guard --feeds "$WORK/feeds" --block deny --metrics "127.0.0.1:$PORT"; then
     check "guard: says where the metrics are" grep -qx "metrics: http://127.0.0.1:$PORT/metrics" "$ERR"
@@ -185,4 +186,5 @@ if start_tool monitor --feature ebpf_monitor --metrics "$PORT"; then
     prom_equals 'ebpfshield_dns_messages_total{type="answer",rcode="NXDOMAIN"}' 1
     stop_tool monitor
 fi
+kill "$prom_pid" && wait "$prom_pid" # quietly, before the cleanup's SIGKILL
 finish
