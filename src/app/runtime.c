@@ -85,7 +85,8 @@ static void install_signals(void)
  * each behind a writer thread. */
 struct outputs {
     struct line_writer *out, *log;
-    struct metrics_server *metrics; /* --metrics; NULL: none */
+    struct metrics_server *metrics; /* --metrics, once listening; NULL: none (yet) */
+    struct metrics_addr metrics_at; /* where (family 0: no --metrics) */
     struct output events;           /* on out's stream */
     struct agent_identity agent;    /* named by JSON events */
     const char *file;               /* --output-file, reopened on SIGHUP */
@@ -176,26 +177,41 @@ static int open_events(const struct output_config *cfg, struct outputs *io, stru
     return 0;
 }
 
-/* --metrics: listening from the start, so that a port taken fails before the compile. */
+#define METRICS_RETRY_MS 10000
+
+/* --metrics: listens on its address, or says why not and that it tries again (every
+ * METRICS_RETRY_MS): a port another user took first must not keep the guard from
+ * running. */
+static void listen_metrics(struct outputs *io, bool first)
+{
+    struct error e;
+    char where[METRICS_ADDR_TEXT_MAX];
+    if (!(io->metrics = metrics_server_start(&io->metrics_at, &e))) {
+        if (first)
+            log_warn("%s; the tool runs without it and tries again every %d s", e.msg,
+                     METRICS_RETRY_MS / 1000);
+        return;
+    }
+    log_note("metrics: http://%s/metrics", metrics_addr_text(&io->metrics_at, where));
+}
+
 static int open_metrics(const struct output_config *cfg, struct outputs *io, struct error *e)
 {
-    struct metrics_addr addr;
     if (!cfg->metrics)
         return 0;
-    if (metrics_addr_parse(cfg->metrics, &addr, e) != 0 ||
-        !(io->metrics = metrics_server_start(&addr, e)))
+    if (metrics_addr_parse(cfg->metrics, &io->metrics_at, e) != 0)
         return -1;
-    char where[METRICS_ADDR_TEXT_MAX];
-    log_note("metrics: http://%s/metrics", metrics_addr_text(&addr, where));
+    listen_metrics(io, true);
     return 0;
 }
 
 struct loop {
     struct feature *feature;
-    const struct outputs *io;
+    struct outputs *io;
     const char *feature_name;
     struct metrics_text metrics; /* the text last published */
     uint64_t metrics_ms;         /* when */
+    uint64_t metrics_retry_ms;   /* when listening was last tried */
     time_t started;
     unsigned long long lost, lost_pending; /* perf samples the kernel had to drop */
     struct log_rate lost_rate;
@@ -260,6 +276,10 @@ static void after_poll(struct loop *l)
     line_writer_report(l->io->out);
     line_writer_report(l->io->log);
     uint64_t now = monotonic_ms();
+    if (l->io->metrics_at.len && !l->io->metrics && now - l->metrics_retry_ms >= METRICS_RETRY_MS) {
+        l->metrics_retry_ms = now;
+        listen_metrics(l->io, false);
+    }
     if (l->io->metrics && now - l->metrics_ms >= METRICS_PERIOD_MS) {
         l->metrics_ms = now;
         publish_metrics(l);
@@ -364,7 +384,7 @@ static void raise_priority(void)
 }
 
 /* With tracefs mounted: the attach mode, the programs, the loop. */
-static int run_traced(struct feature *f, const struct options *opts, const struct outputs *io)
+static int run_traced(struct feature *f, const struct options *opts, struct outputs *io)
 {
     struct error e;
     int mode = attach_choose(opts->attach, &e);
@@ -389,7 +409,7 @@ static int run_traced(struct feature *f, const struct options *opts, const struc
     return rc;
 }
 
-static int run(struct feature *f, const struct options *opts, const struct outputs *io)
+static int run(struct feature *f, const struct options *opts, struct outputs *io)
 {
     struct error e;
     if (attach_check_kernel_headers(&e) != 0)
@@ -447,6 +467,7 @@ int runtime_run(const struct options *opts)
         f.destroy(f.self);
     }
     metrics_server_stop(io.metrics);
+    ecs_agent_set(NULL); /* io.agent goes with this frame */
     if (filter)
         stderr_filter_stop(filter, real_stderr);
     if (io.out)

@@ -217,6 +217,14 @@ void dump_worker_submit(struct dump_worker *w, const struct dump_job *submitted)
     run_job(w, &job, &now, why);
 }
 
+unsigned long long dump_worker_failed(struct dump_worker *w)
+{
+    pthread_mutex_lock(&w->lock);
+    unsigned long long failed = w->failed;
+    pthread_mutex_unlock(&w->lock);
+    return failed;
+}
+
 unsigned long long dump_worker_stop(struct dump_worker *w)
 {
     atomic_store(&w->cancel, true);

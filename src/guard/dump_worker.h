@@ -41,6 +41,9 @@ struct dump_worker *dump_worker_start(const char *dir, struct dump_place place,
  * queue full the process is killed without a core at once, and its line says so. */
 void dump_worker_submit(struct dump_worker *w, const struct dump_job *job);
 
+/* How many hits could not be dumped so far. */
+unsigned long long dump_worker_failed(struct dump_worker *w);
+
 /* Cancels, kills what is queued without a core, joins the thread and frees w. Returns how
  * many hits could not be dumped. */
 unsigned long long dump_worker_stop(struct dump_worker *w);

@@ -284,7 +284,9 @@ static int reload(void *self, struct error *e)
         return 0;
     }
     p->reload_again = false;
-    return feed_reload_start(&p->reload, &p->sources, p->registry, &p->tables, p->feeds, e);
+    int rc = feed_reload_start(&p->reload, &p->sources, p->registry, &p->tables, p->feeds, e);
+    p->reloads_failed += rc != 0;
+    return rc;
 }
 
 /* The reload's set in use in user space too (or the reason it failed said); the name
@@ -725,7 +727,13 @@ static void metrics(void *self, struct metrics_text *m)
                    (const char *)NULL);
     metrics_sample(m, "ebpfshield_reloads_total", p->reloads_failed, "result", "failure",
                    (const char *)NULL);
-    guard_metrics(&p->handler, m);
+    /* The flood hits not said per process, so far (added to the handler's at stop). */
+    unsigned long long unsaid = 0;
+    struct error e;
+    if (p->prog)
+        (void)shim_percpu_sum(p->prog, "flood_unsaid", 0, &unsaid, &e);
+    guard_metrics(&p->handler, unsaid, p->handler.dumps ? dump_worker_failed(p->handler.dumps) : 0,
+                  m);
 }
 
 static void report(void *self)

@@ -262,7 +262,8 @@ void guard_report_repeats(struct guard_handler *h, uint32_t pid, uint32_t count,
     log_warn("pid %u %s: %u more hit(s), not printed one by one (a flood)", pid, state, count);
 }
 
-void guard_metrics(const struct guard_handler *h, struct metrics_text *m)
+void guard_metrics(const struct guard_handler *h, unsigned long long unsaid,
+                   unsigned long long dumps_failed, struct metrics_text *m)
 {
     const char *action = block_actions[h->block].name;
     metrics_family(m, "ebpfshield_feed_hits_total", "counter",
@@ -275,10 +276,11 @@ void guard_metrics(const struct guard_handler *h, struct metrics_text *m)
     metrics_single(m, "ebpfshield_actions_failed_total", "counter",
                    "Hits whose action could not be carried out (the process exited first, or "
                    "its core failed).",
-                   h->failed_actions);
+                   h->failed_actions + dumps_failed);
     metrics_single(m, "ebpfshield_flood_hits_total", "counter",
-                   "Hits of floods counted by the kernel and not printed one by one.",
-                   h->repeats + h->unsaid);
+                   "Hits of floods counted by the kernel and not printed one by one (a running "
+                   "flooder's, when its next line or its end says them).",
+                   h->repeats + h->unsaid + unsaid);
     metrics_single(m, "ebpfshield_inbound_lines_total", "counter",
                    "Lines about packets from or toward feed addresses at --inbound interfaces.",
                    h->inbound_reports);

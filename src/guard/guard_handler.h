@@ -58,8 +58,10 @@ struct guard_handler {
  * could reach it. */
 void guard_handle_sample(struct guard_handler *h, const void *data, size_t size);
 
-/* Its counters for --metrics (metrics_text.h). */
-void guard_metrics(const struct guard_handler *h, struct metrics_text *m);
+/* Its counters for --metrics (metrics_text.h), with what the kernel and the dump worker
+ * count until stop adds it to h: the flood hits not said per process, the dumps failed. */
+void guard_metrics(const struct guard_handler *h, unsigned long long unsaid,
+                   unsigned long long dumps_failed, struct metrics_text *m);
 
 /* A flood's count of process pid's hits not printed one by one, said on the log (state:
  * what became of the process, "ended" or "is running"). */

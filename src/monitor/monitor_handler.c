@@ -217,13 +217,17 @@ static void print_message(const uint8_t *msg, size_t len, struct sample_ctx *s)
     }
 }
 
-/* For --metrics: a message with a header, by QR bit and response code. */
-static void count_message(struct monitor_handler *h, const uint8_t *msg, size_t len)
+/* For --metrics: a message with a whole header, as a query or an answer as its lines
+ * take it (its direction where the ports tell it, else its QR bit), answers by response
+ * code. */
+static void count_message(struct monitor_handler *h, const struct frame_info *f, const uint8_t *msg,
+                          size_t len)
 {
-    if (len < 4)
-        return; /* no header: counted as undecodable */
-    unsigned qr = msg[2] >> 7, rcode = msg[3] & 0x0f;
-    h->messages[qr][qr && rcode < DNS_RCODES_NAMED ? rcode : qr ? DNS_RCODES_NAMED : 0]++;
+    if (len < DNS_HEADER_BYTES)
+        return; /* counted as undecodable */
+    bool to = dns_ports_has(&h->dns, f->dport), from = dns_ports_has(&h->dns, f->sport);
+    unsigned answer = to != from ? from : msg[2] >> 7, rcode = msg[3] & 0x0f;
+    h->messages[answer][!answer ? 0 : rcode < DNS_RCODES_NAMED ? rcode : DNS_RCODES_NAMED]++;
 }
 
 void monitor_metrics(const struct monitor_handler *h, struct metrics_text *m)
@@ -254,7 +258,7 @@ void monitor_metrics(const struct monitor_handler *h, struct metrics_text *m)
 static void decode_message(const uint8_t *msg, size_t len, void *ctx)
 {
     struct sample_ctx *s = ctx;
-    count_message(s->h, msg, len);
+    count_message(s->h, s->frame, msg, len);
     bool contrary = contradicts_direction(s->h, s->frame, msg, len);
     if (contrary) {
         s->h->contrary.total++;

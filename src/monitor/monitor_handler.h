@@ -15,6 +15,7 @@
 
 #define MONITOR_LINES_PER_MESSAGE 32
 #define DNS_RCODES_NAMED 6 /* NOERROR to REFUSED */
+#define DNS_HEADER_BYTES 12
 
 struct monitor_handler;
 struct port_val;

@@ -84,8 +84,9 @@ void agent_identity_load(struct agent_identity *a)
         text_printable(a->host_name, sizeof(a->host_name), u.nodename, sizeof(u.nodename));
     if (read_machine_id(a->host_id))
         agent_id_derive(a->host_id, a->agent_id);
-    uint8_t random[16] = {0};
-    if (getrandom(random, sizeof(random), 0) != (ssize_t)sizeof(random))
-        log_note("agent.ephemeral_id: getrandom: %s", strerror(errno));
-    uuid_text(random, a->ephemeral_id);
+    uint8_t random[16];
+    if (getrandom(random, sizeof(random), 0) == (ssize_t)sizeof(random))
+        uuid_text(random, a->ephemeral_id);
+    else
+        log_note("agent.ephemeral_id left out: getrandom: %s", strerror(errno));
 }

@@ -15,7 +15,7 @@ struct agent_identity {
     char host_name[HOST_NAME_TEXT_MAX];   /* the node name, made printable */
     char host_id[MACHINE_ID_LEN + 1];     /* /etc/machine-id; "" when there is none */
     char agent_id[UUID_TEXT_LEN + 1];     /* derived from host_id; "" without it */
-    char ephemeral_id[UUID_TEXT_LEN + 1]; /* this run's, random */
+    char ephemeral_id[UUID_TEXT_LEN + 1]; /* this run's, random; "" without one */
 };
 
 /* The machine id in text (a file's content: the id, then optionally a newline) copied to

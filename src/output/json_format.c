@@ -110,7 +110,8 @@ static void put_agent(json_object *root)
     }
     put_str(root, "agent.type", "ebpfshield-bcc");
     put_str(root, "agent.version", EBPFSHIELD_VERSION);
-    put_str(root, "agent.ephemeral_id", agent->ephemeral_id);
+    if (agent->ephemeral_id[0])
+        put_str(root, "agent.ephemeral_id", agent->ephemeral_id);
 }
 
 /* @timestamp (UTC, microseconds; when, or now when NULL) and the event.* fields every

@@ -1,11 +1,14 @@
 #include "output/metrics_server.h"
 
+#include "base/clock.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +18,15 @@
 #define CONNECTIONS_MAX 16
 #define CONNECTIONS_PER_IP 4
 #define IDLE_SECONDS 5
+/* Text older than this is not served: the loop that publishes it is stuck. */
+#define STALE_MS 10000
 
 struct metrics_server {
     struct MHD_Daemon *daemon;
     pthread_mutex_t lock; /* text: written by the loop, read by the daemon's thread */
-    char *text;
+    char *text;           /* NULL until the first publication: 503 */
     size_t len;
+    uint64_t published_ms;
 };
 
 static int parse_port(const char *text, uint16_t *port)
@@ -28,7 +34,7 @@ static int parse_port(const char *text, uint16_t *port)
     char *end;
     errno = 0;
     unsigned long v = strtoul(text, &end, 10);
-    if (errno || end == text || *end || v == 0 || v > 65535 || text[0] == '+' || text[0] == '-')
+    if (text[0] < '0' || text[0] > '9' || errno || *end || v == 0 || v > 65535)
         return -1;
     *port = (uint16_t)v;
     return 0;
@@ -121,8 +127,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                      "text/plain");
     if (strcmp(url, "/metrics") != 0)
         return reply(c, MHD_HTTP_NOT_FOUND, not_found, sizeof(not_found) - 1, "text/plain");
+    static const char unavailable[] = "not measuring: starting, or the event loop is stuck\n";
     pthread_mutex_lock(&s->lock);
-    enum MHD_Result ok = reply(c, MHD_HTTP_OK, s->text ? s->text : "", s->len, CONTENT_TYPE);
+    enum MHD_Result ok = s->text && monotonic_ms() - s->published_ms < STALE_MS
+                             ? reply(c, MHD_HTTP_OK, s->text, s->len, CONTENT_TYPE)
+                             : reply(c, MHD_HTTP_SERVICE_UNAVAILABLE, unavailable,
+                                     sizeof(unavailable) - 1, "text/plain");
     pthread_mutex_unlock(&s->lock);
     return ok;
 }
@@ -142,6 +152,7 @@ struct metrics_server *metrics_server_start(const struct metrics_addr *addr, str
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    errno = 0;
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
                                  (const struct sockaddr *)&addr->ss, MHD_OPTION_CONNECTION_LIMIT,
                                  (unsigned int)CONNECTIONS_MAX, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
@@ -170,6 +181,7 @@ void metrics_server_publish(struct metrics_server *s, const char *text, size_t l
     free(s->text);
     s->text = copy;
     s->len = len;
+    s->published_ms = monotonic_ms();
     pthread_mutex_unlock(&s->lock);
 }
 

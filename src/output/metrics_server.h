@@ -28,7 +28,8 @@ struct metrics_server;
 /* Listens on addr; NULL with the reason in e. */
 struct metrics_server *metrics_server_start(const struct metrics_addr *addr, struct error *e);
 
-/* The text every later request gets (copied). */
+/* The text every later request gets (copied); until the first, and when the last is
+ * 10 s old (the loop is stuck), requests get 503. */
 void metrics_server_publish(struct metrics_server *s, const char *text, size_t len);
 
 /* Stops serving (open connections are closed) and frees s; NULL is fine. */
