@@ -5,9 +5,8 @@
 # with clang with warnings as errors (scripts/build-matrix.sh), and runs the tests: unit
 # (lint and the install tree included) and native end-to-end (in network namespaces) in the
 # ASan+UBSan build, then the other tests of the normal build: unit again, the .deb
-# (install_deb: built by scripts/package.sh with Debian's hardening flags) and the
-# fuzzers; meanwhile, in the background, the VM tests (Debian's stock kernel in qemu,
-# kprobe mode).
+# (install_deb: built by scripts/package.sh with Debian's hardening flags), the VM tests
+# (Debian's stock kernel in qemu, kprobe mode) and the fuzzers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # phase TITLE: a header with the time the run has taken so far (CI has an hour).
@@ -18,24 +17,14 @@ scripts/build.sh --asan
 phase "warnings as errors: Release with gcc, RelWithDebInfo with clang"
 scripts/build-matrix.sh
 status=0
-# The VM tests (Debian's kernel in qemu, CPU-bound) run beside the others, niced so that
-# the native tests' timing is theirs: ctest run in build/tests keeps its own log there.
-phase "VM tests started in the background (their output follows when they end)"
-(cd build/tests && nice -n 10 ctest -L vm --output-on-failure >vm-tests.log 2>&1
-    echo $? >vm-tests.status) &
-vm=$!
 phase "unit and native tests, ASan+UBSan build"
 (cd build-asan && ctest -L 'unit|native' --output-on-failure) || status=1
-phase "the other tests (lint, unit, package, fuzz)"
-(cd build && ctest -LE 'native|vm' --output-on-failure) || status=1
-phase "waiting for the VM tests"
-wait $vm
-cat build/tests/vm-tests.log
-[ "$(cat build/tests/vm-tests.status)" = 0 ] || status=1
+phase "the other tests (lint, unit, package, vm, fuzz)"
+(cd build && ctest -LE native --output-on-failure) || status=1
 if [ $status -ne 0 ]; then
     # Again at the very end: a long log is often read from its end only.
     phase "failed tests and their failed checks"
-    for dir in build-asan build build/tests; do
+    for dir in build-asan build; do
         awk -v dir="$dir" '/^[0-9]+\/[0-9]+ Testing: / { test = $3 }
             /^FAIL|^==[0-9]+==ERROR|runtime error:|^Test (Failed|Timeout)/ { print dir ", " test ": " $0 }' \
             "$dir/Testing/Temporary/LastTest.log" | head -60
