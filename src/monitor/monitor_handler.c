@@ -170,6 +170,14 @@ static void describe_message(const uint8_t *msg, size_t len, struct sample_ctx *
         output_dns_message(s->h->out, s->origin, s->frame, s->h->summary);
 }
 
+/* 1 when f comes from one of the server ports (an answer), 0 when it goes to one (a
+ * query), -1 when its ports do not tell (both or neither are). */
+static int ports_say_answer(const struct monitor_handler *h, const struct frame_info *f)
+{
+    bool to = dns_ports_has(&h->dns, f->dport), from = dns_ports_has(&h->dns, f->sport);
+    return to == from ? -1 : from;
+}
+
 /* A response sent to a server port (from a port that is not one), or a query from one
  * (to a port that is not one): the message is not what its direction says. */
 static bool contradicts_direction(const struct monitor_handler *h, const struct frame_info *f,
@@ -177,9 +185,8 @@ static bool contradicts_direction(const struct monitor_handler *h, const struct 
 {
     if (len < 3)
         return false; /* no QR bit: the decoder says why */
-    bool to = dns_ports_has(&h->dns, f->dport), from = dns_ports_has(&h->dns, f->sport);
-    bool qr = (msg[2] & 0x80) != 0;
-    return to != from && qr == to;
+    int answer = ports_say_answer(h, f);
+    return answer >= 0 && (msg[2] >> 7) != answer;
 }
 
 static void tally_type(struct type_tally *t, int type)
@@ -225,8 +232,8 @@ static void count_message(struct monitor_handler *h, const struct frame_info *f,
 {
     if (len < DNS_HEADER_BYTES)
         return; /* counted as undecodable */
-    bool to = dns_ports_has(&h->dns, f->dport), from = dns_ports_has(&h->dns, f->sport);
-    unsigned answer = to != from ? from : msg[2] >> 7, rcode = msg[3] & 0x0f;
+    int by_ports = ports_say_answer(h, f);
+    unsigned answer = by_ports >= 0 ? (unsigned)by_ports : msg[2] >> 7, rcode = msg[3] & 0x0f;
     h->messages[answer][!answer ? 0 : rcode < DNS_RCODES_NAMED ? rcode : DNS_RCODES_NAMED]++;
 }
 
