@@ -25,7 +25,8 @@ if [ "${1:-}" = --test ]; then
     pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod xz-utils
            clang-14 libclang-rt-14-dev clang-format cppcheck
            dnsmasq-base bind9-dnsutils dnsperf python3 iproute2 nftables bpftool rsyslog
-           mandoc man-db dpkg-dev systemd libcap2-bin logrotate iputils-ping prometheus)
+           mandoc man-db dpkg-dev systemd libcap2-bin logrotate iputils-ping prometheus
+           mmdebstrap)
 fi
 missing=()
 for p in "${pkgs[@]}"; do

@@ -76,6 +76,9 @@ set(deb ${CMAKE_BINARY_DIR}/debian)
 configure_file(${in}/postinst.in ${deb}/postinst @ONLY
                FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
                                 GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+configure_file(${in}/prerm.in ${deb}/prerm @ONLY
+               FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
+                                GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 configure_file(${in}/postrm.in ${deb}/postrm @ONLY
                FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
                                 GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
@@ -102,7 +105,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "curl, util-linux, procps")
 # gdb's gcore for --block dump; libbcc compiles against the running kernel's headers.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "gdb, linux-headers-amd64")
-set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${deb}/postinst ${deb}/postrm ${deb}/conffiles)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${deb}/postinst ${deb}/prerm ${deb}/postrm
+                                      ${deb}/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # Absolute destinations (/etc, the unit directory) go under the staging DESTDIR.
 set(CPACK_SET_DESTDIR ON)

@@ -83,7 +83,7 @@ for field in Maintainer Description Homepage; do
 done
 dpkg-deb -e "$deb" "$tmp/control"
 expect "conffiles" "$(cat "$tmp/control/conffiles")" /etc/default/ebpfshield-bcc
-for script in postinst postrm; do
+for script in postinst prerm postrm; do
     expect "$script mode" "$(stat -c %a "$tmp/control/$script")" 755
 done
 
