@@ -3,7 +3,8 @@
 # scripts, its usage block is the tool's own (--help), and every ebpfshield-bcc command
 # it shows parses: the tool given the same arguments and --help exits 0 (it exits 2 on an
 # unknown option, a bad value or options that do not go together). Lines of docs/ pages
-# are checked the same way, and every relative link of the README leads to a file.
+# and the service's env file (its commented examples too) are checked the same way, and
+# every relative link of the README leads to a file.
 # usage: test_readme.sh (SRCDIR, EBPFSHIELD_BIN from ctest)
 set -u
 : "${SRCDIR:?}" "${EBPFSHIELD_BIN:?}"
@@ -45,10 +46,19 @@ done < <(awk 'FNR == 1 { on = 0 } /^```/ { on = !on; next }
         on && /^(\$ sudo )?ebpfshield-bcc (-|$)/' README.md docs/*.md)
 [ "$commands" -ge 5 ] || fail "only $commands ebpfshield-bcc command(s) found in the README"
 
+# The options of the service's env file, its commented examples too.
+while IFS= read -r opts; do
+    commands=$((commands + 1))
+    # shellcheck disable=SC2086
+    out=$("$EBPFSHIELD_BIN" $opts --help 2>&1 >/dev/null) ||
+        fail "does not parse: EBPFSHIELD_OPTS=\"$opts\" of the env file: $(head -1 <<<"$out")"
+done < <(sed -n 's/^#\{0,1\}EBPFSHIELD_OPTS="\(.*\)"$/\1/p' cmake/install/ebpfshield-bcc.default |
+    sed 's/@[A-Z_]*@/\/etc\/ebpfshield/g')
+
 # Relative links of the README.
 while IFS= read -r target; do
     [ -e "${target%%#*}" ] || fail "README links to $target, which does not exist"
 done < <(grep -o '\]([^)]*)' README.md | sed 's/^](//; s/)$//' | grep -v '^#\|://')
 
-echo "$commands command(s) of the README and docs/ parsed, $failures failure(s)"
+echo "$commands command(s) of the README, docs/ and the env file parsed, $failures failure(s)"
 exit $((failures > 0))
