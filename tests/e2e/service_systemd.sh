@@ -4,11 +4,11 @@
 # `systemctl enable --now ebpfshield-bcc` with the unit's whole sandbox in kprobe mode,
 # feed hits (an address and a domain) refused and arriving in the journal as JSON, the
 # Prometheus endpoint, `systemctl reload`, the feed updater's service against a local
-# HTTP server, fired by its timer (it SIGHUPs the service), an upgrade (`apt install
+# HTTP server, fired by its timer (it SIGHUPs the service), the monitor as the service
+# and `systemctl stop` leaving nothing in the kernel, an upgrade (`apt install
 # --reinstall`: postinst restarts the service) under --persist with a hammer that counts
-# the datagrams let out, `systemctl stop` and `--unload`, the monitor as the service, and
-# `apt purge` of the running, enabled service: stopped, nothing left in the kernel, the
-# files as found.
+# the datagrams let out, and `apt purge` of the enabled guard running under --persist:
+# stopped, its pins removed, nothing left in the kernel, the files as found.
 # usage: service_systemd.sh DEB   (root, in the booted root; EBPFSHIELD_IN_VM=1)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -86,11 +86,20 @@ except OSError as e:
     print(errno.errorcode.get(e.errno, str(e)))' "$1" "$2"
 }
 bytes_in() { cat "$WORK/count"; }
+# The bytes the witness should have: 5 for each connect that got through.
+BYTES=0
+connect_ok() {
+    local r
+    r=$(connect "$1" "$2")
+    [ "$r" = ok ] && BYTES=$((BYTES + 5))
+    [ "$r" = ok ]
+}
 # Files a purge must leave as found (logs, apt's and systemd's own state aside).
 snapshot() {
     find /etc /usr /var/lib /var/log /var/cache -xdev \
         \( -path /var/lib/apt -o -path /var/lib/dpkg -o -path /var/cache/apt \
-        -o -path /var/cache/debconf -o -path /var/lib/systemd -o -path /var/log/journal \
+        -o -path /var/cache/debconf -o -path /var/log/journal -o -path /var/lib/systemd/timers \
+        -o -path /var/lib/systemd/random-seed -o -path /var/lib/systemd/deb-systemd-\* \
         -o -path /var/log/apt -o -path /var/cache/man -o -path /var/lib/ebpfshield-e2e.\* \) \
         -prune -o -printf '%M %u:%g %p\n' | grep -vE ' /var/log/(dpkg\.log|alternatives\.log)$' |
         LC_ALL=C sort
@@ -118,7 +127,9 @@ EXTRA_PIDS="$EXTRA_PIDS $!"
 for _ in $(seq 50); do [ -s "$WORK/count" ] && break; sleep 0.1; done
 check "witnesses up: good.example resolves through dnsmasq" \
     [ "$(dig +short +time=2 @127.0.0.1 good.example)" = 127.0.0.79 ]
-check "before the guard, a connect to 127.0.0.80 gets through" [ "$(connect 127.0.0.80 8080)" = ok ]
+check "before the guard, a connect to 127.0.0.80 gets through" connect_ok 127.0.0.80 8080
+check "witness: it counted those 5 bytes" [ "$(bytes_in)" = "$BYTES" ]
+check "dnsmasq logs the queries that reach it" grep -q 'query\[A\] good.example' "$WORK/dnsmasq.log"
 
 before=$(snapshot)
 
@@ -158,10 +169,13 @@ check "sandbox: / is read-only for the service (ProtectSystem=strict)" \
 
 check "address: connect to 127.0.0.77 refused (EPERM)" [ "$(connect 127.0.0.77 8080)" = EPERM ]
 dig +time=2 +tries=1 @127.0.0.1 bad.example >"$WORK/dig-bad" 2>&1
-check "domain: the query for bad.example never reached dnsmasq" \
-    not grep -q 'query\[A\] bad.example' "$WORK/dnsmasq.log"
+check "domain: dig got no answer for bad.example" not grep -q 127.0.0.78 "$WORK/dig-bad" ||
+    cat "$WORK/dig-bad"
 check "domain: good.example still resolves" \
     [ "$(dig +short +time=2 @127.0.0.1 good.example)" = 127.0.0.79 ]
+check "domain: the query for bad.example never reached dnsmasq (which logged good.example's)" \
+    [ "$(grep -c 'query\[A\] bad.example' "$WORK/dnsmasq.log")" = 0 -a \
+    "$(grep -c 'query\[A\] good.example' "$WORK/dnsmasq.log")" -ge 2 ]
 sleep 1
 check "journal: the address hit as JSON (destination.ip 127.0.0.77, process python3)" \
     json_event destination.ip=127.0.0.77 process.name=python3
@@ -171,17 +185,19 @@ check "journal: events name the host" json_event host.name="$(uname -n)" agent.t
 echo "journal lines seen (journalctl -u $UNIT -o cat):"
 since | grep -E '^\{.*"(destination":\{"ip":"127\.0\.0\.77"|question":\{"name":"bad\.example")' |
     head -2 | sed 's/^/  | /'
-check "witness: 0 bytes reached 127.0.0.77" [ "$(bytes_in)" = 5 ] # the 5 of 127.0.0.80
+check "witness: 0 bytes reached 127.0.0.77" [ "$(bytes_in)" = "$BYTES" ]
 m=$(curl -s --max-time 5 http://127.0.0.1:9464/metrics)
 check "metrics: the address and domain hits counted" \
-    grep -qE '^ebpfshield_feed_hits_total\{kind="address",action="deny"\} [1-9]' <<<"$m" ||
+    [ "$(grep -cE '^ebpfshield_feed_hits_total\{kind="(address|domain)",action="deny"\} [1-9]' <<<"$m")" = 2 ] ||
     grep feed_hits <<<"$m"
 
 # --- systemctl reload: a feed added -----------------------------------------------------
+check "under the guard, before the reload, 127.0.0.80 gets through" connect_ok 127.0.0.80 8080
 echo 127.0.0.80 >>"$FEEDS/local-test.txt"
 mark
 systemctl reload "$UNIT"
-check "systemctl reload: the feeds reloaded" wait_journal '^feeds: ' 60
+# example.txt's 2 addresses and local-test.txt's, now 2
+check "systemctl reload: the feeds reloaded" wait_journal '^feeds: 2 file\(s\), 4 IPv4 ' 60
 check "reload: same process" [ "$(main_pid)" = "$pid" ]
 check "reload: 127.0.0.80 now refused" [ "$(connect 127.0.0.80 8080)" = EPERM ]
 
@@ -196,12 +212,14 @@ dropin=/etc/systemd/system/ebpfshield-feeds.timer.d
 mkdir -p "$dropin"
 printf '[Timer]\nOnActiveSec=2s\nAccuracySec=1s\nRandomizedDelaySec=0\n' >"$dropin/soon.conf"
 systemctl daemon-reload
+check "before the updater, 127.0.0.81 gets through" connect_ok 127.0.0.81 8080
+t0=$(systemctl show -p ExecMainStartTimestampMonotonic --value ebpfshield-feeds.service)
 mark
 systemctl restart ebpfshield-feeds.timer
 fired=
 for _ in $(seq 120); do
     r=$(systemctl show -p Result,ActiveState,ExecMainStartTimestampMonotonic ebpfshield-feeds.service)
-    if grep -q 'ActiveState=inactive' <<<"$r" && ! grep -q 'Monotonic=0$' <<<"$r"; then
+    if grep -q 'ActiveState=inactive' <<<"$r" && ! grep -qx "ExecMainStartTimestampMonotonic=$t0" <<<"$r"; then
         fired=1
         break
     fi
@@ -213,14 +231,29 @@ check "the timer fired ebpfshield-feeds.service, which succeeded" [ -n "$fired" 
 rm -r "$dropin"
 systemctl daemon-reload
 check "updater: the feed was written" [ -s "$FEEDS/local.txt" ] || ls -l "$FEEDS"
-check "updater: the service was told to reload" wait_journal '^feeds: ' 60
+check "updater: the service was told to reload" wait_journal '^feeds: 3 file\(s\), 5 IPv4 ' 60
 check "updater: 127.0.0.81 now refused" [ "$(connect 127.0.0.81 8080)" = EPERM ]
 
-# --- an upgrade under --persist: not one datagram out -----------------------------------
-sed -i 's/--block deny/--block deny --persist/' "$ENVF"
+# --- the monitor as the service ---------------------------------------------------------
+echo 'EBPFSHIELD_OPTS="--feature ebpf_monitor --output json"' >"$ENVF"
 mark
 systemctl restart "$UNIT"
-started "restart with --persist"
+started "monitor"
+dig +short +time=2 @127.0.0.1 good.example >/dev/null
+sleep 1
+check "monitor: the query in the journal as JSON" \
+    json_event dns.question.name=good.example dns.type=query process.name=dig
+check "monitor: the answer in the journal as JSON" \
+    json_event dns.question.name=good.example dns.type=answer
+systemctl stop "$UNIT"
+check "systemctl stop: inactive" [ "$(systemctl is-active "$UNIT")" = inactive ]
+nothing_attached "after systemctl stop"
+
+# --- an upgrade under --persist: not one datagram out -----------------------------------
+sed -i 's/^EBPFSHIELD_OPTS=.*/EBPFSHIELD_OPTS="--block deny --persist --output json"/' "$ENVF"
+mark
+systemctl start "$UNIT"
+started "start with --persist"
 "$PY" "$here/hammer.py" "$WORK/hammer.stop" 127.0.0.77 9101 >"$WORK/hammer.out" &
 hammer=$!
 sleep 1
@@ -242,25 +275,10 @@ wait "$hammer"
 read -r sent refused <"$WORK/hammer.out"
 check "upgrade: the hammer had 0 of its datagrams let out ($sent sent, $refused refused)" \
     [ "$sent" = 0 -a "$refused" -gt 100 ]
-check "witness: still only the 5 bytes of 127.0.0.80" [ "$(bytes_in)" = 5 ]
-systemctl stop "$UNIT"
-check "stop under --persist: the refusal stays" [ "$(connect 127.0.0.77 8080)" = EPERM ]
-check "ebpfshield-bcc --unload" ebpfshield-bcc --unload
-nothing_attached "after --unload"
+check "witness: not one byte to 127.0.0.77" [ "$(bytes_in)" = "$BYTES" ]
+check "--persist: the pins are there" [ -e /sys/fs/bpf/ebpfshield-bcc/connect4 ]
 
-# --- the monitor as the service ---------------------------------------------------------
-echo 'EBPFSHIELD_OPTS="--feature ebpf_monitor --output json"' >"$ENVF"
-mark
-systemctl start "$UNIT"
-started "monitor"
-dig +short +time=2 @127.0.0.1 good.example >/dev/null
-sleep 1
-check "monitor: the query in the journal as JSON" \
-    json_event dns.question.name=good.example dns.type=query process.name=dig
-check "monitor: the answer in the journal as JSON" \
-    json_event dns.question.name=good.example dns.type=answer
-
-# --- purge, the service enabled and running --------------------------------------------
+# --- purge, the guard enabled and running under --persist -----------------------------
 rm -f "$FEEDS/local-test.txt" "$FEEDS/local.txt" "$ENVF" /etc/ebpfshield/feeds.list
 rmdir /etc/ebpfshield
 if apt purge -y ebpfshield-bcc >"$WORK/purge.log" 2>&1; then
@@ -270,7 +288,11 @@ else
     tail -20 "$WORK/purge.log"
 fi
 check "purge: the service stopped" not pgrep -x ebpfshield-bcc
-nothing_attached "after apt purge (prerm's systemctl stop)"
+nothing_attached "after apt purge (prerm: systemctl stop, then --unload)"
+check "purge: no pin left" [ ! -e /sys/fs/bpf/ebpfshield-bcc ]
+check "purge: 127.0.0.77 reachable again" connect_ok 127.0.0.77 8080
+check "witness: those bytes arrived" [ "$(bytes_in)" = "$BYTES" ]
+check "purge: no timer stamp left" [ ! -e /var/lib/systemd/timers/stamp-ebpfshield-feeds.timer ]
 after=$(snapshot)
 check "purge: the files as found" [ "$before" = "$after" ] ||
     diff <(echo "$before") <(echo "$after") | head -20

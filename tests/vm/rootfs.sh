@@ -51,6 +51,9 @@ key=$({
 
 cache=${EBPFSHIELD_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:?}/.cache}/ebpfshield-vm}
 (umask 077 && mkdir -p "$cache") || die 2 "cannot create $cache"
+# Root writes and boots what is there: nobody else may place anything in it.
+[[ $(stat -c '%u %A' "$cache") =~ ^0\ d....-..-.$ ]] ||
+	die 2 "$cache must be root's and not writable by group or others (EBPFSHIELD_VM_CACHE chooses another)"
 dir=$cache/rootfs-$key
 if [[ -f $dir/.complete ]] && [[ -z $(find "$dir/.complete" -mtime +30) ]]; then
 	echo "$dir"

@@ -105,10 +105,16 @@ if [[ -n $ROOTFS ]]; then
 	ROOTFS=$(cd "$ROOTFS" 2>/dev/null && pwd -P) || die 2 "EBPFSHIELD_VM_ROOTFS: no such directory: ${EBPFSHIELD_VM_ROOTFS}"
 	[[ -x $ROOTFS/lib/systemd/systemd ]] ||
 		die 2 "EBPFSHIELD_VM_ROOTFS=$ROOTFS has no /lib/systemd/systemd (make one with tests/vm/rootfs.sh)"
-	BINDS=("$CWD" "$(dirname "$SCRIPT")")
+	BINDS=("$CWD" "$(cd "$(dirname "$SCRIPT")" && pwd -P)")
 	for p in "${BINDS[@]}"; do
 		[[ $p =~ ^/[A-Za-z0-9_./+-]*$ ]] ||
 			die 2 "with EBPFSHIELD_VM_ROOTFS, $p must be a plain path (letters, digits, _./+-)"
+		# The host's system directories would hide the root's own.
+		case $p/ in
+		/ | /usr/* | /etc/* | /lib*/* | /bin/* | /sbin/* | /boot/* | /var/ | /var/lib/ | /var/lib/dpkg/* | /var/lib/apt/* | /var/lib/systemd/*)
+			die 2 "with EBPFSHIELD_VM_ROOTFS, the cwd and SCRIPT's directory must not be $p (a system directory)"
+			;;
+		esac
 	done
 fi
 
