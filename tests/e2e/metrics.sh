@@ -8,7 +8,8 @@
 # connections, a client that sends half a request and stalls, and 8 threads asking as
 # fast as they can, while a hit must still get its line at once and /metrics must still
 # answer afterwards. Bad values exit 2; with the port already taken (another user can take
-# one first) the guard runs all the same and listens once the port is free.
+# one first) the guard runs all the same and listens once the port is free. The Grafana
+# dashboard of docs/grafana/ runs its queries against what Prometheus scraped.
 # Needs root, an isolated network (a netns or the test VM), EBPFSHIELD_BIN / EXPECT_MODE,
 # and Debian's prometheus package (scripts/setup.sh --test).
 . "$(dirname "$0")/lib.sh"
@@ -196,6 +197,31 @@ socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(q, ("127.0.0.1", 53))'
     check "monitor: 1 NXDOMAIN answer" \
         [ "$(value 'ebpfshield_dns_messages_total{type="answer",rcode="NXDOMAIN"}')" = 1 ]
     prom_equals 'ebpfshield_dns_messages_total{type="answer",rcode="NXDOMAIN"}' 1
+    # The Grafana dashboard of docs/: each query valid in this Prometheus, each metric it
+    # names one the tool exported here, the DNS panel showing the monitor's messages.
+    dash=$(dirname "$0")/../../docs/grafana/ebpfshield-bcc.json
+    check "grafana dashboard: its queries run, on metrics the tool exports" \
+        python3 - "$dash" "$PROM" <<'EOF'
+import json, re, sys, urllib.parse, urllib.request
+dash, port = json.load(open(sys.argv[1])), sys.argv[2]
+def api(path, **q):
+    url = "http://127.0.0.1:%s/api/v1/%s?%s" % (port, path, urllib.parse.urlencode(q))
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.load(r)
+known = set(api("label/__name__/values")["data"])
+bad = 0
+for panel in dash["panels"]:
+    for t in panel["targets"]:
+        expr = t["expr"].replace("$instance", ".*").replace("$job", ".*")
+        r = api("query", query=expr)
+        names = set(re.findall(r"ebpfshield_[a-z_]+", expr)) - known
+        empty = "dns_messages_total" in expr and not r["data"]["result"]
+        if r["status"] != "success" or names or empty:
+            bad += 1
+            print("  %s: %s %s%s" % (panel["title"], r["status"], " ".join(sorted(names)),
+                                     " (no result)" if empty else ""))
+sys.exit(bad > 0)
+EOF
     stop_tool monitor
 fi
 kill "$prom_pid" && wait "$prom_pid" # quietly, before the cleanup's SIGKILL

@@ -245,6 +245,7 @@ checks = {
     "af_vsock": sock(socket.AF_VSOCK, socket.SOCK_STREAM),
     "personality": lambda: call(libc.personality(0x0008)),
     "setid_chmod": setid, "mmap_wx": wx,
+    "swapoff": lambda: call(libc.swapoff(b"/nonexistent-swap")),
     "list_home": lambda: os.listdir("/root"),
     "modules": lambda: os.listdir("/usr/lib/modules"),
 }
@@ -290,6 +291,9 @@ if [ -n "$SANDBOX_SECCOMP" ]; then
     is svc_probe personality EPERM
     is svc_probe setid_chmod EPERM
     is svc_probe mmap_wx "$(yes_or "${S_MemoryDenyWriteExecute:-}" EPERM ok)"
+    # SystemCallFilter=~...@swap (with SystemCallErrorNumber=EPERM): refused before the
+    # kernel looks at the path.
+    [[ " ${S_SystemCallFilter:-} " == *" @swap "* ]] && is svc_probe swapoff EPERM
 fi
 check "svc_probe: own UTS namespace (ProtectHostname)" [ "${PROBE[uts_ns]:-}" != "$HOST_UTS" ]
 probe feeds_probe "$FUNIT"

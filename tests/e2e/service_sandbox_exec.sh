@@ -132,6 +132,8 @@ declare -A KNOWN=(
     [LockPersonality]='yes|true'
     [SystemCallArchitectures]='native'
     [MemoryDenyWriteExecute]='yes|true'
+    [SystemCallFilter]='~@[a-z-]+( @[a-z-]+)*'
+    [SystemCallErrorNumber]='EPERM'
 )
 for key in "${!S[@]}"; do
     [ -n "${KNOWN[$key]+x}" ] || die "$unit: $key= is not known to this emulation (extend it)"
@@ -416,7 +418,8 @@ if [ -n "${SANDBOX_SECCOMP:-}" ]; then
     sargs=()
     for key in RestrictAddressFamilies RestrictNamespaces RestrictRealtime RestrictSUIDSGID \
         LockPersonality SystemCallArchitectures MemoryDenyWriteExecute ProtectClock \
-        ProtectHostname ProtectKernelLogs ProtectKernelModules; do
+        ProtectHostname ProtectKernelLogs ProtectKernelModules SystemCallFilter \
+        SystemCallErrorNumber; do
         [ -n "${S[$key]:-}" ] && sargs+=("$key=${S[$key]}")
     done
     ((${#sargs[@]})) && seccomp=("$SANDBOX_SECCOMP" -c "$seccomp_helper" "${sargs[@]}" --)

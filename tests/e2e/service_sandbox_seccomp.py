@@ -19,6 +19,9 @@ Emulated as systemd 252 does (src/shared/seccomp-util.c), in the parts these uni
   ProtectHostname=yes             sethostname(2), setdomainname(2): EPERM
   ProtectKernelLogs=yes           syslog(2): EPERM
   ProtectKernelModules=yes        the @module calls: EPERM
+  SystemCallFilter=~@GROUP...     a deny-list of the groups below (systemd-analyze
+                                  syscall-filter of systemd 252): the process is killed,
+  SystemCallErrorNumber=EPERM     or with this, the call fails with EPERM
 Not emulated: open(2)/mkdir(2) creating set-id files (RestrictSUIDSGID), shmat(2) with
 SHM_EXEC (MemoryDenyWriteExecute), clone3(2) (systemd: ENOSYS; here allowed)."""
 import ctypes
@@ -33,6 +36,22 @@ ALLOW = 0x7FFF0000
 
 def ERRNO(e):
     return 0x00050000 | (e & 0xFFFF)
+
+
+KILL_PROCESS = 0x80000000
+# The groups a deny-list may name (systemd 252's `systemd-analyze syscall-filter @GROUP`).
+GROUPS = {
+    "@clock": "adjtimex clock_adjtime clock_adjtime64 clock_settime clock_settime64 settimeofday",
+    "@cpu-emulation": "modify_ldt subpage_prot switch_endian vm86 vm86old",
+    "@module": "delete_module finit_module init_module",
+    "@obsolete": "_sysctl afs_syscall bdflush break create_module ftime get_kernel_syms getpmsg "
+                 "gtty idle lock mpx prof profil putpmsg query_module security sgetmask ssetmask "
+                 "stime stty sysfs tuxcall ulimit uselib ustat vserver",
+    "@raw-io": "ioperm iopl pciconfig_iobase pciconfig_read pciconfig_write s390_pci_mmio_read "
+               "s390_pci_mmio_write",
+    "@reboot": "kexec_file_load kexec_load reboot",
+    "@swap": "swapoff swapon",
+}
 
 
 NE, LT, LE, EQ, GE, GT, MASKED_EQ = 1, 2, 3, 4, 5, 6, 7
@@ -88,7 +107,8 @@ for key in settings:
     if key not in ("SystemCallArchitectures", "RestrictAddressFamilies", "RestrictNamespaces",
                    "RestrictRealtime", "RestrictSUIDSGID", "LockPersonality",
                    "MemoryDenyWriteExecute", "ProtectClock", "ProtectHostname",
-                   "ProtectKernelLogs", "ProtectKernelModules"):
+                   "ProtectKernelLogs", "ProtectKernelModules", "SystemCallFilter",
+                   "SystemCallErrorNumber"):
         sys.exit("seccomp setting %s is not emulated" % key)
 if settings.get("SystemCallArchitectures", "native") != "native":
     sys.exit("SystemCallArchitectures=%s is not emulated" % settings["SystemCallArchitectures"])
@@ -145,6 +165,20 @@ if yes("ProtectKernelLogs"):
 if yes("ProtectKernelModules"):
     for name in ("init_module", "finit_module", "delete_module"):
         rule(ERRNO(errno.EPERM), name)
+
+if "SystemCallFilter" in settings:
+    value = settings["SystemCallFilter"]
+    if not value.startswith("~"):
+        sys.exit("an allow-list SystemCallFilter is not emulated")
+    number = settings.get("SystemCallErrorNumber")
+    if number not in (None, "EPERM"):
+        sys.exit("SystemCallErrorNumber=%s is not emulated" % number)
+    action = ERRNO(errno.EPERM) if number else KILL_PROCESS
+    for group in value[1:].split():
+        if group not in GROUPS:
+            sys.exit("SystemCallFilter group %s is not emulated" % group)
+        for name in GROUPS[group].split():
+            rule(action, name)
 
 rc = lib.seccomp_load(ctx)
 if rc != 0:

@@ -277,6 +277,7 @@ check "upgrade: the hammer had 0 of its datagrams let out ($sent sent, $refused 
     [ "$sent" = 0 -a "$refused" -gt 100 ]
 check "witness: not one byte to 127.0.0.77" [ "$(bytes_in)" = "$BYTES" ]
 check "--persist: the pins are there" [ -e /sys/fs/bpf/ebpfshield-bcc/connect4 ]
+check "the timer left its stamp (Persistent=)" [ -e /var/lib/systemd/timers/stamp-ebpfshield-feeds.timer ]
 
 # --- purge, the guard enabled and running under --persist -----------------------------
 rm -f "$FEEDS/local-test.txt" "$FEEDS/local.txt" "$ENVF" /etc/ebpfshield/feeds.list
