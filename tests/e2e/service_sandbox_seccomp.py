@@ -39,7 +39,8 @@ def ERRNO(e):
 
 
 KILL_PROCESS = 0x80000000
-# The groups a deny-list may name (systemd 252's `systemd-analyze syscall-filter @GROUP`).
+# The groups a deny-list may name, and ProtectClock's and ProtectKernelModules' (systemd
+# 252's `systemd-analyze syscall-filter @GROUP`).
 GROUPS = {
     "@clock": "adjtimex clock_adjtime clock_adjtime64 clock_settime clock_settime64 settimeofday",
     "@cpu-emulation": "modify_ldt subpage_prot switch_endian vm86 vm86old",
@@ -154,8 +155,7 @@ if yes("MemoryDenyWriteExecute"):
     rule(ERRNO(errno.EPERM), "pkey_mprotect", (2, MASKED_EQ, PROT_EXEC, PROT_EXEC))
 
 if yes("ProtectClock"):
-    for name in ("adjtimex", "clock_adjtime", "clock_adjtime64", "clock_settime",
-                 "clock_settime64", "settimeofday", "stime"):
+    for name in GROUPS["@clock"].split():
         rule(ERRNO(errno.EPERM), name)
 if yes("ProtectHostname"):
     rule(ERRNO(errno.EPERM), "sethostname")
@@ -163,7 +163,7 @@ if yes("ProtectHostname"):
 if yes("ProtectKernelLogs"):
     rule(ERRNO(errno.EPERM), "syslog")
 if yes("ProtectKernelModules"):
-    for name in ("init_module", "finit_module", "delete_module"):
+    for name in GROUPS["@module"].split():
         rule(ERRNO(errno.EPERM), name)
 
 if "SystemCallFilter" in settings:

@@ -53,25 +53,8 @@ started() {
         return 1
     fi
 }
-# json_event FIELD=VALUE...: a JSON line after the mark has these (dotted) fields.
-json_event() {
-    since | "$PY" -c '
-import json, sys
-want = [a.split("=", 1) for a in sys.argv[1:]]
-def get(o, path):
-    for k in path.split("."):
-        if not isinstance(o, dict) or k not in o:
-            return None
-        o = o[k]
-    return o
-for line in sys.stdin:
-    if not line.startswith("{"):
-        continue
-    o = json.loads(line)
-    if all(str(get(o, k)) == v for k, v in want):
-        sys.exit(0)
-sys.exit(1)' "$@"
-}
+# json_event PATH=VALUE...: a JSON line after the mark has these values (ecs_query.py).
+json_event() { [ "$(since | "$PY" "$here/ecs_query.py" count /dev/stdin "$@")" -gt 0 ]; }
 # connect ADDR PORT: what a TCP connect says (ok, or the errno's name).
 connect() {
     "$PY" -c '

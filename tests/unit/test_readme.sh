@@ -32,26 +32,29 @@ got=$(awk '/^## Usage/ { u = 1 } u && /^```$/ { if (on) exit; on = 1; next } on'
     sed 's/^ *//')
 [ "$want" = "$got" ] || fail "README's usage block differs from --help's: $(diff <(echo "$want") <(echo "$got") | head -5)"
 
+# parses WHERE ARGS: the tool given ARGS (split into words) and --help exits 0.
+parses() {
+    local out
+    commands=$((commands + 1))
+    # shellcheck disable=SC2086
+    out=$("$EBPFSHIELD_BIN" $2 --help 2>&1 >/dev/null) ||
+        fail "does not parse: $1 $2: $(head -1 <<<"$out")"
+}
+
 # Every ebpfshield-bcc command line of README.md and docs/*.md (in code blocks: after "$
 # sudo ", or at the start of a line), without a trailing "# comment" or "&".
 while IFS= read -r line; do
     cmd=${line#*ebpfshield-bcc }
     cmd=${cmd%%#*}
     cmd=${cmd%%&*} # a job started in the background
-    commands=$((commands + 1))
-    # shellcheck disable=SC2086
-    out=$("$EBPFSHIELD_BIN" $cmd --help 2>&1 >/dev/null) ||
-        fail "does not parse: ebpfshield-bcc $cmd: $(head -1 <<<"$out")"
+    parses ebpfshield-bcc "$cmd"
 done < <(awk 'FNR == 1 { on = 0 } /^```/ { on = !on; next }
         on && /^(\$ sudo )?ebpfshield-bcc (-|$)/' README.md docs/*.md)
 [ "$commands" -ge 5 ] || fail "only $commands ebpfshield-bcc command(s) found in the README"
 
 # The options of the service's env file, its commented examples too.
 while IFS= read -r opts; do
-    commands=$((commands + 1))
-    # shellcheck disable=SC2086
-    out=$("$EBPFSHIELD_BIN" $opts --help 2>&1 >/dev/null) ||
-        fail "does not parse: EBPFSHIELD_OPTS=\"$opts\" of the env file: $(head -1 <<<"$out")"
+    parses "EBPFSHIELD_OPTS of the env file:" "$opts"
 done < <(sed -n 's/^#\{0,1\}EBPFSHIELD_OPTS="\(.*\)"$/\1/p' cmake/install/ebpfshield-bcc.default |
     sed 's/@[A-Z_]*@/\/etc\/ebpfshield/g')
 

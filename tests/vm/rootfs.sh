@@ -55,14 +55,16 @@ cache=${EBPFSHIELD_VM_CACHE:-${XDG_CACHE_HOME:-${HOME:?}/.cache}/ebpfshield-vm}
 [[ $(stat -c '%u %A' "$cache") =~ ^0\ d....-..-.$ ]] ||
 	die 2 "$cache must be root's and not writable by group or others (EBPFSHIELD_VM_CACHE chooses another)"
 dir=$cache/rootfs-$key
-if [[ -f $dir/.complete ]] && [[ -z $(find "$dir/.complete" -mtime +30) ]]; then
+# fresh: the root is complete and less than 30 days old (asked again under the lock).
+fresh() { [[ -f $dir/.complete ]] && [[ -z $(find "$dir/.complete" -mtime +30) ]]; }
+if fresh; then
 	echo "$dir"
 	exit 0
 fi
 
 exec 9>"$cache/.rootfs.lock"
 flock 9
-if [[ ! -f $dir/.complete ]] || [[ -n $(find "$dir/.complete" -mtime +30) ]]; then
+if ! fresh; then
 	tmp=$(mktemp -d "$cache/.rootfs-$key.XXXXXXXX")
 	chmod 0755 "$tmp"
 	log=$cache/.rootfs-$key.log
