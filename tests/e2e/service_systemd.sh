@@ -5,7 +5,9 @@
 # feed hits (an address and a domain) refused and arriving in the journal as JSON, the
 # Prometheus endpoint, `systemctl reload`, the feed updater's service against a local
 # HTTP server, fired by its timer (it SIGHUPs the service), the monitor as the service
-# and `systemctl stop` leaving nothing in the kernel, an upgrade (`apt install
+# and `systemctl stop` leaving nothing in the kernel, `--block suspend` (the victim frozen;
+# with ProtectControlGroups=yes a SIGCONT resumes it, why the unit leaves that out) and
+# `--block dump` (gcore under the sandbox), an upgrade (`apt install
 # --reinstall`: postinst restarts the service) under --persist with a hammer that counts
 # the datagrams let out, and `apt purge` of the enabled guard running under --persist:
 # stopped, its pins removed, nothing left in the kernel, the files as found.
@@ -231,6 +233,101 @@ check "monitor: the answer in the journal as JSON" \
 systemctl stop "$UNIT"
 check "systemctl stop: inactive" [ "$(systemctl is-active "$UNIT")" = inactive ]
 nothing_attached "after systemctl stop"
+
+# --- suspend and dump under the unit's sandbox -----------------------------------------
+# victim: nobody's process connecting to a feed address (tests/e2e/victim.py); its pid.
+victim() {
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/victim.py" tcp 127.0.0.77 8080 \
+        >"$WORK/victim.out" 2>&1 &
+    VICTIM=$!
+}
+state() { sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null; }
+# stopped PID: the process is stopped (T) within 30 s.
+stopped() {
+    for _ in $(seq 300); do
+        [ "$(state "$1")" = T ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# ended PID: waits (in this shell: PID is its child) up to 120 s for it to end; its
+# exit status in EXIT ("running" if it did not end).
+ended() {
+    EXIT=running
+    for _ in $(seq 1200); do
+        if ! kill -0 "$1" 2>/dev/null || [ "$(state "$1")" = Z ]; then
+            wait "$1"
+            EXIT=$?
+            return
+        fi
+        sleep 0.1
+    done
+}
+# held_alive PID: it lives, and has printed nothing (victim.py prints once connect returns).
+held_alive() { kill -0 "$1" 2>/dev/null && [ "$(state "$1")" != Z ] && [ ! -s "$WORK/victim.out" ]; }
+# frozen PID: its cgroup (under /sys/fs/cgroup) says frozen.
+frozen() { grep -qx 'frozen 1' "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$1/cgroup")/cgroup.events"; }
+echo 'EBPFSHIELD_OPTS="--block suspend --output json"' >"$ENVF"
+mark
+systemctl start "$UNIT"
+started "--block suspend"
+victim
+check "suspend: nobody's victim is stopped (T)" stopped "$VICTIM"
+check "suspend: held in a cgroup of its own, /ebpfshield.hold/$VICTIM.*" \
+    grep -q "^0::/ebpfshield\.hold/$VICTIM\." "/proc/$VICTIM/cgroup" || cat "/proc/$VICTIM/cgroup"
+check "suspend: its cgroup is frozen" frozen "$VICTIM"
+kill -CONT "$VICTIM"
+sleep 1
+check "suspend: a SIGCONT does not resume it (alive, nothing printed: its connect has not returned)" \
+    held_alive "$VICTIM"
+check "journal: the suspension as JSON (process-suspended, its pid)" \
+    json_event event.action=process-suspended process.pid="$VICTIM" destination.ip=127.0.0.77
+kill -KILL "$VICTIM"
+ended "$VICTIM"
+check "suspend: SIGKILL still ends it (exit $EXIT)" [ "$EXIT" = 137 ]
+
+# Why the unit leaves ProtectControlGroups out: with it, nothing holds a stopped process.
+dropin=/etc/systemd/system/$UNIT.service.d
+mkdir -p "$dropin"
+printf '[Service]\nProtectControlGroups=yes\n' >"$dropin/protect-cgroups.conf"
+systemctl daemon-reload
+mark
+systemctl restart "$UNIT"
+started "--block suspend, ProtectControlGroups=yes"
+check "ProtectControlGroups=yes: start-up says stopped processes are not frozen" \
+    wait_journal 'cannot make the cgroup ebpfshield\.hold \(Read-only file system\): stopped processes are not frozen' 5 ||
+    since | grep -i cgroup
+victim
+check "ProtectControlGroups=yes: the victim is stopped (T)" stopped "$VICTIM"
+kill -CONT "$VICTIM"
+ended "$VICTIM"
+check "ProtectControlGroups=yes: a SIGCONT resumes it, which runs to its end (exit $EXIT: $(cat "$WORK/victim.out"))" \
+    [ "$EXIT" = 0 ]
+rm -r "$dropin"
+systemctl daemon-reload
+
+# dump: gcore (gdb, the package's Recommends) under the unit's seccomp filter and
+# MemoryDenyWriteExecute, which its children inherit.
+DUMPS=/var/lib/ebpfshield/dumps
+sed -i 's/^EBPFSHIELD_OPTS=.*/EBPFSHIELD_OPTS="--block dump --output json"/' "$ENVF"
+mark
+systemctl restart "$UNIT"
+started "--block dump"
+victim
+ended "$VICTIM"
+check "dump: the victim killed after its core (exit $EXIT)" [ "$EXIT" = 137 ]
+core=$(find "$DUMPS" -maxdepth 1 -name "ebpfshield-u65534-*.$VICTIM" -print -quit)
+check "dump: its core in $DUMPS, named for nobody and the pid (${core##*/})" [ -n "$core" ]
+check "dump: the core is root's, 0600" [ "$(stat -c '%u %a' "${core:-/nonexistent}")" = "0 600" ]
+check "dump: an ELF core file (e_type 4) of python3" "$PY" -c '
+import sys
+data = open(sys.argv[1], "rb").read(1 << 20)
+sys.exit(not (data[:4] == b"\x7fELF" and int.from_bytes(data[16:18], "little") == 4
+              and b"python3" in data))' "${core:-/nonexistent}"
+check "journal: the dump as JSON (process-dumped, its pid)" \
+    json_event event.action=process-dumped process.pid="$VICTIM" destination.ip=127.0.0.77
+rm -f -- "$core" # the core is the admin's: a purge keeps a non-empty dumps/
+systemctl stop "$UNIT"
 
 # --- an upgrade under --persist: not one datagram out -----------------------------------
 sed -i 's/^EBPFSHIELD_OPTS=.*/EBPFSHIELD_OPTS="--block deny --persist --output json"/' "$ENVF"

@@ -21,9 +21,10 @@ die() {
 command -v mmdebstrap >/dev/null || die 2 "mmdebstrap is missing: apt-get install -y mmdebstrap"
 
 # What every boot needs: systemd as PID 1 (the journal, systemctl), apt and dpkg to
-# install the package under test, tools the scenarios drive.
+# install the package under test, tools the scenarios drive, and gdb (the package's
+# Recommends, for --block dump; the kernel's headers come from this machine).
 packages=(systemd systemd-sysv dbus apt ca-certificates iproute2 procps kmod bpftool
-	python3 bind9-dnsutils dnsmasq-base curl)
+	python3 bind9-dnsutils dnsmasq-base curl gdb)
 for arg in "$@"; do
 	if [[ $arg == *.deb ]]; then
 		[[ -f $arg ]] || die 2 "no such package file: $arg"
