@@ -11,6 +11,7 @@
 # and end without it; the ratios are of the means of the rounds. The client closes with RST and the listener after it, so that no
 # round leaves TIME_WAIT sockets that slow the next one's port search (which had made the
 # second round 74 % slower, tool or not).
+# With PLOT=FILE.svg in the environment, the rounds are drawn there (tests/bench/plot.py).
 # Runs in a private network namespace, as root.
 # usage: tests/bench/connect_rate.sh EBPFSHIELD_BIN [CONNECTS] [FEED_SIZE]
 set -euo pipefail
@@ -20,7 +21,8 @@ if [ "${IN_NETNS:-}" != 1 ]; then
     ip netns add "$ns"
     trap 'ip netns del "$ns"' EXIT
     ip -n "$ns" link set lo up
-    ip netns exec "$ns" env IN_NETNS=1 bash "$0" "$(realpath "$1")" "${2:-20000}" "${3:-10000}"
+    ip netns exec "$ns" env IN_NETNS=1 PLOT="${PLOT:+$(realpath -m "$PLOT")}" \
+        bash "$0" "$(realpath "$1")" "${2:-20000}" "${3:-10000}"
     exit
 fi
 BIN=$1 CONNECTS=$2 FEED_SIZE=$3 PAIRS=${PAIRS:-3}
@@ -136,6 +138,7 @@ with_tool() {
     done
     connect_round "kill, signal from $1" "$2"
     syscall_round "kill, signal from $1" "$2"
+    figures "kill,from-$1" "$2"
     local hits
     hits=$(grep -c '^Client:' "$WORK/tool.out" || true)
     [ "$hits" -eq 0 ] || echo "MISMATCH: the tool reported $hits hit(s) for non-feed connects"
@@ -144,13 +147,20 @@ with_tool() {
     TOOL=
 }
 
+# figures SIDE KEY: the round's two rates as a line of the plot's figures.
+figures() {
+    local rate=RATE_$2 sys=SYS_$2
+    echo "$1 ${!rate} ${!sys}" >>"$WORK/figures"
+}
 for i in $(seq "$PAIRS"); do
     connect_round "without the tool" "off$i"
     syscall_round "without the tool" "off$i"
+    figures without "off$i"
     for j in "${!MODE_LIST[@]}"; do with_tool "${MODE_LIST[$j]}" "on${j}_$i"; done
 done
 connect_round "without the tool" "off$((PAIRS + 1))"
 syscall_round "without the tool" "off$((PAIRS + 1))"
+figures without "off$((PAIRS + 1))"
 
 # mean PREFIX FIRST LAST [SUFFIX]: the mean of PREFIX$FIRST$SUFFIX .. PREFIX$LAST$SUFFIX.
 mean() {
@@ -168,3 +178,6 @@ for j in "${!MODE_LIST[@]}"; do
         printf "signal from %s: connects/s with the tool / without (means): %.3f (%d / %d)\n", m, b / a, b, a
         printf "signal from %s: syscalls/s with the tool / without (means): %.3f (%d / %d)\n", m, d / c, d, c }'
 done
+[ -z "${PLOT:-}" ] || "$(dirname "$0")/plot.py" "$WORK/figures" "$PLOT" \
+    "connect and syscall rates, without the tool and with --block kill ($(uname -r), $(date +%F))" \
+    "TCP connects/s (loopback, $CONNECTS a round)" "syscalls/s (dd, 1-byte blocks)"

@@ -8,17 +8,18 @@
 #    programs included) and the tool's own count of entries; nftables, seconds of `nft -f`
 #    of a `flags interval` set holding the same addresses, and `nft list set`'s count.
 #  - Drop rate: a packet socket in the peer namespace (tests/bench/frame_flood.c, pinned to
-#    CPU 1) writes UDP frames from the listed source for SECONDS; frames sent (the
+#    CPU 1) writes UDP frames from the listed source for FLOOD_SECONDS; frames sent (the
 #    sender's count) against frames dropped (ours: the exit totals; nftables: the rule's
 #    counter). On a veth pair the receiving side runs on the sender's CPU: the figure is
 #    what one core sends and drops together, the same sender for both.
-# Any count that disagrees is printed as MISMATCH. Runs in private network namespaces, as
+# Any count that disagrees is printed as MISMATCH. With PLOT=FILE.svg in the environment,
+# the rounds are drawn there (tests/bench/plot.py). Runs in private network namespaces, as
 # root; loads kernel programs: run one benchmark at a time.
-# usage: tests/bench/inbound_vs_nftables.sh BIN [ROUNDS]   (ENTRIES, SECONDS in the environment)
+# usage: tests/bench/inbound_vs_nftables.sh BIN [ROUNDS]   (ENTRIES, FLOOD_SECONDS in the environment)
 set -euo pipefail
 [ $# -ge 1 ] || { echo "usage: $0 BIN [ROUNDS]" >&2; exit 2; }
 BIN=$(realpath "$1") ROUNDS=${2:-2}
-ENTRIES=${ENTRIES:-1000000} SECONDS_EACH=${SECONDS:-5}
+ENTRIES=${ENTRIES:-1000000} SECONDS_EACH=${FLOOD_SECONDS:-5} # (bash's own SECONDS counts its time)
 here=$(cd "$(dirname "$0")" && pwd)
 HOST=ebs-bench-host-$$ PEER=ebs-bench-peer-$$
 WORK=$(mktemp -d)
@@ -128,3 +129,6 @@ do, dn = med("ours", 2), med("nftables", 2)
 print("median load: ours %.2f s, nftables %.2f s: nftables/ours %.1fx" % (lo, ln, ln / lo))
 print("median dropped: ours %d, nftables %d: ours/nftables %.2fx" % (do, dn, do / dn if dn else 0))
 PY
+[ -z "${PLOT:-}" ] || "$here/plot.py" "$WORK/figures" "$PLOT" \
+    "--inbound vs nftables: $ENTRIES IPv4 entries ($(uname -r), $(date +%F))" \
+    "load: exec to running / nft -f (s)" "frames dropped in ${SECONDS_EACH} s"

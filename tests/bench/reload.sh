@@ -104,8 +104,8 @@ reload() {
 # sample_check LABEL WANT_LISTED: SAMPLE addresses of the big file refused (or not), and
 # their neighbours never.
 sample_check() {
-    local addrs=() i a
-    for i in $(seq "$SAMPLE"); do
+    local addrs=() a
+    for _ in $(seq "$SAMPLE"); do
         a=$(((241 << 24) + 4 * (RANDOM * 32768 + RANDOM) % (4 * CIDRS)))
         a=$((a - a % 4))
         addrs+=("$((a >> 24)).$(((a >> 16) & 255)).$(((a >> 8) & 255)).$((a & 255))")
@@ -151,7 +151,7 @@ round() {
             l, '"$CIDRS"', up, down, (b - a) * 1000 }' | tee -a "$WORK/figures"
 }
 
-for r in $(seq "$ROUNDS"); do
+for _ in $(seq "$ROUNDS"); do
     round new "$NEW"
     [ -z "$OLD" ] || round old "$OLD"
 done

@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# Benchmark (figures, not a test): what a connect costs under each way a user would block
+# feed addresses per connection, side by side in one run, rounds alternating (none, ours,
+# nftables, OpenSnitch, none, ...), each side holding the same FEED_SIZE IPv4 addresses
+# (10.0.0.0 on, 10.0.0.1 among them):
+#  - none: nothing loaded;
+#  - ours: ebpfshield-bcc --block kill with the feed;
+#  - nftables: an inet table whose output chain drops the feed's set (`ip daddr @feed`);
+#  - OpenSnitch: Debian's opensnitchd 1.5.8 (the package downloaded with apt-get download and
+#    unpacked, not installed: installing starts it for the whole host), its own config
+#    (default action allow, no UI), a deny rule on the feed as a lists.ips directory; it
+#    queues every new connection to user space (NFQUEUE) for a verdict.
+# A round: CONNECTS TCP connects from a client pinned to one CPU to a loopback listener
+# pinned to the other; connects/s and each connect's latency (p50, p99). Every round counts
+# what the client connected and what the listener accepted; every side is shown to be on
+# (a probe connect to 10.0.0.1, reachable without a guard, must not get through; ours must
+# report 0 hits for the listener's address; nftables' set must hold FEED_SIZE elements and
+# its rule count only the probe; OpenSnitch's queue rule must count every connect and it
+# must say it loaded FEED_SIZE IPs). Any disagreement is printed as MISMATCH.
+# With PLOT=FILE.svg in the environment, the rounds are drawn there (tests/bench/plot.py).
+# Runs in a private network namespace, as root; needs nftables, iptables and
+# libnetfilter-queue1 (scripts/setup.sh --test) and apt-get's access to Debian's archive.
+# usage: tests/bench/connect_vs_peers.sh EBPFSHIELD_BIN [ROUNDS]   (CONNECTS, FEED_SIZE)
+set -euo pipefail
+[ $# -ge 1 ] || {
+    echo "usage: $0 EBPFSHIELD_BIN [ROUNDS]" >&2
+    exit 2
+}
+BIN=$(realpath "$1") ROUNDS=${2:-3}
+CONNECTS=${CONNECTS:-5000} FEED_SIZE=${FEED_SIZE:-100000}
+here=$(cd "$(dirname "$0")" && pwd)
+PY=/usr/bin/python3
+NS=ebs-peers-$$
+LISTENER_CPU=0 CLIENT_CPU=$(($(nproc) > 1 ? 1 : 0))
+WORK=$(mktemp -d)
+chmod 0755 "$WORK"
+cleanup() {
+    local pid
+    for pid in $(jobs -p); do kill -TERM "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    ip netns del "$NS" 2>/dev/null || true
+    rm -rf -- "$WORK"
+}
+trap cleanup EXIT
+# (in the background, ip netns exec itself: $! is then the process, not a subshell)
+in_ns() { ip netns exec "$NS" "$@"; }
+mismatch() { echo "MISMATCH ($1): $2"; }
+for tool in nft iptables apt-get dpkg-deb taskset; do
+    command -v "$tool" >/dev/null || {
+        echo "$0: $tool is missing (scripts/setup.sh --test)" >&2
+        exit 2
+    }
+done
+
+# OpenSnitch, Debian's package unpacked into WORK.
+(cd "$WORK" && apt-get download -q opensnitch >/dev/null 2>"$WORK/apt.err") || {
+    cat "$WORK/apt.err" >&2
+    exit 1
+}
+dpkg-deb -x "$WORK"/opensnitch_*.deb "$WORK/osn"
+OSN_VERSION=$(dpkg-deb -f "$WORK"/opensnitch_*.deb Version)
+if ! "$WORK/osn/usr/bin/opensnitchd" -version >/dev/null 2>&1; then
+    echo "$0: opensnitchd does not run (libnetfilter-queue1: scripts/setup.sh --test)" >&2
+    exit 2
+fi
+
+# The feed, for all three, and OpenSnitch's config, rule and list directory.
+mkdir -p "$WORK/feeds" "$WORK/osn-etc/rules" "$WORK/osn-lists"
+"$PY" -c "
+for i in range($FEED_SIZE):
+    print('10.%d.%d.%d' % (i >> 16 & 255, i >> 8 & 255, i & 255))" >"$WORK/feeds/bench.txt"
+cp "$WORK/feeds/bench.txt" "$WORK/osn-lists/bench.txt"
+"$PY" - "$WORK" "$FEED_SIZE" <<'PY'
+import json, sys
+work, n = sys.argv[1], int(sys.argv[2])
+config = json.load(open(work + "/osn/etc/opensnitchd/default-config.json"))
+config["Server"] = {"Address": "unix://" + work + "/osui.sock", "LogFile": work + "/osn.log"}
+config["DefaultAction"] = "allow"
+config["LogLevel"] = 1  # info: it says how many IPs its lists hold
+json.dump(config, open(work + "/osn-etc/default-config.json", "w"), indent=1)
+rule = {"created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
+        "name": "000-deny-feed", "enabled": True, "precedence": True, "action": "deny",
+        "duration": "always",
+        "operator": {"type": "lists", "operand": "lists.ips", "sensitive": False,
+                     "data": work + "/osn-lists", "list": []}}
+json.dump(rule, open(work + "/osn-etc/rules/000-deny-feed.json", "w"), indent=1)
+with open(work + "/set.nft", "w") as f:
+    f.write("table inet ebsbench {\n counter probe {}\n set feed {\n  type ipv4_addr\n  elements = {\n")
+    addrs = ["10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255) for i in range(n)]
+    for i in range(0, n, 1000):
+        f.write("   " + ", ".join(addrs[i:i + 1000]) + ",\n")
+    f.write("  }\n }\n chain out {\n  type filter hook output priority 0;\n"
+            "  ip daddr @feed counter name probe drop\n }\n}\n")
+PY
+cp "$WORK/osn/etc/opensnitchd/system-fw.json" "$WORK/osn-etc/"
+# opensnitchd 1.5 reads /etc/opensnitchd: in its own mount namespace, an overlay of /etc
+# shows it our directory there; nothing of the host's /etc changes.
+cat >"$WORK/osn-run.sh" <<EOF
+set -e
+mkdir -p "$WORK/etc-upper/opensnitchd" "$WORK/etc-work"
+cp -r "$WORK/osn-etc/." "$WORK/etc-upper/opensnitchd/"
+mount -t overlay overlay -o lowerdir=/etc,upperdir="$WORK/etc-upper",workdir="$WORK/etc-work" /etc
+exec "$WORK/osn/usr/bin/opensnitchd" -rules-path /etc/opensnitchd/rules
+EOF
+
+ip netns add "$NS"
+in_ns ip link set lo up
+in_ns ip addr add 10.0.0.1/32 dev lo # the probe's target: listed, reachable without a guard
+# The round's listener (127.0.0.1:9200, counting accepts) and the probe's (10.0.0.1:9300).
+ip netns exec "$NS" taskset -c "$LISTENER_CPU" "$PY" - "$WORK" <<'PY' &
+import os, signal, socket, sys, threading
+work, count = sys.argv[1], 0
+def save(*_):
+    with open(work + "/accepted.tmp", "w") as f:
+        f.write("%d\n" % count)
+    os.replace(work + "/accepted.tmp", work + "/accepted")
+signal.signal(signal.SIGUSR1, save)
+def serve(addr, counted):
+    global count
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(addr)
+    s.listen(4096)
+    while True:
+        c, _ = s.accept()
+        if counted:
+            count += 1
+        try:
+            c.recv(1)  # the client's reset: closed after it, no TIME_WAIT here
+        except OSError:
+            pass
+        c.close()
+threading.Thread(target=serve, args=(("10.0.0.1", 9300), False), daemon=True).start()
+open(work + "/ready", "w").close()
+serve(("127.0.0.1", 9200), True)
+PY
+LISTENER=$!
+for _ in $(seq 100); do [ -e "$WORK/ready" ] && break; sleep 0.05; done
+# accepted: the listener's count so far.
+accepted() {
+    rm -f "$WORK/accepted"
+    kill -USR1 "$LISTENER"
+    for _ in $(seq 100); do [ -e "$WORK/accepted" ] && break; sleep 0.02; done
+    cat "$WORK/accepted"
+}
+
+# probe: what a connect to the listed 10.0.0.1 gets, from a process of its own (ours
+# kills it): ok, an errno's name, timeout, or killed.
+probe() {
+    local rc=0
+    in_ns "$PY" -c '
+import errno, socket, sys
+s = socket.socket()
+s.settimeout(2)
+try:
+    s.connect(("10.0.0.1", 9300))
+    print("ok")
+except socket.timeout:
+    print("timeout")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, str(e)))' 2>/dev/null || rc=$?
+    [ "$rc" -eq 137 ] || [ "$rc" -eq 0 ] || echo "exit-$rc"
+    [ "$rc" -ne 137 ] || echo killed
+}
+
+# round SIDE: CONNECTS connects; the figures line "SIDE connects/s p50_us p99_us".
+round() {
+    local before after ok secs p50 p99 why rate
+    before=$(accepted)
+    in_ns taskset -c "$CLIENT_CPU" "$PY" - "$CONNECTS" <<'PY' >"$WORK/client"
+import socket, struct, sys, time
+n, ok, errors, lat = int(sys.argv[1]), 0, {}, []
+t0 = time.perf_counter()
+for _ in range(n):
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST at close
+    t = time.perf_counter_ns()
+    try:
+        s.connect(("127.0.0.1", 9200))
+        ok += 1
+        lat.append(time.perf_counter_ns() - t)
+    except OSError as e:
+        errors[e.strerror] = errors.get(e.strerror, 0) + 1
+    s.close()
+secs = time.perf_counter() - t0
+lat.sort()
+pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] / 1000 if lat else 0
+why = ",".join("%s:%d" % kv for kv in errors.items()).replace(" ", "_") or "-"
+print("%d %.6f %.1f %.1f %s" % (ok, secs, pick(0.5), pick(0.99), why))
+PY
+    read -r ok secs p50 p99 why <"$WORK/client"
+    # The listener may lag behind the client (it shares CPU 0 with OpenSnitch's daemon):
+    # up to 5 s for its count to reach the client's.
+    for _ in $(seq 50); do
+        after=$(accepted)
+        [ $((after - before)) -lt "$ok" ] || break
+        sleep 0.1
+    done
+    rate=$(awk -v n="$ok" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
+    printf '%-10s %8d connects/s  p50 %7.1f us  p99 %8.1f us  (expected %d, connected %d, accepted %d)\n' \
+        "$1" "$rate" "$p50" "$p99" "$CONNECTS" "$ok" "$((after - before))"
+    if [ "$ok" -ne "$CONNECTS" ] || [ $((after - before)) -ne "$CONNECTS" ]; then
+        mismatch "$1" "expected $CONNECTS, client $ok (failures: $why), listener $((after - before))"
+    fi
+    echo "$1 $rate $p50 $p99" >>"$WORK/figures"
+}
+
+side_none() {
+    local p
+    p=$(probe)
+    [ "$p" = ok ] || mismatch none "the probe to 10.0.0.1 got '$p' without a guard"
+    round none
+}
+
+side_ours() {
+    ip netns exec "$NS" "$BIN" --feeds "$WORK/feeds" --block kill >"$WORK/tool.out" 2>"$WORK/tool.err" &
+    local tool=$! p hits
+    until grep -q 'The program is running' "$WORK/tool.out" 2>/dev/null; do
+        kill -0 "$tool" 2>/dev/null || {
+            cat "$WORK/tool.err" >&2
+            exit 1
+        }
+        sleep 0.05
+    done
+    p=$(probe)
+    [ "$p" = killed ] || mismatch ours "the probe to 10.0.0.1 got '$p', not killed"
+    round ours
+    kill -INT "$tool"
+    wait "$tool" || mismatch ours "the tool exited $? on SIGINT"
+    hits=$(grep -c '^Client:' "$WORK/tool.out" || true)
+    [ "$hits" -eq 1 ] || mismatch ours "$hits hit line(s), 1 expected (the probe's)"
+}
+
+side_nftables() {
+    local p elements probed
+    in_ns nft -f "$WORK/set.nft"
+    elements=$(in_ns nft -j list set inet ebsbench feed | "$PY" -c '
+import json, sys
+print(sum(len(o["set"].get("elem", [])) for o in json.load(sys.stdin)["nftables"] if "set" in o))')
+    [ "$elements" = "$FEED_SIZE" ] || mismatch nftables "$elements elements, $FEED_SIZE in the feed"
+    p=$(probe)
+    [ "$p" = timeout ] || mismatch nftables "the probe to 10.0.0.1 got '$p', not dropped (timeout)"
+    round nftables
+    probed=$(in_ns nft list counter inet ebsbench probe | sed -n 's/.*packets \([0-9]*\) .*/\1/p')
+    # the probe's SYN and its retransmissions within its 2 s: the round's connects not among them
+    if [ "${probed:-0}" -lt 1 ] || [ "$probed" -gt 3 ]; then
+        mismatch nftables "the rule counted ${probed:-no} packet(s), the probe's 1-3 expected"
+    fi
+    in_ns nft delete table inet ebsbench
+}
+
+# queue_rules: how many NFQUEUE rules the namespace has (OpenSnitch's).
+queue_rules() { in_ns nft list ruleset 2>/dev/null | grep -c ' queue ' || true; }
+side_opensnitch() {
+    local p queued loaded
+    : >"$WORK/osn.log"
+    ip netns exec "$NS" unshare -m --propagation private bash "$WORK/osn-run.sh" >"$WORK/osn.out" 2>&1 &
+    local osn=$!
+    for _ in $(seq 600); do
+        loaded=$(cat "$WORK/osn.log" "$WORK/osn.out" 2>/dev/null | grep -ao '[0-9]* IPs loaded' | tail -1 | cut -d' ' -f1 || true)
+        [ -n "$loaded" ] && [ "$(queue_rules)" -gt 0 ] && break
+        kill -0 "$osn" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ "${loaded:-}" = "$FEED_SIZE" ] || mismatch opensnitch "it loaded ${loaded:-no} IPs, $FEED_SIZE in the feed"
+    p=$(probe)
+    [ "$p" != ok ] || mismatch opensnitch "the probe to 10.0.0.1 got through"
+    round opensnitch
+    queued=$(in_ns nft list chain ip mangle OUTPUT 2>/dev/null | sed -n 's/.*ct state new,related counter packets \([0-9]*\) .*/\1/p')
+    [ "${queued:-0}" -ge "$CONNECTS" ] ||
+        mismatch opensnitch "its queue rule counted ${queued:-no} packet(s), $CONNECTS connects made"
+    kill -TERM "$osn"
+    wait "$osn" || true
+    # Its rules go with it; the next side must start from a clean namespace.
+    if [ "$(queue_rules)" -gt 0 ]; then
+        mismatch opensnitch "its NFQUEUE rules stayed after it exited"
+        in_ns nft flush ruleset
+    fi
+}
+
+echo "== connects under each guard: $CONNECTS a round, $FEED_SIZE feed addresses, $ROUNDS round(s) each;" \
+    "$(uname -r), $(nproc) CPU(s), OpenSnitch $OSN_VERSION, $(nft --version)"
+round warm-up >/dev/null # the first round of a fresh namespace is slower, whichever side
+: >"$WORK/figures"
+for _ in $(seq "$ROUNDS"); do
+    side_none
+    side_ours
+    side_nftables
+    side_opensnitch
+done
+"$PY" - "$WORK/figures" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+sides = list(dict.fromkeys(r[0] for r in rows))
+med = lambda s, i: statistics.median(float(r[i]) for r in rows if r[0] == s)
+print("%-10s %12s %9s %10s %9s" % ("median", "connects/s", "of none", "p50 us", "p99 us"))
+for s in sides:
+    print("%-10s %12.0f %9.3f %10.1f %9.1f" % (s, med(s, 1), med(s, 1) / med("none", 1), med(s, 2), med(s, 3)))
+print("ours / opensnitch connects/s: %.1fx" % (med("ours", 1) / med("opensnitch", 1)))
+PY
+[ -z "${PLOT:-}" ] || "$here/plot.py" "$WORK/figures" "$PLOT" \
+    "connects under each guard, $FEED_SIZE feed addresses ($(uname -r), $(date +%F))" \
+    "TCP connects/s (loopback)" "p50 connect latency (us)" "p99 connect latency (us)"
