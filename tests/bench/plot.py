@@ -17,9 +17,13 @@ from pathlib import Path
 
 
 def gp_string(text):
-    """text as a gnuplot double-quoted string ('"' and '\\' escaped; '@' and '&' are
-    the SVG terminal's enhanced-text markup, so enhanced text is off)."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """text as a gnuplot single-quoted string: gnuplot runs `...` inside double quotes as
+    a shell command, and does nothing inside single quotes but read '' as one quote. A
+    line break would end the command: refused. ('@' and '&', markup in the SVG terminal's
+    enhanced text, are plain since enhanced text is off.)"""
+    if "\n" in text or "\r" in text:
+        sys.exit(f"plot.py: a line break in {text!r}")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def read_rounds(path, columns):

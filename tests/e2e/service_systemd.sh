@@ -263,6 +263,15 @@ ended() {
         sleep 0.1
     done
 }
+# held PID: within 10 s the tool has moved it into its hold (the kernel's SIGSTOP comes
+# first, the move from the tool's event loop after).
+held() {
+    for _ in $(seq 100); do
+        grep -q "^0::/ebpfshield\.hold/$1\." "/proc/$1/cgroup" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
 # held_alive PID: it lives, and has printed nothing (victim.py prints once connect returns).
 held_alive() { kill -0 "$1" 2>/dev/null && [ "$(state "$1")" != Z ] && [ ! -s "$WORK/victim.out" ]; }
 # frozen PID: its cgroup (under /sys/fs/cgroup) says frozen.
@@ -273,13 +282,14 @@ systemctl start "$UNIT"
 started "--block suspend"
 victim
 check "suspend: nobody's victim is stopped (T)" stopped "$VICTIM"
-check "suspend: held in a cgroup of its own, /ebpfshield.hold/$VICTIM.*" \
-    grep -q "^0::/ebpfshield\.hold/$VICTIM\." "/proc/$VICTIM/cgroup" || cat "/proc/$VICTIM/cgroup"
+check "suspend: held in a cgroup of its own, /ebpfshield.hold/$VICTIM.*" held "$VICTIM" ||
+    cat "/proc/$VICTIM/cgroup"
 check "suspend: its cgroup is frozen" frozen "$VICTIM"
 kill -CONT "$VICTIM"
 sleep 1
 check "suspend: a SIGCONT does not resume it (alive, nothing printed: its connect has not returned)" \
     held_alive "$VICTIM"
+wait_journal 'process-suspended' 10
 check "journal: the suspension as JSON (process-suspended, its pid)" \
     json_event event.action=process-suspended process.pid="$VICTIM" destination.ip=127.0.0.77
 kill -KILL "$VICTIM"
@@ -324,6 +334,7 @@ import sys
 data = open(sys.argv[1], "rb").read(1 << 20)
 sys.exit(not (data[:4] == b"\x7fELF" and int.from_bytes(data[16:18], "little") == 4
               and b"python3" in data))' "${core:-/nonexistent}"
+wait_journal 'process-dumped' 10
 check "journal: the dump as JSON (process-dumped, its pid)" \
     json_event event.action=process-dumped process.pid="$VICTIM" destination.ip=127.0.0.77
 rm -f -- "$core" # the core is the admin's: a purge keeps a non-empty dumps/
