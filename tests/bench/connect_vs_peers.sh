@@ -95,7 +95,7 @@ rule = {"created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
 json.dump(rule, open(work + "/osn-etc/rules/000-deny-feed.json", "w"), indent=1)
 with open(work + "/set.nft", "w") as f:
     f.write("table inet ebsbench {\n counter probe {}\n set feed {\n  type ipv4_addr\n  elements = {\n")
-    addrs = ["10.%d.%d.%d" % (i >> 16 & 255, i >> 8 & 255, i & 255) for i in range(n)]
+    addrs = open(work + "/feeds/bench.txt").read().split()  # the feed written above
     for i in range(0, n, 1000):
         f.write("   " + ", ".join(addrs[i:i + 1000]) + ",\n")
     f.write("  }\n }\n chain out {\n  type filter hook output priority 0;\n"
