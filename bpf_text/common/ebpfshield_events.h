@@ -172,7 +172,7 @@ struct inboundevent {
     __u8 proto;     /* the IP protocol (IPv6: the fixed header's next header) */
     __u8 dropped;   /* XDP_DROP: --block refuses */
     __u16 vlan;     /* the outermost VLAN id, 0: none */
-    __u8 toward;    /* 0: addr is the packet's source; 1: its destination (forwarded) */
+    __u8 toward;    /* EBPFSHIELD_TOWARD_*: addr is the packet's source, or its destination */
     __u8 other_v6;  /* other is an IPv6 address (else IPv4, in its first 4 bytes) */
     __u8 addr[16];  /* the listed address */
     __u8 other[16]; /* the packet's other end: its destination, or (toward) its sender */
@@ -202,7 +202,13 @@ struct inbound_source {
     4                                  /* reports held back by the flood limit (a source's at most \
                                         * one a second; not packets) */
 #define EBPFSHIELD_INBOUND_FORWARDED 5 /* toward a feed address, any protocol */
-#define EBPFSHIELD_INBOUND_COUNTERS 6
+#define EBPFSHIELD_INBOUND_LEAVING 6   /* sent out toward one, any protocol, whatever made it */
+#define EBPFSHIELD_INBOUND_COUNTERS 7
+
+/* inboundevent.toward: where the packet was seen. */
+#define EBPFSHIELD_TOWARD_FROM 0      /* arriving (XDP): addr is its source */
+#define EBPFSHIELD_TOWARD_FORWARDED 1 /* arriving, to be routed on (XDP): addr its destination */
+#define EBPFSHIELD_TOWARD_LEAVING 2   /* leaving (TC egress): addr is its destination */
 #define EBPFSHIELD_INBOUND_REPORTS_PER_SEC 100
 
 /* Keys of the feed tries (BPF_MAP_TYPE_LPM_TRIE): prefix length, then the address in

@@ -1,13 +1,17 @@
-/* --inbound: an XDP program for the interfaces the guard watches. The source of every IPv4
- * and IPv6 packet (behind up to two VLAN tags), then its destination, is looked up in the
- * feeds' tries (feed_tries.h, with the allow-list already cut out of them): IPv4-mapped,
- * NAT64, 6to4 and IPv4-compatible addresses in the IPv4 trie too. A packet arriving from a
- * feed address is counted per protocol; one toward a feed address that the kernel would
- * route on (forwarded for a container, a VM or a LAN), whatever made it, a raw or packet
- * socket included, is counted as forwarded. Both are counted per listed address and interface
- * (inbound_sources), reported for its first packet and then at most once a minute, and dropped
- * (XDP_DROP) when GUARD_REFUSE is 1. Anything else passes untouched, frames too short to hold their
- * headers included: the stack drops those itself.
+/* --inbound: an XDP program for the interfaces the guard watches, and a TC egress one
+ * beside it. The source of every IPv4 and IPv6 packet (behind up to two VLAN tags), then
+ * its destination, is looked up in the feeds' tries (feed_tries.h, with the allow-list
+ * already cut out of them): IPv4-mapped, NAT64, 6to4 and IPv4-compatible addresses in the
+ * IPv4 trie too. A packet arriving from a feed address is counted per protocol; one toward
+ * a feed address that the kernel would route on (forwarded for a container, a VM or a
+ * LAN), whatever made it, a raw or packet socket included, is counted as forwarded. The
+ * egress program is the net under both and the guard's socket hooks: every packet leaving
+ * the interface toward a feed address, whatever made it (the host's packet sockets, a
+ * destination rewritten by DNAT after the XDP check, a tunnel's outer packet, the kernel
+ * itself), is counted as sent out. Each is counted per listed address and interface
+ * (inbound_sources), reported for its first packet and then at most once a minute, and
+ * dropped when GUARD_REFUSE is 1. Anything else passes untouched, frames too short to
+ * hold their headers included: the stack drops those itself.
  * Included by connect_guard.h when GUARD_INBOUND is 1; uses its perf output (events). */
 #ifndef EBPFSHIELD_INBOUND_GUARD_H
 #define EBPFSHIELD_INBOUND_GUARD_H
@@ -22,6 +26,10 @@
 #endif
 #define INBOUND_VLAN_TAGS 2 /* 802.1Q, and 802.1ad's outer tag before it */
 #define INBOUND_ETH_HLEN 14 /* the Ethernet header before any tag */
+#ifndef TC_ACT_UNSPEC       /* linux/pkt_cls.h's */
+#define TC_ACT_UNSPEC (-1)
+#define TC_ACT_SHOT 2
+#endif
 
 /* Per-CPU LRU lists: a flood of spoofed sources evicting entries costs no shared lock. */
 BPF_F_TABLE("lru_hash", struct inbound_key, struct inbound_source, inbound_sources, INBOUND_SOURCES,
@@ -74,7 +82,7 @@ static inline int inbound_budget_left(__u64 now)
 /* The sample of ev's source when it is due: its first packet, or a minute after the last,
  * within the second's budget (else it tries again a second later). Two CPUs may both find
  * it due at once: then two samples, each with its total. */
-static inline void inbound_report(struct xdp_md *ctx, struct inboundevent *ev)
+static inline void inbound_report(void *ctx, struct inboundevent *ev)
 {
     struct inbound_key key = {.ifindex = ev->ifindex, .family = ev->family, .toward = ev->toward};
     __builtin_memcpy(key.addr, ev->addr, sizeof(key.addr));
@@ -157,6 +165,30 @@ static inline int inbound_routed(struct xdp_md *ctx, struct bpf_fib_lookup *fib)
            r == BPF_FIB_LKUP_RET_FRAG_NEEDED || r == BPF_FIB_LKUP_RET_UNSUPP_LWT;
 }
 
+/* The offset of the IP header in the Ethernet frame at data (behind up to
+ * INBOUND_VLAN_TAGS tags, the outermost's id into ev), its EtherType into *proto: 0 when
+ * the frame is cut short. */
+static inline __u32 inbound_ip_offset(__u8 *eth, void *end, __u16 *proto, struct inboundevent *ev)
+{
+    if ((void *)(eth + INBOUND_ETH_HLEN) > end)
+        return 0;
+    __builtin_memcpy(proto, eth + 12, sizeof(*proto));
+    __u32 off = INBOUND_ETH_HLEN;
+#pragma unroll
+    for (int i = 0; i < INBOUND_VLAN_TAGS; i++) {
+        if (*proto != htons(ETH_P_8021Q) && *proto != htons(ETH_P_8021AD))
+            break;
+        __u8 *tag = eth + off;
+        if ((void *)(tag + 4) > end)
+            return 0;
+        if (!ev->vlan)
+            ev->vlan = ((__u16)tag[0] << 8 | tag[1]) & 0x0fff;
+        __builtin_memcpy(proto, tag + 2, sizeof(*proto));
+        off += 4;
+    }
+    return off;
+}
+
 /* 1 when the IPv4 or IPv6 packet at data + off is from a feed address, or (its source
  * clean) routed through this host toward one: ev gets the listed address, the other end,
  * the protocol and the feed. */
@@ -186,7 +218,7 @@ static inline int inbound_listed(struct xdp_md *ctx, void *data, void *end, __u3
             inbound_ports(&fib, ip + (ip[0] & 0x0f) * 4, end);
         if (!inbound_routed(ctx, &fib))
             return 0;
-        ev->toward = 1;
+        ev->toward = EBPFSHIELD_TOWARD_FORWARDED;
         __builtin_memcpy(ev->other, &src, sizeof(src));
         return 1;
     }
@@ -211,7 +243,7 @@ static inline int inbound_listed(struct xdp_md *ctx, void *data, void *end, __u3
     inbound_ports(&fib, ip + 40, end);
     if (!inbound_routed(ctx, &fib))
         return 0;
-    ev->toward = 1;
+    ev->toward = EBPFSHIELD_TOWARD_FORWARDED;
     __builtin_memcpy(ev->other, src, sizeof(src));
     return 1;
 }
@@ -219,26 +251,10 @@ static inline int inbound_listed(struct xdp_md *ctx, void *data, void *end, __u3
 int inbound_check(struct xdp_md *ctx)
 {
     void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
-    __u8 *eth = data;
-    if ((void *)(eth + INBOUND_ETH_HLEN) > end)
-        return XDP_PASS;
     struct inboundevent ev = {.ifindex = ctx->ingress_ifindex};
     __u16 proto;
-    __builtin_memcpy(&proto, eth + 12, sizeof(proto));
-    __u32 off = INBOUND_ETH_HLEN;
-#pragma unroll
-    for (int i = 0; i < INBOUND_VLAN_TAGS; i++) {
-        if (proto != htons(ETH_P_8021Q) && proto != htons(ETH_P_8021AD))
-            break;
-        __u8 *tag = eth + off;
-        if ((void *)(tag + 4) > end)
-            return XDP_PASS;
-        if (!ev.vlan)
-            ev.vlan = ((__u16)tag[0] << 8 | tag[1]) & 0x0fff;
-        __builtin_memcpy(&proto, tag + 2, sizeof(proto));
-        off += 4;
-    }
-    if (!inbound_listed(ctx, data, end, off, proto, &ev))
+    __u32 off = inbound_ip_offset(data, end, &proto, &ev);
+    if (!off || !inbound_listed(ctx, data, end, off, proto, &ev))
         return XDP_PASS;
     if (ev.toward)
         inbound_count_at(EBPFSHIELD_INBOUND_FORWARDED);
@@ -247,6 +263,54 @@ int inbound_check(struct xdp_md *ctx)
     ev.dropped = GUARD_REFUSE;
     inbound_report(ctx, &ev);
     return GUARD_REFUSE ? XDP_DROP : XDP_PASS;
+}
+
+/* 1 when the IPv4 or IPv6 packet at data + off goes to a feed address: ev gets it, its
+ * sender as the other end, the protocol and the feed. */
+static inline int leaving_listed(void *data, void *end, __u32 off, __u16 proto,
+                                 struct inboundevent *ev)
+{
+    __u8 *ip = (__u8 *)data + off;
+    ev->toward = EBPFSHIELD_TOWARD_LEAVING;
+    if (proto == htons(ETH_P_IP)) {
+        if ((void *)(ip + 20) > end)
+            return 0;
+        __u32 dst;
+        __builtin_memcpy(&dst, ip + 16, sizeof(dst));
+        __builtin_memcpy(ev->other, ip + 12, 4);
+        ev->proto = ip[9];
+        return inbound_listed_v4(dst, ev);
+    }
+    if (proto != htons(ETH_P_IPV6) || (void *)(ip + 40) > end)
+        return 0;
+    __u32 dst[4];
+    __builtin_memcpy(dst, ip + 24, sizeof(dst));
+    __builtin_memcpy(ev->other, ip + 8, 16);
+    ev->other_v6 = 1;
+    ev->proto = ip[6];
+    return inbound_listed_v6(dst, ev);
+}
+
+/* The TC egress program (a TCX link): TC_ACT_SHOT for a packet toward a feed address when
+ * GUARD_REFUSE is 1, else TC_ACT_UNSPEC, which lets the interface's next program (another
+ * tool's) have its say. */
+int leaving_check(struct __sk_buff *skb)
+{
+    struct inboundevent ev = {.ifindex = skb->ifindex};
+    __u16 proto;
+    void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
+    __u32 off = inbound_ip_offset(data, end, &proto, &ev);
+    if (off && (long)(end - data) < (long)skb->len) { /* headers maybe beyond the linear part */
+        bpf_skb_pull_data(skb, skb->len < off + 40 ? skb->len : off + 40);
+        data = (void *)(long)skb->data;
+        end = (void *)(long)skb->data_end;
+    }
+    if (!off || !leaving_listed(data, end, off, proto, &ev))
+        return TC_ACT_UNSPEC;
+    inbound_count_at(EBPFSHIELD_INBOUND_LEAVING);
+    ev.dropped = GUARD_REFUSE;
+    inbound_report(skb, &ev);
+    return GUARD_REFUSE ? TC_ACT_SHOT : TC_ACT_UNSPEC;
 }
 
 #endif

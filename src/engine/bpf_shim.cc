@@ -186,6 +186,14 @@ extern "C" int shim_load_xdp(shim_bpf *b, const char *prog, int *fd, error *e)
     });
 }
 
+extern "C" int shim_load_tc(shim_bpf *b, const char *prog, int *fd, error *e)
+{
+    return guarded(e, prog, [&] {
+        *fd = -1;
+        return check(b->bpf.load_func(prog, BPF_PROG_TYPE_SCHED_CLS, *fd), e, "loading TC program");
+    });
+}
+
 extern "C" int shim_detach_tracepoint(shim_bpf *b, const char *tracepoint, error *e)
 {
     return guarded(e, tracepoint, [&] {

@@ -47,6 +47,8 @@ int shim_load_tracepoint(struct shim_bpf *b, const char *prog, struct error *e);
 /* Loads prog as an XDP program; *fd is its fd (b's: valid while b lives), for a link to
  * an interface (inbound_guard.h). */
 int shim_load_xdp(struct shim_bpf *b, const char *prog, int *fd, struct error *e);
+/* Loads prog as a TC (sched_cls) program; *fd as shim_load_xdp's (a TCX link's). */
+int shim_load_tc(struct shim_bpf *b, const char *prog, int *fd, struct error *e);
 /* Detaches what shim_attach_tracepoint attached there. */
 int shim_detach_tracepoint(struct shim_bpf *b, const char *tracepoint, struct error *e);
 int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,

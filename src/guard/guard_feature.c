@@ -553,16 +553,18 @@ static void read_inbound(struct guard *p)
     }
 }
 
-/* --inbound: the XDP program linked to its interfaces. */
+/* --inbound: the XDP and TC egress programs linked to its interfaces. */
 static int open_inbound(struct guard *p, struct error *e)
 {
-    int fd, l3dev;
+    int fd, egress, l3dev;
     if (!p->inbound_list)
         return 0;
     if (shim_load_xdp(p->prog, "inbound_check", &fd, e) != 0 ||
+        shim_load_tc(p->prog, "leaving_check", &egress, e) != 0 ||
         shim_table_fd(p->prog, "inbound_l3dev", &l3dev, e) != 0)
         return -1;
-    return inbound_links_open(fd, l3dev, p->pinning, p->persist, p->inbound_list, &p->inbound, e);
+    return inbound_links_open(fd, egress, l3dev, p->pinning, p->persist, p->inbound_list,
+                              &p->inbound, e);
 }
 
 /* The packets to feed addresses only the egress program saw (connect_guard.h). */

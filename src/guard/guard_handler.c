@@ -154,13 +154,19 @@ static void handle_inbound(struct guard_handler *h, const void *data)
 {
     struct inboundevent ev;
     memcpy(&ev, data, sizeof(ev));
+    _Static_assert(INBOUND_FROM == EBPFSHIELD_TOWARD_FROM &&
+                       INBOUND_FORWARDED == EBPFSHIELD_TOWARD_FORWARDED &&
+                       INBOUND_LEAVING == EBPFSHIELD_TOWARD_LEAVING,
+                   "inbound_where follows inboundevent.toward");
+    if (ev.toward > EBPFSHIELD_TOWARD_LEAVING)
+        return;
     struct inbound_event in = {.feed = feed_registry_name(h->feeds, ev.feed),
                                .packets = ev.packets,
                                .vlan = ev.vlan,
                                .proto = ev.proto,
                                .ipv6 = ev.family == AF_INET6,
                                .other_ipv6 = ev.other_v6,
-                               .toward = ev.toward,
+                               .where = ev.toward,
                                .dropped = ev.dropped,
                                .block = block_actions[h->block].name};
     char name[IF_NAMESIZE];
@@ -311,14 +317,15 @@ void guard_report(const struct guard_handler *h)
     if (h->inbound[EBPFSHIELD_INBOUND_COUNTERS])
         log_warn("%llu packet(s) from or toward feed addresses %s at the interfaces of "
                  "--inbound (from them: tcp %llu, udp %llu, icmp %llu, other %llu; routed "
-                 "toward them: %llu), %llu line(s) about them, %llu held back by the limit of "
-                 "%d a second",
+                 "toward them: %llu; sent out toward them: %llu), %llu line(s) about them, "
+                 "%llu held back by the limit of %d a second",
                  h->inbound[EBPFSHIELD_INBOUND_COUNTERS],
                  block_actions[h->block].refuses ? "dropped" : "let through",
                  h->inbound[EBPFSHIELD_INBOUND_TCP], h->inbound[EBPFSHIELD_INBOUND_UDP],
                  h->inbound[EBPFSHIELD_INBOUND_ICMP], h->inbound[EBPFSHIELD_INBOUND_OTHER],
-                 h->inbound[EBPFSHIELD_INBOUND_FORWARDED], h->inbound_reports,
-                 h->inbound[EBPFSHIELD_INBOUND_HELD], EBPFSHIELD_INBOUND_REPORTS_PER_SEC);
+                 h->inbound[EBPFSHIELD_INBOUND_FORWARDED], h->inbound[EBPFSHIELD_INBOUND_LEAVING],
+                 h->inbound_reports, h->inbound[EBPFSHIELD_INBOUND_HELD],
+                 EBPFSHIELD_INBOUND_REPORTS_PER_SEC);
     if (h->held_partial)
         log_note("%llu TCP segment(s) to a DNS port held back until their question was whole",
                  h->held_partial);

@@ -17,7 +17,7 @@
 
 #include "base/text.h"
 #include "engine/map_fd.h"
-#include "engine/xdp_link.h"
+#include "engine/iface_link.h"
 #include "guard/persist.h"
 
 /* The length of the name starting at s (up to ',' or the end), or 0 when it is not one. */
@@ -89,15 +89,19 @@ static void set_l3dev(const struct inbound_links *l, unsigned ifindex, const cha
         log_warn("--inbound: %s", e.msg);
 }
 
-static void pin_name(const struct inbound_links *l, unsigned ifindex, char out[INBOUND_PIN_MAX])
+/* The pin of interface ifindex's XDP link, or (egress) of its TC egress link. */
+static void pin_name(const struct inbound_links *l, unsigned ifindex, bool egress,
+                     char out[INBOUND_PIN_MAX])
 {
-    snprintf(out, INBOUND_PIN_MAX, "%s%u", l->pin_prefix, ifindex); /* bpffs names: no dot */
+    snprintf(out, INBOUND_PIN_MAX, "%s%u%s", l->pin_prefix, ifindex,
+             egress ? "_out" : ""); /* bpffs names: no dot */
 }
 
-static void pin_path(const struct inbound_links *l, unsigned ifindex, char out[PERSIST_PATH_MAX])
+static void pin_path(const struct inbound_links *l, unsigned ifindex, bool egress,
+                     char out[PERSIST_PATH_MAX])
 {
     char name[INBOUND_PIN_MAX];
-    pin_name(l, ifindex, name);
+    pin_name(l, ifindex, egress, name);
     persist_path(name, out);
 }
 
@@ -134,19 +138,55 @@ bool inbound_pin_linked(const char *name, const void *ctx)
     char mine[INBOUND_PIN_MAX];
     if (!ours(l, name))
         return true;
-    for (size_t i = 0; i < l->n; i++) {
-        pin_name(l, l->ifindex[i], mine);
-        if (strcmp(name, mine) == 0)
-            return true;
-    }
+    for (size_t i = 0; i < l->n; i++)
+        for (int egress = 0; egress < 2; egress++) {
+            pin_name(l, l->ifindex[i], egress, mine);
+            if (strcmp(name, mine) == 0)
+                return true;
+        }
     return false;
 }
 
-/* Records interface ifindex as linked by fd (-1: an earlier run's link kept as it was). */
-static void hold(struct inbound_links *l, unsigned ifindex, int fd)
+/* Records interface ifindex as linked by fd (-1: an earlier run's link kept as it was),
+ * and out (its egress link, or -1). */
+static void hold(struct inbound_links *l, unsigned ifindex, int fd, int out)
 {
     l->ifindex[l->n] = ifindex;
+    l->out[l->n] = out;
     l->fd[l->n++] = fd;
+}
+
+/* The TC egress link of interface ifindex (name: shown): an earlier --persist run's taken
+ * over, else a new one, pinned with --persist; -1 when there is none (said: once when the
+ * kernel has no TCX links) or one kept as it was (said). */
+static int link_egress(unsigned ifindex, const char *name, struct inbound_links *l)
+{
+    struct error e;
+    char pin[PERSIST_PATH_MAX];
+    if (!l->tcx)
+        return -1;
+    pin_path(l, ifindex, true, pin);
+    int fd = l->adopt ? iface_link_adopt(pin, IFACE_LINK_TCX, l->egress_fd, ifindex) : -1;
+    if (fd == IFACE_LINK_KEPT) {
+        log_warn("--inbound: %s keeps the egress program of an earlier --persist run", name);
+        return -1;
+    }
+    if (fd >= 0)
+        return fd;
+    fd = iface_link_tcx_egress(l->egress_fd, ifindex, name, &e);
+    if (fd < 0 && errno == EINVAL) {
+        l->tcx = false;
+        log_warn("--inbound: this kernel has no TCX links (Linux 6.6): packets leaving the "
+                 "interfaces are not checked (the host's packet sockets, destinations "
+                 "rewritten by DNAT, a tunnel's outer packets); tc's older filters are not "
+                 "used, as they would stay in the kernel after the tool was killed");
+        return -1;
+    }
+    if (fd < 0)
+        log_warn("--inbound: %s", e.msg);
+    else if (l->pin && iface_link_pin(fd, pin, &e) != 0)
+        log_warn("--inbound: %s: not kept after exit", e.msg);
+    return fd;
 }
 
 /* Links interface name (ifindex) into l, said; a busy one said and left, one linked
@@ -161,33 +201,34 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
             set_l3dev(l, ifindex, name); /* its master may have changed */
             return;
         }
+    shown(name, show);
+    if (l->n >= INBOUND_LINKS_MAX) {
+        log_warn("--inbound: %s: more than %d interfaces, left alone", show, INBOUND_LINKS_MAX);
+        return;
+    }
     set_l3dev(l, ifindex, name);
     char pin[PERSIST_PATH_MAX];
-    pin_path(l, ifindex, pin);
-    int fd = l->adopt && l->n < INBOUND_LINKS_MAX ? xdp_link_adopt(pin, l->prog_fd, ifindex) : -1;
-    if (fd == XDP_LINK_KEPT) { /* its pin and program stay: held as linked, without an fd */
-        log_warn("--inbound: %s keeps the program of an earlier --persist run", shown(name, show));
-        hold(l, ifindex, -1);
+    pin_path(l, ifindex, false, pin);
+    const char *how = "taken over";
+    int fd = l->adopt ? iface_link_adopt(pin, IFACE_LINK_XDP, l->prog_fd, ifindex) : -1;
+    if (fd == IFACE_LINK_KEPT) { /* its pin and program stay: held as linked, without an fd */
+        log_warn("--inbound: %s keeps the program of an earlier --persist run", show);
+        hold(l, ifindex, -1, link_egress(ifindex, show, l));
         return;
     }
-    if (fd >= 0) {
-        hold(l, ifindex, fd);
-        log_note("inbound: %s (taken over)", shown(name, show));
-        return;
-    }
-    if (l->n >= INBOUND_LINKS_MAX)
-        error_set(&e, "%s: more than %d interfaces, left alone", shown(name, show),
-                  INBOUND_LINKS_MAX);
-    else
-        fd = xdp_link_create(l->prog_fd, ifindex, shown(name, show), &native, &e);
     if (fd < 0) {
-        log_warn("--inbound: %s", e.msg);
-        return;
+        fd = iface_link_xdp(l->prog_fd, ifindex, show, &native, &e);
+        if (fd < 0) {
+            log_warn("--inbound: %s", e.msg);
+            return;
+        }
+        how = native ? "native XDP" : "generic XDP";
+        if (l->pin && iface_link_pin(fd, pin, &e) != 0)
+            log_warn("--inbound: %s: not kept after exit", e.msg);
     }
-    hold(l, ifindex, fd);
-    log_note("inbound: %s (%s XDP)", show, native ? "native" : "generic");
-    if (l->pin && xdp_link_pin(fd, pin, &e) != 0)
-        log_warn("--inbound: %s: not kept after exit", e.msg);
+    int out = link_egress(ifindex, show, l);
+    hold(l, ifindex, fd, out);
+    log_note("inbound: %s (%s%s)", show, how, out >= 0 ? ", TC egress" : "");
 }
 
 /* Unlinks the interface ifindex (gone: the kernel has detached the program), said. */
@@ -199,15 +240,20 @@ static void unlink_one(unsigned ifindex, const char *name, struct inbound_links 
             uint32_t key = ifindex;
             struct error e;
             char pin[PERSIST_PATH_MAX];
-            pin_path(l, ifindex, pin);
-            if ((l->adopt || l->pin) && unlink(pin) != 0 && errno != ENOENT)
-                log_warn("--inbound: removing %s: %s", pin, strerror(errno));
+            for (int egress = 0; egress < 2; egress++) {
+                pin_path(l, ifindex, egress, pin);
+                if ((l->adopt || l->pin) && unlink(pin) != 0 && errno != ENOENT)
+                    log_warn("--inbound: removing %s: %s", pin, strerror(errno));
+            }
             if (l->fd[i] >= 0)
                 close(l->fd[i]);
+            if (l->out[i] >= 0)
+                close(l->out[i]);
             if (map_fd_delete_batch(l->l3dev_fd, &key, sizeof(key), 1, &e) != 0)
                 log_warn("--inbound: %s", e.msg);
             l->n--;
             l->fd[i] = l->fd[l->n];
+            l->out[i] = l->out[l->n];
             l->ifindex[i] = l->ifindex[l->n];
             log_note("inbound: %s gone", shown(name, show));
             return;
@@ -331,25 +377,28 @@ static int open_netlink(void)
     return fd;
 }
 
-/* Room for a link fd per interface beside the tool's other descriptors (systemd's soft
- * limit is 1024): the soft limit raised by INBOUND_LINKS_MAX, as far as the hard one lets. */
+/* Room for two link fds per interface beside the tool's other descriptors (systemd's soft
+ * limit is 1024): the soft limit raised by 2 * INBOUND_LINKS_MAX, as far as the hard one
+ * lets. */
 static void room_for_links(void)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= rl.rlim_max)
         return;
-    rlim_t want = rl.rlim_cur + INBOUND_LINKS_MAX;
+    rlim_t want = rl.rlim_cur + 2 * INBOUND_LINKS_MAX;
     rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl); /* else: each link that fails is said */
 }
 
-int inbound_links_open(int prog_fd, int l3dev_fd, bool adopt, bool pin, const char *list,
-                       struct inbound_links *l, struct error *e)
+int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool adopt, bool pin,
+                       const char *list, struct inbound_links *l, struct error *e)
 {
     if (netns_prefix(l->pin_prefix) != 0)
         return error_set(e, "--inbound: /proc/self/ns/net: %s", strerror(errno));
     room_for_links();
     l->prog_fd = prog_fd;
+    l->egress_fd = egress_fd;
+    l->tcx = true;
     l->adopt = adopt;
     l->pin = pin;
     l->l3dev_fd = l3dev_fd;
@@ -451,9 +500,12 @@ void inbound_links_follow(struct inbound_links *l)
 
 void inbound_links_close(struct inbound_links *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         if (l->fd[i] >= 0)
             close(l->fd[i]);
+        if (l->out[i] >= 0)
+            close(l->out[i]);
+    }
     l->n = 0;
     if (l->follows)
         close(l->netlink);

@@ -56,19 +56,26 @@ struct conn_event {
     char resolved[4 * 255 + 1];
 };
 
-/* An interface-level hit (--inbound): packets from a feed address arriving at an
- * interface, said for a source's first one, then at most once a minute while it sends. */
+/* Where an interface-level hit's packets were seen. */
+enum inbound_where {
+    INBOUND_FROM,      /* arriving from the listed address (ip is their source) */
+    INBOUND_FORWARDED, /* arriving, routed on toward it (ip is their destination) */
+    INBOUND_LEAVING,   /* leaving the interface toward it, whatever made them */
+};
+
+/* An interface-level hit (--inbound): packets from or toward a feed address at an
+ * interface, said for an address's first one, then at most once a minute while they go on. */
 struct inbound_event {
     char ip[INET6_ADDRSTRLEN];    /* the listed address (one carrying an IPv4 host: that host) */
-    char other[INET6_ADDRSTRLEN]; /* the packet's other end (toward: its sender) */
-    char ifname[IF_NAMESIZE];     /* the ingress interface; "if<index>" for one gone since */
+    char other[INET6_ADDRSTRLEN]; /* the packet's other end (toward it: its sender) */
+    char ifname[IF_NAMESIZE];     /* the interface; "if<index>" for one gone since */
     const char *feed;             /* the feed file's name (the registry's) */
     unsigned long long packets;   /* the listed address's on that interface so far */
     uint16_t vlan;                /* the outermost VLAN id, 0: none */
     uint8_t proto;                /* the IP protocol */
     bool ipv6;                    /* ip is IPv6 */
     bool other_ipv6;              /* other is IPv6 */
-    bool toward;       /* ip is the destination: packets routed through the host toward it */
+    enum inbound_where where;
     bool dropped;      /* the packets were dropped (a refusing --block) */
     const char *block; /* the --block action's name */
 };

@@ -394,16 +394,18 @@ char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
 
 char *ecs_inbound(const struct inbound_event *ev)
 {
-    static const char *const actions[2][2] = {{"inbound-detected", "inbound-dropped"},
-                                              {"forward-detected", "forward-dropped"}};
-    json_object *root = new_event("alert", actions[ev->toward][ev->dropped], "success");
+    static const char *const actions[3][2] = {{"inbound-detected", "inbound-dropped"},
+                                              {"forward-detected", "forward-dropped"},
+                                              {"outgoing-detected", "outgoing-dropped"}};
+    bool toward = ev->where != INBOUND_FROM;
+    json_object *root = new_event("alert", actions[ev->where][ev->dropped], "success");
     static const char *const categories[] = {"network", "intrusion_detection"};
     static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
                                                                                      "denied"};
     put_list(root, "event.category", categories, 2);
     put_list(root, "event.type", ev->dropped ? denied : reported, 2);
-    put_str(root, "source.ip", ev->toward ? ev->other : ev->ip);
-    put_str(root, "destination.ip", ev->toward ? ev->ip : ev->other);
+    put_str(root, "source.ip", toward ? ev->other : ev->ip);
+    put_str(root, "destination.ip", toward ? ev->ip : ev->other);
     if (ev->proto == IPPROTO_TCP || ev->proto == IPPROTO_UDP || ev->proto == IPPROTO_ICMP ||
         ev->proto == IPPROTO_ICMPV6 || ev->proto == IPPROTO_UDPLITE) {
         put_str(root, "network.transport", transport(ev->proto));
@@ -413,13 +415,15 @@ char *ecs_inbound(const struct inbound_event *ev)
         put_str(root, "network.iana_number", number);
     }
     put_str(root, "network.type", ev->other_ipv6 ? "ipv6" : "ipv4");
-    put_str(root, "network.direction", ev->toward ? "egress" : "ingress");
+    put_str(root, "network.direction", toward ? "egress" : "ingress");
     put_int(root, "network.packets", (int64_t)ev->packets);
-    put_str(root, "observer.ingress.interface.name", ev->ifname);
+    bool leaving = ev->where == INBOUND_LEAVING;
+    put_str(root, leaving ? "observer.egress.interface.name" : "observer.ingress.interface.name",
+            ev->ifname);
     if (ev->vlan) {
         char id[8];
         snprintf(id, sizeof(id), "%u", ev->vlan);
-        put_str(root, "observer.ingress.vlan.id", id);
+        put_str(root, leaving ? "observer.egress.vlan.id" : "observer.ingress.vlan.id", id);
     }
     put_str(root, "threat.indicator.ip", ev->ip);
     put_str(root, "threat.indicator.type", ev->ipv6 ? "ipv6-addr" : "ipv4-addr");

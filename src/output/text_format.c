@@ -186,13 +186,18 @@ static void hit(const struct sink *s, const struct conn_event *c, const struct h
 /* Not in the original, worded like its lines:
  * Inbound:<ip> dropped|let in <n> packet(s) on <interface>[.<vlan>] (ip-blacklist:<ip>)
  * Forwarded:<sender>-><ip> dropped|let through <n> packet(s) from <interface>[.<vlan>]
+ * (ip-blacklist:<ip>)
+ * Outgoing:<sender>-><ip> dropped|let out <n> packet(s) on <interface>[.<vlan>]
  * (ip-blacklist:<ip>) */
 static void inbound(const struct sink *s, const struct inbound_event *ev)
 {
     FILE *out = sink_begin(s);
-    if (ev->toward)
+    if (ev->where == INBOUND_FORWARDED)
         fprintf(out, "Forwarded:%s->%s %s %llu packet(s) from %s", ev->other, ev->ip,
                 ev->dropped ? "dropped" : "let through", ev->packets, ev->ifname);
+    else if (ev->where == INBOUND_LEAVING)
+        fprintf(out, "Outgoing:%s->%s %s %llu packet(s) on %s", ev->other, ev->ip,
+                ev->dropped ? "dropped" : "let out", ev->packets, ev->ifname);
     else
         fprintf(out, "Inbound:%s %s %llu packet(s) on %s", ev->ip,
                 ev->dropped ? "dropped" : "let in", ev->packets, ev->ifname);

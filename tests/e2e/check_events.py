@@ -18,8 +18,8 @@ questions_omitted with other_questions, other_questions with dns.question; a lin
 shorter than 48 KiB (journald's limit).
 
 Python 3 standard library only: the schema's keywords (type, required, properties,
-additionalProperties, enum, items, pattern, minItems, maxItems, minimum, maximum and local
-$ref) are checked here. When the jsonschema package is importable (Debian's
+additionalProperties, enum, items, pattern, minItems, maxItems, minProperties,
+maxProperties, minimum, maximum and local $ref) are checked here. When the jsonschema package is importable (Debian's
 python3-jsonschema), each object is also validated by it against the whole schema (its
 oneOf of the kinds), and what it finds counts too."""
 import json
@@ -40,6 +40,8 @@ KIND_OF_ACTION = {
     "inbound-detected": ("inbound", "inbound"),
     "forward-dropped": ("inbound", "inbound"),
     "forward-detected": ("inbound", "inbound"),
+    "outgoing-dropped": ("inbound", "inbound"),
+    "outgoing-detected": ("inbound", "inbound"),
 }
 TYPES = {
     "object": lambda v: isinstance(v, dict),
@@ -51,7 +53,8 @@ TYPES = {
     "null": lambda v: v is None,
 }
 KNOWN = {"type", "required", "properties", "additionalProperties", "enum", "items", "pattern",
-         "minItems", "maxItems", "minimum", "maximum", "$ref", "title", "description"}
+         "minItems", "maxItems", "minProperties", "maxProperties", "minimum", "maximum", "$ref",
+         "title", "description"}
 
 
 class Validator:
@@ -97,6 +100,10 @@ class Validator:
                 for i, item in enumerate(value):
                     yield from self.errors(item, schema["items"], f"{path}[{i}]")
         if isinstance(value, dict):
+            if "minProperties" in schema and len(value) < schema["minProperties"]:
+                yield path, f"{len(value)} field(s), fewer than {schema['minProperties']}"
+            if "maxProperties" in schema and len(value) > schema["maxProperties"]:
+                yield path, f"{len(value)} field(s), more than {schema['maxProperties']}"
             props = schema.get("properties", {})
             for key in schema.get("required", []):
                 if key not in value:
@@ -124,6 +131,11 @@ def cross_errors(obj, kind):
     if kind == "dns_answer" and "resolved_omitted" in ext:
         if len(obj.get("dns", {}).get("resolved_ip", [])) != 64:
             yield "$.dns.resolved_ip", "resolved_omitted with fewer than 64 addresses listed"
+    if kind == "inbound":
+        action = obj.get("event", {}).get("action", "")
+        side = "egress" if action.startswith("outgoing-") else "ingress"
+        if side not in obj.get("observer", {}):
+            yield "$.observer", f"{action} without observer.{side}"
     if "questions_omitted" in ext and "other_questions" not in ext:
         yield "$.ebpfshield.dns", "questions_omitted without other_questions"
     if "other_questions" in ext and "question" not in obj.get("dns", {}):

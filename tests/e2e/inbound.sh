@@ -19,6 +19,12 @@
 #   from the bridge) gets no frame through either; the same senders reach
 #   the clean addresses (so the attacks work, and it is the tool that stops them); the
 #   host's own address, listed, still gets the container's frames;
+# - leaving (the TC egress program, where the kernel has TCX links: natively): frames the
+#   host's own packet socket writes toward the listed peer (IPv4, IPv6), and a container's
+#   datagrams to a clean address that DNAT rewrites to a listed one after the XDP check:
+#   0 bytes arrive, a line each names the sender and the interface, the exit totals count
+#   all 13; in the VM (Linux 6.1: no TCX) the limit is said at start and shown (the 13
+#   arrive);
 # - SIGHUP while sources ping: a source added to the feeds is dropped, taken out again is
 #   answered again; a source listed all along gets no reply throughout;
 # - --block print: the listed source's pings are answered, its line says "let in"; the
@@ -29,7 +35,7 @@
 #   by `all`; `all` follows interfaces that come later (the container's, deleted and made
 #   again: linked, its frames dropped; a new bridge: left out); a named interface deleted
 #   and made again is linked again (deny, also in the VM);
-# - --persist: after SIGKILL the XDP links stay and drop; the next start (another feed)
+# - --persist: after SIGKILL the XDP links stay and drop (and natively the egress link); the next start (another feed)
 #   takes over the one it links, its program now the one that runs, and removes the
 #   other; --unload leaves no program; natively, a run without --persist takes a pinned
 #   link over and leaves nothing at its exit;
@@ -41,6 +47,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 PY=/usr/bin/python3
 
 PEER=ebs-peer-$$
+NAT=ebsnat$$
 CONT=ebs-cont-$$
 CONT2=ebs-cont2-$$
 IF=ebsin$$
@@ -49,7 +56,7 @@ BR=ebsbr$$
 PORT=ebsbp$$
 fwd4=$(sysctl -n net.ipv4.ip_forward)
 fwd6=$(sysctl -n net.ipv6.conf.all.forwarding)
-trap 'ip netns del "$PEER" 2>/dev/null; ip netns del "$CONT" 2>/dev/null
+trap 'ip netns del "$PEER" 2>/dev/null; ip netns del "$CONT" 2>/dev/null; nft delete table ip "$NAT" 2>/dev/null
       ip netns del "$CONT2" 2>/dev/null; ip link del "$BR" 2>/dev/null
       sysctl -qw net.ipv4.ip_forward="$fwd4" net.ipv6.conf.all.forwarding="$fwd6"; cleanup_all' EXIT
 ip link set lo up
@@ -59,7 +66,7 @@ ip link add "$IF" type veth peer name eth0 netns "$PEER"
 ip addr add 192.0.2.1/24 dev "$IF"
 ip addr add fd00:24::1/64 dev "$IF" nodad
 ip link set "$IF" up
-for a in 192.0.2.7/24 192.0.2.8/24; do ip -n "$PEER" addr add "$a" dev eth0; done
+for a in 192.0.2.7/24 192.0.2.8/24 192.0.2.17/24; do ip -n "$PEER" addr add "$a" dev eth0; done
 for a in fd00:24::7/64 fd00:24::8/64; do ip -n "$PEER" addr add "$a" dev eth0 nodad; done
 ip -n "$PEER" link set eth0 up
 # Neighbours known both ways: no neighbour discovery from a listed source (dropped too)
@@ -124,7 +131,7 @@ cont2_frames() {
 mkdir "$WORK/feeds"
 # 10.24.0.1 is ours (toward the container): a feed listing the host's own address must
 # not cut it off.
-printf '# test feed\n192.0.2.7\nfd00:24::7\n203.0.113.7\n203.0.113.9\n10.24.0.1\n' \
+printf '# test feed\n192.0.2.7\nfd00:24::7\n203.0.113.7\n203.0.113.9\n10.24.0.1\n192.0.2.17\n' \
     >"$WORK/feeds/inbound.txt"
 COUNT=$WORK/count
 "$PY" "$here/byte_counter.py" "$COUNT" tcp:192.0.2.1:9300 udp:192.0.2.1:9301 \
@@ -141,7 +148,19 @@ EXTRA_PIDS="$EXTRA_PIDS $!"
 OWN=$WORK/own
 "$PY" "$here/byte_counter.py" "$OWN" udp:10.24.0.1:9311 >/dev/null 2>&1 &
 EXTRA_PIDS="$EXTRA_PIDS $!"
-for _ in $(seq 50); do [ -s "$COUNT" ] && [ -s "$OWN" ] && [ -s "$FWD_LISTED" ] && [ -s "$FWD_CLEAN" ] && break; sleep 0.1; done
+# What leaves the host toward the listed peer past the socket hooks and the XDP check.
+LEFT=$WORK/left
+ip netns exec "$PEER" "$PY" "$here/byte_counter.py" "$LEFT" udp:192.0.2.7:9320 \
+    udp:fd00:24::7:9320 udp:192.0.2.17:9320 >/dev/null 2>&1 &
+EXTRA_PIDS="$EXTRA_PIDS $!"
+for _ in $(seq 50); do [ -s "$COUNT" ] && [ -s "$OWN" ] && [ -s "$FWD_LISTED" ] && [ -s "$FWD_CLEAN" ] && [ -s "$LEFT" ] && break; sleep 0.1; done
+# The TC egress program is linked where the kernel has TCX links (Linux 6.6; natively):
+# the start says so per interface. The VM's 6.1 has none.
+EG=', TC egress'
+[ "${EXPECT_MODE:-}" = kprobe ] && EG=
+# host_frames SADDR DADDR COUNT: UDP frames to port 9320 from this namespace's own packet
+# socket on $IF.
+host_frames() { "$PY" "$here/inbound_peer.py" frames "$IF" "$mac_peer" "$mac_here" "$1" "$2" 9320 "$3"; }
 
 # replies FROM TO: how many of 3 pings from FROM (in the peer) to TO were answered.
 replies() {
@@ -181,6 +200,10 @@ wait_lines() {
     done
     return 1
 }
+# leaving_line SENDER DEST: the regex of a line about packets leaving $IF under deny.
+leaving_line() {
+    echo "^Outgoing:${1//./\\.}->${2//./\\.} dropped 1 packet\\(s\\) on $IF \\(ip-blacklist:${2//./\\.}\\)\$"
+}
 forward_line() {
     echo "^Forwarded:${1//./\\.}->${2//./\\.} $3 1 packet\\(s\\) from $IFC \\(ip-blacklist:${2//./\\.}\\)\$"
 }
@@ -190,8 +213,8 @@ has_xdp() { ip link show "$IF" | grep -q ' xdp'; }
 line() { echo "^Inbound:${1//./\\.} $2 1 packet\\(s\\) on ${3//./\\.} \\(ip-blacklist:${1//./\\.}\\)\$"; }
 
 start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC,$PORT" && {
-    check "deny: the interface and its XDP mode said" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
-    check "deny: the container's interface too" grep -qE "^inbound: $IFC \((native|generic) XDP\)$" "$ERR"
+    check "deny: the interface and its XDP mode said" grep -qE "^inbound: $IF \((native|generic) XDP$EG\)$" "$ERR"
+    check "deny: the container's interface too" grep -qE "^inbound: $IFC \((native|generic) XDP$EG\)$" "$ERR"
     check "deny: an XDP program on $IF" has_xdp
     check "deny: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
     check "deny: 3 of 3 from the clean one" [ "$(replies 192.0.2.8 192.0.2.1)" = 3 ]
@@ -256,12 +279,43 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC,$PORT" &&
     expect_count "$OUT" '^Forwarded:.*(192\.0\.2\.8|fd00:24::8)' 0 \
         "forwarded: no line for the clean destinations"
 
+    # Leaving: what no socket hook sees and the XDP check let through. The host's own packet
+    # socket writes 5 frames toward each listed peer address; the container sends 3
+    # datagrams to a clean 192.0.2.99, which DNAT rewrites to the listed 192.0.2.17 after
+    # the XDP check (and the socket hooks) passed it.
+    nft -f - <<EOF
+table ip $NAT {
+    chain pre { type nat hook prerouting priority -100; ip daddr 192.0.2.99 udp dport 9320 dnat to 192.0.2.17; }
+}
+EOF
+    refused4=$(host_frames 192.0.2.1 192.0.2.7 5)
+    refused6=$(host_frames fd00:24::1 fd00:24::7 5)
+    check "leaving: the container's 3 datagrams to 192.0.2.99, DNAT to 192.0.2.17 (sent)" \
+        cont udp 10.24.0.2 192.0.2.99 9320 3
+    sleep 1
+    if [ -n "$EG" ]; then
+        check "leaving: our packet socket's 5 frames toward 192.0.2.7 refused (ENOBUFS): $refused4" \
+            [ "$refused4" = "5 of 5 refused" ]
+        check "leaving: 5 toward fd00:24::7: $refused6" [ "$refused6" = "5 of 5 refused" ]
+        check "leaving: no byte reached the listed addresses ($(cat "$LEFT") counted)" [ "$(cat "$LEFT")" = 0 ]
+        expect_count "$OUT" "$(leaving_line 192.0.2.1 192.0.2.7)" 1 \
+            "leaving: one line toward 192.0.2.7, the sender and the interface named"
+        expect_count "$OUT" "$(leaving_line fd00:24::1 fd00:24::7)" 1 "leaving: one toward fd00:24::7"
+        expect_count "$OUT" "$(leaving_line 10.24.0.2 192.0.2.17)" 1 \
+            "leaving: one toward 192.0.2.17 (DNAT), the container named"
+    else
+        check "leaving: no TCX links on this kernel: said at start" \
+            grep -q '^ebpfshield-bcc: --inbound: this kernel has no TCX links (Linux 6.6): packets leaving the interfaces are not checked' "$ERR"
+        check "leaving: the limit shown: the 13 datagrams arrived ($(cat "$LEFT"))" wait_line "$LEFT" '^13$' 5
+    fi
+    nft delete table ip "$NAT"
+
     # The container restarted: its interface deleted, then made again under its name.
     ip link del "$IFC"
     check "follow: the deleted interface said gone" wait_line "$ERR" "^inbound: $IFC gone\$" 5
     wire_container
     check "follow: the interface made again is linked again" \
-        wait_lines "$ERR" "^inbound: $IFC \\((native|generic) XDP\\)\$" 2 5
+        wait_lines "$ERR" "^inbound: $IFC \\((native|generic) XDP$EG\\)\$" 2 5
     check "follow: 5 frames toward the listed address from the new one (sent)" \
         cont_frames 192.0.2.7 5
     sleep 1
@@ -291,12 +345,14 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC,$PORT" &&
     # Its lines, counted apart: one per listed address so far, and again for any that sent
     # on a minute after its first (192.0.2.7 pings through the reloads: in the slow VM
     # that can be more than a minute on).
-    lines=$(grep -cE '^(Inbound|Forwarded):' "$OUT")
+    lines=$(grep -cE '^(Inbound|Forwarded|Outgoing):' "$OUT")
+    left=13
+    [ -n "$EG" ] || left=0
     check "deny: exit totals count every UDP datagram from them (2025) and the $lines lines" \
-        grep -qE "^ebpfshield-bcc: [0-9]+ packet\\(s\\) from or toward feed addresses dropped at the interfaces of --inbound \\(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+\\), $lines line\\(s\\) about them, 0 held back" "$ERR" ||
+        grep -qE "^ebpfshield-bcc: [0-9]+ packet\\(s\\) from or toward feed addresses dropped at the interfaces of --inbound \\(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+; sent out toward them: [0-9]+\\), $lines line\\(s\\) about them, 0 held back" "$ERR" ||
         grep 'from or toward feed addresses' "$ERR" | sed 's/^/  stderr: /'
-    check "deny: exit totals count every routed frame (30)" \
-        grep -q 'routed toward them: 30), ' "$ERR"
+    check "deny: exit totals count every routed frame (30) and every one sent out ($left)" \
+        grep -q "routed toward them: 30; sent out toward them: $left), " "$ERR"
     check "deny: no XDP program left on $IF after exit" not has_xdp
 }
 
@@ -314,6 +370,9 @@ else
             wait_line "$FWD_LISTED" "^$((before + 1))\$" 5
         expect_count "$OUT" "$(forward_line 10.24.0.2 192.0.2.7 'let through')" 1 \
             "print: one line, let through"
+        # (the first packet toward it leaving $IF is the host's reply to its pings)
+        expect_count "$OUT" "^Outgoing:192\\.0\\.2\\.1->192\\.0\\.2\\.7 let out 1 packet\\(s\\) on $IF " 1 \
+            "print: packets toward it leaving $IF: one line, let out"
         stop_tool print
     }
     launch json "out err" "$EBPFSHIELD_BIN" --feeds "$WORK/feeds" --block deny --inbound "$IF" --output json && {
@@ -354,10 +413,10 @@ with open(sys.argv[1], "w") as f:
         >"$WORK/tun.out" 2>"$WORK/tun.err"
     check "tun: named, refused (exit $?)" grep -q "^ebpfshield-bcc: --inbound: tun$$ carries no Ethernet header" "$WORK/tun.err"
     start_tool all --feeds "$WORK/feeds" --block deny --inbound all && {
-        check "all: $IF linked" grep -qE "^inbound: $IF \((native|generic) XDP\)$" "$ERR"
+        check "all: $IF linked" grep -qE "^inbound: $IF \((native|generic) XDP$EG\)$" "$ERR"
         check "all: the tunnel said and left out" grep -q "^ebpfshield-bcc: --inbound all: tun$$ carries no Ethernet header: not checked$" "$ERR"
-        check "all: $IFC linked" grep -qE "^inbound: $IFC \((native|generic) XDP\)$" "$ERR"
-        check "all: $PORT linked, its bridge left out" grep -qE "^inbound: $PORT \((native|generic) XDP\)$" "$ERR"
+        check "all: $IFC linked" grep -qE "^inbound: $IFC \((native|generic) XDP$EG\)$" "$ERR"
+        check "all: $PORT linked, its bridge left out" grep -qE "^inbound: $PORT \((native|generic) XDP$EG\)$" "$ERR"
         check "all: nothing else linked (lo left out)" [ "$(grep -c '^inbound: ' "$ERR")" = 3 ]
         check "all: 0 of 3 pings from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
         # Interfaces that come later: a container's (deleted and made again), and a bridge
@@ -367,7 +426,7 @@ with open(sys.argv[1], "w") as f:
         ip link add "ebsnb$$" type bridge && ip link set "ebsnb$$" up
         wire_container
         check "all: the container's interface linked when it comes back" \
-            wait_lines "$ERR" "^inbound: $IFC \\((native|generic) XDP\\)\$" 2 5
+            wait_lines "$ERR" "^inbound: $IFC \\((native|generic) XDP$EG\\)\$" 2 5
         before=$(cat "$FWD_LISTED")
         cont_frames 192.0.2.7 3
         sleep 1
@@ -397,12 +456,20 @@ if start_tool persist --feeds "$WORK/feeds" --block deny --persist --inbound "$I
     check "persist: 0 of 3 pings from the listed source answered while no tool runs" \
         [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
     check "persist: $IFC's too" has_xdp_on "$IFC"
+    if [ -n "$EG" ]; then
+        check "persist: the egress link pinned too" \
+            [ -e "$PINS/inbound_$(stat -Lc %i /proc/self/ns/net)_$(cat "/sys/class/net/$IF/ifindex")_out" ]
+        before=$(cat "$LEFT")
+        host_frames 192.0.2.1 192.0.2.7 3 >/dev/null
+        sleep 1
+        check "persist: and it drops while no tool runs ($(cat "$LEFT"), was $before)" [ "$(cat "$LEFT")" = "$before" ]
+    fi
     # The next run lists 192.0.2.8 instead: its program, not the old one, must be the one
     # that runs on $IF.
     mkdir -p "$WORK/feeds2"
     printf '192.0.2.8\n' >"$WORK/feeds2/other.txt"
     if start_tool persist2 --feeds "$WORK/feeds2" --block deny --persist --inbound "$IF"; then
-        check "persist: the next start takes $IF's link over" grep -qx "inbound: $IF (taken over)" "$ERR"
+        check "persist: the next start takes $IF's link over" grep -qx "inbound: $IF (taken over$EG)" "$ERR"
         check "persist: and removes $IFC's, not linked now" \
             grep -qE "^removed $PINS/inbound_[0-9]+_$(cat "/sys/class/net/$IFC/ifindex")\$" "$ERR"
         for _ in $(seq 50); do has_xdp_on "$IFC" || break; sleep 0.1; done
@@ -431,7 +498,7 @@ if [ "${EXPECT_MODE:-}" != kprobe ] &&
     wait "$TOOL_PID" 2>/dev/null
     TOOL_PID=
     if start_tool release --feeds "$WORK/feeds" --block deny --inbound "$IF"; then
-        check "release: takes the link over" grep -qx "inbound: $IF (taken over)" "$ERR"
+        check "release: takes the link over" grep -qx "inbound: $IF (taken over$EG)" "$ERR"
         check "release: 0 of 3 from the listed source answered" [ "$(replies 192.0.2.7 192.0.2.1)" = 0 ]
         stop_tool release
     fi

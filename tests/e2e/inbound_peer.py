@@ -6,8 +6,10 @@ usage: inbound_peer.py tcp SRC DST PORT          a TCP connect from SRC, then on
        inbound_peer.py frames IFACE DST_MAC SRC_MAC SADDR DADDR PORT COUNT [TAG...]
            COUNT one-byte UDP datagrams from SADDR to DADDR:PORT in Ethernet frames
            behind the VLAN tags (outermost first: 802.1ad tags, then the 802.1Q one),
-           written to IFACE by a packet socket (no VLAN device needed)
+           written to IFACE by a packet socket (no VLAN device needed); says how many
+           the interface refused (ENOBUFS: dropped on its way out), if any, and tries them all
 Exits 1 when a connect or send fails."""
+import errno
 import socket
 import struct
 import sys
@@ -61,8 +63,17 @@ def frames(iface, dst_mac, src_mac, saddr, daddr, port, count, tags):
     frame += struct.pack("!H", kind) + packet
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
     s.bind((iface, 0))
+    refused = 0
     for _ in range(count):
-        s.send(frame)
+        try:
+            s.send(frame)
+        except OSError as e:  # ENOBUFS: a program on the interface's egress dropped it
+            if e.errno != errno.ENOBUFS:
+                raise
+            refused += 1
+    if refused:
+        print(f"{refused} of {count} refused")
+        return 1
     return 0
 
 

@@ -1,5 +1,5 @@
-/* The XDP program of --inbound (bpf_text/guard/inbound_guard.h), compiled by libbcc inside
- * the guard's text and run by the kernel on hand-built Ethernet frames (BPF_PROG_TEST_RUN):
+/* The XDP and TC egress programs of --inbound (bpf_text/guard/inbound_guard.h), compiled by libbcc
+ * inside the guard's text and run by the kernel on hand-built Ethernet frames (BPF_PROG_TEST_RUN):
  * sources in the feeds' tries dropped (IPv4, behind one and two VLAN tags, IPv6, and the
  * IPv4 host of an IPv4-mapped, NAT64 or 6to4 source), every other frame passed (clean
  * sources, ARP, three VLAN tags, headers cut short); counted per protocol exactly;
@@ -9,11 +9,14 @@
  * second, the rest counted as held back; frames toward a feed address that the kernel
  * would not route on (in the test's own network namespace) passed and not counted (the
  * routed ones are tests/e2e/inbound.sh's), those for this host's own listed addresses
- * included. Needs root (CAP_BPF); skipped (77)
- * without it. */
+ * included. The egress program: frames toward listed addresses (IPv4, behind VLAN tags,
+ * IPv6, NAT64) shot and counted as sent out, reported with their sender, clean ones and
+ * frames from listed addresses left to the next program (TC_ACT_UNSPEC); under print the
+ * same reports, nothing shot. Needs root (CAP_BPF); skipped (77) without it. */
 #include <arpa/inet.h>
 #include <linux/bpf.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,8 +62,9 @@ static void on_sample(void *ctx, void *data, int size)
         others++;
 }
 
-/* The guard's text with the XDP program; refuse: --block other than print. */
-static struct shim_bpf *compile(int refuse, int *prog_fd)
+/* The guard's text with the XDP program (tc: the TC egress one); refuse: --block other than
+ * print. */
+static struct shim_bpf *compile_prog(int refuse, bool tc, int *prog_fd)
 {
     char refuse_flag[32];
     snprintf(refuse_flag, sizeof(refuse_flag), "-DGUARD_REFUSE=%d", refuse);
@@ -80,7 +84,8 @@ static struct shim_bpf *compile(int refuse, int *prog_fd)
     struct shim_bpf *b;
     struct error e;
     if (shim_init(&b, bpf_text_cgroup_connect, cflags, "guard text", NULL, &e) != 0 ||
-        shim_load_xdp(b, "inbound_check", prog_fd, &e) != 0 ||
+        (tc ? shim_load_tc(b, "leaving_check", prog_fd, &e)
+            : shim_load_xdp(b, "inbound_check", prog_fd, &e)) != 0 ||
         shim_open_perf_buffer(b, "events", on_sample, NULL, NULL, 8, 1, &e) != 0) {
         fprintf(stderr, "FAIL: %s\n", e.msg);
         exit(1);
@@ -102,6 +107,11 @@ static struct shim_bpf *compile(int refuse, int *prog_fd)
         exit(1);
     }
     return b;
+}
+
+static struct shim_bpf *compile(int refuse, int *prog_fd)
+{
+    return compile_prog(refuse, false, prog_fd);
 }
 
 /* An Ethernet frame from src to dst (IPv4 or IPv6 text; dst NULL: the unspecified
@@ -159,7 +169,7 @@ static uint32_t run(int prog_fd, const uint8_t *buf, size_t len)
     if (syscall(__NR_bpf, BPF_PROG_TEST_RUN, &a, sizeof(a)) != 0) {
         perror("BPF_PROG_TEST_RUN");
         failures++;
-        return 0xffffffffu;
+        return 0xdeadbeefu; /* no verdict of either program */
     }
     return a.test.retval;
 }
@@ -318,6 +328,65 @@ static void test_flood(void)
     shim_destroy(b);
 }
 
+#define TC_UNSPEC 0xffffffffu /* TC_ACT_UNSPEC (-1): the next program's say */
+#define TC_SHOT 2u
+
+/* Leaving event i: toward dst (as the event names it), from src, total packets, vlan. */
+static void expect_leaving(int i, int family, const char *dst, const char *src, uint64_t packets,
+                           uint16_t vlan, int dropped)
+{
+    uint8_t addr[16] = {0}, other[16] = {0};
+    inet_pton(family, dst, addr);
+    inet_pton(strchr(src, ':') ? AF_INET6 : AF_INET, src, other);
+    if (i >= nevents) {
+        EXPECT(0, "leaving event %d toward %s missing (%d events)", i, dst, nevents);
+        return;
+    }
+    const struct inboundevent *ev = &events[i];
+    EXPECT(ev->toward == EBPFSHIELD_TOWARD_LEAVING && ev->family == family &&
+               memcmp(ev->addr, addr, sizeof(addr)) == 0 && memcmp(ev->other, other, 16) == 0,
+           "leaving event %d: toward %s from %s (toward %u, family %u)", i, dst, src, ev->toward,
+           ev->family);
+    EXPECT(ev->packets == packets && ev->vlan == vlan && ev->dropped == dropped,
+           "leaving event %d: packets %llu vlan %u dropped %u", i, (unsigned long long)ev->packets,
+           ev->vlan, ev->dropped);
+}
+
+static uint32_t run_to(int fd, const char *src, const char *dst, const uint16_t *tags)
+{
+    uint8_t buf[128];
+    return run(fd, buf, frame_to(buf, src, dst, IPPROTO_UDP, tags));
+}
+
+static void test_leaving(int refuse)
+{
+    int fd;
+    struct shim_bpf *b = compile_prog(refuse, true, &fd);
+    const uint16_t vlan42[] = {42, 0};
+    uint32_t listed = refuse ? TC_SHOT : TC_UNSPEC;
+    EXPECT(run_to(fd, "10.0.0.1", "198.51.100.7", NULL) == listed, "leaving: IPv4 listed");
+    EXPECT(run_to(fd, "10.0.0.1", "198.51.100.7", NULL) == listed, "leaving: again");
+    EXPECT(run_to(fd, "10.0.0.2", "198.51.100.8", vlan42) == listed, "leaving: 802.1Q");
+    EXPECT(run_to(fd, "2001:db8::1", "fd00:bad::1", NULL) == listed, "leaving: IPv6 listed");
+    EXPECT(run_to(fd, "2001:db8::1", "64:ff9b::198.51.100.10", NULL) == listed, "leaving: NAT64");
+    EXPECT(run_to(fd, "10.0.0.1", "203.0.113.1", NULL) == TC_UNSPEC, "leaving: clean IPv4");
+    EXPECT(run_to(fd, "2001:db8::1", "2001:db8::2", NULL) == TC_UNSPEC, "leaving: clean IPv6");
+    EXPECT(run_to(fd, "198.51.100.7", "203.0.113.1", NULL) == TC_UNSPEC,
+           "leaving: from a listed address: XDP's business");
+    EXPECT(counter(b, EBPFSHIELD_INBOUND_LEAVING) == 5, "leaving: counted: %llu",
+           counter(b, EBPFSHIELD_INBOUND_LEAVING));
+    EXPECT(counter(b, EBPFSHIELD_INBOUND_UDP) == 0 && counter(b, EBPFSHIELD_INBOUND_FORWARDED) == 0,
+           "leaving: not counted as arriving or forwarded");
+    drain(b);
+    EXPECT(nevents == 4 && others == 0, "leaving: 4 reports, one per address (%d, %d others)",
+           nevents, others);
+    expect_leaving(0, AF_INET, "198.51.100.7", "10.0.0.1", 1, 0, refuse);
+    expect_leaving(1, AF_INET, "198.51.100.8", "10.0.0.2", 1, 42, refuse);
+    expect_leaving(2, AF_INET6, "fd00:bad::1", "2001:db8::1", 1, 0, refuse);
+    expect_leaving(3, AF_INET, "198.51.100.10", "2001:db8::1", 1, 0, refuse);
+    shim_destroy(b);
+}
+
 /* In the test's namespace: loopback up (its local routes) and forwarding on it, so that
  * the program's route lookups get past the forwarding switch to the routes. */
 static int loopback_forwarding(void)
@@ -353,7 +422,10 @@ int main(void)
     test_refusing();
     test_print();
     test_flood();
+    test_leaving(1);
+    test_leaving(0);
     if (failures == 0)
-        puts("ok: the inbound XDP program drops, passes, counts and reports as it should");
+        puts("ok: the inbound XDP and egress programs drop, pass, count and report as they "
+             "should");
     return failures != 0;
 }

@@ -1652,7 +1652,7 @@ static void test_inbound_json(void)
                                 .ifname = "veth-c",
                                 .packets = 2,
                                 .proto = IPPROTO_UDP,
-                                .toward = true,
+                                .where = INBOUND_FORWARDED,
                                 .dropped = true,
                                 .block = "deny"};
     root = inbound_json(&ev, __LINE__);
@@ -1665,6 +1665,22 @@ static void test_inbound_json(void)
         JSTR(root, "observer.ingress.interface.name", "veth-c");
         JSTR(root, "threat.indicator.ip", "198.51.100.7");
         JINT(root, "network.packets", 2);
+        json_object_put(root);
+    }
+    ev.where = INBOUND_LEAVING;
+    snprintf(ev.other, sizeof(ev.other), "192.0.2.1");
+    snprintf(ev.ifname, sizeof(ev.ifname), "eth0");
+    ev.vlan = 42;
+    ev.dropped = false;
+    root = inbound_json(&ev, __LINE__);
+    if (root) {
+        JSTR(root, "event.action", "outgoing-detected");
+        JSTR(root, "source.ip", "192.0.2.1");
+        JSTR(root, "destination.ip", "198.51.100.7");
+        JSTR(root, "network.direction", "egress");
+        JSTR(root, "observer.egress.interface.name", "eth0");
+        JSTR(root, "observer.egress.vlan.id", "42");
+        JABSENT(root, "observer.ingress");
         json_object_put(root);
     }
 }

@@ -331,11 +331,21 @@ static void test_inbound_lines(void)
                                 .ifname = "veth-c",
                                 .packets = 5,
                                 .proto = IPPROTO_UDP,
-                                .toward = true,
+                                .where = INBOUND_FORWARDED,
                                 .dropped = true};
     output_inbound(&o, &ev);
     ev.dropped = false;
     ev.vlan = 7;
+    output_inbound(&o, &ev);
+    ev = (struct inbound_event){.ip = "fd00:bad::9",
+                                .other = "fd00:24::1",
+                                .ifname = "eth0",
+                                .packets = 3,
+                                .proto = IPPROTO_UDP,
+                                .where = INBOUND_LEAVING,
+                                .dropped = true};
+    output_inbound(&o, &ev);
+    ev.dropped = false;
     output_inbound(&o, &ev);
     char *got = capture_text(&c);
     CHECK_STR(got, "Inbound:198.51.100.7 dropped 1 packet(s) on eth0 (ip-blacklist:198.51.100.7)\n"
@@ -344,7 +354,11 @@ static void test_inbound_lines(void)
                    "Forwarded:10.24.0.2->198.51.100.7 dropped 5 packet(s) from veth-c "
                    "(ip-blacklist:198.51.100.7)\n"
                    "Forwarded:10.24.0.2->198.51.100.7 let through 5 packet(s) from veth-c.7 "
-                   "(ip-blacklist:198.51.100.7)\n");
+                   "(ip-blacklist:198.51.100.7)\n"
+                   "Outgoing:fd00:24::1->fd00:bad::9 dropped 3 packet(s) on eth0 "
+                   "(ip-blacklist:fd00:bad::9)\n"
+                   "Outgoing:fd00:24::1->fd00:bad::9 let out 3 packet(s) on eth0 "
+                   "(ip-blacklist:fd00:bad::9)\n");
     free(got);
 }
 
