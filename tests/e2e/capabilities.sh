@@ -166,7 +166,9 @@ VETH=ebscap$$
 ip link add "$VETH" type veth peer name "${VETH}p" && ip link set "$VETH" up &&
     ip link set "${VETH}p" up || fail "making the veth pair $VETH"
 if start_with kill "$GUARD_CAPS" --feeds "$WORK/feeds" --block kill --inbound "$VETH"; then
-    check "kill: --inbound linked with the guard's set" grep -qE "^inbound: $VETH \((native|generic) XDP(, TC egress)?\)$" "$ERR"
+    eg=', TC egress' # the egress program too where the kernel has TCX links (not the VM's 6.1)
+    [ "${EXPECT_MODE:-}" = kprobe ] && eg=
+    check "kill: --inbound linked with the guard's set" grep -qE "^inbound: $VETH \((native|generic) XDP$eg\)$" "$ERR"
     victim
     check "kill: nobody's curl killed (exit $VICTIM_RC, want 137)" [ "$VICTIM_RC" -eq 137 ]
     expect_count "$OUT" "^Client:curl \\(pid:$VICTIM\\) was killed by eBPFShield \\(ip-blacklist:198\\.51\\.100\\.7\\) \$" \
