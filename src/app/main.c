@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "app/cli.h"
+#include "engine/tc_filter.h"
 #include "guard/instance_lock.h"
 #include "guard/persist.h"
 #include "threatfeed/feeds.h"
@@ -30,7 +31,8 @@ static int check_feed(const struct options *opts)
 }
 
 /* --unload: the pins --persist left removed; the kernel detaches each link as its last
- * reference goes (a running instance's stay until it exits). */
+ * reference goes (a running instance's stay until it exits); and the egress filters a
+ * --persist run left on a kernel without TCX links. */
 static int unload(void)
 {
     struct error e;
@@ -38,6 +40,8 @@ static int unload(void)
     if (lock < 0)
         return log_fatal("%s: --unload would remove its pins while it runs; stop it first", e.msg);
     int removed = persist_prune(NULL, NULL, true, &e);
+    if (removed >= 0)
+        removed += tc_filter_detach_others(NULL, 0, true);
     close(lock);
     if (removed < 0)
         return log_fatal("%s", e.msg);

@@ -18,6 +18,7 @@
 #include "base/text.h"
 #include "engine/map_fd.h"
 #include "engine/iface_link.h"
+#include "engine/tc_filter.h"
 #include "guard/persist.h"
 
 /* The length of the name starting at s (up to ',' or the end), or 0 when it is not one. */
@@ -156,15 +157,37 @@ static void hold(struct inbound_links *l, unsigned ifindex, int fd, int out)
     l->fd[l->n++] = fd;
 }
 
+#define INBOUND_FILTER (-3) /* link_egress: a clsact filter, which has no fd */
+
+/* Without TCX links: the egress program as interface ifindex's clsact filter (name:
+ * shown), the one of an earlier --persist run replaced in place; watched by the reaper
+ * unless it is to stay (--persist). 0, or -1 (said). */
+static int filter_egress(unsigned ifindex, const char *name, struct inbound_links *l)
+{
+    struct error e;
+    bool made_qdisc;
+    if (!l->pin && !l->reaper.pid && tc_reaper_start(&l->reaper, &e) != 0) {
+        log_warn("--inbound: %s: packets leaving %s are not checked", e.msg, name);
+        return -1;
+    }
+    if (tc_filter_attach(l->egress_fd, ifindex, name, &made_qdisc, &e) != 0) {
+        log_warn("--inbound: %s", e.msg);
+        return -1;
+    }
+    tc_reaper_watch(&l->reaper, ifindex, made_qdisc);
+    return 0;
+}
+
 /* The TC egress link of interface ifindex (name: shown): an earlier --persist run's taken
- * over, else a new one, pinned with --persist; -1 when there is none (said: once when the
- * kernel has no TCX links) or one kept as it was (said). */
+ * over, else a new one, pinned with --persist. Its fd; INBOUND_FILTER for a filter (a
+ * kernel without TCX links, said once); -1 when there is none or one kept as it was
+ * (said). */
 static int link_egress(unsigned ifindex, const char *name, struct inbound_links *l)
 {
     struct error e;
     char pin[PERSIST_PATH_MAX];
     if (!l->tcx)
-        return -1;
+        return filter_egress(ifindex, name, l) == 0 ? INBOUND_FILTER : -1;
     pin_path(l, ifindex, true, pin);
     int fd = l->adopt ? iface_link_adopt(pin, IFACE_LINK_TCX, l->egress_fd, ifindex) : -1;
     if (fd == IFACE_LINK_KEPT) {
@@ -176,11 +199,11 @@ static int link_egress(unsigned ifindex, const char *name, struct inbound_links 
     fd = iface_link_tcx_egress(l->egress_fd, ifindex, name, &e);
     if (fd < 0 && errno == EINVAL) {
         l->tcx = false;
-        log_warn("--inbound: this kernel has no TCX links (Linux 6.6): packets leaving the "
-                 "interfaces are not checked (the host's packet sockets, destinations "
-                 "rewritten by DNAT, a tunnel's outer packets); tc's older filters are not "
-                 "used, as they would stay in the kernel after the tool was killed");
-        return -1;
+        log_note("egress: this kernel has no TCX links (Linux 6.6): the egress program "
+                 "goes in clsact filters, %s",
+                 l->pin ? "kept after exit like the links (--unload removes them)"
+                        : "which a reaper process removes once the tool is gone");
+        return filter_egress(ifindex, name, l) == 0 ? INBOUND_FILTER : -1;
     }
     if (fd < 0)
         log_warn("--inbound: %s", e.msg);
@@ -227,8 +250,11 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
             log_warn("--inbound: %s: not kept after exit", e.msg);
     }
     int out = link_egress(ifindex, show, l);
-    hold(l, ifindex, fd, out);
-    log_note("inbound: %s (%s%s)", show, how, out >= 0 ? ", TC egress" : "");
+    hold(l, ifindex, fd, out == INBOUND_FILTER ? -1 : out);
+    log_note("inbound: %s (%s%s)", show, how,
+             out == INBOUND_FILTER ? ", TC egress filter"
+             : out >= 0            ? ", TC egress"
+                                   : "");
 }
 
 /* Unlinks the interface ifindex (gone: the kernel has detached the program), said. */
@@ -399,6 +425,7 @@ int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool adopt, boo
     l->prog_fd = prog_fd;
     l->egress_fd = egress_fd;
     l->tcx = true;
+    l->reaper.pid = 0;
     l->adopt = adopt;
     l->pin = pin;
     l->l3dev_fd = l3dev_fd;
@@ -414,6 +441,8 @@ int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool adopt, boo
     int rc = strcmp(list, "all") == 0 ? link_present(l, e) : link_named(l, e);
     if (rc == 0 && l->n == 0)
         rc = error_set(e, "--inbound %s: no interface could be linked", list);
+    if (rc == 0 && !l->tcx) /* an earlier run's left on interfaces not linked now */
+        tc_filter_detach_others(l->ifindex, l->n, true);
     if (rc != 0)
         inbound_links_close(l);
     return rc;
@@ -507,6 +536,7 @@ void inbound_links_close(struct inbound_links *l)
             close(l->out[i]);
     }
     l->n = 0;
+    tc_reaper_stop(&l->reaper);
     if (l->follows)
         close(l->netlink);
     l->follows = false;

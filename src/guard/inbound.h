@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "base/log.h"
+#include "engine/tc_filter.h"
 
 #define INBOUND_IFACES_MAX 64     /* names in a list */
 #define INBOUND_LINKS_MAX 1024    /* interfaces linked at once (all: a host's containers) */
@@ -23,11 +24,12 @@ bool inbound_list_valid(const char *list);
 
 struct inbound_links {
     int prog_fd;
-    int egress_fd; /* the TC egress program */
-    bool tcx;      /* the kernel links TC programs (false once it said it cannot) */
-    int l3dev_fd;  /* inbound_l3dev: the interface each one's packets are routed from */
-    bool adopt;    /* links pinned by an earlier --persist run are taken over */
-    bool pin;      /* links are pinned (--persist) */
+    int egress_fd;           /* the TC egress program */
+    bool tcx;                /* the kernel links TC programs (false once it said it cannot) */
+    struct tc_reaper reaper; /* without TCX links and --persist: removes the filters */
+    int l3dev_fd;            /* inbound_l3dev: the interface each one's packets are routed from */
+    bool adopt;              /* links pinned by an earlier --persist run are taken over */
+    bool pin;                /* links are pinned (--persist) */
     char pin_prefix[INBOUND_PIN_PREFIX_MAX]; /* "inbound_<netns inode>_": this namespace's pins */
     const char *list;
     bool open;    /* sock is open */
@@ -36,7 +38,7 @@ struct inbound_links {
     int netlink;  /* the kernel's link messages */
     size_t n;
     int fd[INBOUND_LINKS_MAX];  /* -1: an earlier run's link kept as it was (not taken over) */
-    int out[INBOUND_LINKS_MAX]; /* the egress link, -1: none, or one kept as it was */
+    int out[INBOUND_LINKS_MAX]; /* the egress link, -1: none (or a filter: no fd), or one kept */
     unsigned ifindex[INBOUND_LINKS_MAX];
 };
 

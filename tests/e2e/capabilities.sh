@@ -166,8 +166,8 @@ VETH=ebscap$$
 ip link add "$VETH" type veth peer name "${VETH}p" && ip link set "$VETH" up &&
     ip link set "${VETH}p" up || fail "making the veth pair $VETH"
 if start_with kill "$GUARD_CAPS" --feeds "$WORK/feeds" --block kill --inbound "$VETH"; then
-    eg=', TC egress' # the egress program too where the kernel has TCX links (not the VM's 6.1)
-    [ "${EXPECT_MODE:-}" = kprobe ] && eg=
+    eg=', TC egress' # the egress program too: a TCX link, or a clsact filter (the VM's 6.1)
+    [ "${EXPECT_MODE:-}" = kprobe ] && eg=', TC egress filter'
     check "kill: --inbound linked with the guard's set" grep -qE "^inbound: $VETH \((native|generic) XDP$eg\)$" "$ERR"
     victim
     check "kill: nobody's curl killed (exit $VICTIM_RC, want 137)" [ "$VICTIM_RC" -eq 137 ]
