@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz/ (clang, ASan+UBSan) into build-fuzz/ and runs
-# each for SECONDS (default 20), starting from the captured DNS frames and a feed. Exits
-# non-zero on the first crash, leak or sanitizer report (the input is kept in build-fuzz/).
+# each for SECONDS (default 20), starting from the captured DNS frames and a feed; as many
+# at a time, building and running, as the machine has cores. Exits non-zero on any crash,
+# leak or sanitizer report (the input is kept in build-fuzz/, named for its target).
 # usage: scripts/fuzz.sh [SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,12 +16,18 @@ core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/tru
       src/base/container_id.c
       src/guard/core_file.c src/guard/block_actions.c src/output/event.c src/output/format.c
       src/output/output.c src/output/*_format.c)
+cores=$(nproc)
+# at_most N: waits until fewer than N of this shell's jobs run (each job's failure fails
+# the script: set -e sees wait's status).
+at_most() { while [ "$(jobs -rp | wc -l)" -ge "$1" ]; do wait -n; done; }
 for target in tests/fuzz/fuzz_*.c; do
     name=$(basename "$target" .c)
-    "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c libpsl) -o "$out/$name"
+    at_most "$cores"
+    "$cc" "${flags[@]}" "$target" "${core[@]}" $(pkg-config --libs ldns json-c libpsl) -o "$out/$name" &
 done
+while [ -n "$(jobs -rp)" ]; do wait -n; done
 rm -rf "$out/corpus"
-rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* # from an earlier run
+rm -f "$out"/*crash-* "$out"/*leak-* "$out"/*timeout-* # from an earlier run
 mkdir -p "$out/corpus/fuzz_dns_frame" "$out/corpus/fuzz_feeds" "$out/corpus/fuzz_core_file" \
     "$out/corpus/fuzz_dns_json" "$out/corpus/fuzz_dns_name" "$out/corpus/fuzz_domain_line" \
     "$out/corpus/fuzz_domain_walk" "$out/corpus/fuzz_container_id" "$out/corpus/fuzz_dns_walk"
@@ -50,15 +57,25 @@ printf '/kubepods.slice/kubepods-pod1.slice/cri-containerd-%s.scope' "$id" >"$d/
 printf '/machine.slice/libpod-%s.scope/container' "$id" >"$d/podman"
 printf '/machine.slice/machine-web.scope/payload' >"$d/nspawn"
 printf '/lxc.payload.web/init.scope' >"$d/lxc"
+# fuzz NAME: runs the target for secs, its summary printed whole once it is done.
+fuzz() {
+    local log
+    log=$(cd "$out" && "./$1" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
+        -artifact_prefix="$1-" "corpus/$1" 2>&1 |
+        grep -E '^stat::number_of_executed_units|ERROR|SUMMARY|Done' || true)
+    printf '== %s, %s s\n%s\n' "$1" "$secs" "$log"
+}
 for target in tests/fuzz/fuzz_*.c; do
-    name=$(basename "$target" .c)
-    echo "== $name, $secs s"
-    (cd "$out" && "./$name" -max_total_time="$secs" -max_len=65536 -print_final_stats=1 \
-        "corpus/$name" 2>&1 | grep -E '^stat::number_of_executed_units|ERROR|SUMMARY|Done' || true)
-    # libFuzzer leaves crash-*/leak-*/timeout-* files on failure.
-    if compgen -G "$out/crash-*" >/dev/null || compgen -G "$out/leak-*" >/dev/null || compgen -G "$out/timeout-*" >/dev/null; then
-        echo "fuzz: $name failed; inputs kept in $out/" >&2
-        exit 1
-    fi
+    at_most "$cores"
+    fuzz "$(basename "$target" .c)" &
 done
+while [ -n "$(jobs -rp)" ]; do wait -n; done
+# libFuzzer leaves <target>-crash-*/leak-*/timeout-* files on failure.
+failed=0
+for f in "$out"/*-crash-* "$out"/*-leak-* "$out"/*-timeout-*; do
+    [ -e "$f" ] || continue
+    echo "fuzz: failed; input kept: $f" >&2
+    failed=1
+done
+[ "$failed" -eq 0 ] || exit 1
 echo "fuzz: no crash in ${secs} s per target"
