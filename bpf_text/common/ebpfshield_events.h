@@ -170,7 +170,7 @@ struct inboundevent {
     __u16 family;   /* addr's: AF_INET (its first 4 bytes: also the IPv4 host an IPv6
                      * address carries) or AF_INET6 */
     __u8 proto;     /* the IP protocol (IPv6: the fixed header's next header) */
-    __u8 dropped;   /* XDP_DROP: --block refuses */
+    __u8 dropped;   /* dropped (XDP_DROP, TC_ACT_SHOT): --block refuses */
     __u16 vlan;     /* the outermost VLAN id, 0: none */
     __u8 toward;    /* EBPFSHIELD_TOWARD_*: addr is the packet's source, or its destination */
     __u8 other_v6;  /* other is an IPv6 address (else IPv4, in its first 4 bytes) */

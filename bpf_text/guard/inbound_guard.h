@@ -296,15 +296,17 @@ static inline int leaving_listed(void *data, void *end, __u32 off, __u16 proto,
  * tool's) have its say. */
 int leaving_check(struct __sk_buff *skb)
 {
-    struct inboundevent ev = {.ifindex = skb->ifindex};
+    /* a VLAN device's tag is in the packet's metadata here, not in its data */
+    struct inboundevent ev = {.ifindex = skb->ifindex, .vlan = skb->vlan_tci & 0x0fff};
     __u16 proto;
     void *data = (void *)(long)skb->data, *end = (void *)(long)skb->data_end;
-    __u32 off = inbound_ip_offset(data, end, &proto, &ev);
-    if (off && (long)(end - data) < (long)skb->len) { /* headers maybe beyond the linear part */
-        bpf_skb_pull_data(skb, skb->len < off + 40 ? skb->len : off + 40);
+    if ((long)(end - data) < (long)skb->len) { /* the headers maybe beyond the linear part */
+        __u32 all = INBOUND_ETH_HLEN + 4 * INBOUND_VLAN_TAGS + 40;
+        bpf_skb_pull_data(skb, skb->len < all ? skb->len : all);
         data = (void *)(long)skb->data;
         end = (void *)(long)skb->data_end;
     }
+    __u32 off = inbound_ip_offset(data, end, &proto, &ev);
     if (!off || !leaving_listed(data, end, off, proto, &ev))
         return TC_ACT_UNSPEC;
     inbound_count_at(EBPFSHIELD_INBOUND_LEAVING);

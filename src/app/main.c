@@ -41,7 +41,7 @@ static int unload(void)
         return log_fatal("%s: --unload would remove its pins while it runs; stop it first", e.msg);
     int removed = persist_prune(NULL, NULL, true, &e);
     if (removed >= 0)
-        removed += tc_filter_detach_others(NULL, 0, true);
+        removed += tc_filter_detach_others(NULL, 0, true, true);
     close(lock);
     if (removed < 0)
         return log_fatal("%s", e.msg);

@@ -17,10 +17,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* The tool's filter, told apart from anyone else's by its priority, handle and kind. */
+/* The tool's filter, told apart from anyone else's by its priority, handle and kind; a
+ * refusing run's handle and a print run's differ. */
 #define FILTER_PRIO 1
-#define FILTER_HANDLE 0xeb5u
+#define FILTER_HANDLE(refusing) ((refusing) ? 0xeb5u : 0xeb6u)
 #define FILTER_NAME "ebpfshield_leaving"
+#define REAPED_LINKS_MAX 65536 /* interfaces of a namespace the reaper goes through */
 
 struct request {
     struct nlmsghdr n;
@@ -52,17 +54,24 @@ static void request_init(struct request *r, unsigned short type, unsigned short 
 
 /* The filter's identity in a request: egress of clsact, priority, protocol, handle, kind. */
 static void filter_request(struct request *r, unsigned short type, unsigned short flags,
-                           unsigned ifindex)
+                           unsigned ifindex, bool refusing)
 {
     request_init(r, type, flags, ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS));
-    r->t.tcm_handle = FILTER_HANDLE;
+    r->t.tcm_handle = FILTER_HANDLE(refusing);
     r->t.tcm_info = TC_H_MAKE((uint32_t)FILTER_PRIO << 16, htons(ETH_P_ALL));
     attr(r, TCA_KIND, "bpf", 4);
 }
 
+/* The interface of a link message, into the links (at most REAPED_LINKS_MAX). */
+struct links {
+    unsigned *index;
+    size_t n;
+};
+
 /* Sends r and reads the kernel's answer: 0, or -1 with errno. On dumps (NLM_F_DUMP),
- * *count gets the number of messages before the end. System calls only. */
-static int talk(struct request *r, int *count)
+ * *count gets the number of messages before the end, and links (when not NULL) the
+ * interface of each link message. System calls only. */
+static int talk_links(struct request *r, int *count, struct links *links)
 {
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
     if (fd < 0)
@@ -74,7 +83,7 @@ static int talk(struct request *r, int *count)
         err = errno;
     else
         for (bool done = false; !done;) {
-            uint32_t buf[2048]; /* aligned for nlmsghdr */
+            uint32_t buf[8192]; /* aligned for nlmsghdr; 32 KiB: a dump's whole skb */
             ssize_t n = recv(fd, buf, sizeof(buf), 0);
             if (n < 0 && errno == EINTR)
                 continue;
@@ -92,8 +101,13 @@ static int talk(struct request *r, int *count)
                     err = -e->error;
                     rc = e->error == 0 ? 0 : -1;
                     done = true;
-                } else if (count) {
-                    (*count)++;
+                } else {
+                    if (count)
+                        (*count)++;
+                    if (links && h->nlmsg_type == RTM_NEWLINK && links->n < REAPED_LINKS_MAX &&
+                        h->nlmsg_len >= NLMSG_LENGTH(sizeof(struct ifinfomsg)))
+                        links->index[links->n++] =
+                            (unsigned)((const struct ifinfomsg *)NLMSG_DATA(h))->ifi_index;
                 }
             }
         }
@@ -102,8 +116,21 @@ static int talk(struct request *r, int *count)
     return rc;
 }
 
-int tc_filter_attach(int prog_fd, unsigned ifindex, const char *name, bool *made_qdisc,
-                     struct error *e)
+static int talk(struct request *r, int *count)
+{
+    return talk_links(r, count, NULL);
+}
+
+static void delete_qdisc(unsigned ifindex)
+{
+    struct request r;
+    request_init(&r, RTM_DELQDISC, 0, ifindex, TC_H_CLSACT);
+    r.t.tcm_handle = TC_H_MAKE(TC_H_CLSACT, 0);
+    talk(&r, NULL);
+}
+
+int tc_filter_attach(int prog_fd, unsigned ifindex, bool refusing, const char *name,
+                     bool *made_qdisc, struct error *e)
 {
     struct request r;
     request_init(&r, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex, TC_H_CLSACT);
@@ -112,7 +139,7 @@ int tc_filter_attach(int prog_fd, unsigned ifindex, const char *name, bool *made
     *made_qdisc = talk(&r, NULL) == 0;
     if (!*made_qdisc && errno != EEXIST)
         return error_set(e, "%s: cannot add a clsact qdisc: %s", name, strerror(errno));
-    filter_request(&r, RTM_NEWTFILTER, NLM_F_CREATE, ifindex); /* or replace ours in place */
+    filter_request(&r, RTM_NEWTFILTER, NLM_F_CREATE, ifindex, refusing); /* or replace ours */
     struct rtattr *options = (struct rtattr *)((char *)&r.n + NLMSG_ALIGN(r.n.nlmsg_len));
     attr(&r, TCA_OPTIONS, NULL, 0);
     uint32_t fd = (uint32_t)prog_fd, flags = TCA_BPF_FLAG_ACT_DIRECT;
@@ -124,14 +151,15 @@ int tc_filter_attach(int prog_fd, unsigned ifindex, const char *name, bool *made
         return 0;
     int err = errno;
     if (*made_qdisc)
-        tc_filter_detach(ifindex, true);
+        delete_qdisc(ifindex);
+    *made_qdisc = false;
     return error_set(e, "%s: cannot add the egress filter: %s", name, strerror(err));
 }
 
-int tc_filter_detach(unsigned ifindex, bool drop_qdisc)
+int tc_filter_detach(unsigned ifindex, bool refusing, bool drop_qdisc)
 {
     struct request r;
-    filter_request(&r, RTM_DELTFILTER, 0, ifindex);
+    filter_request(&r, RTM_DELTFILTER, 0, ifindex, refusing);
     int rc = talk(&r, NULL);
     int err = errno;
     if (!drop_qdisc || rc != 0) /* a qdisc without the tool's filter is not the tool's */
@@ -142,17 +170,14 @@ int tc_filter_detach(unsigned ifindex, bool drop_qdisc)
         if (talk(&r, &filters) != 0)
             goto out;
     }
-    if (filters == 0) { /* nobody else's: the qdisc made for ours goes too */
-        request_init(&r, RTM_DELQDISC, 0, ifindex, TC_H_CLSACT);
-        r.t.tcm_handle = TC_H_MAKE(TC_H_CLSACT, 0);
-        talk(&r, NULL);
-    }
+    if (filters == 0) /* nobody else's: the qdisc made for ours goes too */
+        delete_qdisc(ifindex);
 out:
     errno = err;
     return rc;
 }
 
-int tc_filter_detach_others(const unsigned *keep, size_t n, bool say)
+int tc_filter_detach_others(const unsigned *keep, size_t n, bool refusing, bool say)
 {
     struct if_nameindex *all = if_nameindex();
     int removed = 0;
@@ -160,7 +185,7 @@ int tc_filter_detach_others(const unsigned *keep, size_t n, bool say)
         bool kept = false;
         for (size_t k = 0; k < n && !kept; k++)
             kept = keep[k] == i->if_index;
-        if (kept || tc_filter_detach(i->if_index, true) != 0)
+        if (kept || tc_filter_detach(i->if_index, refusing, true) != 0)
             continue;
         removed++;
         if (say)
@@ -171,38 +196,38 @@ int tc_filter_detach_others(const unsigned *keep, size_t n, bool say)
     return removed;
 }
 
-struct watched {
-    uint32_t ifindex;
-    uint32_t made_qdisc;
-};
-
-/* The child: remembers what the tool tells it until EOF (the tool gone), then removes.
- * System calls only (its parent may have had threads). */
-static void reap(int fd)
+/* The child: remembers the qdiscs the tool made until EOF (the tool gone), then removes
+ * the run's filter from every interface of the namespace (so that none of those the tool
+ * linked, however many came and went, is missed). System calls only (its parent may have
+ * had threads). */
+static void reap(int fd, bool refusing)
 {
-    static struct watched seen[TC_FILTER_REAPED_MAX];
+    static unsigned made[TC_FILTER_QDISCS_MAX], all[REAPED_LINKS_MAX];
     size_t n = 0;
-    struct watched w;
+    uint32_t ifindex;
     for (;;) {
-        ssize_t got = read(fd, &w, sizeof(w));
+        ssize_t got = read(fd, &ifindex, sizeof(ifindex));
         if (got < 0 && errno == EINTR)
             continue;
-        if (got != (ssize_t)sizeof(w))
+        if (got != (ssize_t)sizeof(ifindex))
             break;
-        size_t i = 0;
-        while (i < n && seen[i].ifindex != w.ifindex)
-            i++;
-        if (i == n && n == TC_FILTER_REAPED_MAX)
-            continue;
-        seen[i].made_qdisc = i < n ? (seen[i].made_qdisc | w.made_qdisc) : w.made_qdisc;
-        seen[i].ifindex = w.ifindex;
-        n += i == n;
+        if (n < TC_FILTER_QDISCS_MAX)
+            made[n++] = ifindex;
     }
-    for (size_t i = 0; i < n; i++)
-        tc_filter_detach(seen[i].ifindex, seen[i].made_qdisc != 0);
+    struct links links = {.index = all};
+    struct request r;
+    request_init(&r, RTM_GETLINK, NLM_F_DUMP, 0, 0);
+    r.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)); /* an ifinfomsg, not a tcmsg */
+    talk_links(&r, NULL, &links);
+    for (size_t i = 0; i < links.n; i++) {
+        bool ours = false;
+        for (size_t k = 0; k < n && !ours; k++)
+            ours = made[k] == links.index[i];
+        tc_filter_detach(links.index[i], refusing, ours);
+    }
 }
 
-int tc_reaper_start(struct tc_reaper *r, struct error *e)
+int tc_reaper_start(struct tc_reaper *r, bool refusing, struct error *e)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) != 0)
@@ -217,7 +242,8 @@ int tc_reaper_start(struct tc_reaper *r, struct error *e)
     if (pid == 0) {
         /* Nothing of the tool held (its links, maps, lock, stdout), no signal but SIGKILL
          * ends it before the tool is gone: Ctrl-C reaches the whole process group. */
-        static const int ignored[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE};
+        static const int ignored[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT, SIGUSR1,
+                                      SIGUSR2, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU};
         struct sigaction ignore = {.sa_handler = SIG_IGN};
         for (size_t i = 0; i < sizeof(ignored) / sizeof(ignored[0]); i++)
             sigaction(ignored[i], &ignore, NULL);
@@ -225,9 +251,11 @@ int tc_reaper_start(struct tc_reaper *r, struct error *e)
         if (dup2(p[0], 3) != 3 || null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
             dup2(null, 2) < 0)
             _exit(1);
-        close_range(4, ~0U, 0);
+        if (close_range(4, ~0U, 0) != 0) /* (before Linux 5.9) */
+            for (int i = 4; i < 65536; i++)
+                close(i);
         prctl(PR_SET_NAME, "ebpfshield-reap");
-        reap(3);
+        reap(3, refusing);
         _exit(0);
     }
     close(p[0]);
@@ -236,12 +264,12 @@ int tc_reaper_start(struct tc_reaper *r, struct error *e)
     return 0;
 }
 
-void tc_reaper_watch(const struct tc_reaper *r, unsigned ifindex, bool made_qdisc)
+void tc_reaper_made_qdisc(const struct tc_reaper *r, unsigned ifindex)
 {
-    struct watched w = {.ifindex = ifindex, .made_qdisc = made_qdisc};
-    if (r->pid && write(r->fd, &w, sizeof(w)) != (ssize_t)sizeof(w))
-        log_warn("the egress filters' reaper: %s: the filter of interface %u may stay after "
-                 "exit",
+    uint32_t i = ifindex;
+    if (r->pid && write(r->fd, &i, sizeof(i)) != (ssize_t)sizeof(i))
+        log_warn("the egress filters' reaper: %s: the clsact qdisc of interface %u may stay "
+                 "after exit",
                  strerror(errno), ifindex);
 }
 

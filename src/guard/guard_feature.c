@@ -18,6 +18,7 @@
 #include "engine/bpf_shim.h"
 #include "engine/bpf_texts.h"
 #include "engine/kernel_btf.h"
+#include "engine/tc_filter.h"
 #include "base/clock.h"
 #include "base/private_dir.h"
 #include "common/ebpfshield_events.h"
@@ -451,6 +452,8 @@ static void tick(void *self)
  * run does not link (not in --inbound now, or no --inbound) go, said. */
 static int prune_inbound_pins(struct guard *p, struct error *e)
 {
+    if (!p->inbound_list) /* an earlier run's egress filters (a kernel without TCX links) */
+        tc_filter_detach_others(NULL, 0, true, true);
     return persist_prune(inbound_pin_linked, &p->inbound, true, e) < 0 ? -1 : 0;
 }
 
@@ -464,6 +467,8 @@ static int settle_pins(struct guard *p, struct error *e)
         return 0;
     if (persist_prune(inbound_pin_foreign, &p->inbound, false, e) < 0)
         return -1;
+    if (!p->inbound_list)
+        tc_filter_detach_others(NULL, 0, true, true);
     p->released = true;
     log_note("guard: took over the programs an earlier --persist run left attached; without "
              "--persist they go when this run ends");
@@ -563,8 +568,8 @@ static int open_inbound(struct guard *p, struct error *e)
         shim_load_tc(p->prog, "leaving_check", &egress, e) != 0 ||
         shim_table_fd(p->prog, "inbound_l3dev", &l3dev, e) != 0)
         return -1;
-    return inbound_links_open(fd, egress, l3dev, p->pinning, p->persist, p->inbound_list,
-                              &p->inbound, e);
+    return inbound_links_open(fd, egress, l3dev, block_actions[p->block].refuses, p->pinning,
+                              p->persist, p->inbound_list, &p->inbound, e);
 }
 
 /* The packets to feed addresses only the egress program saw (connect_guard.h). */

@@ -166,15 +166,16 @@ static int filter_egress(unsigned ifindex, const char *name, struct inbound_link
 {
     struct error e;
     bool made_qdisc;
-    if (!l->pin && !l->reaper.pid && tc_reaper_start(&l->reaper, &e) != 0) {
+    if (!l->pin && !l->reaper.pid && tc_reaper_start(&l->reaper, l->refusing, &e) != 0) {
         log_warn("--inbound: %s: packets leaving %s are not checked", e.msg, name);
         return -1;
     }
-    if (tc_filter_attach(l->egress_fd, ifindex, name, &made_qdisc, &e) != 0) {
+    if (tc_filter_attach(l->egress_fd, ifindex, l->refusing, name, &made_qdisc, &e) != 0) {
         log_warn("--inbound: %s", e.msg);
         return -1;
     }
-    tc_reaper_watch(&l->reaper, ifindex, made_qdisc);
+    if (made_qdisc)
+        tc_reaper_made_qdisc(&l->reaper, ifindex);
     return 0;
 }
 
@@ -236,7 +237,8 @@ static void link_one(unsigned ifindex, const char *name, struct inbound_links *l
     int fd = l->adopt ? iface_link_adopt(pin, IFACE_LINK_XDP, l->prog_fd, ifindex) : -1;
     if (fd == IFACE_LINK_KEPT) { /* its pin and program stay: held as linked, without an fd */
         log_warn("--inbound: %s keeps the program of an earlier --persist run", show);
-        hold(l, ifindex, -1, link_egress(ifindex, show, l));
+        int out = link_egress(ifindex, show, l);
+        hold(l, ifindex, -1, out == INBOUND_FILTER ? -1 : out);
         return;
     }
     if (fd < 0) {
@@ -416,8 +418,8 @@ static void room_for_links(void)
     setrlimit(RLIMIT_NOFILE, &rl); /* else: each link that fails is said */
 }
 
-int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool adopt, bool pin,
-                       const char *list, struct inbound_links *l, struct error *e)
+int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool refusing, bool adopt,
+                       bool pin, const char *list, struct inbound_links *l, struct error *e)
 {
     if (netns_prefix(l->pin_prefix) != 0)
         return error_set(e, "--inbound: /proc/self/ns/net: %s", strerror(errno));
@@ -425,6 +427,7 @@ int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool adopt, boo
     l->prog_fd = prog_fd;
     l->egress_fd = egress_fd;
     l->tcx = true;
+    l->refusing = refusing;
     l->reaper.pid = 0;
     l->adopt = adopt;
     l->pin = pin;
@@ -441,8 +444,8 @@ int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool adopt, boo
     int rc = strcmp(list, "all") == 0 ? link_present(l, e) : link_named(l, e);
     if (rc == 0 && l->n == 0)
         rc = error_set(e, "--inbound %s: no interface could be linked", list);
-    if (rc == 0 && !l->tcx) /* an earlier run's left on interfaces not linked now */
-        tc_filter_detach_others(l->ifindex, l->n, true);
+    if (rc == 0) /* an earlier run's (a reaper killed with it) on interfaces not linked now */
+        tc_filter_detach_others(l->ifindex, l->n, refusing, true);
     if (rc != 0)
         inbound_links_close(l);
     return rc;

@@ -26,6 +26,7 @@ struct inbound_links {
     int prog_fd;
     int egress_fd;           /* the TC egress program */
     bool tcx;                /* the kernel links TC programs (false once it said it cannot) */
+    bool refusing;           /* the --block action refuses (the filters' handle: tc_filter.h) */
     struct tc_reaper reaper; /* without TCX links and --persist: removes the filters */
     int l3dev_fd;            /* inbound_l3dev: the interface each one's packets are routed from */
     bool adopt;              /* links pinned by an earlier --persist run are taken over */
@@ -51,8 +52,8 @@ struct inbound_links {
  * lower ones are linked) left out, others without an Ethernet header said and left out. One with
  * another tool's XDP program is left alone, said. 0 when at least one is linked, else -1 with a
  * message in e (a name that is no interface, or one without an Ethernet header, is one). */
-int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool adopt, bool pin,
-                       const char *list, struct inbound_links *l, struct error *e);
+int inbound_links_open(int prog_fd, int egress_fd, int l3dev_fd, bool refusing, bool adopt,
+                       bool pin, const char *list, struct inbound_links *l, struct error *e);
 
 /* persist_prune's keep functions (ctx: the inbound_links). Pins are named by the network
  * namespace and the interface ("inbound_<netns inode>_<ifindex>", and "..._out" for the

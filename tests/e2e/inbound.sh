@@ -160,9 +160,9 @@ EG=', TC egress'
 [ "${EXPECT_MODE:-}" = kprobe ] && EG=', TC egress filter'
 # no_filter: no filter of the tool on $IF's egress, no clsact qdisc left there (the VM's).
 no_filter() { ! tc filter show dev "$IF" egress | grep -q ebpfshield_leaving && ! tc qdisc show dev "$IF" | grep -q clsact; }
-# host_frames SADDR DADDR COUNT: UDP frames to port 9320 from this namespace's own packet
-# socket on $IF.
-host_frames() { "$PY" "$here/inbound_peer.py" frames "$IF" "$mac_peer" "$mac_here" "$1" "$2" 9320 "$3"; }
+# host_frames SADDR DADDR COUNT [TAG...]: UDP frames to port 9320 from this namespace's own
+# packet socket on $IF (behind the VLAN tags).
+host_frames() { "$PY" "$here/inbound_peer.py" frames "$IF" "$mac_peer" "$mac_here" "$1" "$2" 9320 "${@:3}"; }
 
 # replies FROM TO: how many of 3 pings from FROM (in the peer) to TO were answered.
 replies() {
@@ -292,6 +292,9 @@ table ip $NAT {
 EOF
     refused4=$(host_frames 192.0.2.1 192.0.2.7 5)
     refused6=$(host_frames fd00:24::1 fd00:24::7 5)
+    # Behind a VLAN tag (the tag in the frame, as a packet socket writes it).
+    refused42=$(host_frames 192.0.2.1 203.0.113.7 3 42)
+    clean42=$(host_frames 192.0.2.1 203.0.113.8 3 42) # not listed
     check "leaving: the container's 3 datagrams to 192.0.2.99, DNAT to 192.0.2.17 (sent)" \
         cont udp 10.24.0.2 192.0.2.99 9320 3
     sleep 1
@@ -302,6 +305,10 @@ EOF
     check "leaving: our packet socket's 5 frames toward 192.0.2.7 refused (ENOBUFS): $refused4" \
         [ "$refused4" = "5 of 5 refused" ]
     check "leaving: 5 toward fd00:24::7: $refused6" [ "$refused6" = "5 of 5 refused" ]
+    check "leaving: 3 toward 203.0.113.7 behind VLAN 42: $refused42" [ "$refused42" = "3 of 3 refused" ]
+    check "leaving: the same toward the clean 203.0.113.8 go out (${clean42:-0 refused})" [ -z "$clean42" ]
+    expect_count "$OUT" "^Outgoing:192\\.0\\.2\\.1->203\\.0\\.113\\.7 dropped 1 packet\\(s\\) on $IF\\.42 " 1 \
+        "leaving: one line toward 203.0.113.7, its VLAN named"
     check "leaving: no byte reached the listed addresses ($(cat "$LEFT") counted)" [ "$(cat "$LEFT")" = 0 ]
     expect_count "$OUT" "$(leaving_line 192.0.2.1 192.0.2.7)" 1 \
         "leaving: one line toward 192.0.2.7, the sender and the interface named"
@@ -349,8 +356,8 @@ EOF
     check "deny: exit totals count every UDP datagram from them (2025) and the $lines lines" \
         grep -qE "^ebpfshield-bcc: [0-9]+ packet\\(s\\) from or toward feed addresses dropped at the interfaces of --inbound \\(from them: tcp [0-9]+, udp 2025, icmp [0-9]+, other 0; routed toward them: [0-9]+; sent out toward them: [0-9]+\\), $lines line\\(s\\) about them, 0 held back" "$ERR" ||
         grep 'from or toward feed addresses' "$ERR" | sed 's/^/  stderr: /'
-    check "deny: exit totals count every routed frame (30) and every one sent out (13)" \
-        grep -q "routed toward them: 30; sent out toward them: 13), " "$ERR"
+    check "deny: exit totals count every routed frame (30) and every one sent out (16)" \
+        grep -q "routed toward them: 30; sent out toward them: 16), " "$ERR"
     check "deny: no egress filter or clsact qdisc left on $IF after exit" no_filter
     check "deny: no XDP program left on $IF after exit" not has_xdp
 }
