@@ -64,7 +64,7 @@ static void filter_request(struct request *r, unsigned short type, unsigned shor
 
 /* The interface of a link message, into the links (at most REAPED_LINKS_MAX). */
 struct links {
-    unsigned *index;
+    unsigned index[REAPED_LINKS_MAX];
     size_t n;
 };
 
@@ -202,7 +202,8 @@ int tc_filter_detach_others(const unsigned *keep, size_t n, bool refusing, bool 
  * had threads). */
 static void reap(int fd, bool refusing)
 {
-    static unsigned made[TC_FILTER_QDISCS_MAX], all[REAPED_LINKS_MAX];
+    static unsigned made[TC_FILTER_QDISCS_MAX];
+    static struct links links; /* 256 KiB: static, not on the stack */
     size_t n = 0;
     uint32_t ifindex;
     for (;;) {
@@ -214,7 +215,6 @@ static void reap(int fd, bool refusing)
         if (n < TC_FILTER_QDISCS_MAX)
             made[n++] = ifindex;
     }
-    struct links links = {.index = all};
     struct request r;
     request_init(&r, RTM_GETLINK, NLM_F_DUMP, 0, 0);
     r.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)); /* an ifinfomsg, not a tcmsg */
