@@ -10,6 +10,7 @@
 #include "output/metrics_text.h"
 #include "output/output.h"
 #include "base/text.h"
+#include "guard/peer_netns.h"
 
 /* The destination in its usual text form (an IPv4-mapped one as IPv4). */
 static void destination(const struct netevent *ev, char *ip, size_t len)
@@ -176,6 +177,8 @@ static void handle_inbound(struct guard_handler *h, const void *data)
         text_printable(in.ifname, sizeof(in.ifname), name, strnlen(name, sizeof(name)));
     else
         snprintf(in.ifname, sizeof(in.ifname), "if%u", ev.ifindex);
+    if (in.where == INBOUND_FORWARDED && peer_netns_name(ev.ifindex, in.netns) != 0)
+        in.netns[0] = '\0';
     h->inbound_reports++;
     output_inbound(h->out, &in);
 }

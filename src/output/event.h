@@ -69,6 +69,7 @@ struct inbound_event {
     char ip[INET6_ADDRSTRLEN];    /* the listed address (one carrying an IPv4 host: that host) */
     char other[INET6_ADDRSTRLEN]; /* the packet's other end (toward it: its sender) */
     char ifname[IF_NAMESIZE];     /* the interface; "if<index>" for one gone since */
+    char netns[80];               /* forwarded: the sender's namespace (peer_netns.h), or "" */
     const char *feed;             /* the feed file's name (the registry's) */
     unsigned long long packets;   /* the listed address's on that interface so far */
     uint16_t vlan;                /* the outermost VLAN id, 0: none */

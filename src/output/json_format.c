@@ -429,6 +429,8 @@ char *ecs_inbound(const struct inbound_event *ev)
     put_str(root, "threat.indicator.type", ev->ipv6 ? "ipv6-addr" : "ipv4-addr");
     if (ev->feed)
         put_str(root, "threat.feed.name", ev->feed);
+    if (ev->netns[0])
+        put_str(root, "ebpfshield.sender_netns", ev->netns);
     put_str(root, "ebpfshield.block", ev->block);
     return finish(root);
 }

@@ -186,7 +186,7 @@ static void hit(const struct sink *s, const struct conn_event *c, const struct h
 /* Not in the original, worded like its lines:
  * Inbound:<ip> dropped|let in <n> packet(s) on <interface>[.<vlan>] (ip-blacklist:<ip>)
  * Forwarded:<sender>-><ip> dropped|let through <n> packet(s) from <interface>[.<vlan>]
- * (ip-blacklist:<ip>)
+ * [in netns <name>] (ip-blacklist:<ip>)
  * Outgoing:<sender>-><ip> dropped|let out <n> packet(s) on <interface>[.<vlan>]
  * (ip-blacklist:<ip>) */
 static void inbound(const struct sink *s, const struct inbound_event *ev)
@@ -203,6 +203,8 @@ static void inbound(const struct sink *s, const struct inbound_event *ev)
                 ev->dropped ? "dropped" : "let in", ev->packets, ev->ifname);
     if (ev->vlan)
         fprintf(out, ".%u", ev->vlan);
+    if (ev->netns[0])
+        fprintf(out, " in netns %s", ev->netns);
     fprintf(out, " (ip-blacklist:%s)\n", ev->ip);
     sink_end(s);
 }

@@ -207,7 +207,7 @@ leaving_line() {
     echo "^Outgoing:${1//./\\.}->${2//./\\.} dropped 1 packet\\(s\\) on $IF \\(ip-blacklist:${2//./\\.}\\)\$"
 }
 forward_line() {
-    echo "^Forwarded:${1//./\\.}->${2//./\\.} $3 1 packet\\(s\\) from $IFC \\(ip-blacklist:${2//./\\.}\\)\$"
+    echo "^Forwarded:${1//./\\.}->${2//./\\.} $3 1 packet\\(s\\) from $IFC in netns $CONT \\(ip-blacklist:${2//./\\.}\\)\$"
 }
 counted() { cat "$COUNT"; }
 has_xdp() { ip link show "$IF" | grep -q ' xdp'; }
@@ -276,8 +276,8 @@ start_tool deny --feeds "$WORK/feeds" --block deny --inbound "$IF,$IFC,$PORT" &&
         "forwarded: one line for the listed IPv4 destination, sender and interface named"
     expect_count "$OUT" "$(forward_line fd00:25::2 fd00:24::7 dropped)" 1 \
         "forwarded: one line for the listed IPv6 destination"
-    expect_count "$OUT" "^Forwarded:10\\.26\\.0\\.2->192\\.0\\.2\\.7 dropped 1 packet\\(s\\) from $PORT " 1 \
-        "forwarded: one line for the bridged container, its bridge port named"
+    expect_count "$OUT" "^Forwarded:10\\.26\\.0\\.2->192\\.0\\.2\\.7 dropped 1 packet\\(s\\) from $PORT in netns $CONT2 " 1 \
+        "forwarded: one line for the bridged container, its bridge port and namespace named"
     expect_count "$OUT" '^Forwarded:.*(192\.0\.2\.8|fd00:24::8)' 0 \
         "forwarded: no line for the clean destinations"
 

@@ -1653,6 +1653,7 @@ static void test_inbound_json(void)
                                 .packets = 2,
                                 .proto = IPPROTO_UDP,
                                 .where = INBOUND_FORWARDED,
+                                .netns = "ebs-cont",
                                 .dropped = true,
                                 .block = "deny"};
     root = inbound_json(&ev, __LINE__);
@@ -1663,11 +1664,13 @@ static void test_inbound_json(void)
         JSTR(root, "network.direction", "egress");
         JSTR(root, "network.transport", "udp");
         JSTR(root, "observer.ingress.interface.name", "veth-c");
+        JSTR(root, "ebpfshield.sender_netns", "ebs-cont");
         JSTR(root, "threat.indicator.ip", "198.51.100.7");
         JINT(root, "network.packets", 2);
         json_object_put(root);
     }
     ev.where = INBOUND_LEAVING;
+    ev.netns[0] = '\0';
     snprintf(ev.other, sizeof(ev.other), "192.0.2.1");
     snprintf(ev.ifname, sizeof(ev.ifname), "eth0");
     ev.vlan = 42;
@@ -1681,6 +1684,7 @@ static void test_inbound_json(void)
         JSTR(root, "observer.egress.interface.name", "eth0");
         JSTR(root, "observer.egress.vlan.id", "42");
         JABSENT(root, "observer.ingress");
+        JABSENT(root, "ebpfshield.sender_netns");
         json_object_put(root);
     }
 }

@@ -332,9 +332,11 @@ static void test_inbound_lines(void)
                                 .packets = 5,
                                 .proto = IPPROTO_UDP,
                                 .where = INBOUND_FORWARDED,
+                                .netns = "docker:4f2a9c",
                                 .dropped = true};
     output_inbound(&o, &ev);
     ev.dropped = false;
+    ev.netns[0] = '\0';
     ev.vlan = 7;
     output_inbound(&o, &ev);
     ev = (struct inbound_event){.ip = "fd00:bad::9",
@@ -351,8 +353,8 @@ static void test_inbound_lines(void)
     CHECK_STR(got, "Inbound:198.51.100.7 dropped 1 packet(s) on eth0 (ip-blacklist:198.51.100.7)\n"
                    "Inbound:fd00:bad::7 let in 1234 packet(s) on veth1.100 "
                    "(ip-blacklist:fd00:bad::7)\n"
-                   "Forwarded:10.24.0.2->198.51.100.7 dropped 5 packet(s) from veth-c "
-                   "(ip-blacklist:198.51.100.7)\n"
+                   "Forwarded:10.24.0.2->198.51.100.7 dropped 5 packet(s) from veth-c in netns "
+                   "docker:4f2a9c (ip-blacklist:198.51.100.7)\n"
                    "Forwarded:10.24.0.2->198.51.100.7 let through 5 packet(s) from veth-c.7 "
                    "(ip-blacklist:198.51.100.7)\n"
                    "Outgoing:fd00:24::1->fd00:bad::9 dropped 3 packet(s) on eth0 "
