@@ -134,8 +134,9 @@ round() {
         ;;
     esac
     case $side in
-    ours*) ready "$WORK/obs.out" 'The program is running' "$obs" ;;
-    tcpdump) ready "$WORK/obs.err" '^listening on lo' "$obs" ;;
+    ours) ready "$WORK/obs.out" 'The program is running' "$obs" ;;
+    ours-json) ready "$WORK/obs.err" 'The program is running' "$obs" ;; # (stdout: events only)
+    tcpdump) ready "$WORK/obs.err" 'listening on lo' "$obs" ;;
     tshark) ready "$WORK/obs.err" "^Capturing on" "$obs" ;;
     esac
     if [ "$obs" -ne 0 ]; then
@@ -146,7 +147,11 @@ round() {
     c0=$(cpu_of $pids)
     b0=$(busy)
     ip netns exec "$NS" "$PY" "$WORK/client.py" "$QUERIES" "$WINDOW" >"$WORK/client"
-    [ "$side" = tcpdump ] || [ "$side" = none ] || settled "$WORK/obs.out"
+    case $side in
+    none) ;;
+    tcpdump) sleep 2 ;; # what it has read but not yet counted (its output: /dev/null)
+    *) settled "$WORK/obs.out" ;;
+    esac
     # shellcheck disable=SC2086
     c1=$(cpu_of $pids)
     b1=$(busy)
