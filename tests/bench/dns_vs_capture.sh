@@ -58,26 +58,6 @@ ip -n "$NS" link set lo up
 ip netns exec "$NS" dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
     --address=/a.example.test/10.1.2.3 --cache-size=1000 --dns-forward-max=5000 \
     --pid-file="$WORK/dnsmasq.pid" --user=root
-cat >"$WORK/client.py" <<'PY'
-import socket, struct, sys
-n, window = int(sys.argv[1]), int(sys.argv[2])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.connect(("127.0.0.1", 53))
-s.settimeout(2)
-name = b"\x01a\x07example\x04test\x00"
-q = lambda i: struct.pack("!HHHHHH", i & 0xffff, 0x0100, 1, 0, 0, 0) + name + struct.pack("!HH", 1, 1)
-sent = answered = 0
-while sent < n or answered < sent:
-    while sent < n and sent - answered < window:
-        s.send(q(sent))
-        sent += 1
-    try:
-        s.recv(512)
-        answered += 1
-    except socket.timeout:
-        break
-print(sent, answered)
-PY
 
 # cpu_of PID...: the processes' user + system clock ticks so far.
 cpu_of() {
@@ -146,7 +126,7 @@ round() {
     # shellcheck disable=SC2086 # a list of pids
     c0=$(cpu_of $pids)
     b0=$(busy)
-    ip netns exec "$NS" "$PY" "$WORK/client.py" "$QUERIES" "$WINDOW" >"$WORK/client"
+    ip netns exec "$NS" "$PY" "$here/dns_pipeline_client.py" "$QUERIES" "$WINDOW" >"$WORK/client"
     case $side in
     none) ;;
     tcpdump) sleep 2 ;; # what it has read but not yet counted (its output: /dev/null)
@@ -155,7 +135,7 @@ round() {
     # shellcheck disable=SC2086
     c1=$(cpu_of $pids)
     b1=$(busy)
-    read -r sent answered <"$WORK/client"
+    read -r sent answered _ <"$WORK/client"
     if [ "$obs" -ne 0 ]; then
         kill -INT "$obs"
         wait "$obs" || true

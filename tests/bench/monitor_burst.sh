@@ -14,6 +14,7 @@ queries=${2:-100000}
 window=${3:-64}
 spaces=${4:-0}
 ns=ebpfshield-bench-$$
+client=$(cd "$(dirname "$0")" && pwd)/dns_pipeline_client.py
 work=$(mktemp -d)
 cleanup() {
     for i in $(seq "$spaces"); do
@@ -26,28 +27,6 @@ cleanup() {
 trap cleanup EXIT
 ip netns add "$ns"
 ip -n "$ns" link set lo up
-cat >"$work/client.py" <<'PY'
-import socket, struct, sys, time
-n, window = int(sys.argv[1]), int(sys.argv[2])
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.connect(("127.0.0.1", 53))
-s.settimeout(2)
-name = b"\x01a\x07example\x04test\x00"
-q = lambda i: struct.pack("!HHHHHH", i & 0xffff, 0x0100, 1, 0, 0, 0) + name + struct.pack("!HH", 1, 1)
-t0 = time.monotonic()
-sent = answered = 0
-while sent < n or answered < sent:
-    while sent < n and sent - answered < window:
-        s.send(q(sent))
-        sent += 1
-    try:
-        s.recv(512)
-        answered += 1
-    except socket.timeout:
-        break
-dt = time.monotonic() - t0
-print(sent, answered, f"{dt:.3f}")
-PY
 for i in $(seq "$spaces"); do
     ip netns add "$ns-$i"
     ip -n "$ns-$i" link set lo up
@@ -55,9 +34,9 @@ for i in $(seq "$spaces"); do
         --bind-interfaces --address=/a.example.test/10.1.2.3 --cache-size=1000 \
         --dns-forward-max=5000 --pid-file="$work/dnsmasq.$i.pid"
 done
-ip netns exec "$ns" bash -s "$bin" "$queries" "$window" "$work" "$spaces" "$ns" <<'INNER'
+ip netns exec "$ns" bash -s "$bin" "$queries" "$window" "$work" "$spaces" "$ns" "$client" <<'INNER'
 set -euo pipefail
-bin=$1 queries=$2 window=$3 work=$4 spaces=$5 ns=$6
+bin=$1 queries=$2 window=$3 work=$4 spaces=$5 ns=$6 client=$7
 dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --bind-interfaces \
     --address=/a.example.test/10.1.2.3 --cache-size=1000 --dns-forward-max=5000 \
     --pid-file="$work/dnsmasq.pid"
@@ -66,12 +45,12 @@ tool=$!
 until grep -q 'The program is running' "$work/out"; do sleep 0.2; done
 read -r ut0 st0 < <(awk '{print $14, $15}' "/proc/$tool/stat")
 if [ "$spaces" -eq 0 ]; then
-    /usr/bin/python3 "$work/client.py" "$queries" "$window" >"$work/client"
+    /usr/bin/python3 "$client" "$queries" "$window" >"$work/client"
 else
     t0=$(date +%s.%N)
     clients=()
     for i in $(seq "$spaces"); do
-        ip netns exec "$ns-$i" /usr/bin/python3 "$work/client.py" $((queries / spaces)) \
+        ip netns exec "$ns-$i" /usr/bin/python3 "$client" $((queries / spaces)) \
             "$window" >"$work/client.$i" &
         clients+=($!)
     done
