@@ -15,7 +15,7 @@ flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_G
 core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
       src/base/container_id.c
       src/guard/core_file.c src/guard/block_actions.c src/output/event.c src/output/format.c
-      src/output/output.c src/output/*_format.c)
+      src/output/output.c src/output/json_tree.c src/output/*_format.c)
 cores=$(nproc)
 # at_most N: waits until fewer than N of this shell's jobs run (each job's failure fails
 # the script: set -e sees wait's status).

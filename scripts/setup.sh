@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what ebpfshield-bcc needs to build and run on Debian 12 (compiler, CMake,
-# libbcc, ldns, json-c, libpsl and the Public Suffix List, gdb for --block dump, curl for
+# libbcc, ldns, json-c (the tests' JSON parser), libpsl and the Public Suffix List, gdb for --block dump, curl for
 # the feed updater, kernel headers), then makes sure libbcc finds headers for the running
 # kernel (scripts/kernel-headers.sh).
 # With --test, also what the tests need (the VM, clang for the fuzzers, lint tools, DNS

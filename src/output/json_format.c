@@ -5,89 +5,91 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "base/log.h"
 #include "base/text.h"
 #include "dns/registered_domain.h"
 #include "output/agent_identity.h"
 #include "output/format.h"
+#include "output/json_tree.h"
 #include "output/output.h"
 
 #define PATH_SEGMENT_MAX 32
 #define PAYLOAD_HEX_BYTES 128 /* of a message ldns could not parse, shown in hex */
 
-/* An allocation of the event being built failed (json-c returns NULL): it is dropped
- * whole. Per thread: the dump worker builds events too. */
-static _Thread_local bool failed;
+/* An object or array of the event being built. */
+struct json_at {
+    struct json_tree *tree;
+    json_node node;
+};
 
-/* value added to arr; on failure value is freed and the event marked failed. */
-static void append(json_object *arr, json_object *value)
-{
-    if (!arr || !value || json_object_array_add(arr, value) != 0) {
-        json_object_put(value);
-        failed = true;
-    }
-}
-
-/* value added under key to obj (NULL: failed before). */
-static json_object *add(json_object *obj, const char *key, json_object *value)
-{
-    if (!obj || !value || json_object_object_add(obj, key, value) != 0) {
-        json_object_put(value);
-        failed = true;
-        return NULL;
-    }
-    return value;
-}
-
-/* The object under key in parent, created when missing (NULL on failure). */
-static json_object *child(json_object *parent, const char *key)
-{
-    json_object *obj;
-    if (parent && json_object_object_get_ex(parent, key, &obj))
-        return obj;
-    return add(parent, key, json_object_new_object());
-}
-
-/* Sets a dotted ECS path ("process.thread.id") to value, creating the objects on the way;
- * the first segment may itself hold no dot only ("@timestamp"). */
-static void put(json_object *root, const char *path, json_object *value)
+/* The object under a dotted ECS path ("process.thread" of "process.thread.id"), made on the
+ * way; *path is left at the last segment. The first segment may hold no dot
+ * ("@timestamp"). */
+static struct json_at parent_of(struct json_at at, const char **path)
 {
     const char *dot;
-    while ((dot = strchr(path, '.')) != NULL) {
+    while ((dot = strchr(*path, '.')) != NULL) {
         char key[PATH_SEGMENT_MAX];
-        snprintf(key, sizeof(key), "%.*s", (int)(dot - path), path);
-        root = child(root, key);
-        path = dot + 1;
+        snprintf(key, sizeof(key), "%.*s", (int)(dot - *path), *path);
+        at.node = json_tree_object(at.tree, at.node, key);
+        *path = dot + 1;
     }
-    add(root, path, value);
+    return at;
 }
 
-static void put_str(json_object *root, const char *path, const char *value)
+/* A string of len bytes at a dotted path (in an array: path NULL, at its end). */
+static void put_bytes(struct json_at root, const char *path, const char *value, size_t len)
 {
-    put(root, path, json_object_new_string(value));
+    if (path)
+        root = parent_of(root, &path);
+    json_tree_string(root.tree, root.node, path, value, len);
 }
 
-static void put_int(json_object *root, const char *path, int64_t value)
+static void put_str(struct json_at root, const char *path, const char *value)
 {
-    put(root, path, json_object_new_int64(value));
+    put_bytes(root, path, value, strlen(value));
+}
+
+static void put_int(struct json_at root, const char *path, int64_t value)
+{
+    root = parent_of(root, &path);
+    json_tree_int(root.tree, root.node, path, value);
+}
+
+static void put_uint(struct json_at root, const char *path, uint64_t value)
+{
+    root = parent_of(root, &path);
+    json_tree_uint(root.tree, root.node, path, value);
 }
 
 /* ECS keeps ids as strings (keyword). */
-static void put_id(json_object *root, const char *path, uint32_t value)
+static void put_id(struct json_at root, const char *path, uint32_t value)
 {
     char buf[16];
     snprintf(buf, sizeof(buf), "%u", value);
     put_str(root, path, buf);
 }
 
-static void put_list(json_object *root, const char *path, const char *const *values, size_t n)
+/* The array at a dotted path, made when missing. */
+static struct json_at array_at(struct json_at root, const char *path)
 {
-    json_object *arr = json_object_new_array();
+    root = parent_of(root, &path);
+    root.node = json_tree_array(root.tree, root.node, path);
+    return root;
+}
+
+/* A new object at the end of an array. */
+static struct json_at new_element(struct json_at array)
+{
+    array.node = json_tree_object(array.tree, array.node, NULL);
+    return array;
+}
+
+static void put_list(struct json_at root, const char *path, const char *const *values, size_t n)
+{
+    struct json_at arr = array_at(root, path);
     for (size_t i = 0; i < n; i++)
-        append(arr, json_object_new_string(values[i]));
-    put(root, path, arr);
+        put_str(arr, NULL, values[i]);
 }
 
 static const struct agent_identity *agent;
@@ -98,7 +100,7 @@ void ecs_agent_set(const struct agent_identity *a)
 }
 
 /* ecs.version, and the host and agent when set. */
-static void put_agent(json_object *root)
+static void put_agent(struct json_at root)
 {
     put_str(root, "ecs.version", ECS_VERSION);
     if (!agent)
@@ -114,15 +116,15 @@ static void put_agent(json_object *root)
         put_str(root, "agent.ephemeral_id", agent->ephemeral_id);
 }
 
-/* @timestamp (UTC, microseconds; when, or now when NULL) and the event.* fields every
- * kind has. */
-static json_object *new_event_at(const struct timespec *when, const char *kind, const char *action,
-                                 const char *outcome)
+/* Begins an event in tree: @timestamp (UTC, microseconds; when, or now when NULL) and the
+ * event.* fields every kind has. */
+static struct json_at new_event_at(struct json_tree *tree, const struct timespec *when,
+                                   const char *kind, const char *action, const char *outcome)
 {
     char stamp[OUTPUT_TIME_MAX];
     output_time(stamp, sizeof(stamp), true, when);
-    json_object *root = json_object_new_object();
-    failed = !root;
+    json_tree_init(tree);
+    struct json_at root = {tree, JSON_ROOT};
     put_str(root, "@timestamp", stamp);
     put_str(root, "event.kind", kind);
     put_str(root, "event.module", "ebpfshield");
@@ -132,19 +134,18 @@ static json_object *new_event_at(const struct timespec *when, const char *kind, 
     return root;
 }
 
-static json_object *new_event(const char *kind, const char *action, const char *outcome)
+static struct json_at new_event(struct json_tree *tree, const char *kind, const char *action,
+                                const char *outcome)
 {
-    return new_event_at(NULL, kind, action, outcome);
+    return new_event_at(tree, NULL, kind, action, outcome);
 }
 
-/* The event as one line (malloc'd), or NULL when it could not be built; root is freed. */
-static char *finish(json_object *root)
+/* The event as one line (malloc'd), or NULL when it could not be built; the tree's memory
+ * is given back. */
+static char *finish(struct json_at root)
 {
-    const char *text = failed ? NULL
-                              : json_object_to_json_string_ext(
-                                    root, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-    char *line = text ? strdup(text) : NULL;
-    json_object_put(root);
+    char *line = json_tree_line(root.tree);
+    json_tree_release(root.tree);
     return line;
 }
 
@@ -166,17 +167,17 @@ static const char *transport(uint8_t proto)
 }
 
 /* A name in ECS form: presentation format without the root's trailing dot. */
-static void put_name(json_object *root, const char *path, const char *name)
+static void put_name(struct json_at root, const char *path, const char *name)
 {
     size_t n = strlen(name), slashes = 0;
     while (slashes + 1 < n && name[n - 2 - slashes] == '\\')
         slashes++;
     if (n > 1 && name[n - 1] == '.' && slashes % 2 == 0) /* an odd run escapes the dot */
         n--;
-    put(root, path, json_object_new_string_len(name, (int)n));
+    put_bytes(root, path, name, n);
 }
 
-static void put_process(json_object *root, const char *comm, uint32_t pid, uint32_t tid,
+static void put_process(struct json_at root, const char *comm, uint32_t pid, uint32_t tid,
                         uint32_t uid, uint32_t gid)
 {
     put_str(root, "process.name", comm);
@@ -187,36 +188,34 @@ static void put_process(json_object *root, const char *comm, uint32_t pid, uint3
 }
 
 /* A count of what was left out, when anything was. */
-static void put_omitted(json_object *root, const char *path, size_t total, size_t shown)
+static void put_omitted(struct json_at root, const char *path, size_t total, size_t shown)
 {
     if (total > shown)
         put_int(root, path, (int64_t)(total - shown));
 }
 
-static void put_answers(json_object *root, const struct dns_summary *msg)
+static void put_answers(struct json_at root, const struct dns_summary *msg)
 {
-    json_object *answers = json_object_new_array(), *resolved = json_object_new_array();
+    struct json_at answers = array_at(root, "dns.answers");
     for (size_t i = 0; i < msg->answer_count; i++) {
         const struct dns_answer *a = &msg->answers[i];
-        json_object *obj = json_object_new_object();
+        struct json_at obj = new_element(answers);
         put_name(obj, "name", a->name);
         put_str(obj, "type", a->type);
         put_str(obj, "class", a->rclass);
         put_int(obj, "ttl", a->ttl);
         put_str(obj, "data", a->data);
-        append(answers, obj);
     }
+    struct json_at resolved = array_at(root, "dns.resolved_ip");
     for (size_t i = 0; i < msg->resolved_count; i++)
-        append(resolved, json_object_new_string(msg->resolved[i]));
-    put(root, "dns.answers", answers);
-    put(root, "dns.resolved_ip", resolved);
+        put_str(resolved, NULL, msg->resolved[i]);
     put_omitted(root, "ebpfshield.dns.answers_omitted", msg->answer_total, msg->answer_count);
     put_omitted(root, "ebpfshield.dns.resolved_omitted", msg->resolved_total, msg->resolved_count);
 }
 
 /* The first question in dns.question (ECS has one); the others, when there are, in
  * ebpfshield.dns.other_questions. */
-static void put_questions(json_object *root, const struct dns_summary *msg)
+static void put_questions(struct json_at root, const struct dns_summary *msg)
 {
     if (msg->question_count == 0)
         return;
@@ -226,24 +225,22 @@ static void put_questions(json_object *root, const struct dns_summary *msg)
     put_str(root, "dns.question.class", q->qclass);
     if (msg->question_total < 2)
         return;
-    json_object *others = json_object_new_array();
+    struct json_at others = array_at(root, "ebpfshield.dns.other_questions");
     for (size_t i = 1; i < msg->question_count; i++) {
-        json_object *obj = json_object_new_object();
+        struct json_at obj = new_element(others);
         put_name(obj, "name", msg->questions[i].name);
         put_str(obj, "type", msg->questions[i].type);
         put_str(obj, "class", msg->questions[i].qclass);
-        append(others, obj);
     }
-    put(root, "ebpfshield.dns.other_questions", others);
     put_omitted(root, "ebpfshield.dns.questions_omitted", msg->question_total, msg->question_count);
 }
 
 /* The executable, the namespace, the cgroup and the container (ECS container.*). */
-static void put_identity(json_object *root, const struct dns_identity *id)
+static void put_identity(struct json_at root, const struct dns_identity *id)
 {
     if (id->exe[0])
         put_str(root, "process.executable", id->exe);
-    put(root, "ebpfshield.netns.cookie", json_object_new_uint64(id->netns));
+    put_uint(root, "ebpfshield.netns.cookie", id->netns);
     if (id->cgroup[0])
         put_str(root, "ebpfshield.cgroup.path", id->cgroup);
     if (id->container.runtime) {
@@ -253,7 +250,7 @@ static void put_identity(json_object *root, const struct dns_identity *id)
 }
 
 /* The fields of every DNS event: the process, the flow, the device. */
-static void put_dns_flow(json_object *root, const struct dns_origin *origin,
+static void put_dns_flow(struct json_at root, const struct dns_origin *origin,
                          const struct frame_info *frame)
 {
     char src[INET6_ADDRSTRLEN] = "?", dst[INET6_ADDRSTRLEN] = "?";
@@ -281,11 +278,12 @@ static void put_dns_flow(json_object *root, const struct dns_origin *origin,
 char *ecs_dns_message(const struct dns_origin *origin, const struct frame_info *frame,
                       const struct dns_summary *msg)
 {
+    struct json_tree tree;
     const char *outcome = !msg->qr                             ? "unknown"
                           : strcmp(msg->rcode, "NOERROR") == 0 ? "success"
                                                                : "failure";
-    json_object *root =
-        new_event_at(&origin->when, "event", msg->qr ? "dns-response" : "dns-query", outcome);
+    struct json_at root = new_event_at(&tree, &origin->when, "event",
+                                       msg->qr ? "dns-response" : "dns-query", outcome);
     put_dns_flow(root, origin, frame);
     put_id(root, "dns.id", msg->id);
     put_str(root, "dns.type", msg->qr ? "answer" : "query");
@@ -304,6 +302,7 @@ char *ecs_dns_message(const struct dns_origin *origin, const struct frame_info *
 char *ecs_dns_unparsed(const struct dns_origin *origin, const struct frame_info *frame,
                        const char *why, const uint8_t *msg, size_t len)
 {
+    struct json_tree tree;
     static const char hex[] = "0123456789abcdef";
     char shown[2 * PAYLOAD_HEX_BYTES + 1];
     size_t i = 0;
@@ -312,7 +311,7 @@ char *ecs_dns_unparsed(const struct dns_origin *origin, const struct frame_info 
         shown[2 * i + 1] = hex[msg[i] & 15];
     }
     shown[2 * i] = '\0';
-    json_object *root = new_event_at(&origin->when, "event", "dns-unparsed", "failure");
+    struct json_at root = new_event_at(&tree, &origin->when, "event", "dns-unparsed", "failure");
     put_dns_flow(root, origin, frame);
     put_str(root, "error.message", why);
     put_int(root, "ebpfshield.dns.payload_bytes", (int64_t)len);
@@ -321,7 +320,7 @@ char *ecs_dns_unparsed(const struct dns_origin *origin, const struct frame_info 
 }
 
 /* The fields a connection and a hit share. */
-static void put_connection(json_object *root, const struct conn_event *c)
+static void put_connection(struct json_at root, const struct conn_event *c)
 {
     put_process(root, c->comm, c->pid, c->tid, c->uid, c->gid);
     put_str(root, "network.transport", transport(c->proto));
@@ -333,7 +332,8 @@ static void put_connection(json_object *root, const struct conn_event *c)
 
 char *ecs_connection(const struct conn_event *c)
 {
-    json_object *root = new_event("event", "connection-attempted", "unknown");
+    struct json_tree tree;
+    struct json_at root = new_event(&tree, "event", "connection-attempted", "unknown");
     static const char *const network[] = {"network"}, *const types[] = {"connection", "start"};
     put_list(root, "event.category", network, 1);
     put_list(root, "event.type", types, 2);
@@ -344,16 +344,14 @@ char *ecs_connection(const struct conn_event *c)
 /* A domain hit's names: the queried one, its registered domain where the Public Suffix
  * List knows it, the listed one. */
 /* An answer's hit: the CNAME record whose target is listed, as dns.answers' one entry. */
-static void put_cname(json_object *root, const char *target)
+static void put_cname(struct json_at root, const char *target)
 {
-    json_object *answers = json_object_new_array(), *obj = json_object_new_object();
+    struct json_at obj = new_element(array_at(root, "dns.answers"));
     put_str(obj, "type", "CNAME");
     put_str(obj, "data", target);
-    append(answers, obj);
-    put(root, "dns.answers", answers);
 }
 
-static void put_domain_hit(json_object *root, const struct conn_event *c)
+static void put_domain_hit(struct json_at root, const struct conn_event *c)
 {
     char registered[REGISTERED_DOMAIN_MAX];
     const char *asked = c->question[0] ? c->question : c->domain;
@@ -368,8 +366,9 @@ static void put_domain_hit(json_object *root, const struct conn_event *c)
 
 char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
 {
-    json_object *root =
-        new_event("alert", r->words->ecs_action, r->result == HIT_ACTED ? "success" : "failure");
+    struct json_tree tree;
+    struct json_at root = new_event(&tree, "alert", r->words->ecs_action,
+                                    r->result == HIT_ACTED ? "success" : "failure");
     static const char *const categories[] = {"network", "intrusion_detection"};
     static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
                                                                                      "denied"};
@@ -394,11 +393,12 @@ char *ecs_hit(const struct conn_event *c, const struct hit_report *r)
 
 char *ecs_inbound(const struct inbound_event *ev)
 {
+    struct json_tree tree;
     static const char *const actions[3][2] = {{"inbound-detected", "inbound-dropped"},
                                               {"forward-detected", "forward-dropped"},
                                               {"outgoing-detected", "outgoing-dropped"}};
     bool toward = ev->where != INBOUND_FROM;
-    json_object *root = new_event("alert", actions[ev->where][ev->dropped], "success");
+    struct json_at root = new_event(&tree, "alert", actions[ev->where][ev->dropped], "success");
     static const char *const categories[] = {"network", "intrusion_detection"};
     static const char *const reported[] = {"connection", "info"}, *const denied[] = {"connection",
                                                                                      "denied"};

@@ -1,5 +1,5 @@
 /* --output json: each event as one JSON object with Elastic Common Schema field names,
- * built and escaped by json-c. The fields of each kind are listed in README.md ("JSON
+ * built and escaped by output/json_tree.c. The fields of each kind are listed in README.md ("JSON
  * events"). The format itself is json_format in format.c's table; these build its lines. */
 #ifndef EBPFSHIELD_JSON_FORMAT_H
 #define EBPFSHIELD_JSON_FORMAT_H

@@ -74,9 +74,8 @@ echo "Depends: $depends"
 for dep in libbpfcc libldns3 libpsl5 libc6 libstdc++6 curl util-linux procps; do
     has "Depends" "$depends" "$dep"
 done
-if grep -q 'json-c' "$bindir/CMakeCache.txt"; then
-    has "Depends (the tool links json-c)" "$depends" libjson-c5
-fi
+# The JSON lines are written by the tool's own code: json-c is the tests' parser only.
+if [[ $depends == *libjson-c* ]]; then fail "Depends names json-c, which the tool does not link: $depends"; else ok; fi
 expect "Recommends" "$(dpkg-deb -f "$deb" Recommends)" "gdb, linux-headers-amd64"
 for field in Maintainer Description Homepage; do
     if [[ -n $(dpkg-deb -f "$deb" "$field") ]]; then ok; else fail "no $field"; fi
