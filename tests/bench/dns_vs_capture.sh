@@ -14,7 +14,8 @@
 # machine's busy CPU seconds in the round (/proc/stat: what the kernel spends on the
 # observer's behalf in the senders' context counts there), against none's. Counted against
 # the client: ours' query and answer lines, tcpdump's packets captured (its count at exit),
-# tshark's lines with the name. Any disagreement is printed as MISMATCH, and the script
+# tshark's lines with the name (ours' rows add what the tool says it lost or left
+# unwritten at exit). Any disagreement is printed as MISMATCH, and the script
 # then exits 1. With PLOT=FILE.svg in the environment, the rounds are drawn there
 # (tests/bench/plot.py). As root; needs dnsmasq, tcpdump and tshark (scripts/setup.sh
 # --test).
@@ -151,14 +152,20 @@ round() {
     tshark) seen=$(grep -cx 'a\.example\.test' "$WORK/obs.out" || true) ;;
     none) seen=$want ;;
     esac
-    [ "${seen:-0}" -eq "$want" ] || mismatch "$side" "saw ${seen:-0} of the $want messages"
+    local own='' # the tool's own count of what it lost, said at its exit
+    case $side in
+    ours | ours-json)
+        own="; the tool says $(sed -nE 's/.* ([0-9]+) event\(s\) lost in all.*/\1/p' "$WORK/obs.err" | tail -1 | grep . || echo 0) lost, $(sed -nE 's/.*: ([0-9]+) line\(s\) not written.*/\1/p' "$WORK/obs.err" | tail -1 | grep . || echo 0) not written"
+        ;;
+    esac
+    [ "${seen:-0}" -eq "$want" ] || mismatch "$side" "saw ${seen:-0} of the $want messages$own"
     local cpu per busy_s
     cpu=$(awk -v t=$((c1 - c0)) -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}')
     per=$(awk -v c="$cpu" -v m="$want" 'BEGIN {printf "%.3f", m ? c * 100000 / m : 0}')
     busy_s=$(awk -v t=$((b1 - b0)) -v hz="$HZ" 'BEGIN {printf "%.2f", t / hz}')
     [ "$side" != none ] || per=0
-    printf '%-10s observer %6.2f CPU s (%6.3f per 100,000 messages), machine busy %6.2f s (messages: %d expected, %d seen)\n' \
-        "$side" "$cpu" "$per" "$busy_s" "$want" "${seen:-0}"
+    printf '%-10s observer %6.2f CPU s (%6.3f per 100,000 messages), machine busy %6.2f s (messages: %d expected, %d seen%s)\n' \
+        "$side" "$cpu" "$per" "$busy_s" "$want" "${seen:-0}" "$own"
     echo "$side $per $busy_s" >>"$WORK/figures"
 }
 
