@@ -60,35 +60,8 @@ ip netns exec "$NS" dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --
     --address=/a.example.test/10.1.2.3 --cache-size=1000 --dns-forward-max=5000 \
     --pid-file="$WORK/dnsmasq.pid" --user=root
 
-# cpu_of PID...: the processes' user + system clock ticks so far.
-cpu_of() {
-    local pid total=0
-    for pid in "$@"; do
-        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
-    done
-    echo "$total"
-}
-# busy: the machine's busy clock ticks so far (all but idle and iowait).
-busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
-# settled FILE: waits until FILE stops growing (1 s without a new line).
-settled() {
-    local prev=-1
-    while [ "$(wc -l <"$1")" -ne "$prev" ]; do
-        prev=$(wc -l <"$1")
-        sleep 1
-    done
-}
-# ready FILE REGEX PID: until FILE has a line matching REGEX (60 s), the observer alive.
-ready() {
-    for _ in $(seq 600); do
-        grep -qE "$2" "$1" 2>/dev/null && return 0
-        kill -0 "$3" 2>/dev/null || break
-        sleep 0.1
-    done
-    cat "$WORK/obs.err" >&2
-    echo "$0: the observer did not get ready" >&2
-    exit 1
-}
+# shellcheck source=tests/bench/bench_lib.sh
+. "$here/bench_lib.sh"
 
 # round SIDE: the client's queries under SIDE's observer; "SIDE cpu_per_100k busy_s" into
 # figures.
@@ -115,10 +88,10 @@ round() {
         ;;
     esac
     case $side in
-    ours) ready "$WORK/obs.out" 'The program is running' "$obs" ;;
-    ours-json) ready "$WORK/obs.err" 'The program is running' "$obs" ;; # (stdout: events only)
-    tcpdump) ready "$WORK/obs.err" 'listening on lo' "$obs" ;;
-    tshark) ready "$WORK/obs.err" "^Capturing on" "$obs" ;;
+    ours) ready "$WORK/obs.out" 'The program is running' "$obs" "$WORK/obs.err" ;;
+    ours-json) ready "$WORK/obs.err" 'The program is running' "$obs" "$WORK/obs.err" ;; # (stdout: events only)
+    tcpdump) ready "$WORK/obs.err" 'listening on lo' "$obs" "$WORK/obs.err" ;;
+    tshark) ready "$WORK/obs.err" "^Capturing on" "$obs" "$WORK/obs.err" ;;
     esac
     if [ "$obs" -ne 0 ]; then
         sleep 1 # tshark's dumpcap, and anything the observer starts with, at rest
@@ -155,7 +128,7 @@ round() {
     local own='' # the tool's own count of what it lost, said at its exit
     case $side in
     ours | ours-json)
-        own="; the tool says $(sed -nE 's/.* ([0-9]+) event\(s\) lost in all.*/\1/p' "$WORK/obs.err" | tail -1 | grep . || echo 0) lost, $(sed -nE 's/.*: ([0-9]+) line\(s\) not written.*/\1/p' "$WORK/obs.err" | tail -1 | grep . || echo 0) not written"
+        own="; the tool says $(tool_losses "$WORK/obs.err")"
         ;;
     esac
     [ "${seen:-0}" -eq "$want" ] || mismatch "$side" "saw ${seen:-0} of the $want messages$own"
