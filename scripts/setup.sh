@@ -26,7 +26,7 @@ if [ "${1:-}" = --test ]; then
            clang-14 libclang-rt-14-dev clang-format cppcheck
            dnsmasq-base bind9-dnsutils dnsperf python3 iproute2 nftables bpftool rsyslog
            mandoc man-db dpkg-dev systemd libcap2-bin logrotate iputils-ping prometheus
-           mmdebstrap gnuplot-nox iptables libnetfilter-queue1 tcpdump tshark)
+           mmdebstrap gnuplot-nox iptables ipset libnetfilter-queue1 tcpdump tshark)
 fi
 missing=()
 for p in "${pkgs[@]}"; do
