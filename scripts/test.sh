@@ -19,7 +19,8 @@ phase "warnings as errors: Release with gcc, RelWithDebInfo with clang"
 scripts/build-matrix.sh
 status=0
 phase "unit and native tests, ASan+UBSan build"
-(cd build-asan && ctest -L 'unit|native' --output-on-failure) || status=1
+# Unit tests side by side, one per core; a native test runs alone (RUN_SERIAL).
+(cd build-asan && ctest -L 'unit|native' -j"$(nproc)" --output-on-failure) || status=1
 phase "the other tests (package, vm, fuzz)"
 (cd build && ctest -LE 'native|unit' --output-on-failure) || status=1
 if [ $status -ne 0 ]; then
