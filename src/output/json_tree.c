@@ -87,11 +87,13 @@ static json_node member(const struct json_tree *t, json_node parent, const char 
 static json_node slot(struct json_tree *t, json_node parent, const char *key)
 {
     bool in_object = t->nodes[parent].kind == KIND_OBJECT;
-    json_node n = in_object && key ? member(t, parent, key) : JSON_FAILED;
+    if (in_object && !key)
+        goto failed; /* a member needs its name */
+    json_node n = in_object ? member(t, parent, key) : JSON_FAILED;
     if (n != JSON_FAILED)
         return n;
     void *nodes = t->nodes;
-    size_t key_at = 0, key_len = in_object && key ? strlen(key) : 0;
+    size_t key_at = 0, key_len = in_object ? strlen(key) : 0;
     if (key_len && (key_at = keep(t, key, key_len)) == SIZE_MAX)
         goto failed;
     if (t->count >= INT32_MAX ||

@@ -12,14 +12,17 @@
 # merges them); the update replaces 1 % of them (ENTRIES / 100 removed, as many added from
 # 60.0.0.0). Figures: load seconds, update seconds; the kernel's memory for the list (the
 # growth of SUnreclaim + VmallocUsed + Percpu in /proc/meminfo: every side's tables are
-# there) and the user-space memory (ours: the tool's RSS once loaded; nft and ipset: the
-# peak RSS of the command, /usr/bin/time). Checked every round: during the update a
+# there) and the user-space memory (ours: the running tool's RSS once loaded, what it
+# holds; nft and ipset, whose processes end: the command's peak RSS, /usr/bin/time's). Checked every round: during the update a
 # process sends a datagram every millisecond to a listed address that stays listed, and
 # a listener there counts the bytes that arrive (must be 0: no gap); after it, one
 # datagram each to an added address (refused), a removed one and an unlisted one (both
 # let out). Any disagreement is printed as MISMATCH and the script exits 1. With
-# PLOT=FILE.svg the rounds are drawn there (tests/bench/plot.py). Runs in a private
-# network namespace, as root; needs nft, ipset and iptables (scripts/setup.sh --test).
+# PLOT=FILE.svg the rounds are drawn there (tests/bench/plot.py). nftables, ipset and the
+# traffic live in a private network namespace; ours' programs are the host's (attached
+# to the root cgroup), so while its rounds run the whole host refuses the list (public
+# addresses from 1.0.0.0 and 60.0.0.0). As root; needs nft, ipset and iptables
+# (scripts/setup.sh --test).
 # An update still running after UPDATE_LIMIT seconds (default 120) is stopped and said
 # (nft's is one transaction: nothing of it applied); its figure is then the limit. SIDES
 # (default "ours nftables ipset") picks sides.
@@ -34,16 +37,16 @@ ENTRIES=${ENTRIES:-1000000} UPDATE_LIMIT=${UPDATE_LIMIT:-120}
 CHANGE=$((ENTRIES / 100))
 here=$(cd "$(dirname "$0")" && pwd)
 e2e=$(cd "$here/../e2e" && pwd)
-NS=ebs-blocklist-$$
-WORK=$(mktemp -d)
-MISMATCHES=0
-TOOL=
 for tool in nft ipset iptables /usr/bin/time; do
     command -v "$tool" >/dev/null || {
         echo "$0: $tool is missing (scripts/setup.sh --test)" >&2
         exit 2
     }
 done
+NS=ebs-blocklist-$$
+WORK=$(mktemp -d)
+MISMATCHES=0
+TOOL=
 cleanup() {
     [ -z "$TOOL" ] || kill -INT "$TOOL" 2>/dev/null || true
     local pid
@@ -148,6 +151,7 @@ load() {
     case $1 in
     ours)
         ours_apply "$WORK/list.txt" $((ENTRIES + 1))
+        # What it holds (its peak is compiling at start-up: about 100 MiB, the list or not)
         awk '/^VmRSS:/ {print $2}' "/proc/$TOOL/status" >"$WORK/rss"
         ;;
     nftables) in_ns /usr/bin/time -f %M -o "$WORK/rss" nft -f "$WORK/load.nft" ;;
@@ -177,7 +181,7 @@ clear_side() {
         ;;
     nftables) in_ns nft delete table inet ebsbench ;;
     ipset)
-        in_ns iptables -F OUTPUT
+        in_ns nft flush ruleset # iptables-nft's tables and hooks too, as in other rounds
         in_ns ipset destroy feed
         ;;
     esac
@@ -198,10 +202,18 @@ round() {
     [ "$(sends $GONE)" = refused ] || mismatch "$side" "a listed address let out after the load"
     # The update, under a datagram a millisecond to KEEP, its bytes counted where they land.
     rm -f "$WORK/stop" "$WORK/bytes"
-    in_ns python3 "$e2e/byte_counter.py" "$WORK/bytes" "udp:$KEEP:9" &
+    ip netns exec "$NS" python3 "$e2e/byte_counter.py" "$WORK/bytes" "udp:$KEEP:9" &
     local counter=$!
-    until [ -s "$WORK/bytes" ]; do sleep 0.01; done
-    in_ns python3 "$e2e/hammer.py" "$WORK/stop" "$KEEP" 9 >"$WORK/hammer" &
+    for _ in $(seq 500); do
+        [ -s "$WORK/bytes" ] && break
+        kill -0 "$counter" 2>/dev/null || break
+        sleep 0.01
+    done
+    [ -s "$WORK/bytes" ] || {
+        echo "$0: the byte counter did not start" >&2
+        exit 1
+    }
+    ip netns exec "$NS" python3 "$e2e/hammer.py" "$WORK/stop" "$KEEP" 9 >"$WORK/hammer" &
     local hammer=$!
     sleep 0.2
     t0=$(now)
@@ -222,6 +234,8 @@ round() {
         [ "$(sends $GONE)" = let-out ] || mismatch "$side" "a removed address refused after the update"
     else
         echo "$side: the update did not finish in $UPDATE_LIMIT s (stopped; its figure is the limit)"
+        [ "$(sends $NEW)" = let-out ] && [ "$(sends $GONE)" = refused ] ||
+            mismatch "$side" "the stopped update was partly applied"
     fi
     [ "$(sends $CLEAN)" = let-out ] || mismatch "$side" "an unlisted address refused"
     clear_side "$side"

@@ -1,11 +1,11 @@
 /* A benchmark's DNS load that is not the bottleneck: a client socket and a responder socket
  * (127.0.0.1:53) in one process, the query (a.example.test A) and its answer (10.1.2.3)
- * built once; the client sends BATCH queries with sendmmsg, the responder takes them with
- * recvmmsg and sends BATCH answers back, the client takes those: 2 * BATCH DNS messages a
- * turn, paced to RATE messages a second (0: as fast as it goes), until MESSAGES are sent.
- * Prints "sent N received M seconds S": what the sockets sent and received, so that the
- * caller can count what an observer saw against it.
- * usage: dns_blaster MESSAGES RATE   (root: port 53) */
+ * copied from templates each turn (the ids change); the client sends BATCH queries with sendmmsg,
+ * the responder takes them with recvmmsg and sends BATCH answers back, the client takes those: 2 *
+ * BATCH DNS messages a turn, paced to RATE messages a second (0: as fast as it goes), until
+ * MESSAGES are sent. Prints "sent N received M seconds S": what the sockets sent and received, so
+ * that the caller can count what an observer saw against it. usage: dns_blaster MESSAGES RATE
+ * (root: port 53) */
 #define _GNU_SOURCE /* sendmmsg, recvmmsg */
 #include <arpa/inet.h>
 #include <errno.h>

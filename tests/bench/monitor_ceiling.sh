@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark (figures, not a test): the monitor's throughput ceiling, the highest DNS rate at
 # which ebpfshield-bcc --feature ebpf_monitor loses none of MESSAGES messages. The load is
-# tests/bench/dns_blaster.c (a query and its answer built once, sent with sendmmsg between
+# tests/bench/dns_blaster.c (a query and its answer from templates, sent with sendmmsg between
 # a client socket and a responder on 127.0.0.1:53 in one process, paced to each RATE;
 # 0: as fast as it goes), pinned to CPU 1 in a private network namespace: without an
 # observer it makes about 900,000 messages/s here, far past what is asked of the tool.
 # For each rate, ascending: a fresh tool (text lines to a file; FORMAT=json for JSON),
-# the load, the tool's lines counted against what the load's sockets sent and received,
+# the load, the tool's query and answer lines counted against what the load's sockets
+# sent and received (each kind apart; a JSON line only whole, from its first field to its
+# closing brace),
 # the tool's own exit count of what it lost or left unwritten, and its CPU (user + system)
 # over the run. Any disagreement (a line neither printed nor counted lost, a message the
 # load did not deliver) is printed as MISMATCH and the script exits 1. The ceiling is the
@@ -60,9 +62,13 @@ ip -n "$NS" link set lo up
 # run RATE: one rate under a fresh tool; "rate achieved lost cpu_per_100k" into figures.
 run() {
     local rate=$1 obs c0 c1 sent received seconds seen lost want ready_in=out
-    local json=() pattern=' DNS_NAME=a\.example\.test\. DNS_TYPE=A( |$)'
+    # A line of each query and of each answer (text: DNS_QR=0|1; JSON: the event.action).
+    local json=() query=' DNS_QR=0 DNS_NAME=a\.example\.test\. DNS_TYPE=A( |$)'
+    local answer=' DNS_QR=1 DNS_NAME=a\.example\.test\. DNS_TYPE=A( |$)'
     if [ "$FORMAT" = json ]; then
-        json=(--output json) pattern='"name":"a\.example\.test"' ready_in=err
+        json=(--output json) ready_in=err
+        query='^\{"@timestamp":"[^"]*","event":\{"kind":"event","module":"ebpfshield","action":"dns-query".*"name":"a\.example\.test".*\}$'
+        answer='^\{"@timestamp":"[^"]*","event":\{"kind":"event","module":"ebpfshield","action":"dns-response".*"name":"a\.example\.test".*\}$'
     fi
     : >"$WORK/obs.out"
     : >"$WORK/obs.err"
@@ -74,9 +80,17 @@ run() {
     settled "$WORK/obs.out"
     c1=$(cpu_of "$obs")
     kill -INT "$obs"
-    wait "$obs" || true
+    local status=0
+    wait "$obs" || status=$?
+    [ "$status" -eq 0 ] || mismatch "$rate/s" "the tool exited with $status after SIGINT"
     read -r _ sent _ received _ seconds <"$WORK/load"
-    seen=$(grep -cE "$pattern" "$WORK/obs.out" || true)
+    local queries answers
+    queries=$(grep -cE "$query" "$WORK/obs.out" || true)
+    answers=$(grep -cE "$answer" "$WORK/obs.out" || true)
+    seen=$((queries + answers))
+    # (each kind at most half: duplicated lines cannot hide lost ones of the same count)
+    [ "$queries" -le $((sent / 2)) ] && [ "$answers" -le $((sent / 2)) ] ||
+        mismatch "$rate/s" "$queries query and $answers answer lines for $((sent / 2)) of each"
     lost=$(tool_losses "$WORK/obs.err")
     want=$((MESSAGES - MESSAGES % 32)) # whole turns of 16 queries and 16 answers
     [ "$sent" -eq "$want" ] && [ "$received" -eq "$sent" ] || # (the message when either fails)

@@ -44,7 +44,7 @@ static void check_escapes(void)
 {
     char all[256];
     for (int c = 0; c < 256; c++)
-        all[c] = (char)(c ? c : 'z');
+        all[c] = (char)c;
     for (int c = 0; c <= 256; c++) {
         const char *s = c < 256 ? &all[c] : all;
         size_t len = c < 256 ? 1 : sizeof(all);
@@ -116,6 +116,10 @@ static void check_failures_fail_the_tree(void)
     json_tree_init(&t);
     json_tree_int(&t, JSON_FAILED, "x", 1);
     CHECK(json_tree_object(&t, JSON_ROOT, "later") == JSON_FAILED);
+    CHECK(json_tree_line(&t) == NULL);
+    json_tree_release(&t);
+    json_tree_init(&t);
+    json_tree_string(&t, JSON_ROOT, NULL, "v", 1); /* a member without a name */
     CHECK(json_tree_line(&t) == NULL);
     json_tree_release(&t);
 }
