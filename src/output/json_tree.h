@@ -2,8 +2,9 @@
  * start on the caller's stack and move to the heap only for a large event: no allocation
  * per value (json-c's tree of objects took 12 times the whole text line's CPU per DNS
  * message). Keys keep the order they were first set in; a string or number set again
- * replaces the value in place, an object or array asked for again is the same one. Strings are escaped as RFC 8259 requires (`"`, `\` and control
- * characters as json-c does; other bytes as given). */
+ * replaces the value in place, an object or array asked for again is the same one.
+ * Strings are escaped as RFC 8259 requires (`"`, `\` and control characters as json-c
+ * does; other bytes as given). */
 #ifndef EBPFSHIELD_JSON_TREE_H
 #define EBPFSHIELD_JSON_TREE_H
 
