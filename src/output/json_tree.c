@@ -140,40 +140,44 @@ json_node json_tree_array(struct json_tree *t, json_node parent, const char *key
     return container(t, parent, key, KIND_ARRAY);
 }
 
+/* The node under key in parent set to hold a value of kind, or NULL (the tree failed). */
+static struct json_node_data *scalar(struct json_tree *t, json_node parent, const char *key,
+                                     enum kind kind)
+{
+    json_node n = usable(t, parent) ? slot(t, parent, key) : JSON_FAILED;
+    if (n == JSON_FAILED) {
+        t->failed = 1;
+        return NULL;
+    }
+    t->nodes[n].kind = (uint8_t)kind;
+    return &t->nodes[n];
+}
+
 void json_tree_string(struct json_tree *t, json_node parent, const char *key, const char *s,
                       size_t len)
 {
-    json_node n = usable(t, parent) ? slot(t, parent, key) : JSON_FAILED;
-    size_t at = n != JSON_FAILED ? keep(t, s, len) : SIZE_MAX;
+    struct json_node_data *d = scalar(t, parent, key, KIND_STRING);
+    size_t at = d ? keep(t, s, len) : SIZE_MAX; /* (keep moves no node) */
     if (at == SIZE_MAX) {
         t->failed = 1;
         return;
     }
-    t->nodes[n].kind = KIND_STRING;
-    t->nodes[n].value.string.at = at;
-    t->nodes[n].value.string.len = len;
+    d->value.string.at = at;
+    d->value.string.len = len;
 }
 
 void json_tree_int(struct json_tree *t, json_node parent, const char *key, int64_t value)
 {
-    json_node n = usable(t, parent) ? slot(t, parent, key) : JSON_FAILED;
-    if (n == JSON_FAILED) {
-        t->failed = 1;
-        return;
-    }
-    t->nodes[n].kind = KIND_INT;
-    t->nodes[n].value.i = value;
+    struct json_node_data *d = scalar(t, parent, key, KIND_INT);
+    if (d)
+        d->value.i = value;
 }
 
 void json_tree_uint(struct json_tree *t, json_node parent, const char *key, uint64_t value)
 {
-    json_node n = usable(t, parent) ? slot(t, parent, key) : JSON_FAILED;
-    if (n == JSON_FAILED) {
-        t->failed = 1;
-        return;
-    }
-    t->nodes[n].kind = KIND_UINT;
-    t->nodes[n].value.u = value;
+    struct json_node_data *d = scalar(t, parent, key, KIND_UINT);
+    if (d)
+        d->value.u = value;
 }
 
 /* Where a line is written: out NULL only counts (the length it needs). */
