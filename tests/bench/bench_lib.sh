@@ -42,3 +42,18 @@ tool_losses() {
     unwritten=$(sed -nE 's/.*: ([0-9]+) line\(s\) not written.*/\1/p' "$1" | tail -1)
     echo "${lost:-0} lost, ${unwritten:-0} not written"
 }
+# need COMMAND...: exits 2, naming the first one missing.
+need() {
+    local tool
+    for tool in "$@"; do
+        command -v "$tool" >/dev/null || {
+            echo "$0: $tool is missing (scripts/setup.sh --test)" >&2
+            exit 2
+        }
+    done
+}
+# mismatch WHAT WHY: a MISMATCH line, counted in MISMATCHES (the script's exit status).
+mismatch() {
+    echo "MISMATCH ($1): $2"
+    MISMATCHES=$((MISMATCHES + 1))
+}

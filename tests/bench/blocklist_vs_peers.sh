@@ -36,13 +36,10 @@ BIN=$(realpath "$1") ROUNDS=${2:-3}
 ENTRIES=${ENTRIES:-1000000} UPDATE_LIMIT=${UPDATE_LIMIT:-120}
 CHANGE=$((ENTRIES / 100))
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/bench_lib.sh
+. "$here/bench_lib.sh"
 e2e=$(cd "$here/../e2e" && pwd)
-for tool in nft ipset iptables /usr/bin/time; do
-    command -v "$tool" >/dev/null || {
-        echo "$0: $tool is missing (scripts/setup.sh --test)" >&2
-        exit 2
-    }
-done
+need nft ipset iptables /usr/bin/time
 NS=ebs-blocklist-$$
 WORK=$(mktemp -d)
 MISMATCHES=0
@@ -56,10 +53,6 @@ cleanup() {
     rm -rf -- "$WORK"
 }
 trap cleanup EXIT
-mismatch() {
-    echo "MISMATCH ($1): $2"
-    MISMATCHES=$((MISMATCHES + 1))
-}
 in_ns() { ip netns exec "$NS" "$@"; }
 
 ip netns add "$NS"

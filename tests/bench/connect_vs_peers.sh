@@ -35,6 +35,8 @@ set -euo pipefail
 BIN=$(realpath "$1") ROUNDS=${2:-3}
 CONNECTS=${CONNECTS:-5000} FEED_SIZE=${FEED_SIZE:-100000}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/bench_lib.sh
+. "$here/bench_lib.sh"
 PY=/usr/bin/python3
 NS=ebs-peers-$$
 LISTENER_CPU=0 CLIENT_CPU=$(($(nproc) > 1 ? 1 : 0))
@@ -50,16 +52,7 @@ cleanup() {
 trap cleanup EXIT
 # (in the background, ip netns exec itself: $! is then the process, not a subshell)
 in_ns() { ip netns exec "$NS" "$@"; }
-mismatch() {
-    echo "MISMATCH ($1): $2"
-    MISMATCHES=$((MISMATCHES + 1))
-}
-for tool in nft iptables apt-get dpkg-deb taskset; do
-    command -v "$tool" >/dev/null || {
-        echo "$0: $tool is missing (scripts/setup.sh --test)" >&2
-        exit 2
-    }
-done
+need nft iptables apt-get dpkg-deb taskset
 
 # OpenSnitch, Debian's package unpacked into WORK.
 (cd "$WORK" && apt-get download -q opensnitch >/dev/null 2>"$WORK/apt.err") || {

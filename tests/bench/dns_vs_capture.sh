@@ -29,6 +29,8 @@ BIN=$(realpath "$1") ROUNDS=${2:-3}
 MESSAGES=${MESSAGES:-200000} WINDOW=${WINDOW:-64}
 QUERIES=$((MESSAGES / 2))
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/bench_lib.sh
+. "$here/bench_lib.sh"
 PY=/usr/bin/python3
 NS=ebs-dnscap-$$
 WORK=$(mktemp -d)
@@ -43,16 +45,7 @@ cleanup() {
     rm -rf -- "$WORK"
 }
 trap cleanup EXIT
-mismatch() {
-    echo "MISMATCH ($1): $2"
-    MISMATCHES=$((MISMATCHES + 1))
-}
-for tool in dnsmasq tcpdump tshark; do
-    command -v "$tool" >/dev/null || {
-        echo "$0: $tool is missing (scripts/setup.sh --test)" >&2
-        exit 2
-    }
-done
+need dnsmasq tcpdump tshark
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up
@@ -60,8 +53,6 @@ ip netns exec "$NS" dnsmasq --no-resolv --no-hosts --listen-address=127.0.0.1 --
     --address=/a.example.test/10.1.2.3 --cache-size=1000 --dns-forward-max=5000 \
     --pid-file="$WORK/dnsmasq.pid" --user=root
 
-# shellcheck source=tests/bench/bench_lib.sh
-. "$here/bench_lib.sh"
 
 # round SIDE: the client's queries under SIDE's observer; "SIDE cpu_per_100k busy_s" into
 # figures.

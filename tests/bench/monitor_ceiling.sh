@@ -26,12 +26,12 @@ RATES=("$@")
 [ ${#RATES[@]} -gt 0 ] || RATES=(100000 200000 250000 300000 400000 500000 0)
 MESSAGES=${MESSAGES:-1000000} FORMAT=${FORMAT:-text}
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tests/bench/bench_lib.sh
+. "$here/bench_lib.sh"
 NS=ebs-ceiling-$$
 WORK=$(mktemp -d)
 MISMATCHES=0
 HZ=$(getconf CLK_TCK)
-# shellcheck source=tests/bench/bench_lib.sh
-. "$here/bench_lib.sh"
 cleanup() {
     local pid
     for pid in $(jobs -p); do kill -TERM "$pid" 2>/dev/null || true; done
@@ -40,10 +40,6 @@ cleanup() {
     if [ -n "${KEEP:-}" ]; then echo "kept $WORK"; else rm -rf -- "$WORK"; fi
 }
 trap cleanup EXIT
-mismatch() {
-    echo "MISMATCH ($1): $2"
-    MISMATCHES=$((MISMATCHES + 1))
-}
 for rate in "${RATES[@]}"; do
     [[ $rate =~ ^[0-9]+$ ]] || {
         echo "$0: a rate is messages a second (0: as fast as the load goes), not '$rate'" >&2
