@@ -406,20 +406,22 @@ static inline int answer_in_tcp(struct __sk_buff *skb, __u32 l4, struct answer_w
     return 0;
 }
 
-/* Where the DNS answer in skb starts and ends; 0, 1 for a packet to leave alone, or -1
- * for one that cannot be read. */
-static inline int answer_bounds(struct __sk_buff *skb, struct answer_work *w)
+/* Whether skb comes from a DNS port over UDP or TCP, whole (its protocol, transport header
+ * and source port): any other packet, the common case, leaves before the work below. */
+static inline int answer_candidate(struct __sk_buff *skb, __u8 *proto, __u32 *l4, __u8 ports[2])
 {
-    __u8 proto;
-    __u32 l4;
     int fragment;
-    if (ip_transport(skb, &proto, &l4, &fragment) != 0 || fragment)
-        return 1;
-    __u8 ports[2];
-    if ((proto != IPPROTO_UDP && proto != IPPROTO_TCP) ||
-        bpf_skb_load_bytes(skb, l4, ports, sizeof(ports)) != 0 ||
-        !is_dns_port((__u16)ports[0] << 8 | ports[1]))
-        return 1;
+    return ip_transport(skb, proto, l4, &fragment) == 0 && !fragment &&
+           (*proto == IPPROTO_UDP || *proto == IPPROTO_TCP) &&
+           bpf_skb_load_bytes(skb, *l4, ports, 2) == 0 &&
+           is_dns_port((__u16)ports[0] << 8 | ports[1]);
+}
+
+/* Where the DNS answer in skb (a candidate) starts and ends; 0, 1 for a packet to leave
+ * alone, or -1 for one that cannot be read. */
+static inline int answer_bounds(struct __sk_buff *skb, __u8 proto, __u32 l4, const __u8 ports[2],
+                                struct answer_work *w)
+{
     answer_receiver(skb, proto, w);
     w->d.ev.conn.dport = (__u16)ports[1] << 8 | ports[0]; /* network order, as in netevent */
     w->tcp = 0;
@@ -434,6 +436,10 @@ static inline int answer_bounds(struct __sk_buff *skb, struct answer_work *w)
 /* cgroup_skb ingress: where the answer is, then the chain of steps reads it. */
 int guard_ingress(struct __sk_buff *skb)
 {
+    __u8 proto, ports[2];
+    __u32 l4;
+    if (!answer_candidate(skb, &proto, &l4, ports))
+        return 1;
     __u32 zero = 0;
     struct answer_work *w = answer_scratch.lookup(&zero);
     if (!w)
@@ -443,7 +449,7 @@ int guard_ingress(struct __sk_buff *skb)
     __u32 token = bpf_get_prandom_u32();
     w->token = token;
     __builtin_memset(&w->d.ev, 0, sizeof(w->d.ev));
-    int bounds = answer_bounds(skb, w);
+    int bounds = answer_bounds(skb, proto, l4, ports, w);
     if (bounds < 0)
         return answer_done(skb, w, token, DNS_UNREADABLE);
     if (bounds > 0 || (!w->sender_known && !w->check_names)) /* nothing to remember or check */

@@ -554,14 +554,24 @@ static inline int ip_transport(struct __sk_buff *skb, __u8 *proto, __u32 *l4, in
     return 0;
 }
 
-static inline int domain_check_transport(struct __sk_buff *skb, struct domain_work *w)
+/* Whether skb may carry a DNS message out (UDP or TCP to a DNS port, or a fragment that
+ * could): any other packet, the common case, leaves before the work below. */
+static inline int domain_candidate(struct __sk_buff *skb, __u8 *proto, __u32 *l4, int *fragment)
 {
-    __u8 proto;
-    __u32 l4;
-    int fragment;
-    if (ip_transport(skb, &proto, &l4, &fragment) != 0)
-        return 1;
-    if (fragment && (proto == IPPROTO_UDP || proto == IPPROTO_TCP || proto == 44))
+    if (ip_transport(skb, proto, l4, fragment) != 0)
+        return 0;
+    if (*fragment)
+        return *proto == IPPROTO_UDP || *proto == IPPROTO_TCP || *proto == 44;
+    __u8 ports[4];
+    return (*proto == IPPROTO_UDP || *proto == IPPROTO_TCP) &&
+           bpf_skb_load_bytes(skb, *l4, ports, sizeof(ports)) == 0 &&
+           is_dns_port((__u16)ports[2] << 8 | ports[3]);
+}
+
+static inline int domain_check_transport(struct __sk_buff *skb, __u8 proto, __u32 l4, int fragment,
+                                         struct domain_work *w)
+{
+    if (fragment)
         return domain_verdict_action(skb, DNS_UNREADABLE, 0, 0, 0);
     if (proto == IPPROTO_UDP)
         return domain_check_udp(skb, l4, w);
@@ -573,6 +583,11 @@ static inline int domain_check_transport(struct __sk_buff *skb, struct domain_wo
 /* 1 lets the packet go, 0 drops it. */
 static inline int domain_check(struct __sk_buff *skb)
 {
+    __u8 proto;
+    __u32 l4;
+    int fragment;
+    if (!domain_candidate(skb, &proto, &l4, &fragment))
+        return 1;
     __u32 zero = 0;
     __u32 *active = domain_active.lookup(&zero);
     if (!active || !*active)
@@ -591,7 +606,7 @@ static inline int domain_check(struct __sk_buff *skb)
     __builtin_memset(&w->ev, 0, __builtin_offsetof(struct domainevent, name));
     __u32 token = bpf_get_prandom_u32();
     w->token = token;
-    int verdict = domain_check_transport(skb, w);
+    int verdict = domain_check_transport(skb, proto, l4, fragment, w);
     *nesting = level;
     /* A preempted run whose slot another run took: its reading is not to be trusted. */
     if (w->token != token)
