@@ -57,3 +57,60 @@ mismatch() {
     echo "MISMATCH ($1): $2"
     MISMATCHES=$((MISMATCHES + 1))
 }
+
+# osn_unpack WORK: Debian's opensnitch package downloaded with apt-get download and
+# unpacked into WORK/osn, not installed (installing starts it for the whole host); its
+# version in OSN_VERSION. Exits 1 if the download fails, 2 if the daemon cannot run.
+osn_unpack() {
+    need apt-get dpkg-deb
+    (cd "$1" && apt-get download -q opensnitch >/dev/null 2>"$1/apt.err") || {
+        cat "$1/apt.err" >&2
+        exit 1
+    }
+    dpkg-deb -x "$1"/opensnitch_*.deb "$1/osn"
+    # shellcheck disable=SC2034 # (the caller's)
+    OSN_VERSION=$(dpkg-deb -f "$1"/opensnitch_*.deb Version)
+    "$1/osn/usr/bin/opensnitchd" -version >/dev/null 2>&1 || {
+        echo "$0: opensnitchd does not run (libnetfilter-queue1: scripts/setup.sh --test)" >&2
+        exit 2
+    }
+}
+# osn_configure WORK LISTDIR: its config (default action allow, no UI, info log in
+# WORK/osn.log), one rule denying the IPs of the lists.ips directory LISTDIR, and
+# WORK/osn-run.sh, which runs the daemon with them. opensnitchd 1.5 reads /etc/opensnitchd:
+# the script mounts an overlay of /etc that shows it ours there, so run it in a mount
+# namespace of its own (unshare -m --propagation private): nothing of the host's /etc
+# changes. It queues every new connection to user space (NFQUEUE) for a verdict and finds
+# the process by reading /proc (Debian ships no opensnitch.o for its eBPF process monitor).
+osn_configure() {
+    mkdir -p "$1/osn-etc/rules"
+    python3 - "$1" "$2" <<'PY'
+import json, sys
+work, lists = sys.argv[1], sys.argv[2]
+config = json.load(open(work + "/osn/etc/opensnitchd/default-config.json"))
+config["Server"] = {"Address": "unix://" + work + "/osui.sock", "LogFile": work + "/osn.log"}
+config["DefaultAction"] = "allow"
+config["LogLevel"] = 1  # info: it says how many IPs its lists hold
+json.dump(config, open(work + "/osn-etc/default-config.json", "w"), indent=1)
+rule = {"created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
+        "name": "000-deny-feed", "enabled": True, "precedence": True, "action": "deny",
+        "duration": "always",
+        "operator": {"type": "lists", "operand": "lists.ips", "sensitive": False,
+                     "data": lists, "list": []}}
+json.dump(rule, open(work + "/osn-etc/rules/000-deny-feed.json", "w"), indent=1)
+PY
+    cp "$1/osn/etc/opensnitchd/system-fw.json" "$1/osn-etc/"
+    cat >"$1/osn-run.sh" <<EOF
+set -e
+mkdir -p "$1/etc-upper/opensnitchd" "$1/etc-work"
+cp -r "$1/osn-etc/." "$1/etc-upper/opensnitchd/"
+mount -t overlay overlay -o lowerdir=/etc,upperdir="$1/etc-upper",workdir="$1/etc-work" /etc
+exec "$1/osn/usr/bin/opensnitchd" -rules-path /etc/opensnitchd/rules
+EOF
+}
+# osn_loaded WORK: how many IPs the daemon last said its lists hold (empty: none said).
+osn_loaded() {
+    cat "$1/osn.log" "$1/osn.out" 2>/dev/null | grep -ao '[0-9]* IPs loaded' | tail -1 | cut -d' ' -f1 || true
+}
+# osn_queue_rules NETNS: how many NFQUEUE rules NETNS has (OpenSnitch's).
+osn_queue_rules() { ip netns exec "$1" nft list ruleset 2>/dev/null | grep -c ' queue ' || true; }

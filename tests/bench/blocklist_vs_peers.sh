@@ -7,25 +7,33 @@
 #  - nftables: `nft -f` of an inet table whose output chain drops `ip daddr @feed`, an
 #    interval set holding the list; the update is one `nft -f` transaction;
 #  - ipset: `ipset restore` of a hash:net set (maxelem 2,000,000) that an iptables OUTPUT
-#    rule drops; the update is one `ipset restore` of its del and add lines.
+#    rule drops; the update is one `ipset restore` of its del and add lines;
+#  - OpenSnitch: Debian's opensnitchd (bench_lib.sh osn_configure: default action allow, a
+#    deny rule on a lists.ips directory), started with a one-address list; the list's file
+#    moved into the directory, which it polls every 4 s: timed until a datagram to a
+#    listed address is dropped (it drops in its NFQUEUE verdict: the sender sees no error),
+#    the update likewise until an added address is.
 # The list: ENTRIES IPv4 /32s, every other address from 1.0.0.0 (never adjacent: no side
 # merges them); the update replaces 1 % of them (ENTRIES / 100 removed, as many added from
-# 60.0.0.0). Figures: load seconds, update seconds; the kernel's memory for the list (the
+# 60.0.0.0). Figures: load seconds, update seconds (OpenSnitch's: when the first probe
+# datagram was sent that did not arrive; a probe every 10-40 ms); the kernel's memory for the list (the
 # growth of SUnreclaim + VmallocUsed + Percpu in /proc/meminfo: every side's tables are
 # there) and the user-space memory (ours: the running tool's RSS once loaded, what it
-# holds; nft and ipset, whose processes end: the command's peak RSS, /usr/bin/time's). Checked every round: during the update a
-# process sends a datagram every millisecond to a listed address that stays listed, and
-# a listener there counts the bytes that arrive (must be 0: no gap); after it, one
-# datagram each to an added address (refused), a removed one and an unlisted one (both
-# let out). Any disagreement is printed as MISMATCH and the script exits 1. With
+# holds, and OpenSnitch's daemon likewise; nft and ipset, whose processes end: the
+# command's peak RSS, /usr/bin/time's). Checked every round: during the update a process
+# sends a datagram every millisecond to a listed address that stays listed, and a
+# listener there counts the bytes that arrive (a figure, "gap": ours must let 0 out);
+# after it, one datagram each to an added address (must not arrive), a removed one and an
+# unlisted one (both must). Any other disagreement is printed as MISMATCH and the script
+# exits 1. With
 # PLOT=FILE.svg the rounds are drawn there (tests/bench/plot.py). nftables, ipset and the
 # traffic live in a private network namespace; ours' programs are the host's (attached
 # to the root cgroup), so while its rounds run the whole host refuses the list (public
-# addresses from 1.0.0.0 and 60.0.0.0). As root; needs nft, ipset and iptables
-# (scripts/setup.sh --test).
+# addresses from 1.0.0.0 and 60.0.0.0). As root; needs nft, ipset, iptables and
+# libnetfilter-queue1 (scripts/setup.sh --test) and apt-get's access to Debian's archive.
 # An update still running after UPDATE_LIMIT seconds (default 120) is stopped and said
 # (nft's is one transaction: nothing of it applied); its figure is then the limit. SIDES
-# (default "ours nftables ipset") picks sides.
+# (default "ours nftables ipset opensnitch") picks sides.
 # usage: tests/bench/blocklist_vs_peers.sh EBPFSHIELD_BIN [ROUNDS]   (ENTRIES, UPDATE_LIMIT, SIDES)
 set -euo pipefail
 [ $# -ge 1 ] || {
@@ -40,12 +48,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/bench_lib.sh"
 e2e=$(cd "$here/../e2e" && pwd)
 need nft ipset iptables /usr/bin/time
+read -r -a SIDES <<<"${SIDES:-ours nftables ipset opensnitch}"
 NS=ebs-blocklist-$$
 WORK=$(mktemp -d)
 MISMATCHES=0
-TOOL=
+TOOL="" OSN=""
 cleanup() {
     [ -z "$TOOL" ] || kill -INT "$TOOL" 2>/dev/null || true
+    [ -z "$OSN" ] || kill -TERM "$OSN" 2>/dev/null || true
     local pid
     for pid in $(jobs -p); do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
@@ -54,6 +64,12 @@ cleanup() {
 }
 trap cleanup EXIT
 in_ns() { ip netns exec "$NS" "$@"; }
+OSN_VERSION=
+if [[ " ${SIDES[*]} " == *" opensnitch "* ]]; then
+    osn_unpack "$WORK"
+    mkdir -p "$WORK/osn-lists"
+    osn_configure "$WORK" "$WORK/osn-lists"
+fi
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up
@@ -91,14 +107,35 @@ PY
 kernel_kib() { awk '/^(SUnreclaim|VmallocUsed|Percpu):/ {s += $2} END {print s}' /proc/meminfo; }
 now() { echo "$EPOCHREALTIME"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
-# sends ADDR: "let-out" or "refused" for one datagram to ADDR:9.
+# The probes' witness: the bytes arriving on port 7 of the four addresses.
+ip netns exec "$NS" python3 "$e2e/byte_counter.py" "$WORK/probed" \
+    "udp:$KEEP:7" "udp:$GONE:7" "udp:$NEW:7" "udp:$CLEAN:7" &
+for _ in $(seq 500); do [ -s "$WORK/probed" ] && break || sleep 0.01; done
+# sends ADDR: what became of one datagram to ADDR:7 from a fresh socket: "refused" (EPERM),
+# "let-out" (it arrived within a second) or "dropped" (it did not).
 sends() {
-    in_ns python3 -c 'import socket, sys
+    in_ns python3 -c 'import socket, sys, time
+def arrived():
+    return int(open(sys.argv[2]).read() or 0)
+before = arrived()
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 try:
-    s.sendto(b"x", (sys.argv[1], 9)); print("let-out")
+    s.sendto(b"x", (sys.argv[1], 7))
 except PermissionError:
-    print("refused")' "$1"
+    sys.exit(print("refused"))
+end = time.monotonic() + 1
+while arrived() == before and time.monotonic() < end:
+    time.sleep(0.002)
+print("let-out" if arrived() > before else "dropped")' "$1" "$WORK/probed"
+}
+stopped() { [ "$(sends "$1")" != let-out ]; }
+# until_stopped ADDR T0: the seconds from T0 to the send of the first datagram to ADDR that
+# did not get out (empty after UPDATE_LIMIT seconds).
+until_stopped() {
+    local t
+    while t=$(since "$2") && awk -v t="$t" -v l="$UPDATE_LIMIT" 'BEGIN {exit !(t < l)}'; do
+        stopped "$1" && echo "$t" && return 0
+    done
 }
 
 # ours: the tool, running with a one-address feed.
@@ -138,8 +175,50 @@ ours_apply() {
         mismatch ours "$(grep -E '(^| )feeds: ' "$WORK/err" | tail -1)"
 }
 
-# load SIDE: the list into SIDE (ours: the tool started before, not timed); the user
-# memory it took (KiB) into $WORK/rss.
+# OpenSnitch: the daemon, running with a one-address list.
+osn_start() {
+    rm -f "$WORK/osn-lists/"*
+    echo 10.200.0.1 >"$WORK/osn-lists/seed.txt"
+    : >"$WORK/osn.log"
+    ip netns exec "$NS" unshare -m --propagation private bash "$WORK/osn-run.sh" >"$WORK/osn.out" 2>&1 &
+    OSN=$!
+    for _ in $(seq 600); do
+        [ "$(osn_loaded "$WORK")" = 1 ] && [ "$(osn_queue_rules "$NS")" -gt 0 ] && return 0
+        kill -0 "$OSN" 2>/dev/null || break
+        sleep 0.1
+    done
+    tail -5 "$WORK/osn.log" "$WORK/osn.out" >&2
+    echo "$0: opensnitchd did not start" >&2
+    exit 1
+}
+# osn_apply FILE ADDR: FILE becomes its list; the time until a datagram to ADDR is
+# stopped into $WORK/took; then until its next "N lists loaded, M domains" (M: IPs here)
+# says it holds the list's IPs and the seed's.
+osn_apply() {
+    local t0 n before
+    n=$(($(wc -l <"$1") + 1))
+    before=$(osn_reloads)
+    cp "$1" "$WORK/osn-lists/.list.new" # (hidden: it skips dot files)
+    t0=$(now)
+    mv "$WORK/osn-lists/.list.new" "$WORK/osn-lists/list.txt"
+    until_stopped "$2" "$t0" >"$WORK/took"
+    [ -s "$WORK/took" ] || {
+        echo "$UPDATE_LIMIT" >"$WORK/took"
+        UNFINISHED=1
+        return 0
+    }
+    for _ in $(seq 600); do
+        [ "$(osn_reloads)" -gt "$before" ] && break
+        sleep 0.1
+    done
+    [ "$(osn_reloads)" -gt "$before" ] && [ "$(osn_held)" = "$n" ] ||
+        mismatch opensnitch "after the list took effect it says it holds $(osn_held) IPs, $n listed"
+}
+osn_reloads() { grep -ac ' lists loaded, ' "$WORK/osn.log" || true; }
+osn_held() { sed -nE 's/.* lists loaded, ([0-9]+) domains.*/\1/p' "$WORK/osn.log" | tail -1; }
+
+# load SIDE: the list into SIDE (ours and OpenSnitch: started before, not timed); the
+# user memory it took (KiB) into $WORK/rss.
 load() {
     case $1 in
     ours)
@@ -152,6 +231,10 @@ load() {
         in_ns /usr/bin/time -f %M -o "$WORK/rss" ipset restore <"$WORK/load.ipset"
         in_ns iptables -A OUTPUT -m set --match-set feed dst -j DROP
         ;;
+    opensnitch)
+        osn_apply "$WORK/list.txt" "$KEEP"
+        awk '/^VmRSS:/ {print $2}' "/proc/$OSN/status" >"$WORK/rss"
+        ;;
     esac
 }
 update() {
@@ -163,6 +246,7 @@ update() {
             UNFINISHED=1 # (one transaction: the kernel's set is as before)
         } ;;
     ipset) in_ns ipset restore <"$WORK/update.ipset" ;;
+    opensnitch) osn_apply "$WORK/list.new.txt" "$NEW" ;;
     esac
 }
 clear_side() {
@@ -177,6 +261,15 @@ clear_side() {
         in_ns nft flush ruleset # iptables-nft's tables and hooks too, as in other rounds
         in_ns ipset destroy feed
         ;;
+    opensnitch)
+        kill -TERM "$OSN"
+        wait "$OSN" || true
+        OSN=
+        [ "$(osn_queue_rules "$NS")" = 0 ] || {
+            mismatch opensnitch "its NFQUEUE rules stayed after it exited"
+            in_ns nft flush ruleset
+        }
+        ;;
     esac
     sleep 2 # what the kernel frees in the background
 }
@@ -184,15 +277,19 @@ clear_side() {
 round() {
     local side=$1 k0 k1 t0 load_s update_s user
     [ "$side" != ours ] || ours_start
+    [ "$side" != opensnitch ] || osn_start
     k0=$(kernel_kib)
     t0=$(now)
+    UNFINISHED=
     load "$side"
     load_s=$(since "$t0")
+    [ "$side" != opensnitch ] || load_s=$(cat "$WORK/took")
+    [ -z "$UNFINISHED" ] || mismatch "$side" "the list did not take effect in $UPDATE_LIMIT s"
     user=$(tail -1 "$WORK/rss")
     sleep 1
     k1=$(kernel_kib)
-    [ "$(sends $KEEP)" = refused ] || mismatch "$side" "a listed address let out after the load"
-    [ "$(sends $GONE)" = refused ] || mismatch "$side" "a listed address let out after the load"
+    stopped $KEEP || mismatch "$side" "a listed address let out after the load"
+    stopped $GONE || mismatch "$side" "a listed address let out after the load"
     # The update, under a datagram a millisecond to KEEP, its bytes counted where they land.
     rm -f "$WORK/stop" "$WORK/bytes"
     ip netns exec "$NS" python3 "$e2e/byte_counter.py" "$WORK/bytes" "udp:$KEEP:9" &
@@ -213,48 +310,53 @@ round() {
     UNFINISHED=
     update "$side"
     update_s=$(since "$t0")
+    [ "$side" != opensnitch ] || update_s=$(cat "$WORK/took")
     sleep 0.2
     touch "$WORK/stop"
     wait "$hammer"
     kill "$counter"
     wait "$counter" 2>/dev/null || true
-    local sent refused
+    local sent refused gap
     read -r sent refused <"$WORK/hammer"
-    [ "$(cat "$WORK/bytes")" = 0 ] && [ "$sent" = 0 ] && [ "$refused" -gt 0 ] ||
-        mismatch "$side" "during the update $sent of $((sent + refused)) datagrams to a listed address let out, $(cat "$WORK/bytes") byte(s) arrived"
+    gap=$(cat "$WORK/bytes")
+    # (each datagram 1 byte; OpenSnitch drops in its verdict, after the send: none refused)
+    [ "$((sent + refused))" -gt 0 ] && { [ "$sent" = "$gap" ] || { [ "$side" = opensnitch ] && [ "$gap" -le "$sent" ]; }; } ||
+        mismatch "$side" "the hammer sent $sent and was refused $refused times, $gap byte(s) arrived"
+    [ "$side" != ours ] || [ "$gap" = 0 ] ||
+        mismatch ours "during the update $gap datagram(s) to a listed address arrived"
     if [ -z "$UNFINISHED" ]; then
-        [ "$(sends $NEW)" = refused ] || mismatch "$side" "an added address let out after the update"
-        [ "$(sends $GONE)" = let-out ] || mismatch "$side" "a removed address refused after the update"
+        stopped $NEW || mismatch "$side" "an added address let out after the update"
+        [ "$(sends $GONE)" = let-out ] || mismatch "$side" "a removed address stopped after the update"
     else
         echo "$side: the update did not finish in $UPDATE_LIMIT s (stopped; its figure is the limit)"
-        [ "$(sends $NEW)" = let-out ] && [ "$(sends $GONE)" = refused ] ||
+        [ "$(sends $NEW)" = let-out ] && stopped $GONE ||
             mismatch "$side" "the stopped update was partly applied"
     fi
-    [ "$(sends $CLEAN)" = let-out ] || mismatch "$side" "an unlisted address refused"
+    [ "$(sends $CLEAN)" = let-out ] || mismatch "$side" "an unlisted address stopped"
     clear_side "$side"
-    printf '%-8s load %6.2f s  1%% update %5.2f s  kernel %7d KiB  user %7d KiB  (update: %d datagrams refused, 0 let out)\n' \
-        "$side" "$load_s" "$update_s" $((k1 - k0)) "$user" "$refused"
-    echo "$side $load_s $update_s $((k1 - k0)) $user" >>"$WORK/figures"
+    printf '%-10s load %6.2f s  1%% update %6.2f s  kernel %7d KiB  user %7d KiB  (update: %d datagrams, %d arrived)\n' \
+        "$side" "$load_s" "$update_s" $((k1 - k0)) "$user" $((sent + refused)) "$gap"
+    echo "$side $load_s $update_s $((k1 - k0)) $user $gap" >>"$WORK/figures"
 }
 
-read -r -a SIDES <<<"${SIDES:-ours nftables ipset}"
-echo "blocklist_vs_peers: $ENTRIES IPv4 /32s, updates of $CHANGE out and $CHANGE in, $ROUNDS round(s), kernel $(uname -r), $(nproc) CPU(s), $(nft --version), $(ipset version | head -1)"
+echo "blocklist_vs_peers: $ENTRIES IPv4 /32s, updates of $CHANGE out and $CHANGE in, $ROUNDS round(s), kernel $(uname -r), $(nproc) CPU(s), $(nft --version), $(ipset version | head -1)${OSN_VERSION:+, OpenSnitch $OSN_VERSION}"
 : >"$WORK/figures"
 for r in $(seq 0 $((ROUNDS - 1))); do
     for i in $(seq 0 $((${#SIDES[@]} - 1))); do
         round "${SIDES[$(((i + r) % ${#SIDES[@]}))]}"
     done
 done
-echo "median    load s  update s  kernel KiB  user KiB"
+echo "median      load s  update s  kernel KiB  user KiB  gap (datagrams)"
 for side in "${SIDES[@]}"; do
     awk -v s="$side" '$1 == s' "$WORK/figures" | python3 -c 'import statistics, sys
 rows = [l.split() for l in sys.stdin]
-m = [statistics.median(float(r[i]) for r in rows) for i in range(1, 5)]
-print("%-8s %7.2f %9.2f %11d %9d" % (sys.argv[1], m[0], m[1], m[2], m[3]))' "$side"
+m = [statistics.median(float(r[i]) for r in rows) for i in range(1, 6)]
+print("%-10s %7.2f %9.2f %11d %9d %16d" % (sys.argv[1], m[0], m[1], m[2], m[3], m[4]))' "$side"
 done
 if [ -n "${PLOT:-}" ]; then
     "$here/plot.py" "$WORK/figures" "$PLOT" \
-        "Blocklist of $ENTRIES addresses: ours, nftables, ipset ($(uname -r), $(date +%F))" \
-        "load (s)" "1% update (s)" "kernel memory (KiB)" "user memory (KiB)"
+        "Blocklist of $ENTRIES addresses: ${SIDES[*]} ($(uname -r), $(date +%F))" \
+        "load (s)" "1% update (s)" "kernel memory (KiB)" "user memory (KiB)" \
+        "datagrams let out during the update"
 fi
 [ "$MISMATCHES" -eq 0 ] || exit 1

@@ -5,7 +5,8 @@
 # none; ...), each side holding the same FEED_SIZE IPv4 addresses (10.0.0.0 on, 10.0.0.1
 # among them):
 #  - none: nothing loaded;
-#  - ours: ebpfshield-bcc --block kill with the feed;
+#  - ours: ebpfshield-bcc --block kill with the feed and FEED_NAMES domain names besides
+#    (nftables has no names; OpenSnitch's rule holds one list);
 #  - nftables: an inet table whose output chain drops the feed's set (`ip daddr @feed`);
 #  - OpenSnitch: Debian's opensnitchd 1.5.8 (the package downloaded with apt-get download and
 #    unpacked, not installed: installing starts it for the whole host), its own config
@@ -26,14 +27,14 @@
 # With PLOT=FILE.svg in the environment, the rounds are drawn there (tests/bench/plot.py).
 # Runs in a private network namespace, as root; needs nftables, iptables and
 # libnetfilter-queue1 (scripts/setup.sh --test) and apt-get's access to Debian's archive.
-# usage: tests/bench/connect_vs_peers.sh EBPFSHIELD_BIN [ROUNDS]   (CONNECTS, FEED_SIZE)
+# usage: tests/bench/connect_vs_peers.sh EBPFSHIELD_BIN [ROUNDS]   (CONNECTS, FEED_SIZE, FEED_NAMES)
 set -euo pipefail
 [ $# -ge 1 ] || {
     echo "usage: $0 EBPFSHIELD_BIN [ROUNDS]" >&2
     exit 2
 }
 BIN=$(realpath "$1") ROUNDS=${2:-3}
-CONNECTS=${CONNECTS:-5000} FEED_SIZE=${FEED_SIZE:-100000}
+CONNECTS=${CONNECTS:-5000} FEED_SIZE=${FEED_SIZE:-100000} FEED_NAMES=${FEED_NAMES:-100000}
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/bench/bench_lib.sh
 . "$here/bench_lib.sh"
@@ -41,8 +42,10 @@ PY=/usr/bin/python3
 NS=ebs-peers-$$
 LISTENER_CPU=0 CLIENT_CPU=$(($(nproc) > 1 ? 1 : 0))
 WORK=$(mktemp -d)
-MISMATCHES=0 CONNECTED=0
+MISMATCHES=0 CONNECTED=0 TOOL=""
 cleanup() {
+    [ -z "$TOOL" ] || kill -INT "$TOOL" 2>/dev/null || true
+    sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null || true
     local pid
     for pid in $(jobs -p); do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
@@ -52,40 +55,22 @@ cleanup() {
 trap cleanup EXIT
 # (in the background, ip netns exec itself: $! is then the process, not a subshell)
 in_ns() { ip netns exec "$NS" "$@"; }
-need nft iptables apt-get dpkg-deb taskset
+need nft iptables taskset
 
-# OpenSnitch, Debian's package unpacked into WORK.
-(cd "$WORK" && apt-get download -q opensnitch >/dev/null 2>"$WORK/apt.err") || {
-    cat "$WORK/apt.err" >&2
-    exit 1
-}
-dpkg-deb -x "$WORK"/opensnitch_*.deb "$WORK/osn"
-OSN_VERSION=$(dpkg-deb -f "$WORK"/opensnitch_*.deb Version)
-if ! "$WORK/osn/usr/bin/opensnitchd" -version >/dev/null 2>&1; then
-    echo "$0: opensnitchd does not run (libnetfilter-queue1: scripts/setup.sh --test)" >&2
-    exit 2
-fi
+osn_unpack "$WORK"
 
-# The feed, for all three, and OpenSnitch's config, rule and list directory.
-mkdir -p "$WORK/feeds" "$WORK/osn-etc/rules" "$WORK/osn-lists"
+# The feed, for all three (OpenSnitch's list directory holds it too), and nftables' set.
+mkdir -p "$WORK/feeds" "$WORK/osn-lists"
 "$PY" -c "
 for i in range($FEED_SIZE):
     print('10.%d.%d.%d' % (i >> 16 & 255, i >> 8 & 255, i & 255))" >"$WORK/feeds/bench.txt"
 cp "$WORK/feeds/bench.txt" "$WORK/osn-lists/bench.txt"
+"$PY" -c "
+for i in range($FEED_NAMES):
+    print('n%d.feed-%d.bench.example' % (i, i % 97))" >"$WORK/feeds/names.txt"
 "$PY" - "$WORK" "$FEED_SIZE" <<'PY'
-import json, sys
+import sys
 work, n = sys.argv[1], int(sys.argv[2])
-config = json.load(open(work + "/osn/etc/opensnitchd/default-config.json"))
-config["Server"] = {"Address": "unix://" + work + "/osui.sock", "LogFile": work + "/osn.log"}
-config["DefaultAction"] = "allow"
-config["LogLevel"] = 1  # info: it says how many IPs its lists hold
-json.dump(config, open(work + "/osn-etc/default-config.json", "w"), indent=1)
-rule = {"created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z",
-        "name": "000-deny-feed", "enabled": True, "precedence": True, "action": "deny",
-        "duration": "always",
-        "operator": {"type": "lists", "operand": "lists.ips", "sensitive": False,
-                     "data": work + "/osn-lists", "list": []}}
-json.dump(rule, open(work + "/osn-etc/rules/000-deny-feed.json", "w"), indent=1)
 with open(work + "/set.nft", "w") as f:
     f.write("table inet ebsbench {\n counter probe {}\n set feed {\n  type ipv4_addr\n  elements = {\n")
     addrs = open(work + "/feeds/bench.txt").read().split()  # the feed written above
@@ -94,16 +79,7 @@ with open(work + "/set.nft", "w") as f:
     f.write("  }\n }\n chain out {\n  type filter hook output priority 0;\n"
             "  ip daddr @feed counter name probe drop\n }\n}\n")
 PY
-cp "$WORK/osn/etc/opensnitchd/system-fw.json" "$WORK/osn-etc/"
-# opensnitchd 1.5 reads /etc/opensnitchd: in its own mount namespace, an overlay of /etc
-# shows it our directory there; nothing of the host's /etc changes.
-cat >"$WORK/osn-run.sh" <<EOF
-set -e
-mkdir -p "$WORK/etc-upper/opensnitchd" "$WORK/etc-work"
-cp -r "$WORK/osn-etc/." "$WORK/etc-upper/opensnitchd/"
-mount -t overlay overlay -o lowerdir=/etc,upperdir="$WORK/etc-upper",workdir="$WORK/etc-work" /etc
-exec "$WORK/osn/usr/bin/opensnitchd" -rules-path /etc/opensnitchd/rules
-EOF
+osn_configure "$WORK" "$WORK/osn-lists"
 
 ip netns add "$NS"
 in_ns ip link set lo up
@@ -218,12 +194,13 @@ side_none() {
     round none
 }
 
-side_ours() {
+# ours_start: the tool, running, its pid in TOOL.
+ours_start() {
     ip netns exec "$NS" "$BIN" --feeds "$WORK/feeds" --block kill >"$WORK/tool.out" 2>"$WORK/tool.err" &
-    local tool=$! p hits
+    TOOL=$!
     for _ in $(seq 600); do
         grep -q 'The program is running' "$WORK/tool.out" 2>/dev/null && break
-        kill -0 "$tool" 2>/dev/null || break
+        kill -0 "$TOOL" 2>/dev/null || break
         sleep 0.05
     done
     grep -q 'The program is running' "$WORK/tool.out" || {
@@ -231,11 +208,22 @@ side_ours() {
         echo "$0: the tool did not start within 30 s" >&2
         exit 1
     }
+}
+# ours_stop: SIGINT, and its exit status checked.
+ours_stop() {
+    kill -INT "$TOOL" 2>/dev/null || mismatch ours "the tool was gone before its SIGINT"
+    wait "$TOOL" || mismatch ours "the tool exited $? on SIGINT"
+    TOOL=""
+}
+side_ours() {
+    local p hits
+    ours_start
     p=$(probe)
     [ "$p" = killed ] || mismatch ours "the probe to 10.0.0.1 got '$p', not killed"
     round ours
-    kill -INT "$tool" 2>/dev/null || mismatch ours "the tool was gone before its SIGINT"
-    wait "$tool" || mismatch ours "the tool exited $? on SIGINT"
+    ours_stop
+    grep -q "^feeds: $FEED_NAMES domain names to check" "$WORK/tool.err" ||
+        mismatch ours "it did not say it checks $FEED_NAMES domain names"
     hits=$(grep -c '^Client:' "$WORK/tool.out" || true)
     [ "$hits" -eq 1 ] || mismatch ours "$hits hit line(s), 1 expected (the probe's)"
 }
@@ -258,16 +246,14 @@ print(sum(len(o["set"].get("elem", [])) for o in json.load(sys.stdin)["nftables"
     in_ns nft delete table inet ebsbench
 }
 
-# queue_rules: how many NFQUEUE rules the namespace has (OpenSnitch's).
-queue_rules() { in_ns nft list ruleset 2>/dev/null | grep -c ' queue ' || true; }
 side_opensnitch() {
     local p queued loaded
     : >"$WORK/osn.log"
     ip netns exec "$NS" unshare -m --propagation private bash "$WORK/osn-run.sh" >"$WORK/osn.out" 2>&1 &
     local osn=$!
     for _ in $(seq 600); do
-        loaded=$(cat "$WORK/osn.log" "$WORK/osn.out" 2>/dev/null | grep -ao '[0-9]* IPs loaded' | tail -1 | cut -d' ' -f1 || true)
-        [ -n "$loaded" ] && [ "$(queue_rules)" -gt 0 ] && break
+        loaded=$(osn_loaded "$WORK")
+        [ -n "$loaded" ] && [ "$(osn_queue_rules "$NS")" -gt 0 ] && break
         kill -0 "$osn" 2>/dev/null || break
         sleep 0.1
     done
@@ -282,13 +268,13 @@ side_opensnitch() {
     kill -TERM "$osn"
     wait "$osn" || true
     # Its rules go with it; the next side must start from a clean namespace.
-    if [ "$(queue_rules)" -gt 0 ]; then
+    if [ "$(osn_queue_rules "$NS")" -gt 0 ]; then
         mismatch opensnitch "its NFQUEUE rules stayed after it exited"
         in_ns nft flush ruleset
     fi
 }
 
-echo "== connects under each guard: $CONNECTS a round, $FEED_SIZE feed addresses, $ROUNDS round(s) each;" \
+echo "== connects under each guard: $CONNECTS a round, $FEED_SIZE feed addresses (ours also $FEED_NAMES names), $ROUNDS round(s) each;" \
     "$(uname -r), $(nproc) CPU(s), OpenSnitch $OSN_VERSION, $(nft --version)"
 round warm-up # the first round of a fresh namespace is slower, whichever side
 : >"$WORK/figures"
@@ -309,7 +295,47 @@ print("%-10s %12s %9s %10s %9s" % ("median", "connects/s", "of none", "p50 us", 
 for s in sides:
     print("%-10s %12.0f %9.3f %10.1f %9.1f" % (s, med(s, 1), med(s, 1) / med("none", 1), med(s, 2), med(s, 3)))
 print("ours / opensnitch connects/s: %.1fx" % (med("ours", 1) / med("opensnitch", 1)))
+# Each round's sides ran one after the other: their ratios, round by round, are less
+# exposed to the machine's drift than the medians are.
+per = lambda s: [float(r[1]) for r in rows if r[0] == s]
+for s in ("ours", "nftables"):
+    q = sorted(a / b for a, b in zip(per(s), per("none")))
+    print("%s / none connects/s, round by round: %s (min %.3f, median %.3f, max %.3f)"
+          % (s, " ".join("%.3f" % (a / b) for a, b in zip(per(s), per("none"))),
+             q[0], statistics.median(q), q[-1]))
 PY
+# Where ours' cost goes: one more round of it with the kernel's BPF statistics on (two
+# clock reads per program run: not among the figures), each of its programs' run time.
+# prog_stats FIRST_ID: "id name runs ns" of the programs loaded since FIRST_ID (the tool's).
+prog_stats() { bpftool -j prog show | "$PY" -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p["id"] >= int(sys.argv[1]):
+        print(p["id"], p.get("name", "?"), p.get("run_cnt", 0), p.get("run_time_ns", 0))' "$1"; }
+if command -v bpftool >/dev/null; then
+    first=$(($(bpftool -j prog show | "$PY" -c 'import json, sys; print(max([p["id"] for p in json.load(sys.stdin)] + [0]))') + 1))
+    ours_start
+    prog_stats "$first" >"$WORK/stats0"
+    sysctl -qw kernel.bpf_stats_enabled=1
+    round ours-profiled
+    sysctl -qw kernel.bpf_stats_enabled=0
+    prog_stats "$first" >"$WORK/stats1"
+    ours_stop
+    sed -i '/^ours-profiled /d' "$WORK/figures"
+    echo "ours' programs in that round ($CONNECTS connects; run time per connect, kernel.bpf_stats_enabled):"
+    "$PY" - "$WORK/stats0" "$WORK/stats1" "$CONNECTS" <<'PY'
+import sys
+before = {l.split()[0]: l.split() for l in open(sys.argv[1])}
+total, n = 0, int(sys.argv[3])
+for f in (l.split() for l in open(sys.argv[2])):
+    b = before.get(f[0], [f[0], f[1], 0, 0])
+    runs, ns = int(f[2]) - int(b[2]), int(f[3]) - int(b[3])
+    if runs:
+        total += ns
+        print("  %-24s %9d runs  %8.1f ns a connect  (%.1f ns a run)" % (f[1], runs, ns / n, ns / runs))
+print("  %-24s %34.1f ns a connect" % ("all", total / n))
+PY
+fi
 [ "$MISMATCHES" -eq 0 ] || echo "$MISMATCHES MISMATCH line(s): the figures above are not all checked"
 [ -z "${PLOT:-}" ] || "$here/plot.py" "$WORK/figures" "$PLOT" \
     "connects under each guard, $FEED_SIZE feed addresses ($(uname -r), $(date +%F))" \
