@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/big_array.h"
 #include "base/text.h"
 #include "threatfeed/width_policy.h"
 
@@ -55,7 +56,7 @@ int feed_add(struct parser *p, struct feed_range r, bool host_bits, const char *
     struct feed_ranges *o = p->out;
     if (o->n == o->cap) {
         size_t ncap = o->cap ? 2 * o->cap : 1024;
-        struct feed_range *nv = reallocarray(o->v, ncap, sizeof(*nv));
+        struct feed_range *nv = big_reallocarray(o->v, ncap, sizeof(*nv));
         if (!nv)
             return ADD_NO_MEMORY;
         o->v = nv;

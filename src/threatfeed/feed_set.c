@@ -3,12 +3,14 @@
 
 #include <stdlib.h>
 
+#include "base/big_array.h"
+
 /* The intervals of the IPv4-mapped block into set->v4, the rest into set->v6. */
 int feed_set_index(struct feed_set *set, const struct feed_ranges *iv)
 {
     const feed_addr lo = FEED_V4_BASE, hi = FEED_V4_BASE | UINT32_MAX;
-    set->v4 = reallocarray(NULL, iv->n + 1, sizeof(*set->v4));
-    set->v6 = reallocarray(NULL, iv->n + 2, sizeof(*set->v6));
+    set->v4 = big_reallocarray(NULL, iv->n + 1, sizeof(*set->v4));
+    set->v6 = big_reallocarray(NULL, iv->n + 2, sizeof(*set->v6));
     if (!set->v4 || !set->v6)
         return -1;
     struct feed_ranges v6 = {.v = set->v6};
@@ -23,8 +25,8 @@ int feed_set_index(struct feed_set *set, const struct feed_ranges *iv)
                                               (uint32_t)(r.end > hi ? hi : r.end), r.feed};
     }
     set->n6 = v6.n;
-    set->key4 = reallocarray(NULL, set->n4 + 1, sizeof(*set->key4));
-    set->key6 = reallocarray(NULL, set->n6 + 1, sizeof(*set->key6));
+    set->key4 = big_reallocarray(NULL, set->n4 + 1, sizeof(*set->key4));
+    set->key6 = big_reallocarray(NULL, set->n6 + 1, sizeof(*set->key6));
     if (!set->key4 || !set->key6)
         return -1;
     for (size_t i = 0; i < set->n4; i++)

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/big_array.h"
+
 /* Stable LSD radix sort of v by start, skipping the bytes all starts share (an IPv4-only
  * set sorts in 4 passes). */
 static int sort_ranges(struct feed_range *v, size_t n)
@@ -12,7 +14,7 @@ static int sort_ranges(struct feed_range *v, size_t n)
     if (n < 2) /* sorted; and a set of names alone has no range at all */
         return 0;
     size_t count[16][256]; /* 32 KiB: on the stack, so that a reload's thread may sort too */
-    struct feed_range *tmp = reallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
+    struct feed_range *tmp = big_reallocarray(NULL, n, sizeof(*tmp)), *src = v, *dst = tmp;
     if (!tmp)
         return -1;
     memset(count, 0, sizeof(count));
@@ -104,7 +106,7 @@ int feed_intervals(struct feed_ranges *ranges, struct feed_ranges *allow, struct
     disjoint(ranges);
     if (allow->n)
         disjoint(allow);
-    out->v = reallocarray(NULL, ranges->n + allow->n + 1, sizeof(*out->v));
+    out->v = big_reallocarray(NULL, ranges->n + allow->n + 1, sizeof(*out->v));
     if (!out->v)
         return -1;
     subtract(ranges, allow, out);
