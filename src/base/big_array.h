@@ -12,7 +12,10 @@ extern "C" {
 #endif
 
 /* reallocarray(p, n, size), then, for 2 MiB or more, madvise(MADV_HUGEPAGE) over the
- * whole pages it spans (a hint: refused or not, the array is the same). */
+ * whole pages it spans (a hint: refused or not, the array is the same). An array that
+ * glibc placed in a heap rather than a mapping of its own leaves the hint on that range
+ * after free: the range was all touched by the array, so what stays resident grows by
+ * at most the rounding to huge pages. */
 void *big_reallocarray(void *p, size_t n, size_t size);
 
 #ifdef __cplusplus

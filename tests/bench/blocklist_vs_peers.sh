@@ -12,17 +12,18 @@
 #    deny rule on a lists.ips directory), started with a one-address list; the list's file
 #    moved into the directory, which it polls every 4 s: timed until a datagram to a
 #    listed address is dropped (it drops in its NFQUEUE verdict: the sender sees no error),
-#    the update likewise until an added address is.
+#    the update likewise until an added address is; both mostly its poll's wait.
 # The list: ENTRIES IPv4 /32s, every other address from 1.0.0.0 (never adjacent: no side
 # merges them); the update replaces 1 % of them (ENTRIES / 100 removed, as many added from
 # 60.0.0.0). Figures: load seconds, update seconds (OpenSnitch's: when the first probe
-# datagram was sent that did not arrive; a probe every 10-40 ms); the kernel's memory for the list (the
-# growth of SUnreclaim + VmallocUsed + Percpu in /proc/meminfo: every side's tables are
+# datagram was sent that did not arrive, nor the two after it; a probe every 10-40 ms
+# while they arrive); the kernel's memory for the list (the growth of SUnreclaim + VmallocUsed + Percpu in /proc/meminfo: every side's tables are
 # there) and the user-space memory (ours: the running tool's RSS once loaded, what it
 # holds, and OpenSnitch's daemon likewise; nft and ipset, whose processes end: the
 # command's peak RSS, /usr/bin/time's). Checked every round: during the update a process
 # sends a datagram every millisecond to a listed address that stays listed, and a
-# listener there counts the bytes that arrive (a figure, "gap": ours must let 0 out);
+# listener there counts the bytes that arrive (a figure, "gap": 0 for all but OpenSnitch,
+# whose list is empty while it reads the files again);
 # after it, one datagram each to an added address (must not arrive), a removed one and an
 # unlisted one (both must). Any other disagreement is printed as MISMATCH and the script
 # exits 1. With
@@ -107,14 +108,30 @@ PY
 kernel_kib() { awk '/^(SUnreclaim|VmallocUsed|Percpu):/ {s += $2} END {print s}' /proc/meminfo; }
 now() { echo "$EPOCHREALTIME"; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f", b - a}'; }
-# The probes' witness: the bytes arriving on port 7 of the four addresses.
-ip netns exec "$NS" python3 "$e2e/byte_counter.py" "$WORK/probed" \
-    "udp:$KEEP:7" "udp:$GONE:7" "udp:$NEW:7" "udp:$CLEAN:7" &
-for _ in $(seq 500); do [ -s "$WORK/probed" ] && break || sleep 0.01; done
+# The probes' witnesses: a listener on port 7 of each of the four addresses, counting the
+# bytes that arrive there (one per address: a late datagram is never another's).
+declare -A PROBED=()
+for a in $KEEP $GONE $NEW $CLEAN; do
+    ip netns exec "$NS" python3 "$e2e/byte_counter.py" "$WORK/probed.$a" "udp:$a:7" &
+    PROBED[$a]=$!
+done
+for a in $KEEP $GONE $NEW $CLEAN; do
+    for _ in $(seq 500); do [ -s "$WORK/probed.$a" ] && break || sleep 0.01; done
+    [ -s "$WORK/probed.$a" ] || {
+        echo "$0: the probe listener on $a did not start" >&2
+        exit 1
+    }
+done
 # sends ADDR: what became of one datagram to ADDR:7 from a fresh socket: "refused" (EPERM),
-# "let-out" (it arrived within a second) or "dropped" (it did not).
+# "let-out" (it arrived within 2 s) or "dropped" (it did not). Exits the script if the
+# probe itself fails.
 sends() {
-    in_ns python3 -c 'import socket, sys, time
+    local r
+    kill -0 "${PROBED[$1]}" 2>/dev/null || {
+        echo "$0: the probe listener on $1 is gone" >&2
+        exit 1
+    }
+    r=$(in_ns python3 -c 'import socket, sys, time
 def arrived():
     return int(open(sys.argv[2]).read() or 0)
 before = arrived()
@@ -123,19 +140,28 @@ try:
     s.sendto(b"x", (sys.argv[1], 7))
 except PermissionError:
     sys.exit(print("refused"))
-end = time.monotonic() + 1
+end = time.monotonic() + 2
 while arrived() == before and time.monotonic() < end:
     time.sleep(0.002)
-print("let-out" if arrived() > before else "dropped")' "$1" "$WORK/probed"
+print("let-out" if arrived() > before else "dropped")' "$1" "$WORK/probed.$1") || true
+    case $r in
+    refused | dropped | let-out) echo "$r" ;;
+    *)
+        echo "$0: the probe to $1 failed ('$r')" >&2
+        exit 1
+        ;;
+    esac
 }
 stopped() { [ "$(sends "$1")" != let-out ]; }
 # until_stopped ADDR T0: the seconds from T0 to the send of the first datagram to ADDR that
-# did not get out (empty after UPDATE_LIMIT seconds).
+# did not get out, and two more after it did not either; status 1 after UPDATE_LIMIT
+# seconds.
 until_stopped() {
     local t
     while t=$(since "$2") && awk -v t="$t" -v l="$UPDATE_LIMIT" 'BEGIN {exit !(t < l)}'; do
-        stopped "$1" && echo "$t" && return 0
+        stopped "$1" && stopped "$1" && stopped "$1" && echo "$t" && return 0
     done
+    return 1
 }
 
 # ours: the tool, running with a one-address feed.
@@ -201,7 +227,7 @@ osn_apply() {
     cp "$1" "$WORK/osn-lists/.list.new" # (hidden: it skips dot files)
     t0=$(now)
     mv "$WORK/osn-lists/.list.new" "$WORK/osn-lists/list.txt"
-    until_stopped "$2" "$t0" >"$WORK/took"
+    until_stopped "$2" "$t0" >"$WORK/took" || true
     [ -s "$WORK/took" ] || {
         echo "$UPDATE_LIMIT" >"$WORK/took"
         UNFINISHED=1
@@ -322,8 +348,8 @@ round() {
     # (each datagram 1 byte; OpenSnitch drops in its verdict, after the send: none refused)
     [ "$((sent + refused))" -gt 0 ] && { [ "$sent" = "$gap" ] || { [ "$side" = opensnitch ] && [ "$gap" -le "$sent" ]; }; } ||
         mismatch "$side" "the hammer sent $sent and was refused $refused times, $gap byte(s) arrived"
-    [ "$side" != ours ] || [ "$gap" = 0 ] ||
-        mismatch ours "during the update $gap datagram(s) to a listed address arrived"
+    [ "$side" = opensnitch ] || [ "$gap" = 0 ] ||
+        mismatch "$side" "during the update $gap datagram(s) to a listed address arrived"
     if [ -z "$UNFINISHED" ]; then
         stopped $NEW || mismatch "$side" "an added address let out after the update"
         [ "$(sends $GONE)" = let-out ] || mismatch "$side" "a removed address stopped after the update"

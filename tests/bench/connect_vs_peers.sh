@@ -43,9 +43,10 @@ NS=ebs-peers-$$
 LISTENER_CPU=0 CLIENT_CPU=$(($(nproc) > 1 ? 1 : 0))
 WORK=$(mktemp -d)
 MISMATCHES=0 CONNECTED=0 TOOL=""
+STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 cleanup() {
     [ -z "$TOOL" ] || kill -INT "$TOOL" 2>/dev/null || true
-    sysctl -qw kernel.bpf_stats_enabled=0 2>/dev/null || true
+    sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS" 2>/dev/null || true
     local pid
     for pid in $(jobs -p); do kill -TERM "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
@@ -65,7 +66,7 @@ mkdir -p "$WORK/feeds" "$WORK/osn-lists"
 for i in range($FEED_SIZE):
     print('10.%d.%d.%d' % (i >> 16 & 255, i >> 8 & 255, i & 255))" >"$WORK/feeds/bench.txt"
 cp "$WORK/feeds/bench.txt" "$WORK/osn-lists/bench.txt"
-"$PY" -c "
+[ "$FEED_NAMES" = 0 ] || "$PY" -c "
 for i in range($FEED_NAMES):
     print('n%d.feed-%d.bench.example' % (i, i % 97))" >"$WORK/feeds/names.txt"
 "$PY" - "$WORK" "$FEED_SIZE" <<'PY'
@@ -222,7 +223,7 @@ side_ours() {
     [ "$p" = killed ] || mismatch ours "the probe to 10.0.0.1 got '$p', not killed"
     round ours
     ours_stop
-    grep -q "^feeds: $FEED_NAMES domain names to check" "$WORK/tool.err" ||
+    [ "$FEED_NAMES" = 0 ] || grep -q "^feeds: $FEED_NAMES domain names to check" "$WORK/tool.err" ||
         mismatch ours "it did not say it checks $FEED_NAMES domain names"
     hits=$(grep -c '^Client:' "$WORK/tool.out" || true)
     [ "$hits" -eq 1 ] || mismatch ours "$hits hit line(s), 1 expected (the probe's)"
@@ -318,7 +319,7 @@ if command -v bpftool >/dev/null; then
     prog_stats "$first" >"$WORK/stats0"
     sysctl -qw kernel.bpf_stats_enabled=1
     round ours-profiled
-    sysctl -qw kernel.bpf_stats_enabled=0
+    sysctl -qw kernel.bpf_stats_enabled="$STATS_WAS"
     prog_stats "$first" >"$WORK/stats1"
     ours_stop
     sed -i '/^ours-profiled /d' "$WORK/figures"
