@@ -22,8 +22,10 @@
 # line, the probe's; nftables' set must hold FEED_SIZE elements and its rule count only the
 # probe's packets; OpenSnitch's queue rule must count every connect and it must say it
 # loaded FEED_SIZE IPs). At the end the listener's total is checked against the client's
-# (a connection accepted late, after its round's count, is not lost). Any disagreement is
-# printed as MISMATCH, and the script then exits 1.
+# (a connection accepted late, after its round's count, is not lost). Under OpenSnitch a
+# few connects the client saw made are never accepted: their count is printed, a figure
+# of OpenSnitch's. Any other disagreement is printed as MISMATCH, and the script then
+# exits 1.
 # With PLOT=FILE.svg in the environment, the rounds are drawn there (tests/bench/plot.py).
 # Runs in a private network namespace, as root; needs nftables, iptables and
 # libnetfilter-queue1 (scripts/setup.sh --test) and apt-get's access to Debian's archive.
@@ -42,7 +44,7 @@ PY=/usr/bin/python3
 NS=ebs-peers-$$
 LISTENER_CPU=0 CLIENT_CPU=$(($(nproc) > 1 ? 1 : 0))
 WORK=$(mktemp -d)
-MISMATCHES=0 CONNECTED=0 TOOL=""
+MISMATCHES=0 CONNECTED=0 OSN_UNACCEPTED=0 TOOL=""
 STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 cleanup() {
     [ -z "$TOOL" ] || kill -INT "$TOOL" 2>/dev/null || true
@@ -181,7 +183,11 @@ PY
     rate=$(awk -v n="$ok" -v s="$secs" 'BEGIN { printf "%.0f", n / s }')
     printf '%-10s %8d connects/s  p50 %7.1f us  p99 %8.1f us  (expected %d, connected %d, accepted %d)\n' \
         "$1" "$rate" "$p50" "$p99" "$CONNECTS" "$ok" "$((after - before))"
-    if [ "$ok" -ne "$CONNECTS" ] || [ $((after - before)) -ne "$CONNECTS" ]; then
+    # Under OpenSnitch a few connects the client saw made are never accepted (see
+    # docs/performance.md): counted and said, a figure of OpenSnitch's, not a MISMATCH.
+    if [ "$1" = opensnitch ] && [ "$ok" -eq "$CONNECTS" ] && [ $((after - before)) -le "$ok" ]; then
+        OSN_UNACCEPTED=$((OSN_UNACCEPTED + ok - (after - before)))
+    elif [ "$ok" -ne "$CONNECTS" ] || [ $((after - before)) -ne "$CONNECTS" ]; then
         mismatch "$1" "expected $CONNECTS, client $ok (failures: $why), listener $((after - before))"
     fi
     echo "$1 $rate $p50 $p99" >>"$WORK/figures"
@@ -285,8 +291,12 @@ for r in $(seq 0 $((ROUNDS - 1))); do
 done
 # Every connect the client made, accepted by now (late ones included): lost, if not.
 total=$(accepted)
-[ "$total" = "$CONNECTED" ] ||
+if [ "$total" -gt "$CONNECTED" ] || [ "$total" -lt $((CONNECTED - OSN_UNACCEPTED)) ]; then
     mismatch listener "it accepted $total of the $CONNECTED connects the client made in all rounds"
+fi
+[ "$OSN_UNACCEPTED" = 0 ] ||
+    echo "under OpenSnitch $OSN_UNACCEPTED connect(s) the client saw made were not accepted within their round;" \
+        "$((CONNECTED - total)) never were"
 "$PY" - "$WORK/figures" <<'PY'
 import statistics, sys
 rows = [l.split() for l in open(sys.argv[1])]
