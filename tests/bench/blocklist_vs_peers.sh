@@ -14,41 +14,48 @@
 #    listed address is dropped (it drops in its NFQUEUE verdict: the sender sees no error),
 #    the update likewise until an added address is; both mostly its poll's wait.
 # The list: ENTRIES IPv4 /32s, every other address from 1.0.0.0 (never adjacent: no side
-# merges them); the update replaces 1 % of them (ENTRIES / 100 removed, as many added from
-# 60.0.0.0). Figures: load seconds, update seconds (OpenSnitch's: when the first probe
+# merges them), or with FAMILY=6 IPv6 /128s from 2001:db8:1::; the update replaces 1 % of
+# them (ENTRIES / 100 removed, as many added from 60.0.0.0 or 2001:db8:60::). Figures: load seconds, update seconds (OpenSnitch's: when the first probe
 # datagram was sent that did not arrive, nor the two after it; a probe every 10-40 ms
 # while they arrive); the kernel's memory for the list (the growth of SUnreclaim + VmallocUsed + Percpu in /proc/meminfo: every side's tables are
 # there) and the user-space memory (ours: the running tool's RSS once loaded, what it
 # holds, and OpenSnitch's daemon likewise; nft and ipset, whose processes end: the
 # command's peak RSS, /usr/bin/time's). Checked every round: during the update a process
-# sends a datagram every millisecond to a listed address that stays listed, and a
-# listener there counts the bytes that arrive (a figure, "gap": 0 for all but OpenSnitch,
-# whose list is empty while it reads the files again);
-# after it, one datagram each to an added address (must not arrive), a removed one and an
-# unlisted one (both must). Any other disagreement is printed as MISMATCH and the script
-# exits 1. With
-# PLOT=FILE.svg the rounds are drawn there (tests/bench/plot.py). nftables, ipset and the
+# sends a datagram every millisecond (OpenSnitch: every 10 ms) to a listed address that
+# stays listed, and a listener there counts the bytes that arrive (a figure, "gap": 0
+# for all but OpenSnitch, whose list is empty while it reads the files again); after it,
+# one datagram each to an added address (must not arrive), a removed one and an unlisted
+# one (both must). Any other disagreement is printed as MISMATCH and the script exits 1.
+# With PLOT=FILE.svg the rounds are drawn there (tests/bench/plot.py). nftables, ipset and the
 # traffic live in a private network namespace; ours' programs are the host's (attached
 # to the root cgroup), so while its rounds run the whole host refuses the list (public
-# addresses from 1.0.0.0 and 60.0.0.0). As root; needs nft, ipset, iptables and
+# addresses from 1.0.0.0 and 60.0.0.0, or 2001:db8:: ones). As root; needs nft, ipset, iptables and
 # libnetfilter-queue1 (scripts/setup.sh --test) and apt-get's access to Debian's archive.
 # An update still running after UPDATE_LIMIT seconds (default 120) is stopped and said
 # (nft's is one transaction: nothing of it applied); its figure is then the limit. SIDES
 # (default "ours nftables ipset opensnitch") picks sides.
-# usage: tests/bench/blocklist_vs_peers.sh EBPFSHIELD_BIN [ROUNDS]   (ENTRIES, UPDATE_LIMIT, SIDES)
+# usage: tests/bench/blocklist_vs_peers.sh EBPFSHIELD_BIN [ROUNDS]   (ENTRIES, UPDATE_LIMIT, SIDES, FAMILY)
 set -euo pipefail
 [ $# -ge 1 ] || {
     echo "usage: $0 EBPFSHIELD_BIN [ROUNDS]" >&2
     exit 2
 }
 BIN=$(realpath "$1") ROUNDS=${2:-3}
-ENTRIES=${ENTRIES:-1000000} UPDATE_LIMIT=${UPDATE_LIMIT:-120}
+ENTRIES=${ENTRIES:-1000000} UPDATE_LIMIT=${UPDATE_LIMIT:-120} FAMILY=${FAMILY:-4}
 CHANGE=$((ENTRIES / 100))
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/bench/bench_lib.sh
 . "$here/bench_lib.sh"
 e2e=$(cd "$here/../e2e" && pwd)
-need nft ipset iptables /usr/bin/time
+case $FAMILY in
+4) IPT=iptables OURS_CIDRS="$((ENTRIES + 1)) IPv4 and 0 IPv6" ;;
+6) IPT=ip6tables OURS_CIDRS="1 IPv4 and $ENTRIES IPv6" ;;
+*)
+    echo "$0: FAMILY is 4 or 6, not '$FAMILY'" >&2
+    exit 2
+    ;;
+esac
+need nft ipset "$IPT" /usr/bin/time
 read -r -a SIDES <<<"${SIDES:-ours nftables ipset opensnitch}"
 NS=ebs-blocklist-$$
 WORK=$(mktemp -d)
@@ -76,16 +83,28 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 # KEEP stays listed, GONE is removed and NEW added by the update, CLEAN never listed: all
 # local, so that what is let out arrives.
-KEEP=1.0.0.0 GONE=1.0.0.2 NEW=60.0.0.0 CLEAN=10.9.9.9
-for a in $KEEP $GONE $NEW $CLEAN; do ip -n "$NS" addr add "$a/32" dev lo; done
-python3 - "$WORK" "$ENTRIES" "$CHANGE" <<'PY'
-import sys
-work, n, change = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-def dotted(a):
-    return "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
-listed = [dotted((1 << 24) + 2 * i) for i in range(n)]
-gone = listed[1:1 + change]                        # GONE (1.0.0.2) first among them
-new = [dotted((60 << 24) + 2 * i) for i in range(change)]
+if [ "$FAMILY" = 4 ]; then
+    KEEP=1.0.0.0 GONE=1.0.0.2 NEW=60.0.0.0 CLEAN=10.9.9.9 HOST=32
+else
+    KEEP=2001:db8:1:: GONE=2001:db8:1::2 NEW=2001:db8:60:: CLEAN=2001:db8:99::9 HOST=128
+fi
+for a in $KEEP $GONE $NEW $CLEAN; do ip -n "$NS" addr add "$a/$HOST" dev lo; done
+python3 - "$WORK" "$ENTRIES" "$CHANGE" "$FAMILY" <<'PY'
+import ipaddress, sys
+work, n, change, family = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+if family == "4":
+    def text(a):
+        return "%d.%d.%d.%d" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255)
+    first, added = 1 << 24, 60 << 24                           # 1.0.0.0, 60.0.0.0
+    kind, match = "ipv4_addr", "ip daddr"
+else:
+    text = lambda a: str(ipaddress.IPv6Address(a))  # the form OpenSnitch compares
+    first = int(ipaddress.IPv6Address("2001:db8:1::"))
+    added = int(ipaddress.IPv6Address("2001:db8:60::"))
+    kind, match = "ipv6_addr", "ip6 daddr"
+listed = [text(first + 2 * i) for i in range(n)]
+gone = listed[1:1 + change]                        # GONE first among them
+new = [text(added + 2 * i) for i in range(change)]
 after = [listed[0]] + listed[1 + change:] + new
 def write(name, text):
     with open(f"{work}/{name}", "w") as f:
@@ -94,12 +113,12 @@ def chunks(addrs):
     return ",\n".join(", ".join(addrs[i:i + 1000]) for i in range(0, len(addrs), 1000))
 write("list.txt", "\n".join(listed) + "\n")
 write("list.new.txt", "\n".join(after) + "\n")
-write("load.nft", "table inet ebsbench {\n set feed {\n  type ipv4_addr\n  flags interval\n"
+write("load.nft", f"table inet ebsbench {{\n set feed {{\n  type {kind}\n  flags interval\n"
       f"  elements = {{\n{chunks(listed)}\n  }}\n }}\n chain out {{\n"
-      "  type filter hook output priority 0;\n  ip daddr @feed drop\n }\n}\n")
+      f"  type filter hook output priority 0;\n  {match} @feed drop\n }}\n}}\n")
 write("update.nft", f"delete element inet ebsbench feed {{ {chunks(gone)} }}\n"
       f"add element inet ebsbench feed {{ {chunks(new)} }}\n")
-write("load.ipset", "create feed hash:net family inet maxelem 2000000\n"
+write("load.ipset", f"create feed hash:net family {'inet' if family == '4' else 'inet6'} maxelem 2000000\n"
       + "".join(f"add feed {a}\n" for a in listed))
 write("update.ipset", "".join(f"del feed {a}\n" for a in gone)
       + "".join(f"add feed {a}\n" for a in new))
@@ -135,7 +154,7 @@ sends() {
 def arrived():
     return int(open(sys.argv[2]).read() or 0)
 before = arrived()
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
 try:
     s.sendto(b"x", (sys.argv[1], 7))
 except PermissionError:
@@ -197,7 +216,7 @@ ours_apply() {
         }
         sleep 0.005
     done
-    grep -E '(^| )feeds: ' "$WORK/err" | tail -1 | grep -q "; $2 IPv4 and 0 IPv6 CIDRs to check" ||
+    grep -E '(^| )feeds: ' "$WORK/err" | tail -1 | grep -q "; $2 CIDRs to check" ||
         mismatch ours "$(grep -E '(^| )feeds: ' "$WORK/err" | tail -1)"
 }
 
@@ -248,14 +267,14 @@ osn_held() { sed -nE 's/.* lists loaded, ([0-9]+) domains.*/\1/p' "$WORK/osn.log
 load() {
     case $1 in
     ours)
-        ours_apply "$WORK/list.txt" $((ENTRIES + 1))
+        ours_apply "$WORK/list.txt" "$OURS_CIDRS"
         # What it holds (its peak is compiling at start-up: about 100 MiB, the list or not)
         awk '/^VmRSS:/ {print $2}' "/proc/$TOOL/status" >"$WORK/rss"
         ;;
     nftables) in_ns /usr/bin/time -f %M -o "$WORK/rss" nft -f "$WORK/load.nft" ;;
     ipset)
         in_ns /usr/bin/time -f %M -o "$WORK/rss" ipset restore <"$WORK/load.ipset"
-        in_ns iptables -A OUTPUT -m set --match-set feed dst -j DROP
+        in_ns "$IPT" -A OUTPUT -m set --match-set feed dst -j DROP
         ;;
     opensnitch)
         osn_apply "$WORK/list.txt" "$KEEP"
@@ -265,7 +284,7 @@ load() {
 }
 update() {
     case $1 in
-    ours) ours_apply "$WORK/list.new.txt" $((ENTRIES + 1)) ;;
+    ours) ours_apply "$WORK/list.new.txt" "$OURS_CIDRS" ;;
     nftables) # nft 1.0.6 takes minutes to update a large interval set: given UPDATE_LIMIT s
         timeout "$UPDATE_LIMIT" ip netns exec "$NS" nft -f "$WORK/update.nft" || {
             [ $? -eq 124 ] || mismatch nftables "nft -f of the update failed"
@@ -329,8 +348,14 @@ round() {
         echo "$0: the byte counter did not start" >&2
         exit 1
     }
-    ip netns exec "$NS" python3 "$e2e/hammer.py" "$WORK/stop" "$KEEP" 9 >"$WORK/hammer" &
+    rm -f "$WORK/hammering"
+    # (OpenSnitch: one every 10 ms; at one a millisecond its slower verdicts filled its
+    # queue, whose overflow drops packets, the probes' among them)
+    local interval=0.001
+    [ "$side" != opensnitch ] || interval=0.01
+    HAMMER_READY="$WORK/hammering" ip netns exec "$NS" python3 "$e2e/hammer.py" "$WORK/stop" "$KEEP" 9 "$interval" >"$WORK/hammer" &
     local hammer=$!
+    for _ in $(seq 1000); do [ -e "$WORK/hammering" ] && break || sleep 0.01; done
     sleep 0.2
     t0=$(now)
     UNFINISHED=
@@ -365,7 +390,7 @@ round() {
     echo "$side $load_s $update_s $((k1 - k0)) $user $gap" >>"$WORK/figures"
 }
 
-echo "blocklist_vs_peers: $ENTRIES IPv4 /32s, updates of $CHANGE out and $CHANGE in, $ROUNDS round(s), kernel $(uname -r), $(nproc) CPU(s), $(nft --version), $(ipset version | head -1)${OSN_VERSION:+, OpenSnitch $OSN_VERSION}"
+echo "blocklist_vs_peers: $ENTRIES IPv$FAMILY addresses, updates of $CHANGE out and $CHANGE in, $ROUNDS round(s), kernel $(uname -r), $(nproc) CPU(s), $(nft --version), $(ipset version | head -1)${OSN_VERSION:+, OpenSnitch $OSN_VERSION}"
 : >"$WORK/figures"
 for r in $(seq 0 $((ROUNDS - 1))); do
     for i in $(seq 0 $((${#SIDES[@]} - 1))); do
@@ -381,7 +406,7 @@ print("%-10s %7.2f %9.2f %11d %9d %16d" % (sys.argv[1], m[0], m[1], m[2], m[3], 
 done
 if [ -n "${PLOT:-}" ]; then
     "$here/plot.py" "$WORK/figures" "$PLOT" \
-        "Blocklist of $ENTRIES addresses: ${SIDES[*]} ($(uname -r), $(date +%F))" \
+        "Blocklist of $ENTRIES IPv$FAMILY addresses: ${SIDES[*]} ($(uname -r), $(date +%F))" \
         "load (s)" "1% update (s)" "kernel memory (KiB)" "user memory (KiB)" \
         "datagrams let out during the update"
 fi
