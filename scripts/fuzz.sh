@@ -12,7 +12,7 @@ out=build-fuzz
 mkdir -p "$out"
 flags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE '-DEBPFSHIELD_VERSION="fuzz"'
        -Isrc -Ibpf_text $(pkg-config --cflags ldns json-c libpsl))
-core=(src/dns/*.c src/threatfeed/*.c src/base/log.c src/base/text.c src/base/trusted_path.c
+core=(src/dns/*.c src/threatfeed/*.c src/base/big_array.c src/base/log.c src/base/text.c src/base/trusted_path.c
       src/base/container_id.c
       src/guard/core_file.c src/guard/block_actions.c src/output/event.c src/output/format.c
       src/output/output.c src/output/json_tree.c src/output/*_format.c)
