@@ -68,6 +68,7 @@ thread: a thread named "dns-worker" sends the query to 127.0.0.1:53 and the proc
 at once; with GO_FILE it waits for that file first (a process older than the tool)."""
 import ctypes
 import os
+import signal
 import socket
 import struct
 import sys
@@ -247,14 +248,18 @@ def pointer_chain_query(size, links):
 
 
 def paced(msg, addr, port, rate, seconds):
-    """msg sent RATE times a second for SECONDS from one socket; prints how many."""
+    """msg sent RATE times a second for SECONDS from one socket; prints how many, also
+    when ended early by SIGTERM."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     s = socket.socket(family_of(addr), socket.SOCK_DGRAM)
     sent, start = 0, time.monotonic()
-    while time.monotonic() - start < seconds:
-        s.sendto(msg, (addr, port))
-        sent += 1
-        time.sleep(max(0.0, start + sent / rate - time.monotonic()))
-    print(sent)
+    try:
+        while time.monotonic() - start < seconds:
+            s.sendto(msg, (addr, port))
+            sent += 1
+            time.sleep(max(0.0, start + sent / rate - time.monotonic()))
+    finally:
+        print(sent, flush=True)
 
 
 def thread(name, go_file):
