@@ -1,8 +1,8 @@
 /* Benchmark of the threat-feed loader and lookups (not a test). Build and run from the
  * source tree:
  *   gcc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -Isrc -Ibpf_text -Itests/unit \
- *       $(find src/threatfeed -name '*.c') src/base/big_array.c src/base/trusted_path.c src/base/log.c \
- *       src/base/text.c tests/bench/bench_feeds.c -o /tmp/bench_feeds
+ *       $(find src/threatfeed -name '*.c') src/base/trusted_path.c src/base/log.c \
+ *       src/base/big_array.c src/base/text.c tests/bench/bench_feeds.c -o /tmp/bench_feeds
  *   /tmp/bench_feeds
  * Writes random feeds (fixed seed) to a private directory, then prints for each scenario
  * the entries written and loaded (MISMATCH when they differ), the time to parse and
