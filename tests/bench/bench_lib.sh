@@ -114,3 +114,30 @@ osn_loaded() {
 }
 # osn_queue_rules NETNS: how many NFQUEUE rules NETNS has (OpenSnitch's).
 osn_queue_rules() { ip netns exec "$1" nft list ruleset 2>/dev/null | grep -c ' queue ' || true; }
+# osn_start NETNS WORK: the daemon of osn_configure started in NETNS, its pid in OSN, until
+# it has said how many IPs its lists hold and its NFQUEUE rules are in place (60 s); else
+# its log's tail is shown and the script exits 1.
+osn_start() {
+    : >"$2/osn.log"
+    ip netns exec "$1" unshare -m --propagation private bash "$2/osn-run.sh" >"$2/osn.out" 2>&1 &
+    OSN=$!
+    for _ in $(seq 600); do
+        [ -n "$(osn_loaded "$2")" ] && [ "$(osn_queue_rules "$1")" -gt 0 ] && return 0
+        kill -0 "$OSN" 2>/dev/null || break
+        sleep 0.1
+    done
+    tail -5 "$2/osn.log" "$2/osn.out" >&2
+    echo "$0: opensnitchd did not start" >&2
+    exit 1
+}
+# osn_stop NETNS: SIGTERM to the daemon; its NFQUEUE rules must go with it (a MISMATCH if
+# not, and NETNS's ruleset flushed, so that the next side starts from a clean namespace).
+osn_stop() {
+    kill -TERM "$OSN"
+    wait "$OSN" || true
+    OSN=""
+    [ "$(osn_queue_rules "$1")" = 0 ] || {
+        mismatch opensnitch "its NFQUEUE rules stayed after it exited"
+        ip netns exec "$1" nft flush ruleset
+    }
+}

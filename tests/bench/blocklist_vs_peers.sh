@@ -221,20 +221,11 @@ ours_apply() {
 }
 
 # OpenSnitch: the daemon, running with a one-address list.
-osn_start() {
+osn_seeded() {
     rm -f "$WORK/osn-lists/"*
     echo 10.200.0.1 >"$WORK/osn-lists/seed.txt"
-    : >"$WORK/osn.log"
-    ip netns exec "$NS" unshare -m --propagation private bash "$WORK/osn-run.sh" >"$WORK/osn.out" 2>&1 &
-    OSN=$!
-    for _ in $(seq 600); do
-        [ "$(osn_loaded "$WORK")" = 1 ] && [ "$(osn_queue_rules "$NS")" -gt 0 ] && return 0
-        kill -0 "$OSN" 2>/dev/null || break
-        sleep 0.1
-    done
-    tail -5 "$WORK/osn.log" "$WORK/osn.out" >&2
-    echo "$0: opensnitchd did not start" >&2
-    exit 1
+    osn_start "$NS" "$WORK"
+    [ "$(osn_loaded "$WORK")" = 1 ] || mismatch opensnitch "it loaded $(osn_loaded "$WORK") IPs, 1 listed"
 }
 # osn_apply FILE ADDR: FILE becomes its list; the time until a datagram to ADDR is
 # stopped into $WORK/took; then until its next "N lists loaded, M domains" (M: IPs here)
@@ -306,15 +297,7 @@ clear_side() {
         in_ns nft flush ruleset # iptables-nft's tables and hooks too, as in other rounds
         in_ns ipset destroy feed
         ;;
-    opensnitch)
-        kill -TERM "$OSN"
-        wait "$OSN" || true
-        OSN=
-        [ "$(osn_queue_rules "$NS")" = 0 ] || {
-            mismatch opensnitch "its NFQUEUE rules stayed after it exited"
-            in_ns nft flush ruleset
-        }
-        ;;
+    opensnitch) osn_stop "$NS" ;;
     esac
     sleep 2 # what the kernel frees in the background
 }
@@ -322,7 +305,7 @@ clear_side() {
 round() {
     local side=$1 k0 k1 t0 load_s update_s user
     [ "$side" != ours ] || ours_start
-    [ "$side" != opensnitch ] || osn_start
+    [ "$side" != opensnitch ] || osn_seeded
     k0=$(kernel_kib)
     t0=$(now)
     UNFINISHED=

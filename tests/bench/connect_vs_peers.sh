@@ -44,7 +44,7 @@ PY=/usr/bin/python3
 NS=ebs-peers-$$
 LISTENER_CPU=0 CLIENT_CPU=$(($(nproc) > 1 ? 1 : 0))
 WORK=$(mktemp -d)
-MISMATCHES=0 CONNECTED=0 OSN_UNACCEPTED=0 TOOL=""
+MISMATCHES=0 CONNECTED=0 OSN_UNACCEPTED=0 TOOL="" OSN=""
 STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
 cleanup() {
     [ -z "$TOOL" ] || kill -INT "$TOOL" 2>/dev/null || true
@@ -255,15 +255,8 @@ print(sum(len(o["set"].get("elem", [])) for o in json.load(sys.stdin)["nftables"
 
 side_opensnitch() {
     local p queued loaded
-    : >"$WORK/osn.log"
-    ip netns exec "$NS" unshare -m --propagation private bash "$WORK/osn-run.sh" >"$WORK/osn.out" 2>&1 &
-    local osn=$!
-    for _ in $(seq 600); do
-        loaded=$(osn_loaded "$WORK")
-        [ -n "$loaded" ] && [ "$(osn_queue_rules "$NS")" -gt 0 ] && break
-        kill -0 "$osn" 2>/dev/null || break
-        sleep 0.1
-    done
+    osn_start "$NS" "$WORK"
+    loaded=$(osn_loaded "$WORK")
     [ "${loaded:-}" = "$FEED_SIZE" ] || mismatch opensnitch "it loaded ${loaded:-no} IPs, $FEED_SIZE in the feed"
     p=$(probe)
     [ "$p" = timeout ] || mismatch opensnitch "the probe to 10.0.0.1 got '$p', not dropped (timeout)"
@@ -272,13 +265,7 @@ side_opensnitch() {
         sed -n 's/.*ct state new,related counter packets \([0-9]*\) .*/\1/p' || true)
     [ "${queued:-0}" -ge "$CONNECTS" ] ||
         mismatch opensnitch "its queue rule counted ${queued:-no} packet(s), $CONNECTS connects made"
-    kill -TERM "$osn"
-    wait "$osn" || true
-    # Its rules go with it; the next side must start from a clean namespace.
-    if [ "$(osn_queue_rules "$NS")" -gt 0 ]; then
-        mismatch opensnitch "its NFQUEUE rules stayed after it exited"
-        in_ns nft flush ruleset
-    fi
+    osn_stop "$NS"
 }
 
 echo "== connects under each guard: $CONNECTS a round, $FEED_SIZE feed addresses (ours also $FEED_NAMES names), $ROUNDS round(s) each;" \
