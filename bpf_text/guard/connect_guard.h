@@ -25,6 +25,10 @@
  *                      6.16 on), else -1
  *   GUARD_NAT64_LOCAL  (optional) the first 3 words of a local NAT64 /96 (--nat64-prefix)
  *   GUARD_TASK_IDENTITY  (optional) BTF offsets for the process's identity (task_identity.h)
+ *   GUARD_HOLD_TGID    (optional, with GUARD_TASK_IDENTITY, when the action stops the
+ *                      process) task_struct.tgid's offset from the BTF: stopped processes
+ *                      are held, and the lsm__ programs refuse what could resume them
+ *                      (below); GUARD_SIGCONT: SIGCONT's number
  *   GUARD_DOMAINS      1: the egress program also checks the names of DNS messages
  *                      (domain_guard.h, with its own flags)
  *   GUARD_INBOUND      (optional) 1: the XDP program of --inbound (inbound_guard.h) */
@@ -150,6 +154,89 @@ static inline void notify_waiting(void *ctx, __u32 tgid)
 #endif
 }
 
+/* --block suspend|dump: a process the action stopped is held (tgid -> its start) from just
+ * before its SIGSTOP, and where the kernel runs BPF LSM programs the lsm__ programs refuse
+ * what could resume it before user space has frozen it in its cgroup (or, under dump,
+ * between the thaw and gcore's stop): another process's SIGCONT (root's excepted), a
+ * SIGCONT its files would send it (F_SETSIG), and a new tracer but root's. Under suspend
+ * user space lets it go once frozen (the freezer holds it then); it goes when it ends. */
+#ifdef GUARD_HOLD_TGID
+#define HOLD_EPERM 1
+#define HOLD_PTRACE_MODE_ATTACH 0x02 /* include/linux/ptrace.h */
+BPF_HASH(held_procs, __u32, __u64, GUARD_PENDING_MAX);
+
+/* 1 when task (a struct task_struct *) is of a held process. */
+static inline int task_held(void *task)
+{
+    __u32 tgid = 0;
+    identity_read(&tgid, sizeof(tgid), (char *)task + GUARD_HOLD_TGID);
+    __u64 *held = held_procs.lookup(&tgid);
+    if (!held)
+        return 0;
+    __u64 start_ns, pid_ino;
+    task_identity_of(task, &start_ns, &pid_ino);
+    return *held == start_ns; /* else a later process on its pid */
+}
+
+static inline int sent_by_root(void)
+{
+    return (__u32)bpf_get_current_uid_gid() == 0;
+}
+
+/* kill, tgkill, sigqueue, pidfd_send_signal (the signals one process sends another; the
+ * kernel's own never come here); cred: the sender's when not the current task's (a USB
+ * URB's completion), never taken for root's. */
+LSM_PROBE(task_kill, void *task, void *info, int sig, void *cred)
+{
+    if (sig != GUARD_SIGCONT || (!cred && sent_by_root()))
+        return 0;
+    return task_held(task) ? -HOLD_EPERM : 0;
+}
+
+/* A signal the process's own file would send it on I/O (fcntl F_SETOWN, F_SETSIG). */
+LSM_PROBE(file_send_sigiotask, void *task, void *fown, int sig)
+{
+    return sig == GUARD_SIGCONT && task_held(task) ? -HOLD_EPERM : 0;
+}
+
+/* A new tracer could continue it without the SIGSTOP (PTRACE_CONT): root's alone, gcore's. */
+LSM_PROBE(ptrace_access_check, void *task, unsigned int mode)
+{
+    if (!(mode & HOLD_PTRACE_MODE_ATTACH) || sent_by_root())
+        return 0;
+    return task_held(task) ? -HOLD_EPERM : 0;
+}
+
+/* Holds the current process (tgid) before its signal goes, so that no SIGCONT can come in
+ * between: 1 when it was not held already. A full table: not held. */
+static inline int hold_current(__u32 tgid)
+{
+    __u64 start_ns, pid_ino;
+    task_identity(&start_ns, &pid_ino);
+    __u64 *held = held_procs.lookup(&tgid);
+    if (held && *held == start_ns)
+        return 0;
+    held_procs.update(&tgid, &start_ns);
+    return 1;
+}
+#endif
+
+/* The action's signal, sent to the current process: 1 once it went. */
+static inline int send_action(void)
+{
+#ifdef GUARD_HOLD_TGID
+    __u32 tgid = bpf_get_current_pid_tgid() >> 32;
+    int fresh = hold_current(tgid);
+    if (bpf_send_signal(GUARD_SIGNAL) == 0)
+        return 1;
+    if (fresh)
+        held_procs.delete(&tgid);
+    return 0;
+#else
+    return bpf_send_signal(GUARD_SIGNAL) == 0;
+#endif
+}
+
 #if GUARD_DOMAINS
 #include "guard/domain_guard.h"
 #endif
@@ -198,7 +285,7 @@ static inline int guard_destination(struct bpf_sock_addr *ctx, int v6, int conne
 static inline void signal_refused(struct bpf_sock_addr *ctx, struct netevent *ev)
 {
 #if GUARD_SIGNAL_AT == GUARD_AT_HOOK
-    ev->signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+    ev->signalled = send_action();
     events.perf_submit(ctx, ev, sizeof(*ev));
 #else
     __u32 tgid = ev->pid;
@@ -319,7 +406,7 @@ static inline void take_call(void *ctx, __u32 tgid)
     struct netevent ev = *pending;
     if (pending_calls.delete(&tgid) != 0)
         return;
-    ev.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+    ev.signalled = send_action();
     events.perf_submit(ctx, &ev, sizeof(ev));
 }
 
@@ -335,7 +422,7 @@ static inline void take_name_hit(void *ctx, __u32 tgid)
     int take = may_take(&ev);
     if (take == 0 || pending_signal.delete(&tgid) != 0)
         return;
-    ev.signalled = take > 0 && bpf_send_signal(GUARD_SIGNAL) == 0;
+    ev.signalled = take > 0 && send_action();
     submit_pending(ctx, &ev);
 }
 
@@ -419,6 +506,9 @@ int guard_forget(void *ctx)
         events.perf_submit(ctx, &n, sizeof(n));
     }
     proc_hits.delete(&tgid);
+#ifdef GUARD_HOLD_TGID
+    held_procs.delete(&tgid);
+#endif
     struct netevent ev, *pending = pending_calls.lookup(&tgid);
     if (pending) {
         ev = *pending;

@@ -303,7 +303,7 @@ static inline void domain_hit(struct __sk_buff *skb, struct domainevent *ev, int
     }
 #if GUARD_SKB_TASK
     if (current) {
-        ev->conn.signalled = bpf_send_signal(GUARD_SIGNAL) == 0;
+        ev->conn.signalled = send_action();
         events.perf_submit(skb, ev, sizeof(*ev));
         return;
     }

@@ -210,22 +210,31 @@ int attach_open_cgroup2_root(struct error *e)
     return open_cgroup2_privately(e);
 }
 
-/* Whether the kernel loads a program of type (and expected attach type) of insns. */
-static bool program_loads(enum bpf_prog_type type, enum bpf_attach_type expected,
-                          const struct bpf_insn *insns, unsigned int count)
+/* 0 when the kernel loads a program of type (expected attach type, BTF id of the kernel
+ * function it attaches to: 0 for none) of insns, else the errno of its refusal. */
+static int program_load_error(enum bpf_prog_type type, enum bpf_attach_type expected,
+                              uint32_t btf_id, const struct bpf_insn *insns, unsigned int count)
 {
     union bpf_attr attr;
     memset(&attr, 0, sizeof(attr));
     attr.prog_type = type;
     attr.expected_attach_type = expected;
+    attr.attach_btf_id = btf_id;
     attr.insns = (uint64_t)(uintptr_t)insns;
     attr.insn_cnt = count;
     attr.license = (uint64_t)(uintptr_t) "GPL";
     int fd = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
     if (fd < 0)
-        return false;
+        return errno;
     close(fd);
-    return true;
+    return 0;
+}
+
+/* Whether the kernel loads a program of type (and expected attach type) of insns. */
+static bool program_loads(enum bpf_prog_type type, enum bpf_attach_type expected,
+                          const struct bpf_insn *insns, unsigned int count)
+{
+    return program_load_error(type, expected, 0, insns, count) == 0;
 }
 
 /* r0 = get_current_pid_tgid(); r1 = 0; r0 = send_signal(r1); r0 = 1; exit */
@@ -264,6 +273,38 @@ bool attach_sock_addr_reads_task(void)
     };
     return program_loads(BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, insns,
                          sizeof(insns) / sizeof(insns[0]));
+}
+
+/* Whether bpf is among the LSMs the kernel runs (securityfs' lsm: "capability,...,bpf"). */
+static int bpf_lsm_active(struct error *e)
+{
+    const char *path = "/sys/kernel/security/lsm";
+    char list[512];
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return error_set(e, "cannot tell whether the kernel runs BPF LSM programs (%s: %s)", path,
+                         strerror(errno));
+    size_t n = fread(list, 1, sizeof(list) - 1, f);
+    fclose(f);
+    list[n] = '\0';
+    for (char *save = NULL, *lsm = strtok_r(list, ",\n", &save); lsm;
+         lsm = strtok_r(NULL, ",\n", &save))
+        if (strcmp(lsm, "bpf") == 0)
+            return 0;
+    return error_set(e, "bpf is not among the LSMs the kernel runs (%s: %s)", path, list);
+}
+
+int attach_lsm_runs(int btf_id, struct error *e)
+{
+    const struct bpf_insn insns[] = {
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    int err = program_load_error(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, (uint32_t)btf_id, insns,
+                                 sizeof(insns) / sizeof(insns[0]));
+    if (err)
+        return error_set(e, "the kernel refuses BPF LSM programs (%s)", strerror(err));
+    return bpf_lsm_active(e);
 }
 
 bool attach_skb_knows_netns(void)

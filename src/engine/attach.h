@@ -58,6 +58,12 @@ bool attach_sock_addr_signals(void);
  * bpf_probe_read_kernel: with CAP_PERFMON, and not under lockdown=confidentiality). */
 bool attach_sock_addr_reads_task(void);
 
+/* 0 when the kernel runs BPF LSM programs: it loads one for the hook whose function has
+ * BTF id btf_id (bpf_lsm_<hook>: a 2-instruction one) and bpf is among its active LSMs
+ * (securityfs); else -1 with why in e (some kernels refuse every program that needs a
+ * BPF trampoline, even root's; some leave bpf out of their LSMs). */
+int attach_lsm_runs(int btf_id, struct error *e);
+
 /* True when cgroup_skb programs may call bpf_get_netns_cookie (6.18 here; Debian 12's
  * 6.1 refuses it). */
 bool attach_skb_knows_netns(void);

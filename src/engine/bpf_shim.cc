@@ -29,7 +29,7 @@ struct shim_bpf {
     }
     ebpf::BPF bpf;
     int packet_sock = -1;
-    std::vector<int> links; // bpf_link fds of the cgroup programs
+    std::vector<int> links; // bpf_link fds of the cgroup and LSM programs
     // Per-buffer callback context, kept alive for perf_reader.
     struct callbacks {
         shim_sample_fn on_sample;
@@ -206,6 +206,20 @@ extern "C" int shim_attach_raw_tracepoint(shim_bpf *b, const char *tracepoint, c
 {
     return guarded(e, tracepoint, [&] {
         return check(b->bpf.attach_raw_tracepoint(tracepoint, prog), e, "attaching raw tracepoint");
+    });
+}
+
+extern "C" int shim_attach_lsm(shim_bpf *b, const char *prog, error *e)
+{
+    return guarded(e, prog, [&] {
+        int fd = -1;
+        if (check(b->bpf.load_func(prog, BPF_PROG_TYPE_LSM, fd), e, "loading LSM program"))
+            return -1;
+        int link = bpf_attach_lsm(fd);
+        if (link < 0)
+            return fail(e, "attaching LSM program", std::strerror(errno));
+        b->links.push_back(link);
+        return 0;
     });
 }
 

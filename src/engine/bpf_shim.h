@@ -53,6 +53,9 @@ int shim_load_tc(struct shim_bpf *b, const char *prog, int *fd, struct error *e)
 int shim_detach_tracepoint(struct shim_bpf *b, const char *tracepoint, struct error *e);
 int shim_attach_raw_tracepoint(struct shim_bpf *b, const char *tracepoint, const char *prog,
                                struct error *e);
+/* Loads prog, an LSM_PROBE(hook, ...) of b's text (named lsm__<hook>), as a BPF LSM
+ * program and links it to its hook; the link goes with b or this process. */
+int shim_attach_lsm(struct shim_bpf *b, const char *prog, struct error *e);
 /* Loads prog as a socket filter on a new raw packet socket bound to every interface. */
 int shim_attach_packet_socket(struct shim_bpf *b, const char *prog, struct error *e);
 /* Where a cgroup-v2 program hooks in: sock_addr hooks, and the egress and ingress of every

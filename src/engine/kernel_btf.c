@@ -139,3 +139,9 @@ int kernel_btf_member(const struct kernel_btf *kb, const char *type, const char 
     out->size = width_of(kb->btf, member_type);
     return 0;
 }
+
+int kernel_btf_func(const struct kernel_btf *kb, const char *name)
+{
+    int32_t id = btf__find_by_name_kind(kb->btf, name, BTF_KIND_FUNC);
+    return id > 0 ? id : -1;
+}

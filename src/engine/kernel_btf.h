@@ -28,4 +28,8 @@ struct kernel_member {
 int kernel_btf_member(const struct kernel_btf *kb, const char *type, const char *member,
                       struct kernel_member *out, struct error *e);
 
+/* The BTF id of the kernel function name (a program of a BTF-typed kind names the
+ * function it attaches to by it), or -1 when the BTF has none. */
+int kernel_btf_func(const struct kernel_btf *kb, const char *name);
+
 #endif

@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,8 @@ struct guard {
     int signal_at;       /* connect_guard.h's GUARD_AT_*, chosen at start */
     bool exit_on_demand; /* sys_exit attached only while a signal waits */
     bool exit_attached;
+    bool hold;          /* stopped processes are held in the kernel (GUARD_HOLD_TGID) */
+    char hold_why[200]; /* else why not */
     uint64_t waited_ms; /* when the last notice of a waiting signal came */
     bool persist;       /* --persist: the pins stay at exit */
     bool pinning;       /* links are pinned this run: --persist, or pins found to adopt */
@@ -182,9 +185,36 @@ static void identity_flag(const struct kernel_btf *kb, char flag[CFLAG_LEN])
     }
 }
 
+/* Whether stopped processes can be held in the kernel (the lsm__ programs), into p->hold
+ * and, when they can, into flag the offset where they read a task's tgid; else p->hold_why
+ * says why not. Only for actions that stop the process, and with its identity known
+ * (identity: identity_flag's). */
+static void hold_flag(struct guard *p, const struct kernel_btf *kb, const char *identity,
+                      char flag[CFLAG_LEN])
+{
+    flag[0] = '\0';
+    p->hold = false;
+    struct kernel_member tgid;
+    struct error e;
+    int hook;
+    if (!block_actions[p->block].freezes)
+        return;
+    if (!identity[0] || !kb || kernel_btf_member(kb, "task_struct", "tgid", &tgid, &e) != 0 ||
+        tgid.size != 4)
+        error_set(&e, "the kernel's BTF gives no process identity");
+    else if ((hook = kernel_btf_func(kb, "bpf_lsm_task_kill")) < 0)
+        error_set(&e, "the kernel's BTF has no BPF LSM hooks");
+    else if (attach_lsm_runs(hook, &e) == 0) {
+        snprintf(flag, CFLAG_LEN, "-DGUARD_HOLD_TGID=%zu", tgid.offset);
+        p->hold = true;
+        return;
+    }
+    snprintf(p->hold_why, sizeof(p->hold_why), "%.*s", (int)sizeof(p->hold_why) - 1, e.msg);
+}
+
 static int compile(struct guard *p, enum attach_mode mode, struct error *e)
 {
-    char flags[18][CFLAG_LEN];
+    char flags[20][CFLAG_LEN];
     const struct block_action_info *action = &block_actions[p->block];
     snprintf(flags[0], CFLAG_LEN, "-DGUARD_REFUSE=%d", action->refuses);
     snprintf(flags[1], CFLAG_LEN, "-DGUARD_SIGNAL=%d", action->signal);
@@ -213,6 +243,7 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
     }
     group_dead_flag(kb, flags[14], group_dead);
     identity_flag(kb, flags[16]);
+    hold_flag(p, kb, flags[16], flags[18]);
     if (kb)
         kernel_btf_close(kb);
     flags[15][0] = '\0';
@@ -220,13 +251,14 @@ static int compile(struct guard *p, enum attach_mode mode, struct error *e)
         snprintf(flags[15], CFLAG_LEN, "-DGUARD_NAT64_LOCAL=%#x,%#x,%#x", p->nat64_prefix[0],
                  p->nat64_prefix[1], p->nat64_prefix[2]);
     snprintf(flags[17], CFLAG_LEN, "-DGUARD_INBOUND=%d", p->inbound_list != NULL);
-    const char *cflags[] = {flags[0],  flags[1],  flags[2],  flags[3],  flags[4],
-                            flags[5],  flags[6],  flags[7],  flags[8],  flags[9],
-                            flags[10], flags[11], flags[12], flags[13], p->ports_flag,
-                            flags[17], NULL,      NULL,      NULL,      NULL};
-    size_t n = 16; /* the optional ones after the fixed ones */
-    for (int i = 14; i <= 16; i++)
-        if (flags[i][0])
+    snprintf(flags[19], CFLAG_LEN, "-DGUARD_SIGCONT=%d", SIGCONT);
+    const char *cflags[] = {flags[0],  flags[1],  flags[2],  flags[3],      flags[4],  flags[5],
+                            flags[6],  flags[7],  flags[8],  flags[9],      flags[10], flags[11],
+                            flags[12], flags[13], flags[19], p->ports_flag, flags[17], NULL,
+                            NULL,      NULL,      NULL,      NULL};
+    size_t n = 17; /* the optional ones after the fixed ones */
+    for (int i = 14; i <= 18; i++)
+        if (i != 17 && flags[i][0])
             cflags[n++] = flags[i];
     const char *text = mode == ATTACH_KPROBE ? bpf_text_kprobe_connect : bpf_text_cgroup_connect;
     return shim_init(&p->prog, text, cflags, "connect program", NULL, e);
@@ -365,6 +397,39 @@ static const struct shim_cgroup_prog guard_hooks[] = {{"guard_connect4", SHIM_CO
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The lsm__ programs of connect_guard.h, which hold stopped processes. */
+static const char *const hold_progs[] = {"lsm__task_kill", "lsm__file_send_sigiotask",
+                                         "lsm__ptrace_access_check", NULL};
+
+/* The hold of stopped processes, where this kernel runs BPF LSM programs; said either way
+ * (a hold that failed half way keeps what it attached). */
+static void attach_hold(struct guard *p)
+{
+    struct error e;
+    const char *why = p->hold_why;
+    for (int i = 0; p->hold && hold_progs[i]; i++)
+        if (shim_attach_lsm(p->prog, hold_progs[i], &e) != 0) {
+            p->hold = false;
+            why = e.msg;
+        }
+    if (p->hold)
+        log_note("guard: a stopped process is held in the kernel until it is frozen (BPF LSM): "
+                 "SIGCONTs and new tracers but root's refused");
+    else
+        log_note("guard: a SIGCONT can resume a stopped process until it is frozen, a few ms: %s",
+                 why);
+}
+
+/* A suspended process is frozen: the freezer holds it from now on, so that its user may
+ * SIGCONT it again once root thaws it. */
+static void hold_released(void *self, uint32_t tgid)
+{
+    struct guard *p = self;
+    struct error e;
+    if (p->hold && p->prog && shim_table_delete(p->prog, "held_procs", &tgid, &e) != 0)
+        log_warn("%s", e.msg);
+}
+
 /* The programs that send the signals of refusals; on demand, the exit tracepoint's is
  * loaded (verified) now and attached later (libbcc loads it again after a detach). */
 static int attach_signals(struct guard *p, struct error *e)
@@ -374,6 +439,8 @@ static int attach_signals(struct guard *p, struct error *e)
         return -1;
     if (!block_actions[p->block].signal)
         return 0;
+    if (block_actions[p->block].freezes)
+        attach_hold(p);
     if (p->signal_at == AT_RETURN &&
         shim_attach_kretprobe_nosleep(p->prog, HOOKS_RUNNER, "guard_call_return", e) != 0)
         return -1;
@@ -833,7 +900,8 @@ int guard_feature(struct feature *f, const struct guard_config *cfg, const struc
                                         .resolved = lookup_resolved,
                                         .resolved_ctx = p,
                                         .waiting = exit_wanted,
-                                        .waiting_ctx = p};
+                                        .frozen = hold_released,
+                                        .ctx = p};
     *f = (struct feature){.self = p,
                           .events_table = "events",
                           .perf_pages_per_cpu = GUARD_PERF_PAGES_PER_CPU,

@@ -129,6 +129,8 @@ static void hold_suspended(const struct guard_handler *h, const struct netevent 
     if (!victim_hold_holds(t.pid, "") &&
         victim_hold_freeze(h->cgroot, h->holds, t.pid, t.pidfd, ev->ts_boot_ns, &t.hold, &e) != 0)
         log_warn("%s", e.msg);
+    else if (h->frozen)
+        h->frozen(h->ctx, ev->pid);
     dump_target_unpin(&t);
 }
 
@@ -202,7 +204,7 @@ void guard_handle_sample(struct guard_handler *h, const void *data, size_t size)
     if (sample_of(size, sizeof(n))) {
         memcpy(&n, data, sizeof(n));
         if (n.kind == EBPFSHIELD_NOTICE_WAITING && h->waiting)
-            h->waiting(h->waiting_ctx);
+            h->waiting(h->ctx);
         if (n.kind == EBPFSHIELD_NOTICE_REPEATS)
             guard_report_repeats(h, n.tgid, n.count, "ended");
         return;

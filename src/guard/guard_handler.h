@@ -34,7 +34,9 @@ struct guard_handler {
     int cgroot;  /* with freeze: the cgroup2 root */
     int holds;   /* and its holding directory (victim_holds_open) */
     void (*waiting)(void *ctx); /* a signal waits for the syscall-exit program */
-    void *waiting_ctx;
+    /* A suspended process tgid is frozen: the kernel's hold of it may go. */
+    void (*frozen)(void *ctx, uint32_t tgid);
+    void *ctx;                         /* of waiting and frozen */
     unsigned long long hits;           /* connections to a feed address or DNS messages for a
                                         * feed name */
     unsigned long long domain_hits;    /* the latter */

@@ -219,6 +219,11 @@ if start_with dump "$DUMP_CAPS" --feeds "$WORK/feeds" --block dump --dump-dir "$
         1 "dump: line"
     core=$(ls "$DUMPS"/ebpfshield-*."$VICTIM" 2>/dev/null)
     check "dump: core ${core:-missing} is an ELF core" sh -c "[ -s '$core' ] && head -c 4 '$core' | grep -q ELF"
+    # The hold of stopped processes (BPF LSM) needs no capability beyond the set.
+    if [ "${REQUIRE_LSM:-}" = 1 ]; then
+        check "dump: with its set, stopped processes held in the kernel (BPF LSM)" \
+            grep -q '^guard: a stopped process is held in the kernel until it is frozen (BPF LSM)' "$ERR"
+    fi
     stop_tool dump
     nothing_attached dump
 fi

@@ -225,7 +225,8 @@ PATH="$WORK/hang-bin:$PATH" start_tool hang --feeds "$WORK/feeds" --block dump -
 }
 
 # 3b. Actions that stick: a suspended victim stays stopped whatever its user does, a
-# sibling sending it SIGCONT every 10 ms, or a tracer (its parent, PTRACE_TRACEME) that
+# sibling sending it SIGCONT as fast as it can (refused in the kernel where BPF LSM
+# programs run, until the freeze), or a tracer (its parent, PTRACE_TRACEME) that
 # continues it without the SIGSTOP: each is frozen in a cgroup of its own under
 # ebpfshield.hold (its ticks stop at the refusal). A dump-queued victim too, behind a
 # decoy whose gcore is held, until its core is taken; then its cgroup is gone.
@@ -236,19 +237,15 @@ if [ -z "$CG2" ]; then # under `ip netns exec` (a sysfs of its own): the one hie
     CG2=$WORK/cgroup2
     mkdir "$CG2" && mount -t cgroup2 cgroup2 "$CG2" && MOUNTED_CG2=$CG2
 fi
-sticky_start() { # sticky_start NAME MODE: a sticky_victim.py as nobody; its pid in SPID
-    local dir=$WORK/nobody
-    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/sticky_victim.py" "$2" \
+sticky_start() { # sticky_start NAME MODE [DELAY]: a sticky_victim.py as nobody, which
+    local dir=$WORK/nobody # connects after DELAY s (0.3); its pid in SPID
+    STICKY_CONNECT_AFTER=${3:-0.3} setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/sticky_victim.py" "$2" \
         127.0.0.2 9100 "$dir/$1.ticks" "$dir/$1.pid" >/dev/null 2>&1 &
     for _ in $(seq 100); do [ -s "$dir/$1.pid" ] && break; sleep 0.05; done
     SPID=$(cat "$dir/$1.pid")
 }
 ticks() { cat "$WORK/nobody/$1.ticks" 2>/dev/null; }
 held_cgroups() { find "$CG2/ebpfshield.hold" -mindepth 1 -maxdepth 1 -type d -printf '%f ' 2>/dev/null; }
-sigcont_loop() { # as nobody, every 10 ms, until the pid is gone
-    setpriv --reuid=65534 --regid=65534 --clear-groups sh -c \
-        "while kill -CONT $1 2>/dev/null; do sleep 0.01; done" &
-}
 # stays_stopped NAME PID: its ticks do not move over a second, it is frozen in its cgroup.
 stays_stopped() {
     local t1 t2
@@ -260,11 +257,51 @@ stays_stopped() {
     check "$1: held in $(grep '^0::' "/proc/$2/cgroup")" grep -q "^0::/ebpfshield.hold/$2\." "/proc/$2/cgroup"
     check "$1: its cgroup is frozen" grep -qx 'frozen 1' "$CG2/$(grep '^0::' "/proc/$2/cgroup" | cut -d/ -f2-)/cgroup.events"
 }
+# The kernel's hold (BPF LSM), where it runs: the start says whether.
+lsm_holds() { grep -q '^guard: a stopped process is held in the kernel until it is frozen (BPF LSM)' "$ERR"; }
+# storm NAME PID SECONDS: sigcont_storm.py as nobody; its counts go to $WORK/nobody/NAME.storm.
+storm() {
+    setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" "$here/sigcont_storm.py" "$2" "$3" \
+        "$WORK/nobody/$1.storm" &
+}
+storm_counts() { # storm_counts NAME: once the storm has ended
+    for _ in $(seq 200); do [ -s "$WORK/nobody/$1.storm" ] && break; sleep 0.05; done
+    cat "$WORK/nobody/$1.storm"
+}
+# held_in_kernel PID: where the kernel holds stopped processes, PID (under a storm of its
+# user's SIGCONTs from before its refusal) did not get to its next syscall (no .after
+# file), root's SIGCONT is taken, and so is its user's once it is frozen (the freezer holds
+# it then, and job control works again once root thaws it), and its user's SIGCONT to a
+# process not held. Where it does not (some kernels refuse BPF LSM programs), the start says
+# why and the window is shown: whether the victim ran between its refusal and its freeze.
+held_in_kernel() {
+    local after=$WORK/nobody/sigcont.ticks.after counts
+    counts=$(storm_counts sigcont)
+    if lsm_holds; then
+        check "sticky: it did not get to its next syscall after its refusal (no $after; storm: $counts)" \
+            [ ! -e "$after" ]
+        check "sticky: root's SIGCONT is taken" kill -CONT "$1"
+        check "sticky: frozen, its user's SIGCONT is taken again (the freezer holds it)" \
+            setpriv --reuid=65534 --regid=65534 --clear-groups kill -CONT "$1"
+        setpriv --reuid=65534 --regid=65534 --clear-groups sleep 30 &
+        check "sticky: its user's SIGCONT to a process not held is taken" \
+            setpriv --reuid=65534 --regid=65534 --clear-groups kill -CONT $!
+        kill $!
+    else
+        check "sticky: the start says why a SIGCONT can resume it before its freeze" \
+            grep -qE '^guard: a SIGCONT can resume a stopped process until it is frozen, a few ms: .+' "$ERR"
+        [ "${REQUIRE_LSM:-}" != 1 ] || fail "sticky: this kernel runs no BPF LSM program"
+        echo "note: the kernel's limit: with $counts SIGCONTs, the victim" \
+            "$([ -e "$after" ] && echo ran || echo did not run) between its refusal and its freeze"
+    fi
+}
 start_tool sticky --feeds "$WORK/feeds" --block suspend && {
-    sticky_start sigcont plain
-    sigcont_loop "$SPID"
+    sticky_start sigcont plain 2 # its storm under way before the refusal
+    storm sigcont "$SPID" 4
     expect_count "$OUT" "^Client:python3 \(pid:$SPID\) was suspended \(ip-blacklist:127\.0\.0\.2\) \$" 1 \
         "sticky: the SIGCONT victim's line"
+    stays_stopped sigcont "$SPID"
+    held_in_kernel "$SPID"
     stays_stopped sigcont "$SPID"
     SIGCONT_PID=$SPID
     sticky_start traced traced
@@ -286,8 +323,12 @@ PATH="$WORK/hold-bin:$PATH" start_tool sticky-dump --feeds "$WORK/feeds" --block
     DECOY=$!
     for _ in $(seq 100); do grep -q "^0::/ebpfshield.hold/$DECOY\." "/proc/$DECOY/cgroup" 2>/dev/null && break; sleep 0.05; done
     sticky_start queued plain
-    sigcont_loop "$SPID"
+    storm queued "$SPID" 3
     stays_stopped queued "$SPID"
+    if lsm_holds; then # held until its core is taken
+        check "sticky-dump: its user's SIGCONTs refused while it waits ($(storm_counts queued))" \
+            grep -qE '^sent [0-9]+ refused [1-9]' "$WORK/nobody/queued.storm"
+    fi
     rm -f "$HOLD"
     wait "$DECOY"
     expect_count "$OUT" "^Client:python3 \(pid:$SPID\) eBPFShield took a dump in ${DUMPS//./\\.}/ " 1 \

@@ -5,9 +5,10 @@
 # usage (from the host): tests/vm/run.sh tests/e2e/vm_all.sh EBPFSHIELD_BIN SCENARIO...
 here=$(dirname "$0")
 export EBPFSHIELD_BIN=$1 EXPECT_MODE=kprobe GUARD_BURST=20 DUMP_BURST=3 SIGINT_LIMIT=${SIGINT_LIMIT_VM:-15}
-# Debian's kernel runs 32-bit programs: guard.sh's 32-bit victims must run; the large
-# reload of feeds.sh is smaller under emulation.
-export REQUIRE_32BIT=1 FEEDS_BIG=${FEEDS_BIG_VM:-100000}
+# Debian's kernel runs 32-bit programs and BPF LSM programs: guard.sh's 32-bit victims
+# must run and guard_states.sh's SIGCONTs be refused in the kernel; the large reload of
+# feeds.sh is smaller under emulation.
+export REQUIRE_32BIT=1 REQUIRE_LSM=1 FEEDS_BIG=${FEEDS_BIG_VM:-100000}
 status=0
 # lib.sh's fail() adds each failed check here, for the summary at the end.
 export FAIL_LOG

@@ -1,6 +1,6 @@
 /* Member offsets read from the running kernel's BTF: the leading fields of struct
  * sock_common that net_abi.h writes out (checked there against the kernel's headers),
- * members of anonymous unions and of members, and the refusals. */
+ * members of anonymous unions and of members, and the refusals; functions' BTF ids. */
 #include <stdio.h>
 #include <string.h>
 
@@ -66,6 +66,17 @@ static void test_refused(const struct kernel_btf *kb)
     CHECK_INT(m.offset, 7);
 }
 
+/* The hooks of BPF LSM programs (CONFIG_BPF_LSM, on the kernels this runs on), and no
+ * id for what is not a function. */
+static void test_funcs(const struct kernel_btf *kb)
+{
+    CHECK(kernel_btf_func(kb, "bpf_lsm_task_kill") > 0);
+    CHECK(kernel_btf_func(kb, "bpf_lsm_ptrace_access_check") > 0);
+    CHECK(kernel_btf_func(kb, "bpf_lsm_file_send_sigiotask") > 0);
+    CHECK_INT(kernel_btf_func(kb, "bpf_lsm_no_such_hook_here"), -1);
+    CHECK_INT(kernel_btf_func(kb, "sk_buff"), -1); /* a struct */
+}
+
 int main(void)
 {
     struct kernel_btf *kb;
@@ -76,6 +87,7 @@ int main(void)
     }
     test_known(kb);
     test_refused(kb);
+    test_funcs(kb);
     kernel_btf_close(kb);
     CHECK_DONE();
 }
