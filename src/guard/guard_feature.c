@@ -402,17 +402,18 @@ static const char *const hold_progs[] = {"lsm__task_kill", "lsm__file_send_sigio
                                          "lsm__ptrace_access_check", NULL};
 
 /* The hold of stopped processes, where this kernel runs BPF LSM programs; said either way
- * (a hold that failed half way keeps what it attached). */
+ * (a hold that failed half way keeps what it attached, and held_procs its entries). */
 static void attach_hold(struct guard *p)
 {
     struct error e;
     const char *why = p->hold_why;
-    for (int i = 0; p->hold && hold_progs[i]; i++)
+    bool whole = p->hold;
+    for (int i = 0; whole && hold_progs[i]; i++)
         if (shim_attach_lsm(p->prog, hold_progs[i], &e) != 0) {
-            p->hold = false;
+            whole = false;
             why = e.msg;
         }
-    if (p->hold)
+    if (whole)
         log_note("guard: a stopped process is held in the kernel until it is frozen (BPF LSM): "
                  "SIGCONTs and new tracers but root's refused");
     else
