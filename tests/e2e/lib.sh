@@ -164,9 +164,9 @@ flood_count() {
         grep -oE '[0-9]+ more' | awk '{s += $1} END {print s + 0}'
 }
 
-guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name ((guard|answer)_|lsm__task_kill|inbound_check|leaving_check)'; }
+guard_programs() { bpftool prog show 2>/dev/null | grep -Ec ' name ((guard|answer)_|lsm__|inbound_check|leaving_check)'; }
 
-PROGS=' name (guard_|monitor_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4|inbound_check|leaving_check|lsm__task_kill)'
+PROGS=' name (guard_|monitor_|dns_matching|tracepoint__|raw_tracepoint|trace_(tcp|udp)|tcp_v4|inbound_check|leaving_check|lsm__)'
 MAPS=' name (proc_ports|proc_names|dns_events|events|feeds_v4|feeds_v6|pending_signal|domains|dns_streams|sock_owners|socket_owners|socket_counts|send_slots|domain_[a-z]+|pending_domain|inbound_[a-z]+|held_procs)'
 # nothing_attached NAME: no program or map of the tool in the kernel (the kernel frees a
 # socket filter's program and the maps after an RCU grace period: up to 5 s).
